@@ -1,0 +1,120 @@
+// The metric contract: every metric and tag key that dashboards, monitors, the emitter
+// and the cardinality report use. No other file spells a metric name or tag key.
+//
+// Tenant placement is a cost decision. In Datadog every distinct tag-value combination
+// is a billed custom metric, and a distribution with percentiles counts 10x per
+// combination. So `tenant` sits only on the cheap counters the per-tenant views need
+// (requests, cost) and on the judge score (no percentiles), never on latency
+// percentiles or token counts.
+
+export const TAG = {
+  feature: "feature",
+  tenant: "tenant",
+  provider: "provider",
+  model: "model",
+  status: "status",
+  tokenType: "token_type",
+  index: "index",
+  /** Set by the Datadog agent / DogStatsD client (unified service tagging), on every metric. */
+  env: "env",
+} as const;
+export type TagKey = (typeof TAG)[keyof typeof TAG];
+
+export const STATUS_VALUES = ["ok", "error"] as const;
+export const TOKEN_TYPES = ["input", "output", "cached"] as const;
+
+export type MetricKey = "requests" | "cost" | "tokens" | "ttft" | "duration" | "judgeScore" | "retrievalDuration";
+export type MetricType = "count" | "distribution";
+
+export interface MetricDefinition {
+  key: MetricKey;
+  /** Full Datadog metric name, prefix included. */
+  name: string;
+  type: MetricType;
+  unit: string;
+  /** Tag keys the emitter attaches (env comes on top, from the agent). */
+  tags: string[];
+  /** Percentile aggregations enabled in Datadog (bills 10x instead of 5x per combination). */
+  percentiles: boolean;
+  description: string;
+}
+
+export interface MetricContract {
+  prefix: string;
+  metrics: Record<MetricKey, MetricDefinition>;
+  /** flag slug -> tag key on `requests`. */
+  flagTags: Record<string, string>;
+  /** Tags present on every metric regardless of the per-metric list. */
+  globalTags: string[];
+  /**
+   * The judge writes one structured log per judged trace. Trace ids are unbounded, so they
+   * never become metric tags; the bottom-20 table reads them from logs instead.
+   */
+  judgeLog: {
+    service: string;
+    attributes: { feature: string; tenant: string; score: string; traceId: string; judgeModel: string };
+  };
+}
+
+/** Tag key that records a feature flag's state on each request: `clause-prompt-v2` -> `flag_clause_prompt_v2`. */
+export function flagTagKey(flag: string): string {
+  return `flag_${flag.replace(/-/g, "_")}`;
+}
+
+export function metricContract(opts: { prefix?: string; flags?: string[] } = {}): MetricContract {
+  const prefix = opts.prefix ?? "llm";
+  const flags = [...new Set(opts.flags ?? [])].sort();
+  const flagTags = Object.fromEntries(flags.map((f) => [f, flagTagKey(f)]));
+  const m = (
+    key: MetricKey,
+    suffix: string,
+    type: MetricType,
+    unit: string,
+    tags: string[],
+    percentiles: boolean,
+    description: string,
+  ): MetricDefinition => ({ key, name: `${prefix}.${suffix}`, type, unit, tags, percentiles, description });
+  return {
+    prefix,
+    flagTags,
+    globalTags: [TAG.env],
+    metrics: {
+      requests: m(
+        "requests",
+        "requests",
+        "count",
+        "request",
+        [TAG.feature, TAG.tenant, TAG.provider, TAG.model, TAG.status, ...Object.values(flagTags)],
+        false,
+        "One per LLM call, with its outcome and the feature-flag state at call time.",
+      ),
+      cost: m("cost", "cost.usd", "count", "dollar", [TAG.feature, TAG.tenant, TAG.provider, TAG.model], false, "Spend in USD, computed at call time (float increments)."),
+      tokens: m("tokens", "tokens", "count", "token", [TAG.feature, TAG.provider, TAG.model, TAG.tokenType], false, "Tokens by type: input, output, cached."),
+      ttft: m("ttft", "ttft", "distribution", "millisecond", [TAG.feature, TAG.provider, TAG.model], true, "Time to first token."),
+      duration: m("duration", "duration", "distribution", "millisecond", [TAG.feature, TAG.provider, TAG.model], true, "Total response time."),
+      judgeScore: m("judgeScore", "judge.score", "distribution", "score 0-100", [TAG.feature, TAG.tenant], false, "LLM-as-judge score of a sampled production trace."),
+      retrievalDuration: m(
+        "retrievalDuration",
+        "retrieval.duration",
+        "distribution",
+        "millisecond",
+        [TAG.feature, TAG.index],
+        true,
+        "Vector-index query time.",
+      ),
+    },
+    judgeLog: {
+      service: "llm-judge",
+      attributes: { feature: TAG.feature, tenant: TAG.tenant, score: "score", traceId: "trace_id", judgeModel: "judge_model" },
+    },
+  };
+}
+
+/** Tag keys a query may filter or group this metric by. */
+export function queryableTags(contract: MetricContract, metric: MetricDefinition): string[] {
+  return [...metric.tags, ...contract.globalTags];
+}
+
+export function allMetrics(contract: MetricContract): MetricDefinition[] {
+  return Object.values(contract.metrics);
+}

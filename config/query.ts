@@ -1,0 +1,46 @@
+// Builds Datadog metric query strings from the contract, so a query can only name
+// contract metrics and tags. Misuse is a programming error and throws at build time.
+import { type MetricContract, type MetricDefinition, queryableTags } from "./contract";
+
+export const PERCENTILES = ["p50", "p75", "p90", "p95", "p99"] as const;
+export type Percentile = (typeof PERCENTILES)[number];
+export type SpaceAggregation = "sum" | "avg" | "min" | "max" | Percentile;
+
+export interface MetricQueryOptions {
+  aggregation: SpaceAggregation;
+  /** Exact tag filters, e.g. { feature: "extract-clause" }. */
+  filters?: Record<string, string>;
+  /**
+   * Dashboard template variables in scope (their names equal tag keys). Each one whose tag
+   * the metric carries is applied as `$name`; the rest are skipped, so selecting a tenant
+   * never blanks a metric that is deliberately not tenant-tagged.
+   */
+  templateVariables?: readonly string[];
+  by?: readonly string[];
+  /** Counts: report the raw count per interval (required for sums over a window). */
+  asCount?: boolean;
+}
+
+export function metricQuery(contract: MetricContract, metric: MetricDefinition, opts: MetricQueryOptions): string {
+  const allowed = new Set(queryableTags(contract, metric));
+  const check = (tag: string, where: string) => {
+    if (!allowed.has(tag)) {
+      throw new Error(`${metric.name} has no tag "${tag}" (${where}); contract tags: ${[...allowed].join(", ")}`);
+    }
+  };
+  if ((PERCENTILES as readonly string[]).includes(opts.aggregation) && !metric.percentiles) {
+    throw new Error(`${metric.name} has no percentiles enabled; ${opts.aggregation} would return no data`);
+  }
+  if (opts.asCount && metric.type !== "count") {
+    throw new Error(`${metric.name} is a ${metric.type}; .as_count() applies to counts only`);
+  }
+  const scope: string[] = [];
+  for (const v of opts.templateVariables ?? []) if (allowed.has(v)) scope.push(`$${v}`);
+  for (const [tag, value] of Object.entries(opts.filters ?? {})) {
+    check(tag, "filter");
+    scope.push(`${tag}:${value}`);
+  }
+  for (const tag of opts.by ?? []) check(tag, "group-by");
+  const by = opts.by?.length ? ` by {${opts.by.join(",")}}` : "";
+  return `${opts.aggregation}:${metric.name}{${scope.length ? scope.join(",") : "*"}}${by}${opts.asCount ? ".as_count()" : ""}`;
+}

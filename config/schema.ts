@@ -1,0 +1,229 @@
+// The typed shape of features.ts, teams.ts and the stack config (Pulumi.<stack>.yaml).
+// Field-level rules live here; rules that need the whole catalog (unknown owner,
+// duplicate ids, ...) live in validate.ts so every problem is found in one pass.
+import { z } from "zod";
+
+/** Stable identifiers: resource names and Datadog tags derive from these, never from display names. */
+export const SLUG = /^[a-z][a-z0-9-]{1,40}$/;
+const slugMessage = "must be a slug: lowercase letters, digits and '-', starting with a letter, 2-41 characters";
+
+/** LLM providers the metric contract knows; a feature may only call these (bounded `provider` tag). */
+export const KNOWN_PROVIDERS = [
+  "anthropic",
+  "openai",
+  "azure-openai",
+  "google",
+  "aws-bedrock",
+  "mistral",
+  "cohere",
+] as const;
+export type Provider = (typeof KNOWN_PROVIDERS)[number];
+
+export const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** Defaults from the observability chapter. */
+export const CHAPTER_DEFAULTS = {
+  ttftP95Ms: 800,
+  totalP95Ms: 5000,
+  judgeSampleRate: 0.01,
+  maxWeeklyDropPoints: 5,
+  /** A pinned, dated version: the chapter wants a stronger model than the subject, never a floating alias. */
+  judgeModel: "claude-opus-4-1-20250805",
+  escalationDelayMinutes: 15,
+} as const;
+
+const slug = z.string().regex(SLUG, { error: slugMessage });
+const email = z.email({ error: "must be an email address" });
+const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+
+/**
+ * A floating alias ("-latest", no date or version) silently changes the judge, and with it the
+ * quality trend, so the judge model must name a fixed version.
+ */
+const pinnedModel = z
+  .string()
+  .min(1)
+  .refine((m) => !/latest$/i.test(m) && /(\d{4}-?\d{2}-?\d{2}|@\d|-v\d|:\d)/.test(m), {
+    error: "must be a pinned model version with a date or version suffix (e.g. claude-opus-4-1-20250805), not an alias",
+  });
+
+export const featureSchema = z
+  .object({
+    /** Stable slug; becomes the `feature` tag value and part of every resource name. Never rename it. */
+    id: slug,
+    /** Display name; safe to change at any time. */
+    name: z.string().trim().min(1, { error: "must not be empty" }),
+    /** Team id from teams.ts that owns this feature's alerts. */
+    owner: z.string(),
+    /** Daily spend budget in USD. The cost monitor warns at 1x and alerts at 2x. */
+    budgetUsdPerDay: z.number().gt(0, { error: "must be greater than 0" }),
+    latency: z
+      .object({
+        ttftP95Ms: z.number().int().positive().default(CHAPTER_DEFAULTS.ttftP95Ms),
+        totalP95Ms: z.number().int().positive().default(CHAPTER_DEFAULTS.totalP95Ms),
+      })
+      .strict()
+      .prefault({}),
+    quality: z
+      .object({
+        judgeSampleRate: z
+          .number()
+          .gt(0, { error: "must be in (0, 1]" })
+          .lte(1, { error: "must be in (0, 1]" })
+          .default(CHAPTER_DEFAULTS.judgeSampleRate),
+        maxWeeklyDropPoints: z.number().gt(0).lte(100).default(CHAPTER_DEFAULTS.maxWeeklyDropPoints),
+        judgeModel: pinnedModel.default(CHAPTER_DEFAULTS.judgeModel),
+      })
+      .strict()
+      .prefault({}),
+    /** Providers this feature calls; each must be one of KNOWN_PROVIDERS. */
+    providers: z.array(z.string()).min(1, { error: "must list at least one provider" }),
+    /** Sentry project slug that receives this feature's errors. */
+    sentryProject: z.string().trim().min(1, { error: "must not be empty" }),
+    /** Feature flags whose state is recorded on every request (one tag per flag). */
+    flags: z.array(slug).default([]),
+    /** Vector indexes the feature retrieves from (bounded `index` tag on llm.retrieval.duration). */
+    retrieval: z
+      .object({ indexes: z.array(slug).min(1) })
+      .strict()
+      .optional(),
+    /** Sentry error-count thresholds over 10 minutes; stack defaults apply when absent. */
+    errors: z
+      .object({
+        criticalCount10m: z.number().int().positive().optional(),
+        warningCount10m: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const teamSchema = z
+  .object({
+    /** Stable slug; becomes the `team:` tag on every monitor and dashboard this team owns. */
+    id: slug,
+    name: z.string().trim().min(1, { error: "must not be empty" }),
+    /** Slack channel for warnings and non-paging stacks, e.g. "#contracts-ai-alerts". */
+    slack: z.string().regex(/^#[a-z0-9][a-z0-9._-]{0,79}$/, {
+      error: 'must be a Slack channel such as "#team-alerts" (lowercase, no spaces)',
+    }),
+    /** Sentry team slug that owns this team's alert rules. */
+    sentryTeam: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { error: "must be a Sentry team slug" }),
+    onCall: z
+      .object({
+        /** Rotation order; one engineer on call at a time, weekly. */
+        members: z.array(email).min(1, { error: "must list at least one on-call member" }),
+        handoff: z
+          .object({
+            day: z.enum(WEEKDAYS, { error: `must be one of ${WEEKDAYS.join(", ")}` }),
+            time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a 24h time "HH:MM"' }),
+            timeZone: z.string(),
+          })
+          .strict(),
+        /** Fixed anchor of the rotation (ISO 8601). Never "now": a moving anchor reshuffles who is on call. */
+        rotationStart: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time, e.g. 2026-01-05T09:00:00+01:00" }),
+        /** Second escalation level: the team's manager (email). Defaults to the platform team's schedule. */
+        secondary: email.optional(),
+        escalationDelayMinutes: z
+          .number()
+          .int()
+          .min(5, { error: "must be between 5 and 60 minutes" })
+          .max(60, { error: "must be between 5 and 60 minutes" })
+          .default(CHAPTER_DEFAULTS.escalationDelayMinutes),
+      })
+      .strict(),
+  })
+  .strict();
+
+/** `llm-observability:*` keys of Pulumi.<stack>.yaml. Provider credentials never live here. */
+export const stackConfigSchema = z
+  .object({
+    env: slug,
+    /** Where runbooks/ is browsable; monitors link to `<runbookBaseUrl>/<file>.md`. */
+    runbookBaseUrl: httpUrl.transform((u) => u.replace(/\/+$/, "")),
+    traceTool: z
+      .object({
+        kind: z.enum(["langfuse", "braintrust"], { error: "must be langfuse or braintrust" }),
+        baseUrl: httpUrl.transform((u) => u.replace(/\/+$/, "")),
+        projectId: z.string().trim().min(1, { error: "must not be empty" }),
+        /** Braintrust links need the organization name; Langfuse ignores it. */
+        organization: z.string().min(1).optional(),
+      })
+      .strict()
+      .superRefine((t, ctx) => {
+        if (t.kind === "braintrust" && !t.organization) {
+          ctx.addIssue({ code: "custom", path: ["organization"], message: "required when kind is braintrust (trace links include it)" });
+        }
+      }),
+    /** false routes every monitor to Slack and creates no PagerDuty services (staging, dev). */
+    paging: z.boolean(),
+    /** Team id that owns cross-feature monitors (provider outage, tenant anomaly, ...). */
+    platformTeam: z.string(),
+    sentryOrganization: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { error: "must be a Sentry organization slug" }),
+    /** Name of the PagerDuty integration installed in Sentry; when set, high-priority Sentry rules page. */
+    sentryPagerdutyIntegration: z.string().min(1).optional(),
+    /** Expected scale, used by the cardinality and cost report. */
+    scale: z
+      .object({
+        tenants: z.number().int().positive(),
+        models: z.number().int().positive(),
+        /** Distinct values each feature flag takes (on/off = 2). */
+        flagVariants: z.number().int().min(2).default(2),
+      })
+      .strict(),
+    /** Datadog site, for absolute links in notifications. */
+    datadogSite: z
+      .enum(["datadoghq.com", "us3.datadoghq.com", "us5.datadoghq.com", "datadoghq.eu", "ap1.datadoghq.com", "ddog-gov.com"])
+      .default("datadoghq.com"),
+    /** Prefix of every contract metric. */
+    metricPrefix: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/, { error: "must be a Datadog metric prefix such as llm" })
+      .default("llm"),
+    /** Tunables of the cross-feature monitors. */
+    monitoring: z
+      .object({
+        judgeStallMinutes: z.number().int().min(30).max(1440).default(180),
+        retrievalP95Ms: z.number().positive().default(500),
+        providerErrorRatePct: z.number().gt(0).lte(100).default(10),
+        providerMinRequests: z.number().int().positive().default(50),
+        /** Budget of custom metrics under the metric prefix (Datadog estimated usage). */
+        customMetricBudget: z.number().int().positive().default(20000),
+        /** Advisory ceiling of paging monitors per team. */
+        pagingBudgetPerTeam: z.number().int().positive().default(12),
+      })
+      .strict()
+      .prefault({}),
+    /** Sentry metric-alert defaults (errors per feature over 10 minutes). */
+    sentry: z
+      .object({
+        criticalCount10m: z.number().int().positive().default(50),
+        warningCount10m: z.number().int().positive().default(20),
+      })
+      .strict()
+      .prefault({}),
+    billing: z
+      .object({
+        /** USD per 100 custom metrics per month beyond the allotment. */
+        pricePer100CustomMetrics: z.number().positive().default(5),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type FeatureInput = z.input<typeof featureSchema>;
+export type Feature = z.output<typeof featureSchema>;
+export type TeamInput = z.input<typeof teamSchema>;
+export type Team = z.output<typeof teamSchema>;
+export type StackConfigInput = z.input<typeof stackConfigSchema>;
+export type StackConfig = z.output<typeof stackConfigSchema>;
+
+/** Identity helpers: they give features.ts / teams.ts editor completion and type errors. */
+export function defineFeatures(features: FeatureInput[]): FeatureInput[] {
+  return features;
+}
+export function defineTeams(teams: TeamInput[]): TeamInput[] {
+  return teams;
+}

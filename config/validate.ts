@@ -1,0 +1,217 @@
+// The one edge where untrusted config becomes a typed Catalog. Everything downstream
+// (builders, components, tools) takes a Catalog and never re-validates.
+import { z } from "zod";
+import { ConfigError, type ConfigProblem, problemsFromZod, showValue } from "./errors";
+import { type MetricContract, metricContract } from "./contract";
+import {
+  CHAPTER_DEFAULTS,
+  type Feature,
+  featureSchema,
+  KNOWN_PROVIDERS,
+  type StackConfig,
+  stackConfigSchema,
+  type Team,
+  teamSchema,
+} from "./schema";
+
+export const PROJECT = "llm-observability";
+/** Stack config keys live under this namespace in Pulumi.<stack>.yaml. */
+export const CONFIG_NAMESPACE = `${PROJECT}:`;
+
+export interface Catalog {
+  features: Feature[];
+  teams: Team[];
+  stack: StackConfig;
+  contract: MetricContract;
+}
+
+export interface RawCatalog {
+  features: unknown;
+  teams: unknown;
+  /** The `llm-observability:` keys, already decoded (see stackConfigFromPulumi). */
+  config: unknown;
+}
+
+export type ValidationResult = { ok: true; catalog: Catalog } | { ok: false; problems: ConfigProblem[] };
+
+const CONFIG_ROOT = CONFIG_NAMESPACE;
+
+/** Validates everything and reports every problem at once, each with its exact path. */
+export function validateCatalog(raw: RawCatalog): ValidationResult {
+  const problems: ConfigProblem[] = [];
+  const parse = <T extends z.ZodType>(schema: T, value: unknown, root: string) => {
+    const r = schema.safeParse(value, { reportInput: true });
+    if (!r.success) problems.push(...problemsFromZod(root, r.error.issues));
+    return r.success ? (r.data as z.output<T>) : undefined;
+  };
+
+  const features = parse(z.array(featureSchema), raw.features, "features");
+  const teams = parse(z.array(teamSchema), raw.teams, "teams");
+  const stack = parse(stackConfigSchema, raw.config, CONFIG_ROOT);
+
+  // Cross-field rules run on the raw input so they report even when a sibling field is broken.
+  const rawTeams = asArray(raw.teams);
+  const rawFeatures = asArray(raw.features);
+  const teamIds = rawTeams.map((t) => field(t, "id")).filter((id): id is string => typeof id === "string");
+  problems.push(...crossCheckTeams(rawTeams));
+  problems.push(...crossCheckFeatures(rawFeatures, teamIds));
+  const platformTeam = field(raw.config, "platformTeam");
+  if (typeof platformTeam === "string" && !teamIds.includes(platformTeam)) {
+    problems.push({ path: `${CONFIG_ROOT}platformTeam`, message: unknownTeam(platformTeam, teamIds) });
+  }
+
+  if (problems.length > 0 || !features || !teams || !stack) return { ok: false, problems: inReadingOrder(dedupe(problems)) };
+  const contract = metricContract({ prefix: stack.metricPrefix, flags: features.flatMap((f) => f.flags) });
+  return { ok: true, catalog: { features, teams, stack, contract } };
+}
+
+/** Like validateCatalog, but throws a ConfigError listing every problem. */
+export function loadCatalog(raw: RawCatalog): Catalog {
+  const result = validateCatalog(raw);
+  if (!result.ok) throw new ConfigError(result.problems);
+  return result.catalog;
+}
+
+/**
+ * Decodes the flat `project:key -> string` map that Pulumi hands the program
+ * (`pulumi.runtime.allConfig()`) into the stack config object. Structured values
+ * arrive as JSON strings; booleans and numbers as their text.
+ */
+export function stackConfigFromPulumi(all: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, text] of Object.entries(all)) {
+    if (!key.startsWith(CONFIG_NAMESPACE)) continue;
+    out[key.slice(CONFIG_NAMESPACE.length)] = decodeConfigValue(text);
+  }
+  return out;
+}
+
+function decodeConfigValue(text: string): unknown {
+  const t = text.trim();
+  if (/^[[{]/.test(t) || t === "true" || t === "false" || /^-?\d+(\.\d+)?$/.test(t)) {
+    try {
+      return JSON.parse(t);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+function crossCheckTeams(rawTeams: unknown[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const seenIds = new Map<string, number>();
+  rawTeams.forEach((team, i) => {
+    const id = field(team, "id");
+    if (typeof id === "string") {
+      const first = seenIds.get(id);
+      if (first !== undefined) problems.push({ path: `teams[${i}].id`, message: `duplicate team id "${id}" (also teams[${first}])` });
+      else seenIds.set(id, i);
+    }
+    const onCall = field(team, "onCall");
+    const members = asArray(field(onCall, "members"));
+    const seenEmails = new Map<string, number>();
+    members.forEach((m, j) => {
+      if (typeof m !== "string") return;
+      const key = m.toLowerCase();
+      const first = seenEmails.get(key);
+      if (first !== undefined) {
+        problems.push({
+          path: `teams[${i}].onCall.members[${j}]`,
+          message: `duplicate email "${m}" (also members[${first}]); each engineer takes one weekly turn`,
+        });
+      } else seenEmails.set(key, j);
+    });
+    const tz = field(field(onCall, "handoff"), "timeZone");
+    if (typeof tz === "string" && !isTimeZone(tz)) {
+      problems.push({ path: `teams[${i}].onCall.handoff.timeZone`, message: `unknown IANA time zone ${showValue(tz)} (e.g. Europe/Berlin)` });
+    }
+  });
+  return problems;
+}
+
+function crossCheckFeatures(rawFeatures: unknown[], teamIds: string[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const seenIds = new Map<string, number>();
+  rawFeatures.forEach((f, i) => {
+    const id = field(f, "id");
+    if (typeof id === "string") {
+      const first = seenIds.get(id);
+      if (first !== undefined) problems.push({ path: `features[${i}].id`, message: `duplicate feature id "${id}" (also features[${first}])` });
+      else seenIds.set(id, i);
+    }
+    const owner = field(f, "owner");
+    if (typeof owner === "string" && !teamIds.includes(owner)) {
+      problems.push({ path: `features[${i}].owner`, message: unknownTeam(owner, teamIds) });
+    }
+    asArray(field(f, "providers")).forEach((p, j) => {
+      if (typeof p === "string" && !(KNOWN_PROVIDERS as readonly string[]).includes(p)) {
+        problems.push({ path: `features[${i}].providers[${j}]`, message: `unknown provider "${p}" (known: ${KNOWN_PROVIDERS.join(", ")})` });
+      }
+    });
+    const latency = field(f, "latency");
+    const ttft = numberOr(field(latency, "ttftP95Ms"), CHAPTER_DEFAULTS.ttftP95Ms);
+    const total = numberOr(field(latency, "totalP95Ms"), CHAPTER_DEFAULTS.totalP95Ms);
+    if (ttft !== undefined && total !== undefined && ttft >= total) {
+      problems.push({
+        path: `features[${i}].latency.ttftP95Ms`,
+        message: `must be below latency.totalP95Ms (${total} ms): the first token cannot arrive after the whole response (got ${ttft})`,
+      });
+    }
+  });
+  return problems;
+}
+
+function unknownTeam(id: string, known: string[]): string {
+  return `unknown team "${id}" (known: ${known.length ? known.join(", ") : "none; define teams in teams.ts"})`;
+}
+
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function field(obj: unknown, key: string): unknown {
+  return obj !== null && typeof obj === "object" && !Array.isArray(obj) ? (obj as Record<string, unknown>)[key] : undefined;
+}
+
+function asArray(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+/** undefined when the value is present but not a number (the schema already reports it). */
+function numberOr(v: unknown, fallback: number): number | undefined {
+  if (v === undefined) return fallback;
+  return typeof v === "number" && Number.isFinite(v) ? v : undefined;
+}
+
+/** features, then teams, then stack config; within a section by item index, keeping discovery order. */
+function inReadingOrder(problems: ConfigProblem[]): ConfigProblem[] {
+  const section = (p: string) => (p.startsWith("features") ? 0 : p.startsWith("teams") ? 1 : 2);
+  const index = (p: string) => Number(/^\w+\[(\d+)\]/.exec(p)?.[1] ?? -1);
+  return problems
+    .map((p, order) => ({ p, order }))
+    .sort((a, b) => section(a.p.path) - section(b.p.path) || index(a.p.path) - index(b.p.path) || a.order - b.order)
+    .map(({ p }) => p);
+}
+
+function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const k = `${p.path}\u0000${p.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+export function teamById(catalog: Catalog, id: string): Team {
+  const team = catalog.teams.find((t) => t.id === id);
+  if (!team) throw new Error(`no team "${id}" in the validated catalog`);
+  return team;
+}
+

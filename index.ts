@@ -1,0 +1,8 @@
+// `pulumi up` entry point. Kept thin: all logic is in program.ts and the builders.
+import { features } from "./features";
+import { runProgram } from "./program";
+import { teams } from "./teams";
+
+const outputs = runProgram({ features, teams });
+
+export const dashboardUrls = outputs.dashboardUrls;

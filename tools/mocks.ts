@@ -1,0 +1,125 @@
+// Runs the real Pulumi program under pulumi.runtime.setMocks and records every resource
+// registration as the engine would receive it. Used by `npm run synth`, the tests and the
+// benchmarks; the program itself has no idea it is mocked.
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { PROJECT } from "../config/validate";
+import { type Plan, type PlanResource, SECRET } from "./plan";
+
+export type { Plan, PlanResource };
+
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** A short, stable fake id so two runs give byte-identical plans. */
+export function fakeId(seed: string, length = 7): string {
+  return createHash("sha256").update(seed).digest("hex").slice(0, length);
+}
+
+/**
+ * Fabricates the outputs real providers compute (ids, URLs, integration keys). Inputs are
+ * echoed back, as the provider would. The values are obviously synthetic on purpose.
+ */
+function fabricatedOutputs(type: string, name: string): Record<string, unknown> {
+  switch (type) {
+    case "datadog:index/dashboardJson:DashboardJson":
+      return { url: `/dashboard/synth-${fakeId(name, 3)}-${fakeId(`${name}#`, 3)}` };
+    case "pagerduty:index/serviceIntegration:ServiceIntegration":
+      // Secret in the program; tests assert this exact string never reaches plan.json.
+      return { integrationKey: `synth-integration-key-${fakeId(name, 16)}` };
+    default:
+      return {};
+  }
+}
+
+function fabricatedInvoke(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  switch (token) {
+    case "pagerduty:index/getUser:getUser":
+      return { id: `PU${fakeId(String(inputs.email)).toUpperCase()}`, email: inputs.email, name: String(inputs.email).split("@")[0] };
+    case "pagerduty:index/getVendor:getVendor":
+      return { id: "PSYNTHDD", name: inputs.name, type: "generic_events_api_inbound_integration" };
+    case "sentry:index/getSentryTeam:getSentryTeam":
+      return { ...inputs, id: `${inputs.organization}/${inputs.slug}`, internalId: String(parseInt(fakeId(String(inputs.slug), 6), 16)) };
+    case "sentry:index/getSentryOrganizationIntegration:getSentryOrganizationIntegration":
+      return { ...inputs, id: String(parseInt(fakeId(`${inputs.providerKey}/${inputs.name}`, 6), 16)), internalId: `synth-${fakeId(String(inputs.name))}` };
+    default:
+      return inputs;
+  }
+}
+
+function redactSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactSecrets);
+  if (value !== null && typeof value === "object") {
+    const obj = value as Record<string, unknown>;
+    if (obj[SECRET_SIG_KEY] === SECRET_SIG) return SECRET;
+    return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, redactSecrets(v)]));
+  }
+  return value;
+}
+
+export interface SynthesizeOptions {
+  stack: string;
+  /** `project:key` -> value, as PULUMI_CONFIG carries it. */
+  config: Record<string, string>;
+  secretKeys?: string[];
+  /** The program; may return outputs, which are awaited like the engine would. */
+  program: () => unknown;
+}
+
+/**
+ * Runs `program` under mocks and returns every registered resource, sorted by URN.
+ * Errors thrown by the program (e.g. a ConfigError) propagate unchanged.
+ */
+export async function synthesize(opts: SynthesizeOptions): Promise<Plan> {
+  pulumi.runtime.setAllConfig(opts.config, opts.secretKeys ?? []);
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => ({
+        id: args.custom ? `${args.name}-id` : undefined,
+        state: { ...args.inputs, ...fabricatedOutputs(args.type, args.name) },
+      }),
+      call: (args) => fabricatedInvoke(args.token, args.inputs),
+    },
+    PROJECT,
+    opts.stack,
+    false,
+  );
+
+  const resources: PlanResource[] = [];
+  // The mock monitor is the engine's stand-in; wrapping it is how we see parents and the
+  // exact serialized inputs (including secret markers) without touching the program.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const monitor = (pulumi.runtime as any).getMonitor();
+  const register = monitor.registerResource.bind(monitor);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const rpc = require("@pulumi/pulumi/runtime/rpc");
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) =>
+    register(req, (err: unknown, resp: { getUrn(): string }) => {
+      if (!err) {
+        resources.push({
+          urn: resp.getUrn(),
+          type: req.getType(),
+          name: req.getName(),
+          parent: req.getParent() || null,
+          custom: req.getCustom(),
+          inputs: redactSecrets(rpc.deserializeProperties(req.getObject())) as Record<string, unknown>,
+        });
+      }
+      callback(err, resp);
+    });
+
+  const outputs = opts.program();
+  await settle(outputs);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  await (pulumi.runtime as any).waitForRPCs();
+  resources.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+  return { project: PROJECT, stack: opts.stack, resources };
+}
+
+/** Waits for every Output inside the program's return value, as the engine does for stack outputs. */
+async function settle(value: unknown): Promise<void> {
+  await new Promise<void>((resolve) => {
+    (pulumi.output(value as object) as pulumi.Output<unknown>).apply(() => resolve());
+  });
+}
