@@ -1,0 +1,46 @@
+// Shared test fixtures: the example catalog and the program run under mocks.
+import * as path from "node:path";
+import { features } from "../features";
+import { teams } from "../teams";
+import { readStackFile } from "../config/load";
+import type { FeatureInput, TeamInput } from "../config/schema";
+import { type Catalog, loadCatalog, stackConfigFromPulumi } from "../config/validate";
+import { runProgram } from "../program";
+import { synthesize } from "../tools/mocks";
+import type { Plan } from "../tools/plan";
+
+export const ROOT = path.resolve(__dirname, "..");
+export const STACKS = ["prod", "staging"] as const;
+export type StackName = (typeof STACKS)[number];
+
+/** A deep copy, so tests can mutate the example freely. */
+export function exampleFeatures(): FeatureInput[] {
+  return structuredClone(features);
+}
+export function exampleTeams(): TeamInput[] {
+  return structuredClone(teams);
+}
+
+export function stackConfig(stack: StackName, overrides: Record<string, unknown> = {}): Record<string, string> {
+  const { config } = readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`));
+  for (const [k, v] of Object.entries(overrides)) config[`llm-observability:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
+  return config;
+}
+
+export function exampleCatalog(stack: StackName = "prod", input: { features?: unknown; teams?: unknown } = {}): Catalog {
+  return loadCatalog({
+    features: input.features ?? exampleFeatures(),
+    teams: input.teams ?? exampleTeams(),
+    config: stackConfigFromPulumi(stackConfig(stack)),
+  });
+}
+
+/** Runs the real program under Pulumi mocks and returns every registered resource. */
+export async function synthExample(
+  stack: StackName = "prod",
+  input: { features?: unknown; teams?: unknown; config?: Record<string, unknown> } = {},
+): Promise<Plan> {
+  const f = input.features ?? exampleFeatures();
+  const t = input.teams ?? exampleTeams();
+  return synthesize({ stack, config: stackConfig(stack, input.config), program: () => runProgram({ features: f, teams: t }) });
+}
