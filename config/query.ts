@@ -44,3 +44,37 @@ export function metricQuery(contract: MetricContract, metric: MetricDefinition, 
   const by = opts.by?.length ? ` by {${opts.by.join(",")}}` : "";
   return `${opts.aggregation}:${metric.name}{${scope.length ? scope.join(",") : "*"}}${by}${opts.asCount ? ".as_count()" : ""}`;
 }
+
+/** One `<aggregation>:<metric>{<scope>} [by {<tags>}]` term found inside a larger query or formula. */
+export interface MetricQueryTerm {
+  aggregation: string;
+  metric: string;
+  /** Scope entries as written: `$feature`, `feature:x`, `!status:ok`, `*`. */
+  scope: string[];
+  by: string[];
+}
+
+const TERM = /(?<![\w.])(avg|sum|min|max|count|p\d{1,2}(?:\.\d+)?):([A-Za-z][\w.]*)\{([^}]*)\}(?:\s*by\s*\{([^}]*)\})?/g;
+
+/**
+ * Finds every metric term in a Datadog metric query, monitor query or formula, e.g. inside
+ * `percentile(last_10m):p95:llm.ttft{feature:x} > 800` or `anomalies(sum:llm.cost.usd{*} by {tenant}.as_count(), ...)`.
+ * Used by the lints that hold generated queries to the contract.
+ */
+export function extractMetricTerms(query: string): MetricQueryTerm[] {
+  return [...query.matchAll(TERM)].map((m) => ({
+    aggregation: m[1],
+    metric: m[2],
+    scope: m[3].split(",").map((s) => s.trim()).filter(Boolean),
+    by: (m[4] ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+  }));
+}
+
+/** The tag key a scope entry filters on (`$feature` -> "feature" via its variable, `!status:ok` -> "status"). */
+export function scopeTagKey(entry: string): { variable?: string; tag?: string } {
+  if (entry === "*") return {};
+  if (entry.startsWith("$")) return { variable: entry.slice(1).replace(/\.value$/, "") };
+  const body = entry.replace(/^!/, "");
+  const colon = body.indexOf(":");
+  return { tag: colon === -1 ? body : body.slice(0, colon) };
+}
