@@ -11,6 +11,15 @@ import { type Catalog, type ValidationResult, stackConfigFromPulumi, validateCat
 export const REPO_ROOT = path.resolve(__dirname, "..");
 export const RUNBOOKS_DIR = path.join(REPO_ROOT, "runbooks");
 
+/**
+ * Whether the pack runs inside this repository (the CrossGuard engine with
+ * `--policy-pack policies`, or `npm run check`), as opposed to a published copy of the
+ * pack that has no runbooks/ to look at.
+ */
+export function runningFromRepo(): boolean {
+  return fs.existsSync(path.join(REPO_ROOT, "Pulumi.yaml"));
+}
+
 /** `urn:pulumi:<stack>::<project>::...` -> stack name. */
 export function stackFromUrn(urn: string): string | undefined {
   return /^urn:pulumi:([^:]+)::/.exec(urn)?.[1];

@@ -1,0 +1,181 @@
+// `npm run check`: the policy pack's real rules over a synthesized plan, with no Pulumi CLI
+// and no credentials. Each resource goes through each resource rule with the inputs the
+// engine would pass; the stack rules run once over the whole plan.
+//
+//   npm run check -- [--plan out/<stack>/plan.json] [--json] [--config policy-config.json]
+//
+// Exit codes: 0 no mandatory violation, 1 at least one, 2 the plan (or config) cannot be read
+// or a rule crashed.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { ENFORCEMENT_LEVELS, type PolicyPackConfig, PolicyCrashError, runPolicies, type Violation } from "../policies/offline";
+import { PACK_NAME, packArgs, type Rule } from "../policies/rules";
+import { type Plan, PlanError, readPlan } from "./plan";
+
+/** Where `npm run synth` writes the default stack's plan (its defaults: `--stack prod --out out`). */
+export const DEFAULT_PLAN = path.join("out", "prod", "plan.json");
+
+export interface CheckOptions {
+  plan: string;
+  json: boolean;
+  config?: string;
+}
+
+export interface CheckReport {
+  plan: Plan;
+  violations: Violation[];
+  policiesRun: number;
+}
+
+export class UsageError extends Error {}
+
+export function parseCheckArgs(argv: string[]): CheckOptions {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        plan: { type: "string", default: DEFAULT_PLAN },
+        json: { type: "boolean", default: false },
+        config: { type: "string" },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+    return { plan: values.plan!, json: values.json!, config: values.config };
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** Reads a `--policy-pack-config` style file and checks it against each policy's configSchema. */
+export function readPolicyConfig(file: string, policies: readonly Rule[]): PolicyPackConfig {
+  if (!fs.existsSync(file)) throw new UsageError(`policy config ${file} not found`);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new UsageError(`policy config ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) throw new UsageError(`policy config ${file} must be a JSON object keyed by policy name`);
+  const names = new Set(policies.map((p) => p.name));
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(doc as Record<string, unknown>)) {
+    const where = `${file}: ${name}`;
+    if (name !== "all" && !names.has(name)) {
+      problems.push(`${where}: unknown policy (policies: ${[...names].join(", ")})`);
+      continue;
+    }
+    const level = typeof value === "string" ? value : (value as { enforcementLevel?: unknown } | null)?.enforcementLevel;
+    if (level !== undefined && !ENFORCEMENT_LEVELS.includes(level as never)) {
+      problems.push(`${where}.enforcementLevel: must be one of ${ENFORCEMENT_LEVELS.join(", ")} (got ${JSON.stringify(level)})`);
+    }
+    if (typeof value === "string" || name === "all") continue;
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      problems.push(`${where}: must be an enforcement level or an object`);
+      continue;
+    }
+    const properties = policies.find((p) => p.name === name)?.configSchema?.properties ?? {};
+    for (const [key, setting] of Object.entries(value as Record<string, unknown>)) {
+      if (key === "enforcementLevel") continue;
+      const schema = properties[key] as { type?: string } | undefined;
+      if (!schema) {
+        problems.push(`${where}.${key}: not a setting of this policy (settings: ${Object.keys(properties).join(", ") || "none"})`);
+      } else if (!matchesType(setting, schema.type)) {
+        problems.push(`${where}.${key}: must be ${schema.type === "array" ? "an array" : `a ${schema.type}`} (got ${JSON.stringify(setting)})`);
+      }
+    }
+  }
+  if (problems.length) throw new UsageError(problems.join("\n"));
+  return doc as PolicyPackConfig;
+}
+
+function matchesType(value: unknown, type: string | undefined): boolean {
+  switch (type) {
+    case "array":
+      return Array.isArray(value);
+    case "integer":
+      return Number.isInteger(value);
+    case "number":
+      return typeof value === "number";
+    case "boolean":
+      return typeof value === "boolean";
+    case "string":
+      return typeof value === "string";
+    default:
+      return true;
+  }
+}
+
+/** Runs every policy of the pack over the plan's resources. Throws PlanError / UsageError / PolicyCrashError. */
+export async function check(opts: Pick<CheckOptions, "plan" | "config">, policies: Rule[] = packArgs.policies): Promise<CheckReport> {
+  const plan = readPlan(opts.plan);
+  const config = opts.config ? readPolicyConfig(opts.config, policies) : {};
+  const resources = plan.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, props: r.inputs }));
+  const { violations, policiesRun } = await runPolicies(resources, { policies, packEnforcementLevel: packArgs.enforcementLevel, config });
+  return { plan, violations, policiesRun };
+}
+
+/** Violations grouped by policy (mandatory first), each with its resource, then a count line. */
+export function formatReport(report: CheckReport, planFile: string): string {
+  const { plan, violations } = report;
+  const lines = [`${PACK_NAME}: ${report.policiesRun} policies over ${planFile} (stack ${plan.stack}, ${plan.resources.length} resources)`];
+  const groups = new Map<string, Violation[]>();
+  for (const v of violations) groups.set(v.policyName, [...(groups.get(v.policyName) ?? []), v]);
+  const ordered = [...groups.values()].sort((a, b) => rank(a[0]) - rank(b[0]));
+  for (const group of ordered) {
+    const first = group[0];
+    lines.push("", `${first.enforcementLevel.toUpperCase()}  ${first.policyName} (${group.length})`, `  ${first.description}`);
+    for (const v of group) {
+      lines.push(`  - ${v.resourceName ?? "(stack)"}  ${v.urn ?? `urn:pulumi:${plan.stack}::${plan.project}`}`);
+      lines.push(`      ${v.message}`);
+    }
+  }
+  const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
+  const advisory = violations.length - mandatory;
+  lines.push("", `${violations.length} violation${violations.length === 1 ? "" : "s"}: ${mandatory} mandatory, ${advisory} advisory.`);
+  return lines.join("\n");
+}
+
+function rank(v: Violation): number {
+  return v.enforcementLevel === "mandatory" ? 0 : 1;
+}
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const USAGE = "usage: npm run check -- [--plan out/<stack>/plan.json] [--json] [--config policy-config.json]";
+
+export async function main(argv: string[], io: Io = { out: (t) => console.log(t), err: (t) => console.error(t) }): Promise<number> {
+  let opts: CheckOptions;
+  try {
+    opts = parseCheckArgs(argv);
+  } catch (e) {
+    io.err(`check: ${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  let report: CheckReport;
+  try {
+    report = await check(opts);
+  } catch (e) {
+    if (e instanceof PlanError || e instanceof UsageError || e instanceof PolicyCrashError) {
+      io.err(`check: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+  io.out(opts.json ? JSON.stringify(report.violations, null, 2) : formatReport(report, opts.plan));
+  return report.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(e);
+      process.exit(2);
+    },
+  );
+}
