@@ -35,6 +35,8 @@ export const CHAPTER_DEFAULTS = {
 
 const slug = z.string().regex(SLUG, { error: slugMessage });
 const email = z.email({ error: "must be an email address" });
+/** Blank strings are reported as they were written, not trimmed first. */
+const nonBlank = z.string().refine((s) => s.trim() !== "", { error: "must not be empty" });
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 
 /**
@@ -53,7 +55,7 @@ export const featureSchema = z
     /** Stable slug; becomes the `feature` tag value and part of every resource name. Never rename it. */
     id: slug,
     /** Display name; safe to change at any time. */
-    name: z.string().trim().min(1, { error: "must not be empty" }),
+    name: nonBlank,
     /** Team id from teams.ts that owns this feature's alerts. */
     owner: z.string(),
     /** Daily spend budget in USD. The cost monitor warns at 1x and alerts at 2x. */
@@ -80,7 +82,7 @@ export const featureSchema = z
     /** Providers this feature calls; each must be one of KNOWN_PROVIDERS. */
     providers: z.array(z.string()).min(1, { error: "must list at least one provider" }),
     /** Sentry project slug that receives this feature's errors. */
-    sentryProject: z.string().trim().min(1, { error: "must not be empty" }),
+    sentryProject: nonBlank,
     /** Feature flags whose state is recorded on every request (one tag per flag). */
     flags: z.array(slug).default([]),
     /** Vector indexes the feature retrieves from (bounded `index` tag on llm.retrieval.duration). */
@@ -103,7 +105,7 @@ export const teamSchema = z
   .object({
     /** Stable slug; becomes the `team:` tag on every monitor and dashboard this team owns. */
     id: slug,
-    name: z.string().trim().min(1, { error: "must not be empty" }),
+    name: nonBlank,
     /** Slack channel for warnings and non-paging stacks, e.g. "#contracts-ai-alerts". */
     slack: z.string().regex(/^#[a-z0-9][a-z0-9._-]{0,79}$/, {
       error: 'must be a Slack channel such as "#team-alerts" (lowercase, no spaces)',
@@ -146,14 +148,14 @@ export const stackConfigSchema = z
       .object({
         kind: z.enum(["langfuse", "braintrust"], { error: "must be langfuse or braintrust" }),
         baseUrl: httpUrl.transform((u) => u.replace(/\/+$/, "")),
-        projectId: z.string().trim().min(1, { error: "must not be empty" }),
+        projectId: nonBlank,
         /** Braintrust links need the organization name; Langfuse ignores it. */
         organization: z.string().min(1).optional(),
       })
       .strict()
       .superRefine((t, ctx) => {
         if (t.kind === "braintrust" && !t.organization) {
-          ctx.addIssue({ code: "custom", path: ["organization"], message: "required when kind is braintrust (trace links include it)" });
+          ctx.addIssue({ code: "custom", path: ["organization"], input: t.organization, message: "required when kind is braintrust (trace links include it)" });
         }
       }),
     /** false routes every monitor to Slack and creates no PagerDuty services (staging, dev). */

@@ -52,7 +52,7 @@ export function validateCatalog(raw: RawCatalog): ValidationResult {
   // Cross-field rules run on the raw input so they report even when a sibling field is broken.
   const rawTeams = asArray(raw.teams);
   const rawFeatures = asArray(raw.features);
-  const teamIds = rawTeams.map((t) => field(t, "id")).filter((id): id is string => typeof id === "string");
+  const teamIds = [...new Set(rawTeams.map((t) => field(t, "id")).filter((id): id is string => typeof id === "string"))];
   problems.push(...crossCheckTeams(rawTeams));
   problems.push(...crossCheckFeatures(rawFeatures, teamIds));
   const platformTeam = field(raw.config, "platformTeam");
