@@ -181,7 +181,8 @@ export function lintDashboard(body: unknown, contract: MetricContract): string[]
     });
   };
   visit(dashboard.widgets, "widgets");
-  return problems;
+  // Requests of one widget often repeat a query (raw line + moving average): report once.
+  return [...new Set(problems)];
 }
 
 /** Query names a formula uses: identifiers that are not function calls, numbers or quoted arguments. */
