@@ -1,9 +1,14 @@
+import * as fs from "node:fs";
+import { fromSchema } from "@openapi-contrib/openapi-schema-to-json-schema";
+import Ajv, { type ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
+import { load as loadYaml } from "js-yaml";
 import { describe, expect, it } from "vitest";
 import type { FeatureInput } from "../config/schema";
 import { buildDashboards } from "../dashboards";
 import { lintDashboard } from "../dashboards/lint";
 import { dashboardsOf } from "../tools/plan";
-import { validateDashboard } from "../tools/datadog-spec";
+import { SPEC_PATH, validateDashboard } from "../tools/datadog-spec";
 import { exampleCatalog, STACKS, synthExample } from "./helpers";
 
 const contract = exampleCatalog("prod").contract;
@@ -52,6 +57,42 @@ describe("a catalog of 200 features", () => {
       expect(validateDashboard(d.body), d.id).toEqual([]);
       expect(lintDashboard(d.body, catalog.contract), d.id).toEqual([]);
     }
+  });
+});
+
+/**
+ * The spec never sets additionalProperties:false, so a misspelt key (`custom_link`) passes
+ * it and Datadog silently drops it. This closes every object schema of the spec (it uses no
+ * allOf, so closing is sound) to prove the builders emit only keys Datadog declares.
+ */
+function closedDashboardSchema(): ValidateFunction {
+  const close = (s: unknown): unknown => {
+    if (Array.isArray(s)) return s.map(close);
+    if (s === null || typeof s !== "object") return s;
+    const o = Object.fromEntries(
+      Object.entries(s).map(([k, v]) => [k, k === "properties" ? Object.fromEntries(Object.entries(v as object).map(([p, ps]) => [p, close(ps)])) : close(v)]),
+    ) as Record<string, unknown>;
+    if (o.properties && o.additionalProperties === undefined) o.additionalProperties = false;
+    return o;
+  };
+  const spec = loadYaml(fs.readFileSync(SPEC_PATH, "utf8")) as { components: { schemas: Record<string, object> } };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const schemas = Object.fromEntries(Object.entries(spec.components.schemas).map(([n, s]) => [n, close(fromSchema(s as any))]));
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema({ $id: "dd-closed", components: { schemas } });
+  return ajv.getSchema("dd-closed#/components/schemas/Dashboard")!;
+}
+
+describe("the generated JSON", () => {
+  it("uses only keys that Datadog's schema declares, and a misspelt key is caught", () => {
+    const closed = closedDashboardSchema();
+    for (const d of buildDashboards(exampleCatalog("prod"))) expect(closed(JSON.parse(JSON.stringify(d.body))), d.id).toBe(true);
+    const typo = quality();
+    const def = firstChart(typo);
+    def.custom_link = def.custom_links ?? [];
+    expect(validateDashboard(typo)).toEqual([]);
+    expect(closed(typo)).toBe(false);
   });
 });
 
