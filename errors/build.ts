@@ -232,5 +232,5 @@ export function resolveSentryRefs<T>(value: T, ids: SentryIds): T {
 }
 
 export function hasSentryRefs(value: unknown): boolean {
-  return JSON.stringify(value).includes("@@sentry-");
+  return (JSON.stringify(value) ?? "").includes("@@sentry-");
 }
