@@ -4,6 +4,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { type Catalog, loadCatalog, stackConfigFromPulumi } from "./config/validate";
 import { Dashboards } from "./dashboards/component";
 import { buildDashboards } from "./dashboards";
+import { buildErrorAlerts } from "./errors/build";
+import { ErrorAlerts } from "./errors/component";
+import { buildOnCall } from "./oncall/build";
+import { OnCall } from "./oncall/component";
 
 export interface ProgramInput {
   /** The features.ts array (or its JSON form), not yet validated. */
@@ -20,10 +24,30 @@ export function runProgram(input: ProgramInput) {
 
 export function buildObservability(catalog: Catalog) {
   const { stack } = catalog;
+  // Before the monitors: their `@pagerduty-<name>` handles only resolve once the Datadog
+  // service objects exist. Stacks that may not page create none of it.
+  const onCallDefinitions = buildOnCall(catalog);
+  const onCall = onCallDefinitions.length ? new OnCall("oncall", { definitions: onCallDefinitions }) : undefined;
+  // The monitors component takes these as `dependsOn` (wired when monitors land).
+  const pagingDependencies = onCall?.serviceObjects ?? [];
+
   const dashboards = new Dashboards("dashboards", {
     definitions: buildDashboards(catalog),
     site: stack.datadogSite,
     listName: `LLM observability (${stack.env})`,
   });
-  return { dashboardUrls: dashboards.urls };
+
+  const errorAlerts = new ErrorAlerts("errors", {
+    definitions: buildErrorAlerts(catalog),
+    organization: stack.sentryOrganization,
+    pagerdutyIntegration: stack.paging ? stack.sentryPagerdutyIntegration : undefined,
+  });
+
+  return {
+    dashboardUrls: dashboards.urls,
+    /** Per team: PagerDuty service name, the handle monitors use, service id and URL. Empty when the stack may not page. */
+    onCall: onCall?.teams ?? {},
+    /** Per feature: the names of its Sentry rules. */
+    sentryRules: errorAlerts.features,
+  };
 }

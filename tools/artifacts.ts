@@ -1,5 +1,6 @@
 // Everything `npm run synth` writes under out/<stack>/, rendered in memory from the plan.
 import type { Catalog } from "../config/validate";
+import { onCallSummary, sentrySummary } from "../oncall/summary";
 import { dashboardsOf, type Plan, planJson } from "./plan";
 
 export interface Artifact {
@@ -42,6 +43,8 @@ export function summarize(plan: Plan, catalog: Catalog, artifacts: Artifact[], d
   for (const d of dashboardsOf(plan)) {
     lines.push(`  ${d.id.padEnd(10)} ${String(countWidgets(d.body.widgets)).padStart(3)} widgets  ${String(d.body.title)}`);
   }
+  lines.push("");
+  lines.push(...onCallSummary(plan, catalog), "", ...sentrySummary(plan, catalog));
   lines.push("");
   lines.push(`Wrote ${artifacts.length} files to ${dir}/`);
   return lines.join("\n");
