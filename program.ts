@@ -4,6 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { type Catalog, loadCatalog, stackConfigFromPulumi } from "./config/validate";
 import { Dashboards } from "./dashboards/component";
 import { buildDashboards } from "./dashboards";
+import { buildMonitors } from "./monitors";
+import { Monitors } from "./monitors/component";
 
 export interface ProgramInput {
   /** The features.ts array (or its JSON form), not yet validated. */
@@ -25,5 +27,13 @@ export function buildObservability(catalog: Catalog) {
     site: stack.datadogSite,
     listName: `LLM observability (${stack.env})`,
   });
-  return { dashboardUrls: dashboards.urls };
+  // Monitors link to the dashboards, so they come after them. When PagerDuty is wired, pass
+  // its Datadog service objects as `dependsOn`: a monitor may not name @pagerduty-<service>
+  // before the service object exists.
+  const monitors = new Monitors("monitors", {
+    definitions: buildMonitors(catalog),
+    dashboardUrls: dashboards.urls,
+    teamTagPolicy: stack.monitoring.teamTagPolicy ? { validTeams: catalog.teams.map((t) => t.id) } : undefined,
+  });
+  return { dashboardUrls: dashboards.urls, monitorIds: monitors.ids };
 }
