@@ -113,7 +113,7 @@ export function judgeStalledMonitor(catalog: Catalog): MonitorDefinition {
   const { contract, stack, features } = catalog;
   const minutes = stack.monitoring.judgeStallMinutes;
   // One multi-alert monitor has one guard, so it is sized for the lowest sample rate.
-  const lowestRate = Math.min(CHAPTER_DEFAULTS.judgeSampleRate, ...features.map((x) => x.quality.judgeSampleRate));
+  const lowestRate = features.length ? Math.min(...features.map((x) => x.quality.judgeSampleRate)) : CHAPTER_DEFAULTS.judgeSampleRate;
   const minRequests = requestsBeforeJudgeSilenceIsSuspicious(lowestRate);
   const scope = { [TAG.env]: stack.env };
   const requests = metricQuery(contract, contract.metrics.requests, { aggregation: "sum", filters: scope, by: [TAG.feature], asCount: true });
@@ -134,7 +134,7 @@ export function judgeStalledMonitor(catalog: Catalog): MonitorDefinition {
       evaluation_delay: 60,
     },
     message: {
-      summary: `**{{feature.name}}** served more than ${minRequests} requests in the last ${minutes} minutes and no judge score arrived (at a ${formatNumber(lowestRate * 100)} % sample rate that happens by chance less than once in 1000). The quality dashboard for it is going blank.`,
+      summary: `No judge score arrived for **{{feature.name}}** in the last ${minutes} minutes although it served more than ${minRequests} requests (stall indicator {{value}}, alert at 1). At a ${formatNumber(lowestRate * 100)} % sample rate that happens by chance less than once in 1000. The quality dashboard for it is going blank.`,
       dashboard: { label: "Quality: {{feature.name}}", url: f.dashboardUrl({ [TAG.feature]: "{{feature.name}}" }) },
       firstSteps: [
         "Check the judge queue: failed or stuck jobs for this feature, a growing backlog, or a consumer that stopped after a deploy.",

@@ -189,7 +189,8 @@ function lintHandles(body: DatadogMonitor, ctx: LintContext, blocks: StateBlock[
   let alertHandles = 0;
   let pagesOnAlert = false;
   let pagesOnRecovery = false;
-  for (const m of message.matchAll(/@[^\s]*/g)) {
+  // `@@dashboard-url:<id>@@` placeholders (unresolved links) are not handles.
+  for (const m of message.matchAll(/(?<!@)@(?!@)[^\s]*/g)) {
     const handle = m[0];
     const at = m.index!;
     if (at > 0 && !/\s/.test(message[at - 1])) problems.push(`handle ${handle} must be preceded by a space`);

@@ -10,6 +10,7 @@ export function formatNumber(n: number): string {
   if (!Number.isFinite(n)) throw new Error(`threshold must be a finite number (got ${n})`);
   const s = String(n);
   if (!/e/i.test(s)) return s;
+  if (Number.isInteger(n)) return BigInt(n).toString();
   return n.toFixed(20).replace(/\.?0+$/, "");
 }
 
