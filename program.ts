@@ -6,6 +6,8 @@ import { Dashboards } from "./dashboards/component";
 import { buildDashboards } from "./dashboards";
 import { buildErrorAlerts } from "./errors/build";
 import { ErrorAlerts } from "./errors/component";
+import { buildMonitors } from "./monitors";
+import { Monitors } from "./monitors/component";
 import { buildOnCall } from "./oncall/build";
 import { OnCall } from "./oncall/component";
 
@@ -28,14 +30,23 @@ export function buildObservability(catalog: Catalog) {
   // service objects exist. Stacks that may not page create none of it.
   const onCallDefinitions = buildOnCall(catalog);
   const onCall = onCallDefinitions.length ? new OnCall("oncall", { definitions: onCallDefinitions }) : undefined;
-  // The monitors component takes these as `dependsOn` (wired when monitors land).
-  const pagingDependencies = onCall?.serviceObjects ?? [];
 
   const dashboards = new Dashboards("dashboards", {
     definitions: buildDashboards(catalog),
     site: stack.datadogSite,
     listName: `LLM observability (${stack.env})`,
   });
+  // After the dashboards (messages link to them) and the service objects (a monitor may not
+  // name @pagerduty-<service> before Datadog knows that service).
+  const monitors = new Monitors(
+    "monitors",
+    {
+      definitions: buildMonitors(catalog),
+      dashboardUrls: dashboards.urls,
+      teamTagPolicy: stack.monitoring.teamTagPolicy ? { validTeams: catalog.teams.map((t) => t.id) } : undefined,
+    },
+    { dependsOn: onCall?.serviceObjects ?? [] },
+  );
 
   const errorAlerts = new ErrorAlerts("errors", {
     definitions: buildErrorAlerts(catalog),
@@ -45,6 +56,8 @@ export function buildObservability(catalog: Catalog) {
 
   return {
     dashboardUrls: dashboards.urls,
+    /** Monitor id per stable monitor name. */
+    monitorIds: monitors.ids,
     /** Per team: PagerDuty service name, the handle monitors use, service id and URL. Empty when the stack may not page. */
     onCall: onCall?.teams ?? {},
     /** Per feature: the names of its Sentry rules. */

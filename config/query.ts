@@ -4,7 +4,7 @@ import { type MetricContract, type MetricDefinition, queryableTags } from "./con
 
 export const PERCENTILES = ["p50", "p75", "p90", "p95", "p99"] as const;
 export type Percentile = (typeof PERCENTILES)[number];
-/** `count` is the number of values of a distribution (e.g. judged traces), not a sum of a count metric. */
+/** `count` is the number of values a distribution received (e.g. judged traces), not a sum of a count metric. */
 export type SpaceAggregation = "sum" | "avg" | "min" | "max" | "count" | Percentile;
 
 export interface MetricQueryOptions {

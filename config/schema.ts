@@ -220,6 +220,12 @@ export const stackConfigSchema = z
         customMetricBudget: z.number().int().positive().default(20000),
         /** Advisory ceiling of paging monitors per team. */
         pagingBudgetPerTeam: z.number().int().positive().default(12),
+        /**
+         * Create Datadog's org-wide monitor tag policy (every monitor needs `team:<known team>`).
+         * The policy is per organization: when several stacks share one Datadog org, leave it on
+         * in exactly one of them.
+         */
+        teamTagPolicy: z.boolean().default(true),
       })
       .strict()
       .prefault({}),
