@@ -3,11 +3,12 @@
 // to the program (so the program reads both through one code path).
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { CONFIG_NAMESPACE } from "./validate";
 
 /** Loads an array from a `.json` file (top-level array) or a `.ts`/`.js` module exporting `exportName`. */
-export function loadCatalogFile(file: string, exportName: "features" | "teams"): unknown {
+export async function loadCatalogFile(file: string, exportName: "features" | "teams"): Promise<unknown> {
   const abs = path.resolve(file);
   if (!fs.existsSync(abs)) throw new Error(`${file}: file not found`);
   if (abs.endsWith(".json")) {
@@ -18,8 +19,8 @@ export function loadCatalogFile(file: string, exportName: "features" | "teams"):
     }
   }
   if (/\.(ts|js|cjs|mts)$/.test(abs)) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(abs) as Record<string, unknown>;
+    // import(), not require(): it goes through whichever TypeScript loader is active (tsx, vitest).
+    const mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
     if (!(exportName in mod)) throw new Error(`${file}: must export \`${exportName}\``);
     return mod[exportName];
   }

@@ -27,8 +27,8 @@ export interface SynthResult {
 /** Loads the inputs, runs the program under mocks and renders every output file in memory. */
 export async function synth(opts: SynthOptions): Promise<SynthResult> {
   const stackFile = readStackFile(opts.configFile);
-  const features = loadCatalogFile(opts.featuresFile, "features");
-  const teams = loadCatalogFile(opts.teamsFile, "teams");
+  const features = await loadCatalogFile(opts.featuresFile, "features");
+  const teams = await loadCatalogFile(opts.teamsFile, "teams");
   // Validation happens inside runProgram, exactly as under `pulumi up`; this second
   // parse only hands the typed catalog to the renderers after the program succeeded.
   const plan = await synthesize({

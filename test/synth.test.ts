@@ -1,0 +1,81 @@
+// `npm run synth` end to end, as a user runs it: a child process, files on disk, exit codes.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { exampleFeatures, exampleTeams, ROOT } from "./helpers";
+
+function synthCli(args: string[]) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "tools/synth.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function tmpDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), "llmobs-synth-"));
+}
+
+describe("npm run synth", () => {
+  it("writes the plan and every dashboard for the prod stack, and summarizes them.", () => {
+    const out = tmpDir();
+    const r = synthCli(["--out", out]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(fs.readFileSync(path.join(out, "prod", "plan.json"), "utf8"));
+    expect(Object.keys(plan)).toEqual(["project", "stack", "resources"]);
+    expect(plan.project).toBe("llm-observability");
+    expect(plan.stack).toBe("prod");
+    for (const res of plan.resources) expect(Object.keys(res)).toEqual(["urn", "type", "name", "parent", "custom", "inputs"]);
+    const dashboards = plan.resources.filter((res: { type: string }) => res.type === "datadog:index/dashboardJson:DashboardJson");
+    expect(dashboards.length).toBeGreaterThan(0);
+    for (const d of dashboards) {
+      const file = path.join(out, "prod", "dashboards", `${d.name.replace(/^dashboard-/, "")}.json`);
+      expect(JSON.parse(fs.readFileSync(file, "utf8"))).toEqual(JSON.parse(d.inputs.dashboard));
+      expect(r.stdout).toContain(JSON.parse(d.inputs.dashboard).title);
+    }
+    expect(r.stdout).toMatch(/Resources by type:/);
+  });
+
+  it("renders the same plan from the JSON form of features and teams as from the .ts modules.", () => {
+    const dir = tmpDir();
+    fs.writeFileSync(path.join(dir, "features.json"), JSON.stringify(exampleFeatures()));
+    fs.writeFileSync(path.join(dir, "teams.json"), JSON.stringify(exampleTeams()));
+    const a = synthCli(["--stack", "staging", "--out", path.join(dir, "a")]);
+    const b = synthCli(["--stack", "staging", "--out", path.join(dir, "b"), "--features", path.join(dir, "features.json"), "--teams", path.join(dir, "teams.json")]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(fs.readFileSync(path.join(dir, "b", "staging", "plan.json"), "utf8")).toBe(fs.readFileSync(path.join(dir, "a", "staging", "plan.json"), "utf8"));
+  });
+
+  it("prints every problem of a bad features.json with its path, exits 1 and writes nothing.", () => {
+    const dir = tmpDir();
+    const features = exampleFeatures();
+    features[2].budgetUsdPerDay = -5;
+    features[1].owner = "growht";
+    features[0].quality = { judgeSampleRate: 2 };
+    fs.writeFileSync(path.join(dir, "features.json"), JSON.stringify(features));
+    const out = path.join(dir, "out");
+    const r = synthCli(["--features", path.join(dir, "features.json"), "--out", out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split("\n").filter((l) => l.startsWith("  "))).toEqual([
+      "  features[0].quality.judgeSampleRate: must be in (0, 1] (got 2)",
+      '  features[1].owner: unknown team "growht" (known: contracts-ai, research-assistant, platform)',
+      "  features[2].budgetUsdPerDay: must be greater than 0 (got -5)",
+    ]);
+    expect(r.stderr).toContain("nothing was written");
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  it("refuses a features file that is not JSON with a clear message.", () => {
+    const dir = tmpDir();
+    fs.writeFileSync(path.join(dir, "features.json"), "[{ id: oops");
+    const r = synthCli(["--features", path.join(dir, "features.json"), "--out", path.join(dir, "out")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/features\.json: not valid JSON/);
+  });
+
+  it("rejects an unknown flag with usage and exit code 2.", () => {
+    const r = synthCli(["--stak", "prod"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/usage: npm run synth/);
+  });
+});

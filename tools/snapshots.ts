@@ -1,0 +1,54 @@
+// Committed copies of the generated dashboards and monitors of the example stacks, so a pull
+// request shows a plain git diff of every change. `npm run snapshots` refreshes them; the
+// snapshot test fails when they are stale.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Artifact } from "./artifacts";
+import { synth, writeArtifacts } from "./synth";
+
+export const SNAPSHOT_ROOT = path.resolve(__dirname, "..", "snapshots");
+export const SNAPSHOT_STACKS = ["prod", "staging"] as const;
+/** Folders of out/<stack>/ that are snapshotted: what a reviewer needs to read. */
+const SNAPSHOTTED = /^(dashboards|monitors)\//;
+
+export async function renderSnapshots(stack: string): Promise<Artifact[]> {
+  const root = path.resolve(__dirname, "..");
+  const { artifacts } = await synth({
+    stack,
+    configFile: path.join(root, `Pulumi.${stack}.yaml`),
+    featuresFile: path.join(root, "features.ts"),
+    teamsFile: path.join(root, "teams.ts"),
+  });
+  return artifacts.filter((a) => SNAPSHOTTED.test(a.path));
+}
+
+/** Files currently committed for a stack, as artifacts. */
+export function readSnapshots(stack: string): Artifact[] {
+  const dir = path.join(SNAPSHOT_ROOT, stack);
+  if (!fs.existsSync(dir)) return [];
+  const out: Artifact[] = [];
+  const walk = (rel: string) => {
+    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const p = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(p);
+      else out.push({ path: p, content: fs.readFileSync(path.join(dir, p), "utf8") });
+    }
+  };
+  walk("");
+  return out.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+async function main() {
+  for (const stack of SNAPSHOT_STACKS) {
+    const artifacts = await renderSnapshots(stack);
+    writeArtifacts(path.join(SNAPSHOT_ROOT, stack), artifacts);
+    console.log(`snapshots/${stack}: ${artifacts.length} files`);
+  }
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
