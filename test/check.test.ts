@@ -2,24 +2,9 @@
 // fidelity to the analyzer server (notApplicable, levels, crashes).
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, describe, expect, it, vi } from "vitest";
-
-// Runbook files for the fake plans' links; the real runbooks/ is exercised by the fixture-plan tests.
-const scratch = vi.hoisted(() => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const nodeFs = require("node:fs") as typeof import("node:fs");
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const nodePath = require("node:path") as typeof import("node:path");
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const nodeOs = require("node:os") as typeof import("node:os");
-  const dir = nodeFs.mkdtempSync(nodePath.join(nodeOs.tmpdir(), "check-"));
-  nodeFs.mkdirSync(nodePath.join(dir, "runbooks"));
-  for (const kind of ["quality-drop", "cost-budget", "ttft-p95", "total-latency-p95"]) nodeFs.writeFileSync(nodePath.join(dir, "runbooks", `${kind}.md`), "# x\n");
-  return dir;
-});
-vi.mock("../policies/context", async (importOriginal) => ({ ...(await importOriginal<object>()), RUNBOOKS_DIR: `${scratch}/runbooks` }));
-
+import { afterAll, describe, expect, it } from "vitest";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { PolicyCrashError, runPolicies } from "../policies/offline";
 import { DEFAULT_PLAN, main } from "../tools/check";
@@ -27,6 +12,7 @@ import { parseSynthArgs } from "../tools/synth";
 import { cleanStack, monitor, planOf } from "./fixtures/policy-args";
 
 const ROOT = path.resolve(__dirname, "..");
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "check-"));
 
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 

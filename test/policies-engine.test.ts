@@ -10,6 +10,7 @@ import { runPolicies } from "../policies/offline";
 import { packArgs } from "../policies/rules";
 import { type RunningPack, ruleMessage, startPack } from "./fixtures/analyzer";
 import { cleanStack, monitor } from "./fixtures/policy-args";
+import { synthExample } from "./helpers";
 
 let pack: RunningPack;
 
@@ -37,8 +38,9 @@ describe("the pack under the SDK's own policy runner", () => {
   it("rejects an unowned monitor with a mandatory violation naming it", async () => {
     const unowned = monitor("monitor-legal-chat-ttft-p95", { tags: ["feature:legal-chat", "monitor:ttft-p95"] });
     const { diagnostics } = await pack.analyze(unowned);
-    const owner = diagnostics.filter((d) => d.policy === "monitor-has-owner");
-    expect(owner.map((d) => [d.level, ruleMessage(d)])).toEqual([["mandatory", expect.stringMatching(/^monitor "monitor-legal-chat-ttft-p95" has no team: tag/)]]);
+    expect(diagnostics.map((d) => [d.policy, d.level, ruleMessage(d)])).toEqual([
+      ["monitor-has-owner", "mandatory", expect.stringMatching(/^monitor "monitor-legal-chat-ttft-p95" has no team: tag/)],
+    ]);
   });
 
   it("reports the monitor rules as not applicable to other resource types", async () => {
@@ -51,6 +53,15 @@ describe("the pack under the SDK's own policy runner", () => {
     const found = await pack.analyzeStack(cleanStack().filter((r) => r.name !== "monitor-legal-chat-ttft-p95"));
     expect(found.map((d) => [d.policy, d.level])).toEqual([["feature-has-all-monitors", "mandatory"]]);
     expect(ruleMessage(found[0])).toMatch(/^feature "legal-chat" has no ttft-p95 monitor/);
+  });
+
+  it("accepts every resource of the synthesized prod stack, as npm run check does", async () => {
+    const plan = await synthExample("prod");
+    const resources = plan.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, props: r.inputs }));
+    const found = [];
+    for (const r of resources) found.push(...(await pack.analyze(r)).diagnostics);
+    found.push(...(await pack.analyzeStack(resources)));
+    expect(found).toEqual([]);
   });
 
   it("finds exactly what the offline checker finds on the same resources", async () => {

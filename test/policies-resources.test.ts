@@ -159,6 +159,24 @@ describe("sentry-alert-has-owner-team", () => {
     );
   });
 
+  const page = (service: string) => issueAlert([{ id: "sentry.integrations.pagerduty.notify_action.PagerDutyNotifyServiceAction", account: "1398", service, severity: "critical" }]);
+
+  it("passes an issue alert that only pages, when it pages a team's PagerDuty service from sentryPagerdutyServices", async () => {
+    await assertNoResourceViolations(sentryAlertHasOwnerTeam, page("102"));
+  });
+
+  it("rejects an issue alert that pages a PagerDuty service no team owns", async () => {
+    await assertHasResourceViolation(
+      sentryAlertHasOwnerTeam,
+      page("999"),
+      /pages PagerDuty service 999, which is no team's service in sentryPagerdutyServices \(known: contracts-ai=101, research-assistant=102, platform=103\)/,
+    );
+  });
+
+  it("takes the team-to-service map from policy config when set", async () => {
+    await assertNoResourceViolations(sentryAlertHasOwnerTeam, page("999"), { pagerdutyServices: { platform: 999 } });
+  });
+
   it("does not apply to Datadog resources", async () => {
     expect(await runResourcePolicy(sentryAlertHasOwnerTeam, monitor())).toEqual({ violations: [], notApplicable: true });
   });

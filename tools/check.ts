@@ -82,7 +82,7 @@ export function readPolicyConfig(file: string, policies: readonly Rule[]): Polic
       if (!schema) {
         problems.push(`${where}.${key}: not a setting of this policy (settings: ${Object.keys(properties).join(", ") || "none"})`);
       } else if (!matchesType(setting, schema.type)) {
-        problems.push(`${where}.${key}: must be ${schema.type === "array" ? "an array" : `a ${schema.type}`} (got ${JSON.stringify(setting)})`);
+        problems.push(`${where}.${key}: must be ${schema.type === "array" || schema.type === "object" || schema.type === "integer" ? "an" : "a"} ${schema.type} (got ${JSON.stringify(setting)})`);
       }
     }
   }
@@ -102,6 +102,8 @@ function matchesType(value: unknown, type: string | undefined): boolean {
       return typeof value === "boolean";
     case "string":
       return typeof value === "string";
+    case "object":
+      return value !== null && typeof value === "object" && !Array.isArray(value);
     default:
       return true;
   }

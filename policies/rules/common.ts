@@ -2,6 +2,7 @@
 // monitor definitions, and resolving each rule's settings (policy config first, then the
 // repository the pack runs from). No rule logic lives here.
 import type { Catalog } from "../../config/validate";
+import { MONITOR_TAG } from "../../monitors/kinds";
 import { repoCatalog, stackFromUrn } from "../context";
 
 /** The stack's validated catalog when the pack runs from this repo and the stack file exists. */
@@ -10,12 +11,9 @@ export function catalogForUrn(urn: string | undefined): Catalog | undefined {
   return stack ? repoCatalog(stack) : undefined;
 }
 
-/**
- * Datadog's ownership tag (`team:<id>`) and the tag naming a monitor's kind
- * (`monitor:<kind>`, which is also its runbook file name). Monitor tags, not metric tags.
- */
-export const TEAM_TAG = "team";
-export const MONITOR_KIND_TAG = "monitor";
+/** Datadog's ownership tag (`team:<id>`) and the tag naming a monitor's kind (`monitor:<kind>`), pinned in monitors/kinds.ts. */
+export const TEAM_TAG = MONITOR_TAG.team;
+export const MONITOR_KIND_TAG = MONITOR_TAG.monitor;
 
 export function asStringArray(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];

@@ -144,7 +144,7 @@ export const monitorHasEscalationPath: ResourceValidationPolicy = {
   },
   validateResource: validateResourceOfType(datadog.Monitor, (monitor, args, report) => {
     const message = asString(monitor.message) ?? "";
-    const handles = notificationHandles(message);
+    const handles = [...new Set(notificationHandles(message))];
     if (handles.length === 0) {
       report(
         `monitor "${args.name}" notifies nobody: its message has no @-handle, so it fires silently. ` +

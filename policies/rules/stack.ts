@@ -4,13 +4,18 @@
 import * as datadog from "@pulumi/datadog";
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { TAG } from "../../config/contract";
+import { monitorId, PER_FEATURE_KINDS } from "../../monitors/kinds";
 import { asString, asStringArray, catalogForUrn, MONITOR_KIND_TAG, pagerdutyServices, quoteList, TEAM_TAG, tagValues } from "./common";
 
-/** The monitors every feature gets (issue 3): quality, cost, TTFT and total latency. */
-export const PER_FEATURE_MONITOR_KINDS = ["quality-drop", "cost-budget", "ttft-p95", "total-latency-p95"] as const;
+/** The monitors every feature gets: quality, cost, TTFT and total latency. */
+export const PER_FEATURE_MONITOR_KINDS = PER_FEATURE_KINDS;
 
 /** Used when neither policy config nor the stack config names a paging budget. */
 export const DEFAULT_PAGING_BUDGET = 12;
+
+function isKnownKind(kind: string): kind is (typeof PER_FEATURE_KINDS)[number] {
+  return (PER_FEATURE_KINDS as readonly string[]).includes(kind);
+}
 
 function monitorsOf(resources: PolicyResource[]): PolicyResource[] {
   return resources.filter((r) => r.isType(datadog.Monitor));
@@ -82,7 +87,7 @@ export const featureHasAllMonitors: StackValidationPolicy = {
       report(
         `feature "${feature}" has no ${missing.join(", ")} monitor${missing.length === 1 ? "" : "s"}: no datadog.Monitor is tagged ` +
           `${TAG.feature}:${feature} with ${missing.map((k) => `${MONITOR_KIND_TAG}:${k}`).join(" / ")} ` +
-          `(expected ${missing.map((k) => `"monitor-${feature}-${k}"`).join(", ")}), so ${missing.length === 1 ? "that signal goes" : "those signals go"} unwatched. ` +
+          `(expected ${missing.map((k) => `"${isKnownKind(k) ? monitorId(k, feature) : `monitor-${feature}-${k}`}"`).join(", ")}), so ${missing.length === 1 ? "that signal goes" : "those signals go"} unwatched. ` +
           `Restore ${missing.length === 1 ? "it" : "them"} in the monitors builder for this feature.`,
       );
     }
