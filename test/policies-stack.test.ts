@@ -46,6 +46,12 @@ describe("pagerduty-handles-resolve", () => {
     ]);
   });
 
+  it("also reads the escalation message, which pages on renotify", async () => {
+    const escalating = monitor("monitor-x", { escalationMessage: `Still firing ${pagerdutyHandle("prod", "nobody")}` });
+    const { violations } = await runStackPolicy(pagerdutyHandlesResolve, [...exampleStack(), escalating]);
+    expect(violations.map((v) => v.message)).toEqual([expect.stringMatching(/^monitor "monitor-x" notifies @pagerduty-llm-prod-nobody, but no/)]);
+  });
+
   it("rejects a PagerDuty handle on a stack that creates no service objects", async () => {
     const { violations } = await runStackPolicy(pagerdutyHandlesResolve, featureMonitors("intake-classify"));
     expect(violations).toHaveLength(4);

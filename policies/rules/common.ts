@@ -3,6 +3,7 @@
 // repository the pack runs from). No rule logic lives here.
 import type { Catalog } from "../../config/validate";
 import { MONITOR_TAG } from "../../monitors/kinds";
+import { pagerdutyHandlesIn } from "../../oncall/handles";
 import { repoCatalog, stackFromUrn } from "../context";
 
 /** The stack's validated catalog when the pack runs from this repo and the stack file exists. */
@@ -43,13 +44,12 @@ export function notificationHandles(message: string): string[] {
   return out;
 }
 
-const PAGERDUTY_PREFIX = "@pagerduty-";
-
-/** PagerDuty service names a message notifies (`@pagerduty-llm-prod-x` -> `llm-prod-x`). */
-export function pagerdutyServices(message: string): string[] {
-  return notificationHandles(message)
-    .filter((h) => h.startsWith(PAGERDUTY_PREFIX))
-    .map((h) => h.slice(PAGERDUTY_PREFIX.length));
+/**
+ * PagerDuty service names a text notifies (`@pagerduty-llm-prod-x` -> `llm-prod-x`), parsed
+ * exactly as synth's own dangling-handle check parses them (oncall/handles.ts).
+ */
+export function pagerdutyServices(text: string): string[] {
+  return pagerdutyHandlesIn(text);
 }
 
 /** http(s) links in a message, including those inside Markdown `[text](url)`. */

@@ -41,7 +41,8 @@ export const pagerdutyHandlesResolve: StackValidationPolicy = {
       .map((r) => asString(r.props.serviceName))
       .filter((s): s is string => s !== undefined);
     for (const monitor of monitors) {
-      for (const service of new Set(pagerdutyServices(asString(monitor.props.message) ?? ""))) {
+      const texts = [monitor.props.message, monitor.props.escalationMessage].map(asString).filter((t): t is string => t !== undefined);
+      for (const service of new Set(texts.flatMap(pagerdutyServices))) {
         if (services.includes(service)) continue;
         report(
           `monitor "${monitor.name}" notifies @pagerduty-${service}, but no datadog.pagerduty.ServiceObject in this stack has serviceName "${service}" ` +
