@@ -6,9 +6,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundle } from "../policies/bundle";
+import { policyConfigFor } from "../policies/config";
+import { readPolicyConfig } from "../tools/check";
 import { packArgs } from "../policies/rules";
 import { type RunningPack, ruleMessage, startPack } from "./fixtures/analyzer";
 import { monitor, serviceObject } from "./fixtures/policy-args";
+import { exampleCatalog, STACKS, synthExample } from "./helpers";
 
 const ROOT = path.resolve(__dirname, "..");
 const out = fs.mkdtempSync(path.join(os.tmpdir(), "pack-dist-"));
@@ -27,9 +30,10 @@ afterAll(() => {
 
 describe("the bundled pack", () => {
   it("is a complete pack directory whose only dependencies are the SDKs the CLI installs", () => {
-    expect(fs.readdirSync(out).sort()).toEqual(["PulumiPolicy.yaml", "index.js", "node_modules", "package.json"]);
+    expect(fs.readdirSync(out).sort()).toEqual(["PulumiPolicy.yaml", "config", "index.js", "node_modules", "package.json"]);
     const pkg = JSON.parse(fs.readFileSync(path.join(out, "package.json"), "utf8"));
     expect(pkg.main).toBe("index.js");
+    expect(pkg.files).toEqual(["index.js", "PulumiPolicy.yaml"]);
     expect(Object.keys(pkg.dependencies).sort()).toEqual(["@pulumi/datadog", "@pulumi/policy", "@pulumi/pulumi", "@pulumiverse/sentry"]);
     expect(fs.readFileSync(path.join(out, "index.js"), "utf8")).not.toMatch(/require\("\.\.\//);
   });
@@ -50,5 +54,29 @@ describe("the bundled pack", () => {
 
   it("leaves the feature catalog to policy config, which a published pack must be given", async () => {
     expect(await pack.analyzeStack([monitor(), serviceObject("contracts-ai")])).toEqual([]);
+  });
+
+  it("writes one policy config per stack of the repo, which npm run check accepts against every policy's schema", () => {
+    expect(fs.readdirSync(path.join(out, "config")).sort()).toEqual(STACKS.map((s) => `${s}.json`).sort());
+    for (const stack of STACKS) {
+      const config = readPolicyConfig(path.join(out, "config", `${stack}.json`), packArgs.policies);
+      expect(config).toEqual(policyConfigFor(exampleCatalog(stack)));
+    }
+  });
+
+  it("given its stack's config, accepts the example stack and catches a feature missing its TTFT monitor, like the repo's pack", async () => {
+    const config = JSON.parse(fs.readFileSync(path.join(out, "config", "prod.json"), "utf8")) as Record<string, Record<string, unknown>>;
+    await pack.configure(
+      Object.fromEntries(packArgs.policies.map((p) => [p.name, { level: p.enforcementLevel!, settings: config[p.name] ?? {} }])),
+    );
+    // Outside the repo the stack name says nothing; rename it so only the config can supply the settings.
+    const plan = await synthExample("prod");
+    const resources = plan.resources.map((r) => ({ urn: r.urn.replace("urn:pulumi:prod::", "urn:pulumi:prod-eu::"), type: r.type, name: r.name, parent: null, props: r.inputs }));
+    const found = [];
+    for (const r of resources) found.push(...(await pack.analyze(r)).diagnostics);
+    found.push(...(await pack.analyzeStack(resources)));
+    expect(found).toEqual([]);
+    const missing = await pack.analyzeStack(resources.filter((r) => r.name !== "monitor-legal-chat-ttft-p95"));
+    expect(missing.map((d) => [d.policy, ruleMessage(d)])).toEqual([["feature-has-all-monitors", expect.stringMatching(/^feature "legal-chat" has no ttft-p95 monitor/)]]);
   });
 });

@@ -1,0 +1,20 @@
+// The policy config a stack's settings amount to. Run from the repo, every rule derives these
+// defaults itself (teams.ts, Pulumi.<stack>.yaml); a published pack has no repo, so its policy
+// group gets them as config instead, generated here from the same files so the two never drift.
+import type { Catalog } from "../config/validate";
+import type { PolicyPackConfig } from "./offline";
+import { PER_FEATURE_MONITOR_KINDS } from "./rules/stack";
+
+export function policyConfigFor(catalog: Catalog): PolicyPackConfig {
+  const teams = catalog.teams.map((t) => t.id);
+  const { stack } = catalog;
+  return {
+    "monitor-has-owner": { teams },
+    "dashboard-has-team-tag": { teams },
+    "monitor-has-runbook": { runbookBaseUrl: stack.runbookBaseUrl },
+    "monitor-has-escalation-path": { paging: stack.paging },
+    "feature-has-all-monitors": { features: catalog.features.map((f) => f.id), kinds: [...PER_FEATURE_MONITOR_KINDS] },
+    "paging-budget": { maxPagingMonitorsPerTeam: stack.monitoring.pagingBudgetPerTeam },
+    ...(stack.sentryPagerdutyServices ? { "sentry-alert-has-owner-team": { pagerdutyServices: stack.sentryPagerdutyServices } } : {}),
+  };
+}
