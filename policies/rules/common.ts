@@ -3,7 +3,6 @@
 // repository the pack runs from). No rule logic lives here.
 import type { Catalog } from "../../config/validate";
 import { MONITOR_TAG } from "../../monitors/kinds";
-import { pagerdutyHandlesIn } from "../../oncall/handles";
 import { repoCatalog, stackFromUrn } from "../context";
 
 /** The stack's validated catalog when the pack runs from this repo and the stack file exists. */
@@ -46,11 +45,9 @@ export function notificationHandles(message: string): string[] {
 
 /**
  * PagerDuty service names a text notifies (`@pagerduty-llm-prod-x` -> `llm-prod-x`), parsed
- * exactly as synth's own dangling-handle check parses them (oncall/handles.ts).
+ * exactly as synth's own dangling-handle check parses them.
  */
-export function pagerdutyServices(text: string): string[] {
-  return pagerdutyHandlesIn(text);
-}
+export { pagerdutyHandlesIn as pagerdutyServices } from "../../oncall/handles";
 
 /** http(s) links in a message, including those inside Markdown `[text](url)`. */
 export function links(message: string): string[] {
