@@ -1,4 +1,5 @@
 // Everything `npm run synth` writes under out/<stack>/, rendered in memory from the plan.
+import { cardinalitySummary, estimateCardinality, renderCardinalityReport } from "../cardinality";
 import type { Catalog } from "../config/validate";
 import { dashboardsOf, type Plan, planJson } from "./plan";
 
@@ -8,8 +9,9 @@ export interface Artifact {
   content: string;
 }
 
-export function renderArtifacts(plan: Plan, _catalog: Catalog): Artifact[] {
+export function renderArtifacts(plan: Plan, catalog: Catalog): Artifact[] {
   const artifacts: Artifact[] = [{ path: "plan.json", content: planJson(plan) }];
+  artifacts.push({ path: "cardinality.md", content: renderCardinalityReport(estimateCardinality(catalog)) });
   for (const d of dashboardsOf(plan)) {
     // Exactly the body sent to Datadog, only pretty-printed (key order kept as built).
     artifacts.push({ path: `dashboards/${d.id}.json`, content: `${JSON.stringify(d.body, null, 2)}\n` });
@@ -42,6 +44,8 @@ export function summarize(plan: Plan, catalog: Catalog, artifacts: Artifact[], d
   for (const d of dashboardsOf(plan)) {
     lines.push(`  ${d.id.padEnd(10)} ${String(countWidgets(d.body.widgets)).padStart(3)} widgets  ${String(d.body.title)}`);
   }
+  lines.push("");
+  lines.push(...cardinalitySummary(estimateCardinality(catalog)));
   lines.push("");
   lines.push(`Wrote ${artifacts.length} files to ${dir}/`);
   return lines.join("\n");
