@@ -21,7 +21,7 @@ export interface EmitterOptions {
   features: readonly EmitterFeature[];
   /** Metric prefix; must equal the stack's `metricPrefix`. Default `llm`. */
   prefix?: string;
-  /** `env` tag. Default: DD_ENV, which the DogStatsD client reads (unified service tagging). */
+  /** `env` tag. The DogStatsD client reads DD_ENV (unified service tagging), which wins over this. */
   env?: string;
   tenants?: TenantPolicy;
   models?: ModelPolicy;

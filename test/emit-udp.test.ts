@@ -171,6 +171,19 @@ describe("the emitter over UDP", () => {
     expect(warnings.join("\n")).not.toContain("0f8fad5b-d9cb-469f-a165-70867728950e");
   });
 
+  it("keeps the agent's host tag only when asked to", async () => {
+    const keeping = createEmitter({
+      features: exampleCatalog("prod").features,
+      env: "staging",
+      keepHostTag: true,
+      statsd: { host: "127.0.0.1", port: agent.port },
+      logger: { warn: () => {} },
+    });
+    keeping.recordRetrieval({ feature: "cite-check", index: "case-law", durationMs: 12 });
+    await keeping.close();
+    expect(await agent.received(1)).toEqual(["llm.retrieval.duration:12|d|#env:staging,feature:cite-check,index:case-law"]);
+  });
+
   it("sends nothing after close and counts the late call as rejected", async () => {
     await emitter.close();
     const outcome = emitter.recordRetrieval({ feature: "cite-check", index: "case-law", durationMs: 12 });
