@@ -97,7 +97,8 @@ describe("the judge trace link", () => {
     return found;
   };
   const built = docs.map((doc) => ({ doc, links: dashboardLinks(catalogFor(doc.tool)) }));
-  it.runIf(built.every((b) => b.links.length > 0)).each(built)("is what the built $doc.tool dashboards link to", ({ doc, links }) => {
+  it.each(built)("is what the built $doc.tool dashboards link to", ({ doc, links }) => {
+    expect(links.length, "the quality dashboard links judged traces").toBeGreaterThan(0);
     const catalog = catalogFor(doc.tool);
     const record = judgeRecord(catalog, doc.example);
     for (const link of links) expect(clickLink(link, record)).toBe(documentedUrl(doc, catalog));
