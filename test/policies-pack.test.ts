@@ -7,6 +7,11 @@ import type { PolicyPackArgs } from "@pulumi/policy";
 import * as sentry from "@pulumiverse/sentry";
 import { parse as parseYaml } from "yaml";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { dashboardRules } from "../policies/rules/dashboards";
+import { monitorRules } from "../policies/rules/monitors";
+import { queryRules } from "../policies/rules/queries";
+import { sentryRules } from "../policies/rules/sentry";
+import { stackRules } from "../policies/rules/stack";
 import { TYPE } from "../tools/plan";
 
 const captured = vi.hoisted(() => [] as { name: string; args: PolicyPackArgs }[]);
@@ -69,8 +74,10 @@ describe("the policy pack entry", () => {
     }
   });
 
-  it("makes only the paging budget advisory", () => {
-    expect(captured[0].args.policies.filter((p) => p.enforcementLevel === "advisory").map((p) => p.name)).toEqual(["paging-budget"]);
+  it("makes the paging budget advisory and every other rule of this pack's modules mandatory", () => {
+    const own = [...monitorRules, ...queryRules, ...dashboardRules, ...sentryRules, ...stackRules];
+    expect(own.filter((p) => p.enforcementLevel === "advisory").map((p) => p.name)).toEqual(["paging-budget"]);
+    for (const p of own) expect(captured[0].args.policies, p.name).toContain(p);
   });
 });
 
