@@ -1,6 +1,7 @@
 // Every rule of the pack, in report order. The CrossGuard entry (policies/index.ts) and the
 // offline checker (tools/check.ts) both take this list, so no rule exists twice.
 import type { PolicyPackArgs } from "@pulumi/policy";
+import { cardinalityRules } from "./cardinality";
 import { dashboardRules } from "./dashboards";
 import { monitorRules } from "./monitors";
 import { queryRules } from "./queries";
@@ -16,7 +17,7 @@ export const rules: Rule[] = [
   ...dashboardRules,
   ...sentryRules,
   ...stackRules,
-  // --- cardinality (advisory): `...cardinalityRules` from "./cardinality" is added here on merge ---
+  ...cardinalityRules,
 ];
 
 /** The pack's name in `pulumi preview --policy-pack` output and in Pulumi Cloud policy groups. */
