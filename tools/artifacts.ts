@@ -1,6 +1,7 @@
 // Everything `npm run synth` writes under out/<stack>/, rendered in memory from the plan.
 import type { Catalog } from "../config/validate";
 import { dashboardsOf, type Plan, planJson } from "./plan";
+import { renderPreview } from "./preview/html";
 
 export interface Artifact {
   /** Relative to out/<stack>/. */
@@ -8,12 +9,14 @@ export interface Artifact {
   content: string;
 }
 
-export function renderArtifacts(plan: Plan, _catalog: Catalog): Artifact[] {
+export function renderArtifacts(plan: Plan, catalog: Catalog): Artifact[] {
   const artifacts: Artifact[] = [{ path: "plan.json", content: planJson(plan) }];
   for (const d of dashboardsOf(plan)) {
     // Exactly the body sent to Datadog, only pretty-printed (key order kept as built).
     artifacts.push({ path: `dashboards/${d.id}.json`, content: `${JSON.stringify(d.body, null, 2)}\n` });
   }
+  // What a reviewer opens: every dashboard on its grid, the monitors, on-call and Sentry rules.
+  artifacts.push({ path: "preview/index.html", content: renderPreview(plan, { catalog }) });
   return artifacts;
 }
 
