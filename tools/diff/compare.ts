@@ -397,7 +397,8 @@ export function compareWidget(before: WidgetView, after: WidgetView): FieldChang
   out.push(...listChanges("marker", before.markers, after.markers));
   out.push(...listChanges("link", before.links, after.links, (l) => l.split(" → ")[0]));
   field(out, "text", before.text, after.text);
-  const size = (w: WidgetView) => (w.layout ? `${w.layout.width}×${w.layout.height}` : undefined);
+  // A group's height follows its children, so only its width is the author's choice.
+  const size = (w: WidgetView) => (w.layout ? (w.type === "group" ? `${w.layout.width} columns` : `${w.layout.width}×${w.layout.height}`) : undefined);
   field(out, "size", size(before), size(after));
   if (before.settings !== after.settings) {
     for (const c of leafChanges(JSON.parse(before.settings), JSON.parse(after.settings))) out.push({ ...c, field: `setting ${c.field}` });

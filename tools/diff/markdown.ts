@@ -43,7 +43,14 @@ export function code(value: string, max = 400): string {
 
 /** Quoted display text (titles): no Markdown or HTML interpretation. */
 export function text(value: string): string {
-  const s = value.replace(/\r?\n/g, " ").replace(/[\\`*_[\]|#~]/g, "\\$&").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const s = value
+    .replace(/\r?\n/g, " ")
+    .replace(/[\\`*_|~]/g, "\\$&")
+    // `[x](y)` would become a link; a lone `[llm]` stays readable.
+    .replace(/\]\(/g, "]\\(")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;");
   return `"${s}"`;
 }
 
@@ -430,6 +437,6 @@ export function plainWords(r: ResourceDiff): string[] {
     if (pick(/^actions\[\d+\]\.(targetIdentifier|targetType|service|account|channel)$/).length) out.push("notifies a different target");
   }
   for (const c of pick(/^project$/)) out.push(`moves from Sentry project ${n(c.before)} to ${n(c.after)}`);
-  return out;
+  return [...new Set(out)];
 }
 

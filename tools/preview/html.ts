@@ -13,6 +13,8 @@ export type WidgetStatus = "added" | "changed" | "moved";
 export interface Highlights {
   baseLabel: string;
   widgets: Map<string, Map<string, WidgetStatus>>;
+  /** Per dashboard and widget key: what changed, `field: before → after`. */
+  widgetChanges: Map<string, Map<string, string[]>>;
   removedWidgets: Map<string, { title: string; type: string; group?: string }[]>;
   dashboards: Map<string, "added" | "changed">;
   removedDashboards: { id: string; title: string }[];
@@ -28,15 +30,24 @@ export interface PreviewOptions {
 
 export function highlightsFromDiff(diff: PlanDiff, baseLabel: string): Highlights {
   const widgets = new Map<string, Map<string, WidgetStatus>>();
+  const widgetChanges = new Map<string, Map<string, string[]>>();
   const removedWidgets = new Map<string, { title: string; type: string; group?: string }[]>();
   const dashboards = new Map<string, "added" | "changed">();
   const removedDashboards: { id: string; title: string }[] = [];
   const mark = (d: DashboardDiff) => {
     const m = new Map<string, WidgetStatus>();
-    for (const w of d.moved) m.set(w.key, "moved");
-    for (const w of d.changed) m.set(w.key, "changed");
+    const details = new Map<string, string[]>();
+    for (const w of d.moved) {
+      m.set(w.key, "moved");
+      details.set(w.key, [`moved ${w.how}`]);
+    }
+    for (const w of d.changed) {
+      m.set(w.key, "changed");
+      details.set(w.key, [...(details.get(w.key) ?? []), ...w.changes.map((c) => `${c.field}: ${c.before ?? "—"} → ${c.after ?? "—"}`)]);
+    }
     for (const w of d.added) m.set(w.key, "added");
     widgets.set(d.id, m);
+    widgetChanges.set(d.id, details);
     if (d.removed.length) removedWidgets.set(d.id, d.removed);
   };
   for (const d of diff.dashboards) {
@@ -52,7 +63,7 @@ export function highlightsFromDiff(diff: PlanDiff, baseLabel: string): Highlight
     if (m.status === "removed") removedMonitors.push({ name: m.name, title: m.title });
     else monitors.set(m.name, m.status);
   }
-  return { baseLabel, widgets, removedWidgets, dashboards, removedDashboards, monitors, removedMonitors };
+  return { baseLabel, widgets, widgetChanges, removedWidgets, dashboards, removedDashboards, monitors, removedMonitors };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -116,7 +127,7 @@ function legend(h: Highlights): string {
 // Dashboards
 
 function renderDashboard(d: DashboardView, h?: Highlights): string {
-  const marks = h?.widgets.get(d.id);
+  const marks = h ? { status: h.widgets.get(d.id), details: h.widgetChanges.get(d.id) } : undefined;
   const status = h?.dashboards.get(d.id);
   const count = countAll(d.widgets);
   const vars = d.templateVariables.length
@@ -148,8 +159,15 @@ function placement(w: WidgetView): string {
   return `grid-column: ${l.x + 1} / span ${l.width}; grid-row: ${l.y + 1} / span ${l.height};`;
 }
 
-function renderWidget(w: WidgetView, marks?: Map<string, WidgetStatus>): string {
-  const status = marks?.get(w.key);
+interface Marks {
+  status?: Map<string, WidgetStatus>;
+  details?: Map<string, string[]>;
+}
+
+function renderWidget(w: WidgetView, marks?: Marks): string {
+  const status = marks?.status?.get(w.key);
+  const details = marks?.details?.get(w.key) ?? [];
+  const changes = details.length ? `<dl class="changes"><dt>what changed</dt>${details.map((d) => `<dd><code>${e(d)}</code></dd>`).join("")}</dl>` : "";
   const badge = status ? ` <span class="badge ${status}">${status}</span>` : "";
   const cls = `widget type-${slugAttr(w.type)}${status ? ` ${status}` : ""}`;
   const attrs = `class="${cls}" data-widget-id="${e(w.key)}" data-type="${e(w.type)}" style="${placement(w)}"`;
@@ -157,7 +175,7 @@ function renderWidget(w: WidgetView, marks?: Map<string, WidgetStatus>): string 
   if (w.type === "group") {
     return `<article ${attrs}>
 <header><span class="type">group</span> <b>${e(w.title)}</b>${badge}${size}</header>
-<div class="grid">${w.children.map((c) => renderWidget(c, marks)).join("\n")}</div>
+${changes}<div class="grid">${w.children.map((c) => renderWidget(c, marks)).join("\n")}</div>
 </article>`;
   }
   const rows: string[] = [];
@@ -171,7 +189,7 @@ function renderWidget(w: WidgetView, marks?: Map<string, WidgetStatus>): string 
   const text = w.text !== undefined ? `<pre class="note">${e(w.text)}</pre>` : "";
   return `<article ${attrs}>
 <header><span class="type">${e(w.type)}</span> <b>${e(w.title || "untitled")}</b>${badge}${size}</header>
-${text}${rows.join("")}
+${changes}${text}${rows.join("")}
 </article>`;
 }
 
@@ -393,6 +411,7 @@ dl { margin: 2px 0; }
 dt { font-size: 10px; color: var(--muted); text-transform: uppercase; margin-top: 3px; }
 dd { margin: 0 0 1px 8px; }
 .markers dd code { color: var(--del); }
+.changes { background: #fef3e0; border-radius: 4px; padding: 2px 6px; margin-bottom: 4px; }
 .links dd code { color: var(--mov); }
 pre.note { white-space: pre-wrap; margin: 0; font: 12px/1.4 inherit; max-height: 240px; overflow: auto; }
 table { border-collapse: collapse; width: 100%; background: var(--card); }
