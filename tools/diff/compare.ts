@@ -290,7 +290,16 @@ function compareDashboard(before: DashboardView, after: DashboardView): Dashboar
   for (const name of [...new Set([...bv.keys(), ...av.keys()])]) {
     const x = bv.get(name);
     const y = av.get(name);
-    field(settings, `template variable $${name}`, x && describeVariable(x), y && describeVariable(y));
+    if (!x || !y) {
+      field(settings, `template variable $${name}`, x && describeVariable(x), y && describeVariable(y));
+      continue;
+    }
+    field(settings, `template variable $${name} tag`, x.prefix, y.prefix);
+    field(settings, `template variable $${name} default`, x.defaults.join(" or "), y.defaults.join(" or "));
+    const gone = x.availableValues.filter((v) => !y.availableValues.includes(v));
+    const came = y.availableValues.filter((v) => !x.availableValues.includes(v));
+    if (gone.length) settings.push({ field: `template variable $${name} values`, before: gone.join(", ") });
+    if (came.length) settings.push({ field: `template variable $${name} values`, after: came.join(", ") });
   }
   field(settings, "template variable order", [...bv.keys()].join(", "), [...av.keys()].join(", "), () => bv.size === av.size && [...bv.keys()].every((k) => av.has(k)));
   if (before.settings !== after.settings) {
@@ -507,8 +516,9 @@ export function compareMonitor(before: MonitorView, after: MonitorView): FieldCh
   const newTags = after.tags.filter((t) => !before.tags.includes(t));
   if (goneTags.length || newTags.length) out.push({ field: "tags", before: goneTags.join(", ") || undefined, after: newTags.join(", ") || undefined });
   field(out, "runbook", before.runbooks.join(", "), after.runbooks.join(", "));
-  // The message's remaining text (what fired, links, recovery) changed beyond handles and runbook.
-  if (messageText(before) !== messageText(after)) out.push({ field: "message text", before: "(previous text)", after: "(edited)" });
+  // The message's own words (what fired, links, recovery), beyond handles, runbook and thresholds.
+  const message = messageLineChanges(before, after);
+  if (message) out.push({ field: "message", ...message });
   for (const key of [...new Set([...Object.keys(before.options), ...Object.keys(after.options)])].sort()) {
     field(out, `option ${key}`, before.options[key], after.options[key]);
   }
@@ -521,16 +531,29 @@ function orderedKeys(order: Record<string, string>, a: Record<string, string>, b
   return keys.sort((x, y) => (known.includes(x) ? known.indexOf(x) : 99) - (known.includes(y) ? known.indexOf(y) : 99) || x.localeCompare(y));
 }
 
-function messageText(m: MonitorView): string {
-  let text = m.message;
+/** A message line without what other rows report: handles, runbook links and threshold numbers. */
+function normalizeLine(m: MonitorView, line: string): string {
+  let text = line;
   for (const h of m.handles.map(handleName)) text = text.split(h).join("");
   for (const r of m.runbooks) text = text.split(r).join("");
-  // The threshold appears in the text as often as in the query; it is reported there already.
   for (const t of Object.values(m.thresholds)) {
     const n = t.replace(/^-/, "").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     if (n) text = text.replace(new RegExp(`(?<![\\w.])-?${n}(?!\\d)`, "g"), "#");
   }
   return text.replace(/\s+/g, " ").trim();
+}
+
+/** The message lines only one side has (as written), once handles, runbook and thresholds are set aside. */
+function messageLineChanges(before: MonitorView, after: MonitorView): { before?: string; after?: string } | undefined {
+  const a = before.message.split("\n").map((l) => ({ raw: l.trim(), key: normalizeLine(before, l) }));
+  const b = after.message.split("\n").map((l) => ({ raw: l.trim(), key: normalizeLine(after, l) }));
+  const aKeys = new Set(a.map((x) => x.key));
+  const bKeys = new Set(b.map((x) => x.key));
+  const gone = a.filter((x) => x.key && !bKeys.has(x.key)).map((x) => x.raw);
+  const came = b.filter((x) => x.key && !aKeys.has(x.key)).map((x) => x.raw);
+  if (gone.length || came.length) return { before: gone.join("\n") || undefined, after: came.join("\n") || undefined };
+  const order = (xs: { key: string }[]) => xs.map((x) => x.key).filter(Boolean).join("\n");
+  return order(a) === order(b) ? undefined : { before: "(same lines)", after: "(reordered)" };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -247,7 +247,11 @@ export function featureSentence(f: FeatureDiff): string {
   const id = `\`${f.id}\``;
   if (f.status === "removed") {
     const b = f.before!;
-    return `${id} is removed: its ${plural(b.monitors.length, "monitor")} (${b.monitors.map((m) => code(m)).join(", ") || "none"}) and ${plural(b.sentryRules.length, "Sentry rule")} (${b.sentryRules.map((m) => code(m)).join(", ") || "none"}) are removed.`;
+    const what = [
+      b.monitors.length ? `${plural(b.monitors.length, "monitor")} (${b.monitors.map((m) => code(m)).join(", ")})` : "",
+      b.sentryRules.length ? `${plural(b.sentryRules.length, "Sentry rule")} (${b.sentryRules.map((m) => code(m)).join(", ")})` : "",
+    ].filter(Boolean);
+    return what.length ? `${id} is removed: its ${what.join(" and ")} are removed.` : `${id} is removed.`;
   }
   if (f.status === "added") {
     const a = f.after!;
@@ -355,7 +359,7 @@ function dashboardBlocks(dashboards: DashboardDiff[]): Block[] {
     }
     const n = d.settings.length + d.added.length + d.removed.length + d.moved.length + d.changed.length;
     blocks.push({ text: `\n#### Dashboard ${code(d.id)}: ${text(d.title)} (${plural(n, "change")})\n`, item: false });
-    for (const s of d.settings) blocks.push({ text: `- dashboard ${s.field}: ${val(s.before)} → ${val(s.after)}`, item: true });
+    for (const s of d.settings) blocks.push({ text: `- dashboard ${s.field}: ${changeText(s)}`, item: true });
     for (const w of d.added) blocks.push({ text: `- **added** ${widgetName(w)} ${w.where}`, item: true });
     for (const w of d.removed) blocks.push({ text: `- **removed** ${widgetName(w)}${w.group ? ` from group ${text(w.group)}` : ""}`, item: true });
     for (const w of d.moved) blocks.push({ text: `- **moved** ${widgetName(w)} ${w.how}`, item: true });
