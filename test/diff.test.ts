@@ -128,6 +128,16 @@ describe("npm run diff on crafted plans", () => {
     ]);
   });
 
+  it("shows a renamed feature as new monitor names and message lines, never as new resources.", () => {
+    const diff = comparePlans(crafted(), crafted((f) => (f[0].name = "Clause extraction (v2)")));
+    expect(diff.counts.every((c) => c.added + c.removed + c.replaced === 0)).toBe(true);
+    const md = renderMarkdown([diff], { baseLabel: "a", headLabel: "b" }).markdown;
+    expect(monitorRows(md, "monitor-extract-clause-cost-budget")).toEqual([
+      "| name | `[llm] Clause extraction: daily spend over budget` | `[llm] Clause extraction (v2): daily spend over budget` |",
+      "| message | `[llm] Clause extraction: daily spend over budget: {{value}} vs {{threshold}}.` | `[llm] Clause extraction (v2): daily spend over budget: {{value}} vs {{threshold}}.` |",
+    ]);
+  });
+
   it("says in plain words which feature now pages a different team when its owner changes.", () => {
     const md = markdown(crafted(), crafted((f) => (f[2].owner = "platform")));
     expect(lines(md, /^- `legal-chat`/)).toEqual([

@@ -112,7 +112,10 @@ export async function synthesizeRef(ref: string, stacks: string[], opts: RefOpti
     const add = git(root, ["worktree", "add", "--detach", worktree, sha]);
     if (!add.ok) throw new SourceError(`could not check out ${ref} into a temporary worktree: ${add.stderr}`);
     // The base uses this checkout's installed packages: no install, no network.
-    fs.symlinkSync(fs.realpathSync(modules), path.join(worktree, "node_modules"), "dir");
+    const link = path.join(worktree, "node_modules");
+    // A checkout that tracks a node_modules link (or anything there) gets ours instead.
+    fs.rmSync(link, { recursive: true, force: true });
+    fs.symlinkSync(fs.realpathSync(modules), link, "dir");
     const plans = new Map<string, Plan>();
     const out = path.join(tmp, "out");
     for (const stack of stacks) {
