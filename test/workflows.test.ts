@@ -77,14 +77,14 @@ describe("the GitHub workflows", () => {
     expect(pulumiJobs.length).toBeGreaterThan(0);
     for (const [name, job] of pulumiJobs) {
       const gate = job.steps[0];
-      expect(gate.id, `${name}: the first step checks the secrets`).toBe("secrets");
+      expect(gate.id, `${name}: the first step checks the secrets`).toBe("gate");
       // Every secret the job's environment carries is checked by the gate.
       const fromSecrets = [...new Set(Object.values(job.env ?? {}).flatMap((v) => [...String(v).matchAll(/secrets\.([A-Z0-9_]+)/g)].map((m) => m[1])))];
       expect(fromSecrets).toContain("PULUMI_ACCESS_TOKEN");
       for (const secret of fromSecrets) expect(gate.run, `${name}: gate checks ${secret}`).toMatch(new RegExp(`\\b${secret}\\b`));
       expect(gate.run).toContain('echo "ready=false" >> "$GITHUB_OUTPUT"');
       expect(gate.run).toContain("::notice");
-      for (const s of job.steps.slice(1)) expect(s.if, `${name}: ${s.name ?? s.uses ?? s.run}`).toBe("steps.secrets.outputs.ready == 'true'");
+      for (const s of job.steps.slice(1)) expect(s.if, `${name}: ${s.name ?? s.uses ?? s.run}`).toBe("steps.gate.outputs.ready == 'true'");
     }
   });
 });
@@ -149,7 +149,7 @@ describe("deploy.yml", () => {
     expect(w.jobs.staging.needs).toBe("verify");
     expect(w.jobs.prod.needs).toBe("staging");
     expect(w.jobs.prod.if).toBe("needs.staging.outputs.deployed == 'true'");
-    expect(w.jobs.staging.outputs).toEqual({ deployed: "${{ steps.secrets.outputs.ready }}" });
+    expect(w.jobs.staging.outputs).toEqual({ deployed: "${{ steps.gate.outputs.ready }}" });
     for (const stack of ["staging", "prod"]) {
       expect(w.jobs[stack].environment).toBe(stack);
       expect(up(w.jobs[stack]).with).toMatchObject({ command: "up", policyPacks: "policies" });
