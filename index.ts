@@ -6,3 +6,5 @@ import { teams } from "./teams";
 const outputs = runProgram({ features, teams });
 
 export const dashboardUrls = outputs.dashboardUrls;
+export const onCall = outputs.onCall;
+export const sentryRules = outputs.sentryRules;

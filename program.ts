@@ -4,6 +4,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { type Catalog, loadCatalog, stackConfigFromPulumi } from "./config/validate";
 import { Dashboards } from "./dashboards/component";
 import { buildDashboards } from "./dashboards";
+import { buildErrorAlerts } from "./errors/build";
+import { ErrorAlerts } from "./errors/component";
+import { buildMonitors } from "./monitors";
+import { Monitors } from "./monitors/component";
+import { buildOnCall } from "./oncall/build";
+import { OnCall } from "./oncall/component";
 
 export interface ProgramInput {
   /** The features.ts array (or its JSON form), not yet validated. */
@@ -20,10 +26,41 @@ export function runProgram(input: ProgramInput) {
 
 export function buildObservability(catalog: Catalog) {
   const { stack } = catalog;
+  // Before the monitors: their `@pagerduty-<name>` handles only resolve once the Datadog
+  // service objects exist. Stacks that may not page create none of it.
+  const onCallDefinitions = buildOnCall(catalog);
+  const onCall = onCallDefinitions.length ? new OnCall("oncall", { definitions: onCallDefinitions }) : undefined;
+
   const dashboards = new Dashboards("dashboards", {
     definitions: buildDashboards(catalog),
     site: stack.datadogSite,
     listName: `LLM observability (${stack.env})`,
   });
-  return { dashboardUrls: dashboards.urls };
+  // After the dashboards (messages link to them) and the service objects (a monitor may not
+  // name @pagerduty-<service> before Datadog knows that service).
+  const monitors = new Monitors(
+    "monitors",
+    {
+      definitions: buildMonitors(catalog),
+      dashboardUrls: dashboards.urls,
+      teamTagPolicy: stack.monitoring.teamTagPolicy ? { validTeams: catalog.teams.map((t) => t.id) } : undefined,
+    },
+    { dependsOn: onCall?.serviceObjects ?? [] },
+  );
+
+  const errorAlerts = new ErrorAlerts("errors", {
+    definitions: buildErrorAlerts(catalog),
+    organization: stack.sentryOrganization,
+    pagerdutyIntegration: stack.paging ? stack.sentryPagerdutyIntegration : undefined,
+  });
+
+  return {
+    dashboardUrls: dashboards.urls,
+    /** Monitor id per stable monitor name. */
+    monitorIds: monitors.ids,
+    /** Per team: PagerDuty service name, the handle monitors use, service id and URL. Empty when the stack may not page. */
+    onCall: onCall?.teams ?? {},
+    /** Per feature: the names of its Sentry rules. */
+    sentryRules: errorAlerts.features,
+  };
 }

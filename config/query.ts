@@ -4,7 +4,8 @@ import { type MetricContract, type MetricDefinition, queryableTags } from "./con
 
 export const PERCENTILES = ["p50", "p75", "p90", "p95", "p99"] as const;
 export type Percentile = (typeof PERCENTILES)[number];
-export type SpaceAggregation = "sum" | "avg" | "min" | "max" | Percentile;
+/** `count` is the number of values a distribution received (e.g. judged traces), not a sum of a count metric. */
+export type SpaceAggregation = "sum" | "avg" | "min" | "max" | "count" | Percentile;
 
 export interface MetricQueryOptions {
   aggregation: SpaceAggregation;
@@ -30,6 +31,9 @@ export function metricQuery(contract: MetricContract, metric: MetricDefinition, 
   };
   if ((PERCENTILES as readonly string[]).includes(opts.aggregation) && !metric.percentiles) {
     throw new Error(`${metric.name} has no percentiles enabled; ${opts.aggregation} would return no data`);
+  }
+  if (opts.aggregation === "count" && metric.type !== "distribution") {
+    throw new Error(`${metric.name} is a ${metric.type}; count: applies to distributions only (use sum: with .as_count())`);
   }
   if (opts.asCount && metric.type !== "count") {
     throw new Error(`${metric.name} is a ${metric.type}; .as_count() applies to counts only`);

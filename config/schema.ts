@@ -19,6 +19,9 @@ export const KNOWN_PROVIDERS = [
 ] as const;
 export type Provider = (typeof KNOWN_PROVIDERS)[number];
 
+/** Sentry metric-alert thresholds (errors per feature over 10 minutes) when the stack sets none. */
+export const SENTRY_DEFAULTS = { criticalCount10m: 50, warningCount10m: 20 } as const;
+
 export const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
@@ -37,6 +40,8 @@ const slug = z.string().regex(SLUG, { error: slugMessage });
 const email = z.email({ error: "must be an email address" });
 /** Blank strings are reported as they were written, not trimmed first. */
 const nonBlank = z.string().refine((s) => s.trim() !== "", { error: "must not be empty" });
+const isoDate = z.iso.date();
+const isoDateTime = z.iso.datetime({ offset: true });
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
 
 /**
@@ -123,10 +128,25 @@ export const teamSchema = z
             timeZone: z.string(),
           })
           .strict(),
-        /** Fixed anchor of the rotation (ISO 8601). Never "now": a moving anchor reshuffles who is on call. */
-        rotationStart: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time, e.g. 2026-01-05T09:00:00+01:00" }),
-        /** Second escalation level: the team's manager (email). Defaults to the platform team's schedule. */
-        secondary: email.optional(),
+        /**
+         * Fixed anchor of the rotation: members[0] takes the first handoff on or after this date
+         * (`2026-01-05`), or exactly at this handoff (`2026-01-05T09:00:00+01:00`, checked against
+         * `handoff`). Never "now": a moving anchor reshuffles who is on call.
+         */
+        rotationStart: z.string().refine((s) => isoDate.safeParse(s).success || isoDateTime.safeParse(s).success, {
+          error: "must be an ISO 8601 date (2026-01-05) or date-time with offset (2026-01-05T09:00:00+01:00)",
+        }),
+        /**
+         * Second escalation level: the team's manager (an email) or another team's on-call
+         * schedule (a team id). Default: the platform team's schedule; the platform team itself
+         * re-pages its own schedule through the policy's loops.
+         */
+        secondary: z
+          .string()
+          .refine((s) => email.safeParse(s).success || SLUG.test(s), {
+            error: "must be an email address (the team's manager) or a team id (that team's on-call schedule)",
+          })
+          .optional(),
         escalationDelayMinutes: z
           .number()
           .int()
@@ -163,8 +183,14 @@ export const stackConfigSchema = z
     /** Team id that owns cross-feature monitors (provider outage, tenant anomaly, ...). */
     platformTeam: z.string(),
     sentryOrganization: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { error: "must be a Sentry organization slug" }),
-    /** Name of the PagerDuty integration installed in Sentry; when set, high-priority Sentry rules page. */
+    /** Name of the PagerDuty integration installed in Sentry; when set (and paging), high-priority Sentry rules page. */
     sentryPagerdutyIntegration: z.string().min(1).optional(),
+    /**
+     * Team id -> id of that team's PagerDuty service inside the Sentry PagerDuty integration
+     * (Sentry keeps its own numeric ids; the provider cannot look them up). Required for every
+     * team that owns a feature when `sentryPagerdutyIntegration` is set on a paging stack.
+     */
+    sentryPagerdutyServices: z.record(z.string(), z.number().int().positive({ error: "must be a positive integer (the Sentry id of the service)" })).optional(),
     /** Expected scale, used by the cardinality and cost report. */
     scale: z
       .object({
@@ -194,14 +220,20 @@ export const stackConfigSchema = z
         customMetricBudget: z.number().int().positive().default(20000),
         /** Advisory ceiling of paging monitors per team. */
         pagingBudgetPerTeam: z.number().int().positive().default(12),
+        /**
+         * Create Datadog's org-wide monitor tag policy (every monitor needs `team:<known team>`).
+         * The policy is per organization: when several stacks share one Datadog org, leave it on
+         * in exactly one of them.
+         */
+        teamTagPolicy: z.boolean().default(true),
       })
       .strict()
       .prefault({}),
     /** Sentry metric-alert defaults (errors per feature over 10 minutes). */
     sentry: z
       .object({
-        criticalCount10m: z.number().int().positive().default(50),
-        warningCount10m: z.number().int().positive().default(20),
+        criticalCount10m: z.number().int().positive().default(SENTRY_DEFAULTS.criticalCount10m),
+        warningCount10m: z.number().int().positive().default(SENTRY_DEFAULTS.warningCount10m),
       })
       .strict()
       .prefault({}),

@@ -3,11 +3,14 @@
 import { z } from "zod";
 import { ConfigError, type ConfigProblem, problemsFromZod, showValue } from "./errors";
 import { type MetricContract, metricContract } from "./contract";
+import { rotationAnchor } from "../oncall/time";
 import {
   CHAPTER_DEFAULTS,
   type Feature,
   featureSchema,
   KNOWN_PROVIDERS,
+  SENTRY_DEFAULTS,
+  SLUG,
   type StackConfig,
   stackConfigSchema,
   type Team,
@@ -54,7 +57,10 @@ export function validateCatalog(raw: RawCatalog): ValidationResult {
   const rawFeatures = asArray(raw.features);
   const teamIds = [...new Set(rawTeams.map((t) => field(t, "id")).filter((id): id is string => typeof id === "string"))];
   problems.push(...crossCheckTeams(rawTeams));
+  problems.push(...crossCheckOnCall(rawTeams, teamIds));
   problems.push(...crossCheckFeatures(rawFeatures, teamIds));
+  problems.push(...crossCheckErrorThresholds(rawFeatures, raw.config));
+  problems.push(...crossCheckSentryPaging(rawFeatures, raw.config, teamIds));
   const platformTeam = field(raw.config, "platformTeam");
   if (typeof platformTeam === "string" && !teamIds.includes(platformTeam)) {
     problems.push({ path: `${CONFIG_ROOT}platformTeam`, message: unknownTeam(platformTeam, teamIds) });
@@ -127,6 +133,87 @@ function crossCheckTeams(rawTeams: unknown[]): ConfigProblem[] {
       problems.push({ path: `teams[${i}].onCall.handoff.timeZone`, message: `unknown IANA time zone ${showValue(tz)} (e.g. Europe/Berlin)` });
     }
   });
+  return problems;
+}
+
+/** Rules between on-call fields: the rotation anchor must be a handoff, the secondary must resolve. */
+function crossCheckOnCall(rawTeams: unknown[], teamIds: string[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  rawTeams.forEach((team, i) => {
+    const onCall = field(team, "onCall");
+    const handoff = teamSchema.shape.onCall.shape.handoff.safeParse(field(onCall, "handoff"));
+    const rotationStart = teamSchema.shape.onCall.shape.rotationStart.safeParse(field(onCall, "rotationStart"));
+    if (handoff.success && rotationStart.success && isTimeZone(handoff.data.timeZone)) {
+      const anchor = rotationAnchor(rotationStart.data, handoff.data);
+      if (!anchor.ok) problems.push({ path: `teams[${i}].onCall.rotationStart`, message: anchor.message });
+    }
+    const secondary = field(onCall, "secondary");
+    if (typeof secondary === "string" && !secondary.includes("@") && SLUG.test(secondary)) {
+      if (secondary === field(team, "id")) {
+        problems.push({
+          path: `teams[${i}].onCall.secondary`,
+          message: `must not be the team itself ("${secondary}"): the on-call schedule is already the first level (omit it to loop)`,
+        });
+      } else if (!teamIds.includes(secondary)) {
+        problems.push({ path: `teams[${i}].onCall.secondary`, message: unknownTeam(secondary, teamIds) });
+      }
+    }
+  });
+  return problems;
+}
+
+/** Warning must fire before critical, per feature after the stack defaults are applied. */
+function crossCheckErrorThresholds(rawFeatures: unknown[], rawConfig: unknown): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const sentry = field(rawConfig, "sentry");
+  const stackCritical = numberOr(field(sentry, "criticalCount10m"), SENTRY_DEFAULTS.criticalCount10m);
+  const stackWarning = numberOr(field(sentry, "warningCount10m"), SENTRY_DEFAULTS.warningCount10m);
+  if (stackCritical !== undefined && stackWarning !== undefined && stackWarning >= stackCritical) {
+    problems.push({
+      path: `${CONFIG_ROOT}sentry.warningCount10m`,
+      message: `must be below sentry.criticalCount10m (${stackCritical}) (got ${stackWarning})`,
+    });
+    return problems;
+  }
+  rawFeatures.forEach((f, i) => {
+    const errors = field(f, "errors");
+    const ownCritical = field(errors, "criticalCount10m");
+    const ownWarning = field(errors, "warningCount10m");
+    if (ownCritical === undefined && ownWarning === undefined) return;
+    const critical = numberOr(ownCritical, stackCritical ?? SENTRY_DEFAULTS.criticalCount10m);
+    const warning = numberOr(ownWarning, stackWarning ?? SENTRY_DEFAULTS.warningCount10m);
+    if (critical === undefined || warning === undefined || warning < critical) return;
+    if (ownWarning !== undefined) {
+      const source = ownCritical === undefined ? `the stack's sentry.criticalCount10m (${critical})` : `errors.criticalCount10m (${critical})`;
+      problems.push({ path: `features[${i}].errors.warningCount10m`, message: `must be below ${source} (got ${warning})` });
+    } else {
+      problems.push({
+        path: `features[${i}].errors.criticalCount10m`,
+        message: `must be above the stack's sentry.warningCount10m (${warning}); set errors.warningCount10m too (got ${critical})`,
+      });
+    }
+  });
+  return problems;
+}
+
+/** Sentry's PagerDuty action needs Sentry's own id of each owning team's service. */
+function crossCheckSentryPaging(rawFeatures: unknown[], rawConfig: unknown, teamIds: string[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const services = field(rawConfig, "sentryPagerdutyServices");
+  const mapped = services !== null && typeof services === "object" && !Array.isArray(services) ? Object.keys(services) : [];
+  for (const team of mapped) {
+    if (!teamIds.includes(team)) problems.push({ path: `${CONFIG_ROOT}sentryPagerdutyServices.${team}`, message: unknownTeam(team, teamIds) });
+  }
+  if (field(rawConfig, "paging") !== true || typeof field(rawConfig, "sentryPagerdutyIntegration") !== "string") return problems;
+  const owners = [...new Set(rawFeatures.map((f) => field(f, "owner")).filter((o): o is string => typeof o === "string" && teamIds.includes(o)))];
+  for (const owner of owners) {
+    if (!mapped.includes(owner)) {
+      problems.push({
+        path: `${CONFIG_ROOT}sentryPagerdutyServices.${owner}`,
+        message: `required: team "${owner}" owns features whose high-priority Sentry issues page (sentryPagerdutyIntegration is set); give Sentry's id of its service in that integration`,
+      });
+    }
+  }
   return problems;
 }
 

@@ -122,6 +122,7 @@ const cases: Record<string, Case> = {
       // The platform team disappears, so its feature and the stack's platformTeam lose their owner.
       'features[3].owner: unknown team "platform" (known: contracts-ai, research-assistant)',
       'teams[2].id: duplicate team id "contracts-ai" (also teams[0])',
+      'llm-observability:sentryPagerdutyServices.platform: unknown team "platform" (known: contracts-ai, research-assistant)',
       'llm-observability:platformTeam: unknown team "platform" (known: contracts-ai, research-assistant)',
     ],
   },

@@ -1,5 +1,8 @@
 // Everything `npm run synth` writes under out/<stack>/, rendered in memory from the plan.
 import type { Catalog } from "../config/validate";
+import { monitorsOf } from "../monitors/from-plan";
+import { MONITOR_TAG, tagValue } from "../monitors/kinds";
+import { onCallSummary, sentrySummary } from "../oncall/summary";
 import { dashboardsOf, type Plan, planJson } from "./plan";
 import { renderPreview } from "./preview/html";
 
@@ -14,6 +17,10 @@ export function renderArtifacts(plan: Plan, catalog: Catalog): Artifact[] {
   for (const d of dashboardsOf(plan)) {
     // Exactly the body sent to Datadog, only pretty-printed (key order kept as built).
     artifacts.push({ path: `dashboards/${d.id}.json`, content: `${JSON.stringify(d.body, null, 2)}\n` });
+  }
+  for (const m of monitorsOf(plan)) {
+    // The API body mapped back from the recorded provider inputs: what Datadog receives.
+    artifacts.push({ path: `monitors/${m.id}.json`, content: `${JSON.stringify(m.body, null, 2)}\n` });
   }
   // What a reviewer opens: every dashboard on its grid, the monitors, on-call and Sentry rules.
   artifacts.push({ path: "preview/index.html", content: renderPreview(plan, { catalog }) });
@@ -46,6 +53,32 @@ export function summarize(plan: Plan, catalog: Catalog, artifacts: Artifact[], d
     lines.push(`  ${d.id.padEnd(10)} ${String(countWidgets(d.body.widgets)).padStart(3)} widgets  ${String(d.body.title)}`);
   }
   lines.push("");
+  lines.push(...monitorSummary(plan, catalog));
+  lines.push("");
+  lines.push(...onCallSummary(plan, catalog), "", ...sentrySummary(plan, catalog));
+  lines.push("");
   lines.push(`Wrote ${artifacts.length} files to ${dir}/`);
   return lines.join("\n");
+}
+
+/** One line per owning team: how many monitors, how many of them page, and by which priority. */
+function monitorSummary(plan: Plan, catalog: Catalog): string[] {
+  const monitors = monitorsOf(plan);
+  const perFeature = monitors.filter((m) => tagValue(m.body.tags, MONITOR_TAG.feature)).length;
+  const pages = (m: (typeof monitors)[number]) => m.body.message.includes("@pagerduty-");
+  const lines = [
+    `Monitors: ${monitors.length} (${perFeature} per feature, ${monitors.length - perFeature} cross-feature), ${monitors.filter(pages).length} page${catalog.stack.paging ? "" : " (paging off: all to Slack)"}`,
+  ];
+  const teams = [...new Set(monitors.map((m) => tagValue(m.body.tags, MONITOR_TAG.team) ?? "?"))].sort();
+  const width = Math.max(0, ...teams.map((t) => t.length));
+  for (const team of teams) {
+    const own = monitors.filter((m) => tagValue(m.body.tags, MONITOR_TAG.team) === team);
+    const byPriority = [1, 2, 3, 4, 5]
+      .map((p) => [p, own.filter((m) => m.body.priority === p).length] as const)
+      .filter(([, n]) => n > 0)
+      .map(([p, n]) => `P${p}x${n}`)
+      .join(" ");
+    lines.push(`  ${team.padEnd(width)}  ${String(own.length).padStart(3)} monitors, ${String(own.filter(pages).length).padStart(2)} paging  (${byPriority})`);
+  }
+  return lines;
 }

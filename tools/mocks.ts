@@ -20,7 +20,7 @@ export function fakeId(seed: string, length = 7): string {
  * Fabricates the outputs real providers compute (ids, URLs, integration keys). Inputs are
  * echoed back, as the provider would. The values are obviously synthetic on purpose.
  */
-function fabricatedOutputs(type: string, name: string): Record<string, unknown> {
+export function fabricatedOutputs(type: string, name: string): Record<string, unknown> {
   switch (type) {
     case "datadog:index/dashboardJson:DashboardJson":
       return { url: `/dashboard/synth-${fakeId(name, 3)}-${fakeId(`${name}#`, 3)}` };
@@ -32,7 +32,7 @@ function fabricatedOutputs(type: string, name: string): Record<string, unknown> 
   }
 }
 
-function fabricatedInvoke(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
+export function fabricatedInvoke(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
   switch (token) {
     case "pagerduty:index/getUser:getUser":
       return { id: `PU${fakeId(String(inputs.email)).toUpperCase()}`, email: inputs.email, name: String(inputs.email).split("@")[0] };

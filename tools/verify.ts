@@ -1,14 +1,35 @@
 // Checks run on every synth before anything is written: generated definitions must
-// validate against Datadog's spec and use only the metric contract.
+// validate against Datadog's spec, use only the metric contract, and page only services
+// that exist in the same stack.
 import type { Catalog } from "../config/validate";
-import { formatSpecErrors, validateDashboard } from "./datadog-spec";
+import { lintDashboard } from "../dashboards/lint";
+import { monitorsOf } from "../monitors/from-plan";
+import { lintMonitor } from "../monitors/lint";
+import { danglingPagerdutyHandles } from "../oncall/handles";
+import { formatSpecErrors, validateDashboard, validateMonitor } from "./datadog-spec";
 import { dashboardsOf, type Plan } from "./plan";
 
-export function verifyPlan(plan: Plan, _catalog: Catalog): string[] {
+export function verifyPlan(plan: Plan, catalog: Catalog): string[] {
   const problems: string[] = [];
   for (const d of dashboardsOf(plan)) {
     const errors = validateDashboard(d.body);
     if (errors.length) problems.push(`dashboard ${d.id} does not match Datadog's Dashboard schema:\n${formatSpecErrors(errors)}`);
+    const lint = lintDashboard(d.body, catalog.contract);
+    if (lint.length) problems.push(`dashboard ${d.id} breaks the metric contract:\n${lint.map((p) => `  ${p}`).join("\n")}`);
+  }
+  for (const d of danglingPagerdutyHandles(plan)) {
+    problems.push(`${d.resource} pages @pagerduty-${d.serviceName}, but no PagerDuty service object of that name exists in this stack`);
+  }
+  let monitors: ReturnType<typeof monitorsOf>;
+  try {
+    monitors = monitorsOf(plan);
+  } catch (e) {
+    return [...problems, `monitor inputs cannot be mapped back to the API body: ${(e as Error).message}`];
+  }
+  for (const m of monitors) {
+    const errors = validateMonitor(m.body);
+    if (errors.length) problems.push(`monitor ${m.id} does not match Datadog's Monitor schema:\n${formatSpecErrors(errors)}`);
+    for (const p of lintMonitor(m.body, { contract: catalog.contract, stack: catalog.stack })) problems.push(`monitor ${m.id}: ${p}`);
   }
   return problems;
 }

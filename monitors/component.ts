@@ -1,0 +1,65 @@
+// Thin Pulumi layer: one datadog.Monitor per definition, plus Datadog's server-side tag
+// policy that makes `team:<known team>` mandatory on every monitor in the org (including
+// those created by hand in the UI).
+import * as datadog from "@pulumi/datadog";
+import * as pulumi from "@pulumi/pulumi";
+import { referencedDashboards, resolveDashboardUrls } from "../config/links";
+import { toMonitorInputs } from "./args";
+import type { MonitorDefinition } from "./definition";
+import { MONITOR_TAG } from "./kinds";
+
+export interface MonitorsArgs {
+  definitions: MonitorDefinition[];
+  /** Absolute URL per dashboard id (the Dashboards component's `urls`). */
+  dashboardUrls: Record<string, pulumi.Input<string>>;
+  /** When set, create the org-wide policy requiring `team:<one of validTeams>` on every monitor. */
+  teamTagPolicy?: { validTeams: string[] };
+}
+
+export class Monitors extends pulumi.ComponentResource {
+  /** Datadog monitor id per definition id. */
+  readonly ids: Record<string, pulumi.Output<string>> = {};
+
+  /**
+   * `opts.dependsOn` is passed on to every monitor (children do not inherit it): monitors
+   * that notify `@pagerduty-<service>` must be created after that service object exists, or
+   * Datadog rejects the unknown handle.
+   */
+  constructor(name: string, args: MonitorsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("llm-observability:monitors:Monitors", name, {}, opts);
+    const upstream = asList(opts?.dependsOn);
+    // Created first, so a monitor of ours that the policy would reject fails on creation
+    // instead of passing once and failing on its next update.
+    const policy = args.teamTagPolicy
+      ? new datadog.MonitorConfigPolicy(
+          "monitor-config-policy-team",
+          {
+            policyType: "tag",
+            tagPolicy: { tagKey: MONITOR_TAG.team, tagKeyRequired: true, validTagValues: [...args.teamTagPolicy.validTeams].sort() },
+          },
+          { parent: this, dependsOn: upstream },
+        )
+      : undefined;
+    for (const def of args.definitions) {
+      const inputs = toMonitorInputs(def.body);
+      const linked = referencedDashboards(inputs.message);
+      const missing = linked.filter((id) => !(id in args.dashboardUrls));
+      if (missing.length) throw new Error(`monitor ${def.id} links to dashboards that are not created: ${missing.join(", ")}`);
+      const message = linked.length
+        ? pulumi
+            .all(linked.map((id) => args.dashboardUrls[id]))
+            .apply((urls) => resolveDashboardUrls(inputs.message, Object.fromEntries(linked.map((id, i) => [id, urls[i]]))))
+        : inputs.message;
+      const monitorArgs: datadog.MonitorArgs = { ...inputs, message };
+      const monitor = new datadog.Monitor(def.id, monitorArgs, { parent: this, dependsOn: policy ? [...upstream, policy] : upstream });
+      this.ids[def.id] = monitor.id;
+    }
+    this.registerOutputs({ ids: this.ids });
+  }
+}
+
+function asList(dependsOn: pulumi.ResourceOptions["dependsOn"]): pulumi.Input<pulumi.Resource>[] {
+  if (dependsOn === undefined) return [];
+  // The engine resolves Outputs inside the list (including an Output of a list) itself.
+  return Array.isArray(dependsOn) ? [...dependsOn] : [dependsOn as pulumi.Input<pulumi.Resource>];
+}

@@ -1,0 +1,81 @@
+// Monitor query strings. The number in a query and `options.thresholds.critical` must be
+// equal (Datadog rejects the monitor otherwise: "Alert threshold (X) does not match that
+// used in the query (Y)"), so both are always produced from one number here, and the lint
+// parses them back to prove it.
+
+export type Comparator = ">" | ">=" | "<" | "<=";
+
+/** A plain decimal as Datadog's query grammar expects it: never exponent notation. */
+export function formatNumber(n: number): string {
+  if (!Number.isFinite(n)) throw new Error(`threshold must be a finite number (got ${n})`);
+  const s = String(n);
+  if (!/e/i.test(s)) return s;
+  if (Number.isInteger(n)) return BigInt(n).toString();
+  return n.toFixed(20).replace(/\.?0+$/, "");
+}
+
+/** `<expression> <comparator> <critical>`. */
+export function thresholdQuery(expression: string, comparator: Comparator, critical: number): string {
+  return `${expression} ${comparator} ${formatNumber(critical)}`;
+}
+
+/** The trailing `<comparator> <number>` of a monitor query. */
+export function splitThreshold(query: string): { expression: string; comparator: Comparator; threshold: number } | undefined {
+  const m = /^(.*\S)\s*(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$/s.exec(query);
+  if (!m) return undefined;
+  return { expression: m[1], comparator: m[2] as Comparator, threshold: Number(m[3]) };
+}
+
+export type AnomalyAlgorithm = "basic" | "agile" | "robust";
+
+export interface AnomalySpec {
+  /** Time frame of the notification graph, e.g. `last_5h` (about 5x the alert window). */
+  queryWindow: string;
+  /** A metric query, e.g. `sum:llm.cost.usd{env:prod} by {tenant}.as_count()`. */
+  metricQuery: string;
+  algorithm: AnomalyAlgorithm;
+  /** Width of the band, in deviations. */
+  deviations: number;
+  direction: "above" | "below" | "both";
+  /** Also the `trigger_window` of `threshold_windows`. */
+  alertWindow: string;
+  /** Rollup interval in seconds; at most a fifth of the alert window. */
+  interval: number;
+  countDefaultZero: boolean;
+  seasonality?: "hourly" | "daily" | "weekly";
+  /** Fraction (0, 1] of anomalous points in the alert window; also `thresholds.critical`. */
+  threshold: number;
+}
+
+/** docs `monitors/types/anomaly` (API section): `avg(<query_window>):anomalies(<q>, '<algo>', <dev>, ...) >= <threshold>`. */
+export function anomalyQuery(a: AnomalySpec): string {
+  const args = [
+    a.metricQuery,
+    `'${a.algorithm}'`,
+    formatNumber(a.deviations),
+    `direction='${a.direction}'`,
+    `alert_window='${a.alertWindow}'`,
+    `interval=${a.interval}`,
+    `count_default_zero='${a.countDefaultZero}'`,
+    ...(a.seasonality ? [`seasonality='${a.seasonality}'`] : []),
+  ];
+  return thresholdQuery(`avg(${a.queryWindow}):anomalies(${args.join(", ")})`, ">=", a.threshold);
+}
+
+/** Seconds in a Datadog time frame such as `last_30m`, `last_4h`, `last_1w`; undefined if malformed. */
+export function windowSeconds(window: string): number | undefined {
+  const m = /^last_(\d+)([mhdw])$/.exec(window);
+  if (!m) return undefined;
+  const unit = { m: 60, h: 3600, d: 86400, w: 604800 }[m[2] as "m" | "h" | "d" | "w"];
+  return Number(m[1]) * unit;
+}
+
+/**
+ * Requests a feature must serve before "no judge score at all" cannot be bad luck: with
+ * sample rate r, a healthy judge scores none of n requests with probability (1-r)^n; this
+ * is the smallest n that keeps that below 1 in 1000.
+ */
+export function requestsBeforeJudgeSilenceIsSuspicious(sampleRate: number): number {
+  if (sampleRate >= 1) return 1;
+  return Math.ceil(Math.log(1000) / -Math.log(1 - sampleRate));
+}

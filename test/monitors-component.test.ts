@@ -1,0 +1,173 @@
+// The Monitors component under Pulumi mocks: what the engine would receive, the links it
+// resolves, the tag policy, its dependencies, and what synth verifies and writes.
+import * as datadog from "@pulumi/datadog";
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { absoluteDatadogUrl } from "../config/links";
+import { stackConfigFromPulumi } from "../config/validate";
+import { buildMonitors } from "../monitors";
+import { Monitors } from "../monitors/component";
+import { monitorsOf } from "../monitors/from-plan";
+import { renderArtifacts, summarize } from "../tools/artifacts";
+import { fakeId, synthesize } from "../tools/mocks";
+import { type Plan, resourcesOfType, TYPE } from "../tools/plan";
+import { verifyPlan } from "../tools/verify";
+import { exampleCatalog, stackConfig, synthExample } from "./helpers";
+
+let prodPlan: Plan;
+let stagingPlan: Plan;
+beforeAll(async () => {
+  prodPlan = await synthExample("prod");
+  stagingPlan = await synthExample("staging");
+});
+
+/** The absolute URL the mocks give `dashboard-<id>`. */
+function mockDashboardUrl(id: string): string {
+  const name = `dashboard-${id}`;
+  return absoluteDatadogUrl("datadoghq.com", `/dashboard/synth-${fakeId(name, 3)}-${fakeId(`${name}#`, 3)}`);
+}
+
+describe("resources the engine receives", () => {
+  it("Synth registers one Monitor per definition, under the Monitors component, named by its stable id.", () => {
+    const monitors = resourcesOfType(prodPlan, TYPE.monitor);
+    const component = prodPlan.resources.find((r) => r.type === "llm-observability:monitors:Monitors")!;
+    expect(monitors.map((m) => m.name).sort()).toEqual(
+      buildMonitors(exampleCatalog("prod"))
+        .map((m) => m.id)
+        .sort(),
+    );
+    for (const m of monitors) expect(m.parent).toBe(component.urn);
+  });
+
+  it("Every dashboard placeholder in a message is resolved to the absolute URL of the right dashboard.", () => {
+    const byName = Object.fromEntries(resourcesOfType(prodPlan, TYPE.monitor).map((r) => [r.name, String(r.inputs.message)]));
+    for (const message of Object.values(byName)) expect(message).not.toContain("@@dashboard-url:");
+    expect(byName["monitor-extract-clause-cost-budget"]).toContain(`(${mockDashboardUrl("cost")}?tpl_var_feature=extract-clause&tpl_var_env=prod)`);
+    expect(byName["monitor-tenant-spend-anomaly"]).toContain(`(${mockDashboardUrl("tenant")}?tpl_var_tenant={{tenant.name}}&tpl_var_env=prod)`);
+  });
+
+  it("Thresholds and priority reach the provider as strings, as @pulumi/datadog expects.", () => {
+    const cost = resourcesOfType(prodPlan, TYPE.monitor).find((r) => r.name === "monitor-legal-chat-cost-budget")!;
+    expect(cost.inputs).toMatchObject({ type: "query alert", priority: "2", monitorThresholds: { critical: "500", warning: "250" } });
+  });
+
+  it("The team tag policy requires `team` with every known team as a valid value.", () => {
+    const [policy] = resourcesOfType(prodPlan, TYPE.monitorConfigPolicy);
+    expect(policy.name).toBe("monitor-config-policy-team");
+    expect(policy.inputs).toEqual({
+      policyType: "tag",
+      tagPolicy: { tagKey: "team", tagKeyRequired: true, validTagValues: ["contracts-ai", "platform", "research-assistant"] },
+    });
+  });
+
+  it("A stack sharing its Datadog org with the policy's owner can leave the policy out.", async () => {
+    const plan = await synthExample("staging", { config: { monitoring: { teamTagPolicy: false } } });
+    expect(resourcesOfType(plan, TYPE.monitorConfigPolicy)).toEqual([]);
+    expect(resourcesOfType(plan, TYPE.monitor)).toHaveLength(25);
+  });
+
+  it("Staging registers no monitor input that mentions PagerDuty.", () => {
+    for (const m of resourcesOfType(stagingPlan, TYPE.monitor)) expect(JSON.stringify(m.inputs)).not.toContain("pagerduty");
+  });
+});
+
+describe("dependencies", () => {
+  it("Every monitor depends on what the component was told to depend on, and on the tag policy.", async () => {
+    const deps = new Map<string, string[]>();
+    const catalog = exampleCatalog("prod");
+    await synthesize({
+      stack: "prod",
+      config: stackConfig("prod"),
+      program: () => {
+        recordDependencies(deps);
+        const serviceObject = new datadog.pagerduty.ServiceObject("pagerduty-service-platform", {
+          serviceName: "llm-prod-platform",
+          serviceKey: pulumi.secret("key"),
+        });
+        const monitors = new Monitors(
+          "monitors",
+          {
+            definitions: buildMonitors(catalog),
+            dashboardUrls: Object.fromEntries(["quality", "cost", "latency", "tenant", "overview"].map((id) => [id, `https://example.test/${id}`])),
+            teamTagPolicy: { validTeams: ["platform"] },
+          },
+          { dependsOn: [serviceObject] },
+        );
+        return monitors.ids;
+      },
+    });
+    const urnOf = (name: string) => [...deps.keys()].find((u) => u.endsWith(`::${name}`))!;
+    const serviceObject = urnOf("pagerduty-service-platform");
+    const policy = urnOf("monitor-config-policy-team");
+    expect(deps.get(policy)).toContain(serviceObject);
+    const monitors = [...deps.keys()].filter((u) => u.includes("datadog:index/monitor:Monitor::"));
+    expect(monitors).toHaveLength(25);
+    for (const m of monitors) expect(deps.get(m)).toEqual(expect.arrayContaining([serviceObject, policy]));
+  });
+
+  it("A monitor that links to a dashboard which is not created fails before any monitor is registered.", () => {
+    expect(() => new Monitors("monitors", { definitions: buildMonitors(exampleCatalog("prod")), dashboardUrls: { cost: "https://x" } })).toThrow(
+      /monitor monitor-extract-clause-quality-drop links to dashboards that are not created: quality/,
+    );
+  });
+});
+
+describe("synth checks and files", () => {
+  it.each(["prod", "staging"] as const)("The %s plan passes the spec check and the lint.", (stack) => {
+    const plan = stack === "prod" ? prodPlan : stagingPlan;
+    expect(verifyPlan(plan, exampleCatalog(stack))).toEqual([]);
+  });
+
+  it("verifyPlan names the monitor and the problem when a recorded monitor breaks the lint.", () => {
+    const plan = structuredClone(prodPlan);
+    const m = resourcesOfType(plan, TYPE.monitor).find((r) => r.name === "monitor-cite-check-cost-budget")!;
+    (m.inputs.monitorThresholds as Record<string, string>).critical = "121";
+    expect(verifyPlan(plan, exampleCatalog("prod"))).toEqual(["monitor monitor-cite-check-cost-budget: query threshold 120 does not equal options.thresholds.critical 121"]);
+  });
+
+  it("verifyPlan reports a monitor whose inputs cannot be mapped back instead of writing a partial file.", () => {
+    const plan = structuredClone(prodPlan);
+    resourcesOfType(plan, TYPE.monitor)[0].inputs.notifyNoData = true;
+    expect(verifyPlan(plan, exampleCatalog("prod"))).toEqual([expect.stringMatching(/cannot be mapped back.*no mapping for "notifyNoData"/)]);
+  });
+
+  it("Synth writes monitors/<id>.json for every monitor: the API body as it would be sent.", () => {
+    const catalog = exampleCatalog("prod");
+    const files = Object.fromEntries(renderArtifacts(prodPlan, catalog).map((a) => [a.path, a.content]));
+    const planned = monitorsOf(prodPlan);
+    expect(planned).toHaveLength(25);
+    for (const m of planned) {
+      const body = JSON.parse(files[`monitors/${m.id}.json`]);
+      expect(body).toEqual(m.body);
+      expect(typeof body.priority).toBe("number");
+      expect(typeof body.options.thresholds.critical).toBe("number");
+    }
+  });
+
+  it("The synth summary counts monitors, paging monitors and priorities per team.", () => {
+    const text = summarize(prodPlan, exampleCatalog("prod"), [], "out/prod");
+    expect(text).toContain("Monitors: 25 (20 per feature, 5 cross-feature), 16 page");
+    expect(text).toMatch(/platform\s+9 monitors,\s+4 paging\s+\(P1x1 P2x3 P3x4 P4x1\)/);
+    const staging = summarize(stagingPlan, exampleCatalog("staging"), [], "out/staging");
+    expect(staging).toContain("0 page (paging off: all to Slack)");
+  });
+
+  it("The example stack config decodes the monitoring defaults the monitors rely on.", () => {
+    const config = stackConfigFromPulumi(stackConfig("prod"));
+    expect(config.monitoring).toBeUndefined();
+    expect(exampleCatalog("prod").stack.monitoring).toMatchObject({ teamTagPolicy: true, judgeStallMinutes: 180 });
+  });
+});
+
+/** Wraps the mock engine's registerResource to record each resource's explicit dependencies. */
+function recordDependencies(deps: Map<string, string[]>): void {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const monitor = (pulumi.runtime as any).getMonitor();
+  const register = monitor.registerResource.bind(monitor);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) =>
+    register(req, (err: unknown, resp: { getUrn(): string }) => {
+      if (!err) deps.set(resp.getUrn(), req.getDependenciesList());
+      callback(err, resp);
+    });
+}

@@ -1,0 +1,265 @@
+// PagerDuty on-call under Pulumi mocks: what each team gets, that nothing pages from
+// staging, that the integration key stays secret and that every handle resolves.
+import { beforeAll, describe, expect, it } from "vitest";
+import { SEVERITIES } from "../monitors/severity";
+import {
+  PAGERDUTY_SEVERITY_BY_PRIORITY,
+  PAGERDUTY_URGENCY_BY_SEVERITY,
+  WEEK_SECONDS,
+} from "../oncall/build";
+import { danglingPagerdutyHandles, pagerdutyHandlesIn } from "../oncall/handles";
+import { pagerdutyHandle, pagerdutyServiceName } from "../oncall/names";
+import { renderArtifacts } from "../tools/artifacts";
+import { fabricatedInvoke, fabricatedOutputs } from "../tools/mocks";
+import { type Plan, type PlanResource, SECRET, TYPE } from "../tools/plan";
+import { exampleCatalog, exampleFeatures, exampleTeams, synthExample } from "./helpers";
+
+const PAGERDUTY_TYPES = [TYPE.schedule, TYPE.escalationPolicy, TYPE.service, TYPE.serviceIntegration, TYPE.pagerdutyServiceObject] as const;
+const NAME_PREFIX: Record<(typeof PAGERDUTY_TYPES)[number], string> = {
+  [TYPE.schedule]: "schedule",
+  [TYPE.escalationPolicy]: "escalation",
+  [TYPE.service]: "service",
+  [TYPE.serviceIntegration]: "integration-datadog",
+  [TYPE.pagerdutyServiceObject]: "pagerduty-service",
+};
+const TEAM_IDS = exampleTeams().map((t) => t.id as string);
+
+let prod: Plan;
+let staging: Plan;
+beforeAll(async () => {
+  prod = await synthExample("prod");
+  staging = await synthExample("staging");
+});
+
+function named(plan: Plan, type: string, name: string): PlanResource {
+  const r = plan.resources.find((x) => x.type === type && x.name === name);
+  if (!r) throw new Error(`no ${type} named ${name}`);
+  return r;
+}
+
+function userId(email: string): string {
+  return String(fabricatedInvoke("pagerduty:index/getUser:getUser", { email }).id);
+}
+
+describe("PagerDuty resources per team", () => {
+  it.each(PAGERDUTY_TYPES)("prod has exactly one %s per team, named after the team id", (type) => {
+    const names = prod.resources.filter((r) => r.type === type).map((r) => r.name).sort();
+    expect(names).toEqual(TEAM_IDS.map((id) => `${NAME_PREFIX[type]}-${id}`).sort());
+  });
+
+  it.each(PAGERDUTY_TYPES)("staging, which may not page, has no %s at all", (type) => {
+    expect(staging.resources.filter((r) => r.type === type)).toEqual([]);
+  });
+
+  it("staging creates no on-call component and no PagerDuty resource of any type", () => {
+    expect(staging.resources.filter((r) => r.type.startsWith("pagerduty:") || r.type === "llm-observability:oncall:OnCall")).toEqual([]);
+  });
+
+  it("every on-call resource is a child of the OnCall component", () => {
+    const component = prod.resources.find((r) => r.type === "llm-observability:oncall:OnCall");
+    expect(component).toBeDefined();
+    for (const type of PAGERDUTY_TYPES) {
+      for (const r of prod.resources.filter((x) => x.type === type)) expect(r.parent).toBe(component!.urn);
+    }
+  });
+
+  it.each(TEAM_IDS)("the service and the service object of %s both carry the name monitors page with", (teamId) => {
+    const name = pagerdutyServiceName("prod", teamId);
+    expect(named(prod, TYPE.service, `service-${teamId}`).inputs.name).toBe(name);
+    expect(named(prod, TYPE.pagerdutyServiceObject, `pagerduty-service-${teamId}`).inputs.serviceName).toBe(name);
+    expect(pagerdutyHandle("prod", teamId)).toBe(`@pagerduty-${name}`);
+  });
+});
+
+describe("the schedule", () => {
+  it.each(exampleTeams())("$id rotates weekly through its members in order, one layer, in the handoff's time zone", (team) => {
+    const schedule = named(prod, TYPE.schedule, `schedule-${team.id}`);
+    expect(schedule.inputs.timeZone).toBe(team.onCall.handoff.timeZone);
+    const layers = schedule.inputs.layers as Record<string, unknown>[];
+    expect(layers).toHaveLength(1);
+    expect(layers[0].rotationTurnLengthSeconds).toBe(WEEK_SECONDS);
+    expect(layers[0].users).toEqual(team.onCall.members.map(userId));
+  });
+
+  it.each([
+    ["contracts-ai", "2026-01-05T09:00:00+01:00"],
+    ["research-assistant", "2026-01-06T10:00:00-05:00"],
+    ["platform", "2026-01-05T09:00:00+01:00"],
+  ])("%s is anchored on its first handoff, %s, for both start and rotationVirtualStart", (teamId, anchor) => {
+    const layer = (named(prod, TYPE.schedule, `schedule-${teamId}`).inputs.layers as Record<string, unknown>[])[0];
+    expect(layer.rotationVirtualStart).toBe(anchor);
+    expect(layer.start).toBe(anchor);
+  });
+
+  it("a date-only rotationStart after the spring DST change anchors at the summer offset", async () => {
+    const teams = exampleTeams();
+    teams[0].onCall.rotationStart = "2026-03-30";
+    const plan = await synthExample("prod", { teams });
+    const layer = (named(plan, TYPE.schedule, "schedule-contracts-ai").inputs.layers as Record<string, unknown>[])[0];
+    expect(layer.rotationVirtualStart).toBe("2026-03-30T09:00:00+02:00");
+  });
+
+  it("never depends on the current time: two runs give byte-identical schedules", async () => {
+    const again = await synthExample("prod");
+    const schedules = (p: Plan) => JSON.stringify(p.resources.filter((r) => r.type === TYPE.schedule));
+    expect(schedules(again)).toBe(schedules(prod));
+  });
+});
+
+describe("the escalation policy", () => {
+  const rulesOf = (plan: Plan, teamId: string) =>
+    named(plan, TYPE.escalationPolicy, `escalation-${teamId}`).inputs.rules as { escalationDelayInMinutes: number; targets: { type: string; id: string }[] }[];
+
+  it.each([
+    // [team, secondary target type, secondary id, delay]
+    ["contracts-ai", "user_reference", userId("eng-manager.contracts@example.com"), 15],
+    ["research-assistant", "schedule_reference", "schedule-platform-id", 10],
+    ["platform", "user_reference", userId("head-of-platform@example.com"), 15],
+  ])("%s pages its own schedule first, then after the configured delay its secondary", (teamId, type, id, delay) => {
+    const rules = rulesOf(prod, teamId);
+    expect(rules).toEqual([
+      { escalationDelayInMinutes: delay, targets: [{ type: "schedule_reference", id: `schedule-${teamId}-id` }] },
+      { escalationDelayInMinutes: delay, targets: [{ type, id }] },
+    ]);
+    expect(named(prod, TYPE.escalationPolicy, `escalation-${teamId}`).inputs.numLoops).toBeGreaterThan(0);
+  });
+
+  it("a secondary given as a team id escalates to that team's schedule", async () => {
+    const teams = exampleTeams();
+    teams[0].onCall.secondary = "research-assistant";
+    const rules = rulesOf(await synthExample("prod", { teams }), "contracts-ai");
+    expect(rules[1].targets).toEqual([{ type: "schedule_reference", id: "schedule-research-assistant-id" }]);
+  });
+
+  it("the platform team without a secondary keeps one level and loops back to its own schedule", async () => {
+    const teams = exampleTeams();
+    delete teams[2].onCall.secondary;
+    const plan = await synthExample("prod", { teams });
+    expect(rulesOf(plan, "platform")).toEqual([{ escalationDelayInMinutes: 15, targets: [{ type: "schedule_reference", id: "schedule-platform-id" }] }]);
+    expect(named(plan, TYPE.escalationPolicy, "escalation-platform").inputs.numLoops).toBeGreaterThan(0);
+  });
+
+  it("escalation delay defaults to 15 minutes when a team leaves it out", async () => {
+    const teams = exampleTeams();
+    delete teams[1].onCall.escalationDelayMinutes;
+    expect(rulesOf(await synthExample("prod", { teams }), "research-assistant").map((r) => r.escalationDelayInMinutes)).toEqual([15, 15]);
+  });
+});
+
+describe("the service", () => {
+  it.each(TEAM_IDS)("%s uses its escalation policy, severity-based urgency and deliberate timeouts", (teamId) => {
+    const inputs = named(prod, TYPE.service, `service-${teamId}`).inputs;
+    expect(inputs.escalationPolicy).toBe(`escalation-${teamId}-id`);
+    expect(inputs.incidentUrgencyRule).toEqual({ type: "constant", urgency: "severity_based" });
+    expect(inputs.alertCreation).toBe("create_alerts_and_incidents");
+    expect(Number(inputs.acknowledgementTimeout)).toBeGreaterThan(0);
+    expect(Number(inputs.autoResolveTimeout)).toBeGreaterThan(Number(inputs.acknowledgementTimeout));
+  });
+
+  it.each(Object.values(SEVERITIES))("urgency on PagerDuty agrees with the severity map for $label ($urgency)", (severity) => {
+    expect(PAGERDUTY_URGENCY_BY_SEVERITY[PAGERDUTY_SEVERITY_BY_PRIORITY[severity.priority]]).toBe(severity.urgency);
+  });
+
+  it("every paging priority reaches PagerDuty as high urgency", () => {
+    for (const s of Object.values(SEVERITIES).filter((x) => x.pages)) {
+      expect(PAGERDUTY_URGENCY_BY_SEVERITY[PAGERDUTY_SEVERITY_BY_PRIORITY[s.priority]]).toBe("high");
+    }
+  });
+
+  it.each(TEAM_IDS)("the Datadog integration of %s uses the Datadog vendor on that team's service", (teamId) => {
+    const inputs = named(prod, TYPE.serviceIntegration, `integration-datadog-${teamId}`).inputs;
+    expect(inputs.service).toBe(`service-${teamId}-id`);
+    expect(inputs.vendor).toBe(fabricatedInvoke("pagerduty:index/getVendor:getVendor", { name: "Datadog" }).id);
+  });
+});
+
+describe("the integration key", () => {
+  const keys = () =>
+    TEAM_IDS.map((id) => String(fabricatedOutputs(TYPE.serviceIntegration, `integration-datadog-${id}`).integrationKey));
+
+  it("reaches each Datadog service object only as a secret", () => {
+    for (const r of prod.resources.filter((x) => x.type === TYPE.pagerdutyServiceObject)) expect(r.inputs.serviceKey).toBe(SECRET);
+  });
+
+  it("never appears in plaintext in out/prod/plan.json", () => {
+    const planFile = renderArtifacts(prod, exampleCatalog("prod")).find((a) => a.path === "plan.json")!.content;
+    expect(keys()).toHaveLength(TEAM_IDS.length);
+    for (const key of keys()) {
+      expect(key).toMatch(/^synth-integration-key-/);
+      expect(planFile).not.toContain(key);
+    }
+    expect(planFile).not.toContain("synth-integration-key-");
+  });
+});
+
+describe("@pagerduty- handles resolve to service objects", () => {
+  it.each([
+    ["{{#is_alert}} @pagerduty-llm-prod-contracts-ai {{/is_alert}}", ["llm-prod-contracts-ai"]],
+    ["Page @pagerduty-llm-prod-platform.", ["llm-prod-platform"]],
+    ["{{#is_alert}}@pagerduty-llm-prod-platform{{/is_alert}}", ["llm-prod-platform"]],
+    ["@pagerduty-a, @pagerduty-b and @pagerduty-a again", ["a", "b"]],
+    ["@slack-contracts-ai-alerts only", []],
+  ])("finds the service names in %j", (text, names) => {
+    expect(pagerdutyHandlesIn(text)).toEqual(names);
+  });
+
+  it("every handle in every monitor of the prod plan names a service object of the same plan", () => {
+    expect(danglingPagerdutyHandles(prod)).toEqual([]);
+  });
+
+  function withMonitor(plan: Plan, message: string): Plan {
+    const monitor: PlanResource = {
+      urn: "urn:pulumi:prod::llm-observability::datadog:index/monitor:Monitor::monitor-crafted",
+      type: TYPE.monitor,
+      name: "monitor-crafted",
+      parent: null,
+      custom: true,
+      inputs: { name: "crafted", type: "query alert", query: "x", message },
+    };
+    return { ...plan, resources: [...plan.resources, monitor] };
+  }
+
+  it("a crafted monitor paging an existing team's handle resolves", () => {
+    expect(danglingPagerdutyHandles(withMonitor(prod, `{{#is_alert}} ${pagerdutyHandle("prod", "platform")} {{/is_alert}}`))).toEqual([]);
+  });
+
+  it("a crafted monitor paging a service nobody created is reported with its resource and name", () => {
+    expect(danglingPagerdutyHandles(withMonitor(prod, "{{#is_alert}} @pagerduty-llm-prod-ghost {{/is_alert}}"))).toEqual([
+      { resource: "monitor-crafted", type: TYPE.monitor, serviceName: "llm-prod-ghost" },
+    ]);
+  });
+
+  it("a prod handle on staging dangles, because staging creates no service objects", () => {
+    expect(danglingPagerdutyHandles(withMonitor(staging, pagerdutyHandle("prod", "platform"))).map((d) => d.serviceName)).toEqual([
+      pagerdutyServiceName("prod", "platform"),
+    ]);
+  });
+});
+
+describe("resource count", () => {
+  const countOf = (plan: Plan, types: readonly string[]) => plan.resources.filter((r) => types.includes(r.type)).length;
+  const byType = (plan: Plan) => {
+    const m: Record<string, number> = {};
+    for (const r of plan.resources) m[r.type] = (m[r.type] ?? 0) + 1;
+    return m;
+  };
+
+  it.each([4, 400, 40_000])("does not change with %i tenants", async (tenants) => {
+    const plan = await synthExample("prod", { config: { scale: { tenants, models: 4, flagVariants: 2 } } });
+    expect(byType(plan)).toEqual(byType(prod));
+  });
+
+  it("grows by five PagerDuty resources per added team on a paging stack, and by none on staging", async () => {
+    const teams = exampleTeams();
+    teams.push({ ...structuredClone(teams[1]), id: "search-ai", name: "Search AI", slack: "#search-ai-alerts", sentryTeam: "search-ai" });
+    const [p, s] = [await synthExample("prod", { teams }), await synthExample("staging", { teams })];
+    expect(countOf(p, PAGERDUTY_TYPES) - countOf(prod, PAGERDUTY_TYPES)).toBe(5);
+    expect(countOf(s, PAGERDUTY_TYPES)).toBe(0);
+  });
+
+  it("does not grow PagerDuty with features", async () => {
+    const features = exampleFeatures();
+    features.push({ ...structuredClone(features[0]), id: "redline", name: "Redlining" });
+    expect(countOf(await synthExample("prod", { features }), PAGERDUTY_TYPES)).toBe(countOf(prod, PAGERDUTY_TYPES));
+  });
+});

@@ -1,0 +1,99 @@
+// Runbooks: one per monitor kind with the six sections and real content, every runbook
+// link in every monitor message resolves to such a file, and the chapter's procedures and
+// postmortem questions are there.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildMonitors } from "../monitors";
+import { MONITOR_KINDS, POSTMORTEM_TEMPLATE, runbookFile } from "../monitors/kinds";
+import { exampleCatalog, ROOT, STACKS } from "./helpers";
+
+const RUNBOOKS = path.join(ROOT, "runbooks");
+const SECTIONS = ["Symptom", "Dashboards", "Checks", "Mitigation", "Escalation", "Follow-up"];
+
+function read(file: string): string {
+  return fs.readFileSync(path.join(RUNBOOKS, file), "utf8");
+}
+
+/** `## <title>` sections in order, with their text. */
+function sections(markdown: string): { title: string; body: string }[] {
+  const parts = markdown.split(/^## /m).slice(1);
+  return parts.map((p) => {
+    const newline = p.indexOf("\n");
+    return { title: p.slice(0, newline).trim(), body: p.slice(newline + 1).trim() };
+  });
+}
+
+function words(text: string): number {
+  return text.split(/\s+/).filter((w) => /[a-z]/i.test(w)).length;
+}
+
+describe("one runbook per monitor kind", () => {
+  it.each(MONITOR_KINDS.map((kind) => ({ kind, file: runbookFile(kind) })))("The $kind runbook $file has exactly the six sections, in order.", ({ file }) => {
+    expect(sections(read(file)).map((s) => s.title)).toEqual(SECTIONS);
+  });
+
+  it.each(MONITOR_KINDS.map((kind) => ({ kind, file: runbookFile(kind) })))("Every section of the $kind runbook has real content.", ({ kind, file }) => {
+    const text = read(file);
+    expect(text).not.toMatch(/lorem|ipsum|TODO|TBD|FIXME/i);
+    expect(text).toContain(`monitor:${kind}`);
+    for (const s of sections(text)) expect(words(s.body), `${file} ${s.title}`).toBeGreaterThanOrEqual(30);
+  });
+
+  it("The runbooks README lists every kind and links every runbook.", () => {
+    const readme = read("README.md");
+    for (const kind of MONITOR_KINDS) expect(readme).toContain(`[${runbookFile(kind)}](${runbookFile(kind)})`);
+    expect(readme).toContain(`(${POSTMORTEM_TEMPLATE})`);
+  });
+});
+
+describe("every link in every monitor resolves", () => {
+  const links = STACKS.flatMap((stack) => {
+    const catalog = exampleCatalog(stack);
+    const base = catalog.stack.runbookBaseUrl;
+    return buildMonitors(catalog).flatMap((m) =>
+      [...m.body.message.matchAll(new RegExp(`${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/([\\w./-]+\\.md)`, "g"))].map((match) => ({
+        stack,
+        id: m.id,
+        kind: m.kind,
+        file: match[1],
+      })),
+    );
+  });
+
+  it("Every example monitor links at least its own runbook.", () => {
+    for (const stack of STACKS) {
+      for (const m of buildMonitors(exampleCatalog(stack))) {
+        expect(links.filter((l) => l.stack === stack && l.id === m.id).map((l) => l.file)).toContain(runbookFile(m.kind as (typeof MONITOR_KINDS)[number]));
+      }
+    }
+  });
+
+  it.each(links)("The $stack monitor $id links $file, which exists with all six sections (or is the postmortem template).", ({ file }) => {
+    expect(fs.existsSync(path.join(RUNBOOKS, file))).toBe(true);
+    if (file !== POSTMORTEM_TEMPLATE) expect(sections(read(file)).map((s) => s.title)).toEqual(SECTIONS);
+  });
+});
+
+describe("the chapter's procedures", () => {
+  it.each([
+    { file: "cost-budget.md", steps: ["kill switch", "Identify the tenant", "page the tenant's CSM"] },
+    { file: "quality-drop.md", steps: ["Revert the most recent prompt change", "open an investigation", "eval set"] },
+    { file: "provider-outage.md", steps: ["Verify failover", "Communicate status", "Monitor recovery"] },
+    { file: "retrieval-slow.md", steps: ["IVFFlat list count", "Rebuild if drift is detected", "rows / 1000"] },
+  ])("$file carries the chapter's steps.", ({ file, steps }) => {
+    const text = read(file);
+    for (const step of steps) expect(text).toContain(step);
+  });
+
+  it("The postmortem template is blameless and asks every question of the chapter.", () => {
+    const text = read(POSTMORTEM_TEMPLATE);
+    expect(text).toMatch(/blameless/i);
+    for (const heading of ["What happened", "When", "How it was detected", "Customer impact", "Root cause", "What fixed it", "What would have caught it earlier", "Action items"]) {
+      expect(text).toContain(`## ${heading}`);
+    }
+    expect(text).toContain("without naming individuals");
+    expect(text).toContain("48 hours");
+    for (const item of ["New eval cases", "New or changed alert", "New or changed runbook"]) expect(text).toContain(item);
+  });
+});
