@@ -164,6 +164,11 @@ export function costWidgets(catalog: Catalog): WidgetSpec[] {
   ];
 }
 
+/** Sentry's own id of a team's PagerDuty service (stack config `sentryPagerdutyServices` in the real program). */
+function sentryServiceId(teamId: string): string {
+  return String(100 + ["contracts-ai", "research-assistant", "platform"].indexOf(teamId));
+}
+
 export interface CraftOptions {
   /** Replace the cost dashboard's widget specs (after costWidgets). */
   costWidgets?: (specs: WidgetSpec[]) => WidgetSpec[];
@@ -286,8 +291,16 @@ export function craftPlan(catalog: Catalog, stackName = catalog.stack.env, opts:
       thresholdType: 0,
       owner: `team:${team.sentryTeam}`,
       triggers: [
-        { label: "critical", alertThreshold: f.errors?.criticalCount10m ?? catalog.stack.sentry.criticalCount10m, thresholdType: 0, actions: [{ type: "team", targetType: "team", targetIdentifier: team.sentryTeam }] },
-        { label: "warning", alertThreshold: f.errors?.warningCount10m ?? catalog.stack.sentry.warningCount10m, thresholdType: 0, actions: [{ type: "team", targetType: "team", targetIdentifier: team.sentryTeam }] },
+        {
+          label: "critical",
+          alertThreshold: f.errors?.criticalCount10m ?? catalog.stack.sentry.criticalCount10m,
+          thresholdType: 0,
+          actions: [
+            { type: "email", targetType: "team", targetIdentifier: team.sentryTeam },
+            ...(catalog.stack.paging && catalog.stack.sentryPagerdutyIntegration ? [{ type: "pagerduty", targetType: "specific", targetIdentifier: sentryServiceId(f.owner), integrationId: 12345 }] : []),
+          ],
+        },
+        { label: "warning", alertThreshold: f.errors?.warningCount10m ?? catalog.stack.sentry.warningCount10m, thresholdType: 0, actions: [{ type: "email", targetType: "team", targetIdentifier: team.sentryTeam }] },
       ],
     });
     if (catalog.stack.paging && catalog.stack.sentryPagerdutyIntegration) {
@@ -298,7 +311,7 @@ export function craftPlan(catalog: Catalog, stackName = catalog.stack.env, opts:
         frequency: 60,
         conditions: [{ id: "sentry.rules.conditions.high_priority_issue.NewHighPriorityIssueCondition" }],
         filters: [{ id: "sentry.rules.filters.tagged_event.TaggedEventFilter", key: "feature", match: "eq", value: f.id }],
-        actions: [{ id: "sentry.integrations.pagerduty.notify_action.PagerDutyNotifyServiceAction", account: "12345", service: pagerdutyServiceName(env, f.owner), severity: "critical" }],
+        actions: [{ id: "sentry.integrations.pagerduty.notify_action.PagerDutyNotifyServiceAction", account: "12345", service: sentryServiceId(f.owner), severity: "critical" }],
       });
     }
   }

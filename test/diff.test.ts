@@ -141,7 +141,7 @@ describe("npm run diff on crafted plans", () => {
   it("says in plain words which feature now pages a different team when its owner changes.", () => {
     const md = markdown(crafted(), crafted((f) => (f[2].owner = "platform")));
     expect(lines(md, /^- `legal-chat`/)).toEqual([
-      "- `legal-chat`: owner moves from team `research-assistant` to team `platform`; **now pages `@pagerduty-llm-prod-platform`, `sentry → llm-prod-platform`** instead of `@pagerduty-llm-prod-research-assistant`, `sentry → llm-prod-research-assistant`; now notifies `@slack-ai-platform-alerts` instead of `@slack-research-assistant-alerts`; Sentry rules now owned by `team:ai-platform` (was `team:research-assistant`).",
+      "- `legal-chat`: owner moves from team `research-assistant` to team `platform`; **now pages `@pagerduty-llm-prod-platform`, `Sentry → PagerDuty service 102`** instead of `@pagerduty-llm-prod-research-assistant`, `Sentry → PagerDuty service 101`; now notifies `@slack-ai-platform-alerts` instead of `@slack-research-assistant-alerts`; Sentry rules now owned by `team:ai-platform` (was `team:research-assistant`).",
     ]);
     expect(monitorRows(md, "monitor-legal-chat-ttft-p95")).toEqual([
       "| routing handles | `@pagerduty-llm-prod-research-assistant (alert), @slack-research-assistant-alerts (recovery, warning)` | `@pagerduty-llm-prod-platform (alert), @slack-ai-platform-alerts (recovery, warning)` |",
@@ -251,7 +251,7 @@ describe("effective thresholds per feature", () => {
   it("are read back from the monitors and Sentry rules of a plan.", () => {
     const f = featureViews(crafted()).find((x) => x.id === "summarize-contract")!;
     expect(f).toMatchObject({ team: "contracts-ai", budget: 120, costAlert: 240, ttftMs: 1500, totalMs: 12000, qualityDrop: 4, sentryErrors: { critical: 50, warning: 20 } });
-    expect(f.pages).toEqual(["@pagerduty-llm-prod-contracts-ai", "sentry → llm-prod-contracts-ai"]);
+    expect(f.pages).toEqual(["@pagerduty-llm-prod-contracts-ai", "Sentry → PagerDuty service 100"]);
   });
 
   it("make an unchanged diff stay empty whatever order the resources come in.", () => {

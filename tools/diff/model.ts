@@ -436,11 +436,15 @@ export function featureViews(plan: Plan): FeatureView[] {
       const trigger = obj(t);
       const value = num(trigger.alertThreshold);
       if (trigger.label && value !== undefined) f.sentryErrors[str(trigger.label)] = value;
+      for (const a of arr(trigger.actions)) {
+        const action = obj(a);
+        if (action.type === "pagerduty" && action.targetIdentifier !== undefined) f.pages.push(sentryPagerduty(action.targetIdentifier));
+      }
     }
-    // A paging Sentry rule reaches PagerDuty through an action naming the service.
+    // An issue rule pages through Sentry's PagerDuty action, naming Sentry's id of the service.
     for (const a of arr(r.inputs.actions)) {
-      const service = Object.entries(obj(a)).find(([k]) => /^service$/i.test(k))?.[1];
-      if (m[1] === "issue-page" && service) f.pages.push(`sentry → ${str(service)}`);
+      const action = obj(a);
+      if (/pagerduty/i.test(str(action.id)) && action.service !== undefined) f.pages.push(sentryPagerduty(action.service));
     }
   }
   for (const f of byId.values()) {
@@ -451,6 +455,11 @@ export function featureViews(plan: Plan): FeatureView[] {
     f.sentryRules.sort();
   }
   return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** Sentry names a PagerDuty service by its own id (stack config `sentryPagerdutyServices`). */
+function sentryPagerduty(id: unknown): string {
+  return `Sentry → PagerDuty service ${str(id)}`;
 }
 
 function num(v: unknown): number | undefined {
