@@ -4,7 +4,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { MAX_CHARS } from "../tools/diff/markdown";
 import { planJson } from "../tools/plan";
 import { craftPlan } from "./diff-fixtures";
@@ -14,10 +14,18 @@ function tmpDir(prefix = "llmobs-diffcli-"): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-function diffCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+/** Runs the CLI as a child process; async, so the tests of this file run side by side. */
+function diffCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const cwd = opts.cwd ?? ROOT;
-  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(cwd, "tools/diff/cli.ts"), ...args], { cwd, encoding: "utf8", env: opts.env ?? process.env });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(cwd, "tools/diff/cli.ts"), ...args], { cwd, env: opts.env ?? process.env });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 function writePlanDir(dir: string, features = exampleFeatures()): string {
@@ -52,7 +60,7 @@ function repoCopy(): string {
 function setBudget(repo: string, from: number, to: number): void {
   const file = path.join(repo, "features.ts");
   const text = fs.readFileSync(file, "utf8");
-  expect(text).toContain(`budgetUsdPerDay: ${from},`);
+  if (!text.includes(`budgetUsdPerDay: ${from},`)) throw new Error(`features.ts has no budget of ${from}`);
   fs.writeFileSync(file, text.replace(`budgetUsdPerDay: ${from},`, `budgetUsdPerDay: ${to},`));
 }
 
@@ -60,8 +68,8 @@ function worktrees(repo: string): number {
   return git(repo, "worktree", "list", "--porcelain").split("\n").filter((l) => l.startsWith("worktree ")).length;
 }
 
-describe("npm run diff (CLI)", () => {
-  it("writes the same Markdown to stdout and --out, the highlighted head page and the full diff, from two plan directories.", () => {
+describe.concurrent("npm run diff (CLI)", () => {
+  it("writes the same Markdown to stdout and --out, the highlighted head page and the full diff, from two plan directories.", async ({ expect }) => {
     const dir = tmpDir();
     const features = exampleFeatures();
     features[0].budgetUsdPerDay = 50;
@@ -69,7 +77,7 @@ describe("npm run diff (CLI)", () => {
     const head = writePlanDir(path.join(dir, "head"), features);
     const out = path.join(dir, "diff.md");
     const html = path.join(dir, "diff");
-    const r = diffCli(["--base", base, "--head", head, "--out", out, "--html-dir", html]);
+    const r = await diffCli(["--base", base, "--head", head, "--out", out, "--html-dir", html]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(fs.readFileSync(out, "utf8"));
@@ -81,40 +89,40 @@ describe("npm run diff (CLI)", () => {
     expect(page.match(/class="widget [^"]*\bchanged\b/g)).toHaveLength(1);
   });
 
-  it("prints `no changes` and exits 0 when nothing changed.", () => {
+  it("prints `no changes` and exits 0 when nothing changed.", async ({ expect }) => {
     const dir = writePlanDir(tmpDir());
-    const r = diffCli(["--base", dir, "--head", dir, "--html-dir", path.join(dir, "diff")]);
+    const r = await diffCli(["--base", dir, "--head", dir, "--html-dir", path.join(dir, "diff")]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("no changes\n");
   });
 
-  it.each([
+  it.for([
     [["--head", "x"], /--base is required/],
     [["--base", "a", "--colour"], /Unknown option '--colour'/],
-  ])("rejects %j with usage and exit code 2.", (args, message) => {
-    const r = diffCli(args);
+  ] as [string[], RegExp][])("rejects %j with usage and exit code 2.", async ([args, message], { expect }) => {
+    const r = await diffCli(args);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).toMatch(/usage: npm run diff/);
   });
 
-  it("exits 2 with a clear message when the base is neither a plan directory nor a commit.", () => {
+  it("exits 2 with a clear message when the base is neither a plan directory nor a commit.", async ({ expect }) => {
     const dir = tmpDir();
     const empty = path.join(dir, "empty");
     fs.mkdirSync(empty);
-    const a = diffCli(["--base", empty, "--head", writePlanDir(path.join(dir, "head"))]);
+    const a = await diffCli(["--base", empty, "--head", writePlanDir(path.join(dir, "head")), "--html-dir", path.join(dir, "h")]);
     expect(a.code).toBe(2);
     expect(a.stderr).toMatch(/plan file .*empty\/prod\/plan\.json not found; run `npm run synth/);
-    const b = diffCli(["--base", "no-such-ref-xyz", "--head", path.join(dir, "head"), "--html-dir", path.join(dir, "h")]);
+    const b = await diffCli(["--base", "no-such-ref-xyz", "--head", path.join(dir, "head"), "--html-dir", path.join(dir, "h")]);
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/--base no-such-ref-xyz: neither a directory of plan files nor a git commit/);
   });
 
-  it("synthesizes a git ref in a temporary worktree, says the cost alert moves from $80 to $100, and removes the worktree.", () => {
+  it("synthesizes a git ref in a temporary worktree, says the cost alert moves from $80 to $100, and removes the worktree.", async ({ expect }) => {
     const repo = repoCopy();
     setBudget(repo, 40, 50);
     const tmp = tmpDir("llmobs-diff-tmp-");
-    const r = diffCli(["--base", "HEAD", "--out", "out/diff.md"], { cwd: repo, env: { ...process.env, TMPDIR: tmp, PULUMI_ACCESS_TOKEN: "must-not-be-needed" } });
+    const r = await diffCli(["--base", "HEAD", "--out", "out/diff.md"], { cwd: repo, env: { ...process.env, TMPDIR: tmp, PULUMI_ACCESS_TOKEN: "must-not-be-needed" } });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^## What this change does to `prod`\n\nBase: `HEAD \([0-9a-f]{7}\)` · head: `working tree`\./);
@@ -125,13 +133,13 @@ describe("npm run diff (CLI)", () => {
     expect(fs.readdirSync(tmp).filter((f) => f.startsWith("llmobs-diff-"))).toEqual([]);
   });
 
-  it("removes the temporary worktree when the base does not synthesize, and says why.", () => {
+  it("removes the temporary worktree when the base does not synthesize, and says why.", async ({ expect }) => {
     const repo = repoCopy();
     setBudget(repo, 40, -5);
     git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qam", "broken base");
     setBudget(repo, -5, 40);
     const tmp = tmpDir("llmobs-diff-tmp-");
-    const r = diffCli(["--base", "HEAD"], { cwd: repo, env: { ...process.env, TMPDIR: tmp } });
+    const r = await diffCli(["--base", "HEAD"], { cwd: repo, env: { ...process.env, TMPDIR: tmp } });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/the base \(HEAD at [0-9a-f]{7}\) does not synthesize for stack prod:/);
     expect(r.stderr).toContain("features[0].budgetUsdPerDay: must be greater than 0 (got -5)");
@@ -139,7 +147,7 @@ describe("npm run diff (CLI)", () => {
     expect(fs.readdirSync(tmp).filter((f) => f.startsWith("llmobs-diff-"))).toEqual([]);
   });
 
-  it("removes the temporary worktree when it is interrupted while the base synthesizes.", async () => {
+  it("removes the temporary worktree when it is interrupted while the base synthesizes.", async ({ expect }) => {
     const repo = repoCopy();
     const tmp = tmpDir("llmobs-diff-tmp-");
     const child = spawn(process.execPath, ["--import", "tsx", "tools/diff/cli.ts", "--base", "HEAD"], { cwd: repo, env: { ...process.env, TMPDIR: tmp }, stdio: "ignore" });
