@@ -168,7 +168,7 @@ function compose(sections: Section[], order: Section["kind"][], kept: Map<Sectio
       }
     }
   }
-  return `${out.join("\n").trim()}\n`;
+  return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trim()}\n`;
 }
 
 function sectionTitle(kind: Section["kind"]): string {
@@ -312,13 +312,12 @@ function monitorBlocks(monitors: MonitorDiff[]): Block[] {
     const rows = m.changes.map((c) => `| ${c.field}${note(c)} | ${val(c.before)} | ${val(c.after)} |`);
     blocks.push({
       text: [
-        `#### ${code(m.name)}: ${text(m.title)}`,
+        `\n#### ${code(m.name)}: ${text(m.title)}`,
         ...(m.replaced ? [`**Replaced**: ${m.replaced}.`] : []),
         "",
         "| what | before | after |",
         "|---|---|---|",
         ...rows,
-        "",
       ].join("\n"),
       item: true,
     });
