@@ -6,6 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "vitest";
 import { MAX_CHARS } from "../tools/diff/markdown";
+import { readPlanDir } from "../tools/diff/sources";
 import { planJson } from "../tools/plan";
 import { craftPlan } from "./diff-fixtures";
 import { exampleCatalog, exampleFeatures, ROOT } from "./helpers";
@@ -87,6 +88,14 @@ describe.concurrent("npm run diff (CLI)", () => {
     const page = fs.readFileSync(path.join(html, "index.html"), "utf8");
     expect(page).toContain('<tr class="monitor changed" data-monitor="monitor-extract-clause-cost-budget">');
     expect(page.match(/class="widget [^"]*\bchanged\b/g)).toHaveLength(1);
+  });
+
+  it("reads an out/ directory or a single stack's directory, and refuses the plan of another stack.", async ({ expect }) => {
+    const out = writePlanDir(tmpDir());
+    expect(readPlanDir(out, ["prod"]).plans.get("prod")!.stack).toBe("prod");
+    expect(readPlanDir(path.join(out, "prod"), ["prod"]).plans.get("prod")!.resources.length).toBeGreaterThan(0);
+    expect(() => readPlanDir(path.join(out, "prod"), ["staging"])).toThrow(/is the plan of stack "prod", not "staging"; pass --stack prod/);
+    expect(() => readPlanDir(out, ["prod", "staging"])).toThrow(/staging\/plan\.json not found/);
   });
 
   it("prints `no changes` and exits 0 when nothing changed.", async ({ expect }) => {
