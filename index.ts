@@ -8,3 +8,4 @@ const outputs = runProgram({ features, teams });
 export const dashboardUrls = outputs.dashboardUrls;
 export const onCall = outputs.onCall;
 export const sentryRules = outputs.sentryRules;
+export const monitorIds = outputs.monitorIds;

@@ -153,9 +153,10 @@ describe("synth checks and files", () => {
   });
 
   it("The example stack config decodes the monitoring defaults the monitors rely on.", () => {
+    // Pulumi.prod.yaml sets only the budget; every other monitoring knob takes its default.
     const config = stackConfigFromPulumi(stackConfig("prod"));
-    expect(config.monitoring).toBeUndefined();
-    expect(exampleCatalog("prod").stack.monitoring).toMatchObject({ teamTagPolicy: true, judgeStallMinutes: 180 });
+    expect(config.monitoring).toEqual({ customMetricBudget: 55000 });
+    expect(exampleCatalog("prod").stack.monitoring).toMatchObject({ teamTagPolicy: true, judgeStallMinutes: 180, customMetricBudget: 55000 });
   });
 });
 

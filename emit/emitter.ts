@@ -1,0 +1,434 @@
+// The runtime side of the metric contract: an application records its LLM calls, judge
+// scores and retrievals here and the emitter writes exactly the DogStatsD metrics the
+// dashboards and monitors query. No Pulumi here: this module runs in the request path.
+import { type ClientOptions, StatsD } from "hot-shots";
+import { flagTagKey, type MetricContract, type MetricDefinition, metricContract, STATUS_VALUES, TAG } from "../config/contract";
+import { BUCKET, closedSet, type Guarded, ModelGuard, type ModelPolicy, TenantGuard, type TenantPolicy } from "./guards";
+import { consoleLogger, type EmitterLogger, RateLimitedLog } from "./log";
+import { costUsd, PriceBook, priceTableProblems, type PriceTable, roundUsd } from "./price";
+
+/** What the emitter needs to know of a feature. A validated `Feature` from features.ts fits as is. */
+export interface EmitterFeature {
+  id: string;
+  providers: readonly string[];
+  flags?: readonly string[];
+  retrieval?: { indexes: readonly string[] };
+  quality?: { judgeModel?: string };
+}
+
+export interface EmitterOptions {
+  /** The features this process records; calls for any other feature are rejected. */
+  features: readonly EmitterFeature[];
+  /** Metric prefix; must equal the stack's `metricPrefix`. Default `llm`. */
+  prefix?: string;
+  /** `env` tag. The DogStatsD client reads DD_ENV (unified service tagging), which wins over this. */
+  env?: string;
+  tenants?: TenantPolicy;
+  models?: ModelPolicy;
+  /** USD per million tokens by model; used when a call's `costUsd` is undefined. */
+  prices?: PriceTable;
+  /** Allowed string states per flag; booleans always map to `on` / `off`. Default `["on", "off"]`. */
+  flagValues?: Readonly<Record<string, readonly string[]>>;
+  /** Where rejected and bucketed calls are reported (rate-limited). Default: console.warn. */
+  logger?: EmitterLogger;
+  /** Minimum time between two log lines for the same reason. Default 60 s. */
+  logIntervalMs?: number;
+  /** Receives one record per judge score (see `recordJudgeScore`). Default: one JSON line on stdout. */
+  judgeLog?: (record: JudgeLogRecord) => void;
+  /**
+   * The Datadog agent tags every DogStatsD series with its own hostname, which multiplies the
+   * custom-metric count by the number of hosts. By default the emitter sends an empty `host:`
+   * tag, which the agent reads as "no host" (datadog-agent comp/dogstatsd/server enrich.go,
+   * extractTagsMetadata). Set true to keep per-host series.
+   */
+  keepHostTag?: boolean;
+  /** hot-shots options (host, port, protocol, path, maxBufferSize, ...). */
+  statsd?: ClientOptions;
+  /** An existing hot-shots client; the emitter then neither configures nor closes it. */
+  client?: StatsD;
+  /** Clock for log rate limiting and judge-log timestamps. */
+  now?: () => number;
+}
+
+export type CallStatus = (typeof STATUS_VALUES)[number];
+
+export interface LlmCall {
+  feature: string;
+  tenant: string;
+  provider: string;
+  /** The model id the provider reports, e.g. `claude-sonnet-4-5-20250929`. */
+  model: string;
+  status: CallStatus;
+  /** Time to first token; omit for non-streaming calls or calls that failed before any token. */
+  ttftMs?: number;
+  durationMs: number;
+  /** Uncached input tokens (OpenAI: prompt_tokens - cached_tokens; Anthropic: input_tokens). */
+  inputTokens: number;
+  outputTokens: number;
+  /** Input tokens read from the prompt cache (OpenAI: cached_tokens; Anthropic: cache_read_input_tokens). */
+  cachedTokens?: number;
+  /** Spend in USD; undefined means "compute it from the price table". */
+  costUsd?: number;
+  /** Feature-flag states at call time, by flag slug (`clause-prompt-v2`). */
+  flags?: Readonly<Record<string, boolean | string>>;
+}
+
+export interface JudgeScore {
+  feature: string;
+  tenant: string;
+  /** 0-100. */
+  score: number;
+  /**
+   * The judged trace's id in your trace tool, exactly as its URL shows it:
+   * Langfuse `/project/<projectId>/traces/<traceId>`, Braintrust `logs?r=<root_span_id>`.
+   */
+  traceId: string;
+  /** Pinned judge model; default: the feature's `quality.judgeModel`. */
+  judgeModel?: string;
+}
+
+export interface Retrieval {
+  feature: string;
+  index: string;
+  durationMs: number;
+}
+
+/** One structured log per judged trace; trace ids are unbounded, so they live here and never on a metric. */
+export type JudgeLogRecord = Record<string, string | number>;
+
+/** `sent`: emitted as given; `bucketed`: emitted with some value replaced or dropped; `rejected`: nothing emitted. */
+export type Outcome = "sent" | "bucketed" | "rejected";
+
+export interface EmitterStats {
+  calls: number;
+  sent: number;
+  bucketed: number;
+  rejected: number;
+  /** LLM calls emitted without a cost because neither `costUsd` nor a price was available. */
+  unpriced: number;
+  /** Transport errors reported by the DogStatsD client. */
+  sendErrors: number;
+  /** Count by reason code (`unknown_feature`, `tenant_unbounded`, ...). */
+  reasons: Record<string, number>;
+}
+
+export interface Emitter {
+  recordLlmCall(call: LlmCall): Outcome;
+  recordJudgeScore(score: JudgeScore): Outcome;
+  recordRetrieval(retrieval: Retrieval): Outcome;
+  stats(): EmitterStats;
+  /** Sends anything buffered; resolves once handed to the transport. */
+  flush(): Promise<void>;
+  /** Flushes and closes the client (unless it was passed in). Calls after close are rejected. */
+  close(): Promise<void>;
+  readonly contract: MetricContract;
+}
+
+const TRACE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+interface FeatureInfo {
+  providers: ReadonlySet<string>;
+  flags: ReadonlyMap<string, string>;
+  indexes: ReadonlySet<string>;
+  judgeModel?: string;
+}
+
+/** Thrown only by createEmitter, at startup, for options that can never work. */
+export class EmitterConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid emitter options:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EmitterConfigError";
+  }
+}
+
+export function createEmitter(options: EmitterOptions): Emitter {
+  const problems = optionProblems(options);
+  if (problems.length) throw new EmitterConfigError(problems);
+
+  const now = options.now ?? Date.now;
+  const log = new RateLimitedLog(options.logger ?? consoleLogger, options.logIntervalMs ?? 60_000, now);
+  const contract = metricContract({ prefix: options.prefix, flags: options.features.flatMap((f) => f.flags ?? []) });
+  const { requests, cost, tokens, ttft, duration, judgeScore, retrievalDuration } = contract.metrics;
+  const features = new Map(options.features.map((f) => [f.id, featureInfo(f)]));
+  const flagValues = new Map(Object.entries(options.flagValues ?? {}).map(([flag, values]) => [flag, new Set(values.map((v) => v.toLowerCase()))]));
+  const prices = new PriceBook(options.prices);
+  const tenants = new TenantGuard(options.tenants);
+  const models = new ModelGuard(options.models ?? {}, prices.models);
+  const judgeLog = options.judgeLog ?? ((record: JudgeLogRecord) => process.stdout.write(`${JSON.stringify(record)}\n`));
+
+  const stats: EmitterStats = { calls: 0, sent: 0, bucketed: 0, rejected: 0, unpriced: 0, sendErrors: 0, reasons: {} };
+  const count = (reason: string) => (stats.reasons[reason] = (stats.reasons[reason] ?? 0) + 1);
+
+  const onSendError = (err: Error) => {
+    stats.sendErrors++;
+    count("send_error");
+    log.warn("send_error", `DogStatsD send failed: ${err.message}`);
+  };
+  const ownsClient = options.client === undefined;
+  const client = options.client ?? new StatsD(clientOptions(options, onSendError));
+  let closed = false;
+
+  /** Tags for `metric`, in contract order, taking only the keys the contract lists for it. */
+  const tagsFor = (metric: MetricDefinition, values: Readonly<Record<string, string | undefined>>): string[] => {
+    const out: string[] = [];
+    for (const key of metric.tags) {
+      const v = values[key];
+      if (v !== undefined) out.push(`${key}:${v}`);
+    }
+    return out;
+  };
+
+  /** Runs one record* call: counts it, never throws, and reports what happened. */
+  const guarded = (kind: string, body: (c: Call) => void): Outcome => {
+    stats.calls++;
+    const call = new Call();
+    try {
+      if (closed) call.reject("closed", "the emitter is closed");
+      else body(call);
+    } catch (e) {
+      if (e !== REJECTED) call.rejectQuietly("internal_error", (e as Error)?.message ?? String(e));
+    }
+    const outcome: Outcome = call.rejected ? "rejected" : call.notes.length ? "bucketed" : "sent";
+    stats[outcome]++;
+    for (const n of call.notes) {
+      count(n.reason);
+      const verb = outcome === "rejected" ? "rejected" : "bucketed";
+      log.warn(n.reason, `${kind} ${verb}: ${n.message}`, n.detail ? { detail: n.detail } : {});
+    }
+    return outcome;
+  };
+
+  const feature = (call: Call, id: unknown): [string, FeatureInfo] => {
+    const info = typeof id === "string" ? features.get(id) : undefined;
+    if (!info) call.reject("unknown_feature", `unknown feature ${JSON.stringify(id)} (known: ${[...features.keys()].join(", ")})`);
+    return [id as string, info!];
+  };
+
+  const note = (call: Call, tag: string, g: Guarded): string => {
+    if (g.reason) call.note(g.reason, `${tag} sent as "${g.value}"`, g.detail);
+    return g.value;
+  };
+
+  return {
+    contract,
+
+    recordLlmCall(c: LlmCall): Outcome {
+      return guarded("recordLlmCall", (call) => {
+        const [featureId, info] = feature(call, c?.feature);
+        if (!(STATUS_VALUES as readonly unknown[]).includes(c.status)) {
+          call.reject("invalid_status", `status must be ${STATUS_VALUES.join(" or ")} (got ${JSON.stringify(c.status)})`);
+        }
+        const durationMs = call.number("durationMs", c.durationMs);
+        const ttftMs = c.ttftMs === undefined ? undefined : call.number("ttftMs", c.ttftMs);
+        const counts = {
+          inputTokens: call.number("inputTokens", c.inputTokens),
+          outputTokens: call.number("outputTokens", c.outputTokens),
+          cachedTokens: c.cachedTokens === undefined ? 0 : call.number("cachedTokens", c.cachedTokens),
+        };
+        const given = c.costUsd === undefined ? undefined : call.number("costUsd", c.costUsd);
+
+        const tenant = note(call, TAG.tenant, tenants.check(c.tenant));
+        const provider = note(call, TAG.provider, closedSet(c.provider, info.providers, "unknown_provider"));
+        const model = models.check(c.model);
+        note(call, TAG.model, model);
+        const flagTags = flagStates(call, featureId, info, c.flags);
+
+        let spend = given;
+        if (spend === undefined) {
+          const price = prices.find(model.raw, model.value === BUCKET ? undefined : model.value);
+          if (price) spend = costUsd(price, counts);
+          else {
+            stats.unpriced++;
+            call.note("unpriced_model", `no cost: costUsd undefined and no price for model ${JSON.stringify(c.model)}`);
+          }
+        }
+
+        // One value per tag key; each metric takes only the keys its contract entry lists.
+        const values: Record<string, string> = { ...flagTags };
+        values[TAG.feature] = featureId;
+        values[TAG.tenant] = tenant;
+        values[TAG.provider] = provider;
+        values[TAG.model] = model.value;
+        values[TAG.status] = c.status;
+        client.increment(requests.name, 1, { tags: tagsFor(requests, values) });
+        if (spend !== undefined && spend > 0) client.increment(cost.name, roundUsd(spend), { tags: tagsFor(cost, values) });
+        for (const [tokenType, n] of [["input", counts.inputTokens], ["output", counts.outputTokens], ["cached", counts.cachedTokens]] as const) {
+          if (n <= 0) continue;
+          values[TAG.tokenType] = tokenType;
+          client.increment(tokens.name, n, { tags: tagsFor(tokens, values) });
+        }
+        if (ttftMs !== undefined) client.distribution(ttft.name, ms(ttftMs), { tags: tagsFor(ttft, values) });
+        client.distribution(duration.name, ms(durationMs), { tags: tagsFor(duration, values) });
+      });
+    },
+
+    recordJudgeScore(s: JudgeScore): Outcome {
+      return guarded("recordJudgeScore", (call) => {
+        const [featureId, info] = feature(call, s?.feature);
+        const score = call.number("score", s.score);
+        if (score > 100) call.reject("invalid_score", `score must be between 0 and 100 (got ${score})`);
+        const tenant = note(call, TAG.tenant, tenants.check(s.tenant));
+        const traceOk = typeof s.traceId === "string" && TRACE_ID.test(s.traceId);
+        if (!traceOk) {
+          call.note("invalid_trace_id", "trace id left out of the judge log (it must be 1-128 URL-safe characters: letters, digits, . _ -)", JSON.stringify(String(s.traceId).slice(0, 40)));
+        }
+
+        client.distribution(judgeScore.name, score, { tags: tagsFor(judgeScore, { [TAG.feature]: featureId, [TAG.tenant]: tenant }) });
+
+        const a = contract.judgeLog.attributes;
+        const record: JudgeLogRecord = {
+          timestamp: new Date(now()).toISOString(),
+          service: contract.judgeLog.service,
+          message: `judge score ${score} for ${featureId}`,
+          [a.feature]: featureId,
+          [a.tenant]: tenant,
+          [a.score]: score,
+        };
+        if (traceOk) record[a.traceId] = s.traceId;
+        const judgeModel = s.judgeModel ?? info.judgeModel;
+        if (judgeModel) record[a.judgeModel] = judgeModel;
+        try {
+          judgeLog(record);
+        } catch (e) {
+          call.note("judge_log_failed", `the judge-log sink threw: ${(e as Error)?.message ?? e}`);
+        }
+      });
+    },
+
+    recordRetrieval(r: Retrieval): Outcome {
+      return guarded("recordRetrieval", (call) => {
+        const [featureId, info] = feature(call, r?.feature);
+        const durationMs = call.number("durationMs", r.durationMs);
+        const index = note(call, TAG.index, closedSet(r.index, info.indexes, "unknown_index"));
+        client.distribution(retrievalDuration.name, ms(durationMs), { tags: tagsFor(retrievalDuration, { [TAG.feature]: featureId, [TAG.index]: index }) });
+      });
+    },
+
+    stats: () => ({ ...stats, reasons: { ...stats.reasons } }),
+
+    flush: () =>
+      new Promise<void>((resolve) => {
+        try {
+          client.flush(() => resolve());
+        } catch {
+          resolve();
+        }
+      }),
+
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (closed) return resolve();
+        closed = true;
+        try {
+          if (ownsClient) client.close(() => resolve());
+          else client.flush(() => resolve());
+        } catch {
+          resolve();
+        }
+      }),
+  };
+
+  function flagStates(call: Call, featureId: string, info: FeatureInfo, states: LlmCall["flags"]): Record<string, string> {
+    const out: Record<string, string> = {};
+    if (states === undefined || states === null) return out;
+    for (const [flag, state] of Object.entries(states)) {
+      const key = info.flags.get(flag);
+      if (!key) {
+        call.note("unknown_flag", `flag ${JSON.stringify(flag)} is not declared for ${featureId} in features.ts; its tag was dropped`);
+        continue;
+      }
+      if (typeof state === "boolean") out[key] = state ? "on" : "off";
+      else out[key] = note(call, key, closedSet(state, flagValues.get(flag) ?? ON_OFF, "flag_value"));
+    }
+    return out;
+  }
+}
+
+const ON_OFF: ReadonlySet<string> = new Set(["on", "off"]);
+
+/** Milliseconds to the microsecond: enough for latency, short on the wire. */
+function ms(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+function featureInfo(f: EmitterFeature): FeatureInfo {
+  return {
+    providers: new Set(f.providers.map((p) => p.toLowerCase())),
+    flags: new Map((f.flags ?? []).map((flag) => [flag, flagTagKey(flag)])),
+    indexes: new Set((f.retrieval?.indexes ?? []).map((i) => i.toLowerCase())),
+    judgeModel: f.quality?.judgeModel,
+  };
+}
+
+function clientOptions(options: EmitterOptions, errorHandler: (e: Error) => void): ClientOptions {
+  const globalTags: string[] = [];
+  if (options.env !== undefined) globalTags.push(`${TAG.env}:${options.env}`);
+  if (!options.keepHostTag) globalTags.push("host:");
+  return {
+    // One datagram per metric costs a syscall each; 1432 bytes fits a typical MTU without fragmentation.
+    maxBufferSize: 1432,
+    ...options.statsd,
+    globalTags: [...globalTags, ...asTagList(options.statsd?.globalTags)],
+    errorHandler,
+  };
+}
+
+function asTagList(tags: ClientOptions["globalTags"]): string[] {
+  if (!tags) return [];
+  return Array.isArray(tags) ? tags : Object.entries(tags).map(([k, v]) => `${k}:${v}`);
+}
+
+function optionProblems(o: EmitterOptions): string[] {
+  const problems: string[] = [];
+  if (!o || !Array.isArray(o.features) || o.features.length === 0) return ["features: must list at least one feature"];
+  const seen = new Set<string>();
+  o.features.forEach((f, i) => {
+    if (!f || typeof f.id !== "string" || !f.id) problems.push(`features[${i}].id: must be the feature's slug from features.ts`);
+    else if (seen.has(f.id)) problems.push(`features[${i}].id: duplicate feature "${f.id}"`);
+    else seen.add(f.id);
+    if (!f || !Array.isArray(f.providers) || f.providers.length === 0) problems.push(`features[${i}].providers: must list at least one provider`);
+  });
+  problems.push(...priceTableProblems(o.prices));
+  if (o.prefix !== undefined && !/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/.test(o.prefix)) problems.push(`prefix: must be a Datadog metric prefix such as llm (got ${JSON.stringify(o.prefix)})`);
+  if (o.tenants?.maxDistinct !== undefined && !(Number.isInteger(o.tenants.maxDistinct) && o.tenants.maxDistinct > 0)) {
+    problems.push(`tenants.maxDistinct: must be a positive integer (got ${o.tenants.maxDistinct})`);
+  }
+  return problems;
+}
+
+/** Control flow for a rejected call; never escapes `guarded`. Not an Error: no stack to capture on the hot path. */
+const REJECTED: unique symbol = Symbol("rejected");
+
+interface Note {
+  reason: string;
+  message: string;
+  detail?: string;
+}
+
+/** What one record* call found wrong. Rejections abort the call before anything is sent. */
+class Call {
+  readonly notes: Note[] = [];
+  rejected = false;
+
+  note(reason: string, message: string, detail?: string): void {
+    this.notes.push({ reason, message, detail });
+  }
+
+  reject(reason: string, message: string): never {
+    this.rejectQuietly(reason, message);
+    throw REJECTED;
+  }
+
+  rejectQuietly(reason: string, message: string): void {
+    this.rejected = true;
+    this.notes.push({ reason, message });
+  }
+
+  /** A finite number >= 0, or the call is rejected (NaN or a negative latency would corrupt percentiles). */
+  number(field: string, value: unknown): number {
+    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+      this.reject("invalid_number", `${field} must be a finite number >= 0 (got ${JSON.stringify(value) ?? String(value)})`);
+    }
+    return value as number;
+  }
+}

@@ -1,0 +1,120 @@
+// The judge loop's trace link: the trace id the emitter's README tells users to pass to
+// recordJudgeScore must, once the quality dashboard's bottom-20 table substitutes it into the
+// link it builds with traceUrl, open that trace where the README says it opens.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { traceUrl } from "../config/links";
+import { type Catalog, loadCatalog, stackConfigFromPulumi } from "../config/validate";
+import { buildDashboards } from "../dashboards";
+import { createEmitter, type JudgeLogRecord } from "../emit";
+import { exampleFeatures, exampleTeams, ROOT, stackConfig } from "./helpers";
+
+interface DocumentedTraceId {
+  tool: "langfuse" | "braintrust";
+  example: string;
+  /** e.g. `<baseUrl>/project/<projectId>/traces/<traceId>` */
+  url: string;
+}
+
+/** The rows between the trace-links markers of emit/README.md. */
+function documentedTraceIds(): DocumentedTraceId[] {
+  const readme = fs.readFileSync(path.join(ROOT, "emit", "README.md"), "utf8");
+  const table = /<!-- trace-links:start -->([\s\S]*?)<!-- trace-links:end -->/.exec(readme)?.[1] ?? "";
+  return table
+    .split("\n")
+    .filter((l) => /^\| (langfuse|braintrust) \|/.test(l))
+    .map((l) => {
+      const cells = l.split("|").map((c) => c.trim());
+      const code = (c: string) => /`([^`]+)`/.exec(c)?.[1] ?? "";
+      return { tool: cells[1] as DocumentedTraceId["tool"], example: code(cells[3]), url: code(cells[4]) };
+    });
+}
+
+const TRACE_TOOLS = {
+  langfuse: undefined, // as configured in Pulumi.prod.yaml
+  braintrust: { kind: "braintrust", baseUrl: "https://www.braintrust.dev", projectId: "contracts-ai", organization: "acme-legal" },
+};
+
+function catalogFor(tool: DocumentedTraceId["tool"]): Catalog {
+  const overrides = TRACE_TOOLS[tool] ? { traceTool: TRACE_TOOLS[tool] } : {};
+  return loadCatalog({ features: exampleFeatures(), teams: exampleTeams(), config: stackConfigFromPulumi(stackConfig("prod", overrides)) });
+}
+
+/** What the judge writes for one documented trace id. */
+function judgeRecord(catalog: Catalog, traceId: string): JudgeLogRecord {
+  const records: JudgeLogRecord[] = [];
+  const emitter = createEmitter({ features: catalog.features, statsd: { mock: true }, judgeLog: (r) => records.push(r), logger: { warn: () => {} } });
+  expect(emitter.recordJudgeScore({ feature: "extract-clause", tenant: "acme-legal", score: 31, traceId })).toBe("sent");
+  expect(records).toHaveLength(1);
+  return records[0];
+}
+
+/** Datadog's substitution of query variables (`{{@attr.value}}`) in a custom link, URL-encoded as Datadog does. */
+function clickLink(template: string, row: JudgeLogRecord): string {
+  return template.replace(/\{\{@([\w.]+)\.value\}\}/g, (_, attr: string) => encodeURIComponent(String(row[attr])));
+}
+
+function documentedUrl(doc: DocumentedTraceId, catalog: Catalog): string {
+  const t = catalog.stack.traceTool;
+  return doc.url
+    .replace("<baseUrl>", t.baseUrl)
+    .replace("<projectId>", t.projectId)
+    .replace("<organization>", t.organization ?? "")
+    .replace("<traceId>", doc.example);
+}
+
+const docs = documentedTraceIds();
+
+describe("the judge trace link", () => {
+  it("is documented for both supported trace tools", () => {
+    expect(docs.map((d) => d.tool).sort()).toEqual(["braintrust", "langfuse"]);
+    for (const d of docs) expect(d.example).not.toBe("");
+  });
+
+  it.each(docs)("opens the documented $tool URL when the bottom-20 table links a judged trace", (doc) => {
+    const catalog = catalogFor(doc.tool);
+    expect(catalog.stack.traceTool.kind).toBe(doc.tool);
+    const record = judgeRecord(catalog, doc.example);
+    const attribute = catalog.contract.judgeLog.attributes.traceId;
+    expect(record[attribute]).toBe(doc.example);
+
+    const link = traceUrl(catalog.stack.traceTool, `{{@${attribute}.value}}`);
+    expect(clickLink(link, record)).toBe(documentedUrl(doc, catalog));
+  });
+
+  // Needs the dashboards branch: the bootstrap dashboards have no trace links yet.
+  const dashboardLinks = (catalog: Catalog) => {
+    // traceUrl puts the trace id last, so every link it builds starts with this.
+    const prefix = traceUrl(catalog.stack.traceTool, "");
+    const found: string[] = [];
+    const walk = (v: unknown): void => {
+      if (typeof v === "string" && v.startsWith(prefix) && v.includes("{{")) found.push(v);
+      else if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === "object") Object.values(v).forEach(walk);
+    };
+    walk(buildDashboards(catalog).map((d) => d.body));
+    return found;
+  };
+  const built = docs.map((doc) => ({ doc, links: dashboardLinks(catalogFor(doc.tool)) }));
+  it.each(built)("is what the built $doc.tool dashboards link to", ({ doc, links }) => {
+    expect(links.length, "the quality dashboard links judged traces").toBeGreaterThan(0);
+    const catalog = catalogFor(doc.tool);
+    const record = judgeRecord(catalog, doc.example);
+    for (const link of links) expect(clickLink(link, record)).toBe(documentedUrl(doc, catalog));
+  });
+
+  it.each([
+    ["a space", "trace 1"],
+    ["a slash", "a/b"],
+    ["a query string", "abc?r=1"],
+    ["a fragment", "abc#x"],
+    ["129 characters", "a".repeat(129)],
+  ])("is left out of the judge log when the trace id has %s, so no broken link is ever rendered", (_, traceId) => {
+    const catalog = catalogFor("langfuse");
+    const records: JudgeLogRecord[] = [];
+    const emitter = createEmitter({ features: catalog.features, statsd: { mock: true }, judgeLog: (r) => records.push(r), logger: { warn: () => {} } });
+    expect(emitter.recordJudgeScore({ feature: "extract-clause", tenant: "acme-legal", score: 31, traceId })).toBe("bucketed");
+    expect(records[0]).not.toHaveProperty(catalog.contract.judgeLog.attributes.traceId);
+  });
+});
