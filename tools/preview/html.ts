@@ -308,7 +308,7 @@ function renderTeam(plan: Plan, id: string, catalog?: Catalog): string {
     const rules = arr(escalation.inputs.rules).map((r, i) => {
       const rule = obj(r);
       const targets = arr(rule.targets).map((t) => `${e(txt(obj(t).type))} <code>${e(txt(obj(t).id))}</code>`);
-      return `${i + 1}. ${targets.join(", ")}${rule.escalationDelayInMinutes !== undefined ? `, then after ${e(txt(rule.escalationDelayInMinutes))} min` : ""}`;
+      return `${i + 1}. ${targets.join(", ")}${rule.escalationDelayInMinutes !== undefined ? `; escalates after ${e(txt(rule.escalationDelayInMinutes))} min unacknowledged` : ""}`;
     });
     facts.push(`<dt>Escalation</dt><dd><code>${e(escalation.name)}</code>${escalation.inputs.numLoops !== undefined ? `, ${e(txt(escalation.inputs.numLoops))} loops` : ""}<br>${rules.join("<br>")}</dd>`);
   }
@@ -354,7 +354,8 @@ function describeSentryRule(r: PlanResource): string {
   if (i.aggregate) parts.push(`${e(txt(i.aggregate))}${i.query ? ` where ${e(txt(i.query))}` : ""}`);
   for (const t of arr(i.triggers)) {
     const trigger = obj(t);
-    parts.push(`${e(txt(trigger.label))} above ${e(txt(trigger.alertThreshold))}`);
+    const to = arr(trigger.actions).map((a) => `${txt(obj(a).type)} ${txt(obj(a).targetIdentifier)}`.trim());
+    parts.push(`${e(txt(trigger.label))} above ${e(txt(trigger.alertThreshold))}${to.length ? ` → ${e(to.join(", "))}` : ""}`);
   }
   const short = (id: unknown) => txt(id).split(".").pop();
   const conditions = arr(i.conditions).map((c) => short(obj(c).id));
