@@ -3,6 +3,7 @@
 // rules per feature. They let the diff and preview tests pin exact behaviour independently
 // of how the builders evolve; test/diff-proof.test.ts runs the same proofs on the real program.
 import { createHash } from "node:crypto";
+import { type MonitorKind, monitorTags, type Signal } from "../monitors/kinds";
 import { pagerdutyHandle, pagerdutyServiceName, slackHandle } from "../oncall/names";
 import type { Catalog } from "../config/validate";
 import { type Plan, type PlanResource, TYPE } from "../tools/plan";
@@ -221,13 +222,13 @@ export function craftPlan(catalog: Catalog, stackName = catalog.stack.env, opts:
     const pages = catalog.stack.paging && priority <= 2;
     return `{{#is_alert}}${pages ? pagerdutyHandle(env, teamId) : slack}{{/is_alert}}\n{{#is_warning}}${slack}{{/is_warning}}\n{{#is_recovery}}${slack}{{/is_recovery}}`;
   };
-  const monitor = (name: string, o: { title: string; query: string; critical: number; warning?: number; priority: number; team: string; feature?: string; kind: string; signal: string }) =>
+  const monitor = (name: string, o: { title: string; query: string; critical: number; warning?: number; priority: number; team: string; feature?: string; kind: MonitorKind; signal: Signal }) =>
     child(stack, COMPONENT.monitors, TYPE.monitor, name, {
       name: o.title,
       type: "query alert",
       query: o.query,
       message: `${o.title}: {{value}} vs {{threshold}}.\nRunbook: ${catalog.stack.runbookBaseUrl}/${o.kind}.md\n${routing(o.team, o.priority)}`,
-      tags: [`team:${o.team}`, ...(o.feature ? [`feature:${o.feature}`] : []), `env:${env}`, `signal:${o.signal}`, "service:llm-observability", `monitor:${o.kind}`],
+      tags: monitorTags({ team: o.team, featureId: o.feature, env, signal: o.signal, kind: o.kind }),
       priority: String(o.priority),
       monitorThresholds: { critical: String(o.critical), ...(o.warning !== undefined ? { warning: String(o.warning) } : {}) },
       onMissingData: "default",

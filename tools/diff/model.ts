@@ -2,6 +2,7 @@
 // thresholds, features as the effective thresholds of their monitors. Shared by `npm run diff`
 // and the preview page, so both describe a widget or a monitor in exactly the same words.
 // Pure: plan in, plain data out.
+import { MONITOR_TAG, PER_FEATURE_KINDS, type PerFeatureKind, tagValue } from "../../monitors/kinds";
 import { dashboardsOf, type Plan, type PlanResource, resourcesOfType, TYPE } from "../plan";
 
 export interface Layout {
@@ -270,7 +271,6 @@ const MONITOR_DESCRIBED = new Set(["name", "type", "query", "message", "tags", "
 export function monitorView(r: PlanResource): MonitorView {
   const i = r.inputs;
   const tags = arr(i.tags).map(str).sort();
-  const tag = (key: string) => tags.find((t) => t.startsWith(`${key}:`))?.slice(key.length + 1);
   const message = str(i.message);
   return {
     name: r.name,
@@ -284,9 +284,9 @@ export function monitorView(r: PlanResource): MonitorView {
     handles: messageHandles(message),
     tags,
     runbooks: [...new Set([...runbookLinks(message), ...arr(i.assets).filter((a) => obj(a).category === "runbook").map((a) => str(obj(a).url))])].sort(),
-    team: tag("team"),
-    feature: tag("feature"),
-    kind: tag("monitor"),
+    team: tagValue(tags, MONITOR_TAG.team),
+    feature: tagValue(tags, MONITOR_TAG.feature),
+    kind: tagValue(tags, MONITOR_TAG.monitor),
     message,
     options: Object.fromEntries(
       Object.entries(i)
@@ -358,9 +358,6 @@ function runbookLinks(message: string): string[] {
 // ---------------------------------------------------------------------------------------------
 // Features: the thresholds in force, read back from the monitors and Sentry rules
 
-/** Per-feature monitor kinds (pinned by the alerting issue). */
-export const FEATURE_MONITOR_KINDS = ["quality-drop", "cost-budget", "ttft-p95", "total-latency-p95"] as const;
-
 export interface FeatureView {
   id: string;
   /** Owner team, from the `team:` tag of its monitors. */
@@ -409,7 +406,9 @@ export function featureViews(plan: Plan): FeatureView[] {
     }
     const critical = num(m.thresholds.critical);
     const warning = num(m.thresholds.warning);
-    switch (m.kind) {
+    // The effective thresholds are the monitors' own numbers, so a plan from any commit reads right.
+    const kind = (PER_FEATURE_KINDS as readonly string[]).includes(m.kind ?? "") ? (m.kind as PerFeatureKind) : undefined;
+    switch (kind) {
       case "cost-budget":
         f.costAlert = critical;
         f.budget = warning ?? (critical === undefined ? undefined : critical / 2);
