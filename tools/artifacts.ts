@@ -5,6 +5,7 @@ import { monitorsOf } from "../monitors/from-plan";
 import { MONITOR_TAG, tagValue } from "../monitors/kinds";
 import { onCallSummary, sentrySummary } from "../oncall/summary";
 import { dashboardsOf, type Plan, planJson } from "./plan";
+import { renderPreview } from "./preview/html";
 
 export interface Artifact {
   /** Relative to out/<stack>/. */
@@ -23,6 +24,8 @@ export function renderArtifacts(plan: Plan, catalog: Catalog): Artifact[] {
     // The API body mapped back from the recorded provider inputs: what Datadog receives.
     artifacts.push({ path: `monitors/${m.id}.json`, content: `${JSON.stringify(m.body, null, 2)}\n` });
   }
+  // What a reviewer opens: every dashboard on its grid, the monitors, on-call and Sentry rules.
+  artifacts.push({ path: "preview/index.html", content: renderPreview(plan, { catalog }) });
   return artifacts;
 }
 

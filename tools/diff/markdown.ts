@@ -1,0 +1,445 @@
+// Puts a PlanDiff into the words a reviewer needs: what changes for the on-call engineer and
+// for the dashboard reader. Output goes into a PR comment, whose limit is 64,000 characters
+// (pulumi/actions#1387), so it is built from blocks that can be left out whole, most
+// important first, and says what it left out.
+import { isPagingPriority } from "../../monitors/severity";
+import type { DashboardDiff, FeatureDiff, FieldChange, MonitorDiff, PlanDiff, ResourceDiff } from "./compare";
+import { hasChanges } from "./compare";
+import { type FeatureView, typeLabel } from "./model";
+import { TYPE } from "../plan";
+
+export const MAX_CHARS = 60_000;
+export const NO_CHANGES = "no changes";
+
+export interface MarkdownOptions {
+  /** What the base was, e.g. `origin/main` or a plan directory. */
+  baseLabel: string;
+  /** What the head was, e.g. `working tree`. */
+  headLabel: string;
+  maxChars?: number;
+  /** Where the unabridged diff can be found, named when something is left out. */
+  fullDiffName?: string;
+}
+
+export interface MarkdownResult {
+  markdown: string;
+  /** Everything, never shortened. */
+  full: string;
+  truncated: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markdown atoms
+
+/** A code span that survives any content: backticks, pipes (tables), newlines. */
+export function code(value: string, max = 400): string {
+  let s = value.replace(/\r?\n/g, " ⏎ ");
+  if (s.length > max) s = `${s.slice(0, max - 1)}…`;
+  const longest = Math.max(0, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  const pad = s.startsWith("`") || s.endsWith("`") ? " " : "";
+  return `${fence}${pad}${s.replace(/\|/g, "\\|")}${pad}${fence}`;
+}
+
+/** Quoted display text (titles): no Markdown or HTML interpretation. */
+export function text(value: string): string {
+  const s = value
+    .replace(/\r?\n/g, " ")
+    .replace(/[\\`*_|~]/g, "\\$&")
+    // `[x](y)` would become a link; a lone `[llm]` stays readable.
+    .replace(/\]\(/g, "]\\(")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;");
+  return `"${s}"`;
+}
+
+function val(v: string | undefined): string {
+  return v === undefined ? "—" : code(v);
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function money(n: number | undefined): string {
+  return n === undefined ? "—" : `$${n.toLocaleString("en-US", { maximumFractionDigits: 2 })}`;
+}
+
+function ms(n: number | undefined): string {
+  return n === undefined ? "—" : `${n.toLocaleString("en-US")} ms`;
+}
+
+function points(n: number | undefined): string {
+  return n === undefined ? "—" : `${n.toLocaleString("en-US")} points`;
+}
+
+function list(items: string[]): string {
+  return items.length ? items.map((i) => code(i)).join(", ") : "no one";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Blocks: the unit that is kept or left out whole
+
+interface Block {
+  text: string;
+  /** Counted in "left out N <noun>" when dropped; structural blocks (headings) are not. */
+  item: boolean;
+}
+
+interface Section {
+  stack: string;
+  kind: "summary" | "features" | "monitors" | "dashboards" | "others";
+  /** Noun for what a dropped block is, e.g. "monitor changes". */
+  noun: string;
+  blocks: Block[];
+}
+
+/** Kept first when the output must shrink: who is paged and at what threshold matters most. */
+const PRIORITY: Section["kind"][] = ["summary", "features", "others", "monitors", "dashboards"];
+/** Reading order. */
+const DISPLAY: Section["kind"][] = ["summary", "features", "monitors", "dashboards", "others"];
+
+export function renderMarkdown(diffs: PlanDiff[], opts: MarkdownOptions): MarkdownResult {
+  if (!diffs.some(hasChanges)) return { markdown: NO_CHANGES, full: NO_CHANGES, truncated: false };
+  const multi = diffs.length > 1;
+  const sections = diffs.flatMap((d) => sectionsOf(d, opts, multi));
+  const full = compose(sections, DISPLAY, new Map(), opts, multi);
+  const max = opts.maxChars ?? MAX_CHARS;
+  if (full.length <= max) return { markdown: full, full, truncated: false };
+
+  // Leave room for the notes that say what was cut.
+  const reserve = 600 + 200 * sections.length;
+  const kept = new Map<Section, number>();
+  let used = 0;
+  for (const kind of PRIORITY) {
+    for (const s of sections.filter((x) => x.kind === kind)) {
+      let n = 0;
+      for (const b of s.blocks) {
+        // The summary is never cut: it is what the reader needs first.
+        if (kind !== "summary" && used + b.text.length + 1 > max - reserve) break;
+        used += b.text.length + 1;
+        n++;
+      }
+      kept.set(s, n);
+    }
+  }
+  let markdown = compose(sections, DISPLAY, kept, opts, multi);
+  // Notes and headings are estimates; if still over, drop whole blocks from the end of the least important kinds.
+  for (const kind of [...PRIORITY].reverse()) {
+    for (const s of sections.filter((x) => x.kind === kind && kind !== "summary").reverse()) {
+      while (markdown.length > max && (kept.get(s) ?? 0) > 0) {
+        kept.set(s, kept.get(s)! - 1);
+        markdown = compose(sections, DISPLAY, kept, opts, multi);
+      }
+    }
+  }
+  return { markdown, full, truncated: true };
+}
+
+function compose(sections: Section[], order: Section["kind"][], kept: Map<Section, number>, opts: MarkdownOptions, multi: boolean): string {
+  const out: string[] = [];
+  const omitted: string[] = [];
+  for (const s of sections) {
+    const n = kept.get(s);
+    if (n === undefined) continue;
+    const dropped = s.blocks.slice(n).filter((b) => b.item).length;
+    if (dropped) omitted.push(`${dropped} ${s.noun}${multi ? ` (${s.stack})` : ""}`);
+  }
+  const stacks = [...new Set(sections.map((s) => s.stack))];
+  for (const stack of stacks) {
+    for (const kind of order) {
+      for (const s of sections.filter((x) => x.stack === stack && x.kind === kind)) {
+        const n = kept.get(s) ?? s.blocks.length;
+        const shown = s.blocks.slice(0, n);
+        if (!shown.some((b) => b.item) && kind !== "summary") {
+          if (s.blocks.some((b) => b.item)) out.push(`\n### ${sectionTitle(kind)}\n\n_Left out to keep this comment under ${(opts.maxChars ?? MAX_CHARS).toLocaleString("en-US")} characters._`);
+          continue;
+        }
+        out.push(...shown.map((b) => b.text));
+        const dropped = s.blocks.slice(n).filter((b) => b.item).length;
+        if (dropped) out.push(`\n_… and ${dropped} more ${s.noun}, left out to keep this comment short${opts.fullDiffName ? ` (all of them are in ${code(opts.fullDiffName)})` : ""}._`);
+        if (kind === "summary" && omitted.length && stack === stacks[0]) {
+          out.push(
+            `\n> **Shortened** to stay under ${(opts.maxChars ?? MAX_CHARS).toLocaleString("en-US")} characters: left out ${omitted.join(", ")}.` +
+              (opts.fullDiffName ? ` The full diff is ${code(opts.fullDiffName)} in the preview artifact.` : ""),
+          );
+        }
+      }
+    }
+  }
+  return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trim()}\n`;
+}
+
+function sectionTitle(kind: Section["kind"]): string {
+  return { summary: "Summary", features: "Features: effective thresholds", monitors: "Monitors", dashboards: "Dashboards", others: "On-call and error alerts" }[kind];
+}
+
+function sectionsOf(diff: PlanDiff, opts: MarkdownOptions, multi: boolean): Section[] {
+  const stack = diff.stack;
+  if (!hasChanges(diff)) {
+    return [{ stack, kind: "summary", noun: "", blocks: [{ text: `${multi ? "\n" : ""}## ${multi ? `Stack \`${stack}\`: ` : ""}${NO_CHANGES}`, item: false }] }];
+  }
+  return [
+    { stack, kind: "summary", noun: "", blocks: summaryBlocks(diff, opts, multi) },
+    { stack, kind: "features", noun: "feature changes", blocks: featureBlocks(diff.features) },
+    { stack, kind: "monitors", noun: "monitor changes", blocks: monitorBlocks(diff.monitors) },
+    { stack, kind: "dashboards", noun: "dashboard changes", blocks: dashboardBlocks(diff.dashboards) },
+    { stack, kind: "others", noun: "on-call and Sentry changes", blocks: otherBlocks(diff.others) },
+  ].filter((s) => s.blocks.length > 0) as Section[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Summary
+
+function summaryBlocks(diff: PlanDiff, opts: MarkdownOptions, multi: boolean): Block[] {
+  const lines: string[] = [];
+  lines.push(`${multi ? "\n" : ""}## What this change does to \`${diff.stack}\``);
+  lines.push("");
+  lines.push(`Base: ${code(opts.baseLabel)} · head: ${code(opts.headLabel)}. Widgets are matched by their stable id, resources by their stable name.`);
+  lines.push("");
+  lines.push("| resource type | added | changed | removed | replaced |");
+  lines.push("|---|---:|---:|---:|---:|");
+  for (const c of diff.counts) {
+    if (c.added + c.changed + c.removed + c.replaced === 0) continue;
+    lines.push(`| ${c.label} | ${c.added} | ${c.changed} | ${c.removed} | ${c.replaced} |`);
+  }
+  const total = diff.counts.reduce((a, c) => ({ added: a.added + c.added, changed: a.changed + c.changed, removed: a.removed + c.removed, replaced: a.replaced + c.replaced }), { added: 0, changed: 0, removed: 0, replaced: 0 });
+  lines.push(`| **total** | **${total.added}** | **${total.changed}** | **${total.removed}** | **${total.replaced}** |`);
+  if (diff.replacements.length) {
+    lines.push("");
+    lines.push("**Replaced** (deleted and created again; a replaced monitor loses its history, mutes and downtimes):");
+    for (const r of diff.replacements) lines.push(`- ${typeLabel(r.type)} ${code(r.name)}: ${r.reason}`);
+  }
+  if (diff.secretsHidden) {
+    lines.push("");
+    lines.push("_Secret inputs appear as `[secret]` in plans and are not compared._");
+  }
+  return [{ text: lines.join("\n"), item: false }];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Features
+
+function featureBlocks(features: FeatureDiff[]): Block[] {
+  if (!features.length) return [];
+  const blocks: Block[] = [{ text: `\n### ${sectionTitle("features")}\n`, item: false }];
+  for (const f of features) blocks.push({ text: `- ${featureSentence(f)}`, item: true });
+  const table = [
+    "",
+    "| feature | owner | daily budget | cost alert (2× budget) | TTFT p95 | total p95 | quality drop (week over week) |",
+    "|---|---|---:|---:|---:|---:|---:|",
+    ...features.map((f) => {
+      const cell = (pick: (v: FeatureView) => string) => {
+        const a = f.before ? pick(f.before) : "—";
+        const b = f.after ? pick(f.after) : "—";
+        return a === b ? a : `**${a} → ${b}**`;
+      };
+      return `| \`${f.id}\`${f.status === "changed" ? "" : ` (${f.status})`} | ${cell((v) => v.team ?? "—")} | ${cell((v) => money(v.budget))} | ${cell((v) => money(v.costAlert))} | ${cell((v) => ms(v.ttftMs))} | ${cell((v) => ms(v.totalMs))} | ${cell((v) => points(v.qualityDrop))} |`;
+    }),
+  ].join("\n");
+  blocks.push({ text: table, item: false });
+  return blocks;
+}
+
+/** One line, in plain words, of what a feature's change means for the people it alerts. */
+export function featureSentence(f: FeatureDiff): string {
+  const id = `\`${f.id}\``;
+  if (f.status === "removed") {
+    const b = f.before!;
+    const what = [
+      b.monitors.length ? `${plural(b.monitors.length, "monitor")} (${b.monitors.map((m) => code(m)).join(", ")})` : "",
+      b.sentryRules.length ? `${plural(b.sentryRules.length, "Sentry rule")} (${b.sentryRules.map((m) => code(m)).join(", ")})` : "",
+    ].filter(Boolean);
+    return what.length ? `${id} is removed: its ${what.join(" and ")} are removed.` : `${id} is removed.`;
+  }
+  if (f.status === "added") {
+    const a = f.after!;
+    const parts = [`${id} is new: ${plural(a.monitors.length, "monitor")} and ${plural(a.sentryRules.length, "Sentry rule")}`];
+    const t: string[] = [];
+    if (a.costAlert !== undefined) t.push(`cost alert at ${money(a.costAlert)} a day (2× its ${money(a.budget)} budget)`);
+    if (a.ttftMs !== undefined) t.push(`TTFT p95 alert at ${ms(a.ttftMs)}`);
+    if (a.totalMs !== undefined) t.push(`total p95 alert at ${ms(a.totalMs)}`);
+    if (a.qualityDrop !== undefined) t.push(`quality alert on a ${points(a.qualityDrop)} weekly drop`);
+    if (t.length) parts.push(t.join(", "));
+    if (a.team) parts.push(`owned by team \`${a.team}\``);
+    parts.push(a.pages.length ? `pages ${list(a.pages)}` : "pages no one");
+    return `${parts.join("; ")}.`;
+  }
+  const b = f.before!;
+  const a = f.after!;
+  const s: string[] = [];
+  if (b.costAlert !== a.costAlert) {
+    const budget = b.budget !== a.budget ? ` (2× its daily budget, which moves from ${money(b.budget)} to ${money(a.budget)})` : " (2× its daily budget)";
+    s.push(`cost alert moves from ${money(b.costAlert)} to ${money(a.costAlert)} a day${budget}`);
+  } else if (b.budget !== a.budget) {
+    s.push(`cost warning (its daily budget) moves from ${money(b.budget)} to ${money(a.budget)}`);
+  }
+  if (b.ttftMs !== a.ttftMs) s.push(`TTFT p95 alert moves from ${ms(b.ttftMs)} to ${ms(a.ttftMs)}`);
+  if (b.totalMs !== a.totalMs) s.push(`total response p95 alert moves from ${ms(b.totalMs)} to ${ms(a.totalMs)}`);
+  if (b.qualityDrop !== a.qualityDrop) s.push(`quality alert moves from a ${points(b.qualityDrop)} to a ${points(a.qualityDrop)} week-over-week drop`);
+  if (b.team !== a.team) s.push(`owner moves from team \`${b.team ?? "none"}\` to team \`${a.team ?? "none"}\``);
+  if (b.pages.join() !== a.pages.join()) {
+    if (!a.pages.length) s.push(`**no longer pages anyone** (paged ${list(b.pages)})`);
+    else if (!b.pages.length) s.push(`**now pages ${list(a.pages)}** (paged no one before)`);
+    else s.push(`**now pages ${list(a.pages)}** instead of ${list(b.pages)}`);
+  }
+  if (b.notifies.join() !== a.notifies.join()) s.push(`now notifies ${list(a.notifies)} instead of ${list(b.notifies)}`);
+  for (const label of [...new Set([...Object.keys(b.sentryErrors), ...Object.keys(a.sentryErrors)])].sort()) {
+    if (b.sentryErrors[label] !== a.sentryErrors[label]) {
+      s.push(`Sentry ${label} error alert moves from ${b.sentryErrors[label] ?? "none"} to ${a.sentryErrors[label] ?? "none"} errors`);
+    }
+  }
+  if (b.sentryOwners.join() !== a.sentryOwners.join()) s.push(`Sentry rules now owned by ${list(a.sentryOwners)} (was ${list(b.sentryOwners)})`);
+  const gone = b.monitors.filter((m) => !a.monitors.includes(m));
+  const came = a.monitors.filter((m) => !b.monitors.includes(m));
+  if (gone.length) s.push(`loses ${plural(gone.length, "monitor")} (${gone.map((m) => code(m)).join(", ")})`);
+  if (came.length) s.push(`gains ${plural(came.length, "monitor")} (${came.map((m) => code(m)).join(", ")})`);
+  const goneRules = b.sentryRules.filter((m) => !a.sentryRules.includes(m));
+  const cameRules = a.sentryRules.filter((m) => !b.sentryRules.includes(m));
+  if (goneRules.length) s.push(`loses ${plural(goneRules.length, "Sentry rule")} (${goneRules.map((m) => code(m)).join(", ")})`);
+  if (cameRules.length) s.push(`gains ${plural(cameRules.length, "Sentry rule")} (${cameRules.map((m) => code(m)).join(", ")})`);
+  return `${id}: ${s.join("; ") || "its alert routing details change"}.`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Monitors
+
+function monitorBlocks(monitors: MonitorDiff[]): Block[] {
+  if (!monitors.length) return [];
+  const blocks: Block[] = [{ text: `\n### ${sectionTitle("monitors")}\n`, item: false }];
+  for (const m of monitors.filter((x) => x.status === "changed")) {
+    const rows = m.changes.map((c) => `| ${c.field}${note(c)} | ${val(c.before)} | ${val(c.after)} |`);
+    blocks.push({
+      text: [
+        `\n#### ${code(m.name)}: ${text(m.title)}`,
+        ...(m.replaced ? [`**Replaced**: ${m.replaced}.`] : []),
+        "",
+        "| what | before | after |",
+        "|---|---|---|",
+        ...rows,
+      ].join("\n"),
+      item: true,
+    });
+  }
+  for (const m of monitors.filter((x) => x.status !== "changed")) {
+    const v = m.monitor;
+    const facts = [
+      v.priority ? `P${v.priority}${isPagingPriority(Number(v.priority)) ? " (paging priority)" : ""}` : undefined,
+      v.team ? `team \`${v.team}\`` : undefined,
+      v.thresholds.critical !== undefined ? `critical ${code(v.thresholds.critical)}` : undefined,
+      v.thresholds.warning !== undefined ? `warning ${code(v.thresholds.warning)}` : undefined,
+      m.status === "added" ? `routes to ${v.handles.map((h) => code(h)).join(", ") || "no one"}` : undefined,
+    ].filter(Boolean);
+    blocks.push({ text: `- **${m.status}** ${code(m.name)} ${text(m.title)}: ${facts.join(", ")}`, item: true });
+  }
+  return blocks;
+}
+
+function note(c: FieldChange): string {
+  if (c.field === "priority" && c.before && c.after) {
+    const was = isPagingPriority(Number(c.before.slice(1)));
+    const now = isPagingPriority(Number(c.after.slice(1)));
+    if (was !== now) return now ? " (now pages)" : " (no longer pages)";
+  }
+  return "";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dashboards
+
+function dashboardBlocks(dashboards: DashboardDiff[]): Block[] {
+  if (!dashboards.length) return [];
+  const blocks: Block[] = [{ text: `\n### ${sectionTitle("dashboards")}`, item: false }];
+  for (const d of dashboards) {
+    if (d.status !== "changed") {
+      blocks.push({ text: `\n- **${d.status}** dashboard ${code(d.id)} ${text(d.title)} (${plural(d.widgetCount, "widget")})`, item: true });
+      continue;
+    }
+    const n = d.settings.length + d.added.length + d.removed.length + d.moved.length + d.changed.length;
+    blocks.push({ text: `\n#### Dashboard ${code(d.id)}: ${text(d.title)} (${plural(n, "change")})\n`, item: false });
+    for (const s of d.settings) blocks.push({ text: `- dashboard ${s.field}: ${changeText(s)}`, item: true });
+    for (const w of d.added) blocks.push({ text: `- **added** ${widgetName(w)} ${w.where}`, item: true });
+    for (const w of d.removed) blocks.push({ text: `- **removed** ${widgetName(w)}${w.group ? ` from group ${text(w.group)}` : ""}`, item: true });
+    for (const w of d.moved) blocks.push({ text: `- **moved** ${widgetName(w)} ${w.how}`, item: true });
+    for (const w of d.changed) {
+      const lines = [`- **changed** ${widgetName(w)}${w.group ? ` in group ${text(w.group)}` : ""}:`];
+      for (const c of w.changes) lines.push(`  - ${c.field}: ${changeText(c)}`);
+      blocks.push({ text: lines.join("\n"), item: true });
+    }
+    if (d.shifted) blocks.push({ text: `- ${plural(d.shifted, "other widget")} shift position on the grid to make room (content unchanged)`, item: false });
+  }
+  return blocks;
+}
+
+function widgetName(w: { title: string; type: string }): string {
+  return `${w.title ? text(w.title) : "untitled"} (${w.type})`;
+}
+
+function changeText(c: FieldChange): string {
+  if (c.before === undefined) return `+ ${code(c.after ?? "")}`;
+  if (c.after === undefined) return `− ${code(c.before)}`;
+  return `${code(c.before)} → ${code(c.after)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// PagerDuty, Sentry, everything else
+
+function otherBlocks(others: ResourceDiff[]): Block[] {
+  if (!others.length) return [];
+  const blocks: Block[] = [{ text: `\n### ${sectionTitle("others")}\n`, item: false }];
+  for (const r of others) {
+    const head = `- **${r.status}** ${typeLabel(r.type)} ${code(r.name)}`;
+    if (r.status !== "changed") {
+      blocks.push({ text: head, item: true });
+      continue;
+    }
+    const sentences = plainWords(r);
+    const lines = [`${head}${sentences.length ? `: ${sentences.join("; ")}` : ""}${r.replaced ? ` (**replaced**: ${r.replaced})` : ""}`];
+    const shown = r.changes.slice(0, 12);
+    for (const c of shown) lines.push(`  - ${code(c.field)}: ${changeText(c)}`);
+    if (r.changes.length > shown.length) lines.push(`  - … and ${r.changes.length - shown.length} more input changes`);
+    blocks.push({ text: lines.join("\n"), item: true });
+  }
+  return blocks;
+}
+
+/** What a changed input means, for the inputs people care about; the raw paths follow anyway. */
+export function plainWords(r: ResourceDiff): string[] {
+  const out: string[] = [];
+  const pick = (re: RegExp) => r.changes.filter((c) => re.test(c.field));
+  const n = (v?: string) => (v === undefined ? "unset" : v);
+  if (r.type === TYPE.schedule) {
+    const users = pick(/^layers\[\d+\]\.users\[\d+\]$/);
+    if (users.length) out.push("the rotation's members change, which re-anchors it: who is on call this week may shift");
+    for (const c of pick(/^layers\[\d+\]\.(start|rotationVirtualStart)$/)) out.push(`rotation ${c.field.split(".").pop()} moves from ${n(c.before)} to ${n(c.after)}`);
+    for (const c of pick(/^timeZone$/)) out.push(`time zone changes from ${n(c.before)} to ${n(c.after)}`);
+    for (const c of pick(/rotationTurnLengthSeconds$/)) out.push(`turns last ${Number(c.after) / 86400} days (was ${Number(c.before) / 86400})`);
+  }
+  if (r.type === TYPE.escalationPolicy) {
+    for (const c of pick(/escalationDelayInMinutes$/)) out.push(`escalates after ${n(c.after)} minutes instead of ${n(c.before)}`);
+    for (const c of pick(/^numLoops$/)) out.push(`repeats ${n(c.after)} times (was ${n(c.before)})`);
+    if (pick(/targets\[\d+\]\.id$/).length) out.push("escalates to a different target");
+  }
+  if (r.type === TYPE.service) {
+    for (const c of pick(/^(acknowledgementTimeout|autoResolveTimeout)$/)) out.push(`${c.field} changes from ${n(c.before)} to ${n(c.after)} seconds`);
+    if (pick(/^escalationPolicy$/).length) out.push("uses a different escalation policy");
+    if (pick(/^incidentUrgencyRule/).length) out.push("its urgency rule changes (who gets woken up)");
+  }
+  if (r.type === TYPE.pagerdutyServiceObject) {
+    for (const c of pick(/^serviceName$/)) out.push(`monitors now page \`@pagerduty-${n(c.after)}\` instead of \`@pagerduty-${n(c.before)}\``);
+  }
+  if (r.type === TYPE.sentryMetricAlert) {
+    for (const c of pick(/^triggers\[\d+\]\.alertThreshold$/)) out.push(`a trigger moves from ${n(c.before)} to ${n(c.after)} errors`);
+    for (const c of pick(/^owner$/)) out.push(`owner changes from ${n(c.before)} to ${n(c.after)}`);
+    for (const c of pick(/^timeWindow$/)) out.push(`window changes from ${n(c.before)} to ${n(c.after)} minutes`);
+  }
+  if (r.type === TYPE.sentryIssueAlert) {
+    for (const c of pick(/^frequency$/)) out.push(`notifies at most every ${n(c.after)} minutes (was ${n(c.before)})`);
+    for (const c of pick(/^owner$/)) out.push(`owner changes from ${n(c.before)} to ${n(c.after)}`);
+    if (pick(/^actions\[\d+\]\.(targetIdentifier|targetType|service|account|channel)$/).length) out.push("notifies a different target");
+  }
+  for (const c of pick(/^project$/)) out.push(`moves from Sentry project ${n(c.before)} to ${n(c.after)}`);
+  return [...new Set(out)];
+}
+
