@@ -3,6 +3,9 @@
 // rules per feature. They let the diff and preview tests pin exact behaviour independently
 // of how the builders evolve; test/diff-proof.test.ts runs the same proofs on the real program.
 import { createHash } from "node:crypto";
+import { stableWidgetId } from "../dashboards/layout";
+import { renderMarkdown } from "../tools/diff/markdown";
+import { comparePlans } from "../tools/diff/compare";
 import { type MonitorKind, monitorTags, type Signal } from "../monitors/kinds";
 import { pagerdutyHandle, pagerdutyServiceName, slackHandle } from "../oncall/names";
 import type { Catalog } from "../config/validate";
@@ -16,9 +19,8 @@ export const COMPONENT = {
   errors: "llm-observability:errors:ErrorAlerts",
 } as const;
 
-export function widgetId(dashboardId: string, key: string): number {
-  return Number.parseInt(createHash("sha256").update(`${dashboardId}/${key}`).digest("hex").slice(0, 13), 16);
-}
+/** The builders' own widget id, so crafted dashboards match the real ones. */
+export const widgetId = stableWidgetId;
 
 export function urnOf(stack: string, component: string, type: string, name: string): string {
   return `urn:pulumi:${stack}::${PROJECT}::${component}$${type}::${name}`;
@@ -318,4 +320,22 @@ export function craftPlan(catalog: Catalog, stackName = catalog.stack.env, opts:
   }
   resources.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
   return { project: PROJECT, stack, resources };
+}
+
+/** The review comment for base -> head, as the CLI renders it. */
+export function diffMarkdown(base: Plan, head: Plan, maxChars?: number): string {
+  return renderMarkdown([comparePlans(base, head)], { baseLabel: "origin/main", headLabel: "working tree", maxChars }).markdown;
+}
+
+export function linesMatching(md: string, re: RegExp): string[] {
+  return md.split("\n").filter((l) => re.test(l));
+}
+
+/** Table rows of one monitor's section. */
+export function monitorRows(md: string, name: string): string[] {
+  const start = md.indexOf(`#### \`${name}\``);
+  if (start === -1) return [];
+  const rest = md.slice(start).split("\n").slice(1);
+  const end = rest.findIndex((l) => l.startsWith("#") || l.startsWith("- "));
+  return (end === -1 ? rest : rest.slice(0, end)).filter((l) => l.startsWith("| ") && !l.startsWith("| what"));
 }

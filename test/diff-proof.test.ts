@@ -5,29 +5,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { comparePlans, leafChanges } from "../tools/diff/compare";
 import { code, renderMarkdown } from "../tools/diff/markdown";
 import { dashboardsOf, type Plan, TYPE } from "../tools/plan";
-import { widgetId } from "./diff-fixtures";
+import { diffMarkdown, linesMatching, monitorRows, widgetId } from "./diff-fixtures";
 import { exampleFeatures, exampleTeams, synthExample } from "./helpers";
 
 let base: Plan;
 beforeAll(async () => {
   base = await synthExample("prod");
 });
-
-function markdown(head: Plan): string {
-  return renderMarkdown([comparePlans(base, head)], { baseLabel: "origin/main", headLabel: "working tree" }).markdown;
-}
-
-function lines(md: string, re: RegExp): string[] {
-  return md.split("\n").filter((l) => re.test(l));
-}
-
-function monitorRows(md: string, name: string): string[] {
-  const start = md.indexOf(`#### \`${name}\``);
-  if (start === -1) return [];
-  const rest = md.slice(start).split("\n").slice(1);
-  const end = rest.findIndex((l) => l.startsWith("#") || l.startsWith("- "));
-  return (end === -1 ? rest : rest.slice(0, end)).filter((l) => l.startsWith("| ") && !l.startsWith("| what"));
-}
 
 type Widget = { id?: number; definition: { type: string; widgets?: Widget[] } & Record<string, unknown>; layout: { x: number; y: number; width: number; height: number } };
 
@@ -56,16 +40,16 @@ describe("the diff of a pull request against the example config, on the real pro
     const features = exampleFeatures();
     expect(features[0]).toMatchObject({ id: "extract-clause", budgetUsdPerDay: 40 });
     features[0].budgetUsdPerDay = 50;
-    const md = markdown(await synthExample("prod", { features }));
+    const md = diffMarkdown(base, await synthExample("prod", { features }));
     const query = String(base.resources.find((r) => r.name === "monitor-extract-clause-cost-budget")!.inputs.query);
     expect(query).toMatch(/ > 80$/);
-    expect(lines(md, /^#### `monitor-/)).toHaveLength(1);
+    expect(linesMatching(md, /^#### `monitor-/)).toHaveLength(1);
     expect(monitorRows(md, "monitor-extract-clause-cost-budget")).toEqual([
       `| query | ${code(query)} | ${code(query.replace(/ > 80$/, " > 100"))} |`,
       "| critical threshold | `80` | `100` |",
       "| warning threshold | `40` | `50` |",
     ]);
-    expect(lines(md, /^- `extract-clause`/)).toEqual(["- `extract-clause`: cost alert moves from $80 to $100 a day (2× its daily budget, which moves from $40 to $50)."]);
+    expect(linesMatching(md, /^- `extract-clause`/)).toEqual(["- `extract-clause`: cost alert moves from $80 to $100 a day (2× its daily budget, which moves from $40 to $50)."]);
   });
 
   it("reports a widget inserted into a dashboard as exactly one addition.", () => {
@@ -81,9 +65,9 @@ describe("the diff of a pull request against the example config, on the real pro
     });
     reflow(body.widgets);
     resource.inputs.dashboard = JSON.stringify(body);
-    const md = markdown(head);
-    expect(lines(md, /^- \*\*added\*\*/)).toEqual([expect.stringMatching(/^- \*\*added\*\* "A widget a pull request inserts\." \(note\) in group /)]);
-    expect(lines(md, /^- \*\*(removed|moved|changed)\*\*/)).toEqual([]);
+    const md = diffMarkdown(base, head);
+    expect(linesMatching(md, /^- \*\*added\*\*/)).toEqual([expect.stringMatching(/^- \*\*added\*\* "A widget a pull request inserts\." \(note\) in group /)]);
+    expect(linesMatching(md, /^- \*\*(removed|moved|changed)\*\*/)).toEqual([]);
   });
 
   it("keeps every resource, and changes only what shows the name, when a feature's display name changes.", async () => {
@@ -104,19 +88,19 @@ describe("the diff of a pull request against the example config, on the real pro
         expect((c.after ?? "").split(after).join(before), `${r.name} ${c.field}`).toBe(c.before);
       }
     }
-    const md = markdown(head);
+    const md = diffMarkdown(base, head);
     expect(md).not.toMatch(/\*\*(added|removed|moved)\*\*|Replaced/);
   });
 
   it("lists every monitor and Sentry rule of a removed feature as removed.", async () => {
     const features = exampleFeatures().filter((f) => f.id !== "cite-check");
-    const md = markdown(await synthExample("prod", { features }));
+    const md = diffMarkdown(base, await synthExample("prod", { features }));
     const gone = base.resources.filter((r) => /^monitor-cite-check-|^sentry-(issue-alert|metric-alert|issue-page)-cite-check$/.test(r.name)).map((r) => r.name);
     expect(gone.filter((n) => n.startsWith("monitor-"))).toHaveLength(4);
-    const removed = lines(md, /^- \*\*removed\*\*/);
+    const removed = linesMatching(md, /^- \*\*removed\*\*/);
     for (const name of gone) expect(removed.filter((l) => l.includes(code(name))), name).toHaveLength(1);
     expect(removed.filter((l) => l.includes("cite-check"))).toHaveLength(gone.length);
-    expect(lines(md, /^- `cite-check` is removed: its 4 monitors/)).toHaveLength(1);
+    expect(linesMatching(md, /^- `cite-check` is removed: its 4 monitors/)).toHaveLength(1);
   });
 
   it("finds a widget id on every widget of every example dashboard, so none is matched by position.", () => {

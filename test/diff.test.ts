@@ -5,7 +5,7 @@ import { comparePlans, hasChanges, type PlanDiff } from "../tools/diff/compare";
 import { code, MAX_CHARS, NO_CHANGES, renderMarkdown } from "../tools/diff/markdown";
 import { featureViews, messageHandles } from "../tools/diff/model";
 import { type Plan, TYPE } from "../tools/plan";
-import { craftPlan, type WidgetSpec } from "./diff-fixtures";
+import { craftPlan, diffMarkdown, linesMatching, monitorRows, type WidgetSpec } from "./diff-fixtures";
 import { exampleCatalog, exampleFeatures, exampleTeams } from "./helpers";
 
 function crafted(mutate: (f: ReturnType<typeof exampleFeatures>, t: ReturnType<typeof exampleTeams>) => void = () => {}, opts: Parameters<typeof craftPlan>[2] = {}): Plan {
@@ -13,23 +13,6 @@ function crafted(mutate: (f: ReturnType<typeof exampleFeatures>, t: ReturnType<t
   const teams = exampleTeams();
   mutate(features, teams);
   return craftPlan(exampleCatalog("prod", { features, teams }), "prod", opts);
-}
-
-function markdown(base: Plan, head: Plan, maxChars?: number): string {
-  return renderMarkdown([comparePlans(base, head)], { baseLabel: "origin/main", headLabel: "working tree", maxChars }).markdown;
-}
-
-function lines(md: string, re: RegExp): string[] {
-  return md.split("\n").filter((l) => re.test(l));
-}
-
-/** Table rows of one monitor's section. */
-function monitorRows(md: string, name: string): string[] {
-  const start = md.indexOf(`#### \`${name}\``);
-  if (start === -1) return [];
-  const rest = md.slice(start).split("\n").slice(1);
-  const end = rest.findIndex((l) => l.startsWith("#") || l.startsWith("- "));
-  return (end === -1 ? rest : rest.slice(0, end)).filter((l) => l.startsWith("| ") && !l.startsWith("| what"));
 }
 
 function insert(specs: WidgetSpec[], group: string, index: number, widget: WidgetSpec): WidgetSpec[] {
@@ -54,23 +37,23 @@ describe("npm run diff on crafted plans", () => {
   });
 
   it("turns a raised budget into exactly the cost monitor's query and threshold lines, and says the cost alert moves from $80 to $100.", () => {
-    const md = markdown(crafted(), crafted((f) => (f[0].budgetUsdPerDay = 50)));
+    const md = diffMarkdown(crafted(), crafted((f) => (f[0].budgetUsdPerDay = 50)));
     expect(monitorRows(md, "monitor-extract-clause-cost-budget")).toEqual([
       "| query | `sum(last_1d):sum:llm.cost.usd{feature:extract-clause,env:prod}.as_count() > 80` | `sum(last_1d):sum:llm.cost.usd{feature:extract-clause,env:prod}.as_count() > 100` |",
       "| critical threshold | `80` | `100` |",
       "| warning threshold | `40` | `50` |",
     ]);
-    expect(lines(md, /^#### `monitor-/)).toEqual(['#### `monitor-extract-clause-cost-budget`: "[llm] Clause extraction: daily spend over budget"']);
-    expect(lines(md, /^- `extract-clause`/)).toEqual(["- `extract-clause`: cost alert moves from $80 to $100 a day (2× its daily budget, which moves from $40 to $50)."]);
+    expect(linesMatching(md, /^#### `monitor-/)).toEqual(['#### `monitor-extract-clause-cost-budget`: "[llm] Clause extraction: daily spend over budget"']);
+    expect(linesMatching(md, /^- `extract-clause`/)).toEqual(["- `extract-clause`: cost alert moves from $80 to $100 a day (2× its daily budget, which moves from $40 to $50)."]);
     expect(md).toContain("| `extract-clause` | contracts-ai | **$40 → $50** | **$80 → $100** | 800 ms | 5,000 ms | 5 points |");
   });
 
   it("reports an inserted widget as exactly one addition, with the widgets after it only shifting.", () => {
     const base = crafted();
     const head = crafted(undefined, { costWidgets: (s) => insert(s, "spend", 1, NEW_WIDGET) });
-    const md = markdown(base, head);
-    expect(lines(md, /^- \*\*added\*\*/)).toEqual(['- **added** "$ per answer" (timeseries) in group "Spend", column 5, row 1, 4×3']);
-    expect(lines(md, /^- \*\*(removed|moved|changed)\*\*/)).toEqual([]);
+    const md = diffMarkdown(base, head);
+    expect(linesMatching(md, /^- \*\*added\*\*/)).toEqual(['- **added** "$ per answer" (timeseries) in group "Spend", column 5, row 1, 4×3']);
+    expect(linesMatching(md, /^- \*\*(removed|moved|changed)\*\*/)).toEqual([]);
     expect(md).toMatch(/- \d+ other widgets? shift position on the grid to make room \(content unchanged\)/);
   });
 
@@ -84,7 +67,7 @@ describe("npm run diff on crafted plans", () => {
         return s;
       },
     });
-    expect(lines(markdown(base, toBudgets), /^- \*\*(added|removed|moved|changed)\*\*/)).toEqual(['- **moved** "Tokens by type" (timeseries) from group "Spend" to group "Budgets"']);
+    expect(linesMatching(diffMarkdown(base, toBudgets), /^- \*\*(added|removed|moved|changed)\*\*/)).toEqual(['- **moved** "Tokens by type" (timeseries) from group "Spend" to group "Budgets"']);
 
     const reordered = crafted(undefined, {
       costWidgets: (s) => {
@@ -94,7 +77,7 @@ describe("npm run diff on crafted plans", () => {
         return s;
       },
     });
-    expect(lines(markdown(base, reordered), /^- \*\*(added|removed|moved|changed)\*\*/)).toEqual(['- **moved** "Spend today" (query_value) now after "Tokens by type"']);
+    expect(linesMatching(diffMarkdown(base, reordered), /^- \*\*(added|removed|moved|changed)\*\*/)).toEqual(['- **moved** "Spend today" (query_value) now after "Tokens by type"']);
   });
 
   it("shows old → new for a widget's title, query, formula, marker, link and conditional format.", () => {
@@ -113,7 +96,7 @@ describe("npm run diff on crafted plans", () => {
         return s;
       },
     });
-    const md = markdown(base, head);
+    const md = diffMarkdown(base, head);
     const section = md.slice(md.indexOf("#### Dashboard `cost`"));
     expect(section.split("\n").filter((l) => /^ {2}- |^- \*\*/.test(l))).toEqual([
       '- **changed** "Spend today" (query_value) in group "Spend":',
@@ -139,8 +122,8 @@ describe("npm run diff on crafted plans", () => {
   });
 
   it("says in plain words which feature now pages a different team when its owner changes.", () => {
-    const md = markdown(crafted(), crafted((f) => (f[2].owner = "platform")));
-    expect(lines(md, /^- `legal-chat`/)).toEqual([
+    const md = diffMarkdown(crafted(), crafted((f) => (f[2].owner = "platform")));
+    expect(linesMatching(md, /^- `legal-chat`/)).toEqual([
       "- `legal-chat`: owner moves from team `research-assistant` to team `platform`; **now pages `@pagerduty-llm-prod-platform`, `Sentry → PagerDuty service 102`** instead of `@pagerduty-llm-prod-research-assistant`, `Sentry → PagerDuty service 101`; now notifies `@slack-ai-platform-alerts` instead of `@slack-research-assistant-alerts`; Sentry rules now owned by `team:ai-platform` (was `team:research-assistant`).",
     ]);
     expect(monitorRows(md, "monitor-legal-chat-ttft-p95")).toEqual([
@@ -150,7 +133,7 @@ describe("npm run diff on crafted plans", () => {
   });
 
   it("puts PagerDuty and Sentry changes into plain words next to the raw input paths.", () => {
-    const md = markdown(
+    const md = diffMarkdown(
       crafted(),
       crafted((f, t) => {
         t[1].onCall.escalationDelayMinutes = 20;
@@ -160,19 +143,19 @@ describe("npm run diff on crafted plans", () => {
     expect(md).toContain("- **changed** PagerDuty escalation policy `escalation-research-assistant`: escalates after 20 minutes instead of 10\n");
     expect(md).toContain("- **changed** Sentry metric alert `sentry-metric-alert-legal-chat`: a trigger moves from 80 to 100 errors");
     expect(md).toContain("  - `triggers[0].alertThreshold`: `80` → `100`");
-    expect(lines(md, /^- `legal-chat`/)).toEqual(["- `legal-chat`: Sentry critical error alert moves from 80 to 100 errors."]);
+    expect(linesMatching(md, /^- `legal-chat`/)).toEqual(["- `legal-chat`: Sentry critical error alert moves from 80 to 100 errors."]);
   });
 
   it("lists every monitor and Sentry rule of a removed feature as removed.", () => {
     const base = crafted();
     const head = crafted((f) => f.splice(4, 1));
-    const md = markdown(base, head);
+    const md = diffMarkdown(base, head);
     const gone = base.resources.filter((r) => /^monitor-cite-check-|^sentry-.*-cite-check$/.test(r.name)).map((r) => r.name).sort();
     expect(gone).toHaveLength(7); // 4 monitors, issue alert, metric alert, paging rule
-    const removedLines = lines(md, /^- \*\*removed\*\*/);
+    const removedLines = linesMatching(md, /^- \*\*removed\*\*/);
     for (const name of gone) expect(removedLines.some((l) => l.includes(`\`${name}\``)), name).toBe(true);
     expect(removedLines.filter((l) => l.includes("cite-check"))).toHaveLength(gone.length);
-    expect(lines(md, /^- `cite-check`/)[0]).toMatch(/^- `cite-check` is removed: its 4 monitors \(.*\) and 3 Sentry rules \(.*\) are removed\.$/);
+    expect(linesMatching(md, /^- `cite-check`/)[0]).toMatch(/^- `cite-check` is removed: its 4 monitors \(.*\) and 3 Sentry rules \(.*\) are removed\.$/);
     const diff = comparePlans(base, head);
     expect(diff.counts.find((c) => c.type === TYPE.monitor)).toMatchObject({ added: 0, removed: 4, replaced: 0 });
   });
@@ -208,7 +191,7 @@ describe("npm run diff on crafted plans", () => {
     expect(result.markdown).toContain("- `extract-clause`: cost alert moves from $80 to $100 a day");
     expect(result.markdown).toMatch(/> \*\*Shortened\*\* to stay under 60,000 characters: left out \d+ dashboard changes\. The full diff is `out\/diff\/full\.md` in the preview artifact\./);
     expect(result.markdown).toMatch(/_… and \d+ more dashboard changes, left out to keep this comment short/);
-    const shown = lines(result.markdown, /^- \*\*changed\*\* "(new widget|Budget use)/).length;
+    const shown = linesMatching(result.markdown, /^- \*\*changed\*\* "(new widget|Budget use)/).length;
     const left = Number(/left out (\d+) dashboard changes/.exec(result.markdown)![1]);
     expect(shown + left).toBe(900 + 1); // every bulk widget plus the budget widget
   });
@@ -217,7 +200,7 @@ describe("npm run diff on crafted plans", () => {
     const base = crafted();
     const head = structuredClone(base);
     head.resources.find((r) => r.name === "pagerduty-service-platform")!.inputs.serviceName = "llm-prod-platform-2";
-    const md = markdown(base, head);
+    const md = diffMarkdown(base, head);
     expect(md).toContain("_Secret inputs appear as `[secret]` in plans and are not compared._");
     expect(md).toContain("monitors now page `@pagerduty-llm-prod-platform-2` instead of `@pagerduty-llm-prod-platform`");
   });

@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { ENFORCEMENT_LEVELS, type PolicyPackConfig, PolicyCrashError, runPolicies, type Violation } from "../policies/offline";
 import { PACK_NAME, packArgs, type Rule } from "../policies/rules";
 import { type Plan, PlanError, readPlan } from "./plan";
+import { runCli } from "./cli";
 
 /** Where `npm run synth` writes the default stack's plan (its defaults: `--stack prod --out out`). */
 export const DEFAULT_PLAN = path.join("out", "prod", "plan.json");
@@ -172,12 +173,4 @@ export async function main(argv: string[], io: Io = { out: (t) => console.log(t)
   return report.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e) => {
-      console.error(e);
-      process.exit(2);
-    },
-  );
-}
+if (require.main === module) runCli(() => main(process.argv.slice(2)), 2);

@@ -72,7 +72,8 @@ export function planJson(plan: Plan): string {
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }
 
-function sortKeys(value: unknown): unknown {
+/** The same value with object keys sorted at every level, so equal values serialize equally. */
+export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(

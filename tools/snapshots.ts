@@ -4,6 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Artifact } from "./artifacts";
+import { runCli } from "./cli";
 import { synth, writeArtifacts } from "./synth";
 
 export const SNAPSHOT_ROOT = path.resolve(__dirname, "..", "snapshots");
@@ -38,17 +39,13 @@ export function readSnapshots(stack: string): Artifact[] {
   return out.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-async function main() {
+async function main(): Promise<number> {
   for (const stack of SNAPSHOT_STACKS) {
     const artifacts = await renderSnapshots(stack);
     writeArtifacts(path.join(SNAPSHOT_ROOT, stack), artifacts);
     console.log(`snapshots/${stack}: ${artifacts.length} files`);
   }
+  return 0;
 }
 
-if (require.main === module) {
-  main().catch((e) => {
-    console.error(e);
-    process.exit(1);
-  });
-}
+if (require.main === module) runCli(main);

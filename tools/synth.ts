@@ -10,6 +10,7 @@ import { runProgram } from "../program";
 import { type Plan, synthesize } from "./mocks";
 import { type Artifact, renderArtifacts, summarize } from "./artifacts";
 import { verifyPlan } from "./verify";
+import { runCli } from "./cli";
 
 export interface SynthOptions {
   stack: string;
@@ -110,12 +111,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runCli(main);

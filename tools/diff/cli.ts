@@ -11,6 +11,7 @@ import { highlightsFromDiff, renderPreview } from "../preview/html";
 import { comparePlans, hasChanges, type PlanDiff } from "./compare";
 import { renderMarkdown } from "./markdown";
 import { emptyPlan, readPlanDir, type Side, SourceError, synthesizeRef, synthesizeTree } from "./sources";
+import { runCli } from "../cli";
 
 export interface DiffOptions {
   base: string;
@@ -120,12 +121,4 @@ async function main(): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runCli(main);

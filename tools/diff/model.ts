@@ -3,7 +3,7 @@
 // and the preview page, so both describe a widget or a monitor in exactly the same words.
 // Pure: plan in, plain data out.
 import { MONITOR_TAG, PER_FEATURE_KINDS, type PerFeatureKind, tagValue } from "../../monitors/kinds";
-import { dashboardsOf, type Plan, type PlanResource, resourcesOfType, TYPE } from "../plan";
+import { dashboardsOf, type Plan, type PlanResource, resourcesOfType, sortKeys, TYPE } from "../plan";
 
 export interface Layout {
   x: number;
@@ -82,18 +82,6 @@ export interface MonitorView {
 /** JSON with sorted keys and no whitespace: equal values give equal strings. */
 export function stableJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(
-      Object.keys(value as object)
-        .sort()
-        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
-    );
-  }
-  return value;
 }
 
 function str(v: unknown): string {
