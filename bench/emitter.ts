@@ -5,7 +5,10 @@
 import * as dgram from "node:dgram";
 import { performance } from "node:perf_hooks";
 import { StatsD } from "hot-shots";
+import { metricContract, TAG } from "../config/contract";
 import { createEmitter, type EmitterOptions, type LlmCall, normalizeModelId } from "../emit";
+
+const CONTRACT = metricContract();
 
 const CALLS = Number(process.argv[2] ?? 100_000);
 const ROUNDS = 5;
@@ -95,15 +98,16 @@ async function main() {
   rows.push(
     measure("baseline: the same 7 metrics through hot-shots directly", (i) => {
       const c = call(i);
-      const tags = [`feature:${c.feature}`, `provider:${c.provider}`, "model:claude-sonnet-4-5"];
-      const tenant = `tenant:${c.tenant}`;
-      raw.client.increment("llm.requests", 1, { tags: [...tags, tenant, `status:${c.status}`] });
-      raw.client.increment("llm.cost.usd", 0.00909, { tags: [...tags, tenant] });
-      raw.client.increment("llm.tokens", c.inputTokens, { tags: [...tags, "token_type:input"] });
-      raw.client.increment("llm.tokens", c.outputTokens, { tags: [...tags, "token_type:output"] });
-      raw.client.increment("llm.tokens", c.cachedTokens ?? 0, { tags: [...tags, "token_type:cached"] });
-      raw.client.distribution("llm.ttft", c.ttftMs ?? 0, { tags });
-      raw.client.distribution("llm.duration", c.durationMs, { tags });
+      const { metrics } = CONTRACT;
+      const tags = [`${TAG.feature}:${c.feature}`, `${TAG.provider}:${c.provider}`, `${TAG.model}:claude-sonnet-4-5`];
+      const tenant = `${TAG.tenant}:${c.tenant}`;
+      raw.client.increment(metrics.requests.name, 1, { tags: [...tags, tenant, `${TAG.status}:${c.status}`] });
+      raw.client.increment(metrics.cost.name, 0.00909, { tags: [...tags, tenant] });
+      raw.client.increment(metrics.tokens.name, c.inputTokens, { tags: [...tags, `${TAG.tokenType}:input`] });
+      raw.client.increment(metrics.tokens.name, c.outputTokens, { tags: [...tags, `${TAG.tokenType}:output`] });
+      raw.client.increment(metrics.tokens.name, c.cachedTokens ?? 0, { tags: [...tags, `${TAG.tokenType}:cached`] });
+      raw.client.distribution(metrics.ttft.name, c.ttftMs ?? 0, { tags });
+      raw.client.distribution(metrics.duration.name, c.durationMs, { tags });
       raw.trim(i);
     }),
   );

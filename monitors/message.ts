@@ -52,7 +52,12 @@ function block(name: string, body: string): string {
   return `{{#${name}}}\n${body}\n{{/${name}}}`;
 }
 
-/** Dashboard link with template variables pre-filled; values may be Datadog variables such as `{{tenant.name}}`. */
+/** A multi-alert group's value in a message, e.g. `{{tenant.name}}` for the tag the monitor groups by. */
+export function groupName(tag: string): string {
+  return `{{${tag}.name}}`;
+}
+
+/** Dashboard link with template variables pre-filled; values may be Datadog variables such as `groupName(TAG.tenant)`. */
 export function dashboardLink(base: string, variables: Record<string, string>): string {
   const query = Object.entries(variables)
     .map(([k, v]) => `tpl_var_${k}=${v}`)
