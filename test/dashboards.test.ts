@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import { queryableTags, STATUS_VALUES, TAG } from "../config/contract";
 import { metricQuery } from "../config/query";
 import { dashboardUrlPlaceholder, referencedDashboards, resolveDashboardUrls, traceUrl } from "../config/links";
-import type { FeatureInput } from "../config/schema";
 import type { Catalog } from "../config/validate";
 import { linkOrder } from "../dashboards/component";
 import type { DashboardDefinition } from "../dashboards/definition";
@@ -11,7 +10,7 @@ import { buildDashboards, DASHBOARD_IDS, stableWidgetId } from "../dashboards";
 import { GRID_COLUMNS, layoutWidgets, type PlacedWidget } from "../dashboards/layout";
 import { allOf, appliedVariables, DASHBOARD_VARIABLES } from "../dashboards/variables";
 import { formula, type MetricQuery, type Query, queryValue, timeseries, type WidgetSpec } from "../dashboards/widgets";
-import { exampleCatalog, exampleFeatures, STACKS } from "./helpers";
+import { exampleCatalog, exampleFeatures, generatedFeatures, STACKS } from "./helpers";
 
 type Def = Record<string, unknown> & { type: string; title?: string };
 type Widget = PlacedWidget & { definition: Def };
@@ -60,22 +59,6 @@ function links(def: Def): string[] {
   return ((def.custom_links ?? []) as { link: string }[]).map((l) => l.link);
 }
 
-/** A large, varied catalog: the shape of a product that grew to 200 LLM features. */
-function generatedFeatures(n: number): FeatureInput[] {
-  const owners = ["contracts-ai", "research-assistant", "platform"];
-  return Array.from({ length: n }, (_, i) => ({
-    id: `feature-${String(i).padStart(3, "0")}`,
-    name: `Generated feature ${i}`,
-    owner: owners[i % owners.length],
-    budgetUsdPerDay: 5 + i,
-    latency: { ttftP95Ms: 400 + (i % 5) * 100, totalP95Ms: 4000 + (i % 7) * 500 },
-    quality: { judgeSampleRate: 0.01 + (i % 3) * 0.01, maxWeeklyDropPoints: 3 + (i % 4) },
-    providers: i % 2 ? ["anthropic", "openai"] : ["google"],
-    sentryProject: "generated",
-    flags: i % 20 === 0 ? [`flag-${i}`] : [],
-    ...(i % 4 === 0 ? { retrieval: { indexes: [`index-${i % 3}`] } } : {}),
-  }));
-}
 
 const features = prod.features;
 const contract = prod.contract;

@@ -44,3 +44,20 @@ export async function synthExample(
   const t = input.teams ?? exampleTeams();
   return synthesize({ stack, config: stackConfig(stack, input.config), program: () => runProgram({ features: f, teams: t }) });
 }
+
+/** A large, varied catalog: the shape of a product that grew to 200 LLM features. */
+export function generatedFeatures(n: number): FeatureInput[] {
+  const owners = ["contracts-ai", "research-assistant", "platform"];
+  return Array.from({ length: n }, (_, i) => ({
+    id: `feature-${String(i).padStart(3, "0")}`,
+    name: `Generated feature ${i}`,
+    owner: owners[i % owners.length],
+    budgetUsdPerDay: 5 + i,
+    latency: { ttftP95Ms: 400 + (i % 5) * 100, totalP95Ms: 4000 + (i % 7) * 500 },
+    quality: { judgeSampleRate: 0.01 + (i % 3) * 0.01, maxWeeklyDropPoints: 3 + (i % 4) },
+    providers: i % 2 ? ["anthropic", "openai"] : ["google"],
+    sentryProject: "generated",
+    flags: i % 20 === 0 ? [`flag-${i}`] : [],
+    ...(i % 4 === 0 ? { retrieval: { indexes: [`index-${i % 3}`] } } : {}),
+  }));
+}

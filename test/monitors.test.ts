@@ -9,7 +9,7 @@ import { stateBlocks } from "../monitors/lint";
 import { formatNumber, requestsBeforeJudgeSilenceIsSuspicious } from "../monitors/queries";
 import { isPagingPriority } from "../monitors/severity";
 import { pagerdutyHandle, slackHandle } from "../oncall/names";
-import { exampleCatalog, exampleFeatures, exampleTeams, type StackName, stackConfig } from "./helpers";
+import { exampleCatalog, exampleFeatures, exampleTeams, generatedFeatures, type StackName, stackConfig } from "./helpers";
 
 function catalogWith(stack: StackName, opts: { features?: FeatureInput[]; config?: Record<string, unknown> } = {}): Catalog {
   return loadCatalog({
@@ -37,16 +37,6 @@ const staging = exampleCatalog("staging");
 const prodMonitors = buildMonitors(prod);
 const stagingMonitors = buildMonitors(staging);
 
-function generatedFeatures(n: number): FeatureInput[] {
-  return Array.from({ length: n }, (_, i) => ({
-    id: `feature-${i}`,
-    name: `Feature ${i}`,
-    owner: ["contracts-ai", "research-assistant", "platform"][i % 3],
-    budgetUsdPerDay: 10 + i,
-    providers: ["anthropic"],
-    sentryProject: "generated",
-  }));
-}
 
 describe("monitor identity and count", () => {
   it("Every example feature gets exactly the four per-feature monitors, named by its stable id.", () => {

@@ -89,11 +89,12 @@ function str(v: unknown): string {
   return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : stableJson(v);
 }
 
-function obj(v: unknown): Record<string, unknown> {
+/** The value as an object, or an empty one: plan inputs are untyped JSON. */
+export function obj(v: unknown): Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
-function arr(v: unknown): unknown[] {
+export function arr(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }
 

@@ -4,7 +4,7 @@
 // fetch, so opening it can never touch the network. Pure: plan in, HTML out.
 import type { Catalog } from "../../config/validate";
 import type { DashboardDiff, PlanDiff } from "../diff/compare";
-import { type DashboardView, dashboardViews, featureViews, handleName, type MonitorView, monitorViews, type WidgetView } from "../diff/model";
+import { arr, type DashboardView, dashboardViews, featureViews, handleName, type MonitorView, monitorViews, obj, type WidgetView } from "../diff/model";
 import { type Plan, type PlanResource, resourcesOfType, TYPE } from "../plan";
 
 export type WidgetStatus = "added" | "changed" | "moved";
@@ -238,14 +238,6 @@ ${rows.join("\n")}
 
 function named(plan: Plan, type: string, name: string): PlanResource | undefined {
   return plan.resources.find((r) => r.type === type && r.name === name);
-}
-
-function obj(v: unknown): Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-}
-
-function arr(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
 }
 
 function txt(v: unknown): string {
