@@ -16,7 +16,12 @@ const WARMUP = Math.min(10_000, CALLS);
 
 const features: EmitterOptions["features"] = [
   { id: "extract-clause", providers: ["anthropic", "openai"], flags: ["clause-prompt-v2"], retrieval: { indexes: ["clause-library"] } },
-  { id: "legal-chat", providers: ["anthropic", "openai"], flags: ["chat-tool-use"], retrieval: { indexes: ["case-law", "clause-library"] } },
+  {
+    id: "legal-chat",
+    providers: ["anthropic", "openai"],
+    flags: ["chat-tool-use"],
+    retrieval: { indexes: ["case-law", "clause-library"] },
+  },
 ];
 const tenants = Array.from({ length: 400 }, (_, i) => `tenant-${i}`);
 const call = (i: number): LlmCall => ({
@@ -119,13 +124,22 @@ async function main() {
   rows.push(measure("recordLlmCall, emitter only (client calls are no-ops)", (i) => guardsOnly.recordLlmCall(call(i))));
 
   const rejecting = createEmitter({ ...common, client: noop });
-  rows.push(measure("rejected call (unknown feature), logged at most once a minute", (i) => rejecting.recordLlmCall({ ...call(i), feature: "nope" })));
+  rows.push(
+    measure("rejected call (unknown feature), logged at most once a minute", (i) =>
+      rejecting.recordLlmCall({ ...call(i), feature: "nope" }),
+    ),
+  );
 
   const judged = formattingOnly();
   const judge = createEmitter({ ...common, client: judged.client });
   rows.push(
     measure("recordJudgeScore, no transport, no-op log sink", (i) => {
-      judge.recordJudgeScore({ feature: "extract-clause", tenant: tenants[i % 400], score: i % 101, traceId: "4bf92f3577b34da6a3ce929d0e0e4736" });
+      judge.recordJudgeScore({
+        feature: "extract-clause",
+        tenant: tenants[i % 400],
+        score: i % 101,
+        traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+      });
       judged.trim(i);
     }),
   );
@@ -134,7 +148,9 @@ async function main() {
   agent.close();
 
   const width = Math.max(...rows.map((r) => r.label.length));
-  console.log(`emitter overhead per call, µs (${CALLS.toLocaleString("en-US")} calls in ${ROUNDS} rounds after ${WARMUP.toLocaleString("en-US")} warm-up, node ${process.version})`);
+  console.log(
+    `emitter overhead per call, µs (${CALLS.toLocaleString("en-US")} calls in ${ROUNDS} rounds after ${WARMUP.toLocaleString("en-US")} warm-up, node ${process.version})`,
+  );
   console.log(`  ${"".padEnd(width)}     best   median`);
   for (const r of rows) console.log(`  ${r.label.padEnd(width)}  ${r.best.toFixed(2).padStart(7)}  ${r.median.toFixed(2).padStart(7)}`);
   // The agent shares this thread, so it reads only between cases; the kernel drops the rest.

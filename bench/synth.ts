@@ -29,7 +29,10 @@ export function generatedCatalog(n: number): FeatureInput[] {
 
 function synthOnce(dir: string, featuresFile: string) {
   const out = path.join(dir, "out");
-  const t = timeCommand(process.execPath, ["--import", "tsx", "tools/synth.ts", "--features", featuresFile, "--out", out], { cwd: ROOT, runs: RUNS });
+  const t = timeCommand(process.execPath, ["--import", "tsx", "tools/synth.ts", "--features", featuresFile, "--out", out], {
+    cwd: ROOT,
+    runs: RUNS,
+  });
   const plan = JSON.parse(fs.readFileSync(path.join(out, "prod", "plan.json"), "utf8")) as { resources: { custom: boolean }[] };
   return { ...t, resources: plan.resources.filter((r) => r.custom).length };
 }
@@ -52,8 +55,12 @@ function main() {
 
   console.log(`synth benchmark (median of ${RUNS}, node ${process.version}, ${os.cpus().length} cores)`);
   console.log(`  floor: import @pulumi/pulumi + datadog + pagerduty + sentry   ${fmtMs(floor.medianMs)}`);
-  console.log(`  synth, example catalog (${features.length} features, ${example.resources} resources)   ${fmtMs(example.medianMs)}   ${(example.medianMs / floor.medianMs).toFixed(1)}x floor`);
-  console.log(`  synth, generated catalog (200 features, ${big.resources} resources)   ${fmtMs(big.medianMs)}   ${(big.medianMs / floor.medianMs).toFixed(1)}x floor`);
+  console.log(
+    `  synth, example catalog (${features.length} features, ${example.resources} resources)   ${fmtMs(example.medianMs)}   ${(example.medianMs / floor.medianMs).toFixed(1)}x floor`,
+  );
+  console.log(
+    `  synth, generated catalog (200 features, ${big.resources} resources)   ${fmtMs(big.medianMs)}   ${(big.medianMs / floor.medianMs).toFixed(1)}x floor`,
+  );
   console.log(`  resources per additional feature: ${perFeature.toFixed(2)}`);
   fs.rmSync(dir, { recursive: true, force: true });
 }

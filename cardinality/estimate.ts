@@ -4,7 +4,16 @@
 // Datadog counts a custom metric per distinct tag-value combination of a metric name; a
 // distribution counts 5 per combination (count, sum, min, max, avg) and 10 with percentiles
 // enabled. https://docs.datadoghq.com/account_management/billing/custom_metrics/
-import { allMetrics, flagTagKey, type MetricDefinition, type MetricKey, type MetricType, STATUS_VALUES, TAG, TOKEN_TYPES } from "../config/contract";
+import {
+  allMetrics,
+  flagTagKey,
+  type MetricDefinition,
+  type MetricKey,
+  type MetricType,
+  STATUS_VALUES,
+  TAG,
+  TOKEN_TYPES,
+} from "../config/contract";
 import type { Catalog } from "../config/validate";
 
 export const BILLING_DOCS_URL = "https://docs.datadoghq.com/account_management/billing/custom_metrics/";
@@ -107,7 +116,7 @@ export function estimateCardinality(catalog: Catalog): CardinalityEstimate {
 }
 
 export function monthlyUsd(customMetrics: number, pricePer100: number): number {
-  return Math.round(((customMetrics / 100) * pricePer100) * 100) / 100;
+  return Math.round((customMetrics / 100) * pricePer100 * 100) / 100;
 }
 
 type Scale = CardinalityEstimate["scale"];
@@ -158,7 +167,8 @@ function combinationsFor(metric: MetricDefinition, f: FeatureScale, scale: Scale
         n *= f.indexes;
         break;
       default:
-        if (!tag.startsWith("flag_")) throw new Error(`no cardinality known for tag "${tag}" on ${metric.name}; add it to cardinality/estimate.ts`);
+        if (!tag.startsWith("flag_"))
+          throw new Error(`no cardinality known for tag "${tag}" on ${metric.name}; add it to cardinality/estimate.ts`);
         // Another feature's flag is absent on this feature's series and adds nothing.
         if (ownFlagTags.has(tag)) n *= scale.flagVariants;
     }

@@ -35,7 +35,7 @@ export function formatPath(root: string, segments: readonly PathSegment[]): stri
 
 export function showValue(v: unknown): string {
   if (v === undefined) return "nothing";
-  const s = typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+  const s = typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 

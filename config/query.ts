@@ -69,8 +69,14 @@ export function extractMetricTerms(query: string): MetricQueryTerm[] {
   return [...query.matchAll(TERM)].map((m) => ({
     aggregation: m[1],
     metric: m[2],
-    scope: m[3].split(",").map((s) => s.trim()).filter(Boolean),
-    by: (m[4] ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    scope: m[3]
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+    by: (m[4] ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
   }));
 }
 

@@ -8,15 +8,7 @@ export const SLUG = /^[a-z][a-z0-9-]{1,40}$/;
 const slugMessage = "must be a slug: lowercase letters, digits and '-', starting with a letter, 2-41 characters";
 
 /** LLM providers the metric contract knows; a feature may only call these (bounded `provider` tag). */
-export const KNOWN_PROVIDERS = [
-  "anthropic",
-  "openai",
-  "azure-openai",
-  "google",
-  "aws-bedrock",
-  "mistral",
-  "cohere",
-] as const;
+export const KNOWN_PROVIDERS = ["anthropic", "openai", "azure-openai", "google", "aws-bedrock", "mistral", "cohere"] as const;
 export type Provider = (typeof KNOWN_PROVIDERS)[number];
 
 /** Sentry metric-alert thresholds (errors per feature over 10 minutes) when the stack sets none. */
@@ -175,7 +167,12 @@ export const stackConfigSchema = z
       .strict()
       .superRefine((t, ctx) => {
         if (t.kind === "braintrust" && !t.organization) {
-          ctx.addIssue({ code: "custom", path: ["organization"], input: t.organization, message: "required when kind is braintrust (trace links include it)" });
+          ctx.addIssue({
+            code: "custom",
+            path: ["organization"],
+            input: t.organization,
+            message: "required when kind is braintrust (trace links include it)",
+          });
         }
       }),
     /** false routes every monitor to Slack and creates no PagerDuty services (staging, dev). */
@@ -190,7 +187,9 @@ export const stackConfigSchema = z
      * (Sentry keeps its own numeric ids; the provider cannot look them up). Required for every
      * team that owns a feature when `sentryPagerdutyIntegration` is set on a paging stack.
      */
-    sentryPagerdutyServices: z.record(z.string(), z.number().int().positive({ error: "must be a positive integer (the Sentry id of the service)" })).optional(),
+    sentryPagerdutyServices: z
+      .record(z.string(), z.number().int().positive({ error: "must be a positive integer (the Sentry id of the service)" }))
+      .optional(),
     /** Expected scale, used by the cardinality and cost report. */
     scale: z
       .object({

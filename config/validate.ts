@@ -130,7 +130,10 @@ function crossCheckTeams(rawTeams: unknown[]): ConfigProblem[] {
     });
     const tz = field(field(onCall, "handoff"), "timeZone");
     if (typeof tz === "string" && !isTimeZone(tz)) {
-      problems.push({ path: `teams[${i}].onCall.handoff.timeZone`, message: `unknown IANA time zone ${showValue(tz)} (e.g. Europe/Berlin)` });
+      problems.push({
+        path: `teams[${i}].onCall.handoff.timeZone`,
+        message: `unknown IANA time zone ${showValue(tz)} (e.g. Europe/Berlin)`,
+      });
     }
   });
   return problems;
@@ -184,7 +187,8 @@ function crossCheckErrorThresholds(rawFeatures: unknown[], rawConfig: unknown): 
     const warning = numberOr(ownWarning, stackWarning ?? SENTRY_DEFAULTS.warningCount10m);
     if (critical === undefined || warning === undefined || warning < critical) return;
     if (ownWarning !== undefined) {
-      const source = ownCritical === undefined ? `the stack's sentry.criticalCount10m (${critical})` : `errors.criticalCount10m (${critical})`;
+      const source =
+        ownCritical === undefined ? `the stack's sentry.criticalCount10m (${critical})` : `errors.criticalCount10m (${critical})`;
       problems.push({ path: `features[${i}].errors.warningCount10m`, message: `must be below ${source} (got ${warning})` });
     } else {
       problems.push({
@@ -202,10 +206,13 @@ function crossCheckSentryPaging(rawFeatures: unknown[], rawConfig: unknown, team
   const services = field(rawConfig, "sentryPagerdutyServices");
   const mapped = services !== null && typeof services === "object" && !Array.isArray(services) ? Object.keys(services) : [];
   for (const team of mapped) {
-    if (!teamIds.includes(team)) problems.push({ path: `${CONFIG_ROOT}sentryPagerdutyServices.${team}`, message: unknownTeam(team, teamIds) });
+    if (!teamIds.includes(team))
+      problems.push({ path: `${CONFIG_ROOT}sentryPagerdutyServices.${team}`, message: unknownTeam(team, teamIds) });
   }
   if (field(rawConfig, "paging") !== true || typeof field(rawConfig, "sentryPagerdutyIntegration") !== "string") return problems;
-  const owners = [...new Set(rawFeatures.map((f) => field(f, "owner")).filter((o): o is string => typeof o === "string" && teamIds.includes(o)))];
+  const owners = [
+    ...new Set(rawFeatures.map((f) => field(f, "owner")).filter((o): o is string => typeof o === "string" && teamIds.includes(o))),
+  ];
   for (const owner of owners) {
     if (!mapped.includes(owner)) {
       problems.push({
@@ -224,7 +231,8 @@ function crossCheckFeatures(rawFeatures: unknown[], teamIds: string[]): ConfigPr
     const id = field(f, "id");
     if (typeof id === "string") {
       const first = seenIds.get(id);
-      if (first !== undefined) problems.push({ path: `features[${i}].id`, message: `duplicate feature id "${id}" (also features[${first}])` });
+      if (first !== undefined)
+        problems.push({ path: `features[${i}].id`, message: `duplicate feature id "${id}" (also features[${first}])` });
       else seenIds.set(id, i);
     }
     const owner = field(f, "owner");
@@ -233,7 +241,10 @@ function crossCheckFeatures(rawFeatures: unknown[], teamIds: string[]): ConfigPr
     }
     asArray(field(f, "providers")).forEach((p, j) => {
       if (typeof p === "string" && !(KNOWN_PROVIDERS as readonly string[]).includes(p)) {
-        problems.push({ path: `features[${i}].providers[${j}]`, message: `unknown provider "${p}" (known: ${KNOWN_PROVIDERS.join(", ")})` });
+        problems.push({
+          path: `features[${i}].providers[${j}]`,
+          message: `unknown provider "${p}" (known: ${KNOWN_PROVIDERS.join(", ")})`,
+        });
       }
     });
     const latency = field(f, "latency");
@@ -301,4 +312,3 @@ export function teamById(catalog: Catalog, id: string): Team {
   if (!team) throw new Error(`no team "${id}" in the validated catalog`);
   return team;
 }
-

@@ -23,7 +23,9 @@ export class Dashboards extends pulumi.ComponentResource {
       const text = JSON.stringify(def.body);
       const deps = referencedDashboards(text);
       const dashboard = deps.length
-        ? pulumi.all(deps.map((d) => this.urls[d])).apply((urls) => resolveDashboardUrls(text, Object.fromEntries(deps.map((d, i) => [d, urls[i]]))))
+        ? pulumi
+            .all(deps.map((d) => this.urls[d]))
+            .apply((urls) => resolveDashboardUrls(text, Object.fromEntries(deps.map((d, i) => [d, urls[i]]))))
         : text;
       const resource = new datadog.DashboardJson(`dashboard-${def.id}`, { dashboard }, { parent: this });
       this.urls[def.id] = resource.url.apply((u) => absoluteDatadogUrl(args.site, u));

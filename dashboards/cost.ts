@@ -22,7 +22,13 @@ export function costDashboard(scope: Scope): DashboardDefinition {
       group({
         key: "cost/spend",
         title: "Spend",
-        children: [spendPerDay(scope), spendPerDayBy(scope, TAG.feature, "cost/spend-daily-by-feature"), spendPerDayByTenant(scope), topTenants(scope), tokens(scope)],
+        children: [
+          spendPerDay(scope),
+          spendPerDayBy(scope, TAG.feature, "cost/spend-daily-by-feature"),
+          spendPerDayByTenant(scope),
+          topTenants(scope),
+          tokens(scope),
+        ],
       }),
       group({ key: "cost/unit-cost", title: "Cost per answer", children: [costPerAnswerTrend(scope), costPerAnswerWeek(scope)] }),
       group({ key: "cost/budgets", title: "Budgets", children: [budgetUse(scope)] }),
@@ -35,7 +41,13 @@ export function spendPerDay(scope: Scope, key = "cost/spend-daily-total", title 
     key,
     title,
     width,
-    requests: [{ queries: [metric(scope, "spend", "cost", { aggregation: "sum", rollup: DAY })], formulas: [formula("spend", "$/day")], display: "bars" }],
+    requests: [
+      {
+        queries: [metric(scope, "spend", "cost", { aggregation: "sum", rollup: DAY })],
+        formulas: [formula("spend", "$/day")],
+        display: "bars",
+      },
+    ],
   });
 }
 
@@ -45,7 +57,12 @@ export function spendPerDayBy(scope: Scope, tag: string, key: string, width = 4)
     title: `$/day per ${tag}`,
     width,
     requests: [
-      { queries: [metric(scope, "spend", "cost", { aggregation: "sum", by: [tag], rollup: DAY })], formulas: [formula("spend", "$/day")], display: "bars", palette: "dog_classic" },
+      {
+        queries: [metric(scope, "spend", "cost", { aggregation: "sum", by: [tag], rollup: DAY })],
+        formulas: [formula("spend", "$/day")],
+        display: "bars",
+        palette: "dog_classic",
+      },
     ],
   });
 }
@@ -124,7 +141,9 @@ function costPerAnswerWeek(scope: Scope): WidgetSpec {
     columns: [
       formula("spend / answers", "this week ($)"),
       formula(last, "last week ($)"),
-      formula(`100 * (spend / answers - ${last}) / ${last}`, "change (%)", { limit: { count: scope.catalog.features.length, order: "desc" } }),
+      formula(`100 * (spend / answers - ${last}) / ${last}`, "change (%)", {
+        limit: { count: scope.catalog.features.length, order: "desc" },
+      }),
     ],
   });
 }
@@ -141,8 +160,12 @@ function budgetUse(scope: Scope): WidgetSpec {
     width: 12,
     requests: [
       {
-        queries: features.map((f) => metric(scope, queryName("f", f.id), "cost", { aggregation: "sum", filters: { [TAG.feature]: f.id }, rollup: DAY })),
-        formulas: features.map((f) => formula(`100 * ${queryName("f", f.id)} / ${f.budgetUsdPerDay}`, `${f.name} ($${f.budgetUsdPerDay}/day)`)),
+        queries: features.map((f) =>
+          metric(scope, queryName("f", f.id), "cost", { aggregation: "sum", filters: { [TAG.feature]: f.id }, rollup: DAY }),
+        ),
+        formulas: features.map((f) =>
+          formula(`100 * ${queryName("f", f.id)} / ${f.budgetUsdPerDay}`, `${f.name} ($${f.budgetUsdPerDay}/day)`),
+        ),
       },
     ],
     markers: [marker(100, "warning", "100%: budget (warning)"), marker(200, "error", "200%: 2x budget (alert)")],

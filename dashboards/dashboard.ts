@@ -13,7 +13,10 @@ export function dashboardTitle(catalog: Catalog, name: string): string {
   return `LLM ${name} (${catalog.stack.env})`;
 }
 
-export function buildDashboard(scope: Scope, o: { id: DashboardId; name: string; purpose: string; widgets: WidgetSpec[] }): DashboardDefinition {
+export function buildDashboard(
+  scope: Scope,
+  o: { id: DashboardId; name: string; purpose: string; widgets: WidgetSpec[] },
+): DashboardDefinition {
   const { catalog } = scope;
   const annotate = (s: WidgetSpec): WidgetSpec => {
     const note = s.scopeNote ?? scopeNote(scope.contract, scope.variables, s.definition);

@@ -35,12 +35,21 @@ export function latencyDashboard(scope: Scope): DashboardDefinition {
     widgets: [
       tripleStrip(scope),
       ...LATENCY_KINDS.map((k) =>
-        group({ key: `latency/${k.slug}`, title: k.label, children: [percentileTrend(scope, k), percentileTable(scope, k), versusThreshold(scope, k)] }),
+        group({
+          key: `latency/${k.slug}`,
+          title: k.label,
+          children: [percentileTrend(scope, k), percentileTable(scope, k), versusThreshold(scope, k)],
+        }),
       ),
       group({
         key: "latency/providers",
         title: "Providers",
-        children: [providerAttribution(scope), providerRequestShare(scope), providerErrorRate(scope), ...(retrieves ? [retrieval(scope)] : [])],
+        children: [
+          providerAttribution(scope),
+          providerRequestShare(scope),
+          providerErrorRate(scope),
+          ...(retrieves ? [retrieval(scope)] : []),
+        ],
       }),
     ],
   });
@@ -52,7 +61,9 @@ export function thresholdMarkers(features: Feature[], kind: LatencyKind): Marker
   for (const f of features) byValue.set(kind.threshold(f), [...(byValue.get(kind.threshold(f)) ?? []), f]);
   return [...byValue]
     .sort(([a], [b]) => a - b)
-    .map(([value, fs]) => marker(value, "error", `p95 threshold ${value} ms: ${fs.length <= 3 ? fs.map((f) => f.name).join(", ") : `${fs.length} features`}`));
+    .map(([value, fs]) =>
+      marker(value, "error", `p95 threshold ${value} ms: ${fs.length <= 3 ? fs.map((f) => f.name).join(", ") : `${fs.length} features`}`),
+    );
 }
 
 function percentileTrend(scope: Scope, kind: LatencyKind): WidgetSpec {
@@ -92,8 +103,12 @@ function versusThreshold(scope: Scope, kind: LatencyKind): WidgetSpec {
     width: 12,
     requests: [
       {
-        queries: features.map((f) => metric(scope, queryName("f", f.id), kind.key, { aggregation: "p95", filters: { [TAG.feature]: f.id } })),
-        formulas: features.map((f) => formula(`100 * ${queryName("f", f.id)} / ${kind.threshold(f)}`, `${f.name} (${kind.threshold(f)} ms)`)),
+        queries: features.map((f) =>
+          metric(scope, queryName("f", f.id), kind.key, { aggregation: "p95", filters: { [TAG.feature]: f.id } }),
+        ),
+        formulas: features.map((f) =>
+          formula(`100 * ${queryName("f", f.id)} / ${kind.threshold(f)}`, `${f.name} (${kind.threshold(f)} ms)`),
+        ),
       },
     ],
     markers: [marker(100, "error", "threshold: alert after 10 minutes above")],

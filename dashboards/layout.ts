@@ -42,7 +42,8 @@ export function layoutWidgets(dashboardId: string, specs: WidgetSpec[]): PlacedW
     keys.set(key, key);
     const id = stableWidgetId(dashboardId, key);
     const other = ids.get(id);
-    if (other !== undefined) throw new Error(`dashboard ${dashboardId}: widget keys "${other}" and "${key}" hash to the same id; rename one`);
+    if (other !== undefined)
+      throw new Error(`dashboard ${dashboardId}: widget keys "${other}" and "${key}" hash to the same id; rename one`);
     ids.set(id, key);
     return id;
   };

@@ -46,7 +46,10 @@ export function lintDashboard(body: unknown, contract: MetricContract): string[]
 
   const checkVariable = (variable: string, at: string): string | undefined => {
     const tag = declared.get(variable);
-    if (tag === undefined) problems.push(`${at}: $${variable} is not a template variable of this dashboard (declared: ${[...declared.keys()].map((v) => `$${v}`).join(", ") || "none"})`);
+    if (tag === undefined)
+      problems.push(
+        `${at}: $${variable} is not a template variable of this dashboard (declared: ${[...declared.keys()].map((v) => `$${v}`).join(", ") || "none"})`,
+      );
     return tag;
   };
 
@@ -64,7 +67,8 @@ export function lintDashboard(body: unknown, contract: MetricContract): string[]
       if ((PERCENTILES as readonly string[]).includes(term.aggregation) && !def.percentiles) {
         problems.push(`${at}: ${term.aggregation}:${def.name} needs percentiles, which ${def.name} does not have enabled`);
       }
-      if (term.aggregation === "count" && def.type !== "distribution") problems.push(`${at}: count:${def.name} applies to distributions only`);
+      if (term.aggregation === "count" && def.type !== "distribution")
+        problems.push(`${at}: count:${def.name} applies to distributions only`);
       for (const entry of term.scope) {
         const { variable, tag } = scopeTagKey(entry);
         if (variable !== undefined) {
@@ -83,7 +87,9 @@ export function lintDashboard(body: unknown, contract: MetricContract): string[]
   const attribute = (raw: unknown, at: string, what: string) => {
     const name = typeof raw === "string" ? raw.replace(/^@/, "") : "";
     if (typeof raw !== "string" || !raw.startsWith("@") || !judgeAttributes.has(name)) {
-      problems.push(`${at}: ${what} ${JSON.stringify(raw)} is not a judge-log attribute (${[...judgeAttributes].map((a) => `@${a}`).join(", ")})`);
+      problems.push(
+        `${at}: ${what} ${JSON.stringify(raw)} is not a judge-log attribute (${[...judgeAttributes].map((a) => `@${a}`).join(", ")})`,
+      );
     }
   };
 
@@ -105,10 +111,15 @@ export function lintDashboard(body: unknown, contract: MetricContract): string[]
       if (value.startsWith("$")) checkVariable(value.slice(1).replace(/\.value$/, ""), at);
       if (at_) attribute(`@${key}`, at, "search attribute");
       else if (key === "service") service = value;
-      else if (!contract.globalTags.includes(key)) problems.push(`${at}: logs search filters on tag "${key}"; judge logs carry only ${["service", ...contract.globalTags].join(", ")} as tags`);
+      else if (!contract.globalTags.includes(key))
+        problems.push(
+          `${at}: logs search filters on tag "${key}"; judge logs carry only ${["service", ...contract.globalTags].join(", ")} as tags`,
+        );
     }
     if (service !== contract.judgeLog.service) {
-      problems.push(`${at}: a logs query must read the judge log (service:${contract.judgeLog.service}); got ${service === undefined ? "no service filter" : `service:${service}`}`);
+      problems.push(
+        `${at}: a logs query must read the judge log (service:${contract.judgeLog.service}); got ${service === undefined ? "no service filter" : `service:${service}`}`,
+      );
     }
     const compute = q.compute as Json | undefined;
     if (compute?.metric !== undefined) attribute(compute.metric, at, "compute metric");
@@ -141,7 +152,8 @@ export function lintDashboard(body: unknown, contract: MetricContract): string[]
         }
       }
       for (const m of text.matchAll(/tpl_var_([\w]+)=/g)) {
-        if (!declared.has(m[1])) problems.push(`${at}: custom link sets tpl_var_${m[1]}, which is not a template variable of these dashboards`);
+        if (!declared.has(m[1]))
+          problems.push(`${at}: custom link sets tpl_var_${m[1]}, which is not a template variable of these dashboards`);
       }
     }
   };
@@ -157,7 +169,8 @@ export function lintDashboard(body: unknown, contract: MetricContract): string[]
       const groupTags = new Set<string>();
       const logFacets = new Set<string>();
       (def.requests as Json[]).forEach((r, j) => {
-        for (const k of LEGACY_REQUEST_KEYS) if (k in r) problems.push(`${at}: request ${j} uses deprecated "${k}"; use queries + formulas`);
+        for (const k of LEGACY_REQUEST_KEYS)
+          if (k in r) problems.push(`${at}: request ${j} uses deprecated "${k}"; use queries + formulas`);
         const queries = asArray(r.queries) as Json[];
         if (!queries.length) problems.push(`${at}: request ${j} has no queries`);
         const names = new Set<string>();
@@ -167,13 +180,17 @@ export function lintDashboard(body: unknown, contract: MetricContract): string[]
           names.add(name);
           if (q.data_source === "metrics") lintMetricQuery(String(q.query ?? ""), at, groupTags);
           else if (q.data_source === "logs") lintLogsQuery(q, at, logFacets);
-          else problems.push(`${at}: query "${name}" uses data source ${JSON.stringify(q.data_source)}; only contract metrics and the judge log are allowed`);
+          else
+            problems.push(
+              `${at}: query "${name}" uses data source ${JSON.stringify(q.data_source)}; only contract metrics and the judge log are allowed`,
+            );
         }
         const formulas = asArray(r.formulas) as Json[];
         if (!formulas.length) problems.push(`${at}: request ${j} has no formulas`);
         for (const f of formulas) {
           for (const ref of formulaReferences(String(f.formula ?? ""))) {
-            if (!names.has(ref)) problems.push(`${at}: formula ${JSON.stringify(f.formula)} references "${ref}", which is not a query of its request`);
+            if (!names.has(ref))
+              problems.push(`${at}: formula ${JSON.stringify(f.formula)} references "${ref}", which is not a query of its request`);
           }
         }
       });

@@ -77,7 +77,12 @@ function latencyTrend(scope: Scope): WidgetSpec {
     key: "overview/latency-trend",
     title: "Total response p95 per feature",
     width: 4,
-    requests: [{ queries: [metric(scope, "total", "duration", { aggregation: "p95", by: [TAG.feature] })], formulas: [formula("total", "total p95")] }],
+    requests: [
+      {
+        queries: [metric(scope, "total", "duration", { aggregation: "p95", by: [TAG.feature] })],
+        formulas: [formula("total", "total p95")],
+      },
+    ],
     yaxis: { min: "0", include_zero: true },
   });
 }

@@ -20,7 +20,11 @@ export function qualityDashboard(scope: Scope): DashboardDefinition {
     purpose: "Is each feature still giving good answers? LLM-as-judge scores of sampled production traces.",
     widgets: [
       tripleStrip(scope),
-      group({ key: "quality/scores", title: "Judge score", children: [scoreTrend(scope), weekOverWeekTable(scope), weekOverWeekVsAllowed(scope)] }),
+      group({
+        key: "quality/scores",
+        title: "Judge score",
+        children: [scoreTrend(scope), weekOverWeekTable(scope), weekOverWeekVsAllowed(scope)],
+      }),
       group({ key: "quality/drill-down", title: "Worst traces and tenants", children: [bottomTraces(scope), lowestTenants(scope)] }),
       group({ key: "quality/sampling", title: "Judge coverage", children: [coverage(scope)] }),
     ],
@@ -138,7 +142,10 @@ function coverage(scope: Scope): WidgetSpec {
         queries: features.flatMap(perFeature),
         formulas: features.map((f) => {
           const rate = f.quality.judgeSampleRate;
-          return formula(`100 * (${queryName("j", f.id)} / ${queryName("r", f.id)}) / ${rate}`, `${f.name} (target ${+(rate * 100).toFixed(4)}%)`);
+          return formula(
+            `100 * (${queryName("j", f.id)} / ${queryName("r", f.id)}) / ${rate}`,
+            `${f.name} (target ${+(rate * 100).toFixed(4)}%)`,
+          );
         }),
       },
     ],

@@ -66,7 +66,8 @@ function anomalies(scope: Scope): WidgetSpec {
   return timeseries({
     key: "tenant/spend-anomalies",
     title: "Spend against the tenant's normal: anomaly band at 3 deviations",
-    description: "Datadog's agile anomaly algorithm on hourly spend; points above the grey band are more than 3 deviations above the tenant's normal. The per-tenant anomaly monitor alerts on the same query.",
+    description:
+      "Datadog's agile anomaly algorithm on hourly spend; points above the grey band are more than 3 deviations above the tenant's normal. The per-tenant anomaly monitor alerts on the same query.",
     requests: [
       {
         queries: [metric(scope, "spend", "cost", { aggregation: "sum", rollup: { method: "sum", seconds: 3600 } })],
@@ -83,7 +84,13 @@ function outliers(scope: Scope): WidgetSpec {
     title: "Tenants spending unlike their peers: MAD outliers, tolerance 3",
     requests: [
       {
-        queries: [metric(without(scope, TAG.tenant), "spend", "cost", { aggregation: "sum", by: [TAG.tenant], rollup: { method: "sum", seconds: 3600 } })],
+        queries: [
+          metric(without(scope, TAG.tenant), "spend", "cost", {
+            aggregation: "sum",
+            by: [TAG.tenant],
+            rollup: { method: "sum", seconds: 3600 },
+          }),
+        ],
         formulas: [formula("outliers(spend, 'MAD', 3)", "$/hour")],
       },
     ],
@@ -107,7 +114,13 @@ function quality(scope: Scope): WidgetSpec {
  */
 function flagState(scope: Scope): WidgetSpec {
   const flags = Object.entries(scope.contract.flagTags);
-  if (!flags.length) return note({ key: "tenant/flag-state", width: 6, height: 3, content: "No feature flags are configured in features.ts, so there is no flag state to show." });
+  if (!flags.length)
+    return note({
+      key: "tenant/flag-state",
+      width: 6,
+      height: 3,
+      content: "No feature flags are configured in features.ts, so there is no flag state to show.",
+    });
   const users = (flag: string) =>
     scope.catalog.features
       .filter((f) => f.flags.includes(flag))
@@ -170,8 +183,15 @@ function latency(scope: Scope): WidgetSpec {
     title: "TTFT and total response p95 per feature",
     width: 4,
     requests: [
-      { queries: [metric(scope, "ttft", "ttft", { aggregation: "p95", by: [TAG.feature] })], formulas: [formula("ttft", "TTFT p95")], lineType: "dashed" },
-      { queries: [metric(scope, "total", "duration", { aggregation: "p95", by: [TAG.feature] })], formulas: [formula("total", "total p95")] },
+      {
+        queries: [metric(scope, "ttft", "ttft", { aggregation: "p95", by: [TAG.feature] })],
+        formulas: [formula("ttft", "TTFT p95")],
+        lineType: "dashed",
+      },
+      {
+        queries: [metric(scope, "total", "duration", { aggregation: "p95", by: [TAG.feature] })],
+        formulas: [formula("total", "total p95")],
+      },
     ],
     yaxis: { min: "0", include_zero: true },
   });

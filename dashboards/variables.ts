@@ -39,7 +39,12 @@ export function templateVariables(catalog: Catalog): TemplateVariable[] {
     provider: { available: providers, defaults: ["*"] },
     env: { available: [], defaults: [catalog.stack.env] },
   };
-  return DASHBOARD_VARIABLES.map((name) => ({ name, prefix: name, available_values: values[name].available, defaults: values[name].defaults }));
+  return DASHBOARD_VARIABLES.map((name) => ({
+    name,
+    prefix: name,
+    available_values: values[name].available,
+    defaults: values[name].defaults,
+  }));
 }
 
 /** The scope without some variables, for a query that must see across them (e.g. the top 10 tenants). */

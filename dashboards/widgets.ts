@@ -78,7 +78,12 @@ export function formula(expression: string, alias?: string, extra: Omit<Formula,
 }
 
 /** A horizontal line at `y = value`; severity colours it, e.g. an alert threshold in red. */
-export function marker(value: number, severity: "error" | "warning" | "ok" | "info", label: string, line: "dashed" | "solid" | "bold" = "dashed"): Marker {
+export function marker(
+  value: number,
+  severity: "error" | "warning" | "ok" | "info",
+  label: string,
+  line: "dashed" | "solid" | "bold" = "dashed",
+): Marker {
   return { value: `y = ${value}`, display_type: `${severity} ${line}`, label };
 }
 
@@ -104,7 +109,13 @@ function common(o: Common): Record<string, unknown> {
 }
 
 function spec(o: Common, width: number, height: number, definition: Definition): WidgetSpec {
-  return { key: o.key, width: o.width ?? width, height: o.height ?? height, definition, ...(o.scopeNote ? { scopeNote: o.scopeNote } : {}) };
+  return {
+    key: o.key,
+    width: o.width ?? width,
+    height: o.height ?? height,
+    definition,
+    ...(o.scopeNote ? { scopeNote: o.scopeNote } : {}),
+  };
 }
 
 /** Scalar widgets reduce each series over the time frame; Datadog's default (avg) is wrong for spend and counts. */

@@ -150,7 +150,9 @@ export function createEmitter(options: EmitterOptions): Emitter {
   const contract = metricContract({ prefix: options.prefix, flags: options.features.flatMap((f) => f.flags ?? []) });
   const { requests, cost, tokens, ttft, duration, judgeScore, retrievalDuration } = contract.metrics;
   const features = new Map(options.features.map((f) => [f.id, featureInfo(f)]));
-  const flagValues = new Map(Object.entries(options.flagValues ?? {}).map(([flag, values]) => [flag, new Set(values.map((v) => v.toLowerCase()))]));
+  const flagValues = new Map(
+    Object.entries(options.flagValues ?? {}).map(([flag, values]) => [flag, new Set(values.map((v) => v.toLowerCase()))]),
+  );
   const prices = new PriceBook(options.prices);
   const tenants = new TenantGuard(options.tenants);
   const models = new ModelGuard(options.models ?? {}, prices.models);
@@ -252,7 +254,11 @@ export function createEmitter(options: EmitterOptions): Emitter {
         values[TAG.status] = c.status;
         client.increment(requests.name, 1, { tags: tagsFor(requests, values) });
         if (spend !== undefined && spend > 0) client.increment(cost.name, roundUsd(spend), { tags: tagsFor(cost, values) });
-        for (const [tokenType, n] of [["input", counts.inputTokens], ["output", counts.outputTokens], ["cached", counts.cachedTokens]] as const) {
+        for (const [tokenType, n] of [
+          ["input", counts.inputTokens],
+          ["output", counts.outputTokens],
+          ["cached", counts.cachedTokens],
+        ] as const) {
           if (n <= 0) continue;
           values[TAG.tokenType] = tokenType;
           client.increment(tokens.name, n, { tags: tagsFor(tokens, values) });
@@ -270,7 +276,11 @@ export function createEmitter(options: EmitterOptions): Emitter {
         const tenant = note(call, TAG.tenant, tenants.check(s.tenant));
         const traceOk = typeof s.traceId === "string" && TRACE_ID.test(s.traceId);
         if (!traceOk) {
-          call.note("invalid_trace_id", "trace id left out of the judge log (it must be 1-128 URL-safe characters: letters, digits, . _ -)", JSON.stringify(String(s.traceId).slice(0, 40)));
+          call.note(
+            "invalid_trace_id",
+            "trace id left out of the judge log (it must be 1-128 URL-safe characters: letters, digits, . _ -)",
+            JSON.stringify(String(s.traceId).slice(0, 40)),
+          );
         }
 
         client.distribution(judgeScore.name, score, { tags: tagsFor(judgeScore, { [TAG.feature]: featureId, [TAG.tenant]: tenant }) });
@@ -300,7 +310,9 @@ export function createEmitter(options: EmitterOptions): Emitter {
         const [featureId, info] = feature(call, r?.feature);
         const durationMs = call.number("durationMs", r.durationMs);
         const index = note(call, TAG.index, closedSet(r.index, info.indexes, "unknown_index"));
-        client.distribution(retrievalDuration.name, ms(durationMs), { tags: tagsFor(retrievalDuration, { [TAG.feature]: featureId, [TAG.index]: index }) });
+        client.distribution(retrievalDuration.name, ms(durationMs), {
+          tags: tagsFor(retrievalDuration, { [TAG.feature]: featureId, [TAG.index]: index }),
+        });
       });
     },
 
@@ -386,10 +398,12 @@ function optionProblems(o: EmitterOptions): string[] {
     if (!f || typeof f.id !== "string" || !f.id) problems.push(`features[${i}].id: must be the feature's slug from features.ts`);
     else if (seen.has(f.id)) problems.push(`features[${i}].id: duplicate feature "${f.id}"`);
     else seen.add(f.id);
-    if (!f || !Array.isArray(f.providers) || f.providers.length === 0) problems.push(`features[${i}].providers: must list at least one provider`);
+    if (!f || !Array.isArray(f.providers) || f.providers.length === 0)
+      problems.push(`features[${i}].providers: must list at least one provider`);
   });
   problems.push(...priceTableProblems(o.prices));
-  if (o.prefix !== undefined && !/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/.test(o.prefix)) problems.push(`prefix: must be a Datadog metric prefix such as llm (got ${JSON.stringify(o.prefix)})`);
+  if (o.prefix !== undefined && !/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/.test(o.prefix))
+    problems.push(`prefix: must be a Datadog metric prefix such as llm (got ${JSON.stringify(o.prefix)})`);
   if (o.tenants?.maxDistinct !== undefined && !(Number.isInteger(o.tenants.maxDistinct) && o.tenants.maxDistinct > 0)) {
     problems.push(`tenants.maxDistinct: must be a positive integer (got ${o.tenants.maxDistinct})`);
   }

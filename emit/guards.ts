@@ -162,7 +162,8 @@ export class ModelGuard {
 
   /** `raw` is the lowercased provider id; `value` the tag value. */
   check(model: unknown): Guarded & { raw?: string } {
-    if (typeof model !== "string" || model.trim() === "") return { value: BUCKET, reason: "model_invalid", detail: "missing or not a string" };
+    if (typeof model !== "string" || model.trim() === "")
+      return { value: BUCKET, reason: "model_invalid", detail: "missing or not a string" };
     const known = this.decisions.get(model);
     if (known) return known;
     const decision = this.decide(model);
@@ -181,9 +182,11 @@ export class ModelGuard {
       if (this.allow.has(value)) return { value, raw };
       return { value: BUCKET, raw, reason: "unknown_model", detail: JSON.stringify(clip(model)) };
     }
-    if (looksUnbounded(value) || !isTagSafe(value)) return { value: BUCKET, raw, reason: "model_invalid", detail: JSON.stringify(clip(model)) };
+    if (looksUnbounded(value) || !isTagSafe(value))
+      return { value: BUCKET, raw, reason: "model_invalid", detail: JSON.stringify(clip(model)) };
     if (!this.seen.has(value)) {
-      if (this.seen.size >= this.maxDistinct) return { value: BUCKET, raw, reason: "model_overflow", detail: `more than ${this.maxDistinct} distinct models` };
+      if (this.seen.size >= this.maxDistinct)
+        return { value: BUCKET, raw, reason: "model_overflow", detail: `more than ${this.maxDistinct} distinct models` };
       this.seen.add(value);
     }
     return { value, raw };

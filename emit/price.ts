@@ -25,7 +25,8 @@ export interface TokenCounts {
  * Token counts do not overlap: `inputTokens` excludes `cachedTokens`.
  */
 export function costUsd(price: ModelPrice, tokens: TokenCounts): number {
-  const micro = tokens.inputTokens * price.input + tokens.outputTokens * price.output + tokens.cachedTokens * (price.cachedInput ?? price.input);
+  const micro =
+    tokens.inputTokens * price.input + tokens.outputTokens * price.output + tokens.cachedTokens * (price.cachedInput ?? price.input);
   return roundUsd(micro / 1_000_000);
 }
 
@@ -36,7 +37,8 @@ export function roundUsd(usd: number): number {
 /** Problems in a price table, one line each with its path, for a fail-fast `createEmitter`. */
 export function priceTableProblems(table: unknown): string[] {
   if (table === undefined) return [];
-  if (table === null || typeof table !== "object" || Array.isArray(table)) return ["prices: must be an object of model id -> { input, output, cachedInput? }"];
+  if (table === null || typeof table !== "object" || Array.isArray(table))
+    return ["prices: must be an object of model id -> { input, output, cachedInput? }"];
   const problems: string[] = [];
   for (const [model, price] of Object.entries(table)) {
     const at = `prices[${JSON.stringify(model)}]`;

@@ -116,7 +116,8 @@ function numberFrom(v: unknown, where: string): number {
 
 function rejectUnknown(obj: object, known: readonly string[], what: string): void {
   const unknown = Object.keys(obj).filter((k) => !known.includes(k) && (obj as Record<string, unknown>)[k] !== undefined);
-  if (unknown.length) throw new Error(`${what}: no mapping for ${unknown.map((k) => `"${k}"`).join(", ")}; add it to monitors/args.ts in both directions`);
+  if (unknown.length)
+    throw new Error(`${what}: no mapping for ${unknown.map((k) => `"${k}"`).join(", ")}; add it to monitors/args.ts in both directions`);
 }
 
 function dropUndefined<T extends object>(obj: T): T {

@@ -67,7 +67,8 @@ export function tenantSpendAnomalyMonitor(catalog: Catalog): MonitorDefinition {
         "Decide whether it is legitimate (onboarding, a batch import the tenant told us about) or not (a retry loop, a leaked API key, scripted abuse).",
         "Tell the tenant's CSM either way; if it is not legitimate, apply the tenant's usage cap and watch the feature's cost monitor.",
       ],
-      recovery: "the tenant's spend is back inside its normal band. Note in the channel what it was (legitimate or not) so the next on-call recognises the pattern.",
+      recovery:
+        "the tenant's spend is back inside its normal band. Note in the channel what it was (legitimate or not) so the next on-call recognises the pattern.",
     },
   });
 }
@@ -85,7 +86,11 @@ export function providerOutageMonitor(catalog: Catalog): MonitorDefinition {
     // With .as_count() Datadog sums each term over the window before dividing (docs
     // monitors/guide/as-count-in-monitor-evaluations). is_greater(total, N) is 0 until the
     // provider served more than N requests (docs monitors/guide/add-a-minimum-request-threshold-for-error-rate-alerts).
-    query: thresholdQuery(`sum(last_5m):${errors} / ${total} * 100 * is_greater(${total}, ${providerMinRequests})`, ">", providerErrorRatePct),
+    query: thresholdQuery(
+      `sum(last_5m):${errors} / ${total} * 100 * is_greater(${total}, ${providerMinRequests})`,
+      ">",
+      providerErrorRatePct,
+    ),
     thresholds: { critical: providerErrorRatePct },
     options: {
       // Counts: no traffic evaluates as 0 and recovers. After a failover the provider gets no
@@ -117,7 +122,12 @@ export function judgeStalledMonitor(catalog: Catalog): MonitorDefinition {
   const lowestRate = features.length ? Math.min(...features.map((x) => x.quality.judgeSampleRate)) : CHAPTER_DEFAULTS.judgeSampleRate;
   const minRequests = requestsBeforeJudgeSilenceIsSuspicious(lowestRate);
   const scope = { [TAG.env]: stack.env };
-  const requests = metricQuery(contract, contract.metrics.requests, { aggregation: "sum", filters: scope, by: [TAG.feature], asCount: true });
+  const requests = metricQuery(contract, contract.metrics.requests, {
+    aggregation: "sum",
+    filters: scope,
+    by: [TAG.feature],
+    asCount: true,
+  });
   const scores = metricQuery(contract, contract.metrics.judgeScore, { aggregation: "count", filters: scope, by: [TAG.feature] });
   return defineMonitor(f, {
     // 1 exactly when the feature served more than minRequests requests and received no score;
@@ -142,9 +152,9 @@ export function judgeStalledMonitor(catalog: Catalog): MonitorDefinition {
         "Check the judge model's API: errors, quota or rate limits, and whether its pinned version was retired.",
         "Check that sampling still runs for this feature (sample rate flag, a refactor that bypassed the sampler).",
       ],
-      noData:
-        `No data for ${groupName(TAG.feature)}: either it had no traffic in the window, or its scores stopped so completely that Datadog has nothing to compare. Look at its request count on the quality dashboard; if requests are flowing, treat this as a stall.`,
-      recovery: "judge scores are arriving again. Backfill is not automatic: the quality trend has a gap for the stalled period, so say so where the weekly quality numbers are reported.",
+      noData: `No data for ${groupName(TAG.feature)}: either it had no traffic in the window, or its scores stopped so completely that Datadog has nothing to compare. Look at its request count on the quality dashboard; if requests are flowing, treat this as a stall.`,
+      recovery:
+        "judge scores are arriving again. Backfill is not automatic: the quality trend has a gap for the stalled period, so say so where the weekly quality numbers are reported.",
     },
   });
 }
@@ -154,7 +164,11 @@ export function retrievalSlowMonitor(catalog: Catalog): MonitorDefinition {
   const f = frame(catalog, "retrieval-slow");
   const { contract, stack } = catalog;
   const critical = stack.monitoring.retrievalP95Ms;
-  const series = metricQuery(contract, contract.metrics.retrievalDuration, { aggregation: "p95", filters: { [TAG.env]: stack.env }, by: [TAG.index] });
+  const series = metricQuery(contract, contract.metrics.retrievalDuration, {
+    aggregation: "p95",
+    filters: { [TAG.env]: stack.env },
+    by: [TAG.index],
+  });
   return defineMonitor(f, {
     query: thresholdQuery(`percentile(last_10m):${series}`, ">", critical),
     thresholds: { critical },

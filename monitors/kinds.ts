@@ -7,7 +7,13 @@ import { PROJECT } from "../config/validate";
 import type { Priority } from "./severity";
 
 export const PER_FEATURE_KINDS = ["quality-drop", "cost-budget", "ttft-p95", "total-latency-p95"] as const;
-export const CROSS_FEATURE_KINDS = ["tenant-spend-anomaly", "provider-outage", "judge-stalled", "retrieval-slow", "observability-cost"] as const;
+export const CROSS_FEATURE_KINDS = [
+  "tenant-spend-anomaly",
+  "provider-outage",
+  "judge-stalled",
+  "retrieval-slow",
+  "observability-cost",
+] as const;
 export const MONITOR_KINDS = [...PER_FEATURE_KINDS, ...CROSS_FEATURE_KINDS] as const;
 
 export type PerFeatureKind = (typeof PER_FEATURE_KINDS)[number];

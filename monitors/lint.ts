@@ -25,7 +25,8 @@ export function lintMonitor(body: DatadogMonitor, ctx: LintContext): string[] {
   const kind = tagValue(body.tags, MONITOR_TAG.monitor) as MonitorKind | undefined;
   problems.push(...lintTags(body, kind));
   if (body.type !== "query alert") problems.push(`type must be "query alert" (got ${JSON.stringify(body.type)})`);
-  if (!Number.isInteger(body.priority) || body.priority < 1 || body.priority > 5) problems.push(`priority must be an integer 1-5 (got ${JSON.stringify(body.priority)})`);
+  if (!Number.isInteger(body.priority) || body.priority < 1 || body.priority > 5)
+    problems.push(`priority must be an integer 1-5 (got ${JSON.stringify(body.priority)})`);
   if (!body.name.startsWith("[llm] ")) problems.push(`name must start with "[llm] " (got ${JSON.stringify(body.name)})`);
   problems.push(...lintMetricTerms(body.query, ctx.contract, kind));
   problems.push(...lintThresholds(body));
@@ -41,12 +42,14 @@ function lintTags(body: DatadogMonitor, kind: string | undefined): string[] {
   }
   if (kind !== undefined && !(MONITOR_KINDS as readonly string[]).includes(kind)) problems.push(`tags: unknown monitor kind "${kind}"`);
   const signal = tagValue(body.tags, MONITOR_TAG.signal);
-  if (signal !== undefined && !SIGNALS.includes(signal)) problems.push(`tags: signal must be one of ${SIGNALS.join(", ")} (got "${signal}")`);
+  if (signal !== undefined && !SIGNALS.includes(signal))
+    problems.push(`tags: signal must be one of ${SIGNALS.join(", ")} (got "${signal}")`);
   const service = tagValue(body.tags, MONITOR_TAG.service);
   if (service !== undefined && service !== MONITOR_SERVICE) problems.push(`tags: service must be "${MONITOR_SERVICE}" (got "${service}")`);
   const feature = tagValue(body.tags, MONITOR_TAG.feature);
   if (kind && isPerFeatureKind(kind) && !feature) problems.push(`tags: per-feature monitor "${kind}" needs "${MONITOR_TAG.feature}:<id>"`);
-  if (kind && !isPerFeatureKind(kind) && feature) problems.push(`tags: cross-feature monitor "${kind}" must not carry "${MONITOR_TAG.feature}:"`);
+  if (kind && !isPerFeatureKind(kind) && feature)
+    problems.push(`tags: cross-feature monitor "${kind}" must not carry "${MONITOR_TAG.feature}:"`);
   return problems;
 }
 
@@ -73,14 +76,17 @@ function lintMetricTerms(query: string, contract: MetricContract, kind: string |
       if ((PERCENTILES as readonly string[]).includes(term.aggregation) && !metric.percentiles) {
         problems.push(`${term.aggregation}:${metric.name}: percentiles are not enabled for this metric`);
       }
-      if (term.aggregation === "count" && metric.type !== "distribution") problems.push(`count:${metric.name}: count: applies to distributions only`);
+      if (term.aggregation === "count" && metric.type !== "distribution")
+        problems.push(`count:${metric.name}: count: applies to distributions only`);
     }
     for (const entry of term.scope) {
       const { variable, tag } = scopeTagKey(entry);
       if (variable) problems.push(`${term.metric}: "${entry}" is a dashboard template variable; monitors cannot use them`);
-      else if (tag && !allowed.has(tag)) problems.push(`${term.metric}: filter on unknown tag "${tag}" (allowed: ${[...allowed].join(", ")})`);
+      else if (tag && !allowed.has(tag))
+        problems.push(`${term.metric}: filter on unknown tag "${tag}" (allowed: ${[...allowed].join(", ")})`);
     }
-    for (const tag of term.by) if (!allowed.has(tag)) problems.push(`${term.metric}: group-by unknown tag "${tag}" (allowed: ${[...allowed].join(", ")})`);
+    for (const tag of term.by)
+      if (!allowed.has(tag)) problems.push(`${term.metric}: group-by unknown tag "${tag}" (allowed: ${[...allowed].join(", ")})`);
   }
   for (const m of query.matchAll(/([A-Za-z][\w.]*)\{[^}]*\}(?:\s*by\s*\{[^}]*\})?\.as_count\(\)/g)) {
     const metric = byName.get(m[1]);
@@ -123,17 +129,22 @@ function lintAnomaly(body: DatadogMonitor): string[] {
   const algorithm = /anomalies\(.*?,\s*'(basic|agile|robust)'/.exec(body.query)?.[1];
   const threshold = splitThreshold(body.query)?.threshold;
   if (!alertWindow) problems.push("anomalies(): alert_window is required");
-  if (!windows?.trigger_window || !windows?.recovery_window) problems.push("anomaly monitors need threshold_windows with trigger_window and recovery_window");
+  if (!windows?.trigger_window || !windows?.recovery_window)
+    problems.push("anomaly monitors need threshold_windows with trigger_window and recovery_window");
   if (alertWindow && windows?.trigger_window && windows.trigger_window !== alertWindow) {
     problems.push(`threshold_windows.trigger_window ${windows.trigger_window} must equal the query's alert_window ${alertWindow}`);
   }
-  if (threshold !== undefined && (threshold <= 0 || threshold > 1)) problems.push(`anomaly threshold must be a fraction in (0, 1] (got ${threshold})`);
+  if (threshold !== undefined && (threshold <= 0 || threshold > 1))
+    problems.push(`anomaly threshold must be a fraction in (0, 1] (got ${threshold})`);
   const alertSec = alertWindow ? windowSeconds(alertWindow) : undefined;
   if (alertSec !== undefined && !(interval > 0 && interval <= alertSec / 5)) {
-    problems.push(`anomalies(): interval ${arg("interval")} must be positive and at most a fifth of alert_window ${alertWindow} (${alertSec / 5} s)`);
+    problems.push(
+      `anomalies(): interval ${arg("interval")} must be positive and at most a fifth of alert_window ${alertWindow} (${alertSec / 5} s)`,
+    );
   }
   const querySec = queryWindow ? windowSeconds(queryWindow) : undefined;
-  if (alertSec !== undefined && (querySec === undefined || querySec < alertSec)) problems.push(`query window ${queryWindow} must be at least the alert window ${alertWindow}`);
+  if (alertSec !== undefined && (querySec === undefined || querySec < alertSec))
+    problems.push(`query window ${queryWindow} must be at least the alert window ${alertWindow}`);
   const recoverySec = windows?.recovery_window ? windowSeconds(windows.recovery_window) : undefined;
   if (alertSec !== undefined && threshold !== undefined && recoverySec !== undefined && recoverySec < alertSec * (1 - threshold) + 60) {
     problems.push(`recovery_window ${windows!.recovery_window} is below Datadog's minimum trigger*(1-threshold)+1min`);
@@ -210,14 +221,16 @@ function lintHandles(body: DatadogMonitor, ctx: LintContext, blocks: StateBlock[
     if (integration === "pagerduty") {
       if (!ctx.stack.paging) problems.push(`handle ${handle}: this stack may not page (paging: false)`);
       else if (!pagingPriority) problems.push(`handle ${handle}: priority P${body.priority} does not page (see monitors/severity.ts)`);
-      if (!PAGING_BLOCKS.includes(block.name)) problems.push(`handle ${handle} in {{#${block.name}}}: only the alert (and its recovery) may page; warnings never page`);
+      if (!PAGING_BLOCKS.includes(block.name))
+        problems.push(`handle ${handle} in {{#${block.name}}}: only the alert (and its recovery) may page; warnings never page`);
       if (block.name === "is_alert") pagesOnAlert = true;
       if (block.name === "is_recovery") pagesOnRecovery = true;
     }
   }
   if (alertHandles === 0) problems.push("the {{#is_alert}} block notifies no one");
   if (shouldPage && !pagesOnAlert) problems.push(`priority P${body.priority} pages, but the alert reaches no @pagerduty- handle`);
-  if (pagesOnAlert && !pagesOnRecovery) problems.push("the PagerDuty handle must also be in {{#is_recovery}}, or the incident never resolves");
+  if (pagesOnAlert && !pagesOnRecovery)
+    problems.push("the PagerDuty handle must also be in {{#is_recovery}}, or the incident never resolves");
   const renotifies = body.options?.renotify_interval !== undefined;
   if (pagesOnAlert && !renotifies) problems.push("paging monitors must renotify (options.renotify_interval)");
   if (!pagesOnAlert && renotifies) problems.push("only paging monitors renotify; a repeated Slack post gets a channel muted");

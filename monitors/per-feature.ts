@@ -51,7 +51,11 @@ export function costBudgetMonitor(catalog: Catalog, feature: Feature): MonitorDe
   const budget = feature.budgetUsdPerDay;
   const critical = 2 * budget;
   const warning = budget;
-  const series = metricQuery(contract, contract.metrics.cost, { aggregation: "sum", filters: featureScope(catalog, feature), asCount: true });
+  const series = metricQuery(contract, contract.metrics.cost, {
+    aggregation: "sum",
+    filters: featureScope(catalog, feature),
+    asCount: true,
+  });
   return defineMonitor(f, {
     query: thresholdQuery(`sum(last_1d):${series}`, ">", critical),
     thresholds: { critical, warning },

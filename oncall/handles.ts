@@ -28,9 +28,7 @@ function pagingTexts(r: PlanResource): string[] {
 
 /** Every handle with no service object of that name in the plan; empty when all resolve. */
 export function danglingPagerdutyHandles(plan: Plan): DanglingHandle[] {
-  const known = new Set(
-    plan.resources.filter((r) => r.type === TYPE.pagerdutyServiceObject).map((r) => String(r.inputs.serviceName)),
-  );
+  const known = new Set(plan.resources.filter((r) => r.type === TYPE.pagerdutyServiceObject).map((r) => String(r.inputs.serviceName)));
   return plan.resources.flatMap((r) =>
     [...new Set(pagingTexts(r).flatMap(pagerdutyHandlesIn))]
       .filter((name) => !known.has(name))

@@ -55,7 +55,10 @@ export function onCallSummary(plan: Plan, catalog: Catalog): string[] {
     const serviceLine = service
       ? `service ${service.inputs.name} (urgency ${urgency}, ack ${Number(service.inputs.acknowledgementTimeout) / 60} min, auto-resolve ${Number(service.inputs.autoResolveTimeout) / 3600} h)`
       : "NO SERVICE";
-    const wiring = integrations.has(`integration-datadog-${team.id}`) && object ? `Datadog → @pagerduty-${object.inputs.serviceName}` : "NOT WIRED TO DATADOG";
+    const wiring =
+      integrations.has(`integration-datadog-${team.id}`) && object
+        ? `Datadog → @pagerduty-${object.inputs.serviceName}`
+        : "NOT WIRED TO DATADOG";
     lines.push(`  ${"".padEnd(width)}  ${serviceLine}; ${wiring}`);
   }
   const dangling = danglingPagerdutyHandles(plan);

@@ -65,5 +65,7 @@ export function repoStacks(): string[] {
 if (require.main === module) {
   const { values } = parseArgs({ options: { out: { type: "string", default: path.join(PACK_DIR, "dist") } }, strict: true });
   bundle(path.resolve(values.out!));
-  console.log(`bundled the pack into ${values.out} (policy config per stack in ${path.join(values.out!, "config")}); publish with: cd ${values.out} && pulumi policy publish <org>`);
+  console.log(
+    `bundled the pack into ${values.out} (policy config per stack in ${path.join(values.out!, "config")}); publish with: cd ${values.out} && pulumi policy publish <org>`,
+  );
 }

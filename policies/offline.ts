@@ -58,7 +58,11 @@ function throwNotApplicable(reason?: string): never {
 }
 
 /** Per-policy config beats `all`, which beats the policy's own level, which beats the pack default. */
-export function effectiveLevel(policy: { name: string; enforcementLevel?: EnforcementLevel }, config: PolicyPackConfig, packLevel: EnforcementLevel): EnforcementLevel {
+export function effectiveLevel(
+  policy: { name: string; enforcementLevel?: EnforcementLevel },
+  config: PolicyPackConfig,
+  packLevel: EnforcementLevel,
+): EnforcementLevel {
   const own = config[policy.name];
   const configured = typeof own === "string" ? own : own?.enforcementLevel;
   const all = config.all;

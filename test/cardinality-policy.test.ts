@@ -3,13 +3,28 @@
 import type { PolicyResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import Ajv from "ajv";
 import { describe, expect, it } from "vitest";
-import { type CardinalityPolicyConfig, cardinalityRules, CUSTOM_METRIC_BUDGET_POLICY, customMetricBudget } from "../policies/rules/cardinality";
+import {
+  type CardinalityPolicyConfig,
+  cardinalityRules,
+  CUSTOM_METRIC_BUDGET_POLICY,
+  customMetricBudget,
+} from "../policies/rules/cardinality";
 
 class NotApplicable extends Error {}
 
 function resource(stack: string): PolicyResource {
   const urn = `urn:pulumi:${stack}::llm-observability::datadog:index/dashboardJson:DashboardJson::dashboard-overview`;
-  return { type: "datadog:index/dashboardJson:DashboardJson", props: {}, urn, name: "dashboard-overview", opts: {} as PolicyResource["opts"], dependencies: [], propertyDependencies: {}, isType: () => false, asType: () => undefined } as unknown as PolicyResource;
+  return {
+    type: "datadog:index/dashboardJson:DashboardJson",
+    props: {},
+    urn,
+    name: "dashboard-overview",
+    opts: {} as PolicyResource["opts"],
+    dependencies: [],
+    propertyDependencies: {},
+    isType: () => false,
+    asType: () => undefined,
+  } as unknown as PolicyResource;
 }
 
 async function run(opts: { stack?: string; config?: CardinalityPolicyConfig; resources?: PolicyResource[] }) {

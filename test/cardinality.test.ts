@@ -123,7 +123,12 @@ describe("the cardinality report", () => {
 
   it("says by how much a stack is over its budget", () => {
     const catalog = exampleCatalog("prod");
-    const over = renderCardinalityReport(estimateCardinality({ ...catalog, stack: { ...catalog.stack, monitoring: { ...catalog.stack.monitoring, customMetricBudget: 20_000 } } }));
+    const over = renderCardinalityReport(
+      estimateCardinality({
+        ...catalog,
+        stack: { ...catalog.stack, monitoring: { ...catalog.stack.monitoring, customMetricBudget: 20_000 } },
+      }),
+    );
     expect(over).toContain("| budget (`monitoring.customMetricBudget`) | 20,000 | **over by 24,100** |");
   });
 

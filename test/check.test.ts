@@ -44,7 +44,9 @@ describe("npm run check", () => {
   it("exits 0 on a plan every policy accepts, ending with a count line", async () => {
     const r = await run(["--plan", clean]);
     expect(r.code).toBe(0);
-    expect(r.out.split("\n")[0]).toBe(`llm-observability-guard: ${packArgs.policies.length} policies over ${clean} (stack prod, 23 resources)`);
+    expect(r.out.split("\n")[0]).toBe(
+      `llm-observability-guard: ${packArgs.policies.length} policies over ${clean} (stack prod, 23 resources)`,
+    );
     expect(r.out.trimEnd().split("\n").pop()).toBe("0 violations: 0 mandatory, 0 advisory.");
   });
 
@@ -54,7 +56,9 @@ describe("npm run check", () => {
     const lines = r.out.split("\n");
     const header = lines.indexOf("MANDATORY  monitor-has-owner (1)");
     expect(header).toBeGreaterThan(0);
-    expect(lines[header + 2]).toBe("  - monitor-legal-chat-ttft-p95  urn:pulumi:prod::llm-observability::datadog:index/monitor:Monitor::monitor-legal-chat-ttft-p95");
+    expect(lines[header + 2]).toBe(
+      "  - monitor-legal-chat-ttft-p95  urn:pulumi:prod::llm-observability::datadog:index/monitor:Monitor::monitor-legal-chat-ttft-p95",
+    );
     expect(lines[header + 3]).toMatch(/^ {6}monitor "monitor-legal-chat-ttft-p95" has no team: tag/);
     expect(lines.at(-1)).toBe("1 violation: 1 mandatory, 0 advisory.");
   });
@@ -104,12 +108,32 @@ describe("npm run check", () => {
   it.each([
     ["a missing plan", ["--plan", "/nonexistent/plan.json"], /plan file \/nonexistent\/plan.json not found; run `npm run synth` first/],
     ["a plan that is not JSON", ["--plan", writeJson("garbage.json", "{oops")], /is not valid JSON/],
-    ["a plan of the wrong shape", ["--plan", writeJson("shape.json", { resources: {} })], /is malformed: expected \{project, stack, resources\[\]\}/],
-    ["a resource without inputs", ["--plan", writeJson("res.json", { project: "p", stack: "s", resources: [{ urn: "u", type: "t", name: "n" }] })], /resources\[0\] needs urn, type, name and inputs/],
+    [
+      "a plan of the wrong shape",
+      ["--plan", writeJson("shape.json", { resources: {} })],
+      /is malformed: expected \{project, stack, resources\[\]\}/,
+    ],
+    [
+      "a resource without inputs",
+      ["--plan", writeJson("res.json", { project: "p", stack: "s", resources: [{ urn: "u", type: "t", name: "n" }] })],
+      /resources\[0\] needs urn, type, name and inputs/,
+    ],
     ["an unknown option", ["--plans", "x"], /Unknown option '--plans'.*\nusage: npm run check/s],
-    ["a config naming an unknown policy", ["--plan", clean, "--config", writeJson("unknown.json", { "monitor-owner": "advisory" })], /unknown.json: monitor-owner: unknown policy/],
-    ["a config with a bad level", ["--plan", clean, "--config", writeJson("level.json", { "paging-budget": "strict" })], /paging-budget.enforcementLevel: must be one of advisory, mandatory, remediate, disabled \(got "strict"\)/],
-    ["a config with a mistyped setting", ["--plan", clean, "--config", writeJson("typed.json", { "monitor-has-owner": { teams: "platform" } })], /monitor-has-owner.teams: must be an array \(got "platform"\)/],
+    [
+      "a config naming an unknown policy",
+      ["--plan", clean, "--config", writeJson("unknown.json", { "monitor-owner": "advisory" })],
+      /unknown.json: monitor-owner: unknown policy/,
+    ],
+    [
+      "a config with a bad level",
+      ["--plan", clean, "--config", writeJson("level.json", { "paging-budget": "strict" })],
+      /paging-budget.enforcementLevel: must be one of advisory, mandatory, remediate, disabled \(got "strict"\)/,
+    ],
+    [
+      "a config with a mistyped setting",
+      ["--plan", clean, "--config", writeJson("typed.json", { "monitor-has-owner": { teams: "platform" } })],
+      /monitor-has-owner.teams: must be an array \(got "platform"\)/,
+    ],
   ])("exits 2 with a clear message on %s", async (_case, argv, expected) => {
     const r = await run(argv);
     expect(r.code).toBe(2);
@@ -175,7 +199,12 @@ describe("the offline engine", () => {
   });
 
   it("reports remediate-level policies as mandatory and skips disabled ones", async () => {
-    const flag = (name: string, level: "remediate" | "disabled"): StackValidationPolicy => ({ ...base, name, enforcementLevel: level, validateStack: (_a, report) => report("x") });
+    const flag = (name: string, level: "remediate" | "disabled"): StackValidationPolicy => ({
+      ...base,
+      name,
+      enforcementLevel: level,
+      validateStack: (_a, report) => report("x"),
+    });
     const { violations, policiesRun } = await runPolicies(resources, { policies: [flag("a", "remediate"), flag("b", "disabled")] });
     expect([violations.map((v) => [v.policyName, v.enforcementLevel]), policiesRun]).toEqual([[["a", "mandatory"]], 1]);
   });

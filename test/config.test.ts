@@ -24,9 +24,9 @@ function run(c: Omit<Case, "errors">): string[] {
   const teams = exampleTeams();
   const config = prodConfig();
   const result = validateCatalog({
-    features: c.features ? c.features(features) ?? features : features,
-    teams: c.teams ? c.teams(teams) ?? teams : teams,
-    config: c.config ? c.config(config) ?? config : config,
+    features: c.features ? (c.features(features) ?? features) : features,
+    teams: c.teams ? (c.teams(teams) ?? teams) : teams,
+    config: c.config ? (c.config(config) ?? config) : config,
   });
   return result.ok ? [] : result.problems.map(formatProblem);
 }

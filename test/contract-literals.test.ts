@@ -41,7 +41,9 @@ const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const metricPattern = new RegExp(`(^|[^\\w.])(${metricNames.map(esc).join("|")})(?![\\w.])`);
 // A tag key used as one: a filter `key:value` (prose such as "per feature: ..." has a space), a group-by `by {key`, a message variable `{{key.`,
 // a link variable `tpl_var_key`, or a log attribute `@key`.
-const tagPattern = new RegExp(`(^|[\\s{,!(@])(${tagKeys.map(esc).join("|")}):(?=[^\\s])|by \\{[^}]*\\b(${tagKeys.join("|")})\\b|\\{\\{\\s*(${tagKeys.join("|")})\\.|tpl_var_(${tagKeys.join("|")})\\b|@(${tagKeys.join("|")})\\b`);
+const tagPattern = new RegExp(
+  `(^|[\\s{,!(@])(${tagKeys.map(esc).join("|")}):(?=[^\\s])|by \\{[^}]*\\b(${tagKeys.join("|")})\\b|\\{\\{\\s*(${tagKeys.join("|")})\\.|tpl_var_(${tagKeys.join("|")})\\b|@(${tagKeys.join("|")})\\b`,
+);
 
 describe("the metric contract is the only place that spells metric names and tag keys", () => {
   const files = sourceFiles().filter((f) => path.relative(ROOT, f) !== CONTRACT_FILE);

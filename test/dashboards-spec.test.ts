@@ -70,7 +70,10 @@ function closedDashboardSchema(): ValidateFunction {
     if (Array.isArray(s)) return s.map(close);
     if (s === null || typeof s !== "object") return s;
     const o = Object.fromEntries(
-      Object.entries(s).map(([k, v]) => [k, k === "properties" ? Object.fromEntries(Object.entries(v as object).map(([p, ps]) => [p, close(ps)])) : close(v)]),
+      Object.entries(s).map(([k, v]) => [
+        k,
+        k === "properties" ? Object.fromEntries(Object.entries(v as object).map(([p, ps]) => [p, close(ps)])) : close(v),
+      ]),
     ) as Record<string, unknown>;
     if (o.properties && o.additionalProperties === undefined) o.additionalProperties = false;
     return o;
@@ -98,18 +101,33 @@ describe("the generated JSON", () => {
 
 describe("Datadog's schema validator", () => {
   it.each([
-    ["a widget type Datadog does not have", (b: Record<string, unknown>) => (firstChart(b).type = "sparkline"), /unknown widget type "sparkline"/],
+    [
+      "a widget type Datadog does not have",
+      (b: Record<string, unknown>) => (firstChart(b).type = "sparkline"),
+      /unknown widget type "sparkline"/,
+    ],
     [
       "a sort order spelled 'descending'",
       (b: Record<string, unknown>) => {
         const def = firstChart(b);
         def.type = "toplist";
-        def.requests = [{ response_format: "scalar", queries: [], formulas: [], sort: { count: 10, order_by: [{ type: "formula", index: 0, order: "descending" }] } }];
+        def.requests = [
+          {
+            response_format: "scalar",
+            queries: [],
+            formulas: [],
+            sort: { count: 10, order_by: [{ type: "formula", index: 0, order: "descending" }] },
+          },
+        ];
       },
       /must be equal to one of the allowed values/,
     ],
     ["a dashboard without layout_type", (b: Record<string, unknown>) => delete b.layout_type, /layout_type/],
-    ["six dashboard tags", (b: Record<string, unknown>) => (b.tags = ["team:a", "team:b", "team:c", "team:d", "team:e", "team:f"]), /must NOT have more than 5 items/],
+    [
+      "six dashboard tags",
+      (b: Record<string, unknown>) => (b.tags = ["team:a", "team:b", "team:c", "team:d", "team:e", "team:f"]),
+      /must NOT have more than 5 items/,
+    ],
   ])("rejects %s", (_, breakIt, message) => {
     const body = quality();
     expect(validateDashboard(body)).toEqual([]);
@@ -165,12 +183,14 @@ describe("the contract lint", () => {
     ],
     [
       "a formula that names a query that does not exist",
-      (b: Record<string, unknown>) => ((firstChart(b) as { requests: { formulas: { formula: string }[] }[] }).requests[0].formulas[0].formula = "scor * 2"),
+      (b: Record<string, unknown>) =>
+        ((firstChart(b) as { requests: { formulas: { formula: string }[] }[] }).requests[0].formulas[0].formula = "scor * 2"),
       `${chart}: formula "scor * 2" references "scor", which is not a query of its request`,
     ],
     [
       "a custom link on a tag the widget does not group by",
-      (b: Record<string, unknown>) => (firstChart(b).custom_links = [{ label: "x", link: "/dashboard/abc?tpl_var_tenant={{tenant.value}}" }]),
+      (b: Record<string, unknown>) =>
+        (firstChart(b).custom_links = [{ label: "x", link: "/dashboard/abc?tpl_var_tenant={{tenant.value}}" }]),
       `${chart}: custom link uses {{tenant.value}}, but the widget does not group by tenant`,
     ],
   ])("reports %s", (_, breakIt, problem) => {
@@ -181,12 +201,22 @@ describe("the contract lint", () => {
   });
 
   it.each([
-    ["an attribute the judge log does not have", "service:llm-judge @user_id:$tenant.value", /search attribute "@user_id" is not a judge-log attribute/],
-    ["another service's logs", "service:checkout @feature:$feature.value", /must read the judge log \(service:llm-judge\); got service:checkout/],
+    [
+      "an attribute the judge log does not have",
+      "service:llm-judge @user_id:$tenant.value",
+      /search attribute "@user_id" is not a judge-log attribute/,
+    ],
+    [
+      "another service's logs",
+      "service:checkout @feature:$feature.value",
+      /must read the judge log \(service:llm-judge\); got service:checkout/,
+    ],
     ["an undeclared variable", "service:llm-judge @feature:$team.value", /\$team is not a template variable/],
   ])("reports a logs query that reads %s", (_, search, message) => {
     const body = quality();
-    const drill = (body.widgets as { definition: { widgets: { definition: { requests: { queries: { search: { query: string } }[] }[] } }[] } }[])[2];
+    const drill = (
+      body.widgets as { definition: { widgets: { definition: { requests: { queries: { search: { query: string } }[] }[] } }[] } }[]
+    )[2];
     drill.definition.widgets[0].definition.requests[0].queries[0].search.query = search;
     expect(lintDashboard(body, contract).join("\n")).toMatch(message);
   });
@@ -194,6 +224,8 @@ describe("the contract lint", () => {
   it("reports a template variable on a tag no contract metric has", () => {
     const body = quality();
     (body.template_variables as { prefix: string }[])[1].prefix = "customer";
-    expect(lintDashboard(body, contract)).toContain('template_variables[1] ($tenant): prefix "customer" is not a tag key of any contract metric');
+    expect(lintDashboard(body, contract)).toContain(
+      'template_variables[1] ($tenant): prefix "customer" is not a tag key of any contract metric',
+    );
   });
 });

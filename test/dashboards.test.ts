@@ -59,7 +59,6 @@ function links(def: Def): string[] {
   return ((def.custom_links ?? []) as { link: string }[]).map((l) => l.link);
 }
 
-
 const features = prod.features;
 const contract = prod.contract;
 const metricName = (k: keyof typeof contract.metrics) => contract.metrics[k].name;
@@ -103,7 +102,11 @@ describe("the dashboard set", () => {
     for (const d of built) {
       const first = d.body.widgets[0] as Widget;
       expect(first.id).toBe(stableWidgetId(d.id, "triple"));
-      const tiles = (first.definition.widgets as Widget[]).map((w) => metricQueries(w.definition).map((q) => q.query).join(" "));
+      const tiles = (first.definition.widgets as Widget[]).map((w) =>
+        metricQueries(w.definition)
+          .map((q) => q.query)
+          .join(" "),
+      );
       expect(tiles.some((q) => q.includes(metricName("judgeScore")))).toBe(true);
       expect(tiles.some((q) => q.includes(metricName("cost")))).toBe(true);
       expect(tiles.some((q) => q.includes(metricName("ttft")))).toBe(true);
@@ -126,7 +129,9 @@ describe("the dashboard set", () => {
 describe("the quality dashboard", () => {
   it("shows the judge score per feature with its 7-day moving average", () => {
     const w = widget("quality", "quality/score-by-feature");
-    expect(metricQueries(w)[0].query).toMatch(new RegExp(`^avg:${metricName("judgeScore").replace(/\./g, "\\.")}\\{.*\\} by \\{feature\\}$`));
+    expect(metricQueries(w)[0].query).toMatch(
+      new RegExp(`^avg:${metricName("judgeScore").replace(/\./g, "\\.")}\\{.*\\} by \\{feature\\}$`),
+    );
     expect(formulas(w)).toContain("moving_rollup(score, 604800, 'avg')");
   });
 
@@ -150,7 +155,13 @@ describe("the quality dashboard", () => {
     expect(q).toMatchObject({
       data_source: "logs",
       compute: { aggregation: "avg", metric: `@${judgeLog.attributes.score}` },
-      group_by: [{ facet: `@${judgeLog.attributes.traceId}`, limit: 20, sort: { aggregation: "avg", metric: `@${judgeLog.attributes.score}`, order: "asc" } }],
+      group_by: [
+        {
+          facet: `@${judgeLog.attributes.traceId}`,
+          limit: 20,
+          sort: { aggregation: "avg", metric: `@${judgeLog.attributes.score}`, order: "asc" },
+        },
+      ],
     });
     expect(q.data_source === "logs" && q.search.query).toContain(`service:${judgeLog.service}`);
     expect(w.time).toEqual({ live_span: "1w" });
@@ -161,7 +172,10 @@ describe("the quality dashboard", () => {
   it("builds Braintrust trace links when the stack uses Braintrust", () => {
     const catalog: Catalog = {
       ...prod,
-      stack: { ...prod.stack, traceTool: { kind: "braintrust", baseUrl: "https://www.braintrust.dev", projectId: "legal", organization: "acme" } },
+      stack: {
+        ...prod.stack,
+        traceTool: { kind: "braintrust", baseUrl: "https://www.braintrust.dev", projectId: "legal", organization: "acme" },
+      },
     };
     const w = widget("quality", "quality/bottom-traces", buildDashboards(catalog));
     expect(links(w)).toEqual(["https://www.braintrust.dev/app/acme/p/legal/logs?r={{@trace_id.value}}"]);
@@ -179,7 +193,9 @@ describe("the quality dashboard", () => {
 
   it("measures judged-sample coverage as judged / requests against each feature's own sample rate", () => {
     const w = widget("quality", "quality/coverage");
-    expect(formulas(w)).toEqual(features.map((f) => `100 * (j_${f.id.replace(/-/g, "_")} / r_${f.id.replace(/-/g, "_")}) / ${f.quality.judgeSampleRate}`));
+    expect(formulas(w)).toEqual(
+      features.map((f) => `100 * (j_${f.id.replace(/-/g, "_")} / r_${f.id.replace(/-/g, "_")}) / ${f.quality.judgeSampleRate}`),
+    );
     expect(markers(w)).toEqual(["y = 100"]);
     // Judge scores carry no provider tag, so neither side of the ratio may apply $provider.
     for (const q of metricQueries(w)) expect(q.query).not.toContain("$provider");
@@ -203,7 +219,13 @@ describe("the cost dashboard", () => {
     const w = widget("cost", "cost/top-tenants");
     expect(w.type).toBe("toplist");
     expect((w.requests as { sort: unknown }[])[0].sort).toEqual({ count: 10, order_by: [{ type: "formula", index: 0, order: "desc" }] });
-    expect(links(w)).toEqual([expect.stringMatching(new RegExp(`^${dashboardUrlPlaceholder("tenant")}\\?tpl_var_feature=\\{\\{\\$feature\\.value\\}\\}&tpl_var_tenant=\\{\\{tenant\\.value\\}\\}&`))]);
+    expect(links(w)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^${dashboardUrlPlaceholder("tenant")}\\?tpl_var_feature=\\{\\{\\$feature\\.value\\}\\}&tpl_var_tenant=\\{\\{tenant\\.value\\}\\}&`,
+        ),
+      ),
+    ]);
   });
 
   it("computes $/answer per feature as spend over successful requests, with its trend and last week's value", () => {
@@ -241,7 +263,11 @@ describe("the latency dashboard", () => {
   it("attributes requests, cost and waiting time to providers as shares", () => {
     const w = widget("latency", "latency/provider-attribution");
     expect(formulas(w)).toEqual(["100 * req / req_all", "100 * cost / cost_all", "100 * wait / wait_all", "p95"]);
-    expect(metricQueries(w).filter((q) => q.query.includes(" by {provider}")).map((q) => q.name)).toEqual(["req", "cost", "wait", "p95"]);
+    expect(
+      metricQueries(w)
+        .filter((q) => q.query.includes(" by {provider}"))
+        .map((q) => q.name),
+    ).toEqual(["req", "cost", "wait", "p95"]);
   });
 
   it("shows the error rate per provider against the provider alert level", () => {
@@ -278,7 +304,11 @@ describe("the tenant view", () => {
   it("shows quality, feature-flag state, volume, errors and latency", () => {
     expect(metricQueries(widget("tenant", "tenant/quality-by-feature"))[0].query).toContain(metricName("judgeScore"));
     const flags = widget("tenant", "tenant/flag-state");
-    expect(metricQueries(flags).filter((q) => q.query.includes(" by {")).map((q) => /by \{(\w+)\}/.exec(q.query)?.[1])).toEqual(Object.values(contract.flagTags));
+    expect(
+      metricQueries(flags)
+        .filter((q) => q.query.includes(" by {"))
+        .map((q) => /by \{(\w+)\}/.exec(q.query)?.[1]),
+    ).toEqual(Object.values(contract.flagTags));
     expect(metricQueries(widget("tenant", "tenant/volume-by-feature"))[0].query).toContain(metricName("requests"));
     expect(formulas(widget("tenant", "tenant/error-rate-by-feature"))).toEqual(["100 * errors / reqs"]);
     const latency = widget("tenant", "tenant/latency-by-feature");
@@ -296,7 +326,9 @@ describe("the tenant view", () => {
 describe("the overview", () => {
   it("puts quality, cost and latency per feature side by side, linking each row to the three dashboards", () => {
     const w = widget("overview", "overview/triple-by-feature");
-    const q = metricQueries(w).map((x) => x.query).join(" ");
+    const q = metricQueries(w)
+      .map((x) => x.query)
+      .join(" ");
     for (const k of ["judgeScore", "cost", "ttft", "duration", "requests"] as const) expect(q).toContain(metricName(k));
     for (const x of metricQueries(w)) expect(x.query).toContain("by {feature}");
     expect(links(w).map((l) => referencedDashboards(l))).toEqual([["quality"], ["cost"], ["latency"]]);
@@ -309,7 +341,11 @@ describe("the overview", () => {
 });
 
 describe("template variables", () => {
-  const scopedWidgets = built.flatMap((d) => allWidgets(d).filter((w) => w.definition.requests).map((w) => ({ d, w })));
+  const scopedWidgets = built.flatMap((d) =>
+    allWidgets(d)
+      .filter((w) => w.definition.requests)
+      .map((w) => ({ d, w })),
+  );
 
   it("are applied by every metric query whose metric carries the tag, unless the title says the widget looks across them", () => {
     const missing: string[] = [];
@@ -335,7 +371,11 @@ describe("template variables", () => {
       }
     }
     expect(metricQueries(widget("latency", "latency/ttft-percentiles"))[0].query).toBe(
-      metricQuery(contract, contract.metrics.ttft, { aggregation: "p50", templateVariables: [TAG.feature, TAG.provider, TAG.env], by: [TAG.feature] }),
+      metricQuery(contract, contract.metrics.ttft, {
+        aggregation: "p50",
+        templateVariables: [TAG.feature, TAG.provider, TAG.env],
+        by: [TAG.feature],
+      }),
     );
   });
 

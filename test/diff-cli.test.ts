@@ -16,9 +16,15 @@ function tmpDir(prefix = "llmobs-diffcli-"): string {
 }
 
 /** Runs the CLI as a child process; async, so the tests of this file run side by side. */
-function diffCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function diffCli(
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const cwd = opts.cwd ?? ROOT;
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(cwd, "tools/diff/cli.ts"), ...args], { cwd, env: opts.env ?? process.env });
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(cwd, "tools/diff/cli.ts"), ...args], {
+    cwd,
+    env: opts.env ?? process.env,
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -45,7 +51,9 @@ function git(cwd: string, ...args: string[]): string {
 /** A throwaway repository holding this checkout's files, with the shared node_modules linked in. */
 function repoCopy(): string {
   const dir = tmpDir("llmobs-diffrepo-");
-  const files = git(ROOT, "ls-files", "--cached", "--others", "--exclude-standard").split("\n").filter((f) => f && fs.existsSync(path.join(ROOT, f)));
+  const files = git(ROOT, "ls-files", "--cached", "--others", "--exclude-standard")
+    .split("\n")
+    .filter((f) => f && fs.existsSync(path.join(ROOT, f)));
   for (const f of files) {
     fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
     fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
@@ -66,11 +74,15 @@ function setBudget(repo: string, from: number, to: number): void {
 }
 
 function worktrees(repo: string): number {
-  return git(repo, "worktree", "list", "--porcelain").split("\n").filter((l) => l.startsWith("worktree ")).length;
+  return git(repo, "worktree", "list", "--porcelain")
+    .split("\n")
+    .filter((l) => l.startsWith("worktree ")).length;
 }
 
 describe.concurrent("npm run diff (CLI)", () => {
-  it("writes the same Markdown to stdout and --out, the highlighted head page and the full diff, from two plan directories.", async ({ expect }) => {
+  it("writes the same Markdown to stdout and --out, the highlighted head page and the full diff, from two plan directories.", async ({
+    expect,
+  }) => {
     const dir = tmpDir();
     const features = exampleFeatures();
     features[0].budgetUsdPerDay = 50;
@@ -127,15 +139,22 @@ describe.concurrent("npm run diff (CLI)", () => {
     expect(b.stderr).toMatch(/--base no-such-ref-xyz: neither a directory of plan files nor a git commit/);
   });
 
-  it("synthesizes a git ref in a temporary worktree, says the cost alert moves from $80 to $100, and removes the worktree.", async ({ expect }) => {
+  it("synthesizes a git ref in a temporary worktree, says the cost alert moves from $80 to $100, and removes the worktree.", async ({
+    expect,
+  }) => {
     const repo = repoCopy();
     setBudget(repo, 40, 50);
     const tmp = tmpDir("llmobs-diff-tmp-");
-    const r = await diffCli(["--base", "HEAD", "--out", "out/diff.md"], { cwd: repo, env: { ...process.env, TMPDIR: tmp, PULUMI_ACCESS_TOKEN: "must-not-be-needed" } });
+    const r = await diffCli(["--base", "HEAD", "--out", "out/diff.md"], {
+      cwd: repo,
+      env: { ...process.env, TMPDIR: tmp, PULUMI_ACCESS_TOKEN: "must-not-be-needed" },
+    });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^## What this change does to `prod`\n\nBase: `HEAD \([0-9a-f]{7}\)` · head: `working tree`\./);
-    expect(r.stdout).toContain("- `extract-clause`: cost alert moves from $80 to $100 a day (2× its daily budget, which moves from $40 to $50).");
+    expect(r.stdout).toContain(
+      "- `extract-clause`: cost alert moves from $80 to $100 a day (2× its daily budget, which moves from $40 to $50).",
+    );
     expect(fs.readFileSync(path.join(repo, "out", "diff.md"), "utf8")).toBe(r.stdout);
     expect(fs.existsSync(path.join(repo, "out", "diff", "index.html"))).toBe(true);
     expect(worktrees(repo)).toBe(1);
@@ -159,7 +178,11 @@ describe.concurrent("npm run diff (CLI)", () => {
   it("removes the temporary worktree when it is interrupted while the base synthesizes.", async ({ expect }) => {
     const repo = repoCopy();
     const tmp = tmpDir("llmobs-diff-tmp-");
-    const child = spawn(process.execPath, ["--import", "tsx", "tools/diff/cli.ts", "--base", "HEAD"], { cwd: repo, env: { ...process.env, TMPDIR: tmp }, stdio: "ignore" });
+    const child = spawn(process.execPath, ["--import", "tsx", "tools/diff/cli.ts", "--base", "HEAD"], {
+      cwd: repo,
+      env: { ...process.env, TMPDIR: tmp },
+      stdio: "ignore",
+    });
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     // Wait (bounded) for the worktree to exist, then interrupt the run.
     for (let i = 0; i < 600 && worktrees(repo) < 2 && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 50));

@@ -32,7 +32,14 @@ function componentResource(stack: string, type: string, name: string): PlanResou
 
 function child(stack: string, component: string, type: string, name: string, inputs: Record<string, unknown>): PlanResource {
   const parentName = component.split(":").pop()!.toLowerCase();
-  return { urn: urnOf(stack, component, type, name), type, name, parent: `urn:pulumi:${stack}::${PROJECT}::${component}::${parentName}`, custom: true, inputs };
+  return {
+    urn: urnOf(stack, component, type, name),
+    type,
+    name,
+    parent: `urn:pulumi:${stack}::${PROJECT}::${component}::${parentName}`,
+    custom: true,
+    inputs,
+  };
 }
 
 export interface WidgetSpec {
@@ -93,7 +100,14 @@ export function costWidgets(catalog: Catalog): WidgetSpec[] {
           definition: {
             type: "query_value",
             title: "Spend today",
-            requests: [{ response_format: "scalar", queries: [metricQuery("spend", `sum:llm.cost.usd${scope}.as_count()`)], formulas: [{ formula: "spend" }], conditional_formats: [{ comparator: ">", value: 500, palette: "white_on_red" }] }],
+            requests: [
+              {
+                response_format: "scalar",
+                queries: [metricQuery("spend", `sum:llm.cost.usd${scope}.as_count()`)],
+                formulas: [{ formula: "spend" }],
+                conditional_formats: [{ comparator: ">", value: 500, palette: "white_on_red" }],
+              },
+            ],
           },
         },
         {
@@ -103,7 +117,14 @@ export function costWidgets(catalog: Catalog): WidgetSpec[] {
           definition: {
             type: "timeseries",
             title: "$/day per feature",
-            requests: [{ response_format: "timeseries", display_type: "bars", queries: [metricQuery("spend", `sum:llm.cost.usd${scope} by {feature}.as_count()`)], formulas: [{ formula: "spend", alias: "$/day" }] }],
+            requests: [
+              {
+                response_format: "timeseries",
+                display_type: "bars",
+                queries: [metricQuery("spend", `sum:llm.cost.usd${scope} by {feature}.as_count()`)],
+                formulas: [{ formula: "spend", alias: "$/day" }],
+              },
+            ],
             markers: [{ value: "y = 100", display_type: "warning dashed", label: "budget" }],
           },
         },
@@ -114,8 +135,19 @@ export function costWidgets(catalog: Catalog): WidgetSpec[] {
           definition: {
             type: "toplist",
             title: "Top 10 tenants <by spend> & {{tenant.value}}",
-            requests: [{ response_format: "scalar", queries: [metricQuery("spend", `sum:llm.cost.usd${scope} by {tenant}.as_count()`)], formulas: [{ formula: "spend", limit: { count: 10, order: "desc" } }] }],
-            custom_links: [{ label: "Tenant view for {{tenant.value}}", link: "https://app.datadoghq.com/dashboard/abc?tpl_var_tenant={{tenant.value}}&from=1" }],
+            requests: [
+              {
+                response_format: "scalar",
+                queries: [metricQuery("spend", `sum:llm.cost.usd${scope} by {tenant}.as_count()`)],
+                formulas: [{ formula: "spend", limit: { count: 10, order: "desc" } }],
+              },
+            ],
+            custom_links: [
+              {
+                label: "Tenant view for {{tenant.value}}",
+                link: "https://app.datadoghq.com/dashboard/abc?tpl_var_tenant={{tenant.value}}&from=1",
+              },
+            ],
           },
         },
         {
@@ -125,7 +157,13 @@ export function costWidgets(catalog: Catalog): WidgetSpec[] {
           definition: {
             type: "timeseries",
             title: "Tokens by type",
-            requests: [{ response_format: "timeseries", queries: [metricQuery("tokens", `sum:llm.tokens{$feature,$env} by {token_type}.as_count()`)], formulas: [{ formula: "tokens" }] }],
+            requests: [
+              {
+                response_format: "timeseries",
+                queries: [metricQuery("tokens", `sum:llm.tokens{$feature,$env} by {token_type}.as_count()`)],
+                formulas: [{ formula: "tokens" }],
+              },
+            ],
           },
         },
       ],
@@ -146,8 +184,13 @@ export function costWidgets(catalog: Catalog): WidgetSpec[] {
             requests: [
               {
                 response_format: "timeseries",
-                queries: catalog.features.map((f) => metricQuery(`f_${f.id.replace(/-/g, "_")}`, `sum:llm.cost.usd{$env,feature:${f.id}}.as_count()`)),
-                formulas: catalog.features.map((f) => ({ formula: `100 * f_${f.id.replace(/-/g, "_")} / ${f.budgetUsdPerDay}`, alias: `${f.name} ($${f.budgetUsdPerDay}/day)` })),
+                queries: catalog.features.map((f) =>
+                  metricQuery(`f_${f.id.replace(/-/g, "_")}`, `sum:llm.cost.usd{$env,feature:${f.id}}.as_count()`),
+                ),
+                formulas: catalog.features.map((f) => ({
+                  formula: `100 * f_${f.id.replace(/-/g, "_")} / ${f.budgetUsdPerDay}`,
+                  alias: `${f.name} ($${f.budgetUsdPerDay}/day)`,
+                })),
               },
             ],
             markers: [
@@ -209,7 +252,9 @@ export function craftPlan(catalog: Catalog, stackName = catalog.stack.env, opts:
         layout_type: "ordered",
         reflow_type: "fixed",
         tags: [`team:${catalog.stack.platformTeam}`],
-        widgets: layout("overview", [{ key: "intro", width: 12, height: 2, definition: { type: "note", content: "Quality, cost and latency of every LLM feature." } }]),
+        widgets: layout("overview", [
+          { key: "intro", width: 12, height: 2, definition: { type: "note", content: "Quality, cost and latency of every LLM feature." } },
+        ]),
       },
     ],
   ];
@@ -224,7 +269,20 @@ export function craftPlan(catalog: Catalog, stackName = catalog.stack.env, opts:
     const pages = catalog.stack.paging && priority <= 2;
     return `{{#is_alert}}${pages ? pagerdutyHandle(env, teamId) : slack}{{/is_alert}}\n{{#is_warning}}${slack}{{/is_warning}}\n{{#is_recovery}}${slack}{{/is_recovery}}`;
   };
-  const monitor = (name: string, o: { title: string; query: string; critical: number; warning?: number; priority: number; team: string; feature?: string; kind: MonitorKind; signal: Signal }) =>
+  const monitor = (
+    name: string,
+    o: {
+      title: string;
+      query: string;
+      critical: number;
+      warning?: number;
+      priority: number;
+      team: string;
+      feature?: string;
+      kind: MonitorKind;
+      signal: Signal;
+    },
+  ) =>
     child(stack, COMPONENT.monitors, TYPE.monitor, name, {
       name: o.title,
       type: "query alert",
@@ -239,35 +297,105 @@ export function craftPlan(catalog: Catalog, stackName = catalog.stack.env, opts:
   for (const f of catalog.features) {
     const base = { team: f.owner, feature: f.id };
     resources.push(
-      monitor(`monitor-${f.id}-cost-budget`, { ...base, kind: "cost-budget", signal: "cost", priority: 2, title: `[llm] ${f.name}: daily spend over budget`, query: `sum(last_1d):sum:llm.cost.usd{feature:${f.id},env:${env}}.as_count() > ${2 * f.budgetUsdPerDay}`, critical: 2 * f.budgetUsdPerDay, warning: f.budgetUsdPerDay }),
-      monitor(`monitor-${f.id}-ttft-p95`, { ...base, kind: "ttft-p95", signal: "latency", priority: 2, title: `[llm] ${f.name}: p95 TTFT too high`, query: `percentile(last_10m):p95:llm.ttft{feature:${f.id},env:${env}} > ${f.latency.ttftP95Ms}`, critical: f.latency.ttftP95Ms }),
-      monitor(`monitor-${f.id}-total-latency-p95`, { ...base, kind: "total-latency-p95", signal: "latency", priority: 2, title: `[llm] ${f.name}: p95 total too high`, query: `percentile(last_10m):p95:llm.duration{feature:${f.id},env:${env}} > ${f.latency.totalP95Ms}`, critical: f.latency.totalP95Ms }),
-      monitor(`monitor-${f.id}-quality-drop`, { ...base, kind: "quality-drop", signal: "quality", priority: 3, title: `[llm] ${f.name}: judge score dropped`, query: `change(avg(last_1w),last_1w):avg:llm.judge.score{feature:${f.id},env:${env}} < -${f.quality.maxWeeklyDropPoints}`, critical: -f.quality.maxWeeklyDropPoints }),
+      monitor(`monitor-${f.id}-cost-budget`, {
+        ...base,
+        kind: "cost-budget",
+        signal: "cost",
+        priority: 2,
+        title: `[llm] ${f.name}: daily spend over budget`,
+        query: `sum(last_1d):sum:llm.cost.usd{feature:${f.id},env:${env}}.as_count() > ${2 * f.budgetUsdPerDay}`,
+        critical: 2 * f.budgetUsdPerDay,
+        warning: f.budgetUsdPerDay,
+      }),
+      monitor(`monitor-${f.id}-ttft-p95`, {
+        ...base,
+        kind: "ttft-p95",
+        signal: "latency",
+        priority: 2,
+        title: `[llm] ${f.name}: p95 TTFT too high`,
+        query: `percentile(last_10m):p95:llm.ttft{feature:${f.id},env:${env}} > ${f.latency.ttftP95Ms}`,
+        critical: f.latency.ttftP95Ms,
+      }),
+      monitor(`monitor-${f.id}-total-latency-p95`, {
+        ...base,
+        kind: "total-latency-p95",
+        signal: "latency",
+        priority: 2,
+        title: `[llm] ${f.name}: p95 total too high`,
+        query: `percentile(last_10m):p95:llm.duration{feature:${f.id},env:${env}} > ${f.latency.totalP95Ms}`,
+        critical: f.latency.totalP95Ms,
+      }),
+      monitor(`monitor-${f.id}-quality-drop`, {
+        ...base,
+        kind: "quality-drop",
+        signal: "quality",
+        priority: 3,
+        title: `[llm] ${f.name}: judge score dropped`,
+        query: `change(avg(last_1w),last_1w):avg:llm.judge.score{feature:${f.id},env:${env}} < -${f.quality.maxWeeklyDropPoints}`,
+        critical: -f.quality.maxWeeklyDropPoints,
+      }),
     );
   }
   const platform = catalog.stack.platformTeam;
-  for (const [kind, priority] of [["tenant-spend-anomaly", 3], ["provider-outage", 1], ["judge-stalled", 3], ["retrieval-slow", 3], ["observability-cost", 4]] as const) {
-    resources.push(monitor(`monitor-${kind}`, { team: platform, kind, signal: "pipeline", priority, title: `[llm] ${kind}`, query: `avg(last_5m):sum:llm.requests{env:${env}} > 1`, critical: 1 }));
+  for (const [kind, priority] of [
+    ["tenant-spend-anomaly", 3],
+    ["provider-outage", 1],
+    ["judge-stalled", 3],
+    ["retrieval-slow", 3],
+    ["observability-cost", 4],
+  ] as const) {
+    resources.push(
+      monitor(`monitor-${kind}`, {
+        team: platform,
+        kind,
+        signal: "pipeline",
+        priority,
+        title: `[llm] ${kind}`,
+        query: `avg(last_5m):sum:llm.requests{env:${env}} > 1`,
+        critical: 1,
+      }),
+    );
   }
 
   if (catalog.stack.paging) {
     resources.push(componentResource(stack, COMPONENT.oncall, "oncall"));
     for (const t of catalog.teams) {
-      const o = (type: string, name: string, inputs: Record<string, unknown>) => resources.push(child(stack, COMPONENT.oncall, type, name, inputs));
+      const o = (type: string, name: string, inputs: Record<string, unknown>) =>
+        resources.push(child(stack, COMPONENT.oncall, type, name, inputs));
       o(TYPE.schedule, `schedule-${t.id}`, {
         name: `${t.name} on-call`,
         timeZone: t.onCall.handoff.timeZone,
-        layers: [{ name: "weekly", start: t.onCall.rotationStart, rotationVirtualStart: t.onCall.rotationStart, rotationTurnLengthSeconds: 604800, users: t.onCall.members.map((m) => `PU${createHash("sha256").update(m).digest("hex").slice(0, 6).toUpperCase()}`) }],
+        layers: [
+          {
+            name: "weekly",
+            start: t.onCall.rotationStart,
+            rotationVirtualStart: t.onCall.rotationStart,
+            rotationTurnLengthSeconds: 604800,
+            users: t.onCall.members.map((m) => `PU${createHash("sha256").update(m).digest("hex").slice(0, 6).toUpperCase()}`),
+          },
+        ],
       });
       o(TYPE.escalationPolicy, `escalation-${t.id}`, {
         name: `${t.name} escalation`,
         numLoops: 2,
         rules: [
-          { escalationDelayInMinutes: t.onCall.escalationDelayMinutes, targets: [{ type: "schedule_reference", id: `schedule-${t.id}-id` }] },
-          { escalationDelayInMinutes: t.onCall.escalationDelayMinutes, targets: [{ type: "schedule_reference", id: `schedule-${platform}-id` }] },
+          {
+            escalationDelayInMinutes: t.onCall.escalationDelayMinutes,
+            targets: [{ type: "schedule_reference", id: `schedule-${t.id}-id` }],
+          },
+          {
+            escalationDelayInMinutes: t.onCall.escalationDelayMinutes,
+            targets: [{ type: "schedule_reference", id: `schedule-${platform}-id` }],
+          },
         ],
       });
-      o(TYPE.service, `service-${t.id}`, { name: pagerdutyServiceName(env, t.id), escalationPolicy: `escalation-${t.id}-id`, acknowledgementTimeout: "1800", autoResolveTimeout: "14400", incidentUrgencyRule: { type: "constant", urgency: "high" } });
+      o(TYPE.service, `service-${t.id}`, {
+        name: pagerdutyServiceName(env, t.id),
+        escalationPolicy: `escalation-${t.id}-id`,
+        acknowledgementTimeout: "1800",
+        autoResolveTimeout: "14400",
+        incidentUrgencyRule: { type: "constant", urgency: "high" },
+      });
       o(TYPE.serviceIntegration, `integration-datadog-${t.id}`, { name: "Datadog", service: `service-${t.id}-id`, vendor: "PSYNTHDD" });
       o(TYPE.pagerdutyServiceObject, `pagerduty-service-${t.id}`, { serviceName: pagerdutyServiceName(env, t.id), serviceKey: "[secret]" });
     }
@@ -276,13 +404,19 @@ export function craftPlan(catalog: Catalog, stackName = catalog.stack.env, opts:
   resources.push(componentResource(stack, COMPONENT.errors, "errors"));
   for (const f of catalog.features) {
     const team = teamOf(f.owner);
-    const e = (type: string, name: string, inputs: Record<string, unknown>) => resources.push(child(stack, COMPONENT.errors, type, name, { organization: catalog.stack.sentryOrganization, project: f.sentryProject, ...inputs }));
+    const e = (type: string, name: string, inputs: Record<string, unknown>) =>
+      resources.push(
+        child(stack, COMPONENT.errors, type, name, { organization: catalog.stack.sentryOrganization, project: f.sentryProject, ...inputs }),
+      );
     e(TYPE.sentryIssueAlert, `sentry-issue-alert-${f.id}`, {
       name: `[llm] ${f.name}: new or regressed issue`,
       actionMatch: "any",
       filterMatch: "all",
       frequency: 30,
-      conditions: [{ id: "sentry.rules.conditions.first_seen_event.FirstSeenEventCondition" }, { id: "sentry.rules.conditions.regression_event.RegressionEventCondition" }],
+      conditions: [
+        { id: "sentry.rules.conditions.first_seen_event.FirstSeenEventCondition" },
+        { id: "sentry.rules.conditions.regression_event.RegressionEventCondition" },
+      ],
       filters: [{ id: "sentry.rules.filters.tagged_event.TaggedEventFilter", key: "feature", match: "eq", value: f.id }],
       actions: [{ id: "sentry.mail.actions.NotifyEmailAction", targetType: "Team", targetIdentifier: team.sentryTeam }],
     });
@@ -300,10 +434,17 @@ export function craftPlan(catalog: Catalog, stackName = catalog.stack.env, opts:
           thresholdType: 0,
           actions: [
             { type: "email", targetType: "team", targetIdentifier: team.sentryTeam },
-            ...(catalog.stack.paging && catalog.stack.sentryPagerdutyIntegration ? [{ type: "pagerduty", targetType: "specific", targetIdentifier: sentryServiceId(f.owner), integrationId: 12345 }] : []),
+            ...(catalog.stack.paging && catalog.stack.sentryPagerdutyIntegration
+              ? [{ type: "pagerduty", targetType: "specific", targetIdentifier: sentryServiceId(f.owner), integrationId: 12345 }]
+              : []),
           ],
         },
-        { label: "warning", alertThreshold: f.errors?.warningCount10m ?? catalog.stack.sentry.warningCount10m, thresholdType: 0, actions: [{ type: "email", targetType: "team", targetIdentifier: team.sentryTeam }] },
+        {
+          label: "warning",
+          alertThreshold: f.errors?.warningCount10m ?? catalog.stack.sentry.warningCount10m,
+          thresholdType: 0,
+          actions: [{ type: "email", targetType: "team", targetIdentifier: team.sentryTeam }],
+        },
       ],
     });
     if (catalog.stack.paging && catalog.stack.sentryPagerdutyIntegration) {
@@ -314,7 +455,14 @@ export function craftPlan(catalog: Catalog, stackName = catalog.stack.env, opts:
         frequency: 60,
         conditions: [{ id: "sentry.rules.conditions.high_priority_issue.NewHighPriorityIssueCondition" }],
         filters: [{ id: "sentry.rules.filters.tagged_event.TaggedEventFilter", key: "feature", match: "eq", value: f.id }],
-        actions: [{ id: "sentry.integrations.pagerduty.notify_action.PagerDutyNotifyServiceAction", account: "12345", service: sentryServiceId(f.owner), severity: "critical" }],
+        actions: [
+          {
+            id: "sentry.integrations.pagerduty.notify_action.PagerDutyNotifyServiceAction",
+            account: "12345",
+            service: sentryServiceId(f.owner),
+            severity: "critical",
+          },
+        ],
       });
     }
   }

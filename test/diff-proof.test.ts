@@ -13,7 +13,11 @@ beforeAll(async () => {
   base = await synthExample("prod");
 });
 
-type Widget = { id?: number; definition: { type: string; widgets?: Widget[] } & Record<string, unknown>; layout: { x: number; y: number; width: number; height: number } };
+type Widget = {
+  id?: number;
+  definition: { type: string; widgets?: Widget[] } & Record<string, unknown>;
+  layout: { x: number; y: number; width: number; height: number };
+};
 
 /** Re-flows a container the way the builders do (left to right, wrap at 12 columns; groups get a header row). */
 function reflow(widgets: Widget[]): number {
@@ -49,7 +53,9 @@ describe("the diff of a pull request against the example config, on the real pro
       "| critical threshold | `80` | `100` |",
       "| warning threshold | `40` | `50` |",
     ]);
-    expect(linesMatching(md, /^- `extract-clause`/)).toEqual(["- `extract-clause`: cost alert moves from $80 to $100 a day (2× its daily budget, which moves from $40 to $50)."]);
+    expect(linesMatching(md, /^- `extract-clause`/)).toEqual([
+      "- `extract-clause`: cost alert moves from $80 to $100 a day (2× its daily budget, which moves from $40 to $50).",
+    ]);
   });
 
   it("reports a widget inserted into a dashboard as exactly one addition.", () => {
@@ -66,7 +72,9 @@ describe("the diff of a pull request against the example config, on the real pro
     reflow(body.widgets);
     resource.inputs.dashboard = JSON.stringify(body);
     const md = diffMarkdown(base, head);
-    expect(linesMatching(md, /^- \*\*added\*\*/)).toEqual([expect.stringMatching(/^- \*\*added\*\* "A widget a pull request inserts\." \(note\) in group /)]);
+    expect(linesMatching(md, /^- \*\*added\*\*/)).toEqual([
+      expect.stringMatching(/^- \*\*added\*\* "A widget a pull request inserts\." \(note\) in group /),
+    ]);
     expect(linesMatching(md, /^- \*\*(removed|moved|changed)\*\*/)).toEqual([]);
   });
 
@@ -95,10 +103,16 @@ describe("the diff of a pull request against the example config, on the real pro
   it("lists every monitor and Sentry rule of a removed feature as removed.", async () => {
     const features = exampleFeatures().filter((f) => f.id !== "cite-check");
     const md = diffMarkdown(base, await synthExample("prod", { features }));
-    const gone = base.resources.filter((r) => /^monitor-cite-check-|^sentry-(issue-alert|metric-alert|issue-page)-cite-check$/.test(r.name)).map((r) => r.name);
+    const gone = base.resources
+      .filter((r) => /^monitor-cite-check-|^sentry-(issue-alert|metric-alert|issue-page)-cite-check$/.test(r.name))
+      .map((r) => r.name);
     expect(gone.filter((n) => n.startsWith("monitor-"))).toHaveLength(4);
     const removed = linesMatching(md, /^- \*\*removed\*\*/);
-    for (const name of gone) expect(removed.filter((l) => l.includes(code(name))), name).toHaveLength(1);
+    for (const name of gone)
+      expect(
+        removed.filter((l) => l.includes(code(name))),
+        name,
+      ).toHaveLength(1);
     expect(removed.filter((l) => l.includes("cite-check"))).toHaveLength(gone.length);
     expect(linesMatching(md, /^- `cite-check` is removed: its 4 monitors/)).toHaveLength(1);
   });

@@ -8,7 +8,10 @@ import { type Plan, TYPE } from "../tools/plan";
 import { craftPlan, diffMarkdown, linesMatching, monitorRows, type WidgetSpec } from "./diff-fixtures";
 import { exampleCatalog, exampleFeatures, exampleTeams } from "./helpers";
 
-function crafted(mutate: (f: ReturnType<typeof exampleFeatures>, t: ReturnType<typeof exampleTeams>) => void = () => {}, opts: Parameters<typeof craftPlan>[2] = {}): Plan {
+function crafted(
+  mutate: (f: ReturnType<typeof exampleFeatures>, t: ReturnType<typeof exampleTeams>) => void = () => {},
+  opts: Parameters<typeof craftPlan>[2] = {},
+): Plan {
   const features = exampleFeatures();
   const teams = exampleTeams();
   mutate(features, teams);
@@ -25,7 +28,17 @@ const NEW_WIDGET: WidgetSpec = {
   key: "spend/per-answer",
   width: 4,
   height: 3,
-  definition: { type: "timeseries", title: "$ per answer", requests: [{ response_format: "timeseries", queries: [{ data_source: "metrics", name: "a", query: "sum:llm.cost.usd{*}.as_count()" }], formulas: [{ formula: "a" }] }] },
+  definition: {
+    type: "timeseries",
+    title: "$ per answer",
+    requests: [
+      {
+        response_format: "timeseries",
+        queries: [{ data_source: "metrics", name: "a", query: "sum:llm.cost.usd{*}.as_count()" }],
+        formulas: [{ formula: "a" }],
+      },
+    ],
+  },
 };
 
 describe("npm run diff on crafted plans", () => {
@@ -37,14 +50,21 @@ describe("npm run diff on crafted plans", () => {
   });
 
   it("turns a raised budget into exactly the cost monitor's query and threshold lines, and says the cost alert moves from $80 to $100.", () => {
-    const md = diffMarkdown(crafted(), crafted((f) => (f[0].budgetUsdPerDay = 50)));
+    const md = diffMarkdown(
+      crafted(),
+      crafted((f) => (f[0].budgetUsdPerDay = 50)),
+    );
     expect(monitorRows(md, "monitor-extract-clause-cost-budget")).toEqual([
       "| query | `sum(last_1d):sum:llm.cost.usd{feature:extract-clause,env:prod}.as_count() > 80` | `sum(last_1d):sum:llm.cost.usd{feature:extract-clause,env:prod}.as_count() > 100` |",
       "| critical threshold | `80` | `100` |",
       "| warning threshold | `40` | `50` |",
     ]);
-    expect(linesMatching(md, /^#### `monitor-/)).toEqual(['#### `monitor-extract-clause-cost-budget`: "[llm] Clause extraction: daily spend over budget"']);
-    expect(linesMatching(md, /^- `extract-clause`/)).toEqual(["- `extract-clause`: cost alert moves from $80 to $100 a day (2× its daily budget, which moves from $40 to $50)."]);
+    expect(linesMatching(md, /^#### `monitor-/)).toEqual([
+      '#### `monitor-extract-clause-cost-budget`: "[llm] Clause extraction: daily spend over budget"',
+    ]);
+    expect(linesMatching(md, /^- `extract-clause`/)).toEqual([
+      "- `extract-clause`: cost alert moves from $80 to $100 a day (2× its daily budget, which moves from $40 to $50).",
+    ]);
     expect(md).toContain("| `extract-clause` | contracts-ai | **$40 → $50** | **$80 → $100** | 800 ms | 5,000 ms | 5 points |");
   });
 
@@ -52,7 +72,9 @@ describe("npm run diff on crafted plans", () => {
     const base = crafted();
     const head = crafted(undefined, { costWidgets: (s) => insert(s, "spend", 1, NEW_WIDGET) });
     const md = diffMarkdown(base, head);
-    expect(linesMatching(md, /^- \*\*added\*\*/)).toEqual(['- **added** "$ per answer" (timeseries) in group "Spend", column 5, row 1, 4×3']);
+    expect(linesMatching(md, /^- \*\*added\*\*/)).toEqual([
+      '- **added** "$ per answer" (timeseries) in group "Spend", column 5, row 1, 4×3',
+    ]);
     expect(linesMatching(md, /^- \*\*(removed|moved|changed)\*\*/)).toEqual([]);
     expect(md).toMatch(/- \d+ other widgets? shift position on the grid to make room \(content unchanged\)/);
   });
@@ -67,7 +89,9 @@ describe("npm run diff on crafted plans", () => {
         return s;
       },
     });
-    expect(linesMatching(diffMarkdown(base, toBudgets), /^- \*\*(added|removed|moved|changed)\*\*/)).toEqual(['- **moved** "Tokens by type" (timeseries) from group "Spend" to group "Budgets"']);
+    expect(linesMatching(diffMarkdown(base, toBudgets), /^- \*\*(added|removed|moved|changed)\*\*/)).toEqual([
+      '- **moved** "Tokens by type" (timeseries) from group "Spend" to group "Budgets"',
+    ]);
 
     const reordered = crafted(undefined, {
       costWidgets: (s) => {
@@ -77,7 +101,9 @@ describe("npm run diff on crafted plans", () => {
         return s;
       },
     });
-    expect(linesMatching(diffMarkdown(base, reordered), /^- \*\*(added|removed|moved|changed)\*\*/)).toEqual(['- **moved** "Spend today" (query_value) now after "Tokens by type"']);
+    expect(linesMatching(diffMarkdown(base, reordered), /^- \*\*(added|removed|moved|changed)\*\*/)).toEqual([
+      '- **moved** "Spend today" (query_value) now after "Tokens by type"',
+    ]);
   });
 
   it("shows old → new for a widget's title, query, formula, marker, link and conditional format.", () => {
@@ -102,7 +128,7 @@ describe("npm run diff on crafted plans", () => {
       '- **changed** "Spend today" (query_value) in group "Spend":',
       "  - marker: `value > 500 → white_on_red` → `value > 800 → white_on_red`",
       '- **changed** "Spend per feature per day" (timeseries) in group "Spend":',
-      '  - title: `$/day per feature` → `Spend per feature per day`',
+      "  - title: `$/day per feature` → `Spend per feature per day`",
       "  - query spend: `spend: sum:llm.cost.usd{$feature,$tenant,$env} by {feature}.as_count() (sum)` → `spend: sum:llm.cost.usd{$feature,$tenant,$env,$provider} by {feature}.as_count() (sum)`",
       '  - formula: `spend as "$/day"` → `spend as "USD/day"`',
       '  - marker: `y = 100 (warning dashed) "budget"` → `y = 120 (warning dashed) "budget"`',
@@ -112,7 +138,10 @@ describe("npm run diff on crafted plans", () => {
   });
 
   it("shows a renamed feature as new monitor names and message lines, never as new resources.", () => {
-    const diff = comparePlans(crafted(), crafted((f) => (f[0].name = "Clause extraction (v2)")));
+    const diff = comparePlans(
+      crafted(),
+      crafted((f) => (f[0].name = "Clause extraction (v2)")),
+    );
     expect(diff.counts.every((c) => c.added + c.removed + c.replaced === 0)).toBe(true);
     const md = renderMarkdown([diff], { baseLabel: "a", headLabel: "b" }).markdown;
     expect(monitorRows(md, "monitor-extract-clause-cost-budget")).toEqual([
@@ -122,7 +151,10 @@ describe("npm run diff on crafted plans", () => {
   });
 
   it("says in plain words which feature now pages a different team when its owner changes.", () => {
-    const md = diffMarkdown(crafted(), crafted((f) => (f[2].owner = "platform")));
+    const md = diffMarkdown(
+      crafted(),
+      crafted((f) => (f[2].owner = "platform")),
+    );
     expect(linesMatching(md, /^- `legal-chat`/)).toEqual([
       "- `legal-chat`: owner moves from team `research-assistant` to team `platform`; **now pages `@pagerduty-llm-prod-platform`, `Sentry → PagerDuty service 102`** instead of `@pagerduty-llm-prod-research-assistant`, `Sentry → PagerDuty service 101`; now notifies `@slack-ai-platform-alerts` instead of `@slack-research-assistant-alerts`; Sentry rules now owned by `team:ai-platform` (was `team:research-assistant`).",
     ]);
@@ -140,7 +172,9 @@ describe("npm run diff on crafted plans", () => {
         f[2].errors = { criticalCount10m: 100, warningCount10m: 30 };
       }),
     );
-    expect(md).toContain("- **changed** PagerDuty escalation policy `escalation-research-assistant`: escalates after 20 minutes instead of 10\n");
+    expect(md).toContain(
+      "- **changed** PagerDuty escalation policy `escalation-research-assistant`: escalates after 20 minutes instead of 10\n",
+    );
     expect(md).toContain("- **changed** Sentry metric alert `sentry-metric-alert-legal-chat`: a trigger moves from 80 to 100 errors");
     expect(md).toContain("  - `triggers[0].alertThreshold`: `80` → `100`");
     expect(linesMatching(md, /^- `legal-chat`/)).toEqual(["- `legal-chat`: Sentry critical error alert moves from 80 to 100 errors."]);
@@ -150,12 +184,21 @@ describe("npm run diff on crafted plans", () => {
     const base = crafted();
     const head = crafted((f) => f.splice(4, 1));
     const md = diffMarkdown(base, head);
-    const gone = base.resources.filter((r) => /^monitor-cite-check-|^sentry-.*-cite-check$/.test(r.name)).map((r) => r.name).sort();
+    const gone = base.resources
+      .filter((r) => /^monitor-cite-check-|^sentry-.*-cite-check$/.test(r.name))
+      .map((r) => r.name)
+      .sort();
     expect(gone).toHaveLength(7); // 4 monitors, issue alert, metric alert, paging rule
     const removedLines = linesMatching(md, /^- \*\*removed\*\*/);
-    for (const name of gone) expect(removedLines.some((l) => l.includes(`\`${name}\``)), name).toBe(true);
+    for (const name of gone)
+      expect(
+        removedLines.some((l) => l.includes(`\`${name}\``)),
+        name,
+      ).toBe(true);
     expect(removedLines.filter((l) => l.includes("cite-check"))).toHaveLength(gone.length);
-    expect(linesMatching(md, /^- `cite-check`/)[0]).toMatch(/^- `cite-check` is removed: its 4 monitors \(.*\) and 3 Sentry rules \(.*\) are removed\.$/);
+    expect(linesMatching(md, /^- `cite-check`/)[0]).toMatch(
+      /^- `cite-check` is removed: its 4 monitors \(.*\) and 3 Sentry rules \(.*\) are removed\.$/,
+    );
     const diff = comparePlans(base, head);
     expect(diff.counts.find((c) => c.type === TYPE.monitor)).toMatchObject({ added: 0, removed: 4, replaced: 0 });
   });
@@ -171,25 +214,47 @@ describe("npm run diff on crafted plans", () => {
     const diff = comparePlans(base, head);
     expect(diff.replacements.map((r) => r.name)).toEqual(["monitor-provider-outage", "schedule-platform"]);
     const md = renderMarkdown([diff], { baseLabel: "a", headLabel: "b" }).markdown;
-    expect(md).toContain("- Datadog monitor `monitor-provider-outage`: `type` changes (query alert → metric alert), which forces a new resource");
+    expect(md).toContain(
+      "- Datadog monitor `monitor-provider-outage`: `type` changes (query alert → metric alert), which forces a new resource",
+    );
     expect(md).toMatch(/- PagerDuty schedule `schedule-platform`: its URN changes .* add an alias to keep it/);
   });
 
   it("keeps a huge diff under 60,000 characters, keeps the summary and features, and says what it left out.", () => {
     const many = (prefix: string): WidgetSpec[] =>
-      Array.from({ length: 900 }, (_, i) => ({ key: `bulk/${i}`, width: 3, height: 2, definition: { type: "timeseries", title: `${prefix} widget ${i} ${"x".repeat(40)}`, requests: [{ queries: [{ data_source: "metrics", name: "a", query: `sum:llm.requests{*} by {feature}.as_count() ${prefix}${i}` }] }] } }));
-    const withBulk = (prefix: string) => (s: WidgetSpec[]) => [...s, { key: "bulk", width: 12, height: 0, definition: { type: "group", layout_type: "ordered", title: "Bulk" }, children: many(prefix) }];
+      Array.from({ length: 900 }, (_, i) => ({
+        key: `bulk/${i}`,
+        width: 3,
+        height: 2,
+        definition: {
+          type: "timeseries",
+          title: `${prefix} widget ${i} ${"x".repeat(40)}`,
+          requests: [
+            { queries: [{ data_source: "metrics", name: "a", query: `sum:llm.requests{*} by {feature}.as_count() ${prefix}${i}` }] },
+          ],
+        },
+      }));
+    const withBulk = (prefix: string) => (s: WidgetSpec[]) => [
+      ...s,
+      { key: "bulk", width: 12, height: 0, definition: { type: "group", layout_type: "ordered", title: "Bulk" }, children: many(prefix) },
+    ];
     const b = craftPlan(exampleCatalog("prod"), "prod", { costWidgets: withBulk("old") });
     const features = exampleFeatures();
     features[0].budgetUsdPerDay = 50;
     const h = craftPlan(exampleCatalog("prod", { features }), "prod", { costWidgets: withBulk("new") });
-    const result = renderMarkdown([comparePlans(b, h)], { baseLabel: "origin/main", headLabel: "working tree", fullDiffName: "out/diff/full.md" });
+    const result = renderMarkdown([comparePlans(b, h)], {
+      baseLabel: "origin/main",
+      headLabel: "working tree",
+      fullDiffName: "out/diff/full.md",
+    });
     expect(result.full.length).toBeGreaterThan(MAX_CHARS);
     expect(result.truncated).toBe(true);
     expect(result.markdown.length).toBeLessThanOrEqual(MAX_CHARS);
     expect(result.markdown).toContain("| resource type | added | changed | removed | replaced |");
     expect(result.markdown).toContain("- `extract-clause`: cost alert moves from $80 to $100 a day");
-    expect(result.markdown).toMatch(/> \*\*Shortened\*\* to stay under 60,000 characters: left out \d+ dashboard changes\. The full diff is `out\/diff\/full\.md` in the preview artifact\./);
+    expect(result.markdown).toMatch(
+      /> \*\*Shortened\*\* to stay under 60,000 characters: left out \d+ dashboard changes\. The full diff is `out\/diff\/full\.md` in the preview artifact\./,
+    );
     expect(result.markdown).toMatch(/_… and \d+ more dashboard changes, left out to keep this comment short/);
     const shown = linesMatching(result.markdown, /^- \*\*changed\*\* "(new widget|Budget use)/).length;
     const left = Number(/left out (\d+) dashboard changes/.exec(result.markdown)![1]);
@@ -208,9 +273,12 @@ describe("npm run diff on crafted plans", () => {
 
 describe("monitor routing as the diff reads it", () => {
   it.each([
-    ["{{#is_alert}}@pagerduty-llm-prod-x{{/is_alert}} {{#is_warning}}@slack-x{{/is_warning}}", ["@pagerduty-llm-prod-x (alert)", "@slack-x (warning)"]],
+    [
+      "{{#is_alert}}@pagerduty-llm-prod-x{{/is_alert}} {{#is_warning}}@slack-x{{/is_warning}}",
+      ["@pagerduty-llm-prod-x (alert)", "@slack-x (warning)"],
+    ],
     ["Runbook. @slack-team-a\n{{^is_recovery}}@pagerduty-svc{{/is_recovery}}", ["@pagerduty-svc (not recovery)", "@slack-team-a (always)"]],
-    ["{{#is_alert}}{{#is_match \"tenant.name\" \"acme\"}}@slack-acme{{/is_match}}{{/is_alert}}", ["@slack-acme (alert › is_match)"]],
+    ['{{#is_alert}}{{#is_match "tenant.name" "acme"}}@slack-acme{{/is_match}}{{/is_alert}}', ["@slack-acme (alert › is_match)"]],
     ["mail ops@example.com or @webhook-ops.", ["@webhook-ops (always)"]],
     ["{{#is_alert}}@slack-a{{/is_alert}}{{#is_recovery}}@slack-a{{/is_recovery}}", ["@slack-a (alert, recovery)"]],
   ])("reads the handles of %j with the states that reach them.", (message, expected) => {
@@ -233,7 +301,15 @@ describe("markdown escaping", () => {
 describe("effective thresholds per feature", () => {
   it("are read back from the monitors and Sentry rules of a plan.", () => {
     const f = featureViews(crafted()).find((x) => x.id === "summarize-contract")!;
-    expect(f).toMatchObject({ team: "contracts-ai", budget: 120, costAlert: 240, ttftMs: 1500, totalMs: 12000, qualityDrop: 4, sentryErrors: { critical: 50, warning: 20 } });
+    expect(f).toMatchObject({
+      team: "contracts-ai",
+      budget: 120,
+      costAlert: 240,
+      ttftMs: 1500,
+      totalMs: 12000,
+      qualityDrop: 4,
+      sentryErrors: { critical: 50, warning: 20 },
+    });
     expect(f.pages).toEqual(["@pagerduty-llm-prod-contracts-ai", "Sentry → PagerDuty service 100"]);
   });
 

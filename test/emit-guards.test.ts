@@ -14,7 +14,13 @@ import {
 } from "../emit";
 
 const FEATURES: EmitterOptions["features"] = [
-  { id: "extract-clause", providers: ["anthropic", "openai"], flags: ["clause-prompt-v2"], retrieval: { indexes: ["clause-library"] }, quality: { judgeModel: "claude-opus-4-1-20250805" } },
+  {
+    id: "extract-clause",
+    providers: ["anthropic", "openai"],
+    flags: ["clause-prompt-v2"],
+    retrieval: { indexes: ["clause-library"] },
+    quality: { judgeModel: "claude-opus-4-1-20250805" },
+  },
   { id: "intake-classify", providers: ["openai"] },
 ];
 
@@ -68,7 +74,12 @@ describe("cost computation", () => {
 
   it.each<[string, Partial<LlmCall>, EmitterOptions["prices"], string | undefined]>([
     ["uses the given costUsd even when the model is priced", { costUsd: 0.5 }, { "claude-sonnet-4-5": { input: 3, output: 15 } }, "0.5"],
-    ["computes the cost from the price table when costUsd is undefined", { costUsd: undefined }, { "claude-sonnet-4-5": { input: 3, output: 15 } }, "0.006"],
+    [
+      "computes the cost from the price table when costUsd is undefined",
+      { costUsd: undefined },
+      { "claude-sonnet-4-5": { input: 3, output: 15 } },
+      "0.006",
+    ],
     [
       "finds a price keyed by the provider's dated id when the tag is normalized",
       { costUsd: undefined, model: "claude-sonnet-4-5-20250929" },
@@ -85,7 +96,10 @@ describe("cost computation", () => {
   });
 
   it("counts an unpriced call once and says which model has no price", () => {
-    const { emitter, warnings } = setup({ prices: { "gpt-4.1": { input: 2, output: 8 } }, models: { allow: ["gpt-4.1", "claude-sonnet-4-5"] } });
+    const { emitter, warnings } = setup({
+      prices: { "gpt-4.1": { input: 2, output: 8 } },
+      models: { allow: ["gpt-4.1", "claude-sonnet-4-5"] },
+    });
     expect(emitter.recordLlmCall({ ...CALL, costUsd: undefined })).toBe("bucketed");
     expect(emitter.stats().unpriced).toBe(1);
     expect(warnings[0].message).toContain('no price for model "claude-sonnet-4-5"');
@@ -137,7 +151,9 @@ describe("the tenant tag", () => {
   it("sends newcomers beyond maxDistinct as other while known tenants keep their tag", () => {
     const { emitter, lines } = setup({ tenants: { maxDistinct: 2 } });
     for (const tenant of ["a-corp", "b-corp", "c-corp", "a-corp"]) emitter.recordLlmCall({ ...CALL, tenant, costUsd: 0 });
-    const tenants = lines().map((l) => /tenant:([^,|]+)/.exec(l)?.[1]).filter(Boolean);
+    const tenants = lines()
+      .map((l) => /tenant:([^,|]+)/.exec(l)?.[1])
+      .filter(Boolean);
     expect(tenants).toEqual(["a-corp", "b-corp", "other", "a-corp"]);
     expect(emitter.stats().reasons).toEqual({ tenant_overflow: 1 });
   });
@@ -151,17 +167,67 @@ describe("calls the guards reject or bucket", () => {
     ["rejects a status outside ok / error", (e) => e.recordLlmCall({ ...CALL, status: "timeout" as "ok" }), "rejected", "invalid_status"],
     ["rejects a NaN duration", (e) => e.recordLlmCall({ ...CALL, durationMs: Number.NaN }), "rejected", "invalid_number"],
     ["rejects a negative TTFT", (e) => e.recordLlmCall({ ...CALL, ttftMs: -1 }), "rejected", "invalid_number"],
-    ["rejects a token count passed as a string", (e) => e.recordLlmCall({ ...CALL, inputTokens: "12" as unknown as number }), "rejected", "invalid_number"],
+    [
+      "rejects a token count passed as a string",
+      (e) => e.recordLlmCall({ ...CALL, inputTokens: "12" as unknown as number }),
+      "rejected",
+      "invalid_number",
+    ],
     ["rejects an infinite cost", (e) => e.recordLlmCall({ ...CALL, costUsd: Number.POSITIVE_INFINITY }), "rejected", "invalid_number"],
-    ["buckets a provider the feature does not declare", (e) => e.recordLlmCall({ ...CALL, provider: "mistral" }), "bucketed", "unknown_provider"],
-    ["drops the tag of a flag the feature does not declare", (e) => e.recordLlmCall({ ...CALL, flags: { "chat-tool-use": true } }), "bucketed", "unknown_flag"],
-    ["buckets a flag state outside on / off", (e) => e.recordLlmCall({ ...CALL, flags: { "clause-prompt-v2": "v3" } }), "bucketed", "flag_value"],
-    ["passes a flag state from the configured flagValues", (e) => e.recordLlmCall({ ...CALL, flags: { "clause-prompt-v2": "Shadow" } }), "sent", undefined],
-    ["buckets an index the feature does not declare", (e) => e.recordRetrieval({ feature: "extract-clause", index: "case-law", durationMs: 5 }), "bucketed", "unknown_index"],
-    ["buckets any index of a feature without retrieval", (e) => e.recordRetrieval({ feature: "intake-classify", index: "clause-library", durationMs: 5 }), "bucketed", "unknown_index"],
-    ["rejects a judge score above 100", (e) => e.recordJudgeScore({ feature: "extract-clause", tenant: "acme", score: 101, traceId: "t1" }), "rejected", "invalid_score"],
-    ["rejects a negative judge score", (e) => e.recordJudgeScore({ feature: "extract-clause", tenant: "acme", score: -1, traceId: "t1" }), "rejected", "invalid_number"],
-    ["keeps a score whose trace id is not URL-safe, without the id", (e) => e.recordJudgeScore({ feature: "extract-clause", tenant: "acme", score: 40, traceId: "a b/c" }), "bucketed", "invalid_trace_id"],
+    [
+      "buckets a provider the feature does not declare",
+      (e) => e.recordLlmCall({ ...CALL, provider: "mistral" }),
+      "bucketed",
+      "unknown_provider",
+    ],
+    [
+      "drops the tag of a flag the feature does not declare",
+      (e) => e.recordLlmCall({ ...CALL, flags: { "chat-tool-use": true } }),
+      "bucketed",
+      "unknown_flag",
+    ],
+    [
+      "buckets a flag state outside on / off",
+      (e) => e.recordLlmCall({ ...CALL, flags: { "clause-prompt-v2": "v3" } }),
+      "bucketed",
+      "flag_value",
+    ],
+    [
+      "passes a flag state from the configured flagValues",
+      (e) => e.recordLlmCall({ ...CALL, flags: { "clause-prompt-v2": "Shadow" } }),
+      "sent",
+      undefined,
+    ],
+    [
+      "buckets an index the feature does not declare",
+      (e) => e.recordRetrieval({ feature: "extract-clause", index: "case-law", durationMs: 5 }),
+      "bucketed",
+      "unknown_index",
+    ],
+    [
+      "buckets any index of a feature without retrieval",
+      (e) => e.recordRetrieval({ feature: "intake-classify", index: "clause-library", durationMs: 5 }),
+      "bucketed",
+      "unknown_index",
+    ],
+    [
+      "rejects a judge score above 100",
+      (e) => e.recordJudgeScore({ feature: "extract-clause", tenant: "acme", score: 101, traceId: "t1" }),
+      "rejected",
+      "invalid_score",
+    ],
+    [
+      "rejects a negative judge score",
+      (e) => e.recordJudgeScore({ feature: "extract-clause", tenant: "acme", score: -1, traceId: "t1" }),
+      "rejected",
+      "invalid_number",
+    ],
+    [
+      "keeps a score whose trace id is not URL-safe, without the id",
+      (e) => e.recordJudgeScore({ feature: "extract-clause", tenant: "acme", score: 40, traceId: "a b/c" }),
+      "bucketed",
+      "invalid_trace_id",
+    ],
   ])("%s", (_, act, outcome, reason) => {
     const { emitter, lines } = setup({ flagValues: { "clause-prompt-v2": ["shadow", "on", "off"] } });
     expect(act(emitter)).toBe(outcome);
@@ -180,7 +246,13 @@ describe("calls the guards reject or bucket", () => {
 
   it("never puts the trace id on the judge score metric", () => {
     const { emitter, lines } = setup();
-    emitter.recordJudgeScore({ feature: "extract-clause", tenant: "acme", score: 77, traceId: "4bf92f3577b34da6a3ce929d0e0e4736", judgeModel: "gpt-5-2025-08-07" });
+    emitter.recordJudgeScore({
+      feature: "extract-clause",
+      tenant: "acme",
+      score: 77,
+      traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+      judgeModel: "gpt-5-2025-08-07",
+    });
     expect(lines()).toEqual(["llm.judge.score:77|d|#feature:extract-clause,tenant:acme"]);
   });
 });
@@ -209,7 +281,11 @@ describe("a bad call never throws into the caller", () => {
   });
 
   it("when the transport cannot be created, counting send errors instead", async () => {
-    const emitter = createEmitter({ features: FEATURES, statsd: { protocol: "uds", path: "/nonexistent/dsd.socket", maxBufferSize: 0 }, logger: { warn: () => {} } });
+    const emitter = createEmitter({
+      features: FEATURES,
+      statsd: { protocol: "uds", path: "/nonexistent/dsd.socket", maxBufferSize: 0 },
+      logger: { warn: () => {} },
+    });
     expect(() => emitter.recordLlmCall(CALL)).not.toThrow();
     await emitter.close();
     expect(emitter.stats().sendErrors).toBeGreaterThan(0);
@@ -239,7 +315,11 @@ describe("createEmitter", () => {
     ["no features", { features: [] }, "features: must list at least one feature"],
     ["a duplicate feature", { features: [FEATURES[0], FEATURES[0]] }, 'features[1].id: duplicate feature "extract-clause"'],
     ["a feature without providers", { features: [{ id: "x", providers: [] }] }, "features[0].providers: must list at least one provider"],
-    ["a negative price", { prices: { "gpt-4.1": { input: -2, output: 8 } } }, 'prices["gpt-4.1"].input: must be a number >= 0 (USD per million tokens) (got -2)'],
+    [
+      "a negative price",
+      { prices: { "gpt-4.1": { input: -2, output: 8 } } },
+      'prices["gpt-4.1"].input: must be a number >= 0 (USD per million tokens) (got -2)',
+    ],
     ["a bad prefix", { prefix: "LLM-Metrics" }, 'prefix: must be a Datadog metric prefix such as llm (got "LLM-Metrics")'],
   ])("fails fast at startup on %s, naming the option", (_, overrides, problem) => {
     expect(() => setup(overrides)).toThrow(problem);

@@ -44,7 +44,12 @@ function catalogFor(tool: DocumentedTraceId["tool"]): Catalog {
 /** What the judge writes for one documented trace id. */
 function judgeRecord(catalog: Catalog, traceId: string): JudgeLogRecord {
   const records: JudgeLogRecord[] = [];
-  const emitter = createEmitter({ features: catalog.features, statsd: { mock: true }, judgeLog: (r) => records.push(r), logger: { warn: () => {} } });
+  const emitter = createEmitter({
+    features: catalog.features,
+    statsd: { mock: true },
+    judgeLog: (r) => records.push(r),
+    logger: { warn: () => {} },
+  });
   expect(emitter.recordJudgeScore({ feature: "extract-clause", tenant: "acme-legal", score: 31, traceId })).toBe("sent");
   expect(records).toHaveLength(1);
   return records[0];
@@ -113,7 +118,12 @@ describe("the judge trace link", () => {
   ])("is left out of the judge log when the trace id has %s, so no broken link is ever rendered", (_, traceId) => {
     const catalog = catalogFor("langfuse");
     const records: JudgeLogRecord[] = [];
-    const emitter = createEmitter({ features: catalog.features, statsd: { mock: true }, judgeLog: (r) => records.push(r), logger: { warn: () => {} } });
+    const emitter = createEmitter({
+      features: catalog.features,
+      statsd: { mock: true },
+      judgeLog: (r) => records.push(r),
+      logger: { warn: () => {} },
+    });
     expect(emitter.recordJudgeScore({ feature: "extract-clause", tenant: "acme-legal", score: 31, traceId })).toBe("bucketed");
     expect(records[0]).not.toHaveProperty(catalog.contract.judgeLog.attributes.traceId);
   });

@@ -19,16 +19,21 @@ describe("the llm-observability/emit package entry", () => {
     installed = path.join(app, "node_modules", "llm-observability");
     fs.mkdirSync(installed, { recursive: true });
     fs.copyFileSync(path.join(ROOT, "package.json"), path.join(installed, "package.json"));
-    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(ROOT, "tsconfig.emit.json"), "--outDir", path.join(installed, "dist")], {
-      cwd: ROOT,
-      stdio: "pipe",
-    });
+    execFileSync(
+      process.execPath,
+      [require.resolve("typescript/bin/tsc"), "-p", path.join(ROOT, "tsconfig.emit.json"), "--outDir", path.join(installed, "dist")],
+      {
+        cwd: ROOT,
+        stdio: "pipe",
+      },
+    );
     fs.symlinkSync(path.dirname(require.resolve("hot-shots/package.json")), path.join(app, "node_modules", "hot-shots"), "dir");
   });
 
   afterAll(() => fs.rmSync(app, { recursive: true, force: true }));
 
-  const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: app, encoding: "utf8", env: { PATH: process.env.PATH ?? "" } });
+  const node = (args: string[]) =>
+    execFileSync(process.execPath, args, { cwd: app, encoding: "utf8", env: { PATH: process.env.PATH ?? "" } });
 
   it("exports ./emit with types and a default entry that exist after the build", () => {
     expect(pkg.scripts["build:emit"]).toBe("tsc -p tsconfig.emit.json");
@@ -54,7 +59,11 @@ describe("the llm-observability/emit package entry", () => {
   });
 
   it("loads from an ES module too", () => {
-    const out = node(["--input-type=module", "-e", `import { createEmitter } from "llm-observability/emit"; console.log(typeof createEmitter);`]);
+    const out = node([
+      "--input-type=module",
+      "-e",
+      `import { createEmitter } from "llm-observability/emit"; console.log(typeof createEmitter);`,
+    ]);
     expect(out.trim()).toBe("function");
   });
 

@@ -112,8 +112,26 @@ describe("the emitter over UDP", () => {
         costUsd: 0.0421,
         flags: { "summary-long-context": "shadow" },
       }),
-      emitter.recordLlmCall({ feature: "contract-redline", tenant: "acme-legal", provider: "openai", model: "gpt-4.1", status: "ok", durationMs: 1, inputTokens: 1, outputTokens: 1 }),
-      emitter.recordLlmCall({ feature: "intake-classify", tenant: "acme-legal", provider: "openai", model: "gpt-4.1", status: "timeout" as "ok", durationMs: 1, inputTokens: 1, outputTokens: 1 }),
+      emitter.recordLlmCall({
+        feature: "contract-redline",
+        tenant: "acme-legal",
+        provider: "openai",
+        model: "gpt-4.1",
+        status: "ok",
+        durationMs: 1,
+        inputTokens: 1,
+        outputTokens: 1,
+      }),
+      emitter.recordLlmCall({
+        feature: "intake-classify",
+        tenant: "acme-legal",
+        provider: "openai",
+        model: "gpt-4.1",
+        status: "timeout" as "ok",
+        durationMs: 1,
+        inputTokens: 1,
+        outputTokens: 1,
+      }),
     ];
     await emitter.flush();
     const lines = await agent.received(19);

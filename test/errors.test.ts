@@ -27,7 +27,10 @@ const ORG = "acme-legal";
 
 /** Sentry's id of each example team, as the mocked getSentryTeam returns it. */
 const SENTRY_TEAM_ID = Object.fromEntries(
-  TEAMS.map((t) => [t.id, String(fabricatedInvoke("sentry:index/getSentryTeam:getSentryTeam", { organization: ORG, slug: t.sentryTeam }).internalId)]),
+  TEAMS.map((t) => [
+    t.id,
+    String(fabricatedInvoke("sentry:index/getSentryTeam:getSentryTeam", { organization: ORG, slug: t.sentryTeam }).internalId),
+  ]),
 );
 const PAGERDUTY_ACCOUNT = String(
   fabricatedInvoke("sentry:index/getSentryOrganizationIntegration:getSentryOrganizationIntegration", {
@@ -65,7 +68,9 @@ function teamIdsTargeted(r: PlanResource): string[] {
     return (r.inputs.actions as Node[]).filter((a) => a.targetType === "Team").map((a) => String(a.targetIdentifier));
   }
   const owner = String(r.inputs.owner).replace(/^team:/, "");
-  const targets = (r.inputs.triggers as Trigger[]).flatMap((t) => t.actions.filter((a) => a.targetType === "team").map((a) => String(a.targetIdentifier)));
+  const targets = (r.inputs.triggers as Trigger[]).flatMap((t) =>
+    t.actions.filter((a) => a.targetType === "team").map((a) => String(a.targetIdentifier)),
+  );
   return [owner, ...targets];
 }
 
@@ -77,17 +82,29 @@ describe("Sentry rules per feature", () => {
     ["staging", TYPE.sentryMetricAlert, (id: string) => [`sentry-metric-alert-${id}`]],
   ] as const)("%s has exactly these %s resources, named after the feature id", (stack, type, names) => {
     const plan = stack === "prod" ? prod : staging;
-    const actual = plan.resources.filter((r) => r.type === type).map((r) => r.name).sort();
+    const actual = plan.resources
+      .filter((r) => r.type === type)
+      .map((r) => r.name)
+      .sort();
     expect(actual).toEqual(FEATURES.flatMap((f) => names(f.id)).sort());
   });
 
-  it.each(FEATURES)("the issue alert of $id fires on a new or regressed issue tagged with the feature, in its project and environment", (f) => {
-    const inputs = rule(prod, TYPE.sentryIssueAlert, `sentry-issue-alert-${f.id}`).inputs;
-    expect(inputs).toMatchObject({ organization: ORG, project: f.sentryProject, environment: "prod", actionMatch: "any", filterMatch: "all" });
-    expect(inputs.conditions).toEqual([{ id: SENTRY_RULES.firstSeen }, { id: SENTRY_RULES.regression }]);
-    expect(inputs.filters).toEqual([{ id: SENTRY_RULES.taggedEvent, key: TAG.feature, match: "eq", value: f.id }]);
-    expect(inputs.actions).toEqual([{ id: SENTRY_RULES.notifyEmail, targetType: "Team", targetIdentifier: SENTRY_TEAM_ID[f.owner] }]);
-  });
+  it.each(FEATURES)(
+    "the issue alert of $id fires on a new or regressed issue tagged with the feature, in its project and environment",
+    (f) => {
+      const inputs = rule(prod, TYPE.sentryIssueAlert, `sentry-issue-alert-${f.id}`).inputs;
+      expect(inputs).toMatchObject({
+        organization: ORG,
+        project: f.sentryProject,
+        environment: "prod",
+        actionMatch: "any",
+        filterMatch: "all",
+      });
+      expect(inputs.conditions).toEqual([{ id: SENTRY_RULES.firstSeen }, { id: SENTRY_RULES.regression }]);
+      expect(inputs.filters).toEqual([{ id: SENTRY_RULES.taggedEvent, key: TAG.feature, match: "eq", value: f.id }]);
+      expect(inputs.actions).toEqual([{ id: SENTRY_RULES.notifyEmail, targetType: "Team", targetIdentifier: SENTRY_TEAM_ID[f.owner] }]);
+    },
+  );
 
   it("issue alerts notify each issue at most once a day and paging rules at most once an hour", () => {
     for (const r of prod.resources.filter((x) => x.type === TYPE.sentryIssueAlert)) {
@@ -171,7 +188,9 @@ describe("paging from Sentry", () => {
     const inputs = rule(prod, TYPE.sentryIssueAlert, `sentry-issue-page-${f.id}`).inputs;
     expect(inputs.conditions).toEqual([{ id: SENTRY_RULES.newHighPriority }, { id: SENTRY_RULES.existingHighPriority }]);
     expect(inputs.filters).toEqual([{ id: SENTRY_RULES.taggedEvent, key: TAG.feature, match: "eq", value: f.id }]);
-    expect(inputs.actions).toEqual([{ id: SENTRY_RULES.pagerduty, account: PAGERDUTY_ACCOUNT, service: SENTRY_PD_SERVICE[f.owner], severity: "critical" }]);
+    expect(inputs.actions).toEqual([
+      { id: SENTRY_RULES.pagerduty, account: PAGERDUTY_ACCOUNT, service: SENTRY_PD_SERVICE[f.owner], severity: "critical" },
+    ]);
   });
 
   it("the severity Sentry pages with is high urgency on the team's service", () => {
@@ -183,7 +202,12 @@ describe("paging from Sentry", () => {
 
   it.each(FEATURES)("on prod, the critical error count of $id also pages, the warning only emails", (f) => {
     const [critical, warning] = rule(prod, TYPE.sentryMetricAlert, `sentry-metric-alert-${f.id}`).inputs.triggers as Trigger[];
-    expect(critical.actions).toContainEqual({ type: "pagerduty", targetType: "specific", targetIdentifier: SENTRY_PD_SERVICE[f.owner], integrationId: Number(PAGERDUTY_ACCOUNT) });
+    expect(critical.actions).toContainEqual({
+      type: "pagerduty",
+      targetType: "specific",
+      targetIdentifier: SENTRY_PD_SERVICE[f.owner],
+      integrationId: Number(PAGERDUTY_ACCOUNT),
+    });
     expect(warning.actions.map((a) => a.type)).toEqual(["email"]);
   });
 

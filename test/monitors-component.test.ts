@@ -42,8 +42,12 @@ describe("resources the engine receives", () => {
   it("Every dashboard placeholder in a message is resolved to the absolute URL of the right dashboard.", () => {
     const byName = Object.fromEntries(resourcesOfType(prodPlan, TYPE.monitor).map((r) => [r.name, String(r.inputs.message)]));
     for (const message of Object.values(byName)) expect(message).not.toContain("@@dashboard-url:");
-    expect(byName["monitor-extract-clause-cost-budget"]).toContain(`(${mockDashboardUrl("cost")}?tpl_var_feature=extract-clause&tpl_var_env=prod)`);
-    expect(byName["monitor-tenant-spend-anomaly"]).toContain(`(${mockDashboardUrl("tenant")}?tpl_var_tenant={{tenant.name}}&tpl_var_env=prod)`);
+    expect(byName["monitor-extract-clause-cost-budget"]).toContain(
+      `(${mockDashboardUrl("cost")}?tpl_var_feature=extract-clause&tpl_var_env=prod)`,
+    );
+    expect(byName["monitor-tenant-spend-anomaly"]).toContain(
+      `(${mockDashboardUrl("tenant")}?tpl_var_tenant={{tenant.name}}&tpl_var_env=prod)`,
+    );
   });
 
   it("Thresholds and priority reach the provider as strings, as @pulumi/datadog expects.", () => {
@@ -88,7 +92,9 @@ describe("dependencies", () => {
           "monitors",
           {
             definitions: buildMonitors(catalog),
-            dashboardUrls: Object.fromEntries(["quality", "cost", "latency", "tenant", "overview"].map((id) => [id, `https://example.test/${id}`])),
+            dashboardUrls: Object.fromEntries(
+              ["quality", "cost", "latency", "tenant", "overview"].map((id) => [id, `https://example.test/${id}`]),
+            ),
             teamTagPolicy: { validTeams: ["platform"] },
           },
           { dependsOn: [serviceObject] },
@@ -106,9 +112,9 @@ describe("dependencies", () => {
   });
 
   it("A monitor that links to a dashboard which is not created fails before any monitor is registered.", () => {
-    expect(() => new Monitors("monitors", { definitions: buildMonitors(exampleCatalog("prod")), dashboardUrls: { cost: "https://x" } })).toThrow(
-      /monitor monitor-extract-clause-quality-drop links to dashboards that are not created: quality/,
-    );
+    expect(
+      () => new Monitors("monitors", { definitions: buildMonitors(exampleCatalog("prod")), dashboardUrls: { cost: "https://x" } }),
+    ).toThrow(/monitor monitor-extract-clause-quality-drop links to dashboards that are not created: quality/);
   });
 });
 
@@ -122,13 +128,17 @@ describe("synth checks and files", () => {
     const plan = structuredClone(prodPlan);
     const m = resourcesOfType(plan, TYPE.monitor).find((r) => r.name === "monitor-cite-check-cost-budget")!;
     (m.inputs.monitorThresholds as Record<string, string>).critical = "121";
-    expect(verifyPlan(plan, exampleCatalog("prod"))).toEqual(["monitor monitor-cite-check-cost-budget: query threshold 120 does not equal options.thresholds.critical 121"]);
+    expect(verifyPlan(plan, exampleCatalog("prod"))).toEqual([
+      "monitor monitor-cite-check-cost-budget: query threshold 120 does not equal options.thresholds.critical 121",
+    ]);
   });
 
   it("verifyPlan reports a monitor whose inputs cannot be mapped back instead of writing a partial file.", () => {
     const plan = structuredClone(prodPlan);
     resourcesOfType(plan, TYPE.monitor)[0].inputs.notifyNoData = true;
-    expect(verifyPlan(plan, exampleCatalog("prod"))).toEqual([expect.stringMatching(/cannot be mapped back.*no mapping for "notifyNoData"/)]);
+    expect(verifyPlan(plan, exampleCatalog("prod"))).toEqual([
+      expect.stringMatching(/cannot be mapped back.*no mapping for "notifyNoData"/),
+    ]);
   });
 
   it("Synth writes monitors/<id>.json for every monitor: the API body as it would be sent.", () => {
@@ -156,7 +166,11 @@ describe("synth checks and files", () => {
     // Pulumi.prod.yaml sets only the budget; every other monitoring knob takes its default.
     const config = stackConfigFromPulumi(stackConfig("prod"));
     expect(config.monitoring).toEqual({ customMetricBudget: 55000 });
-    expect(exampleCatalog("prod").stack.monitoring).toMatchObject({ teamTagPolicy: true, judgeStallMinutes: 180, customMetricBudget: 55000 });
+    expect(exampleCatalog("prod").stack.monitoring).toMatchObject({
+      teamTagPolicy: true,
+      judgeStallMinutes: 180,
+      customMetricBudget: 55000,
+    });
   });
 });
 

@@ -10,7 +10,12 @@ import { exampleCatalog, STACKS } from "./helpers";
 
 const examples = STACKS.flatMap((stack) => {
   const catalog = exampleCatalog(stack);
-  return buildMonitors(catalog).map((m) => ({ stack, id: m.id, body: m.body, ctx: { contract: catalog.contract, stack: catalog.stack } as LintContext }));
+  return buildMonitors(catalog).map((m) => ({
+    stack,
+    id: m.id,
+    body: m.body,
+    ctx: { contract: catalog.contract, stack: catalog.stack } as LintContext,
+  }));
 });
 
 describe("Datadog's Monitor schema", () => {
@@ -21,7 +26,10 @@ describe("Datadog's Monitor schema", () => {
   it.each([
     { what: "a string priority", mutate: (b: Record<string, unknown>) => (b.priority = "P2") },
     { what: "the invalid type metric-alert", mutate: (b: Record<string, unknown>) => (b.type = "metric-alert") },
-    { what: "an unknown on_missing_data value", mutate: (b: Record<string, unknown>) => ((b.options as Record<string, unknown>).on_missing_data = "zero") },
+    {
+      what: "an unknown on_missing_data value",
+      mutate: (b: Record<string, unknown>) => ((b.options as Record<string, unknown>).on_missing_data = "zero"),
+    },
   ])("The schema check rejects $what, so a pass means something.", ({ mutate }) => {
     const body = structuredClone(examples[0].body) as unknown as Record<string, unknown>;
     mutate(body);
@@ -61,7 +69,9 @@ describe("API body <-> provider inputs", () => {
   it("A non-numeric threshold in the inputs is reported with its field.", () => {
     const inputs = toMonitorInputs(examples[0].body);
     inputs.monitorThresholds.critical = "eighty";
-    expect(() => monitorBodyFromInputs(inputs as unknown as Record<string, unknown>)).toThrow(/monitorThresholds.critical: expected a number/);
+    expect(() => monitorBodyFromInputs(inputs as unknown as Record<string, unknown>)).toThrow(
+      /monitorThresholds.critical: expected a number/,
+    );
   });
 });
 
@@ -108,8 +118,13 @@ describe("monitor lint", () => {
     },
     {
       what: "Datadog's usage metric outside the observability-cost monitor",
-      body: () => withQuery(get("monitor-extract-clause-cost-budget"), () => "avg(last_4h):sum:datadog.estimated_usage.metrics.custom.by_metric{metric_name:llm.*} > 80"),
-      expected: "datadog.estimated_usage.metrics.custom.by_metric is Datadog's usage estimate, allowed only in the observability-cost monitor",
+      body: () =>
+        withQuery(
+          get("monitor-extract-clause-cost-budget"),
+          () => "avg(last_4h):sum:datadog.estimated_usage.metrics.custom.by_metric{metric_name:llm.*} > 80",
+        ),
+      expected:
+        "datadog.estimated_usage.metrics.custom.by_metric is Datadog's usage estimate, allowed only in the observability-cost monitor",
     },
     {
       what: "a query threshold that differs from thresholds.critical",
@@ -168,12 +183,14 @@ describe("monitor lint", () => {
     },
     {
       what: "a malformed Slack handle",
-      body: () => withMessage(get("monitor-extract-clause-quality-drop"), (m) => m.replace("@slack-contracts-ai-alerts", "@slack-Contracts_AI!")),
+      body: () =>
+        withMessage(get("monitor-extract-clause-quality-drop"), (m) => m.replace("@slack-contracts-ai-alerts", "@slack-Contracts_AI!")),
       expected: "handle @slack-Contracts_AI! is malformed",
     },
     {
       what: "a handle with parentheses, which Datadog does not parse",
-      body: () => withMessage(get("monitor-extract-clause-quality-drop"), (m) => m.replace("@slack-contracts-ai-alerts", "@slack-(contracts)")),
+      body: () =>
+        withMessage(get("monitor-extract-clause-quality-drop"), (m) => m.replace("@slack-contracts-ai-alerts", "@slack-(contracts)")),
       expected: "handle @slack-(contracts) is malformed",
     },
     {
@@ -183,7 +200,10 @@ describe("monitor lint", () => {
     },
     {
       what: "an unknown notification integration",
-      body: () => withMessage(get("monitor-extract-clause-quality-drop"), (m) => m.replace("@slack-contracts-ai-alerts\n{{/is_alert}}", "@slack-contracts-ai-alerts @opsgenie-contracts\n{{/is_alert}}")),
+      body: () =>
+        withMessage(get("monitor-extract-clause-quality-drop"), (m) =>
+          m.replace("@slack-contracts-ai-alerts\n{{/is_alert}}", "@slack-contracts-ai-alerts @opsgenie-contracts\n{{/is_alert}}"),
+        ),
       expected: "handle @opsgenie-contracts is not a known form (@pagerduty-<service>, @slack-<channel>)",
     },
     {
@@ -193,8 +213,12 @@ describe("monitor lint", () => {
     },
     {
       what: "a warning that pages",
-      body: () => withMessage(get("monitor-extract-clause-cost-budget"), (m) => m.replace("{{#is_warning}}\nNotify: @slack", "{{#is_warning}}\nNotify: @pagerduty-llm-prod-contracts-ai @slack")),
-      expected: "handle @pagerduty-llm-prod-contracts-ai in {{#is_warning}}: only the alert (and its recovery) may page; warnings never page",
+      body: () =>
+        withMessage(get("monitor-extract-clause-cost-budget"), (m) =>
+          m.replace("{{#is_warning}}\nNotify: @slack", "{{#is_warning}}\nNotify: @pagerduty-llm-prod-contracts-ai @slack"),
+        ),
+      expected:
+        "handle @pagerduty-llm-prod-contracts-ai in {{#is_warning}}: only the alert (and its recovery) may page; warnings never page",
     },
     {
       what: "a PagerDuty handle on a stack that may not page",
@@ -218,7 +242,10 @@ describe("monitor lint", () => {
     },
     {
       what: "a page whose recovery does not reach PagerDuty (the incident would never resolve)",
-      body: () => withMessage(get("monitor-extract-clause-cost-budget"), (m) => m.replace(/(Notify: )@pagerduty-llm-prod-contracts-ai (@slack-contracts-ai-alerts\n\{\{\/is_recovery\}\})/, "$1$2")),
+      body: () =>
+        withMessage(get("monitor-extract-clause-cost-budget"), (m) =>
+          m.replace(/(Notify: )@pagerduty-llm-prod-contracts-ai (@slack-contracts-ai-alerts\n\{\{\/is_recovery\}\})/, "$1$2"),
+        ),
       expected: "the PagerDuty handle must also be in {{#is_recovery}}, or the incident never resolves",
     },
     {
@@ -241,7 +268,10 @@ describe("monitor lint", () => {
     },
     {
       what: "an alert that notifies no one",
-      body: () => withMessage(get("monitor-extract-clause-quality-drop"), (m) => m.replace("{{#is_alert}}\nNotify: @slack-contracts-ai-alerts\n{{/is_alert}}", "")),
+      body: () =>
+        withMessage(get("monitor-extract-clause-quality-drop"), (m) =>
+          m.replace("{{#is_alert}}\nNotify: @slack-contracts-ai-alerts\n{{/is_alert}}", ""),
+        ),
       expected: "the {{#is_alert}} block notifies no one",
     },
     {
@@ -256,7 +286,8 @@ describe("monitor lint", () => {
     },
     {
       what: "a message without a recovery section",
-      body: () => withMessage(get("monitor-extract-clause-quality-drop"), (m) => m.replace(/\{\{#is_recovery\}\}[\s\S]*?\{\{\/is_recovery\}\}/, "")),
+      body: () =>
+        withMessage(get("monitor-extract-clause-quality-drop"), (m) => m.replace(/\{\{#is_recovery\}\}[\s\S]*?\{\{\/is_recovery\}\}/, "")),
       expected: "message needs an {{#is_recovery}} section",
     },
     {

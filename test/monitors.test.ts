@@ -37,7 +37,6 @@ const staging = exampleCatalog("staging");
 const prodMonitors = buildMonitors(prod);
 const stagingMonitors = buildMonitors(staging);
 
-
 describe("monitor identity and count", () => {
   it("Every example feature gets exactly the four per-feature monitors, named by its stable id.", () => {
     for (const f of prod.features) {
@@ -149,21 +148,28 @@ describe("cross-feature monitors", () => {
     const catalog = catalogWith("prod", { features, config: { monitoring: { judgeStallMinutes: 240 } } });
     const { body } = byId(buildMonitors(catalog), "monitor-judge-stalled");
     const n = requestsBeforeJudgeSilenceIsSuspicious(0.05);
-    expect(body.query).toBe(`sum(last_240m):is_greater(sum:llm.requests{env:prod} by {feature}.as_count(), ${n}) - count:llm.judge.score{env:prod} by {feature} >= 1`);
+    expect(body.query).toBe(
+      `sum(last_240m):is_greater(sum:llm.requests{env:prod} by {feature}.as_count(), ${n}) - count:llm.judge.score{env:prod} by {feature} >= 1`,
+    );
     expect(body.options.on_missing_data).toBe("show_and_notify_no_data");
     expect(byId(prodMonitors, "monitor-judge-stalled").body.query).toContain(`, ${requestsBeforeJudgeSilenceIsSuspicious(0.01)}) -`);
   });
 
-  it.each([0.01, 0.02, 0.05, 0.5])("At sample rate %s the judge guard is the smallest request count where total silence is a 1-in-1000 event.", (rate) => {
-    const n = requestsBeforeJudgeSilenceIsSuspicious(rate);
-    expect((1 - rate) ** n).toBeLessThan(0.001);
-    expect((1 - rate) ** (n - 1)).toBeGreaterThanOrEqual(0.001);
-  });
+  it.each([0.01, 0.02, 0.05, 0.5])(
+    "At sample rate %s the judge guard is the smallest request count where total silence is a 1-in-1000 event.",
+    (rate) => {
+      const n = requestsBeforeJudgeSilenceIsSuspicious(rate);
+      expect((1 - rate) ** n).toBeLessThan(0.001);
+      expect((1 - rate) ** (n - 1)).toBeGreaterThanOrEqual(0.001);
+    },
+  );
 
   it("Retrieval and observability-cost thresholds come from the stack config.", () => {
     const catalog = catalogWith("prod", { config: { monitoring: { retrievalP95Ms: 350, customMetricBudget: 50000 } } });
     const monitors = buildMonitors(catalog);
-    expect(byId(monitors, "monitor-retrieval-slow").body.query).toBe("percentile(last_10m):p95:llm.retrieval.duration{env:prod} by {index} > 350");
+    expect(byId(monitors, "monitor-retrieval-slow").body.query).toBe(
+      "percentile(last_10m):p95:llm.retrieval.duration{env:prod} by {index} > 350",
+    );
     const cost = byId(monitors, "monitor-observability-cost").body;
     expect(cost.query).toBe("avg(last_4h):sum:datadog.estimated_usage.metrics.custom.by_metric{metric_name:llm.*} > 50000");
     expect(cost.options.thresholds).toEqual({ critical: 50000, warning: 40000 });
@@ -209,7 +215,9 @@ describe("ownership, names, tags and priority", () => {
   });
 
   it("Names read `[llm] <feature name>: <signal>` per feature and `[llm] <signal>` across features.", () => {
-    expect(byId(prodMonitors, "monitor-summarize-contract-quality-drop").body.name).toBe("[llm] Contract summarization: judge score dropped week over week");
+    expect(byId(prodMonitors, "monitor-summarize-contract-quality-drop").body.name).toBe(
+      "[llm] Contract summarization: judge score dropped week over week",
+    );
     expect(byId(prodMonitors, "monitor-provider-outage").body.name).toBe("[llm] LLM provider error rate high");
   });
 
@@ -229,19 +237,22 @@ describe("routing: who is notified", () => {
     expect(block(m.body.message, "is_alert")).toMatch(/@slack-[a-z0-9-]+/);
   });
 
-  it.each(prodMonitors.map((m) => ({ id: m.id, m })))("On prod, $id pages exactly when its priority pages, and only for the alert and its recovery.", ({ m }) => {
-    const pd = pagerdutyHandle("prod", m.owner);
-    const slack = slackHandle(prod.teams.find((t) => t.id === m.owner)!.slack);
-    const pages = isPagingPriority(m.body.priority);
-    expect(m.pages).toBe(pages);
-    expect(block(m.body.message, "is_alert")).toContain(slack);
-    expect(block(m.body.message, "is_alert").includes(pd)).toBe(pages);
-    expect(block(m.body.message, "is_recovery").includes(pd)).toBe(pages);
-    for (const quiet of ["is_warning", "is_no_data", "is_renotify"]) expect(block(m.body.message, quiet)).not.toContain("@pagerduty-");
-    if (m.body.options.thresholds.warning !== undefined) expect(block(m.body.message, "is_warning")).toContain(slack);
-    expect(m.body.options.renotify_interval !== undefined).toBe(pages);
-    if (pages) expect(m.body.options.renotify_statuses).toEqual(["alert"]);
-  });
+  it.each(prodMonitors.map((m) => ({ id: m.id, m })))(
+    "On prod, $id pages exactly when its priority pages, and only for the alert and its recovery.",
+    ({ m }) => {
+      const pd = pagerdutyHandle("prod", m.owner);
+      const slack = slackHandle(prod.teams.find((t) => t.id === m.owner)!.slack);
+      const pages = isPagingPriority(m.body.priority);
+      expect(m.pages).toBe(pages);
+      expect(block(m.body.message, "is_alert")).toContain(slack);
+      expect(block(m.body.message, "is_alert").includes(pd)).toBe(pages);
+      expect(block(m.body.message, "is_recovery").includes(pd)).toBe(pages);
+      for (const quiet of ["is_warning", "is_no_data", "is_renotify"]) expect(block(m.body.message, quiet)).not.toContain("@pagerduty-");
+      if (m.body.options.thresholds.warning !== undefined) expect(block(m.body.message, "is_warning")).toContain(slack);
+      expect(m.body.options.renotify_interval !== undefined).toBe(pages);
+      if (pages) expect(m.body.options.renotify_statuses).toEqual(["alert"]);
+    },
+  );
 
   it("The example prod stack pages for cost, latency and provider outages, and for nothing else.", () => {
     const paging = prodMonitors.filter((m) => m.pages).map((m) => m.kind);
@@ -290,11 +301,14 @@ describe("messages", () => {
 });
 
 describe("data handling options", () => {
-  it.each(prodMonitors.map((m) => ({ id: m.id, m })))("$id sets on_missing_data deliberately and never the legacy notify_no_data.", ({ m }) => {
-    expect(["default", "show_no_data", "show_and_notify_no_data", "resolve"]).toContain(m.body.options.on_missing_data);
-    expect(m.body.options).not.toHaveProperty("notify_no_data");
-    expect(m.body.options).not.toHaveProperty("no_data_timeframe");
-  });
+  it.each(prodMonitors.map((m) => ({ id: m.id, m })))(
+    "$id sets on_missing_data deliberately and never the legacy notify_no_data.",
+    ({ m }) => {
+      expect(["default", "show_no_data", "show_and_notify_no_data", "resolve"]).toContain(m.body.options.on_missing_data);
+      expect(m.body.options).not.toHaveProperty("notify_no_data");
+      expect(m.body.options).not.toHaveProperty("no_data_timeframe");
+    },
+  );
 
   it("Every monitor on the contract's sparse metrics evaluates partial windows; only the usage gauge needs a full one.", () => {
     for (const m of prodMonitors) expect(m.body.options.require_full_window).toBe(m.kind === "observability-cost");

@@ -16,9 +16,11 @@ function problemsAfter(mutate: Mutation, stack: StackName = "prod"): string[] {
   return result.ok ? [] : result.problems.map((p) => `${p.path}: ${p.message}`);
 }
 
-const setConfig = (key: string, value: unknown): Mutation => (_t, _f, c) => {
-  c[`llm-observability:${key}`] = JSON.stringify(value);
-};
+const setConfig =
+  (key: string, value: unknown): Mutation =>
+  (_t, _f, c) => {
+    c[`llm-observability:${key}`] = JSON.stringify(value);
+  };
 
 describe("the example on-call and Sentry config", () => {
   it.each(["prod", "staging"] as const)("validates cleanly for %s", (stack) => {
@@ -28,8 +30,16 @@ describe("the example on-call and Sentry config", () => {
 
 describe("a single bad on-call or Sentry value", () => {
   it.each<[string, Mutation, string]>([
-    ["a team with no members", (t) => void (t[0].onCall.members = []), "teams[0].onCall.members: must list at least one on-call member (got [])"],
-    ["a member that is not an email", (t) => void (t[0].onCall.members[1] = "jonas"), 'teams[0].onCall.members[1]: must be an email address (got "jonas")'],
+    [
+      "a team with no members",
+      (t) => void (t[0].onCall.members = []),
+      "teams[0].onCall.members: must list at least one on-call member (got [])",
+    ],
+    [
+      "a member that is not an email",
+      (t) => void (t[0].onCall.members[1] = "jonas"),
+      'teams[0].onCall.members[1]: must be an email address (got "jonas")',
+    ],
     [
       "a member listed twice",
       (t) => void (t[1].onCall.members[2] = "Diego.Martinez@example.com"),
@@ -40,17 +50,41 @@ describe("a single bad on-call or Sentry value", () => {
       (t) => void (t[0].onCall.handoff.timeZone = "Europe/Berln"),
       'teams[0].onCall.handoff.timeZone: unknown IANA time zone "Europe/Berln" (e.g. Europe/Berlin)',
     ],
-    ["a handoff time without a leading zero", (t) => void (t[0].onCall.handoff.time = "9:00"), 'teams[0].onCall.handoff.time: must be a 24h time "HH:MM" (got "9:00")'],
-    ["a handoff time past midnight", (t) => void (t[0].onCall.handoff.time = "24:00"), 'teams[0].onCall.handoff.time: must be a 24h time "HH:MM" (got "24:00")'],
+    [
+      "a handoff time without a leading zero",
+      (t) => void (t[0].onCall.handoff.time = "9:00"),
+      'teams[0].onCall.handoff.time: must be a 24h time "HH:MM" (got "9:00")',
+    ],
+    [
+      "a handoff time past midnight",
+      (t) => void (t[0].onCall.handoff.time = "24:00"),
+      'teams[0].onCall.handoff.time: must be a 24h time "HH:MM" (got "24:00")',
+    ],
     [
       "an abbreviated handoff day",
       (t) => void (t[0].onCall.handoff.day = "mon" as never),
       'teams[0].onCall.handoff.day: must be one of monday, tuesday, wednesday, thursday, friday, saturday, sunday (got "mon")',
     ],
-    ["an escalation delay below 5 minutes", (t) => void (t[1].onCall.escalationDelayMinutes = 2), "teams[1].onCall.escalationDelayMinutes: must be between 5 and 60 minutes (got 2)"],
-    ["an escalation delay above an hour", (t) => void (t[1].onCall.escalationDelayMinutes = 90), "teams[1].onCall.escalationDelayMinutes: must be between 5 and 60 minutes (got 90)"],
-    ["a fractional escalation delay", (t) => void (t[1].onCall.escalationDelayMinutes = 7.5), "teams[1].onCall.escalationDelayMinutes: must be an integer (got 7.5)"],
-    ["a feature whose Sentry project is empty", (_t, f) => void (f[2].sentryProject = ""), 'features[2].sentryProject: must not be empty (got "")'],
+    [
+      "an escalation delay below 5 minutes",
+      (t) => void (t[1].onCall.escalationDelayMinutes = 2),
+      "teams[1].onCall.escalationDelayMinutes: must be between 5 and 60 minutes (got 2)",
+    ],
+    [
+      "an escalation delay above an hour",
+      (t) => void (t[1].onCall.escalationDelayMinutes = 90),
+      "teams[1].onCall.escalationDelayMinutes: must be between 5 and 60 minutes (got 90)",
+    ],
+    [
+      "a fractional escalation delay",
+      (t) => void (t[1].onCall.escalationDelayMinutes = 7.5),
+      "teams[1].onCall.escalationDelayMinutes: must be an integer (got 7.5)",
+    ],
+    [
+      "a feature whose Sentry project is empty",
+      (_t, f) => void (f[2].sentryProject = ""),
+      'features[2].sentryProject: must not be empty (got "")',
+    ],
     [
       "a rotation start that is not a date",
       (t) => void (t[0].onCall.rotationStart = "next monday"),
@@ -79,7 +113,7 @@ describe("a single bad on-call or Sentry value", () => {
     [
       "a secondary that is neither an email nor a team id",
       (t) => void (t[0].onCall.secondary = "Bob Smith"),
-      'teams[0].onCall.secondary: must be an email address (the team\'s manager) or a team id (that team\'s on-call schedule) (got "Bob Smith")',
+      "teams[0].onCall.secondary: must be an email address (the team's manager) or a team id (that team's on-call schedule) (got \"Bob Smith\")",
     ],
     [
       "a secondary naming an unknown team",
@@ -134,10 +168,16 @@ describe("a single bad on-call or Sentry value", () => {
 describe("config that is fine", () => {
   it.each<[string, Mutation]>([
     ["a date-only rotation start", (t) => void (t[0].onCall.rotationStart = "2026-01-07")],
-    ["a rotation start at a handoff after the DST change, with the summer offset", (t) => void (t[0].onCall.rotationStart = "2026-04-06T09:00:00+02:00")],
+    [
+      "a rotation start at a handoff after the DST change, with the summer offset",
+      (t) => void (t[0].onCall.rotationStart = "2026-04-06T09:00:00+02:00"),
+    ],
     ["a secondary naming another team", (t) => void (t[0].onCall.secondary = "platform")],
     ["a team without a secondary", (t) => void delete t[1].onCall.secondary],
-    ["a delay at either end of the range", (t) => void ((t[0].onCall.escalationDelayMinutes = 5), (t[1].onCall.escalationDelayMinutes = 60))],
+    [
+      "a delay at either end of the range",
+      (t) => void ((t[0].onCall.escalationDelayMinutes = 5), (t[1].onCall.escalationDelayMinutes = 60)),
+    ],
   ])("%s passes", (_name, mutate) => {
     expect(problemsAfter(mutate)).toEqual([]);
   });

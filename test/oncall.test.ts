@@ -2,11 +2,7 @@
 // staging, that the integration key stays secret and that every handle resolves.
 import { beforeAll, describe, expect, it } from "vitest";
 import { SEVERITIES } from "../monitors/severity";
-import {
-  PAGERDUTY_SEVERITY_BY_PRIORITY,
-  PAGERDUTY_URGENCY_BY_SEVERITY,
-  WEEK_SECONDS,
-} from "../oncall/build";
+import { PAGERDUTY_SEVERITY_BY_PRIORITY, PAGERDUTY_URGENCY_BY_SEVERITY, WEEK_SECONDS } from "../oncall/build";
 import { danglingPagerdutyHandles, pagerdutyHandlesIn } from "../oncall/handles";
 import { pagerdutyHandle, pagerdutyServiceName } from "../oncall/names";
 import { renderArtifacts } from "../tools/artifacts";
@@ -43,7 +39,10 @@ function userId(email: string): string {
 
 describe("PagerDuty resources per team", () => {
   it.each(PAGERDUTY_TYPES)("prod has exactly one %s per team, named after the team id", (type) => {
-    const names = prod.resources.filter((r) => r.type === type).map((r) => r.name).sort();
+    const names = prod.resources
+      .filter((r) => r.type === type)
+      .map((r) => r.name)
+      .sort();
     expect(names).toEqual(TEAM_IDS.map((id) => `${NAME_PREFIX[type]}-${id}`).sort());
   });
 
@@ -108,7 +107,10 @@ describe("the schedule", () => {
 
 describe("the escalation policy", () => {
   const rulesOf = (plan: Plan, teamId: string) =>
-    named(plan, TYPE.escalationPolicy, `escalation-${teamId}`).inputs.rules as { escalationDelayInMinutes: number; targets: { type: string; id: string }[] }[];
+    named(plan, TYPE.escalationPolicy, `escalation-${teamId}`).inputs.rules as {
+      escalationDelayInMinutes: number;
+      targets: { type: string; id: string }[];
+    }[];
 
   it.each([
     // [team, secondary target type, secondary id, delay]
@@ -135,7 +137,9 @@ describe("the escalation policy", () => {
     const teams = exampleTeams();
     delete teams[2].onCall.secondary;
     const plan = await synthExample("prod", { teams });
-    expect(rulesOf(plan, "platform")).toEqual([{ escalationDelayInMinutes: 15, targets: [{ type: "schedule_reference", id: "schedule-platform-id" }] }]);
+    expect(rulesOf(plan, "platform")).toEqual([
+      { escalationDelayInMinutes: 15, targets: [{ type: "schedule_reference", id: "schedule-platform-id" }] },
+    ]);
     expect(named(plan, TYPE.escalationPolicy, "escalation-platform").inputs.numLoops).toBeGreaterThan(0);
   });
 
@@ -174,8 +178,7 @@ describe("the service", () => {
 });
 
 describe("the integration key", () => {
-  const keys = () =>
-    TEAM_IDS.map((id) => String(fabricatedOutputs(TYPE.serviceIntegration, `integration-datadog-${id}`).integrationKey));
+  const keys = () => TEAM_IDS.map((id) => String(fabricatedOutputs(TYPE.serviceIntegration, `integration-datadog-${id}`).integrationKey));
 
   it("reaches each Datadog service object only as a secret", () => {
     for (const r of prod.resources.filter((x) => x.type === TYPE.pagerdutyServiceObject)) expect(r.inputs.serviceKey).toBe(SECRET);

@@ -44,7 +44,9 @@ describe("the bundled pack", () => {
 
   it("still knows the teams of teams.ts at bundle time", async () => {
     const { diagnostics } = await pack.analyze(monitor("m", { tags: ["team:growth"] }));
-    expect(diagnostics.filter((d) => d.policy === "monitor-has-owner").map(ruleMessage)).toEqual([expect.stringMatching(/known: contracts-ai, research-assistant, platform/)]);
+    expect(diagnostics.filter((d) => d.policy === "monitor-has-owner").map(ruleMessage)).toEqual([
+      expect.stringMatching(/known: contracts-ai, research-assistant, platform/),
+    ]);
   });
 
   it("has no repo to read runbooks or stack config from, so it accepts a runbook link without looking for the file", async () => {
@@ -71,12 +73,20 @@ describe("the bundled pack", () => {
     );
     // Outside the repo the stack name says nothing; rename it so only the config can supply the settings.
     const plan = await synthExample("prod");
-    const resources = plan.resources.map((r) => ({ urn: r.urn.replace("urn:pulumi:prod::", "urn:pulumi:prod-eu::"), type: r.type, name: r.name, parent: null, props: r.inputs }));
+    const resources = plan.resources.map((r) => ({
+      urn: r.urn.replace("urn:pulumi:prod::", "urn:pulumi:prod-eu::"),
+      type: r.type,
+      name: r.name,
+      parent: null,
+      props: r.inputs,
+    }));
     const found = [];
     for (const r of resources) found.push(...(await pack.analyze(r)).diagnostics);
     found.push(...(await pack.analyzeStack(resources)));
     expect(found).toEqual([]);
     const missing = await pack.analyzeStack(resources.filter((r) => r.name !== "monitor-legal-chat-ttft-p95"));
-    expect(missing.map((d) => [d.policy, ruleMessage(d)])).toEqual([["feature-has-all-monitors", expect.stringMatching(/^feature "legal-chat" has no ttft-p95 monitor/)]]);
+    expect(missing.map((d) => [d.policy, ruleMessage(d)])).toEqual([
+      ["feature-has-all-monitors", expect.stringMatching(/^feature "legal-chat" has no ttft-p95 monitor/)],
+    ]);
   });
 });

@@ -31,7 +31,11 @@ describe("the pack under the SDK's own policy runner", () => {
     const info = await pack.info();
     expect([info.name, info.version]).toEqual(["llm-observability-guard", "0.1.0"]);
     expect(info.policies.map((p) => p.name)).toEqual(packArgs.policies.map((p) => p.name));
-    expect(info.policies.find((p) => p.name === "monitor-has-owner")).toEqual({ name: "monitor-has-owner", level: "mandatory", configKeys: ["teams"] });
+    expect(info.policies.find((p) => p.name === "monitor-has-owner")).toEqual({
+      name: "monitor-has-owner",
+      level: "mandatory",
+      configKeys: ["teams"],
+    });
     expect(info.policies.find((p) => p.name === "paging-budget")?.level).toBe("advisory");
   });
 
@@ -67,7 +71,10 @@ describe("the pack under the SDK's own policy runner", () => {
   it("finds exactly what the offline checker finds on the same resources", async () => {
     const resources = cleanStack().filter((r) => r.name !== "monitor-cite-check-cost-budget");
     resources[0] = { ...resources[0], props: { ...resources[0].props, tags: ["team:growth"], priority: "P1" } };
-    resources[1] = { ...resources[1], props: { ...resources[1].props, message: `{{#is_alert}}${pagerdutyHandle("prod", "legal")}{{/is_alert}}` } };
+    resources[1] = {
+      ...resources[1],
+      props: { ...resources[1].props, message: `{{#is_alert}}${pagerdutyHandle("prod", "legal")}{{/is_alert}}` },
+    };
     const server: string[] = [];
     for (const r of resources) {
       for (const d of (await pack.analyze(r)).diagnostics) server.push(`${d.policy} ${d.level} ${r.urn} ${ruleMessage(d)}`);

@@ -121,7 +121,10 @@ describe("a plan broken in exactly one way is rejected by exactly the right rule
   });
 
   it("names the broken monitor's URN where the violation is about a resource", async () => {
-    const { violations } = await check(broken((m) => (input(m).monitorThresholds.critical = "650")), "urn");
+    const { violations } = await check(
+      broken((m) => (input(m).monitorThresholds.critical = "650")),
+      "urn",
+    );
     const monitor = plans.prod!.resources.find((r) => r.name === TARGET)!;
     expect([violations[0].urn, violations[0].resourceName, violations[0].resourceType]).toEqual([monitor.urn, TARGET, TYPE.monitor]);
   });

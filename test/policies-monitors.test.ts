@@ -22,7 +22,8 @@ import {
 } from "./fixtures/policy-args";
 
 const withMessage = (message: string) => monitor("monitor-extract-clause-ttft-p95", { message });
-const slackOnly = (text = "") => `${text}\nRunbook: ${RUNBOOK_BASE}/ttft-p95.md\n{{#is_alert}}${slackHandle("#contracts-ai-alerts")}{{/is_alert}}`;
+const slackOnly = (text = "") =>
+  `${text}\nRunbook: ${RUNBOOK_BASE}/ttft-p95.md\n{{#is_alert}}${slackHandle("#contracts-ai-alerts")}{{/is_alert}}`;
 
 describe("every monitor rule", () => {
   it.each([monitorHasOwner, monitorHasRunbook, monitorHasEscalationPath, monitorHasPriority, monitorThresholdMatchesQuery])(
@@ -32,19 +33,27 @@ describe("every monitor rule", () => {
     },
   );
 
-  it.each([monitorHasOwner, monitorHasRunbook, monitorHasEscalationPath, monitorHasPriority, monitorThresholdMatchesQuery, monitorAnomalyWindows])(
-    "$name does not apply to a resource that is not a monitor, and says so the way the engine expects",
-    async (policy) => {
-      const run = await runResourcePolicy(policy, resource(TYPE.pagerdutyServiceObject, "pagerduty-service-platform", { serviceName: "x" }));
-      expect(run).toEqual({ violations: [], notApplicable: true });
-    },
-  );
+  it.each([
+    monitorHasOwner,
+    monitorHasRunbook,
+    monitorHasEscalationPath,
+    monitorHasPriority,
+    monitorThresholdMatchesQuery,
+    monitorAnomalyWindows,
+  ])("$name does not apply to a resource that is not a monitor, and says so the way the engine expects", async (policy) => {
+    const run = await runResourcePolicy(policy, resource(TYPE.pagerdutyServiceObject, "pagerduty-service-platform", { serviceName: "x" }));
+    expect(run).toEqual({ violations: [], notApplicable: true });
+  });
 });
 
 describe("monitor-has-owner", () => {
   it("rejects a monitor with no team tag, naming the monitor and the known teams", async () => {
     const r = monitor("monitor-extract-clause-ttft-p95", { tags: ["feature:extract-clause", "monitor:ttft-p95"] });
-    await assertHasResourceViolation(monitorHasOwner, r, /monitor "monitor-extract-clause-ttft-p95" has no team: tag.*contracts-ai, research-assistant, platform/);
+    await assertHasResourceViolation(
+      monitorHasOwner,
+      r,
+      /monitor "monitor-extract-clause-ttft-p95" has no team: tag.*contracts-ai, research-assistant, platform/,
+    );
   });
 
   it("rejects a team tag that names a team missing from teams.ts", async () => {
@@ -53,19 +62,29 @@ describe("monitor-has-owner", () => {
   });
 
   it("rejects two different team tags, because ownership must be unambiguous", async () => {
-    await assertHasResourceViolation(monitorHasOwner, monitor("m", { tags: ["team:platform", "team:contracts-ai"] }), /2 team: tags \(platform, contracts-ai\)/);
+    await assertHasResourceViolation(
+      monitorHasOwner,
+      monitor("m", { tags: ["team:platform", "team:contracts-ai"] }),
+      /2 team: tags \(platform, contracts-ai\)/,
+    );
   });
 
   it("takes the team list from policy config when it is set", async () => {
     await assertNoResourceViolations(monitorHasOwner, monitor("m", { tags: ["team:growth"] }), { teams: ["growth"] });
-    await assertHasResourceViolation(monitorHasOwner, monitor(), /"contracts-ai" is not a known team \(known: growth\)/, { teams: ["growth"] });
+    await assertHasResourceViolation(monitorHasOwner, monitor(), /"contracts-ai" is not a known team \(known: growth\)/, {
+      teams: ["growth"],
+    });
   });
 });
 
 describe("monitor-has-runbook", () => {
   it("rejects a message with no link under the stack's runbook base URL", async () => {
     const r = withMessage(`TTFT is high.\nSee https://wiki.example.com/ttft\n${pagerdutyHandle("prod", "contracts-ai")}`);
-    await assertHasResourceViolation(monitorHasRunbook, r, new RegExp(`has no runbook link under ${RUNBOOK_BASE}/ .*Add "Runbook: ${RUNBOOK_BASE}/ttft-p95.md"`));
+    await assertHasResourceViolation(
+      monitorHasRunbook,
+      r,
+      new RegExp(`has no runbook link under ${RUNBOOK_BASE}/ .*Add "Runbook: ${RUNBOOK_BASE}/ttft-p95.md"`),
+    );
   });
 
   it("rejects a runbook link whose file is missing from runbooks/", async () => {
@@ -88,18 +107,33 @@ describe("monitor-has-runbook", () => {
   });
 
   it("on a stack this repo has no config for, still requires a link into some runbooks/ folder", async () => {
-    await assertHasResourceViolation(monitorHasRunbook, monitor("m", { message: "https://wiki.example.com/ttft @slack-a" }, "sandbox"), /no runbookBaseUrl configured/);
-    await assertNoResourceViolations(monitorHasRunbook, monitor("m", { message: "https://git.example.com/ops/runbooks/x.md @slack-a" }, "sandbox"));
+    await assertHasResourceViolation(
+      monitorHasRunbook,
+      monitor("m", { message: "https://wiki.example.com/ttft @slack-a" }, "sandbox"),
+      /no runbookBaseUrl configured/,
+    );
+    await assertNoResourceViolations(
+      monitorHasRunbook,
+      monitor("m", { message: "https://git.example.com/ops/runbooks/x.md @slack-a" }, "sandbox"),
+    );
   });
 });
 
 describe("monitor-has-escalation-path", () => {
   it("rejects a monitor that notifies nobody", async () => {
-    await assertHasResourceViolation(monitorHasEscalationPath, withMessage(`Runbook: ${RUNBOOK_BASE}/ttft-p95.md, mail ops@example.com`), /notifies nobody/);
+    await assertHasResourceViolation(
+      monitorHasEscalationPath,
+      withMessage(`Runbook: ${RUNBOOK_BASE}/ttft-p95.md, mail ops@example.com`),
+      /notifies nobody/,
+    );
   });
 
   it("rejects a paging priority that only reaches Slack on a stack that pages", async () => {
-    await assertHasResourceViolation(monitorHasEscalationPath, withMessage(slackOnly()), /paging priority P2 but never notifies PagerDuty \(handles: @slack-contracts-ai-alerts\)/);
+    await assertHasResourceViolation(
+      monitorHasEscalationPath,
+      withMessage(slackOnly()),
+      /paging priority P2 but never notifies PagerDuty \(handles: @slack-contracts-ai-alerts\)/,
+    );
   });
 
   it("accepts a non-paging priority that only reaches Slack", async () => {
@@ -107,7 +141,11 @@ describe("monitor-has-escalation-path", () => {
   });
 
   it("rejects a PagerDuty handle on a stack that may not page", async () => {
-    await assertHasResourceViolation(monitorHasEscalationPath, monitor("m", {}, "staging"), /stack "staging" may not page \(paging: false\)/);
+    await assertHasResourceViolation(
+      monitorHasEscalationPath,
+      monitor("m", {}, "staging"),
+      /stack "staging" may not page \(paging: false\)/,
+    );
   });
 
   it("accepts Slack-only routing of a P2 monitor on a stack that may not page", async () => {
@@ -132,15 +170,27 @@ describe("monitor-has-priority", () => {
 describe("monitor-threshold-matches-query", () => {
   it("rejects a critical threshold that differs from the query's number", async () => {
     const r = monitor("monitor-extract-clause-ttft-p95", { monitorThresholds: { critical: "900" } });
-    await assertHasResourceViolation(monitorThresholdMatchesQuery, r, /monitorThresholds.critical "900", but its query compares against 800 \("> 800"\)/);
+    await assertHasResourceViolation(
+      monitorThresholdMatchesQuery,
+      r,
+      /monitorThresholds.critical "900", but its query compares against 800 \("> 800"\)/,
+    );
   });
 
   it("rejects a query alert with no critical threshold", async () => {
-    await assertHasResourceViolation(monitorThresholdMatchesQuery, monitor("m", { monitorThresholds: {} }), /has no monitorThresholds.critical/);
+    await assertHasResourceViolation(
+      monitorThresholdMatchesQuery,
+      monitor("m", { monitorThresholds: {} }),
+      /has no monitorThresholds.critical/,
+    );
   });
 
   it("rejects a query alert whose query has no comparison", async () => {
-    await assertHasResourceViolation(monitorThresholdMatchesQuery, monitor("m", { query: "avg(last_5m):avg:llm.ttft{*}" }), /does not end in a comparison/);
+    await assertHasResourceViolation(
+      monitorThresholdMatchesQuery,
+      monitor("m", { query: "avg(last_5m):avg:llm.ttft{*}" }),
+      /does not end in a comparison/,
+    );
   });
 
   it.each([
@@ -152,7 +202,10 @@ describe("monitor-threshold-matches-query", () => {
   });
 
   it("leaves composite monitors alone, whose query is monitor ids", async () => {
-    const run = await runResourcePolicy(monitorThresholdMatchesQuery, monitor("m", { type: "composite", query: "123 && 456", monitorThresholds: undefined }));
+    const run = await runResourcePolicy(
+      monitorThresholdMatchesQuery,
+      monitor("m", { type: "composite", query: "123 && 456", monitorThresholds: undefined }),
+    );
     expect(run.violations).toEqual([]);
   });
 });

@@ -52,12 +52,22 @@ describe("the policy pack entry", () => {
     expect(names).not.toContain("all");
   });
 
-  it.each(["monitor-has-owner", "monitor-has-runbook", "monitor-has-escalation-path", "monitor-has-priority", "monitor-threshold-matches-query", "monitor-anomaly-windows", "no-unbounded-group-by", "sentry-alert-has-owner-team", "dashboard-has-team-tag", "pagerduty-handles-resolve", "feature-has-all-monitors", "paging-budget"])(
-    "includes %s",
-    (name) => {
-      expect(captured[0].args.policies.map((p) => p.name)).toContain(name);
-    },
-  );
+  it.each([
+    "monitor-has-owner",
+    "monitor-has-runbook",
+    "monitor-has-escalation-path",
+    "monitor-has-priority",
+    "monitor-threshold-matches-query",
+    "monitor-anomaly-windows",
+    "no-unbounded-group-by",
+    "sentry-alert-has-owner-team",
+    "dashboard-has-team-tag",
+    "pagerduty-handles-resolve",
+    "feature-has-all-monitors",
+    "paging-budget",
+  ])("includes %s", (name) => {
+    expect(captured[0].args.policies.map((p) => p.name)).toContain(name);
+  });
 
   it("gives every policy a description, remediation steps and an explicit enforcement level", () => {
     for (const p of captured[0].args.policies) {

@@ -45,7 +45,12 @@ const judgeLogTable = (groupBy: Record<string, unknown>) => ({
   },
 });
 
-const dashboard = (widgets: unknown[], tags: unknown = ["team:platform"]) => ({ title: "[llm] Latency", layout_type: "ordered", tags, widgets });
+const dashboard = (widgets: unknown[], tags: unknown = ["team:platform"]) => ({
+  title: "[llm] Latency",
+  layout_type: "ordered",
+  tags,
+  widgets,
+});
 
 describe("no-unbounded-group-by", () => {
   it.each([
@@ -57,7 +62,10 @@ describe("no-unbounded-group-by", () => {
   });
 
   it("passes a monitor grouped by bounded tags", async () => {
-    await assertNoResourceViolations(noUnboundedGroupBy, monitor("m", { query: "percentile(last_10m):p95:llm.ttft{feature:x} by {provider} > 800" }));
+    await assertNoResourceViolations(
+      noUnboundedGroupBy,
+      monitor("m", { query: "percentile(last_10m):p95:llm.ttft{feature:x} by {provider} > 800" }),
+    );
   });
 
   it.each([
@@ -66,21 +74,48 @@ describe("no-unbounded-group-by", () => {
     ["a log monitor by @usr.id", 'logs("service:web").index("*").rollup("count").by("@usr.id").last("5m") > 10', "@usr.id"],
     ["by {dd.trace_id}", "sum(last_5m):sum:llm.requests{*} by {dd.trace_id}.as_count() > 5", "dd.trace_id"],
   ])("rejects a monitor grouped %s", async (_case, query, key) => {
-    await assertHasResourceViolation(noUnboundedGroupBy, monitor("monitor-x", { query }), new RegExp(`monitor "monitor-x" groups by ${key.replace(/\./g, "\\.")} .*one alert group`));
+    await assertHasResourceViolation(
+      noUnboundedGroupBy,
+      monitor("monitor-x", { query }),
+      new RegExp(`monitor "monitor-x" groups by ${key.replace(/\./g, "\\.")} .*one alert group`),
+    );
   });
 
   it("passes a dashboard of bounded metric group-bys", async () => {
-    await assertNoResourceViolations(noUnboundedGroupBy, dashboardJson("dashboard-latency", dashboard([timeseries("p95:llm.ttft{$feature} by {provider}")])));
+    await assertNoResourceViolations(
+      noUnboundedGroupBy,
+      dashboardJson("dashboard-latency", dashboard([timeseries("p95:llm.ttft{$feature} by {provider}")])),
+    );
   });
 
   it("rejects a dashboard metric query grouped by request id, naming the widget", async () => {
-    const r = dashboardJson("dashboard-latency", dashboard([{ definition: { type: "group", layout_type: "ordered", title: "Per feature", widgets: [timeseries("p95:llm.ttft{*} by {request_id}")] } }]));
-    await assertHasResourceViolation(noUnboundedGroupBy, r, /dashboard "dashboard-latency" widget "TTFT p95" groups by request_id \("p95:llm.ttft\{\*\} by \{request_id\}"\)/);
+    const r = dashboardJson(
+      "dashboard-latency",
+      dashboard([
+        {
+          definition: {
+            type: "group",
+            layout_type: "ordered",
+            title: "Per feature",
+            widgets: [timeseries("p95:llm.ttft{*} by {request_id}")],
+          },
+        },
+      ]),
+    );
+    await assertHasResourceViolation(
+      noUnboundedGroupBy,
+      r,
+      /dashboard "dashboard-latency" widget "TTFT p95" groups by request_id \("p95:llm.ttft\{\*\} by \{request_id\}"\)/,
+    );
   });
 
   it("accepts a logs top-20 table over trace ids, and rejects the same table without a limit", async () => {
     await assertNoResourceViolations(noUnboundedGroupBy, dashboardJson("dashboard-quality", dashboard([judgeLogTable({ limit: 20 })])));
-    await assertHasResourceViolation(noUnboundedGroupBy, dashboardJson("dashboard-quality", dashboard([judgeLogTable({})])), /widget "Bottom 20 judged traces" groups by @trace_id \("group_by @trace_id without limit"\)/);
+    await assertHasResourceViolation(
+      noUnboundedGroupBy,
+      dashboardJson("dashboard-quality", dashboard([judgeLogTable({})])),
+      /widget "Bottom 20 judged traces" groups by @trace_id \("group_by @trace_id without limit"\)/,
+    );
   });
 
   it("takes the unbounded keys from policy config when set", async () => {
@@ -95,19 +130,35 @@ describe("dashboard-has-team-tag", () => {
   });
 
   it("rejects a dashboard without a team tag, naming it", async () => {
-    await assertHasResourceViolation(dashboardHasTeamTag, dashboardJson("dashboard-latency", dashboard([], ["owner:platform"])), /dashboard "dashboard-latency" has no team: tag/);
+    await assertHasResourceViolation(
+      dashboardHasTeamTag,
+      dashboardJson("dashboard-latency", dashboard([], ["owner:platform"])),
+      /dashboard "dashboard-latency" has no team: tag/,
+    );
   });
 
   it("rejects a dashboard tagged with an unknown team", async () => {
-    await assertHasResourceViolation(dashboardHasTeamTag, dashboardJson("dashboard-latency", dashboard([], ["team:growth"])), /"growth" is not a known team/);
+    await assertHasResourceViolation(
+      dashboardHasTeamTag,
+      dashboardJson("dashboard-latency", dashboard([], ["team:growth"])),
+      /"growth" is not a known team/,
+    );
   });
 
   it("rejects a dashboard body that is not JSON", async () => {
-    await assertHasResourceViolation(dashboardHasTeamTag, resource(TYPE.dashboard, "dashboard-x", { dashboard: "{not json" }), /not valid JSON/);
+    await assertHasResourceViolation(
+      dashboardHasTeamTag,
+      resource(TYPE.dashboard, "dashboard-x", { dashboard: "{not json" }),
+      /not valid JSON/,
+    );
   });
 
   it("checks typed datadog.Dashboard resources by their tags too", async () => {
-    await assertHasResourceViolation(dashboardHasTeamTag, resource("datadog:index/dashboard:Dashboard", "hand-made", { title: "x", layoutType: "ordered", widgets: [] }), /"hand-made" has no team: tag/);
+    await assertHasResourceViolation(
+      dashboardHasTeamTag,
+      resource("datadog:index/dashboard:Dashboard", "hand-made", { title: "x", layoutType: "ordered", widgets: [] }),
+      /"hand-made" has no team: tag/,
+    );
   });
 });
 
@@ -121,7 +172,14 @@ describe("sentry-alert-has-owner-team", () => {
       query: "feature:legal-chat",
       timeWindow: 10,
       thresholdType: 0,
-      triggers: [{ label: "critical", alertThreshold: 80, thresholdType: 0, actions: [{ type: "email", targetType: "team", targetIdentifier: "4711" }] }],
+      triggers: [
+        {
+          label: "critical",
+          alertThreshold: 80,
+          thresholdType: 0,
+          actions: [{ type: "email", targetType: "team", targetIdentifier: "4711" }],
+        },
+      ],
       ...(owner === undefined ? {} : { owner }),
     });
   const issueAlert = (actions: Record<string, string>[]) =>
@@ -148,7 +206,10 @@ describe("sentry-alert-has-owner-team", () => {
   });
 
   it("passes an issue alert that notifies a team", async () => {
-    await assertNoResourceViolations(sentryAlertHasOwnerTeam, issueAlert([{ id: "sentry.mail.actions.NotifyEmailAction", targetType: "Team", targetIdentifier: "4711" }]));
+    await assertNoResourceViolations(
+      sentryAlertHasOwnerTeam,
+      issueAlert([{ id: "sentry.mail.actions.NotifyEmailAction", targetType: "Team", targetIdentifier: "4711" }]),
+    );
   });
 
   it("rejects an issue alert that notifies only a person", async () => {
@@ -159,7 +220,10 @@ describe("sentry-alert-has-owner-team", () => {
     );
   });
 
-  const page = (service: string) => issueAlert([{ id: "sentry.integrations.pagerduty.notify_action.PagerDutyNotifyServiceAction", account: "1398", service, severity: "critical" }]);
+  const page = (service: string) =>
+    issueAlert([
+      { id: "sentry.integrations.pagerduty.notify_action.PagerDutyNotifyServiceAction", account: "1398", service, severity: "critical" },
+    ]);
 
   it("passes an issue alert that only pages, when it pages a team's PagerDuty service from sentryPagerdutyServices", async () => {
     await assertNoResourceViolations(sentryAlertHasOwnerTeam, page("102"));

@@ -34,7 +34,9 @@ describe("pagerduty-handles-resolve", () => {
   });
 
   it("rejects a dangling handle on the monitor that carries it", async () => {
-    const dangling = monitor("monitor-legal-chat-ttft-p95", { message: `Runbook: x {{#is_alert}}${pagerdutyHandle("prod", "legal")}{{/is_alert}}` });
+    const dangling = monitor("monitor-legal-chat-ttft-p95", {
+      message: `Runbook: x {{#is_alert}}${pagerdutyHandle("prod", "legal")}{{/is_alert}}`,
+    });
     const { violations } = await runStackPolicy(pagerdutyHandlesResolve, [...exampleStack(), dangling]);
     expect(violations).toEqual([
       {
@@ -49,7 +51,9 @@ describe("pagerduty-handles-resolve", () => {
   it("also reads the escalation message, which pages on renotify", async () => {
     const escalating = monitor("monitor-x", { escalationMessage: `Still firing ${pagerdutyHandle("prod", "nobody")}` });
     const { violations } = await runStackPolicy(pagerdutyHandlesResolve, [...exampleStack(), escalating]);
-    expect(violations.map((v) => v.message)).toEqual([expect.stringMatching(/^monitor "monitor-x" notifies @pagerduty-llm-prod-nobody, but no/)]);
+    expect(violations.map((v) => v.message)).toEqual([
+      expect.stringMatching(/^monitor "monitor-x" notifies @pagerduty-llm-prod-nobody, but no/),
+    ]);
   });
 
   it("rejects a PagerDuty handle on a stack that creates no service objects", async () => {
@@ -74,7 +78,9 @@ describe("feature-has-all-monitors", () => {
     expect(violations).toEqual([
       {
         urn: undefined,
-        message: expect.stringMatching(/^feature "legal-chat" has no ttft-p95 monitor: .*tagged feature:legal-chat with monitor:ttft-p95 \(expected "monitor-legal-chat-ttft-p95"\)/),
+        message: expect.stringMatching(
+          /^feature "legal-chat" has no ttft-p95 monitor: .*tagged feature:legal-chat with monitor:ttft-p95 \(expected "monitor-legal-chat-ttft-p95"\)/,
+        ),
       },
     ]);
   });
@@ -86,7 +92,9 @@ describe("feature-has-all-monitors", () => {
 
   it("takes the feature list from policy config when set", async () => {
     const { violations } = await runStackPolicy(featureHasAllMonitors, exampleStack(), { features: ["extract-clause", "brand-new"] });
-    expect(violations.map((v) => v.message)).toEqual([expect.stringMatching(/^feature "brand-new" has no quality-drop, cost-budget, ttft-p95, total-latency-p95 monitors/)]);
+    expect(violations.map((v) => v.message)).toEqual([
+      expect.stringMatching(/^feature "brand-new" has no quality-drop, cost-budget, ttft-p95, total-latency-p95 monitors/),
+    ]);
   });
 
   it("is not applicable on a stack this repo has no catalog for and no config names features", async () => {
@@ -107,7 +115,9 @@ describe("paging-budget", () => {
   it("flags a team over the budget from policy config, listing its paging monitors", async () => {
     const { violations } = await runStackPolicy(pagingBudget, exampleStack(), { maxPagingMonitorsPerTeam: 4 });
     expect(violations.map((v) => v.message)).toEqual([
-      expect.stringMatching(/^team "contracts-ai" owns 8 paging monitors, over the paging budget of 4 \(monitor-extract-clause-quality-drop, /),
+      expect.stringMatching(
+        /^team "contracts-ai" owns 8 paging monitors, over the paging budget of 4 \(monitor-extract-clause-quality-drop, /,
+      ),
       expect.stringMatching(/^team "research-assistant" owns 8 paging monitors, over the paging budget of 4/),
     ]);
   });

@@ -14,12 +14,22 @@ import { exampleCatalog, exampleFeatures, ROOT, STACKS, synthExample } from "./h
 
 const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 /** The flags a root, offline machine needs (see .ci/run). */
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 const OUT = path.join(ROOT, "out", "preview-screenshots");
 
 let browser: Browser;
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`);
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
   fs.mkdirSync(OUT, { recursive: true });
 });
@@ -30,7 +40,23 @@ afterAll(async () => {
 interface Rendered {
   errors: string[];
   requests: string[];
-  dashboards: { id: string; widgets: number; changed: number; boxes: { id: string; parent: string; x: number; y: number; w: number; h: number; col: number; row: number; span: number; rows: number }[] }[];
+  dashboards: {
+    id: string;
+    widgets: number;
+    changed: number;
+    boxes: {
+      id: string;
+      parent: string;
+      x: number;
+      y: number;
+      w: number;
+      h: number;
+      col: number;
+      row: number;
+      span: number;
+      rows: number;
+    }[];
+  }[];
 }
 
 /** Opens the page from disk and reads what the browser actually laid out. */
@@ -73,25 +99,28 @@ function overlaps(a: { x: number; y: number; w: number; h: number }, b: { x: num
 }
 
 describe("the preview page in chromium", () => {
-  it.each(STACKS)("renders every widget of every %s dashboard, side by side as laid out, with no console error and no request.", async (stack) => {
-    const plan = await synthExample(stack);
-    const r = await render(plan, renderPreview(plan, { catalog: exampleCatalog(stack) }), stack);
-    expect(r.errors).toEqual([]);
-    expect(r.requests.filter((u) => !u.startsWith("file://"))).toEqual([]);
-    const expected = dashboardsOf(plan).map((d) => ({ id: d.id, widgets: countWidgets(d.body.widgets) }));
-    expect(r.dashboards.map((d) => ({ id: d.id, widgets: d.widgets }))).toEqual(expected);
-    for (const d of r.dashboards) {
-      for (const a of d.boxes) {
-        for (const b of d.boxes) {
-          if (a === b || a.parent !== b.parent || Number.isNaN(a.col) || Number.isNaN(b.col)) continue;
-          // Same row, a further left in the JSON: a is drawn further left.
-          if (a.row === b.row && a.col < b.col) expect(a.x, `${d.id}: ${a.id} left of ${b.id}`).toBeLessThan(b.x);
-          expect(overlaps(a, b), `${d.id}: widgets ${a.id} and ${b.id} overlap`).toBe(false);
+  it.each(STACKS)(
+    "renders every widget of every %s dashboard, side by side as laid out, with no console error and no request.",
+    async (stack) => {
+      const plan = await synthExample(stack);
+      const r = await render(plan, renderPreview(plan, { catalog: exampleCatalog(stack) }), stack);
+      expect(r.errors).toEqual([]);
+      expect(r.requests.filter((u) => !u.startsWith("file://"))).toEqual([]);
+      const expected = dashboardsOf(plan).map((d) => ({ id: d.id, widgets: countWidgets(d.body.widgets) }));
+      expect(r.dashboards.map((d) => ({ id: d.id, widgets: d.widgets }))).toEqual(expected);
+      for (const d of r.dashboards) {
+        for (const a of d.boxes) {
+          for (const b of d.boxes) {
+            if (a === b || a.parent !== b.parent || Number.isNaN(a.col) || Number.isNaN(b.col)) continue;
+            // Same row, a further left in the JSON: a is drawn further left.
+            if (a.row === b.row && a.col < b.col) expect(a.x, `${d.id}: ${a.id} left of ${b.id}`).toBeLessThan(b.x);
+            expect(overlaps(a, b), `${d.id}: widgets ${a.id} and ${b.id} overlap`).toBe(false);
+          }
         }
+        expect(fs.statSync(path.join(OUT, `${stack}-${d.id}.png`)).size).toBeGreaterThan(10_000);
       }
-      expect(fs.statSync(path.join(OUT, `${stack}-${d.id}.png`)).size).toBeGreaterThan(10_000);
-    }
-  });
+    },
+  );
 
   it("renders the diff page with the changed widget highlighted.", async () => {
     const base = await synthExample("prod");
@@ -100,7 +129,11 @@ describe("the preview page in chromium", () => {
     features[2].latency = { ttftP95Ms: 700, totalP95Ms: 8000 };
     const head = await synthExample("prod", { features });
     const diff = comparePlans(base, head);
-    const r = await render(head, renderPreview(head, { catalog: exampleCatalog("prod", { features }), highlights: highlightsFromDiff(diff, "origin/main") }), "diff-prod");
+    const r = await render(
+      head,
+      renderPreview(head, { catalog: exampleCatalog("prod", { features }), highlights: highlightsFromDiff(diff, "origin/main") }),
+      "diff-prod",
+    );
     expect(r.errors).toEqual([]);
     const changed = diff.dashboards.flatMap((d) => d.changed.map((w) => w.key));
     expect(changed.length).toBeGreaterThan(0);

@@ -10,7 +10,10 @@ import { synth } from "../tools/synth";
 import { craftPlan, type WidgetSpec } from "./diff-fixtures";
 import { exampleCatalog, exampleFeatures, ROOT, STACKS } from "./helpers";
 
-function crafted(mutate: (f: ReturnType<typeof exampleFeatures>) => void = () => {}, costWidgets?: (s: WidgetSpec[]) => WidgetSpec[]): Plan {
+function crafted(
+  mutate: (f: ReturnType<typeof exampleFeatures>) => void = () => {},
+  costWidgets?: (s: WidgetSpec[]) => WidgetSpec[],
+): Plan {
   const features = exampleFeatures();
   mutate(features);
   return craftPlan(exampleCatalog("prod", { features }), "prod", { costWidgets });
@@ -24,7 +27,12 @@ function section(html: string, id: string): string {
 
 describe("the preview page", () => {
   it.each(STACKS)("is written by synth for %s, with every widget of every dashboard.", async (stack) => {
-    const result = await synth({ stack, configFile: path.join(ROOT, `Pulumi.${stack}.yaml`), featuresFile: path.join(ROOT, "features.ts"), teamsFile: path.join(ROOT, "teams.ts") });
+    const result = await synth({
+      stack,
+      configFile: path.join(ROOT, `Pulumi.${stack}.yaml`),
+      featuresFile: path.join(ROOT, "features.ts"),
+      teamsFile: path.join(ROOT, "teams.ts"),
+    });
     const page = result.artifacts.find((a) => a.path === "preview/index.html");
     expect(page, "preview/index.html artifact").toBeDefined();
     for (const d of dashboardsOf(result.plan)) {
@@ -38,7 +46,10 @@ describe("the preview page", () => {
 
   it("places each widget on the 12-column grid where its layout says, groups holding their own grid.", () => {
     const html = renderPreview(crafted());
-    const spend = /<article class="widget type-group" data-widget-id="\d+" data-type="group" style="grid-column: 1 \/ span 12; grid-row: 1 \/ span (\d+);">/.exec(html);
+    const spend =
+      /<article class="widget type-group" data-widget-id="\d+" data-type="group" style="grid-column: 1 \/ span 12; grid-row: 1 \/ span (\d+);">/.exec(
+        html,
+      );
     expect(spend?.[1]).toBe("7"); // header row + 3 + 3
     expect(html).toContain('data-type="timeseries" style="grid-column: 5 / span 8; grid-row: 1 / span 3;"');
     expect(html).toContain('data-type="toplist" style="grid-column: 1 / span 6; grid-row: 4 / span 3;"');
@@ -55,7 +66,9 @@ describe("the preview page", () => {
 
   it("loads nothing from outside the file and forbids it with a Content-Security-Policy.", () => {
     const html = renderPreview(crafted());
-    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`);
+    expect(html).toContain(
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    );
     expect(html).not.toMatch(/<(script|link|img|iframe|object|embed)\b|\bsrc=|url\(|@import/i);
   });
 
@@ -70,7 +83,9 @@ describe("the preview page", () => {
     expect(cells).toContain("<code>sum(last_1d):sum:llm.cost.usd{feature:legal-chat,env:prod}.as_count() &gt; 500</code>");
     expect(cells).toContain("critical <code>500</code><br>warning <code>250</code>");
     expect(cells).toContain('<code class="pager">@pagerduty-llm-prod-research-assistant (alert)</code>');
-    expect(cells).toContain('<a href="https://github.com/acme-legal/llm-observability/blob/main/runbooks/cost-budget.md" rel="noopener noreferrer">cost-budget.md</a>');
+    expect(cells).toContain(
+      '<a href="https://github.com/acme-legal/llm-observability/blob/main/runbooks/cost-budget.md" rel="noopener noreferrer">cost-budget.md</a>',
+    );
   });
 
   it("shows the on-call overview per team and the Sentry rules per feature.", () => {
@@ -82,7 +97,9 @@ describe("the preview page", () => {
     expect(team).toContain("2 loops");
     expect(team).toContain('<code class="pager">@pagerduty-llm-prod-contracts-ai</code>');
     const sentry = html.slice(html.indexOf('<tr data-feature="legal-chat">'));
-    expect(sentry.slice(0, sentry.indexOf("</tr>"))).toMatch(/sentry-issue-alert-legal-chat.*sentry-issue-page-legal-chat.*sentry-metric-alert-legal-chat.*critical above 80/s);
+    expect(sentry.slice(0, sentry.indexOf("</tr>"))).toMatch(
+      /sentry-issue-alert-legal-chat.*sentry-issue-page-legal-chat.*sentry-metric-alert-legal-chat.*critical above 80/s,
+    );
   });
 
   it("says a stack without paging has no PagerDuty resources.", () => {
@@ -103,8 +120,12 @@ describe("the preview page", () => {
     const html = renderPreview(head, { highlights: highlightsFromDiff(comparePlans(base, head), "origin/main") });
     expect(html.match(/class="widget [^"]*\badded\b/g)).toHaveLength(1);
     expect(html.match(/class="widget [^"]*\bchanged\b/g)).toHaveLength(1);
-    expect(html).toContain("<code>formula: 100 * f_extract_clause / 40 as &quot;Clause extraction ($40/day)&quot; → 100 * f_extract_clause / 50 as &quot;Clause extraction ($50/day)&quot;</code>");
-    expect(html).toMatch(/<b>Removed widgets:<\/b><ul><li>Tokens by type <span class="type">timeseries<\/span> from group Spend<\/li><\/ul>/);
+    expect(html).toContain(
+      "<code>formula: 100 * f_extract_clause / 40 as &quot;Clause extraction ($40/day)&quot; → 100 * f_extract_clause / 50 as &quot;Clause extraction ($50/day)&quot;</code>",
+    );
+    expect(html).toMatch(
+      /<b>Removed widgets:<\/b><ul><li>Tokens by type <span class="type">timeseries<\/span> from group Spend<\/li><\/ul>/,
+    );
     expect(html).toContain('<tr class="monitor changed" data-monitor="monitor-extract-clause-cost-budget">');
   });
 });

@@ -29,16 +29,22 @@ function words(text: string): number {
 }
 
 describe("one runbook per monitor kind", () => {
-  it.each(MONITOR_KINDS.map((kind) => ({ kind, file: runbookFile(kind) })))("The $kind runbook $file has exactly the six sections, in order.", ({ file }) => {
-    expect(sections(read(file)).map((s) => s.title)).toEqual(SECTIONS);
-  });
+  it.each(MONITOR_KINDS.map((kind) => ({ kind, file: runbookFile(kind) })))(
+    "The $kind runbook $file has exactly the six sections, in order.",
+    ({ file }) => {
+      expect(sections(read(file)).map((s) => s.title)).toEqual(SECTIONS);
+    },
+  );
 
-  it.each(MONITOR_KINDS.map((kind) => ({ kind, file: runbookFile(kind) })))("Every section of the $kind runbook has real content.", ({ kind, file }) => {
-    const text = read(file);
-    expect(text).not.toMatch(/lorem|ipsum|TODO|TBD|FIXME/i);
-    expect(text).toContain(`monitor:${kind}`);
-    for (const s of sections(text)) expect(words(s.body), `${file} ${s.title}`).toBeGreaterThanOrEqual(30);
-  });
+  it.each(MONITOR_KINDS.map((kind) => ({ kind, file: runbookFile(kind) })))(
+    "Every section of the $kind runbook has real content.",
+    ({ kind, file }) => {
+      const text = read(file);
+      expect(text).not.toMatch(/lorem|ipsum|TODO|TBD|FIXME/i);
+      expect(text).toContain(`monitor:${kind}`);
+      for (const s of sections(text)) expect(words(s.body), `${file} ${s.title}`).toBeGreaterThanOrEqual(30);
+    },
+  );
 
   it("The runbooks README lists every kind and links every runbook.", () => {
     const readme = read("README.md");
@@ -64,7 +70,9 @@ describe("every link in every monitor resolves", () => {
   it("Every example monitor links at least its own runbook.", () => {
     for (const stack of STACKS) {
       for (const m of buildMonitors(exampleCatalog(stack))) {
-        expect(links.filter((l) => l.stack === stack && l.id === m.id).map((l) => l.file)).toContain(runbookFile(m.kind as (typeof MONITOR_KINDS)[number]));
+        expect(links.filter((l) => l.stack === stack && l.id === m.id).map((l) => l.file)).toContain(
+          runbookFile(m.kind as (typeof MONITOR_KINDS)[number]),
+        );
       }
     }
   });
@@ -89,7 +97,16 @@ describe("the chapter's procedures", () => {
   it("The postmortem template is blameless and asks every question of the chapter.", () => {
     const text = read(POSTMORTEM_TEMPLATE);
     expect(text).toMatch(/blameless/i);
-    for (const heading of ["What happened", "When", "How it was detected", "Customer impact", "Root cause", "What fixed it", "What would have caught it earlier", "Action items"]) {
+    for (const heading of [
+      "What happened",
+      "When",
+      "How it was detected",
+      "Customer impact",
+      "Root cause",
+      "What fixed it",
+      "What would have caught it earlier",
+      "Action items",
+    ]) {
       expect(text).toContain(`## ${heading}`);
     }
     expect(text).toContain("without naming individuals");

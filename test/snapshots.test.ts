@@ -6,9 +6,14 @@ describe("committed snapshots", () => {
   it.each(SNAPSHOT_STACKS)("match the generated dashboards and monitors of %s (refresh with `npm run snapshots`).", async (stack) => {
     const generated = (await renderSnapshots(stack)).sort((a, b) => a.path.localeCompare(b.path));
     const committed = readSnapshots(stack);
-    expect(committed.map((a) => a.path), "snapshot files").toEqual(generated.map((a) => a.path));
+    expect(
+      committed.map((a) => a.path),
+      "snapshot files",
+    ).toEqual(generated.map((a) => a.path));
     for (const g of generated) {
-      expect(committed.find((c) => c.path === g.path)?.content, `snapshots/${stack}/${g.path} is stale; run \`npm run snapshots\``).toBe(g.content);
+      expect(committed.find((c) => c.path === g.path)?.content, `snapshots/${stack}/${g.path} is stale; run \`npm run snapshots\``).toBe(
+        g.content,
+      );
     }
   });
 });

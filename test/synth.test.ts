@@ -41,9 +41,20 @@ describe("npm run synth", () => {
     fs.writeFileSync(path.join(dir, "features.json"), JSON.stringify(exampleFeatures()));
     fs.writeFileSync(path.join(dir, "teams.json"), JSON.stringify(exampleTeams()));
     const a = synthCli(["--stack", "staging", "--out", path.join(dir, "a")]);
-    const b = synthCli(["--stack", "staging", "--out", path.join(dir, "b"), "--features", path.join(dir, "features.json"), "--teams", path.join(dir, "teams.json")]);
+    const b = synthCli([
+      "--stack",
+      "staging",
+      "--out",
+      path.join(dir, "b"),
+      "--features",
+      path.join(dir, "features.json"),
+      "--teams",
+      path.join(dir, "teams.json"),
+    ]);
     expect([a.code, b.code]).toEqual([0, 0]);
-    expect(fs.readFileSync(path.join(dir, "b", "staging", "plan.json"), "utf8")).toBe(fs.readFileSync(path.join(dir, "a", "staging", "plan.json"), "utf8"));
+    expect(fs.readFileSync(path.join(dir, "b", "staging", "plan.json"), "utf8")).toBe(
+      fs.readFileSync(path.join(dir, "a", "staging", "plan.json"), "utf8"),
+    );
   });
 
   it("prints every problem of a bad features.json with its path, exits 1 and writes nothing.", () => {

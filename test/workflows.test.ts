@@ -54,8 +54,12 @@ describe("the GitHub workflows", () => {
   it.each(WORKFLOWS)("%s parses, and every npm script it runs exists in package.json.", (file) => {
     const w = load(file);
     expect(Object.keys(w.jobs).length).toBeGreaterThan(0);
-    const scripts = Object.keys((JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts);
-    const used = steps(w).flatMap((s) => [...(s.run ?? "").matchAll(/\bnpm (?:run(?:-script)?\s+([\w:-]+)|(test|start)\b)/g)].map((m) => m[1] ?? m[2]));
+    const scripts = Object.keys(
+      (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts,
+    );
+    const used = steps(w).flatMap((s) =>
+      [...(s.run ?? "").matchAll(/\bnpm (?:run(?:-script)?\s+([\w:-]+)|(test|start)\b)/g)].map((m) => m[1] ?? m[2]),
+    );
     expect(used.length).toBeGreaterThan(0);
     for (const name of used) expect(scripts, `npm run ${name}`).toContain(name);
   });
@@ -64,7 +68,10 @@ describe("the GitHub workflows", () => {
     const used = [...new Set([...read(file).matchAll(/\bsecrets\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]))].sort();
     expect(used.length).toBeGreaterThan(0);
     const documented = documentedSecrets();
-    expect(used.filter((s) => !documented.includes(s)), "secrets missing from the README's secrets table").toEqual([]);
+    expect(
+      used.filter((s) => !documented.includes(s)),
+      "secrets missing from the README's secrets table",
+    ).toEqual([]);
   });
 
   it.each(WORKFLOWS)("%s pins every action to a version.", (file) => {
@@ -79,7 +86,9 @@ describe("the GitHub workflows", () => {
       const gate = job.steps[0];
       expect(gate.id, `${name}: the first step checks the secrets`).toBe("gate");
       // Every secret the job's environment carries is checked by the gate.
-      const fromSecrets = [...new Set(Object.values(job.env ?? {}).flatMap((v) => [...String(v).matchAll(/secrets\.([A-Z0-9_]+)/g)].map((m) => m[1])))];
+      const fromSecrets = [
+        ...new Set(Object.values(job.env ?? {}).flatMap((v) => [...String(v).matchAll(/secrets\.([A-Z0-9_]+)/g)].map((m) => m[1]))),
+      ];
       expect(fromSecrets).toContain("PULUMI_ACCESS_TOKEN");
       for (const secret of fromSecrets) expect(gate.run, `${name}: gate checks ${secret}`).toMatch(new RegExp(`\\b${secret}\\b`));
       expect(gate.run).toContain('echo "ready=false" >> "$GITHUB_OUTPUT"');
@@ -123,7 +132,9 @@ describe("preview.yml", () => {
   it("uploads the preview pages and the diff as an artifact, even when a step failed.", () => {
     const upload = all.find((s) => s.uses?.startsWith("actions/upload-artifact@"))!;
     expect(upload.if).toBe("always()");
-    expect(String(upload.with!.path).split("\n").filter(Boolean)).toEqual(expect.arrayContaining(["out/diff.md", "out/diff/", "out/*/preview/"]));
+    expect(String(upload.with!.path).split("\n").filter(Boolean)).toEqual(
+      expect.arrayContaining(["out/diff.md", "out/diff/", "out/*/preview/"]),
+    );
   });
 
   it("runs pulumi preview with the policy pack and a PR comment, for every stack.", () => {
@@ -131,7 +142,13 @@ describe("preview.yml", () => {
     expect(job.needs).toBe("review");
     expect((job.strategy!.matrix!.stack as string[]).slice().sort()).toEqual(stacks);
     const pulumi = job.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
-    expect(pulumi.with).toMatchObject({ command: "preview", policyPacks: "policies", "comment-on-pr": true, "edit-pr-comment": true, "always-include-summary": true });
+    expect(pulumi.with).toMatchObject({
+      command: "preview",
+      policyPacks: "policies",
+      "comment-on-pr": true,
+      "edit-pr-comment": true,
+      "always-include-summary": true,
+    });
     expect(String(pulumi.with!["stack-name"])).toContain("matrix.stack");
   });
 });
@@ -190,7 +207,10 @@ describe("the sticky diff comment", () => {
         },
         deleteComment: async ({ comment_id }: { comment_id: number }) => {
           calls.push(`delete ${comment_id}`);
-          comments.splice(comments.findIndex((c) => c.id === comment_id), 1);
+          comments.splice(
+            comments.findIndex((c) => c.id === comment_id),
+            1,
+          );
           return { data: {} };
         },
       },
@@ -198,7 +218,11 @@ describe("the sticky diff comment", () => {
     const github = { rest, paginate: async (fn: (a: unknown) => Promise<{ data: unknown[] }>, args: unknown) => (await fn(args)).data };
     return { github, comments, calls };
   }
-  const context = { repo: { owner: "acme-legal", repo: "llm-observability" }, payload: { pull_request: { number: 7 } }, issue: { number: 7 } };
+  const context = {
+    repo: { owner: "acme-legal", repo: "llm-observability" },
+    payload: { pull_request: { number: 7 } },
+    issue: { number: 7 },
+  };
 
   it("creates the comment once, then updates the same comment on every later push.", async () => {
     const gh = fakeGithub([{ id: 1, body: "a human's comment" }]);

@@ -42,7 +42,9 @@ export function summarize(plan: Plan, catalog: Catalog, artifacts: Artifact[], d
   const lines: string[] = [];
   const custom = plan.resources.filter((r) => r.custom);
   lines.push(`llm-observability · stack ${plan.stack} (env ${catalog.stack.env}, paging ${catalog.stack.paging ? "on" : "off"})`);
-  lines.push(`${catalog.features.length} features, ${catalog.teams.length} teams → ${custom.length} resources (+${plan.resources.length - custom.length} components)`);
+  lines.push(
+    `${catalog.features.length} features, ${catalog.teams.length} teams → ${custom.length} resources (+${plan.resources.length - custom.length} components)`,
+  );
   lines.push("");
   lines.push("Resources by type:");
   const byType = new Map<string, number>();
@@ -82,7 +84,9 @@ function monitorSummary(plan: Plan, catalog: Catalog): string[] {
       .filter(([, n]) => n > 0)
       .map(([p, n]) => `P${p}x${n}`)
       .join(" ");
-    lines.push(`  ${team.padEnd(width)}  ${String(own.length).padStart(3)} monitors, ${String(own.filter(pages).length).padStart(2)} paging  (${byPriority})`);
+    lines.push(
+      `  ${team.padEnd(width)}  ${String(own.length).padStart(3)} monitors, ${String(own.filter(pages).length).padStart(2)} paging  (${byPriority})`,
+    );
   }
   return lines;
 }

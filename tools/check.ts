@@ -58,7 +58,8 @@ export function readPolicyConfig(file: string, policies: readonly Rule[]): Polic
   } catch (e) {
     throw new UsageError(`policy config ${file} is not valid JSON: ${(e as Error).message}`);
   }
-  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) throw new UsageError(`policy config ${file} must be a JSON object keyed by policy name`);
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc))
+    throw new UsageError(`policy config ${file} must be a JSON object keyed by policy name`);
   const names = new Set(policies.map((p) => p.name));
   const problems: string[] = [];
   for (const [name, value] of Object.entries(doc as Record<string, unknown>)) {
@@ -83,7 +84,9 @@ export function readPolicyConfig(file: string, policies: readonly Rule[]): Polic
       if (!schema) {
         problems.push(`${where}.${key}: not a setting of this policy (settings: ${Object.keys(properties).join(", ") || "none"})`);
       } else if (!matchesType(setting, schema.type)) {
-        problems.push(`${where}.${key}: must be ${schema.type === "array" || schema.type === "object" || schema.type === "integer" ? "an" : "a"} ${schema.type} (got ${JSON.stringify(setting)})`);
+        problems.push(
+          `${where}.${key}: must be ${schema.type === "array" || schema.type === "object" || schema.type === "integer" ? "an" : "a"} ${schema.type} (got ${JSON.stringify(setting)})`,
+        );
       }
     }
   }

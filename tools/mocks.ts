@@ -41,7 +41,11 @@ export function fabricatedInvoke(token: string, inputs: Record<string, unknown>)
     case "sentry:index/getSentryTeam:getSentryTeam":
       return { ...inputs, id: `${inputs.organization}/${inputs.slug}`, internalId: String(parseInt(fakeId(String(inputs.slug), 6), 16)) };
     case "sentry:index/getSentryOrganizationIntegration:getSentryOrganizationIntegration":
-      return { ...inputs, id: String(parseInt(fakeId(`${inputs.providerKey}/${inputs.name}`, 6), 16)), internalId: `synth-${fakeId(String(inputs.name))}` };
+      return {
+        ...inputs,
+        id: String(parseInt(fakeId(`${inputs.providerKey}/${inputs.name}`, 6), 16)),
+        internalId: `synth-${fakeId(String(inputs.name))}`,
+      };
     default:
       return inputs;
   }

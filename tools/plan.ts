@@ -101,7 +101,13 @@ export function readPlan(file: string): Plan {
     throw new PlanError(`plan file ${file} is malformed: expected {project, stack, resources[]}`);
   }
   plan.resources.forEach((r, i) => {
-    if (typeof r?.urn !== "string" || typeof r.type !== "string" || typeof r.name !== "string" || typeof r.inputs !== "object" || r.inputs === null) {
+    if (
+      typeof r?.urn !== "string" ||
+      typeof r.type !== "string" ||
+      typeof r.name !== "string" ||
+      typeof r.inputs !== "object" ||
+      r.inputs === null
+    ) {
       throw new PlanError(`plan file ${file} is malformed: resources[${i}] needs urn, type, name and inputs`);
     }
   });

@@ -84,7 +84,9 @@ async function main(): Promise<number> {
     opts = parseSynthArgs(process.argv.slice(2));
   } catch (e) {
     console.error(`synth: ${(e as Error).message}`);
-    console.error("usage: npm run synth -- [--stack prod] [--config Pulumi.prod.yaml] [--features features.ts|.json] [--teams teams.ts|.json] [--out out]");
+    console.error(
+      "usage: npm run synth -- [--stack prod] [--config Pulumi.prod.yaml] [--features features.ts|.json] [--teams teams.ts|.json] [--out out]",
+    );
     return 2;
   }
   let result: SynthResult;

@@ -15,14 +15,17 @@ function checkTeams(tags: string[], args: ResourceValidationArgs, report: Report
     );
   }
   for (const team of teams.filter((t) => !known.includes(t))) {
-    report(`dashboard "${args.name}" is tagged ${TEAM_TAG}:${team}, but "${team}" is not a known team (known: ${quoteList(known)}). Use a team id from teams.ts.`);
+    report(
+      `dashboard "${args.name}" is tagged ${TEAM_TAG}:${team}, but "${team}" is not a known team (known: ${quoteList(known)}). Use a team id from teams.ts.`,
+    );
   }
 }
 
 export const dashboardHasTeamTag: ResourceValidationPolicy = {
   name: "dashboard-has-team-tag",
   description: "Every Datadog dashboard carries a team:<id> tag naming a known team.",
-  remediationSteps: "Add `team:<id>` (a team in teams.ts) to the dashboard's `tags`: in the JSON body for DashboardJson, in `tags` for Dashboard.",
+  remediationSteps:
+    "Add `team:<id>` (a team in teams.ts) to the dashboard's `tags`: in the JSON body for DashboardJson, in `tags` for Dashboard.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -35,7 +38,9 @@ export const dashboardHasTeamTag: ResourceValidationPolicy = {
       try {
         body = JSON.parse(asString(dashboard.dashboard) ?? "");
       } catch (e) {
-        report(`dashboard "${args.name}" has a dashboard body that is not valid JSON (${(e as Error).message}), so its owner cannot be read. Pass JSON.stringify(body).`);
+        report(
+          `dashboard "${args.name}" has a dashboard body that is not valid JSON (${(e as Error).message}), so its owner cannot be read. Pass JSON.stringify(body).`,
+        );
         return;
       }
       checkTeams(asStringArray((body as { tags?: unknown } | null)?.tags), args, report);

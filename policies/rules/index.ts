@@ -11,14 +11,7 @@ import type { Rule } from "./types";
 
 export type { Rule };
 
-export const rules: Rule[] = [
-  ...monitorRules,
-  ...queryRules,
-  ...dashboardRules,
-  ...sentryRules,
-  ...stackRules,
-  ...cardinalityRules,
-];
+export const rules: Rule[] = [...monitorRules, ...queryRules, ...dashboardRules, ...sentryRules, ...stackRules, ...cardinalityRules];
 
 /** The pack's name in `pulumi preview --policy-pack` output and in Pulumi Cloud policy groups. */
 export const PACK_NAME = "llm-observability-guard";

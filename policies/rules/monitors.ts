@@ -70,7 +70,7 @@ export const monitorHasRunbook: ResourceValidationPolicy = {
   description:
     "Every Datadog monitor's message links a runbook under the configured runbook base URL; run from the repo, the linked file must exist in runbooks/.",
   remediationSteps:
-    "Put the runbook link in the monitor message (`runbookUrl(stack, \"<kind>.md\")` from config/links.ts) so it reaches Slack and PagerDuty, " +
+    'Put the runbook link in the monitor message (`runbookUrl(stack, "<kind>.md")` from config/links.ts) so it reaches Slack and PagerDuty, ' +
     "and write runbooks/<kind>.md with the sections Symptom, Dashboards, Checks, Mitigation, Escalation, Follow-up.",
   enforcementLevel: "mandatory",
   configSchema: {
@@ -86,7 +86,9 @@ export const monitorHasRunbook: ResourceValidationPolicy = {
     const base = configured?.replace(/\/+$/, "");
     const message = asString(monitor.message) ?? "";
     const kind = tagValues(asStringArray(monitor.tags), MONITOR_KIND_TAG)[0] ?? "<kind>";
-    const candidates = base ? links(message).filter((l) => l.startsWith(`${base}/`)) : links(message).filter((l) => /\/runbooks\/[^/]+/.test(l));
+    const candidates = base
+      ? links(message).filter((l) => l.startsWith(`${base}/`))
+      : links(message).filter((l) => /\/runbooks\/[^/]+/.test(l));
     if (candidates.length === 0) {
       const where = base ? `under ${base}/` : "to a runbooks/ page (no runbookBaseUrl configured for this stack)";
       report(
@@ -175,13 +177,17 @@ export const monitorHasPriority: ResourceValidationPolicy = {
   name: "monitor-has-priority",
   description: "Every Datadog monitor sets a priority from 1 to 5, the severity map's input for who gets woken up.",
   remediationSteps:
-    "Set `priority` (a string \"1\"-\"5\" in @pulumi/datadog) from the severity map in monitors/severity.ts: P1-P2 page, P3-P5 go to Slack.",
+    'Set `priority` (a string "1"-"5" in @pulumi/datadog) from the severity map in monitors/severity.ts: P1-P2 page, P3-P5 go to Slack.',
   enforcementLevel: "mandatory",
   validateResource: validateResourceOfType(datadog.Monitor, (monitor, args, report) => {
     if (monitor.priority === undefined || monitor.priority === null || monitor.priority === "") {
-      report(`monitor "${args.name}" has no priority, so nothing decides whether it pages. Set priority "1"-"5" from monitors/severity.ts.`);
+      report(
+        `monitor "${args.name}" has no priority, so nothing decides whether it pages. Set priority "1"-"5" from monitors/severity.ts.`,
+      );
     } else if (parsePriority(monitor.priority) === undefined) {
-      report(`monitor "${args.name}" has priority ${JSON.stringify(monitor.priority)}, which is not 1-5. Set priority "1"-"5" from monitors/severity.ts (not "P2").`);
+      report(
+        `monitor "${args.name}" has priority ${JSON.stringify(monitor.priority)}, which is not 1-5. Set priority "1"-"5" from monitors/severity.ts (not "P2").`,
+      );
     }
   }),
 };
@@ -193,7 +199,7 @@ const TRAILING_COMPARISON = /(>=|<=|==|!=|>|<)\s*(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)
 export const monitorThresholdMatchesQuery: ResourceValidationPolicy = {
   name: "monitor-threshold-matches-query",
   description:
-    "A monitor's critical threshold equals the number its query compares against; Datadog rejects a mismatch at create time (\"Alert threshold (X) does not match that used in the query (Y)\").",
+    'A monitor\'s critical threshold equals the number its query compares against; Datadog rejects a mismatch at create time ("Alert threshold (X) does not match that used in the query (Y)").',
   remediationSteps:
     "Generate the query's number and `monitorThresholds.critical` from the same config value (e.g. the feature's latency or budget), never type them twice.",
   enforcementLevel: "mandatory",
@@ -202,7 +208,9 @@ export const monitorThresholdMatchesQuery: ResourceValidationPolicy = {
     const comparison = TRAILING_COMPARISON.exec(query);
     if (!comparison) {
       if (THRESHOLD_TYPES.has(String(monitor.type))) {
-        report(`monitor "${args.name}" is a ${monitor.type} whose query does not end in a comparison such as "> 800". Append the comparator and the critical threshold to the query.`);
+        report(
+          `monitor "${args.name}" is a ${monitor.type} whose query does not end in a comparison such as "> 800". Append the comparator and the critical threshold to the query.`,
+        );
       }
       return;
     }
@@ -228,7 +236,7 @@ export const monitorAnomalyWindows: ResourceValidationPolicy = {
     "Anomaly monitors carry the threshold windows Datadog requires: trigger and recovery windows set, trigger window equal to the query's alert_window, critical threshold a fraction in (0, 1].",
   remediationSteps:
     "Set `monitorThresholdWindows: { triggerWindow: <alert_window>, recoveryWindow }` with triggerWindow equal to `alert_window` in anomalies(...), " +
-    "and `monitorThresholds.critical` to the fraction of anomalous points (e.g. \"1\") used after `>=` in the query.",
+    'and `monitorThresholds.critical` to the fraction of anomalous points (e.g. "1") used after `>=` in the query.',
   enforcementLevel: "mandatory",
   validateResource: validateResourceOfType(datadog.Monitor, (monitor, args, report) => {
     const query = asString(monitor.query) ?? "";
@@ -245,9 +253,13 @@ export const monitorAnomalyWindows: ResourceValidationPolicy = {
       );
     }
     if (!alertWindow) {
-      report(`anomaly monitor "${args.name}" does not set alert_window in anomalies(...). Add alert_window='last_30m' (or similar) and use the same value as triggerWindow.`);
+      report(
+        `anomaly monitor "${args.name}" does not set alert_window in anomalies(...). Add alert_window='last_30m' (or similar) and use the same value as triggerWindow.`,
+      );
     } else if (trigger && trigger !== alertWindow) {
-      report(`anomaly monitor "${args.name}" has triggerWindow "${trigger}" but its query's alert_window is "${alertWindow}". Make them equal.`);
+      report(
+        `anomaly monitor "${args.name}" has triggerWindow "${trigger}" but its query's alert_window is "${alertWindow}". Make them equal.`,
+      );
     }
     const critical = monitor.monitorThresholds?.critical;
     const fraction = Number(critical);

@@ -70,11 +70,16 @@ export function dashboardUnboundedGroupBys(body: unknown, isUnbounded: (key: str
     }
     if (Array.isArray(obj.group_by)) {
       for (const g of obj.group_by) {
-        const facet = typeof g === "string" ? g : typeof (g as { facet?: unknown })?.facet === "string" ? (g as { facet: string }).facet : undefined;
+        const facet =
+          typeof g === "string" ? g : typeof (g as { facet?: unknown })?.facet === "string" ? (g as { facet: string }).facet : undefined;
         if (facet === undefined || !isUnbounded(facet)) continue;
         const limit = typeof g === "object" && g !== null ? (g as { limit?: unknown }).limit : undefined;
         if (typeof limit !== "number" || limit > MAX_TOP_N) {
-          findings.push({ where: title, key: facet, query: `group_by ${facet}${typeof limit === "number" ? ` limit ${limit}` : " without limit"}` });
+          findings.push({
+            where: title,
+            key: facet,
+            query: `group_by ${facet}${typeof limit === "number" ? ` limit ${limit}` : " without limit"}`,
+          });
         }
       }
     }
@@ -112,7 +117,9 @@ function checkDashboard(dashboard: { dashboard?: unknown }, args: ResourceValida
     return; // dashboard-has-team-tag reports an unreadable body.
   }
   for (const f of dashboardUnboundedGroupBys(body, unboundedMatcher(args.getConfig<GroupByConfig>()))) {
-    report(`dashboard "${args.name}" ${f.where} groups by ${f.key} ("${f.query}"): ${f.key} is unbounded, so every id becomes its own series. ${FIX}`);
+    report(
+      `dashboard "${args.name}" ${f.where} groups by ${f.key} ("${f.query}"): ${f.key} is unbounded, so every id becomes its own series. ${FIX}`,
+    );
   }
 }
 
@@ -127,7 +134,8 @@ export const noUnboundedGroupBy: ResourceValidationPolicy = {
       unboundedKeys: {
         type: "array",
         items: { type: "string" },
-        description: "Case-insensitive regular expressions for unbounded tag keys / facets. Default: user, session, request, trace, span and conversation ids.",
+        description:
+          "Case-insensitive regular expressions for unbounded tag keys / facets. Default: user, session, request, trace, span and conversation ids.",
       },
     },
   },

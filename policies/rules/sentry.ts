@@ -19,10 +19,10 @@ function isTeamTarget(action: unknown): boolean {
 export const sentryAlertHasOwnerTeam: ResourceValidationPolicy = {
   name: "sentry-alert-has-owner-team",
   description:
-    "Every Sentry alert rule has an owning team: metric alerts set owner \"team:<id>\"; issue alerts (which have no owner field in the provider) notify a Team target, or page a team's PagerDuty service listed in sentryPagerdutyServices.",
+    'Every Sentry alert rule has an owning team: metric alerts set owner "team:<id>"; issue alerts (which have no owner field in the provider) notify a Team target, or page a team\'s PagerDuty service listed in sentryPagerdutyServices.',
   remediationSteps:
     "Look the team up with `sentry.getSentryTeamOutput({organization, slug: team.sentryTeam})` and use its internalId: " +
-    "`owner: team:<internalId>` on SentryMetricAlert, and an action `{targetType: \"Team\", targetIdentifier: <internalId>}` on SentryIssueAlert.",
+    '`owner: team:<internalId>` on SentryMetricAlert, and an action `{targetType: "Team", targetIdentifier: <internalId>}` on SentryIssueAlert.',
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -37,9 +37,13 @@ export const sentryAlertHasOwnerTeam: ResourceValidationPolicy = {
     validateResourceOfType(sentry.SentryMetricAlert, (alert, args, report) => {
       const owner = asString(alert.owner);
       if (!owner) {
-        report(`Sentry metric alert "${args.name}" has no owner, so its errors belong to nobody. Set owner: "team:<id>" with the owning team's Sentry team id.`);
+        report(
+          `Sentry metric alert "${args.name}" has no owner, so its errors belong to nobody. Set owner: "team:<id>" with the owning team's Sentry team id.`,
+        );
       } else if (!TEAM_ACTOR.test(owner)) {
-        report(`Sentry metric alert "${args.name}" has owner "${owner}", which is not a team. Set owner: "team:<id>" with the owning team's Sentry team id.`);
+        report(
+          `Sentry metric alert "${args.name}" has owner "${owner}", which is not a team. Set owner: "team:<id>" with the owning team's Sentry team id.`,
+        );
       }
     }),
     validateResourceOfType(sentry.SentryIssueAlert, (alert, args, report) => {
@@ -49,7 +53,9 @@ export const sentryAlertHasOwnerTeam: ResourceValidationPolicy = {
       // A rule that only pages is owned by the team whose PagerDuty service it pages; the
       // stack config maps each team to Sentry's id of that service.
       const services =
-        args.getConfig<{ pagerdutyServices?: Record<string, number> }>().pagerdutyServices ?? catalogForUrn(args.urn)?.stack.sentryPagerdutyServices ?? {};
+        args.getConfig<{ pagerdutyServices?: Record<string, number> }>().pagerdutyServices ??
+        catalogForUrn(args.urn)?.stack.sentryPagerdutyServices ??
+        {};
       const teamOfService = new Map(Object.entries(services).map(([team, id]) => [String(id), team]));
       const paged = actions.filter((a) => a.id === PAGERDUTY_ACTION).map((a) => String(a.service));
       if (paged.some((service) => teamOfService.has(service))) return;

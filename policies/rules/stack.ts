@@ -69,18 +69,24 @@ export const featureHasAllMonitors: StackValidationPolicy = {
   configSchema: {
     properties: {
       features: { type: "array", items: { type: "string" }, description: "Feature ids that must be monitored. Default: features.ts." },
-      kinds: { type: "array", items: { type: "string" }, description: `Monitor kinds each feature needs. Default: ${PER_FEATURE_MONITOR_KINDS.join(", ")}.` },
+      kinds: {
+        type: "array",
+        items: { type: "string" },
+        description: `Monitor kinds each feature needs. Default: ${PER_FEATURE_MONITOR_KINDS.join(", ")}.`,
+      },
     },
   },
   validateStack: (args, report) => {
     const config = args.getConfig<FeatureMonitorsConfig>();
     const features = config.features ?? catalogForUrn(anyUrn(args.resources))?.features.map((f) => f.id);
-    if (!features) return args.notApplicable("no feature catalog for this stack (run from the repo, or set this policy's `features` config)");
+    if (!features)
+      return args.notApplicable("no feature catalog for this stack (run from the repo, or set this policy's `features` config)");
     const kinds = config.kinds ?? [...PER_FEATURE_MONITOR_KINDS];
     const present = new Set<string>();
     for (const monitor of monitorsOf(args.resources)) {
       const tags = asStringArray(monitor.props.tags);
-      for (const feature of tagValues(tags, TAG.feature)) for (const kind of tagValues(tags, MONITOR_KIND_TAG)) present.add(`${feature}\u0000${kind}`);
+      for (const feature of tagValues(tags, TAG.feature))
+        for (const kind of tagValues(tags, MONITOR_KIND_TAG)) present.add(`${feature}\u0000${kind}`);
     }
     for (const feature of features) {
       const missing = kinds.filter((k) => !present.has(`${feature}\u0000${k}`));
@@ -98,7 +104,7 @@ export const featureHasAllMonitors: StackValidationPolicy = {
 export const pagingBudget: StackValidationPolicy = {
   name: "paging-budget",
   description:
-    "Advisory: no team owns more paging monitors (those that notify @pagerduty-) than the paging budget. The chapter's \"alerting on every metric\" mistake: a pager that fires all day gets muted.",
+    'Advisory: no team owns more paging monitors (those that notify @pagerduty-) than the paging budget. The chapter\'s "alerting on every metric" mistake: a pager that fires all day gets muted.',
   remediationSteps:
     "Demote monitors that need no action at night to P3-P5 (Slack), merge overlapping ones into a multi-alert, " +
     "or raise `monitoring.pagingBudgetPerTeam` in Pulumi.<stack>.yaml deliberately.",

@@ -21,7 +21,8 @@ export interface DiffOptions {
   htmlDir: string;
 }
 
-const USAGE = "usage: npm run diff -- --base <git-ref|plan-dir> [--head <plan-dir>] [--stack prod ...] [--out out/diff.md] [--html-dir out/diff]";
+const USAGE =
+  "usage: npm run diff -- --base <git-ref|plan-dir> [--head <plan-dir>] [--stack prod ...] [--out out/diff.md] [--html-dir out/diff]";
 
 export function parseDiffArgs(argv: string[]): DiffOptions {
   const { values } = parseArgs({
@@ -59,7 +60,9 @@ export interface DiffRun {
 }
 
 export async function runDiff(opts: DiffOptions): Promise<DiffRun> {
-  const head: Side = opts.head ? readPlanDir(opts.head, opts.stacks) : await synthesizeTree(path.resolve(__dirname, "..", ".."), opts.stacks);
+  const head: Side = opts.head
+    ? readPlanDir(opts.head, opts.stacks)
+    : await synthesizeTree(path.resolve(__dirname, "..", ".."), opts.stacks);
   const base: Side = isDir(opts.base) ? readPlanDir(opts.base, opts.stacks) : await synthesizeRef(opts.base, opts.stacks);
   const diffs = opts.stacks.map((stack) => {
     const h = head.plans.get(stack)!;
@@ -72,13 +75,18 @@ export async function runDiff(opts: DiffOptions): Promise<DiffRun> {
   fs.mkdirSync(opts.htmlDir, { recursive: true });
   const pages: string[] = [];
   opts.stacks.forEach((stack, i) => {
-    const html = renderPreview(head.plans.get(stack)!, { catalog: head.catalogs.get(stack), highlights: highlightsFromDiff(diffs[i], base.label) });
+    const html = renderPreview(head.plans.get(stack)!, {
+      catalog: head.catalogs.get(stack),
+      highlights: highlightsFromDiff(diffs[i], base.label),
+    });
     const file = opts.stacks.length === 1 ? "index.html" : `${stack}.html`;
     fs.writeFileSync(path.join(opts.htmlDir, file), html);
     pages.push(file);
   });
   if (opts.stacks.length > 1) {
-    const links = opts.stacks.map((s, i) => `<li><a href="${s}.html">${s}</a>: ${hasChanges(diffs[i]) ? "changes" : "no changes"}</li>`).join("");
+    const links = opts.stacks
+      .map((s, i) => `<li><a href="${s}.html">${s}</a>: ${hasChanges(diffs[i]) ? "changes" : "no changes"}</li>`)
+      .join("");
     fs.writeFileSync(
       path.join(opts.htmlDir, "index.html"),
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'"><title>Changes per stack</title></head><body><h1>Changes per stack</h1><ul>${links}</ul></body></html>\n`,
@@ -108,7 +116,9 @@ async function main(): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof ConfigError) {
-      console.error(`diff: the working tree's configuration is invalid (${e.problems.length} problem${e.problems.length === 1 ? "" : "s"}):`);
+      console.error(
+        `diff: the working tree's configuration is invalid (${e.problems.length} problem${e.problems.length === 1 ? "" : "s"}):`,
+      );
       for (const p of e.problems) console.error(`  ${formatProblem(p)}`);
       return 1;
     }

@@ -270,7 +270,19 @@ export function compareDashboards(base: DashboardView[], head: DashboardView[]):
     const after = h.get(id);
     if (!before || !after) {
       const d = (after ?? before)!;
-      out.push({ id, name: d.name, title: d.title, status: after ? "added" : "removed", widgetCount: flattenWidgets(d.widgets).length, settings: [], added: [], removed: [], moved: [], changed: [], shifted: 0 });
+      out.push({
+        id,
+        name: d.name,
+        title: d.title,
+        status: after ? "added" : "removed",
+        widgetCount: flattenWidgets(d.widgets).length,
+        settings: [],
+        added: [],
+        removed: [],
+        moved: [],
+        changed: [],
+        shifted: 0,
+      });
       continue;
     }
     const diff = compareDashboard(before, after);
@@ -301,7 +313,13 @@ function compareDashboard(before: DashboardView, after: DashboardView): Dashboar
     if (gone.length) settings.push({ field: `template variable $${name} values`, before: gone.join(", ") });
     if (came.length) settings.push({ field: `template variable $${name} values`, after: came.join(", ") });
   }
-  field(settings, "template variable order", [...bv.keys()].join(", "), [...av.keys()].join(", "), () => bv.size === av.size && [...bv.keys()].every((k) => av.has(k)));
+  field(
+    settings,
+    "template variable order",
+    [...bv.keys()].join(", "),
+    [...av.keys()].join(", "),
+    () => bv.size === av.size && [...bv.keys()].every((k) => av.has(k)),
+  );
   if (before.settings !== after.settings) {
     const changed = leafChanges(JSON.parse(before.settings), JSON.parse(after.settings)).map((c) => c.field);
     settings.push({ field: "other dashboard settings", before: changed.join(", "), after: changed.join(", ") });
@@ -372,7 +390,19 @@ function compareDashboard(before: DashboardView, after: DashboardView): Dashboar
     // Byte-level differences with no reviewable meaning (key order, resolved links) still count.
     if (stableJson(before) === stableJson(after)) return undefined;
   }
-  return { id: after.id, name: after.name, title: after.title, status: "changed", widgetCount: aw.length, settings, added, removed, moved, changed, shifted };
+  return {
+    id: after.id,
+    name: after.name,
+    title: after.title,
+    status: "changed",
+    widgetCount: aw.length,
+    settings,
+    added,
+    removed,
+    moved,
+    changed,
+    shifted,
+  };
 }
 
 function describeVariable(v: DashboardView["templateVariables"][number]): string {
@@ -407,7 +437,8 @@ export function compareWidget(before: WidgetView, after: WidgetView): FieldChang
   out.push(...listChanges("link", before.links, after.links, (l) => l.split(" → ")[0]));
   field(out, "text", before.text, after.text);
   // A group's height follows its children, so only its width is the author's choice.
-  const size = (w: WidgetView) => (w.layout ? (w.type === "group" ? `${w.layout.width} columns` : `${w.layout.width}×${w.layout.height}`) : undefined);
+  const size = (w: WidgetView) =>
+    w.layout ? (w.type === "group" ? `${w.layout.width} columns` : `${w.layout.width}×${w.layout.height}`) : undefined;
   field(out, "size", size(before), size(after));
   if (before.settings !== after.settings) {
     for (const c of leafChanges(JSON.parse(before.settings), JSON.parse(after.settings))) out.push({ ...c, field: `setting ${c.field}` });
@@ -491,7 +522,14 @@ export function compareMonitors(base: MonitorView[], head: MonitorView[], replac
     }
     const changes = compareMonitor(before, after);
     if (changes.length) {
-      out.push({ name, title: after.title, status: "changed", monitor: after, changes, replaced: replacements.find((r) => r.type === TYPE.monitor && r.name === name)?.reason });
+      out.push({
+        name,
+        title: after.title,
+        status: "changed",
+        monitor: after,
+        changes,
+        replaced: replacements.find((r) => r.type === TYPE.monitor && r.name === name)?.reason,
+      });
     }
   }
   return out;
@@ -514,7 +552,8 @@ export function compareMonitor(before: MonitorView, after: MonitorView): FieldCh
   }
   const goneTags = before.tags.filter((t) => !after.tags.includes(t));
   const newTags = after.tags.filter((t) => !before.tags.includes(t));
-  if (goneTags.length || newTags.length) out.push({ field: "tags", before: goneTags.join(", ") || undefined, after: newTags.join(", ") || undefined });
+  if (goneTags.length || newTags.length)
+    out.push({ field: "tags", before: goneTags.join(", ") || undefined, after: newTags.join(", ") || undefined });
   field(out, "runbook", before.runbooks.join(", "), after.runbooks.join(", "));
   // The message's own words (what fired, links, recovery), beyond handles, runbook and thresholds.
   const message = messageLineChanges(before, after);
@@ -528,7 +567,9 @@ export function compareMonitor(before: MonitorView, after: MonitorView): FieldCh
 function orderedKeys(order: Record<string, string>, a: Record<string, string>, b: Record<string, string>): string[] {
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
   const known = Object.keys(order);
-  return keys.sort((x, y) => (known.includes(x) ? known.indexOf(x) : 99) - (known.includes(y) ? known.indexOf(y) : 99) || x.localeCompare(y));
+  return keys.sort(
+    (x, y) => (known.includes(x) ? known.indexOf(x) : 99) - (known.includes(y) ? known.indexOf(y) : 99) || x.localeCompare(y),
+  );
 }
 
 /** A message line without what other rows report: handles, runbook links and threshold numbers. */
@@ -552,7 +593,11 @@ function messageLineChanges(before: MonitorView, after: MonitorView): { before?:
   const gone = a.filter((x) => x.key && !bKeys.has(x.key)).map((x) => x.raw);
   const came = b.filter((x) => x.key && !aKeys.has(x.key)).map((x) => x.raw);
   if (gone.length || came.length) return { before: gone.join("\n") || undefined, after: came.join("\n") || undefined };
-  const order = (xs: { key: string }[]) => xs.map((x) => x.key).filter(Boolean).join("\n");
+  const order = (xs: { key: string }[]) =>
+    xs
+      .map((x) => x.key)
+      .filter(Boolean)
+      .join("\n");
   return order(a) === order(b) ? undefined : { before: "(same lines)", after: "(reordered)" };
 }
 

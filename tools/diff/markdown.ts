@@ -153,12 +153,18 @@ function compose(sections: Section[], order: Section["kind"][], kept: Map<Sectio
         const n = kept.get(s) ?? s.blocks.length;
         const shown = s.blocks.slice(0, n);
         if (!shown.some((b) => b.item) && kind !== "summary") {
-          if (s.blocks.some((b) => b.item)) out.push(`\n### ${sectionTitle(kind)}\n\n_Left out to keep this comment under ${(opts.maxChars ?? MAX_CHARS).toLocaleString("en-US")} characters._`);
+          if (s.blocks.some((b) => b.item))
+            out.push(
+              `\n### ${sectionTitle(kind)}\n\n_Left out to keep this comment under ${(opts.maxChars ?? MAX_CHARS).toLocaleString("en-US")} characters._`,
+            );
           continue;
         }
         out.push(...shown.map((b) => b.text));
         const dropped = s.blocks.slice(n).filter((b) => b.item).length;
-        if (dropped) out.push(`\n_… and ${dropped} more ${s.noun}, left out to keep this comment short${opts.fullDiffName ? ` (all of them are in ${code(opts.fullDiffName)})` : ""}._`);
+        if (dropped)
+          out.push(
+            `\n_… and ${dropped} more ${s.noun}, left out to keep this comment short${opts.fullDiffName ? ` (all of them are in ${code(opts.fullDiffName)})` : ""}._`,
+          );
         if (kind === "summary" && omitted.length && stack === stacks[0]) {
           out.push(
             `\n> **Shortened** to stay under ${(opts.maxChars ?? MAX_CHARS).toLocaleString("en-US")} characters: left out ${omitted.join(", ")}.` +
@@ -168,17 +174,33 @@ function compose(sections: Section[], order: Section["kind"][], kept: Map<Sectio
       }
     }
   }
-  return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trim()}\n`;
+  return `${out
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim()}\n`;
 }
 
 function sectionTitle(kind: Section["kind"]): string {
-  return { summary: "Summary", features: "Features: effective thresholds", monitors: "Monitors", dashboards: "Dashboards", others: "On-call and error alerts" }[kind];
+  return {
+    summary: "Summary",
+    features: "Features: effective thresholds",
+    monitors: "Monitors",
+    dashboards: "Dashboards",
+    others: "On-call and error alerts",
+  }[kind];
 }
 
 function sectionsOf(diff: PlanDiff, opts: MarkdownOptions, multi: boolean): Section[] {
   const stack = diff.stack;
   if (!hasChanges(diff)) {
-    return [{ stack, kind: "summary", noun: "", blocks: [{ text: `${multi ? "\n" : ""}## ${multi ? `Stack \`${stack}\`: ` : ""}${NO_CHANGES}`, item: false }] }];
+    return [
+      {
+        stack,
+        kind: "summary",
+        noun: "",
+        blocks: [{ text: `${multi ? "\n" : ""}## ${multi ? `Stack \`${stack}\`: ` : ""}${NO_CHANGES}`, item: false }],
+      },
+    ];
   }
   return [
     { stack, kind: "summary", noun: "", blocks: summaryBlocks(diff, opts, multi) },
@@ -196,7 +218,9 @@ function summaryBlocks(diff: PlanDiff, opts: MarkdownOptions, multi: boolean): B
   const lines: string[] = [];
   lines.push(`${multi ? "\n" : ""}## What this change does to \`${diff.stack}\``);
   lines.push("");
-  lines.push(`Base: ${code(opts.baseLabel)} · head: ${code(opts.headLabel)}. Widgets are matched by their stable id, resources by their stable name.`);
+  lines.push(
+    `Base: ${code(opts.baseLabel)} · head: ${code(opts.headLabel)}. Widgets are matched by their stable id, resources by their stable name.`,
+  );
   lines.push("");
   lines.push("| resource type | added | changed | removed | replaced |");
   lines.push("|---|---:|---:|---:|---:|");
@@ -204,7 +228,15 @@ function summaryBlocks(diff: PlanDiff, opts: MarkdownOptions, multi: boolean): B
     if (c.added + c.changed + c.removed + c.replaced === 0) continue;
     lines.push(`| ${c.label} | ${c.added} | ${c.changed} | ${c.removed} | ${c.replaced} |`);
   }
-  const total = diff.counts.reduce((a, c) => ({ added: a.added + c.added, changed: a.changed + c.changed, removed: a.removed + c.removed, replaced: a.replaced + c.replaced }), { added: 0, changed: 0, removed: 0, replaced: 0 });
+  const total = diff.counts.reduce(
+    (a, c) => ({
+      added: a.added + c.added,
+      changed: a.changed + c.changed,
+      removed: a.removed + c.removed,
+      replaced: a.replaced + c.replaced,
+    }),
+    { added: 0, changed: 0, removed: 0, replaced: 0 },
+  );
   lines.push(`| **total** | **${total.added}** | **${total.changed}** | **${total.removed}** | **${total.replaced}** |`);
   if (diff.replacements.length) {
     lines.push("");
@@ -270,14 +302,18 @@ export function featureSentence(f: FeatureDiff): string {
   const a = f.after!;
   const s: string[] = [];
   if (b.costAlert !== a.costAlert) {
-    const budget = b.budget !== a.budget ? ` (2× its daily budget, which moves from ${money(b.budget)} to ${money(a.budget)})` : " (2× its daily budget)";
+    const budget =
+      b.budget !== a.budget
+        ? ` (2× its daily budget, which moves from ${money(b.budget)} to ${money(a.budget)})`
+        : " (2× its daily budget)";
     s.push(`cost alert moves from ${money(b.costAlert)} to ${money(a.costAlert)} a day${budget}`);
   } else if (b.budget !== a.budget) {
     s.push(`cost warning (its daily budget) moves from ${money(b.budget)} to ${money(a.budget)}`);
   }
   if (b.ttftMs !== a.ttftMs) s.push(`TTFT p95 alert moves from ${ms(b.ttftMs)} to ${ms(a.ttftMs)}`);
   if (b.totalMs !== a.totalMs) s.push(`total response p95 alert moves from ${ms(b.totalMs)} to ${ms(a.totalMs)}`);
-  if (b.qualityDrop !== a.qualityDrop) s.push(`quality alert moves from a ${points(b.qualityDrop)} to a ${points(a.qualityDrop)} week-over-week drop`);
+  if (b.qualityDrop !== a.qualityDrop)
+    s.push(`quality alert moves from a ${points(b.qualityDrop)} to a ${points(a.qualityDrop)} week-over-week drop`);
   if (b.team !== a.team) s.push(`owner moves from team \`${b.team ?? "none"}\` to team \`${a.team ?? "none"}\``);
   if (b.pages.join() !== a.pages.join()) {
     if (!a.pages.length) s.push(`**no longer pages anyone** (paged ${list(b.pages)})`);
@@ -290,7 +326,8 @@ export function featureSentence(f: FeatureDiff): string {
       s.push(`Sentry ${label} error alert moves from ${b.sentryErrors[label] ?? "none"} to ${a.sentryErrors[label] ?? "none"} errors`);
     }
   }
-  if (b.sentryOwners.join() !== a.sentryOwners.join()) s.push(`Sentry rules now owned by ${list(a.sentryOwners)} (was ${list(b.sentryOwners)})`);
+  if (b.sentryOwners.join() !== a.sentryOwners.join())
+    s.push(`Sentry rules now owned by ${list(a.sentryOwners)} (was ${list(b.sentryOwners)})`);
   const gone = b.monitors.filter((m) => !a.monitors.includes(m));
   const came = a.monitors.filter((m) => !b.monitors.includes(m));
   if (gone.length) s.push(`loses ${plural(gone.length, "monitor")} (${gone.map((m) => code(m)).join(", ")})`);
@@ -353,21 +390,29 @@ function dashboardBlocks(dashboards: DashboardDiff[]): Block[] {
   const blocks: Block[] = [{ text: `\n### ${sectionTitle("dashboards")}`, item: false }];
   for (const d of dashboards) {
     if (d.status !== "changed") {
-      blocks.push({ text: `\n- **${d.status}** dashboard ${code(d.id)} ${text(d.title)} (${plural(d.widgetCount, "widget")})`, item: true });
+      blocks.push({
+        text: `\n- **${d.status}** dashboard ${code(d.id)} ${text(d.title)} (${plural(d.widgetCount, "widget")})`,
+        item: true,
+      });
       continue;
     }
     const n = d.settings.length + d.added.length + d.removed.length + d.moved.length + d.changed.length;
     blocks.push({ text: `\n#### Dashboard ${code(d.id)}: ${text(d.title)} (${plural(n, "change")})\n`, item: false });
     for (const s of d.settings) blocks.push({ text: `- dashboard ${s.field}: ${changeText(s)}`, item: true });
     for (const w of d.added) blocks.push({ text: `- **added** ${widgetName(w)} ${w.where}`, item: true });
-    for (const w of d.removed) blocks.push({ text: `- **removed** ${widgetName(w)}${w.group ? ` from group ${text(w.group)}` : ""}`, item: true });
+    for (const w of d.removed)
+      blocks.push({ text: `- **removed** ${widgetName(w)}${w.group ? ` from group ${text(w.group)}` : ""}`, item: true });
     for (const w of d.moved) blocks.push({ text: `- **moved** ${widgetName(w)} ${w.how}`, item: true });
     for (const w of d.changed) {
       const lines = [`- **changed** ${widgetName(w)}${w.group ? ` in group ${text(w.group)}` : ""}:`];
       for (const c of w.changes) lines.push(`  - ${c.field}: ${changeText(c)}`);
       blocks.push({ text: lines.join("\n"), item: true });
     }
-    if (d.shifted) blocks.push({ text: `- ${plural(d.shifted, "other widget")} shift position on the grid to make room (content unchanged)`, item: false });
+    if (d.shifted)
+      blocks.push({
+        text: `- ${plural(d.shifted, "other widget")} shift position on the grid to make room (content unchanged)`,
+        item: false,
+      });
   }
   return blocks;
 }
@@ -412,9 +457,11 @@ export function plainWords(r: ResourceDiff): string[] {
   if (r.type === TYPE.schedule) {
     const users = pick(/^layers\[\d+\]\.users\[\d+\]$/);
     if (users.length) out.push("the rotation's members change, which re-anchors it: who is on call this week may shift");
-    for (const c of pick(/^layers\[\d+\]\.(start|rotationVirtualStart)$/)) out.push(`rotation ${c.field.split(".").pop()} moves from ${n(c.before)} to ${n(c.after)}`);
+    for (const c of pick(/^layers\[\d+\]\.(start|rotationVirtualStart)$/))
+      out.push(`rotation ${c.field.split(".").pop()} moves from ${n(c.before)} to ${n(c.after)}`);
     for (const c of pick(/^timeZone$/)) out.push(`time zone changes from ${n(c.before)} to ${n(c.after)}`);
-    for (const c of pick(/rotationTurnLengthSeconds$/)) out.push(`turns last ${Number(c.after) / 86400} days (was ${Number(c.before) / 86400})`);
+    for (const c of pick(/rotationTurnLengthSeconds$/))
+      out.push(`turns last ${Number(c.after) / 86400} days (was ${Number(c.before) / 86400})`);
   }
   if (r.type === TYPE.escalationPolicy) {
     for (const c of pick(/escalationDelayInMinutes$/)) out.push(`escalates after ${n(c.after)} minutes instead of ${n(c.before)}`);
@@ -422,12 +469,14 @@ export function plainWords(r: ResourceDiff): string[] {
     if (pick(/targets\[\d+\]\.id$/).length) out.push("escalates to a different target");
   }
   if (r.type === TYPE.service) {
-    for (const c of pick(/^(acknowledgementTimeout|autoResolveTimeout)$/)) out.push(`${c.field} changes from ${n(c.before)} to ${n(c.after)} seconds`);
+    for (const c of pick(/^(acknowledgementTimeout|autoResolveTimeout)$/))
+      out.push(`${c.field} changes from ${n(c.before)} to ${n(c.after)} seconds`);
     if (pick(/^escalationPolicy$/).length) out.push("uses a different escalation policy");
     if (pick(/^incidentUrgencyRule/).length) out.push("its urgency rule changes (who gets woken up)");
   }
   if (r.type === TYPE.pagerdutyServiceObject) {
-    for (const c of pick(/^serviceName$/)) out.push(`monitors now page \`@pagerduty-${n(c.after)}\` instead of \`@pagerduty-${n(c.before)}\``);
+    for (const c of pick(/^serviceName$/))
+      out.push(`monitors now page \`@pagerduty-${n(c.after)}\` instead of \`@pagerduty-${n(c.before)}\``);
   }
   if (r.type === TYPE.sentryMetricAlert) {
     for (const c of pick(/^triggers\[\d+\]\.alertThreshold$/)) out.push(`a trigger moves from ${n(c.before)} to ${n(c.after)} errors`);
@@ -442,4 +491,3 @@ export function plainWords(r: ResourceDiff): string[] {
   for (const c of pick(/^project$/)) out.push(`moves from Sentry project ${n(c.before)} to ${n(c.after)}`);
   return [...new Set(out)];
 }
-

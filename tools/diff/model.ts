@@ -216,7 +216,9 @@ function describeQuery(q: Record<string, unknown>): string {
         const group = obj(g);
         const sort = obj(group.sort);
         const limit = group.limit !== undefined ? ` limit ${str(group.limit)}` : "";
-        const order = sort.order ? ` ${str(sort.order)}${sort.aggregation ? ` by ${str(sort.aggregation)}${sort.metric ? `(${str(sort.metric)})` : ""}` : ""}` : "";
+        const order = sort.order
+          ? ` ${str(sort.order)}${sort.aggregation ? ` by ${str(sort.aggregation)}${sort.metric ? `(${str(sort.metric)})` : ""}` : ""}`
+          : "";
         return `${str(group.facet)}${limit}${order}`;
       })
       .join(", ");
@@ -272,7 +274,14 @@ export function monitorView(r: PlanResource): MonitorView {
     priority: str(i.priority),
     handles: messageHandles(message),
     tags,
-    runbooks: [...new Set([...runbookLinks(message), ...arr(i.assets).filter((a) => obj(a).category === "runbook").map((a) => str(obj(a).url))])].sort(),
+    runbooks: [
+      ...new Set([
+        ...runbookLinks(message),
+        ...arr(i.assets)
+          .filter((a) => obj(a).category === "runbook")
+          .map((a) => str(obj(a).url)),
+      ]),
+    ].sort(),
     team: tagValue(tags, MONITOR_TAG.team),
     feature: tagValue(tags, MONITOR_TAG.feature),
     kind: tagValue(tags, MONITOR_TAG.monitor),
@@ -330,9 +339,7 @@ export function messageHandles(message: string): string[] {
       contexts.set(handle, set);
     }
   }
-  return [...contexts]
-    .map(([h, ctx]) => `${h} (${[...ctx].sort().join(", ")})`)
-    .sort();
+  return [...contexts].map(([h, ctx]) => `${h} (${[...ctx].sort().join(", ")})`).sort();
 }
 
 /** The handle itself, without its states. */
@@ -341,7 +348,9 @@ export function handleName(handle: string): string {
 }
 
 function runbookLinks(message: string): string[] {
-  return [...message.matchAll(/https?:\/\/[^\s)\]>"'`|]+/g)].map((m) => m[0].replace(/[.,;:]+$/, "")).filter((u) => /\/runbooks?\//.test(u) || /\.md(#.*)?$/.test(u));
+  return [...message.matchAll(/https?:\/\/[^\s)\]>"'`|]+/g)]
+    .map((m) => m[0].replace(/[.,;:]+$/, ""))
+    .filter((u) => /\/runbooks?\//.test(u) || /\.md(#.*)?$/.test(u));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -36,7 +36,8 @@ export function readPlanDir(dir: string, stacks: string[]): Side {
     if (fs.existsSync(nested)) plans.set(stack, readPlan(nested));
     else if (stacks.length === 1 && fs.existsSync(flat)) {
       const plan = readPlan(flat);
-      if (plan.stack !== stack) throw new SourceError(`${flat} is the plan of stack "${plan.stack}", not "${stack}"; pass --stack ${plan.stack}`);
+      if (plan.stack !== stack)
+        throw new SourceError(`${flat} is the plan of stack "${plan.stack}", not "${stack}"; pass --stack ${plan.stack}`);
       plans.set(stack, plan);
     } else throw new PlanError(`plan file ${nested} not found; run \`npm run synth -- --stack ${stack} --out ${dir}\` first`);
   }
@@ -50,7 +51,8 @@ export async function synthesizeTree(root: string, stacks: string[]): Promise<Si
   const catalogs = new Map<string, Catalog>();
   for (const stack of stacks) {
     const configFile = path.join(root, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(configFile)) throw new SourceError(`stack "${stack}" has no ${path.relative(process.cwd(), configFile) || configFile} in the working tree`);
+    if (!fs.existsSync(configFile))
+      throw new SourceError(`stack "${stack}" has no ${path.relative(process.cwd(), configFile) || configFile} in the working tree`);
     const result = await synth({ stack, configFile, featuresFile: path.join(root, "features.ts"), teamsFile: path.join(root, "teams.ts") });
     plans.set(stack, result.plan);
     catalogs.set(stack, result.catalog);
@@ -65,7 +67,8 @@ function git(root: string, args: string[]): { ok: boolean; stdout: string; stder
 
 /** Environment for the base's synth: everything a credential could hide in is removed. */
 export function credentialFreeEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const secret = /^(PULUMI_ACCESS_TOKEN|PULUMI_CONFIG_PASSPHRASE(_FILE)?|DD_.*|DATADOG_.*|PAGERDUTY_.*|SENTRY_.*|GITHUB_TOKEN|GH_TOKEN|ACTIONS_.*TOKEN.*|AWS_.*|ARM_.*|AZURE_.*|GOOGLE_.*|NPM_TOKEN|NODE_AUTH_TOKEN)$/;
+  const secret =
+    /^(PULUMI_ACCESS_TOKEN|PULUMI_CONFIG_PASSPHRASE(_FILE)?|DD_.*|DATADOG_.*|PAGERDUTY_.*|SENTRY_.*|GITHUB_TOKEN|GH_TOKEN|ACTIONS_.*TOKEN.*|AWS_.*|ARM_.*|AZURE_.*|GOOGLE_.*|NPM_TOKEN|NODE_AUTH_TOKEN)$/;
   return Object.fromEntries(Object.entries(env).filter(([k]) => !secret.test(k)));
 }
 
@@ -84,7 +87,10 @@ export async function synthesizeRef(ref: string, stacks: string[], opts: RefOpti
   const root = opts.root ?? path.resolve(__dirname, "..", "..");
   const commit = git(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
   if (!commit.ok) {
-    throw new SourceError(`--base ${ref}: neither a directory of plan files nor a git commit in ${root}` + (ref.includes("/") ? ` (in CI, fetch it first: git fetch origin ${ref.replace(/^origin\//, "")})` : ""));
+    throw new SourceError(
+      `--base ${ref}: neither a directory of plan files nor a git commit in ${root}` +
+        (ref.includes("/") ? ` (in CI, fetch it first: git fetch origin ${ref.replace(/^origin\//, "")})` : ""),
+    );
   }
   const sha = commit.stdout;
   const modules = path.join(root, "node_modules");

@@ -4,7 +4,17 @@
 // fetch, so opening it can never touch the network. Pure: plan in, HTML out.
 import type { Catalog } from "../../config/validate";
 import type { DashboardDiff, PlanDiff } from "../diff/compare";
-import { arr, type DashboardView, dashboardViews, featureViews, handleName, type MonitorView, monitorViews, obj, type WidgetView } from "../diff/model";
+import {
+  arr,
+  type DashboardView,
+  dashboardViews,
+  featureViews,
+  handleName,
+  type MonitorView,
+  monitorViews,
+  obj,
+  type WidgetView,
+} from "../diff/model";
 import { type Plan, type PlanResource, resourcesOfType, TYPE } from "../plan";
 
 export type WidgetStatus = "added" | "changed" | "moved";
@@ -119,7 +129,9 @@ ${body}
 }
 
 function legend(h: Highlights): string {
-  const removed = h.removedDashboards.length ? `<p class="removed">Removed dashboards: ${h.removedDashboards.map((d) => `<b>${e(d.title)}</b> (${e(d.id)})`).join(", ")}</p>` : "";
+  const removed = h.removedDashboards.length
+    ? `<p class="removed">Removed dashboards: ${h.removedDashboards.map((d) => `<b>${e(d.title)}</b> (${e(d.id)})`).join(", ")}</p>`
+    : "";
   return `<p class="legend">Marked against <code>${e(h.baseLabel)}</code>: <span class="badge added">added</span> <span class="badge changed">changed</span> <span class="badge moved">moved</span>; removed items are listed where they were.</p>${removed}`;
 }
 
@@ -132,7 +144,10 @@ function renderDashboard(d: DashboardView, h?: Highlights): string {
   const count = countAll(d.widgets);
   const vars = d.templateVariables.length
     ? `<ul class="vars">${d.templateVariables
-        .map((v) => `<li><code>$${e(v.name)}</code> tag <code>${e(v.prefix)}</code>, default <code>${e(v.defaults.join(" or ") || "*")}</code>${v.availableValues.length ? `, values ${e(v.availableValues.join(", "))}` : ""}</li>`)
+        .map(
+          (v) =>
+            `<li><code>$${e(v.name)}</code> tag <code>${e(v.prefix)}</code>, default <code>${e(v.defaults.join(" or ") || "*")}</code>${v.availableValues.length ? `, values ${e(v.availableValues.join(", "))}` : ""}</li>`,
+        )
         .join("")}</ul>`
     : `<p class="meta">No template variables.</p>`;
   const removed = h?.removedWidgets.get(d.id);
@@ -167,7 +182,9 @@ interface Marks {
 function renderWidget(w: WidgetView, marks?: Marks): string {
   const status = marks?.status?.get(w.key);
   const details = marks?.details?.get(w.key) ?? [];
-  const changes = details.length ? `<dl class="changes"><dt>what changed</dt>${details.map((d) => `<dd><code>${e(d)}</code></dd>`).join("")}</dl>` : "";
+  const changes = details.length
+    ? `<dl class="changes"><dt>what changed</dt>${details.map((d) => `<dd><code>${e(d)}</code></dd>`).join("")}</dl>`
+    : "";
   const badge = status ? ` <span class="badge ${status}">${status}</span>` : "";
   const cls = `widget type-${slugAttr(w.type)}${status ? ` ${status}` : ""}`;
   const attrs = `class="${cls}" data-widget-id="${e(w.key)}" data-type="${e(w.type)}" style="${placement(w)}"`;
@@ -197,7 +214,9 @@ ${changes}${text}${rows.join("")}
 // Monitors
 
 function renderMonitors(monitors: MonitorView[], h?: Highlights): string {
-  const sorted = [...monitors].sort((a, b) => (a.team ?? "").localeCompare(b.team ?? "") || a.priority.localeCompare(b.priority) || a.name.localeCompare(b.name));
+  const sorted = [...monitors].sort(
+    (a, b) => (a.team ?? "").localeCompare(b.team ?? "") || a.priority.localeCompare(b.priority) || a.name.localeCompare(b.name),
+  );
   const rows = sorted.map((m) => {
     const status = h?.monitors.get(m.name);
     const thresholds = Object.entries(m.thresholds)
@@ -206,7 +225,9 @@ function renderMonitors(monitors: MonitorView[], h?: Highlights): string {
     const windows = Object.entries(m.thresholdWindows)
       .map(([k, v]) => `${e(k)} <code>${e(v)}</code>`)
       .join("<br>");
-    const runbooks = m.runbooks.map((u) => (/^https?:\/\//.test(u) ? `<a href="${e(u)}" rel="noopener noreferrer">${e(u.split("/").pop())}</a>` : e(u))).join("<br>");
+    const runbooks = m.runbooks
+      .map((u) => (/^https?:\/\//.test(u) ? `<a href="${e(u)}" rel="noopener noreferrer">${e(u.split("/").pop())}</a>` : e(u)))
+      .join("<br>");
     return `<tr class="monitor${status ? ` ${status}` : ""}" data-monitor="${e(m.name)}">
 <td><b>${e(m.title)}</b>${status ? ` <span class="badge ${status}">${status}</span>` : ""}<br><code class="small">${e(m.name)}</code></td>
 <td>${m.priority ? `P${e(m.priority)}` : "—"}</td>
@@ -254,7 +275,10 @@ function duration(seconds: unknown): string {
 }
 
 function renderOnCall(plan: Plan, catalog?: Catalog): string {
-  const fromNames = (prefix: string, type: string) => resourcesOfType(plan, type).map((r) => r.name.slice(prefix.length)).filter((x) => x);
+  const fromNames = (prefix: string, type: string) =>
+    resourcesOfType(plan, type)
+      .map((r) => r.name.slice(prefix.length))
+      .filter((x) => x);
   const teamIds = [
     ...new Set([
       ...(catalog?.teams.map((t) => t.id) ?? []),
@@ -281,12 +305,18 @@ function renderTeam(plan: Plan, id: string, catalog?: Catalog): string {
   const escalation = named(plan, TYPE.escalationPolicy, `escalation-${id}`);
   const service = named(plan, TYPE.service, `service-${id}`);
   const serviceObject = named(plan, TYPE.pagerdutyServiceObject, `pagerduty-service-${id}`);
-  const features = catalog?.features.filter((f) => f.owner === id).map((f) => f.id) ?? featureViews(plan).filter((f) => f.team === id).map((f) => f.id);
+  const features =
+    catalog?.features.filter((f) => f.owner === id).map((f) => f.id) ??
+    featureViews(plan)
+      .filter((f) => f.team === id)
+      .map((f) => f.id);
   const facts: string[] = [];
   if (team) {
     facts.push(`<dt>Slack</dt><dd><code>${e(team.slack)}</code></dd>`);
     facts.push(`<dt>Members</dt><dd>${team.onCall.members.map((m, i) => `${i + 1}. ${e(m)}`).join("<br>")}</dd>`);
-    facts.push(`<dt>Handoff</dt><dd>${e(team.onCall.handoff.day)} ${e(team.onCall.handoff.time)} ${e(team.onCall.handoff.timeZone)}, anchored at ${e(team.onCall.rotationStart)}</dd>`);
+    facts.push(
+      `<dt>Handoff</dt><dd>${e(team.onCall.handoff.day)} ${e(team.onCall.handoff.time)} ${e(team.onCall.handoff.timeZone)}, anchored at ${e(team.onCall.rotationStart)}</dd>`,
+    );
   }
   if (features.length) facts.push(`<dt>Features</dt><dd>${features.map((f) => `<code>${e(f)}</code>`).join(" ")}</dd>`);
   if (schedule) {
@@ -294,7 +324,9 @@ function renderTeam(plan: Plan, id: string, catalog?: Catalog): string {
       const layer = obj(l);
       return `${e(layer.name ?? "layer")}: ${duration(layer.rotationTurnLengthSeconds)} turns, ${arr(layer.users).length} engineers, start ${e(txt(layer.start))}, virtual start ${e(txt(layer.rotationVirtualStart))}`;
     });
-    facts.push(`<dt>Rotation</dt><dd><code>${e(schedule.name)}</code> (${e(txt(schedule.inputs.timeZone))})<br>${layers.join("<br>")}</dd>`);
+    facts.push(
+      `<dt>Rotation</dt><dd><code>${e(schedule.name)}</code> (${e(txt(schedule.inputs.timeZone))})<br>${layers.join("<br>")}</dd>`,
+    );
   }
   if (escalation) {
     const rules = arr(escalation.inputs.rules).map((r, i) => {
@@ -302,7 +334,9 @@ function renderTeam(plan: Plan, id: string, catalog?: Catalog): string {
       const targets = arr(rule.targets).map((t) => `${e(txt(obj(t).type))} <code>${e(txt(obj(t).id))}</code>`);
       return `${i + 1}. ${targets.join(", ")}${rule.escalationDelayInMinutes !== undefined ? `; escalates after ${e(txt(rule.escalationDelayInMinutes))} min unacknowledged` : ""}`;
     });
-    facts.push(`<dt>Escalation</dt><dd><code>${e(escalation.name)}</code>${escalation.inputs.numLoops !== undefined ? `, ${e(txt(escalation.inputs.numLoops))} loops` : ""}<br>${rules.join("<br>")}</dd>`);
+    facts.push(
+      `<dt>Escalation</dt><dd><code>${e(escalation.name)}</code>${escalation.inputs.numLoops !== undefined ? `, ${e(txt(escalation.inputs.numLoops))} loops` : ""}<br>${rules.join("<br>")}</dd>`,
+    );
   }
   if (service) {
     const urgency = obj(service.inputs.incidentUrgencyRule);
@@ -310,7 +344,8 @@ function renderTeam(plan: Plan, id: string, catalog?: Catalog): string {
       `<dt>Service</dt><dd><code>${e(txt(service.inputs.name) || service.name)}</code>, acknowledgement timeout ${e(duration(service.inputs.acknowledgementTimeout))}, auto-resolve ${e(duration(service.inputs.autoResolveTimeout))}${Object.keys(urgency).length ? `, urgency ${e(txt(urgency.type))}${urgency.urgency ? ` ${e(txt(urgency.urgency))}` : ""}` : ""}</dd>`,
     );
   }
-  if (serviceObject) facts.push(`<dt>Datadog handle</dt><dd><code class="pager">@pagerduty-${e(txt(serviceObject.inputs.serviceName))}</code></dd>`);
+  if (serviceObject)
+    facts.push(`<dt>Datadog handle</dt><dd><code class="pager">@pagerduty-${e(txt(serviceObject.inputs.serviceName))}</code></dd>`);
   if (!schedule && !service) facts.push(`<dt>Paging</dt><dd>none on this stack</dd>`);
   return `<article class="team" data-team="${e(id)}"><h3>${e(team?.name ?? id)} <code>${e(id)}</code></h3><dl>${facts.join("")}</dl></article>`;
 }
@@ -329,7 +364,10 @@ function renderSentry(plan: Plan, catalog?: Catalog): string {
       const name = catalog?.features.find((f) => f.id === feature)?.name;
       const cells = rs
         .sort((a, b) => a.name.localeCompare(b.name))
-        .map((r) => `<div class="rule"><code>${e(r.name)}</code><br>${e(txt(r.inputs.name))}<br><span class="small">${describeSentryRule(r)}</span></div>`)
+        .map(
+          (r) =>
+            `<div class="rule"><code>${e(r.name)}</code><br>${e(txt(r.inputs.name))}<br><span class="small">${describeSentryRule(r)}</span></div>`,
+        )
         .join("");
       return `<tr data-feature="${e(feature)}"><td><b>${e(name ?? feature)}</b><br><code class="small">${e(feature)}</code></td><td>${cells}</td></tr>`;
     });
