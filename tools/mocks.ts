@@ -51,6 +51,11 @@ export function fabricatedInvoke(token: string, inputs: Record<string, unknown>)
   }
 }
 
+/** The id a mocked resource gets (composite monitors reference their constituents by it). */
+export function mockResourceId(name: string): string {
+  return `${name}-id`;
+}
+
 function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);
   if (value !== null && typeof value === "object") {
@@ -79,7 +84,7 @@ export async function synthesize(opts: SynthesizeOptions): Promise<Plan> {
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => ({
-        id: args.custom ? `${args.name}-id` : undefined,
+        id: args.custom ? mockResourceId(args.name) : undefined,
         state: { ...args.inputs, ...fabricatedOutputs(args.type, args.name) },
       }),
       call: (args) => fabricatedInvoke(args.token, args.inputs),

@@ -1,0 +1,259 @@
+// Runs a scenario against a stack's monitors: generate the traffic, evaluate every monitor,
+// check the expectations, and explain each failure with the timeline that contradicts it.
+import type { Catalog } from "../config/validate";
+import { ESTIMATED_USAGE_METRIC } from "../monitors/cross-feature";
+import { MONITOR_TAG } from "../monitors/kinds";
+import {
+  compositeConstituents,
+  evaluateComposite,
+  evaluateMonitor,
+  type MonitorRun,
+  type MonitorUnderTest,
+  monitorPlan,
+  type Notification,
+  STATES,
+} from "./monitor";
+import { UnmodelledError } from "./query";
+import {
+  isNotifyExpectation,
+  loadScenario,
+  monitorGroupKeys,
+  monitorsNamed,
+  type NotifyExpectation,
+  type Scenario,
+  type StateExpectation,
+} from "./scenario";
+import { MetricStore } from "./store";
+import { formatOffset, parseDuration } from "./time";
+import { generateTraffic } from "./traffic";
+
+export interface StackUnderTest {
+  /** Stack name (`prod`). */
+  name: string;
+  catalog: Catalog;
+  monitors: MonitorUnderTest[];
+  /** Distribution metrics whose percentiles a tag configuration enables (none enabled: no pNN data). */
+  percentiles: ReadonlySet<string>;
+  /** Resource name of the monitor a composite query references by this id. */
+  monitorById: ReadonlyMap<string, string>;
+}
+
+export type ScenarioStatus = "passed" | "failed" | "invalid";
+
+export interface ScenarioResult {
+  file: string;
+  name: string;
+  status: ScenarioStatus;
+  failures: string[];
+  /** Some expectation reads a monitor whose result depends on the anomalies() approximation. */
+  approximate: boolean;
+  runs: MonitorRun[];
+}
+
+/** Loads, validates and runs one scenario file. Unreadable files and unmodelled query forms are `invalid`. */
+export function runScenarioFile(file: string, stack: StackUnderTest): ScenarioResult {
+  const { scenario, problems } = loadScenario(file, { catalog: stack.catalog, monitors: stack.monitors });
+  if (!scenario) return { file, name: "", status: "invalid", failures: problems, approximate: false, runs: [] };
+  try {
+    return runScenario(scenario, stack);
+  } catch (e) {
+    if (e instanceof UnmodelledError)
+      return { file, name: scenario.name, status: "invalid", failures: [e.message], approximate: false, runs: [] };
+    throw e;
+  }
+}
+
+export function runScenario(s: Scenario, stack: StackUnderTest): ScenarioResult {
+  const runs = simulate(s, stack);
+  const failures: string[] = [];
+  let approximate = false;
+  const byId = new Map(runs.map((r) => [r.id, r]));
+  for (const [i, x] of s.expect.entries()) {
+    if (x.paging !== undefined && x.paging !== stack.catalog.stack.paging) continue;
+    const named = x.monitor === undefined ? runs : monitorsNamed(stack.monitors, x.monitor).map((m) => byId.get(m.id)!);
+    if (named.some((r) => r.approximate)) approximate = true;
+    const failure = isNotifyExpectation(x) ? checkNotifications(s, x, named) : checkState(s, x, named, stack);
+    if (failure) failures.push(`expect[${i}]: ${failure}`);
+  }
+  if (!stack.catalog.stack.paging) {
+    // The issue's rule for staging: a stack with `paging: false` never notifies a PagerDuty handle, in any scenario.
+    const paged = runs.flatMap((r) => r.notifications).filter((n) => n.handles.some((h) => /^@pagerduty-/i.test(h)));
+    if (paged.length)
+      failures.push(
+        `stack ${stack.name} has paging: false, yet ${paged.length} notification(s) reach PagerDuty:\n${listNotifications(s, paged)}`,
+      );
+  }
+  return { file: s.file, name: s.name, status: failures.length ? "failed" : "passed", failures, approximate, runs };
+}
+
+/** Generates the traffic and evaluates every monitor of the stack over the scenario. */
+export function simulate(s: Scenario, stack: StackUnderTest): MonitorRun[] {
+  const store = new MetricStore(stack.percentiles);
+  for (const m of Object.values(stack.catalog.contract.metrics)) store.declare(m.name, m.type);
+  store.declare(ESTIMATED_USAGE_METRIC, "gauge");
+  const plans = stack.monitors.map((m) => ({ m, plan: monitorPlan(m, store) }));
+  for (const { plan } of plans) for (const t of plan?.terms ?? []) store.watch(t.term, t.shape, t.step);
+  generateTraffic(s, { catalog: stack.catalog, store, percentiles: stack.percentiles });
+  const from = s.start;
+  const to = s.start + s.duration;
+  const runs = new Map<string, MonitorRun>();
+  for (const { m, plan } of plans) {
+    if (!plan) continue;
+    runs.set(m.id, evaluateMonitor(m, { source: store, percentilesEnabled: (metric) => stack.percentiles.has(metric), from, to }));
+  }
+  for (const { m, plan } of plans) {
+    if (plan) continue;
+    const constituents = new Map<string, MonitorRun>();
+    for (const ref of compositeConstituents(m)) {
+      const id = stack.monitorById.get(ref);
+      const run = id ? runs.get(id) : undefined;
+      if (run) constituents.set(ref, run);
+    }
+    runs.set(m.id, evaluateComposite(m, constituents));
+  }
+  return stack.monitors.map((m) => runs.get(m.id)!);
+}
+
+function rangeOf(s: Scenario, within: [string, string] | undefined): [number, number] {
+  if (!within) return [s.start, s.start + s.duration];
+  return [s.start + parseDuration(within[0])!, s.start + parseDuration(within[1])!];
+}
+
+function rangeText(within: [string, string] | undefined): string {
+  return within ? `within [${within[0]}, ${within[1]}]` : "during the whole run";
+}
+
+interface Selection {
+  run: MonitorRun;
+  groups: MonitorRun["groups"];
+}
+
+/** The runs and groups a state expectation is about: `group.feature` also picks per-feature monitors. */
+function select(x: StateExpectation, runs: MonitorRun[], stack: StackUnderTest): Selection[] {
+  const out: Selection[] = [];
+  const wanted = Object.entries(x.group ?? {}).filter(([, v]) => v !== "*");
+  for (const run of runs) {
+    const m = stack.monitors.find((y) => y.id === run.id)!;
+    const { by, feature } = monitorGroupKeys(m);
+    let ok = true;
+    const groupFilters: [string, string][] = [];
+    for (const [k, v] of wanted) {
+      if (by.includes(k)) groupFilters.push([k, v]);
+      else if (k === MONITOR_TAG.feature && feature !== undefined) ok &&= feature === v;
+      else ok = false;
+    }
+    if (!ok) continue;
+    out.push({ run, groups: run.groups.filter((g) => groupFilters.every(([k, v]) => g.tags[k] === v)) });
+  }
+  return out;
+}
+
+function checkState(s: Scenario, x: StateExpectation, runs: MonitorRun[], stack: StackUnderTest): string | undefined {
+  const [from, to] = rangeOf(s, x.within);
+  const target = STATES.indexOf(x.state);
+  const sel = select(x, runs, stack);
+  const hits: string[] = [];
+  for (const { run, groups } of sel) {
+    for (const g of groups) {
+      for (let i = 0; i < run.times.length; i++) {
+        const t = run.times[i];
+        if (t < from || t > to || g.states[i] !== target) continue;
+        hits.push(`${run.id} ${groupText(g.tags)} at ${formatOffset(t - s.start)}`);
+        break;
+      }
+    }
+  }
+  const what = `${x.monitor}${x.group ? ` ${groupText(x.group)}` : ""}`;
+  if (!x.never && hits.length === 0) {
+    return `expected ${what} to be ${x.state} at some evaluation ${rangeText(x.within)}; it never was.\n${timelines(s, sel)}`;
+  }
+  if (x.never && hits.length > 0) {
+    return `expected ${what} never to be ${x.state} ${rangeText(x.within)}; it was: ${hits.slice(0, 5).join("; ")}${hits.length > 5 ? ` (and ${hits.length - 5} more)` : ""}.\n${timelines(s, sel)}`;
+  }
+  return undefined;
+}
+
+function matchesHandle(pattern: string, handle: string): boolean {
+  const p = pattern.toLowerCase();
+  const h = handle.toLowerCase();
+  return p.endsWith("*") ? h.startsWith(p.slice(0, -1)) : h === p;
+}
+
+function checkNotifications(s: Scenario, x: NotifyExpectation, runs: MonitorRun[]): string | undefined {
+  const [from, to] = rangeOf(s, x.within);
+  const matched = runs
+    .flatMap((r) => r.notifications)
+    .filter(
+      (n) =>
+        n.at >= from && n.at <= to && (x.state === undefined || n.state === x.state) && n.handles.some((h) => matchesHandle(x.notifies, h)),
+    )
+    .sort((a, b) => a.at - b.at);
+  const n = matched.length;
+  const bound =
+    x.count !== undefined
+      ? { ok: n === x.count, text: `exactly ${x.count}` }
+      : x.atLeast !== undefined
+        ? { ok: n >= x.atLeast, text: `at least ${x.atLeast}` }
+        : { ok: n <= x.atMost!, text: `at most ${x.atMost}` };
+  if (bound.ok) return undefined;
+  const filters = [x.monitor ? `monitor ${x.monitor}` : "", x.state ? `state ${x.state}` : "", rangeText(x.within)]
+    .filter(Boolean)
+    .join(", ");
+  return `expected ${bound.text} notification(s) to ${x.notifies} (${filters}); got ${n}${n ? `:\n${listNotifications(s, matched)}` : "."}`;
+}
+
+function listNotifications(s: Scenario, list: Notification[], limit = 12): string {
+  const lines = list
+    .slice(0, limit)
+    .map(
+      (n) =>
+        `    ${formatOffset(n.at - s.start)}  ${n.monitor} ${groupText(n.group)}  ${n.state}${n.renotify ? " (renotify)" : ""}  -> ${n.handles.join(" ") || "(no handle)"}`,
+    );
+  if (list.length > limit) lines.push(`    ... and ${list.length - limit} more`);
+  return lines.join("\n");
+}
+
+function groupText(tags: Record<string, string>): string {
+  const entries = Object.entries(tags);
+  return entries.length ? `{${entries.map(([k, v]) => `${k}:${v}`).join(",")}}` : "{}";
+}
+
+/** The state changes of the selected monitors and groups, as an on-call engineer would read the history. */
+export function timelines(s: Scenario, sel: Selection[], maxGroups = 6, maxChanges = 10): string {
+  const lines: string[] = [];
+  const groups = sel.flatMap(({ run, groups }) => groups.map((g) => ({ run, g })));
+  if (groups.length === 0) {
+    const ids = sel.map((x) => x.run.id);
+    return `  timeline: ${ids.length ? `${ids.join(", ")}: no group was ever evaluated (no data reached the monitor)` : "no monitor matched"}`;
+  }
+  for (const { run, g } of groups.slice(0, maxGroups)) {
+    const changes = run.transitions.filter((t) => JSON.stringify(t.group) === JSON.stringify(g.tags));
+    const first = g.states.findIndex((x) => x >= 0);
+    const head = `  timeline ${run.id} ${groupText(g.tags)}${run.approximate ? " (approximate: anomalies() agile)" : ""}: first evaluated ${formatOffset(run.times[first] - s.start)}`;
+    const body = changes.slice(0, maxChanges).map((t) => {
+      const i = run.times.indexOf(t.at);
+      const v = i >= 0 ? g.values[i] : NaN;
+      return `    ${formatOffset(t.at - s.start)}  ${t.from} -> ${t.to}${Number.isNaN(v) ? " (no value)" : ` (value ${round(v)})`}`;
+    });
+    if (changes.length > maxChanges) body.push(`    ... and ${changes.length - maxChanges} more changes`);
+    if (changes.length === 0) body.push(`    stays ${STATES[g.states[first]]}${valueRange(g)}`);
+    lines.push(head, ...body);
+  }
+  if (groups.length > maxGroups) lines.push(`  ... and ${groups.length - maxGroups} more groups`);
+  return lines.join("\n");
+}
+
+function valueRange(g: MonitorRun["groups"][number]): string {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of g.values) {
+    if (Number.isNaN(v)) continue;
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  return Number.isFinite(lo) ? ` (values ${round(lo)} .. ${round(hi)})` : " (no value)";
+}
+
+function round(v: number): string {
+  return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3);
+}
