@@ -152,8 +152,8 @@ function checkState(s: Scenario, x: StateExpectation, runs: MonitorRun[], stack:
   const [from, to] = rangeOf(s, x.within);
   const target = STATES.indexOf(x.state);
   const sel = select(x, runs, stack);
-  const hits: string[] = [];
-  for (const { run, groups } of sel) {
+  const hitsOf = ({ run, groups }: Selection): string[] => {
+    const hits: string[] = [];
     for (const g of groups) {
       for (let i = 0; i < run.times.length; i++) {
         const t = run.times[i];
@@ -162,15 +162,22 @@ function checkState(s: Scenario, x: StateExpectation, runs: MonitorRun[], stack:
         break;
       }
     }
-  }
+    return hits;
+  };
   const what = `${x.monitor}${x.group ? ` ${groupText(x.group)}` : ""}`;
-  if (!x.never && hits.length === 0) {
-    return `expected ${what} to be ${x.state} at some evaluation ${rangeText(x.within)}; it never was.\n${timelines(s, sel)}`;
-  }
-  if (x.never && hits.length > 0) {
+  const hits = sel.flatMap(hitsOf);
+  if (x.never) {
+    if (hits.length === 0) return undefined;
     return `expected ${what} never to be ${x.state} ${rangeText(x.within)}; it was: ${hits.slice(0, 5).join("; ")}${hits.length > 5 ? ` (and ${hits.length - 5} more)` : ""}.\n${timelines(s, sel)}`;
   }
-  return undefined;
+  if (x.each) {
+    const missing = sel.filter((one) => hitsOf(one).length === 0);
+    if (sel.length && missing.length === 0) return undefined;
+    const ids = missing.map((m) => m.run.id);
+    return `expected every ${what} to be ${x.state} at some evaluation ${rangeText(x.within)}; ${sel.length ? `these never were: ${ids.join(", ")}` : "no monitor matched"}.\n${timelines(s, missing)}`;
+  }
+  if (hits.length) return undefined;
+  return `expected ${what} to be ${x.state} at some evaluation ${rangeText(x.within)}; it never was.\n${timelines(s, sel)}`;
 }
 
 function matchesHandle(pattern: string, handle: string): boolean {
@@ -181,25 +188,23 @@ function matchesHandle(pattern: string, handle: string): boolean {
 
 function checkNotifications(s: Scenario, x: NotifyExpectation, runs: MonitorRun[]): string | undefined {
   const [from, to] = rangeOf(s, x.within);
-  const matched = runs
-    .flatMap((r) => r.notifications)
-    .filter(
-      (n) =>
-        n.at >= from && n.at <= to && (x.state === undefined || n.state === x.state) && n.handles.some((h) => matchesHandle(x.notifies, h)),
-    )
-    .sort((a, b) => a.at - b.at);
-  const n = matched.length;
-  const bound =
-    x.count !== undefined
-      ? { ok: n === x.count, text: `exactly ${x.count}` }
-      : x.atLeast !== undefined
-        ? { ok: n >= x.atLeast, text: `at least ${x.atLeast}` }
-        : { ok: n <= x.atMost!, text: `at most ${x.atMost}` };
-  if (bound.ok) return undefined;
-  const filters = [x.monitor ? `monitor ${x.monitor}` : "", x.state ? `state ${x.state}` : "", rangeText(x.within)]
-    .filter(Boolean)
-    .join(", ");
-  return `expected ${bound.text} notification(s) to ${x.notifies} (${filters}); got ${n}${n ? `:\n${listNotifications(s, matched)}` : "."}`;
+  const matching = (r: MonitorRun) =>
+    r.notifications.filter((n) => n.at >= from && n.at <= to && (x.state === undefined || n.state === x.state) && n.handles.some((h) => matchesHandle(x.notifies, h)));
+  const bound = (n: number) => (x.count !== undefined ? n === x.count : x.atLeast !== undefined ? n >= x.atLeast : n <= x.atMost!);
+  const boundText = x.count !== undefined ? `exactly ${x.count}` : x.atLeast !== undefined ? `at least ${x.atLeast}` : `at most ${x.atMost}`;
+  const filters = [x.monitor ? `monitor ${x.monitor}` : "", x.state ? `state ${x.state}` : "", rangeText(x.within)].filter(Boolean).join(", ");
+  if (x.each) {
+    const bad = runs.filter((r) => !bound(matching(r).length));
+    if (bad.length === 0) return undefined;
+    const detail = bad.map((r) => {
+      const list = matching(r);
+      return `  ${r.id}: ${list.length}${list.length ? `\n${listNotifications(s, list, 6)}` : ""}`;
+    });
+    return `expected ${boundText} notification(s) to ${x.notifies} from each monitor (${filters}); ${bad.length} monitor(s) did not:\n${detail.join("\n")}`;
+  }
+  const matched = runs.flatMap(matching).sort((a, b) => a.at - b.at);
+  if (bound(matched.length)) return undefined;
+  return `expected ${boundText} notification(s) to ${x.notifies} (${filters}); got ${matched.length}${matched.length ? `:\n${listNotifications(s, matched)}` : "."}`;
 }
 
 function listNotifications(s: Scenario, list: Notification[], limit = 12): string {

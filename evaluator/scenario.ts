@@ -75,6 +75,8 @@ const stateExpectation = z
     state: z.enum(STATE_NAMES, { error: `must be one of ${STATE_NAMES.join(", ")}` }),
     within: window.optional(),
     never: z.boolean().optional(),
+    /** Optional: every matching monitor separately (one per feature for `feature: "*"`), not just some monitor. */
+    each: z.boolean().optional(),
     /** Optional: the expectation applies only to stacks whose `paging` equals this. */
     paging,
   })
@@ -90,6 +92,8 @@ const notifyExpectation = z
     within: window.optional(),
     monitor: z.string().min(1).optional(),
     state: z.enum(NOTIFICATION_STATES, { error: `must be one of ${NOTIFICATION_STATES.join(", ")}` }).optional(),
+    /** Optional: the bound holds for every matching monitor separately. */
+    each: z.boolean().optional(),
     paging,
   })
   .strict();

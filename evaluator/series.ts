@@ -128,17 +128,29 @@ export function sketchValue(bin: number): number {
 }
 
 /**
- * The q-quantile (0..1) of the values counted in `counts` (indexed by bin) with `total` values,
- * by DDSketch's rule: the value of the bucket holding rank q * (total - 1).
+ * The q-quantile (0..1) of the values counted in `counts` (indexed by bin) with `total` values:
+ * rank q * (total - 1), interpolated linearly between the two closest ranks (Hyndman and Fan's
+ * definition 7, numpy's default). With few values a p95 is then close to the largest, as the
+ * reference notes say Datadog's pooled p95 of a quiet window is (shared/reference/verified-behaviour.md).
  */
 export function sketchQuantile(counts: Uint32Array | Float64Array, total: number, q: number, hiBin: number, loBin: number): number {
   if (total <= 0) return NaN;
   const rank = q * (total - 1);
-  // Walk from the top: p95 and p99 sit in the last few buckets.
+  const k = Math.floor(rank);
+  const frac = rank - k;
+  let upper: number | undefined;
   let above = 0;
+  // Walk from the top: p95 and p99 sit in the last few buckets.
   for (let b = hiBin; b >= loBin; b--) {
-    above += counts[b];
-    if (total - above <= rank) return sketchValue(b);
+    const c = counts[b];
+    if (!c) continue;
+    const below = total - above - c;
+    if (upper === undefined && k + 1 < total && k + 1 >= below) upper = sketchValue(b);
+    if (k >= below) {
+      const lower = sketchValue(b);
+      return lower + frac * ((upper ?? lower) - lower);
+    }
+    above += c;
   }
   return sketchValue(loBin);
 }
