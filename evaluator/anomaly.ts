@@ -31,6 +31,8 @@ import { DAY, HOUR, WEEK } from "./time";
 export interface AnomalyState {
   series: Series;
   cache: Map<string, Model>;
+  /** The last answer and the interval it was computed for: it changes only when an interval completes. */
+  last?: { slot: number; trigger: number | undefined; recovery: number | undefined };
 }
 
 interface Model {
@@ -155,5 +157,9 @@ export function anomalyFractions(
   if (!model) state.cache.set("model", (model = build(spec, state.series)));
   // A series that has not reported by the end of the window is not in the result yet.
   if (lowerBound(state.series.times, to) === 0) return { trigger: undefined, recovery: undefined };
-  return { trigger: fraction(spec, model, to, spec.alertWindow), recovery: fraction(spec, model, to, recoveryWindow) };
+  const slot = Math.floor(to / spec.interval);
+  if (state.last?.slot !== slot || (to - spec.alertWindow) % spec.interval === 0) {
+    state.last = { slot, trigger: fraction(spec, model, to, spec.alertWindow), recovery: fraction(spec, model, to, recoveryWindow) };
+  }
+  return state.last;
 }

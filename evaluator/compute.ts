@@ -16,7 +16,6 @@ import {
   lowerBound,
   type MomentSeries,
   type NumericSeries,
-  pointRange,
   type Series,
   SKETCH_BINS,
   type SketchSeries,
@@ -128,8 +127,8 @@ function shapeOf(term: MetricTerm, kind: ReturnType<MetricSource["kind"]>, query
 
 /** Points of one term for one group, inside a window, after its rollup. */
 interface Points {
-  times: number[];
-  values: number[];
+  times: ArrayLike<number>;
+  values: ArrayLike<number>;
 }
 
 type Value = { kind: "scalar"; value: number } | { kind: "points"; points: Points } | { kind: "none" };
@@ -176,19 +175,39 @@ export class QueryEvaluator {
 
   /** Values per group for the evaluation at `at` (epoch seconds). */
   evaluate(at: number): GroupResult[] {
+    const values = new Float64Array(this.groupKeys.length);
+    const recovery = new Float64Array(this.groupKeys.length);
+    this.evaluateInto(at, values, recovery);
+    return this.groupKeys.map((key, i) => ({
+      key,
+      tags: this.groupTags.get(key)!,
+      value: Number.isNaN(values[i]) ? undefined : values[i],
+      ...(Number.isNaN(recovery[i]) ? {} : { recoveryValue: recovery[i] }),
+    }));
+  }
+
+  /**
+   * The same, without allocating: `values[i]` for group `groupKeys[i]` (NaN: no value), and for
+   * anomaly monitors the recovery window's fraction in `recovery[i]`.
+   */
+  evaluateInto(at: number, values: Float64Array, recovery: Float64Array): void {
     const { query, delay } = this.plan;
     const to = at - delay;
     const from = to - query.window;
-    return this.groupKeys.map((key) => {
-      const tags = this.groupTags.get(key)!;
-      if (query.expr.kind === "anomalies") return { key, ...this.anomalies(key, tags, at) };
+    for (let i = 0; i < this.groupKeys.length; i++) {
+      const key = this.groupKeys[i];
+      recovery[i] = NaN;
       let value: number | undefined;
-      if (query.time === "percentile") value = this.pooledPercentile(query.expr, key, from, to);
+      if (query.expr.kind === "anomalies") {
+        const r = this.anomalies(key, at);
+        value = r.trigger;
+        if (r.recovery !== undefined) recovery[i] = r.recovery;
+      } else if (query.time === "percentile") value = this.pooledPercentile(query.expr, key, from, to);
       else if (this.plan.asCountPath) value = this.totals(query.expr, key, from, to);
       else if (query.change) value = this.change(key, from, to);
       else value = aggregate(query.time, this.points(query.expr, key, from, to));
-      return { key, tags, value: value !== undefined && Number.isFinite(value) ? value : undefined };
-    });
+      values[i] = value !== undefined && Number.isFinite(value) ? value : NaN;
+    }
   }
 
   private group(term: MetricTerm, key: string): GroupData | undefined {
@@ -287,19 +306,21 @@ export class QueryEvaluator {
     if (!now || !before) return undefined;
     // "it takes a query of the difference of the values between (1) and (2)": points are paired
     // by timestamp; a point with no counterpart a shift earlier has no difference.
-    const past = new Map<number, number>();
-    before.times.forEach((t, i) => past.set(t + shift, before.values[i]));
-    const diffs: Points = { times: [], values: [] };
-    now.times.forEach((t, i) => {
-      const b = past.get(t);
-      if (b === undefined) return;
+    const diffs = { times: [] as number[], values: [] as number[] };
+    let j = 0;
+    for (let i = 0; i < now.times.length; i++) {
+      const t = now.times[i];
+      while (j < before.times.length && before.times[j] + shift < t) j++;
+      if (j >= before.times.length) break;
+      if (before.times[j] + shift !== t) continue;
       const a = now.values[i];
+      const b = before.values[j];
       const d = percent ? (b === 0 ? NaN : ((a - b) / b) * 100) : a - b;
       if (Number.isFinite(d)) {
         diffs.times.push(t);
         diffs.values.push(d);
       }
-    });
+    }
     return aggregate(q.time, diffs);
   }
 
@@ -316,16 +337,14 @@ export class QueryEvaluator {
     return sliding.quantile(from, to, percentileRank(e.term.space) / 100);
   }
 
-  private anomalies(key: string, tags: Record<string, string>, at: number): Omit<GroupResult, "key"> {
+  private anomalies(key: string, at: number): { trigger: number | undefined; recovery: number | undefined } {
     const e = this.plan.query.expr;
     if (e.kind !== "anomalies") throw new Error("not an anomaly query");
     const g = this.group(e.spec.term, key);
-    if (!g) return { tags, value: undefined };
+    if (!g) return { trigger: undefined, recovery: undefined };
     let state = this.anomaly.get(key);
     if (!state) this.anomaly.set(key, (state = { series: g.series, cache: new Map() }));
-    const to = at - this.plan.delay;
-    const { trigger, recovery } = anomalyFractions(e.spec, state, to, this.recoveryWindow ?? e.spec.alertWindow);
-    return { tags, value: trigger, ...(recovery !== undefined ? { recoveryValue: recovery } : {}) };
+    return anomalyFractions(e.spec, state, at - this.plan.delay, this.recoveryWindow ?? e.spec.alertWindow);
   }
 }
 
@@ -345,7 +364,7 @@ function apply(op: "+" | "-" | "*" | "/", l: number, r: number): number | undefi
 
 function mapValue(v: Value, f: (x: number) => number): Value {
   if (v.kind === "scalar") return { kind: "scalar", value: f(v.value) };
-  if (v.kind === "points") return { kind: "points", points: { times: v.points.times, values: v.points.values.map(f) } };
+  if (v.kind === "points") return { kind: "points", points: { times: v.points.times, values: Float64Array.from(v.points.values, f) } };
   return v;
 }
 
@@ -356,16 +375,16 @@ function combine(op: "+" | "-" | "*" | "/", l: Value, r: Value): Value {
     const v = apply(op, l.value, r.value);
     return v === undefined ? { kind: "none" } : { kind: "scalar", value: v };
   }
-  const out: Points = { times: [], values: [] };
+  const out = { times: [] as number[], values: [] as number[] };
   if (l.kind === "scalar" || r.kind === "scalar") {
     const pts = l.kind === "points" ? l.points : (r as { points: Points }).points;
-    pts.times.forEach((t, i) => {
+    for (let i = 0; i < pts.times.length; i++) {
       const v = l.kind === "scalar" ? apply(op, l.value, pts.values[i]) : apply(op, pts.values[i], (r as { value: number }).value);
       if (v !== undefined && Number.isFinite(v)) {
-        out.times.push(t);
+        out.times.push(pts.times[i]);
         out.values.push(v);
       }
-    });
+    }
   } else {
     const a = l.points;
     const b = (r as { points: Points }).points;
@@ -385,7 +404,7 @@ function combine(op: "+" | "-" | "*" | "/", l: Value, r: Value): Value {
 }
 
 function fillZero(p: Points, step: number, from: number, to: number): Points {
-  const out: Points = { times: [], values: [] };
+  const out = { times: [] as number[], values: [] as number[] };
   let i = 0;
   for (let t = Math.ceil(from / step) * step; t < to; t += step) {
     while (i < p.times.length && p.times[i] < t) i++;
@@ -402,23 +421,22 @@ function fillZero(p: Points, step: number, from: number, to: number): Points {
 export function aggregate(time: string, p: Points | undefined): number | undefined {
   if (!p || p.values.length === 0) return undefined;
   const v = p.values;
-  switch (time) {
-    case "avg":
-      return v.reduce((s, x) => s + x, 0) / v.length;
-    case "sum":
-      return v.reduce((s, x) => s + x, 0);
-    case "min":
-      return Math.min(...v);
-    case "max":
-      return Math.max(...v);
-    default:
-      throw new Error(`no aggregation ${time}`);
+  let acc = time === "min" ? Infinity : time === "max" ? -Infinity : 0;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (time === "min") acc = x < acc ? x : acc;
+    else if (time === "max") acc = x > acc ? x : acc;
+    else acc += x;
   }
+  if (time === "avg") return acc / v.length;
+  if (time === "sum" || time === "min" || time === "max") return acc;
+  throw new Error(`no aggregation ${time}`);
 }
 
 /** Sum over the window of a term (the .as_count() path), or undefined when it has no point there. */
 function windowTotal(s: Series, term: MetricTerm, from: number, to: number): number | undefined {
-  const [i, j] = pointRange(s, from, to);
+  const i = lowerBound(s.times, from);
+  const j = lowerBound(s.times, to, i);
   if (i === j) return undefined;
   if (s.kind === "numeric") return s.cum[j] - s.cum[i];
   if (s.kind === "moments") {
@@ -431,24 +449,23 @@ function windowTotal(s: Series, term: MetricTerm, from: number, to: number): num
 
 /** A term's points in [from, to): native points, or its rollup intervals (aligned to UNIX time). */
 function termPoints(s: Series, term: MetricTerm, from: number, to: number): Points {
-  const out: Points = { times: [], values: [] };
   const interval = term.rollup?.interval;
   if (!interval) {
-    const [i, j] = pointRange(s, from, to);
-    for (let k = i; k < j; k++) {
-      const v = pointValueAt(s, term, k, k + 1);
-      if (v !== undefined) {
-        out.times.push(s.times[k]);
-        out.values.push(v);
-      }
-    }
-    return out;
+    const i = lowerBound(s.times, from);
+    const j = lowerBound(s.times, to, i);
+    const times = s.times.subarray(i, j);
+    if (s.kind === "numeric") return { times, values: s.values.subarray(i, j) };
+    const values = new Float64Array(j - i);
+    for (let k = i; k < j; k++) values[k - i] = pointValueAt(s, term, k, k + 1) ?? NaN;
+    return { times, values };
   }
   // docs dashboards/functions/rollup, "Rollups in monitors": "The start and end of rollup intervals
   // are aligned to UNIX time ... a monitor may evaluate (and trigger on) an incomplete rollup
   // interval": the last interval holds only the data up to the end of the window.
+  const out = { times: [] as number[], values: [] as number[] };
   for (let t = Math.ceil(from / interval) * interval; t < to; t += interval) {
-    const [i, j] = pointRange(s, t, Math.min(t + interval, to));
+    const i = lowerBound(s.times, t);
+    const j = lowerBound(s.times, Math.min(t + interval, to), i);
     if (i === j) continue;
     const v = pointValueAt(s, term, i, j);
     if (v !== undefined) {

@@ -1,7 +1,7 @@
 // A monitor over time: its evaluation schedule, each group's state at each evaluation, the
 // transitions, and the notifications they send (with the handles the message leaves in).
 import { handlesFor, type MonitorState } from "../config/names";
-import { type GroupResult, planQuery, QueryEvaluator } from "./compute";
+import { planQuery, QueryEvaluator } from "./compute";
 import {
   type BoolExpr,
   compositeIds,
@@ -257,8 +257,8 @@ export function evaluateMonitor(m: MonitorUnderTest, o: EvaluateOptions): Monito
     });
   };
 
-  const decide = (state: number, r: GroupResult, key: string, at: number): number => {
-    let value = r.value;
+  const decide = (state: number, given: number | undefined, recoveryValue: number | undefined, key: string, at: number): number => {
+    let value = given;
     if (value === undefined) {
       switch (opts.onMissingData) {
         case "default":
@@ -279,7 +279,7 @@ export function evaluateMonitor(m: MonitorUnderTest, o: EvaluateOptions): Monito
       const trigger = breaches(query.comparator, value, opts.critical);
       if (trigger) return ALERT;
       if (state === ALERT && opts.criticalRecovery !== undefined) {
-        const rv = r.recoveryValue ?? value;
+        const rv = recoveryValue ?? value;
         return rv <= opts.criticalRecovery ? OK : ALERT;
       }
       return OK;
@@ -297,11 +297,16 @@ export function evaluateMonitor(m: MonitorUnderTest, o: EvaluateOptions): Monito
   const groups = new Map<string, GroupTimeline>();
   const live = new Map<string, { state: number; firstSeen: number; lastSeen: number }>();
   const transitions: Transition[] = [];
+  const keys = evaluator.groupKeys;
+  const values = new Float64Array(keys.length);
+  const recovery = new Float64Array(keys.length);
   times.forEach((at, idx) => {
-    for (const r of evaluator.evaluate(at)) {
-      const key = r.key;
+    evaluator.evaluateInto(at, values, recovery);
+    for (let gi = 0; gi < keys.length; gi++) {
+      const key = keys[gi];
+      const value = Number.isNaN(values[gi]) ? undefined : values[gi];
       let g = live.get(key);
-      if (r.value !== undefined) {
+      if (value !== undefined) {
         // docs monitors/configuration, "New group delay": a group "which has not been seen in the last 24 hours" is new.
         if (!g || at - g.lastSeen > DAY) {
           if (g) live.delete(key);
@@ -313,22 +318,23 @@ export function evaluateMonitor(m: MonitorUnderTest, o: EvaluateOptions): Monito
       if (!g) continue;
       // docs monitors/configuration, "Group retention time": by default a group keeps its status for 24
       // hours of missing data, then it is dropped.
-      if (r.value === undefined && at - g.lastSeen > DAY) {
+      if (value === undefined && at - g.lastSeen > DAY) {
         live.delete(key);
         continue;
       }
       if (at < g.firstSeen + opts.newGroupDelay) continue;
+      const tags = evaluator.groupTags.get(key)!;
       let tl = groups.get(key);
       if (!tl) {
-        tl = { tags: r.tags, states: new Int8Array(times.length).fill(ABSENT), values: new Float32Array(times.length).fill(NaN) };
+        tl = { tags, states: new Int8Array(times.length).fill(ABSENT), values: new Float32Array(times.length).fill(NaN) };
         groups.set(key, tl);
       }
       const before = g.state === ABSENT ? OK : g.state;
-      const next = decide(before, r, key, at);
-      if (next !== before) transitions.push({ at, group: r.tags, from: STATES[before], to: STATES[next] });
+      const next = decide(before, value, Number.isNaN(recovery[gi]) ? undefined : recovery[gi], key, at);
+      if (next !== before) transitions.push({ at, group: tags, from: STATES[before], to: STATES[next] });
       g.state = next;
       tl.states[idx] = next;
-      if (r.value !== undefined) tl.values[idx] = r.value;
+      if (value !== undefined) tl.values[idx] = value;
     }
   });
   const run: MonitorRun = {

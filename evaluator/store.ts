@@ -62,8 +62,6 @@ interface GroupBuffer {
 }
 
 class View {
-  /** series id -> group index, -1 when the series does not match, -2 not yet routed. */
-  private route = new Int32Array(64).fill(-2);
   readonly groups: GroupBuffer[] = [];
   private readonly byKey = new Map<string, number>();
 
@@ -73,36 +71,26 @@ class View {
     readonly step: number,
   ) {}
 
-  groupOf(seriesId: number, tags: () => Record<string, string>): number {
-    if (seriesId >= this.route.length) {
-      const next = new Int32Array(Math.max(this.route.length * 2, seriesId + 1)).fill(-2);
-      next.set(this.route);
-      this.route = next;
+  /** The group a series belongs to in this view, or -1 when the series does not match the term's scope. */
+  groupOf(tags: Readonly<Record<string, string>>): number {
+    if (!matchesScope(this.term.filters, tags) || this.term.by.some((k) => tags[k] === undefined)) return -1;
+    const key = groupKey(this.term.by, tags);
+    let g = this.byKey.get(key);
+    if (g === undefined) {
+      g = this.groups.length;
+      this.byKey.set(key, g);
+      this.groups.push({
+        tags: Object.fromEntries(this.term.by.map((k) => [k, tags[k]])),
+        times: Growable.f64(),
+        a: Growable.f64(),
+        b: Growable.f64(),
+        offsets: Growable.i32(),
+        bins: Growable.u16(),
+        bucket: NaN,
+        accA: 0,
+        accB: 0,
+      });
     }
-    let g = this.route[seriesId];
-    if (g !== -2) return g;
-    const t = tags();
-    if (!matchesScope(this.term.filters, t) || this.term.by.some((k) => t[k] === undefined)) g = -1;
-    else {
-      const key = groupKey(this.term.by, t);
-      g = this.byKey.get(key) ?? -1;
-      if (g < 0) {
-        g = this.groups.length;
-        this.byKey.set(key, g);
-        this.groups.push({
-          tags: Object.fromEntries(this.term.by.map((k) => [k, t[k]])),
-          times: Growable.f64(),
-          a: Growable.f64(),
-          b: Growable.f64(),
-          offsets: Growable.i32(),
-          bins: Growable.u16(),
-          bucket: NaN,
-          accA: 0,
-          accB: 0,
-        });
-      }
-    }
-    this.route[seriesId] = g;
     return g;
   }
 
@@ -166,6 +154,22 @@ interface MetricEntry {
   views: View[];
   tags: Record<string, string>[];
   byTags: Map<string, number>;
+  /** Per series: the (view, group) pairs it feeds, flattened; computed on its first point. */
+  routes: (Int32Array | undefined)[];
+}
+
+/** Where a series' points go: every view whose scope it matches, with its group there. */
+function routesOf(entry: MetricEntry, seriesId: number): Int32Array {
+  let r = entry.routes[seriesId];
+  if (r) return r;
+  const pairs: number[] = [];
+  entry.views.forEach((v, i) => {
+    const g = v.groupOf(entry.tags[seriesId]);
+    if (g >= 0) pairs.push(i, g);
+  });
+  r = Int32Array.from(pairs);
+  entry.routes[seriesId] = r;
+  return r;
 }
 
 /**
@@ -182,7 +186,7 @@ export class MetricStore implements MetricSource {
   constructor(private readonly percentiles: ReadonlySet<string>) {}
 
   declare(name: string, kind: MetricKind): void {
-    if (!this.metrics.has(name)) this.metrics.set(name, { kind, views: [], tags: [], byTags: new Map() });
+    if (!this.metrics.has(name)) this.metrics.set(name, { kind, views: [], tags: [], byTags: new Map(), routes: [] });
   }
 
   kind(metric: string): MetricKind | undefined {
@@ -202,6 +206,7 @@ export class MetricStore implements MetricSource {
     const view = new View(term, shape, step);
     this.views.set(key, view);
     entry.views.push(view);
+    entry.routes = [];
   }
 
   /** Id of the series `metric{tags}` (tags as the emitter sends them, env included). */
@@ -226,40 +231,27 @@ export class MetricStore implements MetricSource {
     const entry = this.metrics.get(metric);
     if (!entry) throw new Error(`metric ${metric} is not declared`);
     const views = entry.views;
-    const tags = entry.tags;
     return {
       watched: views.length > 0,
       addNumber(seriesId: number, at: number, value: number) {
-        for (let i = 0; i < views.length; i++) {
-          const g = views[i].groupOf(seriesId, () => tags[seriesId]);
-          if (g >= 0) views[i].addNumber(g, at, value);
-        }
+        const r = routesOf(entry, seriesId);
+        for (let i = 0; i < r.length; i += 2) views[r[i]].addNumber(r[i + 1], at, value);
       },
       addValue(seriesId: number, at: number, value: number, bin: number) {
-        for (let i = 0; i < views.length; i++) {
-          const g = views[i].groupOf(seriesId, () => tags[seriesId]);
-          if (g >= 0) views[i].addValue(g, at, value, bin);
-        }
+        const r = routesOf(entry, seriesId);
+        for (let i = 0; i < r.length; i += 2) views[r[i]].addValue(r[i + 1], at, value, bin);
       },
     };
   }
 
   /** A count increment or a gauge value at `at` (epoch seconds). */
   addNumber(metric: string, seriesId: number, at: number, value: number): void {
-    const entry = this.metrics.get(metric)!;
-    for (const v of entry.views) {
-      const g = v.groupOf(seriesId, () => entry.tags[seriesId]);
-      if (g >= 0) v.addNumber(g, at, value);
-    }
+    this.writer(metric).addNumber(seriesId, at, value);
   }
 
   /** One value of a distribution; `bin` is its sketch bucket (series.ts sketchBin). */
   addValue(metric: string, seriesId: number, at: number, value: number, bin: number): void {
-    const entry = this.metrics.get(metric)!;
-    for (const v of entry.views) {
-      const g = v.groupOf(seriesId, () => entry.tags[seriesId]);
-      if (g >= 0) v.addValue(g, at, value, bin);
-    }
+    this.writer(metric).addValue(seriesId, at, value, bin);
   }
 
   /** True when some registered view reads this metric (generation can skip the others). */
