@@ -12,15 +12,7 @@ import {
   type RollupAggregation,
   UnmodelledError,
 } from "./query";
-import {
-  lowerBound,
-  type MomentSeries,
-  type NumericSeries,
-  type Series,
-  SKETCH_BINS,
-  type SketchSeries,
-  sketchQuantile,
-} from "./series";
+import { lowerBound, type MomentSeries, type NumericSeries, type Series, SKETCH_BINS, type SketchSeries, sketchQuantile } from "./series";
 import { type GroupData, groupKey, type MetricSource, type Shape } from "./store";
 
 export interface TermPlan {
@@ -175,39 +167,73 @@ export class QueryEvaluator {
 
   /** Values per group for the evaluation at `at` (epoch seconds). */
   evaluate(at: number): GroupResult[] {
-    const values = new Float64Array(this.groupKeys.length);
-    const recovery = new Float64Array(this.groupKeys.length);
-    this.evaluateInto(at, values, recovery);
-    return this.groupKeys.map((key, i) => ({
-      key,
-      tags: this.groupTags.get(key)!,
-      value: Number.isNaN(values[i]) ? undefined : values[i],
-      ...(Number.isNaN(recovery[i]) ? {} : { recoveryValue: recovery[i] }),
-    }));
+    const out: GroupResult[] = [];
+    for (let i = 0; i < this.groupKeys.length; i++) {
+      const value = this.evaluateGroup(i, at);
+      const recovery = this.lastRecovery;
+      out.push({
+        key: this.groupKeys[i],
+        tags: this.groupTags.get(this.groupKeys[i])!,
+        value,
+        ...(recovery !== undefined ? { recoveryValue: recovery } : {}),
+      });
+    }
+    return out;
   }
 
-  /**
-   * The same, without allocating: `values[i]` for group `groupKeys[i]` (NaN: no value), and for
-   * anomaly monitors the recovery window's fraction in `recovery[i]`.
-   */
-  evaluateInto(at: number, values: Float64Array, recovery: Float64Array): void {
+  /** The series of every term for group `i` (resolved once: evaluations ask millions of times). */
+  private seriesAt(i: number): Series[] {
+    let list = this.groupSeries[i];
+    if (!list) {
+      list = [];
+      for (const t of this.plan.terms) {
+        const s = this.seriesOf(t.term, this.groupKeys[i]);
+        if (s) list.push(s);
+      }
+      this.groupSeries[i] = list;
+    }
+    return list;
+  }
+  private readonly groupSeries: Series[][] = [];
+
+  /** Epoch second of the first point any term has for group `i` (Infinity when none). */
+  firstPoint(i: number): number {
+    let first = Infinity;
+    for (const s of this.seriesAt(i)) if (s.times.length && s.times[0] < first) first = s.times[0];
+    return first;
+  }
+
+  /** Whether group `i` has a point in the window of the evaluation at `at` (cheaper than its value). */
+  reports(i: number, at: number): boolean {
+    const to = at - this.plan.delay;
+    const from = to - this.plan.query.window;
+    for (const s of this.seriesAt(i)) {
+      const j = lowerBound(s.times, from);
+      if (j < s.times.length && s.times[j] < to) return true;
+    }
+    return false;
+  }
+
+  /** For anomaly monitors, the recovery window's fraction of the last `evaluateGroup` call. */
+  lastRecovery: number | undefined;
+
+  /** The value of group `i` at `at` (undefined: no value). */
+  evaluateGroup(i: number, at: number): number | undefined {
     const { query, delay } = this.plan;
     const to = at - delay;
     const from = to - query.window;
-    for (let i = 0; i < this.groupKeys.length; i++) {
-      const key = this.groupKeys[i];
-      recovery[i] = NaN;
-      let value: number | undefined;
-      if (query.expr.kind === "anomalies") {
-        const r = this.anomalies(key, at);
-        value = r.trigger;
-        if (r.recovery !== undefined) recovery[i] = r.recovery;
-      } else if (query.time === "percentile") value = this.pooledPercentile(query.expr, key, from, to);
-      else if (this.plan.asCountPath) value = this.totals(query.expr, key, from, to);
-      else if (query.change) value = this.change(key, from, to);
-      else value = aggregate(query.time, this.points(query.expr, key, from, to));
-      values[i] = value !== undefined && Number.isFinite(value) ? value : NaN;
-    }
+    const key = this.groupKeys[i];
+    let value: number | undefined;
+    this.lastRecovery = undefined;
+    if (query.expr.kind === "anomalies") {
+      const r = this.anomalies(key, at);
+      value = r.trigger;
+      this.lastRecovery = r.recovery;
+    } else if (query.time === "percentile") value = this.pooledPercentile(query.expr, key, from, to);
+    else if (this.plan.asCountPath) value = this.totals(query.expr, key, from, to);
+    else if (query.change) value = this.change(key, from, to);
+    else value = aggregate(query.time, this.points(query.expr, key, from, to));
+    return value !== undefined && Number.isFinite(value) ? value : undefined;
   }
 
   private group(term: MetricTerm, key: string): GroupData | undefined {

@@ -295,44 +295,59 @@ export function evaluateMonitor(m: MonitorUnderTest, o: EvaluateOptions): Monito
   };
 
   const groups = new Map<string, GroupTimeline>();
-  const live = new Map<string, { state: number; firstSeen: number; lastSeen: number }>();
   const transitions: Transition[] = [];
   const keys = evaluator.groupKeys;
-  const values = new Float64Array(keys.length);
-  const recovery = new Float64Array(keys.length);
+  const n = keys.length;
+  // Per group: its state (ABSENT until evaluated), when it was first and last seen (NaN: not live).
+  const state = new Int8Array(n).fill(ABSENT);
+  const firstSeen = new Float64Array(n).fill(NaN);
+  const lastSeen = new Float64Array(n).fill(NaN);
+  // Groups in order of their first point: those not reporting yet are never visited.
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => evaluator.firstPoint(a) - evaluator.firstPoint(b));
+  const firstPoints = order.map((i) => evaluator.firstPoint(i));
+  let reporting = 0;
   times.forEach((at, idx) => {
-    evaluator.evaluateInto(at, values, recovery);
-    for (let gi = 0; gi < keys.length; gi++) {
-      const key = keys[gi];
-      const value = Number.isNaN(values[gi]) ? undefined : values[gi];
-      let g = live.get(key);
+    const windowEnd = at - opts.delay;
+    // A group with no point before the window's end is not in the query result yet.
+    while (reporting < n && firstPoints[reporting] < windowEnd) reporting++;
+    for (let o = 0; o < reporting; o++) {
+      const gi = order[o];
+      // Inside its new-group delay a group is not evaluated at all.
+      if (at < firstSeen[gi] + opts.newGroupDelay) continue;
+      const value = evaluator.evaluateGroup(gi, at);
+      const live = !Number.isNaN(firstSeen[gi]);
       if (value !== undefined) {
         // docs monitors/configuration, "New group delay": a group "which has not been seen in the last 24 hours" is new.
-        if (!g || at - g.lastSeen > DAY) {
-          if (g) live.delete(key);
-          g = { state: ABSENT, firstSeen: at, lastSeen: at };
-          live.set(key, g);
+        if (!live || at - lastSeen[gi] > DAY) {
+          state[gi] = ABSENT;
+          firstSeen[gi] = at;
         }
-        g.lastSeen = at;
+        lastSeen[gi] = at;
+        if (at < firstSeen[gi] + opts.newGroupDelay) continue;
+      } else {
+        if (!live) continue;
+        // docs monitors/configuration, "Group retention time": by default a group keeps its status for 24
+        // hours of missing data, then it is dropped.
+        if (at - lastSeen[gi] > DAY) {
+          firstSeen[gi] = NaN;
+          state[gi] = ABSENT;
+          continue;
+        }
       }
-      if (!g) continue;
-      // docs monitors/configuration, "Group retention time": by default a group keeps its status for 24
-      // hours of missing data, then it is dropped.
-      if (value === undefined && at - g.lastSeen > DAY) {
-        live.delete(key);
-        continue;
-      }
-      if (at < g.firstSeen + opts.newGroupDelay) continue;
-      const tags = evaluator.groupTags.get(key)!;
+      const key = keys[gi];
       let tl = groups.get(key);
       if (!tl) {
-        tl = { tags, states: new Int8Array(times.length).fill(ABSENT), values: new Float32Array(times.length).fill(NaN) };
+        tl = {
+          tags: evaluator.groupTags.get(key)!,
+          states: new Int8Array(times.length).fill(ABSENT),
+          values: new Float32Array(times.length).fill(NaN),
+        };
         groups.set(key, tl);
       }
-      const before = g.state === ABSENT ? OK : g.state;
-      const next = decide(before, value, Number.isNaN(recovery[gi]) ? undefined : recovery[gi], key, at);
-      if (next !== before) transitions.push({ at, group: tags, from: STATES[before], to: STATES[next] });
-      g.state = next;
+      const before = state[gi] === ABSENT ? OK : state[gi];
+      const next = decide(before, value, evaluator.lastRecovery, key, at);
+      if (next !== before) transitions.push({ at, group: tl.tags, from: STATES[before], to: STATES[next] });
+      state[gi] = next;
       tl.states[idx] = next;
       if (value !== undefined) tl.values[idx] = value;
     }

@@ -25,7 +25,8 @@ import {
 } from "./scenario";
 import { MetricStore } from "./store";
 import { formatOffset, parseDuration } from "./time";
-import { generateTraffic } from "./traffic";
+import { generateTraffic, type TrafficShape, trafficShape } from "./traffic";
+import { TAG } from "../config/contract";
 
 export interface StackUnderTest {
   /** Stack name (`prod`). */
@@ -68,11 +69,12 @@ export function runScenario(s: Scenario, stack: StackUnderTest): ScenarioResult 
   const failures: string[] = [];
   let approximate = false;
   const byId = new Map(runs.map((r) => [r.id, r]));
+  const shape = trafficShape(s, stack.catalog);
   for (const [i, x] of s.expect.entries()) {
     if (x.paging !== undefined && x.paging !== stack.catalog.stack.paging) continue;
     const named = x.monitor === undefined ? runs : monitorsNamed(stack.monitors, x.monitor).map((m) => byId.get(m.id)!);
     if (named.some((r) => r.approximate)) approximate = true;
-    const failure = isNotifyExpectation(x) ? checkNotifications(s, x, named) : checkState(s, x, named, stack);
+    const failure = isNotifyExpectation(x) ? checkNotifications(s, x, named, stack, shape) : checkState(s, x, named, stack, shape);
     if (failure) failures.push(`expect[${i}]: ${failure}`);
   }
   if (!stack.catalog.stack.paging) {
@@ -92,7 +94,10 @@ export function simulate(s: Scenario, stack: StackUnderTest): MonitorRun[] {
   for (const m of Object.values(stack.catalog.contract.metrics)) store.declare(m.name, m.type);
   store.declare(ESTIMATED_USAGE_METRIC, "gauge");
   const plans = stack.monitors.map((m) => ({ m, plan: monitorPlan(m, store) }));
-  for (const { plan } of plans) for (const t of plan?.terms ?? []) store.watch(t.term, t.shape, t.step);
+  // A percentile term of a metric without percentiles reads nothing (compute.ts): no need to keep its values.
+  for (const { plan } of plans)
+    for (const t of plan?.terms ?? [])
+      if (t.shape !== "sketch" || stack.percentiles.has(t.term.metric)) store.watch(t.term, t.shape, t.step);
   generateTraffic(s, { catalog: stack.catalog, store, percentiles: stack.percentiles });
   const from = s.start;
   const to = s.start + s.duration;
@@ -131,24 +136,60 @@ interface Selection {
 /** The runs and groups a state expectation is about: `group.feature` also picks per-feature monitors. */
 function select(x: StateExpectation, runs: MonitorRun[], stack: StackUnderTest): Selection[] {
   const out: Selection[] = [];
-  const wanted = Object.entries(x.group ?? {}).filter(([, v]) => v !== "*");
   for (const run of runs) {
-    const m = stack.monitors.find((y) => y.id === run.id)!;
-    const { by, feature } = monitorGroupKeys(m);
-    let ok = true;
-    const groupFilters: [string, string][] = [];
-    for (const [k, v] of wanted) {
-      if (by.includes(k)) groupFilters.push([k, v]);
-      else if (k === MONITOR_TAG.feature && feature !== undefined) ok &&= feature === v;
-      else ok = false;
-    }
-    if (!ok) continue;
-    out.push({ run, groups: run.groups.filter((g) => groupFilters.every(([k, v]) => g.tags[k] === v)) });
+    const filters = groupFilters(x.group, run, stack);
+    if (!filters) continue;
+    out.push({ run, groups: run.groups.filter((g) => filters.every(([k, v]) => g.tags[k] === v)) });
   }
   return out;
 }
 
-function checkState(s: Scenario, x: StateExpectation, runs: MonitorRun[], stack: StackUnderTest): string | undefined {
+/** The expectation's group filters that apply to a run's groups, or undefined when the run is not selected at all. */
+function groupFilters(group: StateExpectation["group"], run: MonitorRun, stack: StackUnderTest): [string, string][] | undefined {
+  const m = stack.monitors.find((y) => y.id === run.id)!;
+  const { by, feature } = monitorGroupKeys(m);
+  const filters: [string, string][] = [];
+  for (const [k, v] of Object.entries(group ?? {})) {
+    if (v === "*") continue;
+    if (by.includes(k)) filters.push([k, v]);
+    else if (k === MONITOR_TAG.feature && feature !== undefined) {
+      if (feature !== v) return undefined;
+    } else return undefined;
+  }
+  return filters;
+}
+
+/**
+ * `each`: every group the scenario's traffic should produce. A per-feature monitor of a feature
+ * with traffic is one; a monitor grouped by feature, provider, tenant or index has one per value
+ * the traffic uses. A catalog without, say, retrieval indexes makes "every index" an empty list.
+ */
+function expectedGroups(
+  run: MonitorRun,
+  stack: StackUnderTest,
+  shape: TrafficShape,
+  group: StateExpectation["group"],
+): Record<string, string>[] {
+  const m = stack.monitors.find((y) => y.id === run.id)!;
+  const { by, feature } = monitorGroupKeys(m);
+  if (feature !== undefined && !shape.features.has(feature)) return [];
+  const values: Record<string, Set<string>> = {
+    [TAG.feature]: shape.features,
+    [TAG.provider]: shape.providers,
+    [TAG.tenant]: shape.tenants,
+    [TAG.index]: shape.indexes,
+  };
+  let out: Record<string, string>[] = [{}];
+  for (const k of by) {
+    const vs = values[k];
+    if (!vs) return run.groups.map((g) => g.tags);
+    out = out.flatMap((tags) => [...vs].map((v) => ({ ...tags, [k]: v })));
+  }
+  const filters = groupFilters(group, run, stack) ?? [];
+  return out.filter((tags) => filters.every(([k, v]) => tags[k] === v));
+}
+
+function checkState(s: Scenario, x: StateExpectation, runs: MonitorRun[], stack: StackUnderTest, shape: TrafficShape): string | undefined {
   const [from, to] = rangeOf(s, x.within);
   const target = STATES.indexOf(x.state);
   const sel = select(x, runs, stack);
@@ -171,10 +212,21 @@ function checkState(s: Scenario, x: StateExpectation, runs: MonitorRun[], stack:
     return `expected ${what} never to be ${x.state} ${rangeText(x.within)}; it was: ${hits.slice(0, 5).join("; ")}${hits.length > 5 ? ` (and ${hits.length - 5} more)` : ""}.\n${timelines(s, sel)}`;
   }
   if (x.each) {
-    const missing = sel.filter((one) => hitsOf(one).length === 0);
-    if (sel.length && missing.length === 0) return undefined;
-    const ids = missing.map((m) => m.run.id);
-    return `expected every ${what} to be ${x.state} at some evaluation ${rangeText(x.within)}; ${sel.length ? `these never were: ${ids.join(", ")}` : "no monitor matched"}.\n${timelines(s, missing)}`;
+    const missing: string[] = [];
+    const missingSel: Selection[] = [];
+    for (const run of runs) {
+      if (!sel.some((one) => one.run === run)) continue;
+      const bad = expectedGroups(run, stack, shape, x.group).filter((tags) => {
+        const g = run.groups.find((y) => JSON.stringify(y.tags) === JSON.stringify(tags));
+        return !g || hitsOf({ run, groups: [g] }).length === 0;
+      });
+      if (bad.length) {
+        missing.push(...bad.map((tags) => `${run.id}${Object.keys(tags).length ? ` ${groupText(tags)}` : ""}`));
+        missingSel.push({ run, groups: run.groups.filter((g) => bad.some((b) => JSON.stringify(b) === JSON.stringify(g.tags))) });
+      }
+    }
+    if (missing.length === 0) return undefined;
+    return `expected every ${what} to be ${x.state} at some evaluation ${rangeText(x.within)}; these never were: ${missing.slice(0, 8).join(", ")}${missing.length > 8 ? ` (and ${missing.length - 8} more)` : ""}.\n${timelines(s, missingSel)}`;
   }
   if (hits.length) return undefined;
   return `expected ${what} to be ${x.state} at some evaluation ${rangeText(x.within)}; it never was.\n${timelines(s, sel)}`;
@@ -186,21 +238,43 @@ function matchesHandle(pattern: string, handle: string): boolean {
   return p.endsWith("*") ? h.startsWith(p.slice(0, -1)) : h === p;
 }
 
-function checkNotifications(s: Scenario, x: NotifyExpectation, runs: MonitorRun[]): string | undefined {
+function checkNotifications(
+  s: Scenario,
+  x: NotifyExpectation,
+  runs: MonitorRun[],
+  stack: StackUnderTest,
+  shape: TrafficShape,
+): string | undefined {
   const [from, to] = rangeOf(s, x.within);
   const matching = (r: MonitorRun) =>
-    r.notifications.filter((n) => n.at >= from && n.at <= to && (x.state === undefined || n.state === x.state) && n.handles.some((h) => matchesHandle(x.notifies, h)));
+    r.notifications.filter(
+      (n) =>
+        n.at >= from && n.at <= to && (x.state === undefined || n.state === x.state) && n.handles.some((h) => matchesHandle(x.notifies, h)),
+    );
   const bound = (n: number) => (x.count !== undefined ? n === x.count : x.atLeast !== undefined ? n >= x.atLeast : n <= x.atMost!);
-  const boundText = x.count !== undefined ? `exactly ${x.count}` : x.atLeast !== undefined ? `at least ${x.atLeast}` : `at most ${x.atMost}`;
-  const filters = [x.monitor ? `monitor ${x.monitor}` : "", x.state ? `state ${x.state}` : "", rangeText(x.within)].filter(Boolean).join(", ");
+  const boundText =
+    x.count !== undefined ? `exactly ${x.count}` : x.atLeast !== undefined ? `at least ${x.atLeast}` : `at most ${x.atMost}`;
+  const filters = [x.monitor ? `monitor ${x.monitor}` : "", x.state ? `state ${x.state}` : "", rangeText(x.within)]
+    .filter(Boolean)
+    .join(", ");
   if (x.each) {
-    const bad = runs.filter((r) => !bound(matching(r).length));
-    if (bad.length === 0) return undefined;
-    const detail = bad.map((r) => {
+    // Every monitor separately, and every notification group of a multi-alert monitor; a
+    // per-feature monitor counts when its feature has traffic.
+    const detail: string[] = [];
+    for (const r of runs) {
+      const feature = monitorGroupKeys(stack.monitors.find((m) => m.id === r.id)!).feature;
+      if (feature !== undefined && !shape.features.has(feature)) continue;
       const list = matching(r);
-      return `  ${r.id}: ${list.length}${list.length ? `\n${listNotifications(s, list, 6)}` : ""}`;
-    });
-    return `expected ${boundText} notification(s) to ${x.notifies} from each monitor (${filters}); ${bad.length} monitor(s) did not:\n${detail.join("\n")}`;
+      const byGroup = new Map<string, Notification[]>();
+      for (const n of list) byGroup.set(groupText(n.group), [...(byGroup.get(groupText(n.group)) ?? []), n]);
+      if (byGroup.size === 0) byGroup.set("", []);
+      for (const [g, ns] of byGroup) {
+        if (!bound(ns.length))
+          detail.push(`  ${r.id}${g && g !== "{}" ? ` ${g}` : ""}: ${ns.length}${ns.length ? `\n${listNotifications(s, ns, 6)}` : ""}`);
+      }
+    }
+    if (detail.length === 0) return undefined;
+    return `expected ${boundText} notification(s) to ${x.notifies} from each monitor and group (${filters}); ${detail.length} did not:\n${detail.slice(0, 8).join("\n")}`;
   }
   const matched = runs.flatMap(matching).sort((a, b) => a.at - b.at);
   if (bound(matched.length)) return undefined;

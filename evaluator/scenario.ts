@@ -27,7 +27,7 @@ const rate = z.union([
 const latency = z.object({ p50: positiveRelative, p95: positiveRelative }).strict();
 
 const trafficKeys = {
-  tenants: z.number().int().min(1).max(9999).optional(),
+  tenants: z.number().int().min(1).max(100_000).optional(),
   requestsPerMinute: rate.optional(),
   /** Requests per minute such that this many are judged at the feature's own judgeSampleRate (optional form). */
   judgedPerMinute: rate.optional(),
@@ -214,7 +214,7 @@ export function validateScenario(doc: unknown, file: string, ctx: ScenarioContex
     const at = offset(e.at, ["events", i, "at"]);
     if (e.until !== undefined && offset(e.until, ["events", i, "until"]) <= at) add(["events", i, "until"], `must be after at (${e.at})`);
     if (e.tenant !== undefined && e.tenant !== "*") {
-      const m = /^t-(\d{3,4})$/.exec(e.tenant);
+      const m = /^t-(\d{3,6})$/.exec(e.tenant);
       if (!m) add(["events", i, "tenant"], 'must be a scenario tenant such as "t-007"');
       else if (Number(m[1]) < 1 || Number(m[1]) > maxTenants)
         add(["events", i, "tenant"], `no such tenant: the traffic has ${maxTenants} (t-001 ... t-${String(maxTenants).padStart(3, "0")})`);

@@ -12,18 +12,18 @@ export class Growable<T extends Float64Array | Int32Array | Uint16Array> {
     private data: T,
     private readonly make: (n: number) => T,
   ) {}
-  static f64(capacity = 64): Growable<Float64Array> {
+  static f64(capacity = 8): Growable<Float64Array> {
     return new Growable(new Float64Array(capacity), (n) => new Float64Array(n));
   }
-  static i32(capacity = 64): Growable<Int32Array> {
+  static i32(capacity = 8): Growable<Int32Array> {
     return new Growable(new Int32Array(capacity), (n) => new Int32Array(n));
   }
-  static u16(capacity = 64): Growable<Uint16Array> {
+  static u16(capacity = 8): Growable<Uint16Array> {
     return new Growable(new Uint16Array(capacity), (n) => new Uint16Array(n));
   }
   push(v: number): void {
     if (this.length === this.data.length) {
-      const next = this.make(this.data.length * 2);
+      const next = this.make(Math.max(8, this.data.length * 2));
       next.set(this.data);
       this.data = next;
     }
@@ -34,6 +34,10 @@ export class Growable<T extends Float64Array | Int32Array | Uint16Array> {
   }
   add(i: number, v: number): void {
     this.data[i] += v;
+  }
+  /** The backing array itself (valid below `length`; replaced when it grows): no allocation, for hot loops. */
+  raw(): T {
+    return this.data;
   }
   /** A view of the filled part (no copy). */
   view(): T {

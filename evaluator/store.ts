@@ -61,6 +61,10 @@ interface GroupBuffer {
   accB: number;
 }
 
+const EMPTY_F64 = Growable.f64(0);
+const EMPTY_I32 = Growable.i32(0);
+const EMPTY_U16 = Growable.u16(0);
+
 class View {
   readonly groups: GroupBuffer[] = [];
   private readonly byKey = new Map<string, number>();
@@ -79,13 +83,15 @@ class View {
     if (g === undefined) {
       g = this.groups.length;
       this.byKey.set(key, g);
+      // Only the arrays this shape fills: thousands of groups (tenants) must stay cheap.
+      const sketch = this.shape === "sketch";
       this.groups.push({
         tags: Object.fromEntries(this.term.by.map((k) => [k, tags[k]])),
         times: Growable.f64(),
-        a: Growable.f64(),
-        b: Growable.f64(),
-        offsets: Growable.i32(),
-        bins: Growable.u16(),
+        a: sketch ? EMPTY_F64 : Growable.f64(),
+        b: this.shape === "moments" ? Growable.f64() : EMPTY_F64,
+        offsets: sketch ? Growable.i32() : EMPTY_I32,
+        bins: sketch ? Growable.u16() : EMPTY_U16,
         bucket: NaN,
         accA: 0,
         accB: 0,
@@ -105,10 +111,8 @@ class View {
   private close(g: GroupBuffer): void {
     if (Number.isNaN(g.bucket)) return;
     g.times.push(g.bucket);
-    if (this.shape !== "sketch") {
-      g.a.push(g.accA);
-      g.b.push(g.accB);
-    }
+    if (this.shape !== "sketch") g.a.push(g.accA);
+    if (this.shape === "moments") g.b.push(g.accB);
     g.accA = 0;
     g.accB = 0;
     g.bucket = NaN;
@@ -154,22 +158,40 @@ interface MetricEntry {
   views: View[];
   tags: Record<string, string>[];
   byTags: Map<string, number>;
-  /** Per series: the (view, group) pairs it feeds, flattened; computed on its first point. */
-  routes: (Int32Array | undefined)[];
+  /**
+   * Per series: where its (view, group) pairs start in `routeData` (-1 until its first point), and
+   * how many there are. One shared array: millions of series must not mean millions of allocations.
+   */
+  routeAt: Int32Array;
+  routeLen: Int32Array;
+  routeData: Growable<Int32Array>;
 }
 
-/** Where a series' points go: every view whose scope it matches, with its group there. */
-function routesOf(entry: MetricEntry, seriesId: number): Int32Array {
-  let r = entry.routes[seriesId];
-  if (r) return r;
-  const pairs: number[] = [];
+/** Where a series' points go: every view whose scope it matches, with its group there. Returns the start in routeData. */
+function routeOf(entry: MetricEntry, seriesId: number): number {
+  if (seriesId >= entry.routeAt.length) {
+    const at = new Int32Array(Math.max(entry.routeAt.length * 2, seriesId + 1)).fill(-1);
+    at.set(entry.routeAt);
+    const len = new Int32Array(at.length);
+    len.set(entry.routeLen);
+    entry.routeAt = at;
+    entry.routeLen = len;
+  }
+  let start = entry.routeAt[seriesId];
+  if (start >= 0) return start;
+  start = entry.routeData.length;
+  let n = 0;
   entry.views.forEach((v, i) => {
     const g = v.groupOf(entry.tags[seriesId]);
-    if (g >= 0) pairs.push(i, g);
+    if (g >= 0) {
+      entry.routeData.push(i);
+      entry.routeData.push(g);
+      n++;
+    }
   });
-  r = Int32Array.from(pairs);
-  entry.routes[seriesId] = r;
-  return r;
+  entry.routeAt[seriesId] = start;
+  entry.routeLen[seriesId] = n;
+  return start;
 }
 
 /**
@@ -186,7 +208,16 @@ export class MetricStore implements MetricSource {
   constructor(private readonly percentiles: ReadonlySet<string>) {}
 
   declare(name: string, kind: MetricKind): void {
-    if (!this.metrics.has(name)) this.metrics.set(name, { kind, views: [], tags: [], byTags: new Map(), routes: [] });
+    if (!this.metrics.has(name))
+      this.metrics.set(name, {
+        kind,
+        views: [],
+        tags: [],
+        byTags: new Map(),
+        routeAt: new Int32Array(0),
+        routeLen: new Int32Array(0),
+        routeData: Growable.i32(),
+      });
   }
 
   kind(metric: string): MetricKind | undefined {
@@ -206,14 +237,18 @@ export class MetricStore implements MetricSource {
     const view = new View(term, shape, step);
     this.views.set(key, view);
     entry.views.push(view);
-    entry.routes = [];
+    entry.routeAt.fill(-1);
+    entry.routeData.length = 0;
   }
 
-  /** Id of the series `metric{tags}` (tags as the emitter sends them, env included). */
-  series(metric: string, tags: Record<string, string>): number {
+  /**
+   * Id of the series `metric{tags}` (tags as the emitter sends them, env included). `key`, when
+   * given, must identify the tag set uniquely; it saves building one from the tags.
+   */
+  series(metric: string, tags: Record<string, string>, key?: string): number {
     const entry = this.metrics.get(metric);
     if (!entry) throw new Error(`metric ${metric} is not declared`);
-    const key = Object.keys(tags)
+    key ??= Object.keys(tags)
       .sort()
       .map((k) => `${k}:${tags[k]}`)
       .join(",");
@@ -234,12 +269,16 @@ export class MetricStore implements MetricSource {
     return {
       watched: views.length > 0,
       addNumber(seriesId: number, at: number, value: number) {
-        const r = routesOf(entry, seriesId);
-        for (let i = 0; i < r.length; i += 2) views[r[i]].addNumber(r[i + 1], at, value);
+        const start = routeOf(entry, seriesId);
+        const end = start + 2 * entry.routeLen[seriesId];
+        const r = entry.routeData.raw();
+        for (let i = start; i < end; i += 2) views[r[i]].addNumber(r[i + 1], at, value);
       },
       addValue(seriesId: number, at: number, value: number, bin: number) {
-        const r = routesOf(entry, seriesId);
-        for (let i = 0; i < r.length; i += 2) views[r[i]].addValue(r[i + 1], at, value, bin);
+        const start = routeOf(entry, seriesId);
+        const end = start + 2 * entry.routeLen[seriesId];
+        const r = entry.routeData.raw();
+        for (let i = start; i < end; i += 2) views[r[i]].addValue(r[i + 1], at, value, bin);
       },
     };
   }

@@ -63,6 +63,7 @@ interface Resolved {
   judgeStalled: boolean;
 }
 
+/** What a request of one (tenant, provider) cell looks like. */
 interface Cell {
   rate: number;
   errorRate: number;
@@ -73,7 +74,6 @@ interface Cell {
   judgeMean: number;
   judgeSd: number;
   judge: boolean;
-  ids: CellIds;
 }
 
 interface CellIds {
@@ -94,6 +94,7 @@ interface Writers {
   duration: MetricWriter;
   judge: MetricWriter;
   retrieval: MetricWriter;
+  tokens: MetricWriter;
   usage: MetricWriter;
 }
 
@@ -116,6 +117,7 @@ export function generateTraffic(s: Scenario, o: TrafficOptions): void {
     duration: store.writer(m.duration.name),
     judge: store.writer(m.judgeScore.name),
     retrieval: store.writer(m.retrievalDuration.name),
+    tokens: store.writer(m.tokens.name),
     usage: store.writer(ESTIMATED_USAGE_METRIC),
   };
   const random = new Random(s.seed);
@@ -128,23 +130,39 @@ export function generateTraffic(s: Scenario, o: TrafficOptions): void {
   };
   const ids = new Map<string, CellIds>();
   const usage = new UsageCounter(catalog, o.percentiles, store, w.usage.watched);
+  // A series is registered in the store only when some query reads its metric; otherwise it only
+  // needs an id of its own, to be counted once per hour in the estimated usage.
+  const local = new Map<string, Map<string, number>>();
+  const seriesId = (metric: MetricWriter, name: string, key: string, tags: () => Record<string, string>): number => {
+    if (metric.watched) return store.series(name, tags(), key);
+    let ids = local.get(name);
+    if (!ids) local.set(name, (ids = new Map()));
+    let id = ids.get(key);
+    if (id === undefined) ids.set(key, (id = ids.size));
+    return id;
+  };
   const cellIds = (f: Feature, tenant: string, provider: string): CellIds => {
     const key = `${f.id}|${tenant}|${provider}`;
     let x = ids.get(key);
     if (x) return x;
     const model = `${provider}-model`;
-    const base = { [TAG.env]: env, [TAG.feature]: f.id };
-    const req = { ...base, [TAG.tenant]: tenant, [TAG.provider]: provider, [TAG.model]: model };
+    const base = () => ({ [TAG.env]: env, [TAG.feature]: f.id });
+    const req = () => ({ ...base(), [TAG.tenant]: tenant, [TAG.provider]: provider, [TAG.model]: model });
+    const latency = () => ({ ...base(), [TAG.provider]: provider, [TAG.model]: model });
+    const ft = `${f.id}|${tenant}`;
+    const fp = `${f.id}|${provider}`;
     x = {
-      ok: store.series(m.requests.name, { ...req, [TAG.status]: "ok" }),
-      error: store.series(m.requests.name, { ...req, [TAG.status]: "error" }),
-      cost: store.series(m.cost.name, req),
-      ttft: store.series(m.ttft.name, { ...base, [TAG.provider]: provider, [TAG.model]: model }),
-      duration: store.series(m.duration.name, { ...base, [TAG.provider]: provider, [TAG.model]: model }),
-      judge: store.series(m.judgeScore.name, { ...base, [TAG.tenant]: tenant }),
-      retrieval: (f.retrieval?.indexes ?? []).map((index) => store.series(m.retrievalDuration.name, { ...base, [TAG.index]: index })),
+      ok: seriesId(w.requests, m.requests.name, `${key}|ok`, () => ({ ...req(), [TAG.status]: "ok" })),
+      error: seriesId(w.requests, m.requests.name, `${key}|error`, () => ({ ...req(), [TAG.status]: "error" })),
+      cost: seriesId(w.cost, m.cost.name, key, req),
+      ttft: seriesId(w.ttft, m.ttft.name, fp, latency),
+      duration: seriesId(w.duration, m.duration.name, fp, latency),
+      judge: seriesId(w.judge, m.judgeScore.name, ft, () => ({ ...base(), [TAG.tenant]: tenant })),
+      retrieval: (f.retrieval?.indexes ?? []).map((index) =>
+        seriesId(w.retrieval, m.retrievalDuration.name, `${f.id}|${index}`, () => ({ ...base(), [TAG.index]: index })),
+      ),
       tokens: ["input", "output"].map((type) =>
-        store.series(m.tokens.name, { ...base, [TAG.provider]: provider, [TAG.model]: model, [TAG.tokenType]: type }),
+        seriesId(w.tokens, m.tokens.name, `${fp}|${type}`, () => ({ ...latency(), [TAG.tokenType]: type })),
       ),
     };
     ids.set(key, x);
@@ -154,19 +172,32 @@ export function generateTraffic(s: Scenario, o: TrafficOptions): void {
   const active = catalog.features.filter((f) => s.traffic.some((t) => t.feature === "*" || t.feature === f.id));
   const base = new Map(active.map((f) => [f.id, baseParams(s, f)]));
   for (const [from, to] of segments(s)) {
-    const plans = active.map((f) => {
-      const cells = cellsFor(s, f, catalog, base.get(f.id)!, from, sampler, cellIds);
-      const total = cells.reduce((sum, c) => sum + c.rate, 0);
-      return { f, cells, alias: new AliasTable(cells.map((c) => c.rate)), lambda: (total / 60) * FLUSH_SECONDS };
-    });
+    const plans = active.map((f) => segmentPlan(s, f, catalog, base.get(f.id)!, from, sampler));
+    // Per plan, the ids of each (tenant, provider) cell, looked up once per segment.
+    const cache = plans.map((p) => new Array<CellIds | undefined>(p.tenants * p.providers.length));
     for (let t = from; t < to; t += FLUSH_SECONDS) {
-      for (const p of plans) {
+      for (let pi = 0; pi < plans.length; pi++) {
+        const p = plans[pi];
         const n = random.poisson(p.lambda);
-        const rate = p.f.quality.judgeSampleRate;
         for (let k = 0; k < n; k++) {
-          const c = p.cells[p.alias.draw(random)];
+          // A uniform tenant and a provider by share, or one cell of the full table when a tenant has its own events.
+          let tenant: number;
+          let provider: number;
+          let c: Cell;
+          if (p.cells) {
+            const i = p.alias.draw(random);
+            tenant = Math.floor(i / p.providers.length);
+            provider = i % p.providers.length;
+            c = p.cells[i];
+          } else {
+            provider = p.alias.draw(random);
+            tenant = Math.floor(random.next() * p.tenants);
+            c = p.byProvider[provider];
+          }
+          const slot = tenant * p.providers.length + provider;
+          const cellId = cache[pi][slot] ?? (cache[pi][slot] = cellIds(p.f, tenantName(tenant), p.providers[provider]));
           const error = c.errorRate > 0 && random.next() < c.errorRate;
-          emitCall(w, usage, c, t, error, random, rate);
+          emitCall(w, usage, c, cellId, t, error, random, p.f.quality.judgeSampleRate);
         }
       }
       if ((t + FLUSH_SECONDS) % HOUR === 0) usage.flushHour(t + FLUSH_SECONDS);
@@ -175,8 +206,16 @@ export function generateTraffic(s: Scenario, o: TrafficOptions): void {
   store.finish();
 }
 
-function emitCall(w: Writers, usage: UsageCounter, c: Cell, t: number, error: boolean, random: Random, sampleRate: number): void {
-  const ids = c.ids;
+function emitCall(
+  w: Writers,
+  usage: UsageCounter,
+  c: Cell,
+  ids: CellIds,
+  t: number,
+  error: boolean,
+  random: Random,
+  sampleRate: number,
+): void {
   const reqId = error ? ids.error : ids.ok;
   w.requests.addNumber(reqId, t, 1);
   usage.mark(0, reqId);
@@ -184,26 +223,35 @@ function emitCall(w: Writers, usage: UsageCounter, c: Cell, t: number, error: bo
     w.cost.addNumber(ids.cost, t, c.cost);
     usage.mark(1, ids.cost);
   }
+  // Values no query reads are not drawn (the series still counts towards estimated usage).
   // The emitter sends no ttft for a call that failed before its first token (emit/emitter.ts LlmCall.ttftMs).
   if (!error) {
-    const i = random.uint32() >>> 20;
-    w.ttft.addValue(ids.ttft, t, c.ttft.values[i], c.ttft.bins[i]);
+    if (w.ttft.watched) {
+      const i = random.uint32() >>> 20;
+      w.ttft.addValue(ids.ttft, t, c.ttft.values[i], c.ttft.bins[i]);
+    }
     usage.mark(2, ids.ttft);
   }
-  const j = random.uint32() >>> 20;
-  w.duration.addValue(ids.duration, t, c.total.values[j], c.total.bins[j]);
+  if (w.duration.watched) {
+    const j = random.uint32() >>> 20;
+    w.duration.addValue(ids.duration, t, c.total.values[j], c.total.bins[j]);
+  }
   usage.mark(3, ids.duration);
   for (const r of ids.retrieval) {
-    const k = random.uint32() >>> 20;
-    w.retrieval.addValue(r, t, c.retrieval.values[k], c.retrieval.bins[k]);
+    if (w.retrieval.watched) {
+      const k = random.uint32() >>> 20;
+      w.retrieval.addValue(r, t, c.retrieval.values[k], c.retrieval.bins[k]);
+    }
     usage.mark(4, r);
   }
   usage.mark(5, ids.tokens[0]);
   usage.mark(5, ids.tokens[1]);
   // The judge scores a sample of answered calls at the feature's judgeSampleRate (README, "The judge loop").
   if (!error && c.judge && random.next() < sampleRate) {
-    const score = Math.min(100, Math.max(0, c.judgeMean + c.judgeSd * random.normal()));
-    w.judge.addValue(ids.judge, t, score, 0);
+    if (w.judge.watched) {
+      const score = Math.min(100, Math.max(0, c.judgeMean + c.judgeSd * random.normal()));
+      w.judge.addValue(ids.judge, t, score, 0);
+    }
     usage.mark(6, ids.judge);
   }
 }
@@ -393,58 +441,93 @@ function tenantName(i: number): string {
   return `t-${String(i + 1).padStart(3, "0")}`;
 }
 
-function cellsFor(
+interface SegmentPlan {
+  f: Feature;
+  /** Expected requests per flush. */
+  lambda: number;
+  tenants: number;
+  providers: string[];
+  alias: AliasTable;
+  /** Every tenant alike: one cell per provider, drawn by `alias`; the tenant is uniform. */
+  byProvider: Cell[];
+  /** A tenant has its own events: the full (tenant, provider) table, drawn by `alias`. */
+  cells?: Cell[];
+}
+
+/** How a feature's requests are drawn between two edges of the scenario. */
+function segmentPlan(
   s: Scenario,
   f: Feature,
   catalog: Catalog,
   base: Base,
   at: number,
   sampler: (p50: number, p95: number) => Sampler,
-  cellIds: (f: Feature, tenant: string, provider: string) => CellIds,
-): Cell[] {
+): SegmentPlan {
   const events = s.events.filter((e) => (e.feature === undefined || e.feature === "*" || e.feature === f.id) && active(s, e, at));
   // Feature-wide events first (no tenant or provider selector), in file order.
   let feature: MutableParams = { ...base.params };
   for (const e of events) if (e.tenant === undefined && e.provider === undefined) feature = applySet(f, feature, e.set, meanOf(feature));
   const fr = finish(f, catalog, feature, base.perDay);
-  const cells: Cell[] = [];
-  for (let i = 0; i < fr.tenants; i++) {
-    const tenant = tenantName(i);
+  const providers = Object.keys(fr.providers).filter((p) => fr.providers[p] > 0);
+  const perTenant = events.some((e) => e.tenant !== undefined && e.tenant !== "*");
+  const cellOf = (tenant: string | undefined, provider: string): Cell => {
     const providerTotal = Object.values(fr.providers).reduce((a, b) => a + b, 0) || 1;
-    for (const [provider, share] of Object.entries(fr.providers)) {
-      if (share <= 0) continue;
-      let p: MutableParams = feature;
-      let rate = (fr.rate(at) * share) / providerTotal / fr.tenants;
-      for (const e of events) {
-        if (e.tenant === undefined && e.provider === undefined) continue;
-        if (e.tenant !== undefined && e.tenant !== "*" && e.tenant !== tenant) continue;
-        if (e.provider !== undefined && e.provider !== "*" && e.provider !== provider) continue;
-        p = applySet(f, p, e.set, meanOf(p));
-        const r =
-          e.set.judgedPerMinute !== undefined ? scaled(e.set.judgedPerMinute, 1 / f.quality.judgeSampleRate) : e.set.requestsPerMinute;
-        if (r !== undefined) {
-          // A rate set on a slice is that slice's rate, spread over its cells like the base traffic.
-          const tenantsInSlice = e.tenant === undefined || e.tenant === "*" ? fr.tenants : 1;
-          const providerFraction = e.provider === undefined || e.provider === "*" ? share / providerTotal : 1;
-          rate = (rateOf(r)(at) * providerFraction) / tenantsInSlice;
-        }
+    const share = fr.providers[provider];
+    let p: MutableParams = feature;
+    // Without a tenant, the cell stands for all tenants of the provider: its rate is theirs together.
+    const tenants = tenant === undefined ? 1 : fr.tenants;
+    let rate = (fr.rate(at) * share) / providerTotal / tenants;
+    for (const e of events) {
+      if (e.tenant === undefined && e.provider === undefined) continue;
+      if (e.tenant !== undefined && e.tenant !== "*" && e.tenant !== tenant) continue;
+      if (e.provider !== undefined && e.provider !== "*" && e.provider !== provider) continue;
+      p = applySet(f, p, e.set, meanOf(p));
+      const r =
+        e.set.judgedPerMinute !== undefined ? scaled(e.set.judgedPerMinute, 1 / f.quality.judgeSampleRate) : e.set.requestsPerMinute;
+      if (r !== undefined) {
+        // A rate set on a slice is that slice's rate, spread over its cells like the base traffic.
+        const tenantsInSlice = e.tenant === undefined || e.tenant === "*" ? tenants : 1;
+        const providerFraction = e.provider === undefined || e.provider === "*" ? share / providerTotal : 1;
+        rate = (rateOf(r)(at) * providerFraction) / tenantsInSlice;
       }
-      const cr = p === feature ? fr : finish(f, catalog, p, base.perDay);
-      cells.push({
-        rate,
-        errorRate: cr.errorRate,
-        ttft: sampler(cr.ttft[0], cr.ttft[1]),
-        total: sampler(cr.total[0], cr.total[1]),
-        retrieval: sampler(cr.retrieval[0], cr.retrieval[1]),
-        cost: cr.cost * cr.costMultiplier,
-        judgeMean: cr.judgeMean,
-        judgeSd: cr.judgeSd,
-        judge: !cr.judgeStalled,
-        ids: cellIds(f, tenant, provider),
-      });
     }
+    const cr = p === feature ? fr : finish(f, catalog, p, base.perDay);
+    return {
+      rate,
+      errorRate: cr.errorRate,
+      ttft: sampler(cr.ttft[0], cr.ttft[1]),
+      total: sampler(cr.total[0], cr.total[1]),
+      retrieval: sampler(cr.retrieval[0], cr.retrieval[1]),
+      cost: cr.cost * cr.costMultiplier,
+      judgeMean: cr.judgeMean,
+      judgeSd: cr.judgeSd,
+      judge: !cr.judgeStalled,
+    };
+  };
+  if (!perTenant) {
+    const byProvider = providers.map((p) => cellOf(undefined, p));
+    const total = byProvider.reduce((sum, c) => sum + c.rate, 0);
+    return {
+      f,
+      lambda: (total / 60) * FLUSH_SECONDS,
+      tenants: fr.tenants,
+      providers,
+      alias: new AliasTable(byProvider.map((c) => c.rate)),
+      byProvider,
+    };
   }
-  return cells;
+  const cells: Cell[] = [];
+  for (let i = 0; i < fr.tenants; i++) for (const p of providers) cells.push(cellOf(tenantName(i), p));
+  const total = cells.reduce((sum, c) => sum + c.rate, 0);
+  return {
+    f,
+    lambda: (total / 60) * FLUSH_SECONDS,
+    tenants: fr.tenants,
+    providers,
+    alias: new AliasTable(cells.map((c) => c.rate)),
+    byProvider: [],
+    cells,
+  };
 }
 
 function finish(f: Feature, catalog: Catalog, p: MutableParams, perDay: number): Resolved {
@@ -455,4 +538,29 @@ function finish(f: Feature, catalog: Catalog, p: MutableParams, perDay: number):
   r.costMultiplier = p.costMultiplier ?? 1;
   r.judgeStalled = p.judge === "stalled";
   return r;
+}
+
+/** The tag values a scenario's traffic produces: what "every group" means in an expectation with `each`. */
+export interface TrafficShape {
+  features: Set<string>;
+  providers: Set<string>;
+  tenants: Set<string>;
+  indexes: Set<string>;
+}
+
+export function trafficShape(s: Scenario, catalog: Catalog): TrafficShape {
+  const shape: TrafficShape = { features: new Set(), providers: new Set(), tenants: new Set(), indexes: new Set() };
+  for (const f of catalog.features) {
+    if (!s.traffic.some((t) => t.feature === "*" || t.feature === f.id)) continue;
+    const { params } = baseParams(s, f);
+    const events = s.events.filter((e) => e.feature === undefined || e.feature === "*" || e.feature === f.id);
+    const tenants = Math.max(params.tenants ?? DEFAULT_TENANTS, ...events.map((e) => e.set.tenants ?? 0));
+    const given = [params.providers, ...events.map((e) => e.set.providers)].filter((p): p is Record<string, number> => p !== undefined);
+    const names = given.length ? given.flatMap((p) => Object.keys(p).filter((k) => p[k] > 0)) : f.providers;
+    shape.features.add(f.id);
+    for (const p of names) shape.providers.add(f.providers.includes(p) ? p : OTHER);
+    for (let i = 0; i < tenants; i++) shape.tenants.add(tenantName(i));
+    for (const index of f.retrieval?.indexes ?? []) shape.indexes.add(index);
+  }
+  return shape;
 }

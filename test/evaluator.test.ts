@@ -29,7 +29,10 @@ const MESSAGE = [
 function monitor(query: string, options: Record<string, unknown> = {}, id = "m"): MonitorUnderTest {
   const threshold = Number(/(-?\d+(?:\.\d+)?)\s*$/.exec(query)![1]);
   const thresholds = { critical: threshold, ...((options.thresholds as object) ?? {}) };
-  return { id, body: { type: "query alert", name: id, query, message: MESSAGE, tags: [], priority: 2, options: { ...options, thresholds } } };
+  return {
+    id,
+    body: { type: "query alert", name: id, query, message: MESSAGE, tags: [], priority: 2, options: { ...options, thresholds } },
+  };
 }
 
 function storeFor(monitors: MonitorUnderTest[], data: Data, percentiles: string[] = []): MetricStore {
@@ -56,7 +59,12 @@ function storeFor(monitors: MonitorUnderTest[], data: Data, percentiles: string[
 
 function run(m: MonitorUnderTest, data: Data, to: number, o: { from?: number; percentiles?: string[] } = {}): MonitorRun {
   const store = storeFor([m], data, o.percentiles);
-  return evaluateMonitor(m, { source: store, percentilesEnabled: (x) => (o.percentiles ?? []).includes(x), from: T0 + (o.from ?? 0), to: T0 + to });
+  return evaluateMonitor(m, {
+    source: store,
+    percentilesEnabled: (x) => (o.percentiles ?? []).includes(x),
+    from: T0 + (o.from ?? 0),
+    to: T0 + to,
+  });
 }
 
 /** The group's state at the evaluation at `offset` seconds (undefined when not evaluated). */
@@ -84,18 +92,60 @@ describe("query values (time and space aggregation, arithmetic)", () => {
     const m = monitor("sum(last_5m):sum:req{status:error}.as_count() / sum:req{*}.as_count() > 0.5");
     const errors = [1, 2, 3, 4, 5].map((v, i): Point => [i * MIN + 30, v]);
     const oks = [4, 3, 2, 1, 0].map((v, i): Point => [i * MIN + 30, v]);
-    const r = run(m, { req: { kind: "count", series: [{ tags: { status: "error" }, points: errors }, { tags: { status: "ok" }, points: oks }] } }, 5 * MIN);
+    const r = run(
+      m,
+      {
+        req: {
+          kind: "count",
+          series: [
+            { tags: { status: "error" }, points: errors },
+            { tags: { status: "ok" }, points: oks },
+          ],
+        },
+      },
+      5 * MIN,
+    );
     expect(valueAt(r, 5 * MIN)).toBeCloseTo(0.6, 6);
   });
 
   it("a sparse denominator skips the bucket instead of counting as zero: (10,10,10)/(0,1,-) is 10 (docs monitors/guide/monitor-arithmetic-and-sparse-metrics).", () => {
     const m = monitor("sum(last_1m):sum:a{*} / sum:b{*} > 100");
-    const r = run(m, { a: { kind: "distribution", series: [{ points: [[0, 10], [10, 10], [20, 10]] }] }, b: { kind: "distribution", series: [{ points: [[0, 0], [10, 1]] }] } }, MIN);
+    const r = run(
+      m,
+      {
+        a: {
+          kind: "distribution",
+          series: [
+            {
+              points: [
+                [0, 10],
+                [10, 10],
+                [20, 10],
+              ],
+            },
+          ],
+        },
+        b: {
+          kind: "distribution",
+          series: [
+            {
+              points: [
+                [0, 0],
+                [10, 1],
+              ],
+            },
+          ],
+        },
+      },
+      MIN,
+    );
     expect(valueAt(r, MIN)).toBe(10);
   });
 
   it("a missing operand skips the evaluation instead of counting as zero, so a stall indicator built as requests minus scores never alerts (docs monitors/guide/monitor-arithmetic-and-sparse-metrics).", () => {
-    const m = monitor("sum(last_10m):is_greater(sum:req{*} by {feature}.as_count(), 5) - count:score{*} by {feature} >= 1", { on_missing_data: "show_and_notify_no_data" });
+    const m = monitor("sum(last_10m):is_greater(sum:req{*} by {feature}.as_count(), 5) - count:score{*} by {feature} >= 1", {
+      on_missing_data: "show_and_notify_no_data",
+    });
     const data: Data = {
       req: { kind: "count", series: [{ tags: { feature: "f" }, points: every(0, 30 * MIN, 10, 1) }] },
       score: { kind: "distribution", series: [{ tags: { feature: "f" }, points: [[30, 90]] }] },
@@ -109,10 +159,28 @@ describe("query values (time and space aggregation, arithmetic)", () => {
   });
 
   it("is_greater() is 1 above its threshold and 0 otherwise, so a guarded error rate is 0 until traffic passes the minimum (docs monitors/guide/add-a-minimum-request-threshold-for-error-rate-alerts).", () => {
-    const m = monitor("sum(last_5m):sum:req{status:error}.as_count() / sum:req{*}.as_count() * 100 * is_greater(sum:req{*}.as_count(), 50) > 10");
-    const few: Data = { req: { kind: "count", series: [{ tags: { status: "error" }, points: [[30, 1]] }, { tags: { status: "ok" }, points: [[40, 1]] }] } };
+    const m = monitor(
+      "sum(last_5m):sum:req{status:error}.as_count() / sum:req{*}.as_count() * 100 * is_greater(sum:req{*}.as_count(), 50) > 10",
+    );
+    const few: Data = {
+      req: {
+        kind: "count",
+        series: [
+          { tags: { status: "error" }, points: [[30, 1]] },
+          { tags: { status: "ok" }, points: [[40, 1]] },
+        ],
+      },
+    };
     expect(valueAt(run(m, few, 5 * MIN), 5 * MIN)).toBe(0);
-    const many: Data = { req: { kind: "count", series: [{ tags: { status: "error" }, points: [[30, 30]] }, { tags: { status: "ok" }, points: [[40, 30]] }] } };
+    const many: Data = {
+      req: {
+        kind: "count",
+        series: [
+          { tags: { status: "error" }, points: [[30, 30]] },
+          { tags: { status: "ok" }, points: [[40, 30]] },
+        ],
+      },
+    };
     expect(valueAt(run(m, many, 5 * MIN), 5 * MIN)).toBe(50);
   });
 
@@ -129,13 +197,48 @@ describe("query values (time and space aggregation, arithmetic)", () => {
   it("change() averages point-by-point differences with the series one shift earlier; points without a partner count for nothing (docs monitors/types/change-alert).", () => {
     const m = monitor("change(avg(last_10m),last_10m):avg:score{*} < -5");
     // Before: 80 at +0 and +60 s. Now (ten minutes later): 70 at +600 s (partner +0), 60 at +630 s (no partner).
-    const r = run(m, { score: { kind: "distribution", series: [{ points: [[0, 80], [60, 80], [600, 70], [630, 60]] }] } }, 20 * MIN);
+    const r = run(
+      m,
+      {
+        score: {
+          kind: "distribution",
+          series: [
+            {
+              points: [
+                [0, 80],
+                [60, 80],
+                [600, 70],
+                [630, 60],
+              ],
+            },
+          ],
+        },
+      },
+      20 * MIN,
+    );
     expect(valueAt(r, 20 * MIN - 9 * MIN)).toBe(-10);
   });
 
   it("percentile() pools every value of the window, so with two requests its p95 is close to the slower one (docs monitors/types/metric, percentile).", () => {
     const m = monitor("percentile(last_10m):p95:lat{*} > 800");
-    const r = run(m, { lat: { kind: "distribution", series: [{ points: [[60, 100], [300, 2000]] }] } }, 10 * MIN, { percentiles: ["lat"] });
+    const r = run(
+      m,
+      {
+        lat: {
+          kind: "distribution",
+          series: [
+            {
+              points: [
+                [60, 100],
+                [300, 2000],
+              ],
+            },
+          ],
+        },
+      },
+      10 * MIN,
+      { percentiles: ["lat"] },
+    );
     // Rank 0.95 of two values: 100 + 0.95 * (2000 - 100), within the sketch's 1 % accuracy.
     expect(valueAt(r, 10 * MIN)! / 1905).toBeCloseTo(1, 1);
     expect(stateAt(r, 10 * MIN)).toBe("alert");
@@ -175,7 +278,11 @@ describe("the monitor clock (evaluation frequency and delay, full windows, new g
   it("evaluation_delay shifts the window back: at 7:00 a 5-minute window with a 300 s delay reads 6:50 to 6:55 (API spec MonitorOptions.evaluation_delay).", () => {
     const m = monitor("sum(last_5m):sum:c{*}.as_count() > 100", { evaluation_delay: 300 });
     // 7 at 6:50-6:55 (offsets 0-4 min), 1000 at 6:55-7:00: the 7:00 evaluation must see only the 7.
-    const r = run(m, { c: { kind: "count", series: [{ points: [...every(30, 5 * MIN, MIN, 1.4), ...every(5 * MIN + 30, 10 * MIN, MIN, 200)] }] } }, 10 * MIN);
+    const r = run(
+      m,
+      { c: { kind: "count", series: [{ points: [...every(30, 5 * MIN, MIN, 1.4), ...every(5 * MIN + 30, 10 * MIN, MIN, 200)] }] } },
+      10 * MIN,
+    );
     expect(valueAt(r, 10 * MIN)).toBeCloseTo(7, 6);
   });
 
@@ -187,7 +294,9 @@ describe("the monitor clock (evaluation frequency and delay, full windows, new g
     expect(stateAt(r, 5 * 3600)).toBe("ok");
     expect(stateAt(r, 5 * 3600 + MIN)).toBe("alert");
     const lax = monitor("avg(last_4h):sum:g{*} > 10", { require_full_window: false, on_missing_data: "resolve" });
-    expect(stateAt(run(lax, { g: { kind: "gauge", series: [{ points: every(2 * 3600, 12 * 3600, 3600, 50) }] } }, 12 * 3600), 3 * 3600)).toBe("alert");
+    expect(
+      stateAt(run(lax, { g: { kind: "gauge", series: [{ points: every(2 * 3600, 12 * 3600, 3600, 50) }] } }, 12 * 3600), 3 * 3600),
+    ).toBe("alert");
   });
 
   it("a new group is not evaluated before new_group_delay has passed since it first reported (docs monitors/configuration, New group delay).", () => {
@@ -199,7 +308,9 @@ describe("the monitor clock (evaluation frequency and delay, full windows, new g
 });
 
 describe("states: thresholds, recovery thresholds, missing data", () => {
-  const hover = (values: number[]): Data => ({ c: { kind: "count", series: [{ points: values.map((v, i): Point => [i * MIN + 30, v]) }] } });
+  const hover = (values: number[]): Data => ({
+    c: { kind: "count", series: [{ points: values.map((v, i): Point => [i * MIN + 30, v]) }] },
+  });
   const states = (r: MonitorRun, n: number) => Array.from({ length: n }, (_, i) => stateAt(r, (i + 1) * MIN));
 
   it("a value above critical is ALERT, between warning and critical WARN (docs monitors/configuration, Thresholds).", () => {
@@ -258,7 +369,23 @@ describe("notifications: transitions, renotify, multi-alert groups", () => {
 
   it("a notification carries the handles its state block leaves in, and alert to warning reaches the is_alert_recovery handles (docs monitors/notify/variables).", () => {
     const m = monitor("sum(last_1m):sum:c{*}.as_count() > 10", { thresholds: { warning: 5 } });
-    const r = run(m, { c: { kind: "count", series: [{ points: [[30, 20], [90, 7]] }] } }, 2 * MIN);
+    const r = run(
+      m,
+      {
+        c: {
+          kind: "count",
+          series: [
+            {
+              points: [
+                [30, 20],
+                [90, 7],
+              ],
+            },
+          ],
+        },
+      },
+      2 * MIN,
+    );
     expect(r.notifications.map((n) => [n.state, n.handles])).toEqual([
       ["alert", ["@pagerduty-svc", "@slack-team"]],
       ["warn", ["@slack-team", "@pagerduty-svc"]],
@@ -267,7 +394,10 @@ describe("notifications: transitions, renotify, multi-alert groups", () => {
 
   it("a multi-alert monitor notifies once per group; notify_by ['*'] notifies once for the whole monitor (API spec MonitorOptions.notify_by).", () => {
     const tenants = (n: number): Data => ({
-      c: { kind: "count", series: Array.from({ length: n }, (_, i) => ({ tags: { tenant: `t${i}` }, points: every(30, 5 * MIN, MIN, 20) })) },
+      c: {
+        kind: "count",
+        series: Array.from({ length: n }, (_, i) => ({ tags: { tenant: `t${i}` }, points: every(30, 5 * MIN, MIN, 20) })),
+      },
     });
     const per = monitor("sum(last_1m):sum:c{*} by {tenant}.as_count() > 10", { new_group_delay: 0 });
     expect(run(per, tenants(40), 5 * MIN).notifications.filter((n) => n.state === "alert")).toHaveLength(40);
@@ -279,12 +409,25 @@ describe("notifications: transitions, renotify, multi-alert groups", () => {
 });
 
 describe("anomalies() (documented approximation, results marked approximate)", () => {
-  const spec = "avg(last_5h):anomalies(sum:c{*} by {tenant}.as_count(), 'agile', 3, direction='above', alert_window='last_1h', interval=300, count_default_zero='true', seasonality='weekly') >= 1";
-  const options = { thresholds: { critical_recovery: 0 }, threshold_windows: { trigger_window: "last_1h", recovery_window: "last_1h" }, new_group_delay: 0 };
+  const spec =
+    "avg(last_5h):anomalies(sum:c{*} by {tenant}.as_count(), 'agile', 3, direction='above', alert_window='last_1h', interval=300, count_default_zero='true', seasonality='weekly') >= 1";
+  const options = {
+    thresholds: { critical_recovery: 0 },
+    threshold_windows: { trigger_window: "last_1h", recovery_window: "last_1h" },
+    new_group_delay: 0,
+  };
   const weeks = (n: number, spike?: [number, number, number]): Data => ({
     c: {
       kind: "count",
-      series: [{ tags: { tenant: "a" }, points: every(0, n * 7 * 86400, 300, 1).map(([t, v]): Point => [t, spike && t >= spike[0] && t < spike[1] ? v * spike[2] : v + (t % 900 === 0 ? 0.2 : 0)]) }],
+      series: [
+        {
+          tags: { tenant: "a" },
+          points: every(0, n * 7 * 86400, 300, 1).map(([t, v]): Point => [
+            t,
+            spike && t >= spike[0] && t < spike[1] ? v * spike[2] : v + (t % 900 === 0 ? 0.2 : 0),
+          ]),
+        },
+      ],
     },
   });
 
@@ -362,7 +505,11 @@ describe("forms the evaluator does not model are errors that name them", () => {
     ["a function", "avg(last_5m):ewma_3(avg:x{*}) > 1", "the function ewma_3()"],
     ["a modifier", "sum(last_5m):sum:x{*}.as_rate() > 1", "the modifier .as_rate()"],
     ["a cumulative window", "sum(current_1d):sum:x{*}.as_count() > 1", "the cumulative time window current_1d"],
-    ["an anomaly algorithm other than agile", "avg(last_1h):anomalies(sum:x{*}.as_count(), 'robust', 2, alert_window='last_15m', interval=60) >= 1", "'robust'"],
+    [
+      "an anomaly algorithm other than agile",
+      "avg(last_1h):anomalies(sum:x{*}.as_count(), 'robust', 2, alert_window='last_15m', interval=60) >= 1",
+      "'robust'",
+    ],
     ["a template variable", "avg(last_5m):avg:x{$env} > 1", "the template variable $env"],
   ])("%s: %s.", (_, query, named) => {
     expect(() => parseMetricMonitorQuery(query)).toThrow(UnmodelledError);
