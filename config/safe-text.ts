@@ -28,8 +28,8 @@ const NOT_ONE_PRINTABLE_LINE = /[\p{Cc}\p{Zl}\p{Zp}\u061C\u200E\u200F\u202A-\u20
  *             api.slack.com/reference/surfaces/formatting#special-mentions) and HTML;
  *   `[` `]`   Markdown link text: names sit inside "[Cost: <name>](<dashboard>)" in every message.
  */
-const DISPLAY_NAME_CHAR = /[\p{L}\p{M}\p{N} .,:;'"’‘“”&+\-–—/()#%!?_·]/u;
-const ALLOWED_PUNCTUATION = `. , : ; ' " & + - – — / ( ) # % ! ? _`;
+const DISPLAY_NAME_CHAR = /[\p{L}\p{M}\p{N} .,:;'"&+\-/()#%!?_’‘“”«»–—…·¿¡]/u;
+const ALLOWED_PUNCTUATION = `. , : ; ' " & + - / ( ) # % ! ? _ or typographic quotes and dashes`;
 
 const CONTROL_NAMES: Record<string, string> = {
   "\u0000": "NUL",
@@ -68,7 +68,7 @@ export function displayNameProblem(name: string): string | undefined {
   if ([...name].length > DISPLAY_NAME_MAX) return `must be at most ${DISPLAY_NAME_MAX} characters`;
   const refused = [...new Set([...name].filter((ch) => !DISPLAY_NAME_CHAR.test(ch)))];
   if (refused.length === 0) return undefined;
-  return `may contain only letters, digits, spaces and ${ALLOWED_PUNCTUATION} (found ${refused.map((c) => JSON.stringify(c)).join(", ")})`;
+  return `may contain only letters, digits, spaces and ${ALLOWED_PUNCTUATION}; found ${refused.map((c) => JSON.stringify(c)).join(", ")}`;
 }
 
 /**
@@ -83,7 +83,7 @@ const BASE_URL = /^https?:\/\/[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d{1,
 export function baseUrlProblem(url: string): string | undefined {
   if (!/^https?:\/\//.test(url) || !URL.canParse(url)) return "must be an http(s) URL";
   if (!BASE_URL.test(url)) {
-    return "must be a plain http(s) base URL: host and path only (no credentials, query or fragment), RFC 3986 path characters, no spaces or @ ( ) [ ] { } < > \" `";
+    return 'must be a plain http(s) base URL: host and path only (no credentials, query or fragment), RFC 3986 path characters, no spaces or @ ( ) [ ] { } < > " `';
   }
   return undefined;
 }
@@ -109,7 +109,6 @@ export function pathSegmentProblem(segment: string): string | undefined {
  */
 export const SENTRY_SLUG = /^(?![0-9]+$)[a-z0-9_-]{1,50}$/;
 export const SENTRY_ORG_SLUG = /^(?![0-9]+$)(?=.{1,50}$)[a-zA-Z0-9][a-zA-Z0-9-]*(?<!-)$/;
-export const SENTRY_SLUG_MESSAGE =
-  "must be a Sentry slug: lowercase letters, digits, '_' and '-', at most 50 characters, not only digits";
+export const SENTRY_SLUG_MESSAGE = "must be a Sentry slug: lowercase letters, digits, '_' and '-', at most 50 characters, not only digits";
 export const SENTRY_ORG_SLUG_MESSAGE =
   "must be a Sentry organization slug: letters, digits and '-', starting and ending with a letter or digit, at most 50 characters, not only digits";

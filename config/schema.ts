@@ -267,10 +267,7 @@ export const stackConfigSchema = z
      * channel instead of its owning team's channel (a staging stack that should not talk in the
      * teams' channels). PagerDuty routing is unchanged.
      */
-    notifications: z
-      .object({ slack: slackChannel.optional() })
-      .strict()
-      .prefault({}),
+    notifications: z.object({ slack: slackChannel.optional() }).strict().prefault({}),
     /** Datadog site, for absolute links in notifications. */
     datadogSite: z
       .enum(["datadoghq.com", "us3.datadoghq.com", "us5.datadoghq.com", "datadoghq.eu", "ap1.datadoghq.com", "ddog-gov.com"])

@@ -5,16 +5,7 @@ import { dashboardUrlPlaceholder, runbookUrl } from "../config/links";
 import type { Feature } from "../config/schema";
 import { type Catalog, teamById } from "../config/validate";
 import type { DatadogMonitor, MonitorDefinition, MonitorOptions, MonitorThresholds } from "./definition";
-import {
-  KINDS,
-  type MonitorKind,
-  MONITOR_TAG,
-  monitorId,
-  monitorNamePrefix,
-  monitorTags,
-  POSTMORTEM_TEMPLATE,
-  runbookFile,
-} from "./kinds";
+import { KINDS, type MonitorKind, MONITOR_TAG, monitorId, monitorNamePrefix, monitorTags, POSTMORTEM_TEMPLATE, runbookFile } from "./kinds";
 import { dashboardLink, type MessageParts, monitorMessage } from "./message";
 import { renotifyOptions, type Routes, routesFor } from "./routing";
 

@@ -184,7 +184,9 @@ const cases: Record<string, Case> = {
   },
   "A notification channel that is not a Slack channel is rejected.": {
     config: (c) => void (c.notifications = { slack: "llm staging" }),
-    errors: ['llm-observability:notifications.slack: must be a Slack channel such as "#team-alerts" (lowercase, no spaces) (got "llm staging")'],
+    errors: [
+      'llm-observability:notifications.slack: must be a Slack channel such as "#team-alerts" (lowercase, no spaces) (got "llm staging")',
+    ],
   },
 };
 

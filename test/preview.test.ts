@@ -77,7 +77,7 @@ describe("the preview page", () => {
     expect(html).toContain("<li><code>$env</code> tag <code>env</code>, default <code>prod</code></li>");
     const row = html.slice(html.indexOf('data-monitor="monitor-legal-chat-cost-budget"'));
     const cells = row.slice(0, row.indexOf("</tr>"));
-    expect(cells).toContain("<b>[llm prod] Legal research assistant: daily spend over budget</b>");
+    expect(cells).toContain("<b>[llm] Legal research assistant: daily spend over budget</b>");
     expect(cells).toContain("<td>P2</td>");
     expect(cells).toContain("research-assistant");
     expect(cells).toContain("<code>sum(last_1d):sum:llm.cost.usd{feature:legal-chat,env:prod}.as_count() &gt; 500</code>");
