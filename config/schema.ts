@@ -78,9 +78,9 @@ const slackChannel = z.string().regex(/^#[a-z0-9][a-z0-9._-]{0,79}$/, {
 const pinnedModel = checked(pinnedModelProblem);
 
 /**
- * Latency thresholds in ms, up to 10 minutes: the default request timeout of the OpenAI and
- * Anthropic SDKs (openai-node and anthropic-sdk-typescript READMEs, "Timeouts"), so a p95
- * above it cannot be observed.
+ * Latency thresholds in ms, up to 10 minutes: the default request timeout of the provider SDKs
+ * (openai-node src/index.ts `DEFAULT_TIMEOUT = 600000; // 10 minutes`; the openai-python and
+ * anthropic-sdk READMEs, "Timeouts": 10 minutes by default), so a p95 above it cannot be observed.
  */
 const LATENCY_MAX_MS = 600_000;
 const latencyMs = between(1, LATENCY_MAX_MS, " ms", { integer: true });
