@@ -73,7 +73,12 @@ export function runScenario(s: Scenario, stack: StackUnderTest): ScenarioResult 
   for (const [i, x] of s.expect.entries()) {
     if (x.paging !== undefined && x.paging !== stack.catalog.stack.paging) continue;
     const named = x.monitor === undefined ? runs : monitorsNamed(stack.monitors, x.monitor).map((m) => byId.get(m.id)!);
-    if (named.some((r) => r.approximate)) approximate = true;
+    // An expectation's result depends on the anomalies() approximation when an approximate monitor
+    // could change it: a state expectation about one, or a notification count one contributes to.
+    const relevant = isNotifyExpectation(x)
+      ? named.filter((r) => r.notifications.some((n) => n.handles.some((h) => matchesHandle(x.notifies, h))))
+      : select(x, named, stack).map((one) => one.run);
+    if (relevant.some((r) => r.approximate)) approximate = true;
     const failure = isNotifyExpectation(x) ? checkNotifications(s, x, named, stack, shape) : checkState(s, x, named, stack, shape);
     if (failure) failures.push(`expect[${i}]: ${failure}`);
   }

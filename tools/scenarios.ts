@@ -10,8 +10,12 @@ import { runScenarioFile, type ScenarioResult, type StackUnderTest } from "../ev
 import { runCli } from "./cli";
 import { synthStack } from "./scenario-stack";
 
-export const SCENARIOS_USAGE =
-  "usage: npm run scenarios -- [--stack prod] [--dir scenarios] [--config Pulumi.<stack>.yaml] [--features features.ts|.json] [--teams teams.ts|.json] [--json]";
+export const SCENARIOS_USAGE = [
+  "usage: npm run scenarios -- [--stack prod] [--dir scenarios] [--config Pulumi.<stack>.yaml] [--features features.ts|.json] [--teams teams.ts|.json]",
+  "                            [--percentiles <metric>[,<metric>...]] [--json]",
+  "  --percentiles  distribution metrics whose percentiles the org enables besides the stack's own tag configurations",
+  "                 (a stack whose MetricTagConfiguration resources live in another stack of the same Datadog org)",
+].join("\n");
 
 export interface ScenariosOptions {
   stack: string;
@@ -20,6 +24,7 @@ export interface ScenariosOptions {
   featuresFile: string;
   teamsFile: string;
   json: boolean;
+  percentiles: string[];
 }
 
 export function parseScenariosArgs(argv: string[]): ScenariosOptions | "help" {
@@ -32,6 +37,7 @@ export function parseScenariosArgs(argv: string[]): ScenariosOptions | "help" {
       features: { type: "string", default: "features.ts" },
       teams: { type: "string", default: "teams.ts" },
       json: { type: "boolean", default: false },
+      percentiles: { type: "string", default: "" },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -45,6 +51,10 @@ export function parseScenariosArgs(argv: string[]): ScenariosOptions | "help" {
     featuresFile: values.features!,
     teamsFile: values.teams!,
     json: values.json!,
+    percentiles: values
+      .percentiles!.split(",")
+      .map((x) => x.trim())
+      .filter(Boolean),
   };
 }
 
@@ -119,6 +129,7 @@ async function main(): Promise<number> {
       featuresFile: opts.featuresFile,
       teamsFile: opts.teamsFile,
     });
+    stack = { ...stack, percentiles: new Set([...stack.percentiles, ...opts.percentiles]) };
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(`scenarios: ${e.problems.length} configuration problem${e.problems.length === 1 ? "" : "s"}:`);
