@@ -171,14 +171,14 @@ export function loadScenario(file: string, ctx: ScenarioContext): { scenario?: S
 export function validateScenario(doc: unknown, file: string, ctx: ScenarioContext): { scenario?: Scenario; problems: string[] } {
   const problems: string[] = [];
   const add = (path: PathSegment[], message: string) => problems.push(`${pathText(path)}: ${message}`);
-  const top = scenarioShape.safeParse(doc);
+  const top = scenarioShape.safeParse(doc, { reportInput: true });
   if (!top.success) problems.push(...problemsFromZod("", top.error.issues).map((p) => `${p.path || "(file)"}: ${p.message}`));
   const expect: Expectation[] = [];
   const rawExpect = (doc as { expect?: unknown })?.expect;
   if (Array.isArray(rawExpect)) {
     rawExpect.forEach((item, i) => {
       const schema = item && typeof item === "object" && "notifies" in item ? notifyExpectation : stateExpectation;
-      const r = schema.safeParse(item);
+      const r = schema.safeParse(item, { reportInput: true });
       if (!r.success)
         problems.push(
           ...problemsFromZod("", r.error.issues).map((p) => `${pathText(["expect", i])}${p.path ? `.${p.path}` : ""}: ${p.message}`),

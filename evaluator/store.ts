@@ -264,7 +264,8 @@ export class MetricStore implements MetricSource {
   /** A fast path for one metric: its entry resolved once, for millions of calls. */
   writer(metric: string): MetricWriter {
     const entry = this.metrics.get(metric);
-    if (!entry) throw new Error(`metric ${metric} is not declared`);
+    // A metric nothing declared is read by no query: writing to it does nothing.
+    if (!entry) return { watched: false, addNumber: () => undefined, addValue: () => undefined };
     const views = entry.views;
     return {
       watched: views.length > 0,

@@ -8,7 +8,6 @@ import { parseArgs } from "node:util";
 import { ConfigError, formatProblem } from "../config/errors";
 import { runScenarioFile, type ScenarioResult, type StackUnderTest } from "../evaluator/run";
 import { runCli } from "./cli";
-import { synthStack } from "./scenario-stack";
 
 export const SCENARIOS_USAGE = [
   "usage: npm run scenarios -- [--stack prod] [--dir scenarios] [--config Pulumi.<stack>.yaml] [--features features.ts|.json] [--teams teams.ts|.json]",
@@ -123,6 +122,8 @@ async function main(): Promise<number> {
   }
   let stack: StackUnderTest;
   try {
+    // Loaded only now: the Pulumi SDK takes seconds to load, and --help or a usage error need none of it.
+    const { synthStack } = await import("./scenario-stack");
     stack = await synthStack({
       stack: opts.stack,
       configFile: opts.configFile,

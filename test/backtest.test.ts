@@ -1,0 +1,67 @@
+// npm run backtest on the committed example export (examples/backtest/provider-outage), against
+// the fixture stack: its provider-outage monitor reads the same two queries as the example's.
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { backtest, neededQueries, readExports } from "../evaluator/backtest";
+import type { StackUnderTest } from "../evaluator/run";
+import { backtestJson } from "../tools/backtest";
+import { stackFromPlan } from "../tools/scenario-stack";
+import { fixtureCatalog, synthFixture } from "./fixtures/catalog";
+import { ROOT } from "./helpers";
+
+const EXPORT = path.join(ROOT, "examples", "backtest", "provider-outage");
+let stack: StackUnderTest;
+beforeAll(async () => {
+  stack = stackFromPlan("prod", await synthFixture("prod"), fixtureCatalog("prod"));
+});
+const outage = () => stack.monitors.find((m) => m.id === "monitor-provider-outage")!;
+
+describe("backtest: replaying exported history through a monitor", () => {
+  it("lists exactly the queries the example export answers.", () => {
+    const needed = neededQueries(outage(), stack.monitors, stack.monitorById).map((n) => n.query);
+    const exported = [...new Set(readExports(EXPORT).map((e) => e.query))];
+    expect(needed.sort()).toEqual(exported.sort());
+  });
+
+  it("finds the example's one openai incident: one alert and one recovery, both reaching PagerDuty and Slack.", () => {
+    const r = backtest(outage(), stack.monitors, stack.monitorById, readExports(EXPORT), stack.catalog.contract);
+    expect(r.missing).toEqual([]);
+    const json = JSON.parse(backtestJson(r));
+    expect(json.from).toBe("2026-03-02T00:00:00Z");
+    expect(json.transitions.map((t: { group: object; from: string; to: string }) => [t.group, t.from, t.to])).toEqual([
+      [{ provider: "openai" }, "ok", "alert"],
+      [{ provider: "openai" }, "alert", "ok"],
+    ]);
+    expect(json.notifications.map((n: { state: string; handles: string[] }) => [n.state, n.handles])).toEqual([
+      ["alert", ["@pagerduty-llm-prod-platform", "@slack-platform-alerts"]],
+      ["recovery", ["@pagerduty-llm-prod-platform", "@slack-platform-alerts"]],
+    ]);
+  });
+
+  it("names the queries it has no export for.", () => {
+    const r = backtest(
+      outage(),
+      stack.monitors,
+      stack.monitorById,
+      readExports(EXPORT).filter((e) => !e.query.includes("status:error")),
+      stack.catalog.contract,
+    );
+    expect(r.missing).toEqual(["sum:llm.requests{env:prod,status:error} by {provider}.as_count()"]);
+  });
+});
+
+describe("the scenarios and backtest commands explain themselves", () => {
+  const cli = (tool: string, args: string[]) =>
+    spawnSync(process.execPath, ["--import", "tsx", path.join("tools", `${tool}.ts`), ...args], { cwd: ROOT, encoding: "utf8" });
+  it.each([
+    ["scenarios", ["--help"], 0, /^usage: npm run scenarios --/],
+    ["scenarios", ["--bogus"], 2, /usage: npm run scenarios --/],
+    ["backtest", ["--help"], 0, /^usage: npm run backtest --/],
+    ["backtest", ["--monitor", "provider-outage"], 2, /--series is required \(or --print-queries\)/],
+  ])("%s %j exits %i with its usage.", (tool, args, code, pattern) => {
+    const r = cli(tool, args);
+    expect(r.status).toBe(code);
+    expect(`${r.stdout}${r.stderr}`).toMatch(pattern);
+  });
+});
