@@ -1,9 +1,10 @@
 // Everything `npm run synth` writes under out/<stack>/, rendered in memory from the plan.
-import { cardinalitySummary, estimateCardinality, renderCardinalityReport } from "../cardinality";
+import { cardinalitySummary, renderCardinalityReport } from "../cardinality";
 import type { Catalog } from "../config/validate";
 import { monitorsOf } from "../monitors/from-plan";
 import { MONITOR_TAG, tagValue } from "../monitors/kinds";
 import { onCallSummary, sentrySummary } from "../oncall/summary";
+import { stackCardinality } from "../org/build";
 import { dashboardsOf, type Plan, planJson } from "./plan";
 import { renderPreview } from "./preview/html";
 
@@ -15,7 +16,7 @@ export interface Artifact {
 
 export function renderArtifacts(plan: Plan, catalog: Catalog): Artifact[] {
   const artifacts: Artifact[] = [{ path: "plan.json", content: planJson(plan) }];
-  artifacts.push({ path: "cardinality.md", content: renderCardinalityReport(estimateCardinality(catalog)) });
+  artifacts.push({ path: "cardinality.md", content: renderCardinalityReport(stackCardinality(catalog)) });
   for (const d of dashboardsOf(plan)) {
     // Exactly the body sent to Datadog, only pretty-printed (key order kept as built).
     artifacts.push({ path: `dashboards/${d.id}.json`, content: `${JSON.stringify(d.body, null, 2)}\n` });
@@ -61,7 +62,7 @@ export function summarize(plan: Plan, catalog: Catalog, artifacts: Artifact[], d
   lines.push("");
   lines.push(...onCallSummary(plan, catalog), "", ...sentrySummary(plan, catalog));
   lines.push("");
-  lines.push(...cardinalitySummary(estimateCardinality(catalog)));
+  lines.push(...cardinalitySummary(stackCardinality(catalog)));
   lines.push("");
   lines.push(`Wrote ${artifacts.length} files to ${dir}/`);
   return lines.join("\n");
