@@ -3,6 +3,8 @@ import { BILLING_DOCS_URL, type CardinalityEstimate, type MetricEstimate } from 
 
 const n = (x: number) => x.toLocaleString("en-US");
 const usd = (x: number) => `$${x.toLocaleString("en-US", { minimumFractionDigits: 0, maximumFractionDigits: 2 })}`;
+/** A price per 100: `$5`, `$0.10`. */
+const rate = (x: number) => (Number.isInteger(x) ? usd(x) : `$${x.toFixed(2)}`);
 const ratio = (x: number) => `${x.toLocaleString("en-US", { maximumFractionDigits: 1 })}×`;
 const tagList = (tags: string[]) => tags.map((t) => `\`${t}\``).join(", ");
 
@@ -30,8 +32,8 @@ export function renderCardinalityReport(e: CardinalityEstimate): string {
     `| ratio naive / indexed | ${ratio(e.ratio)} | |`,
     `| budget (\`monitoring.customMetricBudget\`, indexed) | ${n(e.budget)} | ${over > 0 ? `**over by ${n(over)}**` : `${n(-over)} left`} |`,
     "",
-    `Indexed at ${usd(e.pricePer100CustomMetrics)} per 100 custom metrics per month (your contract's rate, ` +
-      `\`billing.pricePer100CustomMetrics\`), ingested at ${usd(e.pricePer100IngestedCustomMetrics)} per 100 (Datadog's published rate ` +
+    `Indexed at ${rate(e.pricePer100CustomMetrics)} per 100 custom metrics per month (your contract's rate, ` +
+      `\`billing.pricePer100CustomMetrics\`), ingested at ${rate(e.pricePer100IngestedCustomMetrics)} per 100 (Datadog's published rate ` +
       `for metrics configured with Metrics without Limits). Datadog bills a custom metric per distinct tag-value combination of a ` +
       `metric name; a count counts 1 per combination, a distribution 5, and 10 with percentiles enabled: ${BILLING_DOCS_URL}`,
     "",
@@ -84,7 +86,7 @@ export function renderCardinalityReport(e: CardinalityEstimate): string {
 export function cardinalitySummary(e: CardinalityEstimate): string[] {
   const over = e.indexed.total - e.budget;
   return [
-    `Custom metrics at ${n(e.scale.tenants)} tenants × ${n(e.scale.models)} models: ${n(e.indexed.total)} indexed ≈ ${usd(e.indexed.monthlyUsd)}/month at ${usd(e.pricePer100CustomMetrics)} per 100, ${n(e.ingested.total)} ingested ≈ ${usd(e.ingested.monthlyUsd)}/month at ${usd(e.pricePer100IngestedCustomMetrics)} per 100`,
+    `Custom metrics at ${n(e.scale.tenants)} tenants × ${n(e.scale.models)} models: ${n(e.indexed.total)} indexed ≈ ${usd(e.indexed.monthlyUsd)}/month at ${rate(e.pricePer100CustomMetrics)} per 100, ${n(e.ingested.total)} ingested ≈ ${usd(e.ingested.monthlyUsd)}/month at ${rate(e.pricePer100IngestedCustomMetrics)} per 100`,
     `  naive tagging (every request tag on every metric, all indexed): ${n(e.naive.total)} ≈ ${usd(e.naive.monthlyUsd)}/month, ${ratio(e.ratio)} the indexed contract`,
     over > 0
       ? `  budget ${n(e.budget)} (indexed): OVER by ${n(over)} (advisory policy llm-custom-metric-budget will flag it)`

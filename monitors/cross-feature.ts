@@ -195,8 +195,8 @@ export function retrievalSlowMonitor(catalog: Catalog): MonitorDefinition {
 export interface OrgMetricBudget {
   /** The org's budget of indexed custom metrics under the prefix: the alert threshold. */
   critical: number;
-  /** Above the planned steady state, so the monitor is quiet while usage is as planned. */
-  warning: number;
+  /** Above the planned steady state, so the monitor is quiet while usage is as planned; absent when the budget leaves no room. */
+  warning?: number;
   /** Planned steady state of the whole org: this stack's estimate plus the other stacks'. */
   planned: number;
 }
@@ -214,7 +214,7 @@ export function observabilityCostMonitor(catalog: Catalog, budget: OrgMetricBudg
     // Billing uses the hourly average of distinct series; a 4-hour average ignores a short
     // burst but catches a new unbounded tag within a morning.
     query: thresholdQuery(`avg(last_4h):sum:${ESTIMATED_USAGE_METRIC}{${ESTIMATED_USAGE_TAG}:${stack.metricPrefix}.*}`, ">", critical),
-    thresholds: { critical, warning },
+    thresholds: warning === undefined ? { critical } : { critical, warning },
     options: {
       // No estimate for the prefix means nothing under it is billed.
       on_missing_data: "resolve",
@@ -222,8 +222,13 @@ export function observabilityCostMonitor(catalog: Catalog, budget: OrgMetricBudg
       require_full_window: true,
     },
     message: {
-      summary: `Datadog estimates {{value}} indexed custom metrics under \`${stack.metricPrefix}.*\` across the whole org, every stack included (org budget ${critical}; planned steady state ${planned}; warning at ${warning}). Every distinct tag combination is billed, a percentile distribution 10 times.`,
-      warning: `Usage is above the planned steady state of ${planned}: find the growth this week, before it is on the invoice.`,
+      summary:
+        `Datadog estimates {{value}} indexed custom metrics under \`${stack.metricPrefix}.*\` across the whole org, every stack included ` +
+        `(org budget ${critical}; planned steady state ${planned}; ${warning === undefined ? "no warning: the budget does not cover the plan" : `warning at ${warning}`}). ` +
+        "Every distinct tag combination is billed, a percentile distribution 10 times.",
+      ...(warning === undefined
+        ? {}
+        : { warning: `Usage is above the planned steady state of ${planned}: find the growth this week, before it is on the invoice.` }),
       dashboard: { label: "Overview", url: f.dashboardUrl() },
       firstSteps: [
         `In Datadog, Metrics > Volume, filter on \`${stack.metricPrefix}.\` and sort by change: find the metric whose series count grew, and which env it grew in.`,

@@ -5,9 +5,7 @@
 // against its own budget. So exactly one stack, the one with `ownsOrgResources: true`,
 // builds them (docs/org-resources.md).
 import { type CardinalityEstimate, estimateCardinality } from "../cardinality";
-import { ConfigError } from "../config/errors";
 import type { Catalog } from "../config/validate";
-import { CONFIG_NAMESPACE } from "../config/validate";
 import { buildDashboards } from "../dashboards";
 import type { DashboardDefinition } from "../dashboards/definition";
 import { buildMonitors } from "../monitors";
@@ -28,6 +26,8 @@ export interface OrgResources {
   tagPolicy?: { validTeams: string[] };
   costMonitor: MonitorDefinition;
   planned: { thisStack: number; otherStacks: number; total: number };
+  /** The budget does not cover the planned steady state plus its margin: the cost monitor has no warning and will alert. */
+  overBudget: boolean;
 }
 
 /** The tag configurations this stack's queries need (what the org stack creates from the same builders). */
@@ -40,7 +40,7 @@ export function stackCardinality(catalog: Catalog): CardinalityEstimate {
   return estimateCardinality(catalog, stackTagConfigurations(catalog));
 }
 
-/** The org's resources, or undefined on a stack that does not own them. Throws ConfigError on an impossible budget. */
+/** The org's resources, or undefined on a stack that does not own them. */
 export function buildOrgResources(
   catalog: Catalog,
   built: { dashboards: readonly DashboardDefinition[]; monitors: readonly MonitorDefinition[] },
@@ -54,21 +54,15 @@ export function buildOrgResources(
   const otherStacks = stack.orgBudget.otherStacksCustomMetrics;
   const total = thisStack + otherStacks;
   const critical = stack.orgBudget.customMetrics;
+  // Quiet while usage is as planned; when the budget does not even cover the plan there is no
+  // room for a warning between them (Datadog wants warning below critical for `>`), and the
+  // monitor alerts as soon as usage reaches the plan, which is the truth: the org is over budget.
   const warning = Math.ceil(total * WARNING_ABOVE_PLAN);
-  if (warning >= critical) {
-    throw new ConfigError([
-      {
-        path: `${CONFIG_NAMESPACE}orgBudget.customMetrics`,
-        message:
-          `must be above the org's planned steady state plus ${Math.round((WARNING_ABOVE_PLAN - 1) * 100)} % (${warning}): ` +
-          `this stack's estimate ${thisStack} + otherStacksCustomMetrics ${otherStacks}, or the cost monitor would warn as planned (got ${critical})`,
-      },
-    ]);
-  }
   return {
     tagConfigurations: configurations,
     tagPolicy: stack.monitoring.teamTagPolicy ? { validTeams: catalog.teams.map((t) => t.id).sort() } : undefined,
-    costMonitor: observabilityCostMonitor(catalog, { critical, warning, planned: total }),
+    costMonitor: observabilityCostMonitor(catalog, { critical, warning: warning < critical ? warning : undefined, planned: total }),
     planned: { thisStack, otherStacks, total },
+    overBudget: warning >= critical,
   };
 }

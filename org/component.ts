@@ -3,7 +3,7 @@
 // live in the Monitors component, next to the monitors they govern.
 import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
-import type { TagConfigurationDefinition } from "./tag-configurations";
+import { type TagConfigurationDefinition, tagConfigurationInputs } from "./tag-configurations";
 
 export interface OrgTagConfigurationsArgs {
   definitions: TagConfigurationDefinition[];
@@ -18,19 +18,7 @@ export class OrgTagConfigurations extends pulumi.ComponentResource {
   constructor(name: string, args: OrgTagConfigurationsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llm-observability:org:TagConfigurations", name, {}, opts);
     for (const d of args.definitions) {
-      new datadog.MetricTagConfiguration(
-        tagConfigurationResourceName(d.metricName),
-        {
-          metricName: d.metricName,
-          metricType: d.metricType,
-          tags: d.tags,
-          // The provider rejects include_percentiles on anything but a distribution, even when
-          // false (terraform-provider-datadog resource_datadog_metric_tag_configuration.go:28,46),
-          // so it is only sent for distributions.
-          ...(d.metricType === "distribution" ? { includePercentiles: d.includePercentiles } : {}),
-        },
-        { parent: this },
-      );
+      new datadog.MetricTagConfiguration(tagConfigurationResourceName(d.metricName), tagConfigurationInputs(d), { parent: this });
     }
     this.registerOutputs({});
   }

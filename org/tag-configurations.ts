@@ -63,3 +63,17 @@ export function tagConfigurations(contract: MetricContract, reads: readonly Metr
     };
   });
 }
+
+/**
+ * The provider inputs of one configuration. `includePercentiles` goes only to distributions: the
+ * provider rejects it on any other type even when false (terraform-provider-datadog
+ * resource_datadog_metric_tag_configuration.go:27-48; providers/constraints.ts).
+ */
+export function tagConfigurationInputs(d: TagConfigurationDefinition): Record<string, unknown> & { metricName: string; metricType: string; tags: string[] } {
+  return {
+    metricName: d.metricName,
+    metricType: d.metricType,
+    tags: [...d.tags],
+    ...(d.metricType === "distribution" ? { includePercentiles: d.includePercentiles } : {}),
+  };
+}
