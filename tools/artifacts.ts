@@ -5,7 +5,7 @@ import { monitorsOf } from "../monitors/from-plan";
 import { MONITOR_TAG, tagValue } from "../monitors/kinds";
 import { onCallSummary, sentrySummary } from "../oncall/summary";
 import { stackCardinality } from "../org/build";
-import { dashboardsOf, type Plan, planJson } from "./plan";
+import { dashboardsOf, type Plan, planJson, resourcesOfType, TYPE } from "./plan";
 import { renderPreview } from "./preview/html";
 
 export interface Artifact {
@@ -60,6 +60,8 @@ export function summarize(plan: Plan, catalog: Catalog, artifacts: Artifact[], d
   lines.push("");
   lines.push(...monitorSummary(plan, catalog));
   lines.push("");
+  lines.push(...orgSummary(plan, catalog));
+  lines.push("");
   lines.push(...onCallSummary(plan, catalog), "", ...sentrySummary(plan, catalog));
   lines.push("");
   lines.push(...cardinalitySummary(stackCardinality(catalog)));
@@ -90,4 +92,27 @@ function monitorSummary(plan: Plan, catalog: Catalog): string[] {
     );
   }
   return lines;
+}
+
+/** What this stack creates of the Datadog org's shared resources (docs/org-resources.md). */
+function orgSummary(plan: Plan, catalog: Catalog): string[] {
+  if (!catalog.stack.ownsOrgResources) {
+    return [
+      "Org resources: none here (ownsOrgResources is off); check this stack against the org stack with",
+      `  npm run check -- --plan out/${plan.stack}/plan.json --org-plan out/<org stack>/plan.json`,
+    ];
+  }
+  const configs = resourcesOfType(plan, TYPE.metricTagConfiguration);
+  const percentiles = configs.filter((r) => r.inputs.includePercentiles === true).map((r) => String(r.inputs.metricName));
+  const policy = resourcesOfType(plan, TYPE.monitorConfigPolicy).length > 0;
+  const cost = monitorsOf(plan).find((m) => m.body.tags.includes(`${MONITOR_TAG.monitor}:observability-cost`));
+  const t = cost?.body.options.thresholds;
+  return [
+    `Org resources (ownsOrgResources): ${configs.length} metric tag configurations, percentiles on ${percentiles.join(", ") || "none"}; ` +
+      `${policy ? "team tag policy" : "no tag policy (monitoring.teamTagPolicy is off)"}`,
+    t
+      ? `  observability-cost: alert above ${t.critical.toLocaleString("en-US")} indexed custom metrics org-wide, ` +
+        (t.warning === undefined ? "NO warning: the org budget does not cover the planned steady state" : `warning above ${t.warning.toLocaleString("en-US")}`)
+      : "  observability-cost: missing",
+  ];
 }
