@@ -233,7 +233,8 @@ function crossCheckOrgResources(rawConfig: unknown): ConfigProblem[] {
   if (owns && field(rawConfig, "orgBudget") === undefined) {
     problems.push({
       path: `${CONFIG_ROOT}orgBudget`,
-      message: "required when ownsOrgResources is true: {customMetrics, otherStacksCustomMetrics}, the org's budget of indexed custom metrics",
+      message:
+        "required when ownsOrgResources is true: {customMetrics, otherStacksCustomMetrics}, the org's budget of indexed custom metrics",
     });
   }
   if (!owns && field(rawConfig, "orgBudget") !== undefined) {

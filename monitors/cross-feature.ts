@@ -241,10 +241,5 @@ export function observabilityCostMonitor(catalog: Catalog, budget: OrgMetricBudg
 }
 
 export function crossFeatureMonitors(catalog: Catalog): MonitorDefinition[] {
-  return [
-    tenantSpendAnomalyMonitor(catalog),
-    providerOutageMonitor(catalog),
-    judgeStalledMonitor(catalog),
-    retrievalSlowMonitor(catalog),
-  ];
+  return [tenantSpendAnomalyMonitor(catalog), providerOutageMonitor(catalog), judgeStalledMonitor(catalog), retrievalSlowMonitor(catalog)];
 }

@@ -57,7 +57,12 @@ export const KINDS: Record<MonitorKind, KindSpec> = {
   "provider-outage": { signal: "availability", priority: 1, title: "LLM provider error rate high", dashboard: "overview" },
   "judge-stalled": { signal: "pipeline", priority: 3, title: "Judge pipeline stalled", dashboard: "quality" },
   "retrieval-slow": { signal: "latency", priority: 3, title: "Vector index retrieval slow", dashboard: "latency" },
-  "observability-cost": { signal: "cost", priority: 4, title: "Observability custom-metric usage over the org budget", dashboard: "overview" },
+  "observability-cost": {
+    signal: "cost",
+    priority: 4,
+    title: "Observability custom-metric usage over the org budget",
+    dashboard: "overview",
+  },
 };
 
 export function isPerFeatureKind(kind: string): kind is PerFeatureKind {

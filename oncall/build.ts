@@ -30,7 +30,6 @@ export const ACKNOWLEDGEMENT_TIMEOUT_SECONDS = 60 * 60;
  */
 export const AUTO_RESOLVE_TIMEOUT_SECONDS = 4 * 60 * 60;
 
-
 /**
  * PagerDuty's rule for "urgency based on severity": critical and error are high urgency
  * (page), warning and info are low (notify, no escalation).
@@ -100,6 +99,17 @@ export interface TeamOnCall {
   integration: { name: string; vendor: "Datadog" };
 }
 
+/**
+ * The IANA spelling of a time zone: validation accepts what Node's Intl accepts, `europe/berlin`
+ * included, but the provider checks the schedule's zone with Go's case-sensitive
+ * time.LoadLocation (terraform-provider-pagerduty v2.4.0 resource_pagerduty_schedule.go:48-58), so a
+ * zone goes to PagerDuty as Intl resolves it (`Europe/Berlin`; aliases such as `US/Eastern` resolve
+ * to their canonical zone, which Go knows too).
+ */
+export function ianaSpelling(timeZone: string): string {
+  return new Intl.DateTimeFormat("en-US", { timeZone }).resolvedOptions().timeZone;
+}
+
 /** Stacks that may not page get nothing: no schedules, services or service objects. */
 export function buildOnCall(catalog: Catalog): TeamOnCall[] {
   if (!catalog.stack.paging) return [];
@@ -122,7 +132,7 @@ export function buildTeamOnCall(catalog: Catalog, team: Team): TeamOnCall {
     schedule: {
       name: `${team.name} on-call (${serviceName})`,
       description: `Weekly rotation, one engineer at a time; handoff ${onCall.handoff.day} ${onCall.handoff.time} ${onCall.handoff.timeZone}. Managed by llm-observability (teams.ts); edits in the UI are overwritten.`,
-      timeZone: onCall.handoff.timeZone,
+      timeZone: ianaSpelling(onCall.handoff.timeZone),
       layer: {
         name: "Weekly",
         start,

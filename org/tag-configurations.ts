@@ -40,10 +40,7 @@ export function inAppType(metric: Pick<MetricDefinition, "type">): TagConfigurat
 
 /** Every metric read of the stack's dashboards and monitors. */
 export function readsOf(dashboards: readonly DashboardDefinition[], monitors: readonly MonitorDefinition[]): MetricRead[] {
-  return [
-    ...dashboards.flatMap((d) => dashboardReads(d.id, d.body)),
-    ...monitors.flatMap((m) => monitorReads(m.id, m.body.query)),
-  ];
+  return [...dashboards.flatMap((d) => dashboardReads(d.id, d.body)), ...monitors.flatMap((m) => monitorReads(m.id, m.body.query))];
 }
 
 /**
@@ -69,7 +66,9 @@ export function tagConfigurations(contract: MetricContract, reads: readonly Metr
  * provider rejects it on any other type even when false (terraform-provider-datadog
  * resource_datadog_metric_tag_configuration.go:27-48; providers/constraints.ts).
  */
-export function tagConfigurationInputs(d: TagConfigurationDefinition): Record<string, unknown> & { metricName: string; metricType: string; tags: string[] } {
+export function tagConfigurationInputs(
+  d: TagConfigurationDefinition,
+): Record<string, unknown> & { metricName: string; metricType: string; tags: string[] } {
   return {
     metricName: d.metricName,
     metricType: d.metricType,

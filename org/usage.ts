@@ -65,7 +65,14 @@ function termReads(source: string, where: string, query: string, prefixOf: Map<s
     }
     for (const tag of term.by) tags.add(tag);
     const percentile = (PERCENTILES as readonly string[]).includes(term.aggregation) ? term.aggregation : undefined;
-    return { source, where, metric: term.metric, aggregation: term.aggregation, tags: [...tags].sort(), ...(percentile ? { percentile } : {}) };
+    return {
+      source,
+      where,
+      metric: term.metric,
+      aggregation: term.aggregation,
+      tags: [...tags].sort(),
+      ...(percentile ? { percentile } : {}),
+    };
   });
 }
 

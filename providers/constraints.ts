@@ -25,7 +25,8 @@ const gh = (repo: string, tag: string, file: string, lines: string): Source => (
   url: `https://github.com/${repo}/blob/${tag}/${file}#L${lines.replace("-", "-L")}`,
 });
 const sentryProvider = (file: string, lines: string) => gh("jianyuan/terraform-provider-sentry", "v0.11.2", `sentry/${file}`, lines);
-const pagerdutyProvider = (file: string, lines: string) => gh("PagerDuty/terraform-provider-pagerduty", "v2.4.0", `pagerduty/${file}`, lines);
+const pagerdutyProvider = (file: string, lines: string) =>
+  gh("PagerDuty/terraform-provider-pagerduty", "v2.4.0", `pagerduty/${file}`, lines);
 const datadogProvider = (file: string, lines: string) => gh("DataDog/terraform-provider-datadog", "v4.19.0", `datadog/${file}`, lines);
 
 const SENTRY_RULES_API: Source = {
@@ -121,7 +122,8 @@ const sentryIssueAlert: ResourceConstraint[] = [
       source: SENTRY_RULES_API,
       note: '"You must add an action for this alert to fire." (the provider only requires the list to be present).',
     },
-    (inputs) => (Array.isArray(inputs.actions) && inputs.actions.length > 0 ? [] : [{ field: "actions", problem: `is ${shown(inputs.actions)}` }]),
+    (inputs) =>
+      Array.isArray(inputs.actions) && inputs.actions.length > 0 ? [] : [{ field: "actions", problem: `is ${shown(inputs.actions)}` }],
   ),
   custom(
     {
@@ -138,7 +140,8 @@ const sentryIssueAlert: ResourceConstraint[] = [
     (inputs) =>
       ISSUE_NODE_LISTS.flatMap((list) =>
         valuesAt(inputs, `${list}[]`).flatMap(({ field, value }) => {
-          if (value === null || typeof value !== "object" || Array.isArray(value)) return [{ field, problem: `is ${shown(value)}, not a map` }];
+          if (value === null || typeof value !== "object" || Array.isArray(value))
+            return [{ field, problem: `is ${shown(value)}, not a map` }];
           const node = value as Record<string, unknown>;
           const problems: string[] = [];
           if (typeof node.id !== "string" || node.id === "") problems.push('has no "id"');
@@ -246,14 +249,22 @@ const sentryMetricAlert: ResourceConstraint[] = [
         if (typeof alert !== "number") return void out.push({ field: `triggers[${i}].alertThreshold`, problem: `is ${shown(alert)}` });
         if (resolve === undefined) return;
         const integers = Number.isInteger(alert) && Number.isInteger(resolve);
-        const [a, r] = below ? [alert - (integers ? 1 : 0), resolve + (integers ? 1 : 0)] : [alert + (integers ? 1 : 0), resolve - (integers ? 1 : 0)];
+        const [a, r] = below
+          ? [alert - (integers ? 1 : 0), resolve + (integers ? 1 : 0)]
+          : [alert + (integers ? 1 : 0), resolve - (integers ? 1 : 0)];
         if (below ? a >= r : a <= r) {
-          out.push({ field: `triggers[${i}].alertThreshold`, problem: `${alert} is not ${below ? "below" : "above"} resolveThreshold ${resolve}` });
+          out.push({
+            field: `triggers[${i}].alertThreshold`,
+            problem: `${alert} is not ${below ? "below" : "above"} resolveThreshold ${resolve}`,
+          });
         }
       });
       const [critical, warning] = triggers.map((t) => t.alertThreshold);
       if (typeof critical === "number" && typeof warning === "number" && (below ? critical > warning : critical < warning)) {
-        out.push({ field: "triggers[0].alertThreshold", problem: `critical ${critical} is not ${below ? "below" : "above"} warning ${warning}` });
+        out.push({
+          field: "triggers[0].alertThreshold",
+          problem: `critical ${critical} is not ${below ? "below" : "above"} warning ${warning}`,
+        });
       }
       return out;
     },
@@ -357,8 +368,13 @@ const pagerdutyService: ResourceConstraint[] = [
       const p = inputs.alertGroupingParameters as Record<string, unknown> | undefined;
       if (p === undefined) return [];
       const out = [];
-      if (p.type !== "intelligent") out.push({ field: "alertGroupingParameters.type", problem: `is ${shown(p.type)}, which the pinned provider cannot send cleanly` });
-      if (p.config !== undefined) out.push({ field: "alertGroupingParameters.config", problem: `is ${shown(p.config)}: sent with aggregate "" and timeout, for any type` });
+      if (p.type !== "intelligent")
+        out.push({ field: "alertGroupingParameters.type", problem: `is ${shown(p.type)}, which the pinned provider cannot send cleanly` });
+      if (p.config !== undefined)
+        out.push({
+          field: "alertGroupingParameters.config",
+          problem: `is ${shown(p.config)}: sent with aggregate "" and timeout, for any type`,
+        });
       return out;
     },
   ),
@@ -547,7 +563,9 @@ const datadogTagConfiguration: ResourceConstraint[] = [
     },
     (inputs) => {
       const v = inputs.metricName;
-      return typeof v === "string" && /^[A-Za-z][A-Za-z0-9._]*$/.test(v) && v.length <= 200 ? [] : [{ field: "metricName", problem: `is ${shown(v)}` }];
+      return typeof v === "string" && /^[A-Za-z][A-Za-z0-9._]*$/.test(v) && v.length <= 200
+        ? []
+        : [{ field: "metricName", problem: `is ${shown(v)}` }];
     },
   ),
   oneOf(
@@ -574,7 +592,9 @@ const datadogTagConfiguration: ResourceConstraint[] = [
       const tags = inputs.tags;
       if (!Array.isArray(tags) || tags.length === 0) return [{ field: "tags", problem: `is ${shown(tags)}` }];
       return tags.flatMap((t, i) =>
-        typeof t === "string" && /^[A-Za-z][A-Za-z0-9.\-_:/]*$/.test(t) && t.length <= 200 ? [] : [{ field: `tags[${i}]`, problem: `is ${shown(t)}` }],
+        typeof t === "string" && /^[A-Za-z][A-Za-z0-9.\-_:/]*$/.test(t) && t.length <= 200
+          ? []
+          : [{ field: `tags[${i}]`, problem: `is ${shown(t)}` }],
       );
     },
   ),
@@ -740,7 +760,9 @@ export function normalizeTag(tag: string): string {
 function tagProblem(field: string, value: unknown) {
   if (typeof value !== "string") return [{ field, problem: `is ${shown(value)}, not a string` }];
   const normal = normalizeTag(value);
-  return normal === value && /^[a-z]/.test(value) ? [] : [{ field, problem: `is ${shown(value)}; Datadog stores ${JSON.stringify(normal)}` }];
+  return normal === value && /^[a-z]/.test(value)
+    ? []
+    : [{ field, problem: `is ${shown(value)}; Datadog stores ${JSON.stringify(normal)}` }];
 }
 
 /** The IANA spelling of a time zone Node knows, or undefined. */

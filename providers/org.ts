@@ -96,7 +96,11 @@ function tagConfigurationsOf(org: PlanResources): Map<string, TagConfiguration> 
   );
 }
 
-const breach = (c: Pick<OrgConstraint, "id" | "rule" | "source">, r: Pick<Located, "type" | "resource" | "field">, problem: string): Breach => ({
+const breach = (
+  c: Pick<OrgConstraint, "id" | "rule" | "source">,
+  r: Pick<Located, "type" | "resource" | "field">,
+  problem: string,
+): Breach => ({
   constraint: c.id,
   rule: c.rule,
   enforcedBy: "api",
@@ -119,7 +123,9 @@ const percentilesForQueries: OrgConstraint = {
       .flatMap((r) => {
         const c = configs.get(r.metric);
         if (c?.includePercentiles && c.metricType === "distribution") return [];
-        const why = c ? `its tag configuration in stack ${org.stack} has includePercentiles off` : `stack ${org.stack} creates no tag configuration for it`;
+        const why = c
+          ? `its tag configuration in stack ${org.stack} has includePercentiles off`
+          : `stack ${org.stack} creates no tag configuration for it`;
         return [breach(this, r, `${r.percentile}:${r.metric} needs percentiles, but ${why}`)];
       });
   },
@@ -188,7 +194,13 @@ const singleOwner: OrgConstraint = {
     if (stack.stack === org.stack) return [];
     return stack.resources
       .filter((r) => ORG_RESOURCE_TYPES.includes(r.type))
-      .map((r) => breach(this, { type: r.type, resource: r.name, field: "(resource)" }, `is org-wide, and stack ${org.stack} already owns the org's resources`));
+      .map((r) =>
+        breach(
+          this,
+          { type: r.type, resource: r.name, field: "(resource)" },
+          `is org-wide, and stack ${org.stack} already owns the org's resources`,
+        ),
+      );
   },
 };
 

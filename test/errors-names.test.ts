@@ -5,7 +5,13 @@
 import { describe, expect, it } from "vitest";
 import type { FeatureInput } from "../config/schema";
 import { loadCatalog, stackConfigFromPulumi } from "../config/validate";
-import { buildErrorAlerts, ERRORS_RUNBOOK, issueAlertName, SENTRY_ISSUE_ALERT_NAME_MAX, SENTRY_METRIC_ALERT_NAME_MAX } from "../errors/build";
+import {
+  buildErrorAlerts,
+  ERRORS_RUNBOOK,
+  issueAlertName,
+  SENTRY_ISSUE_ALERT_NAME_MAX,
+  SENTRY_METRIC_ALERT_NAME_MAX,
+} from "../errors/build";
 import { checkResources } from "../providers/check";
 import { TYPE } from "../tools/plan";
 import { exampleTeams, stackConfig } from "./helpers";

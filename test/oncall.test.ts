@@ -178,6 +178,15 @@ describe("the service", () => {
     expect(checkResources([{ type: TYPE.service, name: "service-x", inputs: { ...service } }])).toEqual([]);
   });
 
+  it("a time zone written in any case reaches PagerDuty in the IANA spelling Go's time.LoadLocation accepts", () => {
+    const teams = exampleTeams();
+    teams[0].onCall.handoff.timeZone = "europe/berlin";
+    const [{ schedule }] = buildOnCall(exampleCatalog("prod", { teams }));
+    expect(schedule.timeZone).toBe("Europe/Berlin");
+    const inputs = { timeZone: schedule.timeZone, layers: [{ ...schedule.layer, users: schedule.layer.members }] };
+    expect(checkResources([{ type: TYPE.schedule, name: "schedule-x", inputs }])).toEqual([]);
+  });
+
   it("any other grouping in teams.ts is refused at its path", () => {
     const teams = exampleTeams();
     (teams[0].onCall as Record<string, unknown>).alertGrouping = "time";

@@ -57,10 +57,16 @@ const SPEC = "percentile(last_10m):p95";
 describe("the tag configurations of the org stack", () => {
   it("prod (ownsOrgResources) creates one per contract metric, with the standard provider inputs", () => {
     const configs = resourcesOfType(prod, TYPE.metricTagConfiguration);
-    expect(configs.map((r) => r.inputs.metricName).sort()).toEqual(allMetrics(exampleCatalog("prod").contract).map((m) => m.name).sort());
+    expect(configs.map((r) => r.inputs.metricName).sort()).toEqual(
+      allMetrics(exampleCatalog("prod").contract)
+        .map((m) => m.name)
+        .sort(),
+    );
     for (const r of configs) {
       expect(Object.keys(r.inputs).sort()).toEqual(
-        r.inputs.metricType === "distribution" ? ["includePercentiles", "metricName", "metricType", "tags"] : ["metricName", "metricType", "tags"],
+        r.inputs.metricType === "distribution"
+          ? ["includePercentiles", "metricName", "metricType", "tags"]
+          : ["metricName", "metricType", "tags"],
       );
     }
   });
@@ -87,7 +93,10 @@ describe("the tag configurations of the org stack", () => {
     expect(before.tags).not.toContain("model");
     const latency = structuredClone(dashboards);
     latency[0].body.widgets.push({
-      definition: { type: "timeseries", requests: [{ queries: [{ data_source: "metrics", name: "a", query: "p95:llm.ttft{*} by {model}" }] }] },
+      definition: {
+        type: "timeseries",
+        requests: [{ queries: [{ data_source: "metrics", name: "a", query: "p95:llm.ttft{*} by {model}" }] }],
+      },
     });
     const after = tagConfigurations(catalog.contract, readsOf(latency, monitors)).find((c) => c.metricName === "llm.ttft")!;
     expect(after.tags).toEqual([...before.tags, "model"].sort());
@@ -100,7 +109,9 @@ describe("the tag configurations of the org stack", () => {
   ] as const)("keeps every tag and percentile that %s's generated queries read", (_, catalog) => {
     const plan = builtPlan(catalog());
     const org = builtPlan(exampleCatalog("prod"));
-    expect(checkAgainstOrg(plan, plan.resources.some((r) => r.type === TYPE.metricTagConfiguration) ? plan : org).map(formatBreach)).toEqual([]);
+    expect(
+      checkAgainstOrg(plan, plan.resources.some((r) => r.type === TYPE.metricTagConfiguration) ? plan : org).map(formatBreach),
+    ).toEqual([]);
   });
 
   it("keeps what the recorded plans read: staging's queries and monitors under prod's configurations and tag policy", () => {
@@ -140,8 +151,18 @@ describe("org-wide resources in exactly one stack", () => {
 
   const configCases: [string, Record<string, unknown>, string, string[]][] = [
     ["ownsOrgResources without orgBudget", { ownsOrgResources: true }, "staging", ["llm-observability:orgBudget"]],
-    ["orgBudget on a stack that does not own the org's resources", { orgBudget: { customMetrics: 1 } }, "staging", ["llm-observability:orgBudget"]],
-    ["teamTagPolicy: true on a stack that does not own the org's resources", { monitoring: { teamTagPolicy: true } }, "staging", ["llm-observability:monitoring.teamTagPolicy"]],
+    [
+      "orgBudget on a stack that does not own the org's resources",
+      { orgBudget: { customMetrics: 1 } },
+      "staging",
+      ["llm-observability:orgBudget"],
+    ],
+    [
+      "teamTagPolicy: true on a stack that does not own the org's resources",
+      { monitoring: { teamTagPolicy: true } },
+      "staging",
+      ["llm-observability:monitoring.teamTagPolicy"],
+    ],
     ["a non-boolean ownsOrgResources", { ownsOrgResources: "yes" }, "staging", ["llm-observability:ownsOrgResources"]],
   ];
   it.each(configCases)("reports %s at its path", (_, overrides, stack, paths) => {
@@ -194,7 +215,9 @@ describe("npm run check -- --org-plan", () => {
   it("refuses an org plan that owns nothing, with exit code 2", async () => {
     const r = await run(["--plan", write("prod.json", prod), "--org-plan", write("staging.json", staging)]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/creates no tag configuration or monitor tag policy; pass the plan of the stack with llm-observability:ownsOrgResources: true/);
+    expect(r.err).toMatch(
+      /creates no tag configuration or monitor tag policy; pass the plan of the stack with llm-observability:ownsOrgResources: true/,
+    );
   });
 
   it("flags a second stack that also owns the org's resources", async () => {

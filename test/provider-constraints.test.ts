@@ -118,7 +118,11 @@ const BREACHES: [string, Mutation, string, string[]?][] = [
   ["pagerduty.service.alert-creation.enum", set("alertCreation", "create_alerts"), "alertCreation"],
   ["pagerduty.service.acknowledgement-timeout.seconds", set("acknowledgementTimeout", "1h"), "acknowledgementTimeout"],
   ["pagerduty.service.auto-resolve-timeout.seconds", set("autoResolveTimeout", "-1"), "autoResolveTimeout"],
-  ["pagerduty.service.incident-urgency-rule.values", set("incidentUrgencyRule", { type: "constant", urgency: "urgent" }), "incidentUrgencyRule.urgency"],
+  [
+    "pagerduty.service.incident-urgency-rule.values",
+    set("incidentUrgencyRule", { type: "constant", urgency: "urgent" }),
+    "incidentUrgencyRule.urgency",
+  ],
   [
     "pagerduty.service.alert-grouping.type.enum",
     set("alertGroupingParameters", { type: "rules" }),
@@ -126,7 +130,11 @@ const BREACHES: [string, Mutation, string, string[]?][] = [
     ["pagerduty.service.alert-grouping.accepted-shape"],
   ],
   // Defect 4 of issue 10: what the service sent before.
-  ["pagerduty.service.alert-grouping.accepted-shape", set("alertGroupingParameters", { type: "time", config: { timeout: 10 } }), "alertGroupingParameters.config"],
+  [
+    "pagerduty.service.alert-grouping.accepted-shape",
+    set("alertGroupingParameters", { type: "time", config: { timeout: 10 } }),
+    "alertGroupingParameters.config",
+  ],
   ["pagerduty.schedule.time-zone.iana", set("timeZone", "europe/berlin"), "timeZone"],
   ["pagerduty.schedule.layer-start.rfc3339", (i) => ((i.layers as Record<string, unknown>[])[0].start = "2026-01-05"), "layers[0].start"],
   [
@@ -134,10 +142,18 @@ const BREACHES: [string, Mutation, string, string[]?][] = [
     (i) => ((i.layers as Record<string, unknown>[])[0].rotationVirtualStart = "2026-01-05 09:00"),
     "layers[0].rotationVirtualStart",
   ],
-  ["pagerduty.schedule.layer-turn-length.range", (i) => ((i.layers as Record<string, unknown>[])[0].rotationTurnLengthSeconds = 600), "layers[0].rotationTurnLengthSeconds"],
+  [
+    "pagerduty.schedule.layer-turn-length.range",
+    (i) => ((i.layers as Record<string, unknown>[])[0].rotationTurnLengthSeconds = 600),
+    "layers[0].rotationTurnLengthSeconds",
+  ],
   ["pagerduty.schedule.layer-users.min", (i) => ((i.layers as Record<string, unknown>[])[0].users = []), "layers[0].users"],
   ["pagerduty.escalation-policy.num-loops.range", set("numLoops", 10), "numLoops"],
-  ["pagerduty.escalation-policy.rule-delay.min", (i) => ((i.rules as Record<string, unknown>[])[0].escalationDelayInMinutes = 0), "rules[0].escalationDelayInMinutes"],
+  [
+    "pagerduty.escalation-policy.rule-delay.min",
+    (i) => ((i.rules as Record<string, unknown>[])[0].escalationDelayInMinutes = 0),
+    "rules[0].escalationDelayInMinutes",
+  ],
   [
     "pagerduty.escalation-policy.target-type.enum",
     (i) => (((i.rules as Record<string, unknown>[])[0].targets as Record<string, unknown>[])[0].type = "team_reference"),
@@ -148,10 +164,18 @@ const BREACHES: [string, Mutation, string, string[]?][] = [
   ["datadog.monitor.thresholds.numbers", set("monitorThresholds", { critical: "1,000" }), "monitorThresholds.critical"],
   ["datadog.monitor.tags.normalized", set("tags", ["Team:Contracts AI"]), "tags[0]"],
   ["datadog.metric-tag-configuration.metric-name.format", set("metricName", "llm ttft"), "metricName"],
-  ["datadog.metric-tag-configuration.metric-type.enum", (i) => Object.assign(i, { metricType: "histogram", includePercentiles: undefined }), "metricType"],
+  [
+    "datadog.metric-tag-configuration.metric-type.enum",
+    (i) => Object.assign(i, { metricType: "histogram", includePercentiles: undefined }),
+    "metricType",
+  ],
   ["datadog.metric-tag-configuration.tags.format", set("tags", ["env", "9lives"]), "tags[1]"],
   // Percentiles only on distributions, even false is rejected on a rate.
-  ["datadog.metric-tag-configuration.percentiles.distribution-only", (i) => Object.assign(i, { metricType: "rate", includePercentiles: false }), "includePercentiles"],
+  [
+    "datadog.metric-tag-configuration.percentiles.distribution-only",
+    (i) => Object.assign(i, { metricType: "rate", includePercentiles: false }),
+    "includePercentiles",
+  ],
   [
     "datadog.metric-tag-configuration.exclude-tags-mode.needs-tags",
     (i) => Object.assign(i, { tags: [], excludeTagsMode: true }),
@@ -159,9 +183,17 @@ const BREACHES: [string, Mutation, string, string[]?][] = [
     ["datadog.metric-tag-configuration.tags.format"],
   ],
   ["datadog.monitor-config-policy.policy-type.enum", set("policyType", "team"), "policyType"],
-  ["datadog.monitor-config-policy.tag-policy.normalized", set("tagPolicy", { tagKey: "team", tagKeyRequired: true, validTagValues: ["Contracts AI"] }), "tagPolicy.validTagValues[0]"],
+  [
+    "datadog.monitor-config-policy.tag-policy.normalized",
+    set("tagPolicy", { tagKey: "team", tagKeyRequired: true, validTagValues: ["Contracts AI"] }),
+    "tagPolicy.validTagValues[0]",
+  ],
   ["datadog.slo.type.enum", set("type", "latency"), "type"],
-  ["datadog.slo.threshold-timeframe.enum", (i) => ((i.thresholds as Record<string, unknown>[])[0].timeframe = "28d"), "thresholds[0].timeframe"],
+  [
+    "datadog.slo.threshold-timeframe.enum",
+    (i) => ((i.thresholds as Record<string, unknown>[])[0].timeframe = "28d"),
+    "thresholds[0].timeframe",
+  ],
   ["datadog.slo.threshold-target.range", (i) => ((i.thresholds as Record<string, unknown>[])[0].warning = 99), "thresholds[0].warning"],
   [
     "datadog.slo.time-slice-interval.enum",
@@ -215,11 +247,17 @@ const dashboard = (query: string): CheckedResource => ({
   inputs: {
     dashboard: JSON.stringify({
       template_variables: [{ name: "feature", prefix: "feature" }],
-      widgets: [{ definition: { type: "timeseries", title: "TTFT", requests: [{ queries: [{ data_source: "metrics", name: "a", query }] }] } }],
+      widgets: [
+        { definition: { type: "timeseries", title: "TTFT", requests: [{ queries: [{ data_source: "metrics", name: "a", query }] }] } },
+      ],
     }),
   },
 });
-const monitor = (query: string, tags = ["team:platform"]): CheckedResource => ({ type: TYPE.monitor, name: "monitor-x", inputs: { query, tags } });
+const monitor = (query: string, tags = ["team:platform"]): CheckedResource => ({
+  type: TYPE.monitor,
+  name: "monitor-x",
+  inputs: { query, tags },
+});
 const tagConfig = (inputs: Record<string, unknown>): CheckedResource => ({
   type: TYPE.metricTagConfiguration,
   name: "metric-tags-llm-ttft",
@@ -249,7 +287,13 @@ const ORG_BREACHES: [string, PlanResources, PlanResources, string, string][] = [
     "dashboard-latency",
     'dashboard widgets[0] "TTFT"',
   ],
-  ["datadog.monitor-config-policy.monitor-tags", stack(monitor("avg(last_5m):sum:llm.requests{*} > 1", ["team:growth"])), org(), "monitor-x", "tags"],
+  [
+    "datadog.monitor-config-policy.monitor-tags",
+    stack(monitor("avg(last_5m):sum:llm.requests{*} > 1", ["team:growth"])),
+    org(),
+    "monitor-x",
+    "tags",
+  ],
   // Defect 3 of issue 10: a second stack creating the org's resources.
   ["org.resources.single-owner", stack(tagConfig({})), org(), "metric-tags-llm-ttft", "(resource)"],
 ];
@@ -302,7 +346,9 @@ describe("the example stacks", () => {
     const problems = verifyPlan(broken, exampleCatalog("prod"));
     expect(problems).toEqual([
       expect.stringMatching(
-        new RegExp(`^SentryIssueAlert ${alert.name} name: has 65 bytes: .*terraform-provider-sentry v0\\.11\\.2 .*\\[sentry\\.issue-alert\\.name\\.length\\]$`),
+        new RegExp(
+          `^SentryIssueAlert ${alert.name} name: has 65 bytes: .*terraform-provider-sentry v0\\.11\\.2 .*\\[sentry\\.issue-alert\\.name\\.length\\]$`,
+        ),
       ),
     ]);
   });

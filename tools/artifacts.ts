@@ -112,7 +112,9 @@ function orgSummary(plan: Plan, catalog: Catalog): string[] {
       `${policy ? "team tag policy" : "no tag policy (monitoring.teamTagPolicy is off)"}`,
     t
       ? `  observability-cost: alert above ${t.critical.toLocaleString("en-US")} indexed custom metrics org-wide, ` +
-        (t.warning === undefined ? "NO warning: the org budget does not cover the planned steady state" : `warning above ${t.warning.toLocaleString("en-US")}`)
+        (t.warning === undefined
+          ? "NO warning: the org budget does not cover the planned steady state"
+          : `warning above ${t.warning.toLocaleString("en-US")}`)
       : "  observability-cost: missing",
   ];
 }
