@@ -774,3 +774,25 @@ function canonicalTimeZone(tz: unknown): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * Limits looked for and not found: nothing to enforce, listed so nobody invents a number. Each
+ * names where it was looked for.
+ */
+export const NO_DOCUMENTED_LIMIT: readonly { field: string; where: string }[] = [
+  {
+    field: "Datadog Monitor `name`, `message`",
+    where:
+      "terraform-provider-datadog v4.19.0 datadog/resource_datadog_monitor.go:42-54 (no validation; the message is only trimmed), " +
+      "the v1 OpenAPI spec (no maxLength); none found in Datadog's docs either",
+  },
+  {
+    field: "PagerDuty Schedule `name`, EscalationPolicy `name`, Service `description`",
+    where:
+      "terraform-provider-pagerduty v2.4.0 (no validation on these fields); the API's own limits, if any, were not found in the docs available here",
+  },
+  {
+    field: "Sentry issue alert `frequency` in the provider",
+    where: "terraform-provider-sentry v0.11.2 resource_sentry_issue_alert.go:99-103 (no validation; Sentry's API range is in the table)",
+  },
+];

@@ -1,6 +1,6 @@
 // Renders docs/provider-constraints.md from the table, so the page can never disagree with
 // what synth enforces (test/provider-constraints.test.ts fails when the page is stale).
-import { RESOURCE_CONSTRAINTS } from "./constraints";
+import { NO_DOCUMENTED_LIMIT, RESOURCE_CONSTRAINTS } from "./constraints";
 import { ORG_CONSTRAINTS } from "./org";
 import type { Source } from "./rules";
 
@@ -48,6 +48,8 @@ export function renderConstraintsPage(): string {
     "|---|---|---|---|",
   );
   for (const c of ORG_CONSTRAINTS) lines.push(`| ${cell(c.rule)} | ${cell(c.note ?? "")} | ${link(c.source)} | \`${c.id}\` |`);
+  lines.push("", "## Looked for, no documented limit", "", "Nothing is enforced for these; no number is made up.", "");
+  for (const n of NO_DOCUMENTED_LIMIT) lines.push(`- ${n.field}: ${n.where}.`);
   lines.push("");
   return lines.join("\n");
 }
