@@ -20,9 +20,10 @@
 //                 where the alert window starts (the "immediate past": a sustained shift becomes
 //                 the new normal within about a day, and an hour-long anomaly is judged against
 //                 the level before it);
-//   band(t)     = expected(t) +- deviations * scale(t), scale = the larger of the standard
-//                 deviation of the residuals over the preceding week and 1.4826 x the median
-//                 absolute deviation of the seasonal values (their own noise).
+//   band(t)     = expected(t) +- deviations * scale(t), where scale is the standard deviation of
+//                 a value around that prediction: the noise of the series at this time of day
+//                 (the variance of the values within +-30 minutes of each t - k*season) plus the
+//                 uncertainty of a median of K seasonal values, (pi/2) sigma^2 / K.
 import type { AnomalySpec } from "./query";
 import type { Series } from "./series";
 import { lowerBound } from "./series";
@@ -47,7 +48,8 @@ const SEASON: Record<string, number> = { hourly: HOUR, daily: DAY, weekly: WEEK 
 const MAX_SEASONS = 6;
 const MIN_SEASONS = 3;
 const LEVEL_WINDOW = DAY;
-const SCALE_WINDOW = WEEK;
+/** The neighbourhood of each seasonal lag whose spread is the series' noise at that time of day. */
+const NOISE_HALF_WINDOW = 30 * 60;
 
 function build(spec: AnomalySpec, series: Series): Model {
   const interval = spec.interval;
@@ -65,48 +67,56 @@ function build(spec: AnomalySpec, series: Series): Model {
   const lag = season ? season / interval : 0;
   const baseline = new Float64Array(n).fill(NaN);
   const noise = new Float64Array(n).fill(NaN);
+  const filled = values.map((v) => (Number.isNaN(v) ? 0 : v));
+  const present = values.map((v) => (Number.isNaN(v) ? 0 : 1));
+  const cumV = cumulative(filled);
+  const cumV2 = cumulative(filled.map((v) => v * v));
+  const cumP = cumulative(present);
+  const half = Math.max(1, Math.round(NOISE_HALF_WINDOW / interval));
   const lags: number[] = [];
   for (let i = 0; i < n; i++) {
     if (!season || i < MIN_SEASONS * lag) continue;
     lags.length = 0;
+    let varSum = 0;
+    let varN = 0;
     for (let k = 1; k <= MAX_SEASONS && i - k * lag >= 0; k++) {
-      const v = values[i - k * lag];
+      const c = i - k * lag;
+      const v = values[c];
       if (!Number.isNaN(v)) lags.push(v);
+      const a = Math.max(0, c - half);
+      const b = Math.min(n, c + half + 1);
+      const m = cumP[b] - cumP[a];
+      if (m > 1) {
+        const mean = (cumV[b] - cumV[a]) / m;
+        varSum += Math.max(0, (cumV2[b] - cumV2[a]) / m - mean * mean);
+        varN++;
+      }
     }
-    if (lags.length < MIN_SEASONS) continue;
-    const m = median(lags);
-    baseline[i] = m;
-    noise[i] = 1.4826 * median(lags.map((v) => Math.abs(v - m)));
+    if (lags.length < MIN_SEASONS || varN === 0) continue;
+    baseline[i] = median(lags);
+    const sigma2 = varSum / varN;
+    noise[i] = Math.sqrt(sigma2 * (1 + Math.PI / 2 / lags.length));
   }
   const resid = new Float64Array(n);
-  const present = new Float64Array(n);
+  const used = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     if (!Number.isNaN(baseline[i]) && !Number.isNaN(values[i])) {
       resid[i] = values[i] - baseline[i];
-      present[i] = 1;
+      used[i] = 1;
     }
   }
   const cumR = cumulative(resid);
-  const cumR2 = cumulative(resid.map((r) => r * r));
-  const cumN = cumulative(present);
+  const cumN = cumulative(used);
   const flags = new Int8Array(n);
   const alertPoints = spec.alertWindow / interval;
   const levelPoints = LEVEL_WINDOW / interval;
-  const scalePoints = SCALE_WINDOW / interval;
   for (let i = 0; i < n; i++) {
     if (Number.isNaN(baseline[i]) || Number.isNaN(values[i])) continue;
     const end = Math.max(0, i - alertPoints + 1);
     const ls = Math.max(0, end - levelPoints);
     const ln = cumN[end] - cumN[ls];
     const level = ln > 0 ? (cumR[end] - cumR[ls]) / ln : 0;
-    const ss = Math.max(0, end - scalePoints);
-    const sn = cumN[end] - cumN[ss];
-    let sd = 0;
-    if (sn > 1) {
-      const mean = (cumR[end] - cumR[ss]) / sn;
-      sd = Math.sqrt(Math.max(0, (cumR2[end] - cumR2[ss]) / sn - mean * mean));
-    }
-    const scale = Math.max(sd, noise[i], 1e-9);
+    const scale = Math.max(noise[i], 1e-9);
     const expected = baseline[i] + level;
     const v = values[i];
     if (v > expected + spec.deviations * scale) flags[i] = 1;

@@ -138,12 +138,16 @@ export class QueryEvaluator {
     private readonly source: MetricSource,
     private readonly percentilesEnabled: (metric: string) => boolean,
     private readonly recoveryWindow?: number,
+    readable: (metric: string, tags: readonly string[]) => boolean = () => true,
   ) {
     for (const t of plan.terms) {
-      const disabled = t.shape === "sketch" && !percentilesEnabled(t.term.metric);
       // docs metrics/distributions: percentiles exist only once enabled for the metric; before that a
       // pNN query (and percentile()) returns no data.
-      this.data.set(t.term, disabled ? new Map() : source.read(t.term, t.shape, t.step));
+      const disabled = t.shape === "sketch" && !percentilesEnabled(t.term.metric);
+      // docs metrics/metrics-without-limits: with a tag configuration only its allow-listed tags can
+      // be queried; a scope or group-by on any other tag finds nothing.
+      const hidden = !readable(t.term.metric, [...t.term.filters.map((f) => f.key), ...t.term.by]);
+      this.data.set(t.term, disabled || hidden ? new Map() : source.read(t.term, t.shape, t.step));
     }
     const keys = new Set<string>();
     for (const t of plan.terms) {

@@ -187,6 +187,8 @@ function breaches(cmp: Comparator, value: number, threshold: number): boolean {
 export interface EvaluateOptions {
   source: MetricSource;
   percentilesEnabled: (metric: string) => boolean;
+  /** Whether a term filtering or grouping by these tag keys can be queried (default: always). */
+  readable?: (metric: string, tags: readonly string[]) => boolean;
   /** Evaluations run in [from, to] (epoch seconds). */
   from: number;
   to: number;
@@ -214,7 +216,7 @@ export function evaluateMonitor(m: MonitorUnderTest, o: EvaluateOptions): Monito
   const anomaly = query.expr.kind === "anomalies" ? query.expr.spec : undefined;
   if (anomaly && opts.triggerWindow !== undefined && opts.triggerWindow !== anomaly.alertWindow)
     throw new Error(`${m.id}: threshold_windows.trigger_window must equal alert_window (docs monitors/types/anomaly)`);
-  const evaluator = new QueryEvaluator(plan, o.source, o.percentilesEnabled, opts.recoveryWindow);
+  const evaluator = new QueryEvaluator(plan, o.source, o.percentilesEnabled, opts.recoveryWindow, o.readable);
   const frequency = evaluationFrequency(anomaly ? anomaly.alertWindow : query.window);
   const times = evaluationTimes(o.from, o.to, frequency);
   // docs monitors/configuration, "No data": "Evaluate as zero" exists for Count queries without

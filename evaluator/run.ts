@@ -15,6 +15,7 @@ import {
 } from "./monitor";
 import { UnmodelledError } from "./query";
 import {
+  appliesTo,
   isNotifyExpectation,
   loadScenario,
   monitorGroupKeys,
@@ -37,6 +38,14 @@ export interface StackUnderTest {
   percentiles: ReadonlySet<string>;
   /** Resource name of the monitor a composite query references by this id. */
   monitorById: ReadonlyMap<string, string>;
+  /** Per metric with a tag configuration, the tag keys it leaves queryable (Metrics without Limits). */
+  queryableTags?: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/** Whether a query term can read data under the org's tag configurations. */
+export function termReadable(stack: Pick<StackUnderTest, "queryableTags">, metric: string, tags: readonly string[]): boolean {
+  const allowed = stack.queryableTags?.get(metric);
+  return !allowed || tags.every((t) => allowed.has(t));
 }
 
 export type ScenarioStatus = "passed" | "failed" | "invalid";
@@ -49,17 +58,19 @@ export interface ScenarioResult {
   /** Some expectation reads a monitor whose result depends on the anomalies() approximation. */
   approximate: boolean;
   runs: MonitorRun[];
+  /** What the reader should know besides pass or fail (e.g. no expectation applies to this stack). */
+  notes: string[];
 }
 
 /** Loads, validates and runs one scenario file. Unreadable files and unmodelled query forms are `invalid`. */
 export function runScenarioFile(file: string, stack: StackUnderTest): ScenarioResult {
   const { scenario, problems } = loadScenario(file, { catalog: stack.catalog, monitors: stack.monitors });
-  if (!scenario) return { file, name: "", status: "invalid", failures: problems, approximate: false, runs: [] };
+  if (!scenario) return { file, name: "", status: "invalid", failures: problems, approximate: false, runs: [], notes: [] };
   try {
     return runScenario(scenario, stack);
   } catch (e) {
     if (e instanceof UnmodelledError)
-      return { file, name: scenario.name, status: "invalid", failures: [e.message], approximate: false, runs: [] };
+      return { file, name: scenario.name, status: "invalid", failures: [e.message], approximate: false, runs: [], notes: [] };
     throw e;
   }
 }
@@ -70,8 +81,10 @@ export function runScenario(s: Scenario, stack: StackUnderTest): ScenarioResult 
   let approximate = false;
   const byId = new Map(runs.map((r) => [r.id, r]));
   const shape = trafficShape(s, stack.catalog);
+  let applied = 0;
   for (const [i, x] of s.expect.entries()) {
-    if (x.paging !== undefined && x.paging !== stack.catalog.stack.paging) continue;
+    if (!appliesTo(x, stack.catalog)) continue;
+    applied++;
     const named = x.monitor === undefined ? runs : monitorsNamed(stack.monitors, x.monitor).map((m) => byId.get(m.id)!);
     // An expectation's result depends on the anomalies() approximation when an approximate monitor
     // could change it: a state expectation about one, or a notification count one contributes to.
@@ -90,7 +103,8 @@ export function runScenario(s: Scenario, stack: StackUnderTest): ScenarioResult 
         `stack ${stack.name} has paging: false, yet ${paged.length} notification(s) reach PagerDuty:\n${listNotifications(s, paged)}`,
       );
   }
-  return { file: s.file, name: s.name, status: failures.length ? "failed" : "passed", failures, approximate, runs };
+  const notes = applied === 0 ? [`no expectation applies to stack ${stack.name}`] : [];
+  return { file: s.file, name: s.name, status: failures.length ? "failed" : "passed", failures, approximate, runs, notes };
 }
 
 /** Generates the traffic and evaluates every monitor of the stack over the scenario. */
@@ -103,13 +117,17 @@ export function simulate(s: Scenario, stack: StackUnderTest): MonitorRun[] {
   for (const { plan } of plans)
     for (const t of plan?.terms ?? [])
       if (t.shape !== "sketch" || stack.percentiles.has(t.term.metric)) store.watch(t.term, t.shape, t.step);
+  const readable = (metric: string, tags: readonly string[]) => termReadable(stack, metric, tags);
   generateTraffic(s, { catalog: stack.catalog, store, percentiles: stack.percentiles });
   const from = s.start;
   const to = s.start + s.duration;
   const runs = new Map<string, MonitorRun>();
   for (const { m, plan } of plans) {
     if (!plan) continue;
-    runs.set(m.id, evaluateMonitor(m, { source: store, percentilesEnabled: (metric) => stack.percentiles.has(metric), from, to }));
+    runs.set(
+      m.id,
+      evaluateMonitor(m, { source: store, percentilesEnabled: (metric) => stack.percentiles.has(metric), readable, from, to }),
+    );
   }
   for (const { m, plan } of plans) {
     if (plan) continue;

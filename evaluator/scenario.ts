@@ -66,7 +66,10 @@ const GROUP_KEYS = [TAG.feature, TAG.tenant, TAG.provider, TAG.index] as const;
 const STATE_NAMES = ["alert", "warn", "ok", "no data"] as const;
 const NOTIFICATION_STATES = ["alert", "warn", "no data", "recovery"] as const;
 const window = z.tuple([duration, duration]);
+/** Optional: the expectation applies only to stacks whose `paging` equals this. */
 const paging = z.boolean().optional();
+/** Optional: the expectation applies only to stacks whose `ownsOrgResources` equals this (org-wide monitors). */
+const ownsOrgResources = z.boolean().optional();
 
 const stateExpectation = z
   .object({
@@ -77,8 +80,8 @@ const stateExpectation = z
     never: z.boolean().optional(),
     /** Optional: every matching monitor separately (one per feature for `feature: "*"`), not just some monitor. */
     each: z.boolean().optional(),
-    /** Optional: the expectation applies only to stacks whose `paging` equals this. */
     paging,
+    ownsOrgResources,
   })
   .strict();
 
@@ -95,6 +98,7 @@ const notifyExpectation = z
     /** Optional: the bound holds for every matching monitor separately. */
     each: z.boolean().optional(),
     paging,
+    ownsOrgResources,
   })
   .strict();
 
@@ -138,6 +142,14 @@ export interface ScenarioContext {
 
 export function isNotifyExpectation(e: Expectation): e is NotifyExpectation {
   return "notifies" in e;
+}
+
+/** Whether an expectation is about this stack (its optional `paging` and `ownsOrgResources` conditions). */
+export function appliesTo(e: Expectation, catalog: Catalog): boolean {
+  return (
+    (e.paging === undefined || e.paging === catalog.stack.paging) &&
+    (e.ownsOrgResources === undefined || e.ownsOrgResources === catalog.stack.ownsOrgResources)
+  );
 }
 
 /** The monitors an expectation's `monitor:` names: a kind (its monitor:<kind> tag), a resource name, or a Datadog name. */
@@ -234,6 +246,8 @@ export function validateScenario(doc: unknown, file: string, ctx: ScenarioContex
   });
   expect.forEach((x, i) => {
     const path: PathSegment[] = ["expect", i];
+    // An expectation about other stacks (an org-wide monitor on a stack without org resources) names monitors this one lacks.
+    if (!appliesTo(x, ctx.catalog)) return;
     if (x.within) {
       const a = offset(x.within[0], [...path, "within", 0]);
       const b = offset(x.within[1], [...path, "within", 1]);

@@ -1,28 +1,65 @@
 // The stack a scenario or a backtest runs against: synthesized exactly as `npm run synth` does
 // (tools/synth.ts), then read back from the plan as Datadog would receive it.
-import type { Catalog } from "../config/validate";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { readStackFile } from "../config/load";
+import { CONFIG_NAMESPACE, type Catalog } from "../config/validate";
 import { monitorBodyFromInputs } from "../monitors/args";
 import type { StackUnderTest } from "../evaluator/run";
 import { mockResourceId } from "./mocks";
 import { type Plan, resourcesOfType, TYPE } from "./plan";
 import { synth, type SynthOptions } from "./synth";
 
-/** Pulumi type of Datadog's per-metric tag configuration (`includePercentiles` enables pNN queries). */
-export const METRIC_TAG_CONFIGURATION = "datadog:index/metricTagConfiguration:MetricTagConfiguration";
+export interface StackOptions extends SynthOptions {
+  /**
+   * The stack whose plan holds the org's tag configurations (`ownsOrgResources: true`), when it
+   * is not this one. Default: the sibling `Pulumi.<stack>.yaml` that sets it.
+   */
+  orgStack?: string;
+}
 
-export async function synthStack(opts: SynthOptions): Promise<StackUnderTest> {
+/** Synthesizes the stack, and the org stack when this one does not own the org's tag configurations. */
+export async function synthStack(opts: StackOptions): Promise<StackUnderTest> {
   const { plan, catalog } = await synth(opts);
-  return stackFromPlan(opts.stack, plan, catalog);
+  const stack = stackFromPlan(opts.stack, plan, catalog);
+  if (catalog.stack.ownsOrgResources) return stack;
+  const org = opts.orgStack ?? orgStackBeside(opts.configFile);
+  if (!org || org === opts.stack) return stack;
+  const orgPlan = await synth({ ...opts, stack: org, configFile: path.join(path.dirname(opts.configFile), `Pulumi.${org}.yaml`) });
+  return withOrgConfigurations(stack, orgPlan.plan);
+}
+
+/** The stack among the `Pulumi.<stack>.yaml` files next to `configFile` that owns the org's resources. */
+export function orgStackBeside(configFile: string): string | undefined {
+  const dir = path.dirname(configFile);
+  for (const f of fs.readdirSync(dir).sort()) {
+    const m = /^Pulumi\.(.+)\.yaml$/.exec(f);
+    if (!m) continue;
+    const { config } = readStackFile(path.join(dir, f));
+    if (config[`${CONFIG_NAMESPACE}ownsOrgResources`] === "true") return m[1];
+  }
+  return undefined;
 }
 
 export function stackFromPlan(name: string, plan: Plan, catalog: Catalog): StackUnderTest {
   const monitors = resourcesOfType(plan, TYPE.monitor).map((r) => ({ id: r.name, body: monitorBodyFromInputs(r.inputs) }));
-  // docs metrics/distributions: percentiles are computed only for metrics a tag configuration enables them on.
-  const percentiles = new Set(
-    resourcesOfType(plan, METRIC_TAG_CONFIGURATION)
-      .filter((r) => r.inputs.includePercentiles === true)
-      .map((r) => String(r.inputs.metricName)),
-  );
   const monitorById = new Map(monitors.map((m) => [mockResourceId(m.id), m.id]));
-  return { name, catalog, monitors, percentiles, monitorById };
+  return withOrgConfigurations({ name, catalog, monitors, percentiles: new Set(), monitorById }, plan);
+}
+
+/**
+ * Adds a plan's Datadog tag configurations: the distributions they enable percentiles on (docs
+ * metrics/distributions: pNN queries return no data until then) and the tags they leave
+ * queryable (docs metrics/metrics-without-limits: only the allow-listed tags can be queried).
+ */
+export function withOrgConfigurations(stack: StackUnderTest, plan: Plan): StackUnderTest {
+  const configurations = resourcesOfType(plan, TYPE.metricTagConfiguration);
+  const percentiles = new Set(stack.percentiles);
+  const queryable = new Map(stack.queryableTags ?? []);
+  for (const r of configurations) {
+    const metric = String(r.inputs.metricName);
+    if (r.inputs.includePercentiles === true) percentiles.add(metric);
+    if (Array.isArray(r.inputs.tags)) queryable.set(metric, new Set(r.inputs.tags.map(String)));
+  }
+  return { ...stack, percentiles, queryableTags: queryable };
 }

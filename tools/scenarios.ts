@@ -11,9 +11,11 @@ import { runCli } from "./cli";
 
 export const SCENARIOS_USAGE = [
   "usage: npm run scenarios -- [--stack prod] [--dir scenarios] [--config Pulumi.<stack>.yaml] [--features features.ts|.json] [--teams teams.ts|.json]",
-  "                            [--percentiles <metric>[,<metric>...]] [--json]",
-  "  --percentiles  distribution metrics whose percentiles the org enables besides the stack's own tag configurations",
-  "                 (a stack whose MetricTagConfiguration resources live in another stack of the same Datadog org)",
+  "                            [--org-stack <stack>] [--percentiles <metric>[,<metric>...]] [--json]",
+  "  --org-stack    the stack whose plan holds the org's Datadog tag configurations (default: the Pulumi.<stack>.yaml",
+  "                 beside --config that sets ownsOrgResources: true)",
+  "  --percentiles  also treat these distributions as having percentiles enabled (to try a monitor before the",
+  "                 tag configuration that enables them exists)",
 ].join("\n");
 
 export interface ScenariosOptions {
@@ -24,6 +26,7 @@ export interface ScenariosOptions {
   teamsFile: string;
   json: boolean;
   percentiles: string[];
+  orgStack?: string;
 }
 
 export function parseScenariosArgs(argv: string[]): ScenariosOptions | "help" {
@@ -37,6 +40,7 @@ export function parseScenariosArgs(argv: string[]): ScenariosOptions | "help" {
       teams: { type: "string", default: "teams.ts" },
       json: { type: "boolean", default: false },
       percentiles: { type: "string", default: "" },
+      "org-stack": { type: "string" },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -54,6 +58,7 @@ export function parseScenariosArgs(argv: string[]): ScenariosOptions | "help" {
       .percentiles!.split(",")
       .map((x) => x.trim())
       .filter(Boolean),
+    orgStack: values["org-stack"],
   };
 }
 
@@ -79,9 +84,8 @@ export function formatResults(results: readonly ScenarioResult[], header: string
   const lines = [header];
   for (const r of results) {
     const label = r.status === "passed" ? "PASS   " : r.status === "failed" ? "FAIL   " : "INVALID";
-    lines.push(
-      `${label} ${path.basename(r.file)}${r.name ? `: ${r.name}` : ""}${r.approximate ? " (approximate: anomalies() agile)" : ""}`,
-    );
+    const notes = [...(r.approximate ? ["approximate: anomalies() agile"] : []), ...r.notes];
+    lines.push(`${label} ${path.basename(r.file)}${r.name ? `: ${r.name}` : ""}${notes.length ? ` (${notes.join("; ")})` : ""}`);
     for (const f of r.failures) lines.push(...f.split("\n").map((l, i) => `${i === 0 ? "  - " : "    "}${l}`));
   }
   const count = (s: ScenarioResult["status"]) => results.filter((r) => r.status === s).length;
@@ -129,6 +133,7 @@ async function main(): Promise<number> {
       configFile: opts.configFile,
       featuresFile: opts.featuresFile,
       teamsFile: opts.teamsFile,
+      orgStack: opts.orgStack,
     });
     stack = { ...stack, percentiles: new Set([...stack.percentiles, ...opts.percentiles]) };
   } catch (e) {
