@@ -40,6 +40,10 @@ export interface StackUnderTest {
   monitorById: ReadonlyMap<string, string>;
   /** Per metric with a tag configuration, the tag keys it leaves queryable (Metrics without Limits). */
   queryableTags?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Monitors (resource names) muted by a downtime for the whole run: they change state but notify no one. */
+  muted?: ReadonlySet<string>;
+  /** Constituents of the stack's composite monitors (resource names). */
+  constituents?: ReadonlySet<string>;
 }
 
 /** Whether a query term can read data under the org's tag configurations. */
@@ -64,7 +68,7 @@ export interface ScenarioResult {
 
 /** Loads, validates and runs one scenario file. Unreadable files and unmodelled query forms are `invalid`. */
 export function runScenarioFile(file: string, stack: StackUnderTest): ScenarioResult {
-  const { scenario, problems } = loadScenario(file, { catalog: stack.catalog, monitors: stack.monitors });
+  const { scenario, problems } = loadScenario(file, { catalog: stack.catalog, monitors: stack.monitors, constituents: stack.constituents });
   if (!scenario) return { file, name: "", status: "invalid", failures: problems, approximate: false, runs: [], notes: [] };
   try {
     return runScenario(scenario, stack);
@@ -85,7 +89,7 @@ export function runScenario(s: Scenario, stack: StackUnderTest): ScenarioResult 
   for (const [i, x] of s.expect.entries()) {
     if (!appliesTo(x, stack.catalog)) continue;
     applied++;
-    const named = x.monitor === undefined ? runs : monitorsNamed(stack.monitors, x.monitor).map((m) => byId.get(m.id)!);
+    const named = x.monitor === undefined ? runs : monitorsNamed(stack.monitors, x.monitor, stack.constituents).map((m) => byId.get(m.id)!);
     // An expectation's result depends on the anomalies() approximation when an approximate monitor
     // could change it: a state expectation about one, or a notification count one contributes to.
     const relevant = isNotifyExpectation(x)
@@ -138,6 +142,14 @@ export function simulate(s: Scenario, stack: StackUnderTest): MonitorRun[] {
       if (run) constituents.set(ref, run);
     }
     runs.set(m.id, evaluateComposite(m, constituents));
+  }
+  for (const id of stack.muted ?? []) {
+    const run = runs.get(id);
+    if (!run) continue;
+    // docs monitors/downtimes: a monitor in a downtime evaluates but sends no notification; a downtime
+    // on a composite's constituent does not mute the composite (docs monitors/types/composite).
+    run.notifications = [];
+    run.notes.push("muted by a downtime: it notifies no one");
   }
   return stack.monitors.map((m) => runs.get(m.id)!);
 }

@@ -138,6 +138,8 @@ export interface Scenario {
 export interface ScenarioContext {
   catalog: Catalog;
   monitors: MonitorUnderTest[];
+  /** Constituents of composite monitors (resource names): a kind names the composite, not its parts. */
+  constituents?: ReadonlySet<string>;
 }
 
 export function isNotifyExpectation(e: Expectation): e is NotifyExpectation {
@@ -152,9 +154,19 @@ export function appliesTo(e: Expectation, catalog: Catalog): boolean {
   );
 }
 
-/** The monitors an expectation's `monitor:` names: a kind (its monitor:<kind> tag), a resource name, or a Datadog name. */
-export function monitorsNamed(monitors: readonly MonitorUnderTest[], name: string): MonitorUnderTest[] {
-  return monitors.filter((m) => m.id === name || m.body.name === name || tagValue(m.body.tags, MONITOR_TAG.monitor) === name);
+/**
+ * The monitors an expectation's `monitor:` names: a kind (its monitor:<kind> tag), a resource
+ * name, or a Datadog name. A kind built as a composite names the composite; its constituents
+ * carry the kind's tag too, and are named by resource name.
+ */
+export function monitorsNamed(
+  monitors: readonly MonitorUnderTest[],
+  name: string,
+  constituents: ReadonlySet<string> = new Set(),
+): MonitorUnderTest[] {
+  return monitors.filter(
+    (m) => m.id === name || m.body.name === name || (tagValue(m.body.tags, MONITOR_TAG.monitor) === name && !constituents.has(m.id)),
+  );
 }
 
 /** Tags a monitor's groups carry (its query's group-by) and the feature it belongs to, if per feature. */
@@ -256,11 +268,11 @@ export function validateScenario(doc: unknown, file: string, ctx: ScenarioContex
     if (isNotifyExpectation(x)) {
       const given = [x.count, x.atLeast, x.atMost].filter((v) => v !== undefined).length;
       if (given !== 1) add(path, "give exactly one of count, atLeast, atMost");
-      if (x.monitor !== undefined && monitorsNamed(ctx.monitors, x.monitor).length === 0)
+      if (x.monitor !== undefined && monitorsNamed(ctx.monitors, x.monitor, ctx.constituents).length === 0)
         add([...path, "monitor"], unknownMonitor(x.monitor, ctx));
       return;
     }
-    const named = monitorsNamed(ctx.monitors, x.monitor);
+    const named = monitorsNamed(ctx.monitors, x.monitor, ctx.constituents);
     if (named.length === 0) {
       add([...path, "monitor"], unknownMonitor(x.monitor, ctx));
       return;

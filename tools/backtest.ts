@@ -110,7 +110,7 @@ export function backtestText(r: BacktestResult): string {
 }
 
 function resolveMonitor(stack: StackUnderTest, name: string): MonitorUnderTest {
-  const found = monitorsNamed(stack.monitors, name);
+  const found = monitorsNamed(stack.monitors, name, stack.constituents);
   if (found.length === 1) return found[0];
   if (found.length === 0) throw new Error(`no monitor "${name}" in stack ${stack.name}`);
   throw new Error(`"${name}" names ${found.length} monitors; pick one: ${found.map((m) => m.id).join(", ")}`);

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { readStackFile } from "../config/load";
 import { CONFIG_NAMESPACE, type Catalog } from "../config/validate";
 import { monitorBodyFromInputs } from "../monitors/args";
+import { compositeConstituents } from "../evaluator/monitor";
 import type { StackUnderTest } from "../evaluator/run";
 import { mockResourceId } from "./mocks";
 import { type Plan, resourcesOfType, TYPE } from "./plan";
@@ -43,8 +44,33 @@ export function orgStackBeside(configFile: string): string | undefined {
 
 export function stackFromPlan(name: string, plan: Plan, catalog: Catalog): StackUnderTest {
   const monitors = resourcesOfType(plan, TYPE.monitor).map((r) => ({ id: r.name, body: monitorBodyFromInputs(r.inputs) }));
-  const monitorById = new Map(monitors.map((m) => [mockResourceId(m.id), m.id]));
-  return withOrgConfigurations({ name, catalog, monitors, percentiles: new Set(), monitorById }, plan);
+  const monitorById = new Map(monitors.map((m) => [mockResourceId(m.id, TYPE.monitor), m.id]));
+  const constituents = new Set(monitors.flatMap((m) => compositeConstituents(m).map((id) => monitorById.get(id) ?? id)));
+  return withOrgConfigurations(
+    { name, catalog, monitors, percentiles: new Set(), monitorById, muted: mutedMonitors(plan, monitorById), constituents },
+    plan,
+  );
+}
+
+/** Pulumi type of a Datadog downtime (a monitor under one notifies no one; docs monitors/downtimes). */
+export const DOWNTIME_SCHEDULE = "datadog:index/downtimeSchedule:DowntimeSchedule";
+
+/**
+ * Monitors muted for good by a downtime: one that names the monitor by id, covers every group
+ * (scope `*`) and never ends. Any other downtime is a form the scenarios do not model.
+ */
+export function mutedMonitors(plan: Plan, monitorById: ReadonlyMap<string, string>): Set<string> {
+  const muted = new Set<string>();
+  for (const r of resourcesOfType(plan, DOWNTIME_SCHEDULE)) {
+    const id = (r.inputs.monitorIdentifier as { monitorId?: unknown } | undefined)?.monitorId;
+    const once = r.inputs.oneTimeSchedule as { end?: unknown } | undefined;
+    const target = id === undefined ? undefined : monitorById.get(String(id));
+    if (!target || r.inputs.scope !== "*" || r.inputs.recurringSchedule !== undefined || (once && once.end !== undefined)) {
+      throw new Error(`downtime ${r.name}: the scenarios model only a downtime of one monitor, scope *, without end`);
+    }
+    muted.add(target);
+  }
+  return muted;
 }
 
 /**
