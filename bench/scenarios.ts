@@ -77,7 +77,8 @@ async function main(): Promise<number> {
       const suiteMs = performance.now() - t1;
       const passed = results.filter((r) => r.status === "passed").length;
       console.log(
-        `  scenarios/ on ${name}: ${results.length} scenarios in ${fmtMs(suiteMs)} + synth ${fmtMs(synthMs)} = ${fmtMs(suiteMs + synthMs)} (${passed} passed)   target <= 30 s`,
+        `  scenarios/ on ${name}: ${results.length} scenarios in ${fmtMs(suiteMs)} + synth ${fmtMs(synthMs)} ` +
+          `= ${fmtMs(suiteMs + synthMs)} (${passed} passed)   target <= 30 s`,
       );
     }
     return 0;

@@ -372,7 +372,8 @@ export function evaluateMonitor(m: MonitorUnderTest, o: EvaluateOptions): Monito
 function exportNotes(plan: ReturnType<typeof planQuery>, frequency: number): string[] {
   if (plan.query.time === "percentile")
     return [
-      `percentile() is evaluated only where an export interval equals the ${plan.query.window / MINUTE}-minute window, not every ${frequency / MINUTE} min`,
+      `percentile() is evaluated only where an export interval equals the ${plan.query.window / MINUTE}-minute window, ` +
+        `not every ${frequency / MINUTE} min`,
     ];
   return [];
 }

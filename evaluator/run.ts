@@ -244,7 +244,7 @@ function checkState(s: Scenario, x: StateExpectation, runs: MonitorRun[], stack:
   const hits = sel.flatMap(hitsOf);
   if (x.never) {
     if (hits.length === 0) return undefined;
-    return `expected ${what} never to be ${x.state} ${rangeText(x.within)}; it was: ${hits.slice(0, 5).join("; ")}${hits.length > 5 ? ` (and ${hits.length - 5} more)` : ""}.\n${timelines(s, sel)}`;
+    return `expected ${what} never to be ${x.state} ${rangeText(x.within)}; it was: ${listed(hits, 5, "; ")}.\n${timelines(s, sel)}`;
   }
   if (x.each) {
     const missing: string[] = [];
@@ -261,10 +261,16 @@ function checkState(s: Scenario, x: StateExpectation, runs: MonitorRun[], stack:
       }
     }
     if (missing.length === 0) return undefined;
-    return `expected every ${what} to be ${x.state} at some evaluation ${rangeText(x.within)}; these never were: ${missing.slice(0, 8).join(", ")}${missing.length > 8 ? ` (and ${missing.length - 8} more)` : ""}.\n${timelines(s, missingSel)}`;
+    const never = `these never were: ${listed(missing, 8, ", ")}`;
+    return `expected every ${what} to be ${x.state} at some evaluation ${rangeText(x.within)}; ${never}.\n${timelines(s, missingSel)}`;
   }
   if (hits.length) return undefined;
   return `expected ${what} to be ${x.state} at some evaluation ${rangeText(x.within)}; it never was.\n${timelines(s, sel)}`;
+}
+
+/** `a; b; c (and 4 more)`. */
+function listed(items: string[], max: number, sep: string): string {
+  return `${items.slice(0, max).join(sep)}${items.length > max ? ` (and ${items.length - max} more)` : ""}`;
 }
 
 function matchesHandle(pattern: string, handle: string): boolean {
@@ -309,11 +315,13 @@ function checkNotifications(
       }
     }
     if (detail.length === 0) return undefined;
-    return `expected ${boundText} notification(s) to ${x.notifies} from each monitor and group (${filters}); ${detail.length} did not:\n${detail.slice(0, 8).join("\n")}`;
+    const head = `expected ${boundText} notification(s) to ${x.notifies} from each monitor and group (${filters})`;
+    return `${head}; ${detail.length} did not:\n${detail.slice(0, 8).join("\n")}`;
   }
   const matched = runs.flatMap(matching).sort((a, b) => a.at - b.at);
   if (bound(matched.length)) return undefined;
-  return `expected ${boundText} notification(s) to ${x.notifies} (${filters}); got ${matched.length}${matched.length ? `:\n${listNotifications(s, matched)}` : "."}`;
+  const got = matched.length ? `${matched.length}:\n${listNotifications(s, matched)}` : "0.";
+  return `expected ${boundText} notification(s) to ${x.notifies} (${filters}); got ${got}`;
 }
 
 function listNotifications(s: Scenario, list: Notification[], limit = 12): string {
@@ -321,7 +329,8 @@ function listNotifications(s: Scenario, list: Notification[], limit = 12): strin
     .slice(0, limit)
     .map(
       (n) =>
-        `    ${formatOffset(n.at - s.start)}  ${n.monitor} ${groupText(n.group)}  ${n.state}${n.renotify ? " (renotify)" : ""}  -> ${n.handles.join(" ") || "(no handle)"}`,
+        `    ${formatOffset(n.at - s.start)}  ${n.monitor} ${groupText(n.group)}  ${n.state}${n.renotify ? " (renotify)" : ""}` +
+        `  -> ${n.handles.join(" ") || "(no handle)"}`,
     );
   if (list.length > limit) lines.push(`    ... and ${list.length - limit} more`);
   return lines.join("\n");
@@ -338,12 +347,14 @@ export function timelines(s: Scenario, sel: Selection[], maxGroups = 6, maxChang
   const groups = sel.flatMap(({ run, groups }) => groups.map((g) => ({ run, g })));
   if (groups.length === 0) {
     const ids = sel.map((x) => x.run.id);
-    return `  timeline: ${ids.length ? `${ids.join(", ")}: no group was ever evaluated (no data reached the monitor)` : "no monitor matched"}`;
+    if (ids.length === 0) return "  timeline: no monitor matched";
+    return `  timeline: ${ids.join(", ")}: no group was ever evaluated (no data reached the monitor)`;
   }
   for (const { run, g } of groups.slice(0, maxGroups)) {
     const changes = run.transitions.filter((t) => JSON.stringify(t.group) === JSON.stringify(g.tags));
     const first = g.states.findIndex((x) => x >= 0);
-    const head = `  timeline ${run.id} ${groupText(g.tags)}${run.approximate ? " (approximate: anomalies() agile)" : ""}: first evaluated ${formatOffset(run.times[first] - s.start)}`;
+    const approx = run.approximate ? " (approximate: anomalies() agile)" : "";
+    const head = `  timeline ${run.id} ${groupText(g.tags)}${approx}: first evaluated ${formatOffset(run.times[first] - s.start)}`;
     const body = changes.slice(0, maxChanges).map((t) => {
       const i = run.times.indexOf(t.at);
       const v = i >= 0 ? g.values[i] : NaN;

@@ -87,7 +87,8 @@ const every = (from: number, to: number, step: number, value: number): Point[] =
 };
 
 describe("query values (time and space aggregation, arithmetic)", () => {
-  it("an .as_count() error ratio is the ratio of the window's totals, not the sum of per-interval ratios (docs monitors/guide/as-count-in-monitor-evaluations).", () => {
+  // docs monitors/guide/as-count-in-monitor-evaluations
+  it("an .as_count() error ratio is the ratio of the window's totals, not the sum of per-interval ratios.", () => {
     // The guide's own example: errors 1..5, totals 5 each: as_count path 15/25 = 0.6 (classic path would give 3).
     const m = monitor("sum(last_5m):sum:req{status:error}.as_count() / sum:req{*}.as_count() > 0.5");
     const errors = [1, 2, 3, 4, 5].map((v, i): Point => [i * MIN + 30, v]);
@@ -108,7 +109,8 @@ describe("query values (time and space aggregation, arithmetic)", () => {
     expect(valueAt(r, 5 * MIN)).toBeCloseTo(0.6, 6);
   });
 
-  it("a sparse denominator skips the bucket instead of counting as zero: (10,10,10)/(0,1,-) is 10 (docs monitors/guide/monitor-arithmetic-and-sparse-metrics).", () => {
+  // docs monitors/guide/monitor-arithmetic-and-sparse-metrics
+  it("a sparse denominator skips the bucket instead of counting as zero: (10,10,10)/(0,1,-) is 10.", () => {
     const m = monitor("sum(last_1m):sum:a{*} / sum:b{*} > 100");
     const r = run(
       m,
@@ -142,7 +144,8 @@ describe("query values (time and space aggregation, arithmetic)", () => {
     expect(valueAt(r, MIN)).toBe(10);
   });
 
-  it("a missing operand skips the evaluation instead of counting as zero, so a stall indicator built as requests minus scores never alerts (docs monitors/guide/monitor-arithmetic-and-sparse-metrics).", () => {
+  // docs monitors/guide/monitor-arithmetic-and-sparse-metrics
+  it("a missing operand skips the evaluation instead of counting as zero: requests minus scores never alerts.", () => {
     const m = monitor("sum(last_10m):is_greater(sum:req{*} by {feature}.as_count(), 5) - count:score{*} by {feature} >= 1", {
       on_missing_data: "show_and_notify_no_data",
     });
@@ -158,7 +161,8 @@ describe("query values (time and space aggregation, arithmetic)", () => {
     expect(r.groups[0].states.includes(2)).toBe(false);
   });
 
-  it("is_greater() is 1 above its threshold and 0 otherwise, so a guarded error rate is 0 until traffic passes the minimum (docs monitors/guide/add-a-minimum-request-threshold-for-error-rate-alerts).", () => {
+  // docs monitors/guide/add-a-minimum-request-threshold-for-error-rate-alerts
+  it("is_greater() is 1 above its threshold and 0 otherwise, so a guarded error rate is 0 until traffic passes the minimum.", () => {
     const m = monitor(
       "sum(last_5m):sum:req{status:error}.as_count() / sum:req{*}.as_count() * 100 * is_greater(sum:req{*}.as_count(), 50) > 10",
     );
@@ -184,7 +188,8 @@ describe("query values (time and space aggregation, arithmetic)", () => {
     expect(valueAt(run(m, many, 5 * MIN), 5 * MIN)).toBe(50);
   });
 
-  it("default_zero() fills the empty intervals of a series that reported, and has no effect on a window without data (docs dashboards/functions/interpolation).", () => {
+  // docs dashboards/functions/interpolation
+  it("default_zero() fills the empty intervals of a series that reported, and has no effect on a window without data.", () => {
     const m = monitor("min(last_5m):default_zero(count:lat{*}.rollup(60)) > 0");
     // One value a minute for minutes 0-9, except minutes 6 and 7.
     const points = every(30, 10 * MIN, MIN, 5).filter(([t]) => t < 6 * MIN || t > 8 * MIN);
@@ -194,7 +199,8 @@ describe("query values (time and space aggregation, arithmetic)", () => {
     expect(valueAt(r, 20 * MIN)).toBeUndefined();
   });
 
-  it("change() averages point-by-point differences with the series one shift earlier; points without a partner count for nothing (docs monitors/types/change-alert).", () => {
+  // docs monitors/types/change-alert
+  it("change() averages point-by-point differences with the series one shift earlier; points without a partner count for nothing.", () => {
     const m = monitor("change(avg(last_10m),last_10m):avg:score{*} < -5");
     // Before: 80 at +0 and +60 s. Now (ten minutes later): 70 at +600 s (partner +0), 60 at +630 s (no partner).
     const r = run(
@@ -219,7 +225,8 @@ describe("query values (time and space aggregation, arithmetic)", () => {
     expect(valueAt(r, 20 * MIN - 9 * MIN)).toBe(-10);
   });
 
-  it("percentile() pools every value of the window, so with two requests its p95 is close to the slower one (docs monitors/types/metric, percentile).", () => {
+  // docs monitors/types/metric, percentile
+  it("percentile() pools every value of the window, so with two requests its p95 is close to the slower one.", () => {
     const m = monitor("percentile(last_10m):p95:lat{*} > 800");
     const r = run(
       m,
@@ -255,7 +262,8 @@ describe("query values (time and space aggregation, arithmetic)", () => {
     expect(() => monitorPlan(m, { kind: () => "count" })).toThrow("max() time aggregation with .as_count()");
   });
 
-  it("rollup intervals are aligned to UNIX time and the last one holds only the data up to the end of the window (docs dashboards/functions/rollup, Rollups in monitors).", () => {
+  // docs dashboards/functions/rollup, Rollups in monitors
+  it("rollup intervals are aligned to UNIX time and the last one holds only the data up to the end of the window.", () => {
     const avg = monitor("avg(last_2h):avg:d{*}.rollup(avg, 3600) > 1000");
     // 10 values of 10 in the first hour; at +90 min the second hour holds one value of 100 so far.
     const r = run(avg, { d: { kind: "distribution", series: [{ points: [...every(0, 100, 10, 10), [65 * MIN, 100]] }] } }, 150 * MIN);
@@ -275,7 +283,8 @@ describe("the monitor clock (evaluation frequency and delay, full windows, new g
     expect(evaluationFrequency(window)).toBe(frequency);
   });
 
-  it("evaluation_delay shifts the window back: at 7:00 a 5-minute window with a 300 s delay reads 6:50 to 6:55 (API spec MonitorOptions.evaluation_delay).", () => {
+  // API spec MonitorOptions.evaluation_delay
+  it("evaluation_delay shifts the window back: at 7:00 a 5-minute window with a 300 s delay reads 6:50 to 6:55.", () => {
     const m = monitor("sum(last_5m):sum:c{*}.as_count() > 100", { evaluation_delay: 300 });
     // 7 at 6:50-6:55 (offsets 0-4 min), 1000 at 6:55-7:00: the 7:00 evaluation must see only the 7.
     const r = run(
@@ -286,7 +295,8 @@ describe("the monitor clock (evaluation frequency and delay, full windows, new g
     expect(valueAt(r, 10 * MIN)).toBeCloseTo(7, 6);
   });
 
-  it("require_full_window skips evaluations while the window starts a reporting interval or more before the series' first point (API spec MonitorOptions.require_full_window).", () => {
+  // API spec MonitorOptions.require_full_window
+  it("require_full_window skips evaluations while the window starts a reporting interval or more before the series' first point.", () => {
     const m = monitor("avg(last_4h):sum:g{*} > 10", { require_full_window: true, on_missing_data: "resolve" });
     // An hourly gauge from 2:00: the 5:00 window starts at 1:00, a full hour before the first point.
     const r = run(m, { g: { kind: "gauge", series: [{ points: every(2 * 3600, 12 * 3600, 3600, 50) }] } }, 12 * 3600);
@@ -299,7 +309,8 @@ describe("the monitor clock (evaluation frequency and delay, full windows, new g
     ).toBe("alert");
   });
 
-  it("a new group is not evaluated before new_group_delay has passed since it first reported (docs monitors/configuration, New group delay).", () => {
+  // docs monitors/configuration, New group delay
+  it("a new group is not evaluated before new_group_delay has passed since it first reported.", () => {
     const m = monitor("sum(last_5m):sum:c{*} by {tenant}.as_count() > 1", { new_group_delay: 600 });
     const r = run(m, { c: { kind: "count", series: [{ tags: { tenant: "a" }, points: every(0, 30 * MIN, 10, 1) }] } }, 30 * MIN);
     expect(stateAt(r, 5 * MIN)).toBeUndefined();
@@ -318,24 +329,28 @@ describe("states: thresholds, recovery thresholds, missing data", () => {
     expect(states(run(m, hover([1, 7, 12, 7, 1]), 5 * MIN), 5)).toEqual(["ok", "warn", "alert", "warn", "ok"]);
   });
 
-  it("without a recovery threshold a value hovering at the threshold flaps ALERT/OK on every crossing (docs monitors/guide/recovery-thresholds).", () => {
+  // docs monitors/guide/recovery-thresholds
+  it("without a recovery threshold a value hovering at the threshold flaps ALERT/OK on every crossing.", () => {
     const m = monitor("sum(last_1m):sum:c{*}.as_count() > 10");
     const r = run(m, hover([11, 9, 11, 9, 11, 9]), 6 * MIN);
     expect(states(r, 6)).toEqual(["alert", "ok", "alert", "ok", "alert", "ok"]);
     expect(r.notifications.filter((n) => n.state === "alert")).toHaveLength(3);
   });
 
-  it("with critical_recovery the monitor recovers only at or below the recovery threshold, so it does not flap (docs monitors/guide/recovery-thresholds).", () => {
+  // docs monitors/guide/recovery-thresholds
+  it("with critical_recovery the monitor recovers only at or below the recovery threshold, so it does not flap.", () => {
     const m = monitor("sum(last_1m):sum:c{*}.as_count() > 10", { thresholds: { critical_recovery: 8 } });
     expect(states(run(m, hover([11, 9, 11, 9, 8, 9]), 6 * MIN), 6)).toEqual(["alert", "alert", "alert", "alert", "ok", "ok"]);
   });
 
-  it("a COUNT query with no data evaluates as zero under on_missing_data default (docs monitors/configuration, No data: Evaluate as zero).", () => {
+  // docs monitors/configuration, No data: Evaluate as zero
+  it("a COUNT query with no data evaluates as zero under on_missing_data default.", () => {
     const m = monitor("sum(last_1m):sum:c{*}.as_count() < 1", { on_missing_data: "default" });
     expect(states(run(m, hover([5, 5]), 4 * MIN), 4)).toEqual(["ok", "ok", "alert", "alert"]);
   });
 
-  it("any other query keeps its last known status under on_missing_data default (docs monitors/configuration, No data: Show last known status).", () => {
+  // docs monitors/configuration, No data: Show last known status
+  it("any other query keeps its last known status under on_missing_data default.", () => {
     const m = monitor("avg(last_1m):avg:d{*} > 10", { on_missing_data: "default" });
     const r = run(m, { d: { kind: "distribution", series: [{ points: [[30, 50]] }] } }, 4 * MIN);
     expect(states(r, 4)).toEqual(["alert", "alert", "alert", "alert"]);
@@ -356,7 +371,8 @@ describe("states: thresholds, recovery thresholds, missing data", () => {
 describe("notifications: transitions, renotify, multi-alert groups", () => {
   const flat = (v: number, minutes: number): Data => ({ c: { kind: "count", series: [{ points: every(30, minutes * MIN, MIN, v) }] } });
 
-  it("renotify_interval re-sends the alert every interval after the last notification while it lasts, as a renotification (API spec MonitorOptions.renotify_interval).", () => {
+  // API spec MonitorOptions.renotify_interval
+  it("renotify_interval re-sends the alert every interval after the last notification while it lasts, as a renotification.", () => {
     const m = monitor("sum(last_1m):sum:c{*}.as_count() > 10", { renotify_interval: 60, renotify_statuses: ["alert"] });
     const r = run(m, flat(20, 200), 200 * MIN);
     expect(r.notifications.map((n) => [(n.at - T0) / MIN, n.state, n.renotify])).toEqual([
@@ -367,7 +383,8 @@ describe("notifications: transitions, renotify, multi-alert groups", () => {
     ]);
   });
 
-  it("a notification carries the handles its state block leaves in, and alert to warning reaches the is_alert_recovery handles (docs monitors/notify/variables).", () => {
+  // docs monitors/notify/variables
+  it("a notification carries the handles its state block leaves in, and alert to warning reaches the is_alert_recovery handles.", () => {
     const m = monitor("sum(last_1m):sum:c{*}.as_count() > 10", { thresholds: { warning: 5 } });
     const r = run(
       m,
@@ -392,7 +409,8 @@ describe("notifications: transitions, renotify, multi-alert groups", () => {
     ]);
   });
 
-  it("a multi-alert monitor notifies once per group; notify_by ['*'] notifies once for the whole monitor (API spec MonitorOptions.notify_by).", () => {
+  // API spec MonitorOptions.notify_by
+  it("a multi-alert monitor notifies once per group; notify_by ['*'] notifies once for the whole monitor.", () => {
     const tenants = (n: number): Data => ({
       c: {
         kind: "count",
@@ -410,7 +428,8 @@ describe("notifications: transitions, renotify, multi-alert groups", () => {
 
 describe("anomalies() (documented approximation, results marked approximate)", () => {
   const spec =
-    "avg(last_5h):anomalies(sum:c{*} by {tenant}.as_count(), 'agile', 3, direction='above', alert_window='last_1h', interval=300, count_default_zero='true', seasonality='weekly') >= 1";
+    "avg(last_5h):anomalies(sum:c{*} by {tenant}.as_count(), 'agile', 3, direction='above', alert_window='last_1h', interval=300, " +
+    "count_default_zero='true', seasonality='weekly') >= 1";
   const options = {
     thresholds: { critical_recovery: 0 },
     threshold_windows: { trigger_window: "last_1h", recovery_window: "last_1h" },
@@ -438,7 +457,8 @@ describe("anomalies() (documented approximation, results marked approximate)", (
     expect(r.transitions).toEqual([]);
   });
 
-  it("after three weeks a sustained x6 hour alerts on the trigger window and recovers once the recovery window has no anomalous point (docs monitors/types/anomaly, thresholds and threshold_windows).", () => {
+  // docs monitors/types/anomaly, thresholds and threshold_windows
+  it("after three weeks a x6 hour alerts on the trigger window, recovers once the recovery window is clean.", () => {
     const m = monitor(spec, options);
     const start = 22 * 86400;
     const r = run(m, weeks(4, [start, start + 3 * 3600, 6]), 4 * 7 * 86400, { from: 21 * 86400 });

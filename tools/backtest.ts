@@ -103,7 +103,8 @@ export function backtestText(r: BacktestResult): string {
   for (const n of run.notifications) for (const h of n.handles) reach.set(h, (reach.get(h) ?? 0) + 1);
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? "" : "s"}`;
   lines.push(
-    `  would have alerted ${plural(count("alert"), "time")}, warned ${plural(count("warn"), "time")}, recovered ${plural(recovered, "time")}` +
+    `  would have alerted ${plural(count("alert"), "time")}, warned ${plural(count("warn"), "time")}, ` +
+      `recovered ${plural(recovered, "time")}` +
       (reach.size ? `; notified ${[...reach].map(([h, n]) => `${h} ${plural(n, "time")}`).join(", ")}` : "; notified no one"),
   );
   return lines.join("\n");
@@ -150,7 +151,8 @@ async function main(): Promise<number> {
     if (opts.printQueries) {
       const needed = neededQueries(monitor, stack.monitors, stack.monitorById);
       console.log(
-        `${monitor.id} reads ${needed.length} metric quer${needed.length === 1 ? "y" : "ies"}. Export each with Datadog's GET /api/v1/query`,
+        `${monitor.id} reads ${needed.length} metric quer${needed.length === 1 ? "y" : "ies"}. ` +
+          "Export each with Datadog's GET /api/v1/query",
       );
       console.log("(FROM and TO in seconds since the epoch; keep each request to about a day so points stay at one minute):\n");
       needed.forEach((n, i) => {

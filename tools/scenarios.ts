@@ -10,7 +10,8 @@ import { runScenarioFile, type ScenarioResult, type StackUnderTest } from "../ev
 import { runCli } from "./cli";
 
 export const SCENARIOS_USAGE = [
-  "usage: npm run scenarios -- [--stack prod] [--dir scenarios] [--config Pulumi.<stack>.yaml] [--features features.ts|.json] [--teams teams.ts|.json]",
+  "usage: npm run scenarios -- [--stack prod] [--dir scenarios] [--config Pulumi.<stack>.yaml]",
+  "                            [--features features.ts|.json] [--teams teams.ts|.json]",
   "                            [--org-stack <stack>] [--percentiles <metric>[,<metric>...]] [--json]",
   "  --org-stack    the stack whose plan holds the org's Datadog tag configurations (default: the Pulumi.<stack>.yaml",
   "                 beside --config that sets ownsOrgResources: true)",
