@@ -142,7 +142,9 @@ describe("npm run check", () => {
   });
 
   it("reads by default the plan npm run synth writes for its default stack", () => {
-    const synth = parseSynthArgs([]);
+    const parsed = parseSynthArgs([]);
+    if (!parsed.ok) throw new Error("synth's defaults must parse");
+    const synth = parsed.value;
     expect(DEFAULT_PLAN).toBe(path.join(synth.outDir, synth.stack, "plan.json"));
   });
 
