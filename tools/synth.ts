@@ -9,7 +9,7 @@ import { type Plan, synthesize } from "./mocks";
 import { type Artifact, renderArtifacts, summarize } from "./artifacts";
 import { verifyPlan } from "./verify";
 import { consoleIo, type Io, parseCli, runCli, UsageError } from "./cli";
-import { assertStackName, OutputPathError, replaceOwnedDir, resolveUnder } from "./paths";
+import { assertReplaceable, assertStackName, OutputPathError, replaceOwnedDir, resolveUnder } from "./paths";
 
 export interface SynthOptions {
   stack: string;
@@ -103,8 +103,11 @@ async function main(): Promise<number> {
   let dir: string;
   try {
     dir = resolveUnder(opts.outDir, opts.stack);
+    // Refused before any work; checked again when the directory is swapped.
+    assertReplaceable(dir, { tool: "synth", owns: isSynthArtifact });
   } catch (e) {
-    console.error(`synth: ${(e as Error).message}`);
+    if (!(e instanceof OutputPathError)) throw e;
+    console.error(e.message.startsWith("synth: ") ? e.message : `synth: ${e.message}`);
     return 2;
   }
   let result: SynthResult;
@@ -129,7 +132,7 @@ async function main(): Promise<number> {
     writeArtifacts(dir, result.artifacts);
   } catch (e) {
     if (e instanceof OutputPathError) {
-      console.error(`${e.message}`);
+      console.error(e.message);
       return 2;
     }
     throw e;
