@@ -154,6 +154,10 @@ async function exportCommit(root: string, sha: string, dest: string): Promise<vo
   archive.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
   tar.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
   archive.stdout!.pipe(tar.stdin!);
+  for (const c of [archive, tar]) {
+    live.children.add(c);
+    c.on("close", () => live.children.delete(c));
+  }
   const done = (c: ChildProcess) => new Promise<number | null>((resolve, reject) => (c.on("error", reject), c.on("close", resolve)));
   const [a, t] = await Promise.all([done(archive), done(tar)]);
   if (a !== 0 || t !== 0) throw new SourceError(`could not export ${sha.slice(0, 7)}: ${stderr.trim()}`);
