@@ -31,9 +31,13 @@ export interface MarkdownResult {
 // ---------------------------------------------------------------------------------------------
 // Markdown atoms
 
-/** A code span that survives any content: backticks, pipes (tables), newlines. */
+/**
+ * A code span that survives any content: backticks, pipes (tables), line endings. CommonMark ends a
+ * line at LF, CRLF and a bare CR too (spec 0.31.2, "line ending"), and CI renders plans that
+ * pull-request code made, so a bare CR must not start a heading in the comment.
+ */
 export function code(value: string, max = 400): string {
-  let s = value.replace(/\r?\n/g, " ⏎ ");
+  let s = value.replace(/\r\n|[\r\n]/g, " ⏎ ");
   if (s.length > max) s = `${s.slice(0, max - 1)}…`;
   const longest = Math.max(0, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);
@@ -44,7 +48,7 @@ export function code(value: string, max = 400): string {
 /** Quoted display text (titles): no Markdown or HTML interpretation. */
 export function text(value: string): string {
   const s = value
-    .replace(/\r?\n/g, " ")
+    .replace(/\r\n|[\r\n]/g, " ")
     .replace(/[\\`*_|~]/g, "\\$&")
     // `[x](y)` would become a link; a lone `[llm]` stays readable.
     .replace(/\]\(/g, "]\\(")
