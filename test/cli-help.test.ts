@@ -35,7 +35,7 @@ const CLIS: [name: string, script: string, usage: string, firstLine: string][] =
   ["diff", "tools/diff/cli.ts", DIFF_USAGE, "usage: npm run diff -- --base <git-ref|plan-dir> [options]"],
   ["snapshots", "tools/snapshots.ts", SNAPSHOTS_USAGE, "usage: npm run snapshots"],
   ["bundle", "policies/bundle.ts", BUNDLE_USAGE, "usage: npx tsx policies/bundle.ts [--out policies/dist]"],
-  ["pr-plans", "tools/ci/pr-plans.ts", PR_PLANS_USAGE, "usage: npx tsx tools/ci/pr-plans.ts --zip <artifact.zip> --out <dir>"],
+  ["pr-plans", "tools/ci/pr-plans.ts", PR_PLANS_USAGE, "usage: npx tsx tools/ci/pr-plans.ts --zip <artifact.zip> --out <dir> --stack <name>... [options]"],
   ["drift", "tools/ci/drift.ts", DRIFT_USAGE, "usage: npx tsx tools/ci/drift.ts --stack <name> --preview <preview.json> --exit-code <n> [options]"],
 ];
 

@@ -4,10 +4,8 @@ import * as path from "node:path";
 import { ConfigError, formatProblem } from "../config/errors";
 import { loadCatalogFile, readStackFile } from "../config/load";
 import { type Catalog, loadCatalog, stackConfigFromPulumi } from "../config/validate";
-import { runProgram } from "../program";
-import { type Plan, synthesize } from "./mocks";
-import { type Artifact, renderArtifacts, summarize } from "./artifacts";
-import { verifyPlan } from "./verify";
+import type { Plan } from "./mocks";
+import type { Artifact } from "./artifacts";
 import { consoleIo, type Io, parseCli, runCli, UsageError } from "./cli";
 import { assertReplaceable, assertStackName, OutputPathError, replaceOwnedDir, resolveUnder } from "./paths";
 
@@ -24,8 +22,12 @@ export interface SynthResult {
   artifacts: Artifact[];
 }
 
-/** Loads the inputs, runs the program under mocks and renders every output file in memory. */
+/**
+ * Loads the inputs, runs the program under mocks and renders every output file in memory.
+ * The Pulumi SDK and the providers load here, not at import, so `--help` and usage errors answer at once.
+ */
 export async function synth(opts: SynthOptions): Promise<SynthResult> {
+  const [{ runProgram }, { synthesize }, { renderArtifacts }] = await Promise.all([import("../program"), import("./mocks"), import("./artifacts")]);
   const stackFile = readStackFile(opts.configFile);
   const features = await loadCatalogFile(opts.featuresFile, "features");
   const teams = await loadCatalogFile(opts.teamsFile, "teams");
@@ -122,6 +124,7 @@ async function main(): Promise<number> {
     console.error(`synth: ${(e as Error).message}`);
     return 1;
   }
+  const { verifyPlan } = await import("./verify");
   const problems = verifyPlan(result.plan, result.catalog);
   if (problems.length) {
     console.error(`synth: ${problems.length} generated definition${problems.length === 1 ? " is" : "s are"} invalid; nothing was written:`);
@@ -137,6 +140,7 @@ async function main(): Promise<number> {
     }
     throw e;
   }
+  const { summarize } = await import("./artifacts");
   console.log(summarize(result.plan, result.catalog, result.artifacts, path.join(opts.outDir, opts.stack)));
   return 0;
 }
