@@ -49,8 +49,12 @@ function main() {
   console.log(`  node_modules: ${du} MB, ${files} entries`);
   const none = () => undefined;
   time("symlink to the shared node_modules (before)", RUNS, none, (d) => fs.symlinkSync(MODULES, path.join(d, "node_modules")));
-  time("cp -a (the diff's private copy)", RUNS, none, (d) => ok(spawnSync("cp", ["-a", "--", MODULES, path.join(d, "node_modules")]), "cp"));
-  time("fs.cpSync (fallback without cp)", RUNS, none, (d) => fs.cpSync(MODULES, path.join(d, "node_modules"), { recursive: true, verbatimSymlinks: true }));
+  time("cp -a (the diff's private copy)", RUNS, none, (d) =>
+    ok(spawnSync("cp", ["-a", "--", MODULES, path.join(d, "node_modules")]), "cp"),
+  );
+  time("fs.cpSync (fallback without cp)", RUNS, none, (d) =>
+    fs.cpSync(MODULES, path.join(d, "node_modules"), { recursive: true, verbatimSymlinks: true }),
+  );
   time(
     "npm ci --offline --ignore-scripts (own install)",
     1,
@@ -63,14 +67,22 @@ function main() {
   time(
     "npm run diff -- --base HEAD --head <plans> (one copy)",
     RUNS,
-    (d) => ok(spawnSync(process.execPath, ["--import", "tsx", "tools/synth.ts", "--out", path.join(d, "plans")], { cwd: ROOT, encoding: "utf8" }), "synth"),
     (d) =>
       ok(
-        spawnSync(process.execPath, ["--import", "tsx", "tools/diff/cli.ts", "--base", "HEAD", "--head", path.join(d, "plans"), "--html-dir", path.join(d, "diff")], {
-          cwd: ROOT,
-          encoding: "utf8",
-          env: { ...process.env, TMPDIR: d },
-        }),
+        spawnSync(process.execPath, ["--import", "tsx", "tools/synth.ts", "--out", path.join(d, "plans")], { cwd: ROOT, encoding: "utf8" }),
+        "synth",
+      ),
+    (d) =>
+      ok(
+        spawnSync(
+          process.execPath,
+          ["--import", "tsx", "tools/diff/cli.ts", "--base", "HEAD", "--head", path.join(d, "plans"), "--html-dir", path.join(d, "diff")],
+          {
+            cwd: ROOT,
+            encoding: "utf8",
+            env: { ...process.env, TMPDIR: d },
+          },
+        ),
         "diff",
       ),
   );

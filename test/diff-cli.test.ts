@@ -31,7 +31,10 @@ function diffCli(
   opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const cwd = opts.cwd ?? ROOT;
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(cwd, "tools/diff/cli.ts"), ...args], { cwd, env: opts.env ?? process.env });
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(cwd, "tools/diff/cli.ts"), ...args], {
+    cwd,
+    env: opts.env ?? process.env,
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -164,7 +167,9 @@ describe.concurrent("npm run diff (CLI)", () => {
     expect(page.match(/class="widget [^"]*\bchanged\b/g)).toHaveLength(1);
   });
 
-  it("with several stacks writes one index.html with a section per stack, in the order given, and no page per stack.", async ({ expect }) => {
+  it("with several stacks writes one index.html with a section per stack, in the order given, and no page per stack.", async ({
+    expect,
+  }) => {
     const dir = tmpDir();
     const base = writePlanDir(path.join(dir, "base"), FIXTURE_FEATURES, ["prod", "staging"]);
     const headFeatures = withBudget(FIXTURE_FEATURES, "extract-clause", 50);
@@ -209,7 +214,10 @@ describe.concurrent("npm run diff (CLI)", () => {
   it.for([
     [["--head", "x"], "diff: --base is required"],
     [["--base", "a", "--colour"], "diff: unknown option --colour"],
-    [["--base", "a", "--stack", "../prod"], 'diff: --stack "../prod": a stack name may only contain alphanumeric, hyphens, underscores, or periods: invalid character "/" at position 2'],
+    [
+      ["--base", "a", "--stack", "../prod"],
+      'diff: --stack "../prod": a stack name may only contain alphanumeric, hyphens, underscores, or periods: invalid character "/" at position 2',
+    ],
   ] as [string[], string][])("rejects %j with the problem, the usage and exit code 2.", async ([args, message], { expect }) => {
     const r = await diffCli(args);
     expect(r.code).toBe(2);
@@ -256,7 +264,9 @@ describe.concurrent("npm run diff (CLI)", () => {
     const head = git(repo.dir, "rev-parse", "--short=7", "HEAD");
     expect(ref.stdout).toBe(tree.stdout.replace("head: `working tree`", `head: \`HEAD (${head})\``));
     expect(ref.stderr).toBe(
-      ["diff: wrote out/ref/index.html  the head's preview, changes marked", "diff: wrote out/ref/full.md     the full diff", ""].join("\n"),
+      ["diff: wrote out/ref/index.html  the head's preview, changes marked", "diff: wrote out/ref/full.md     the full diff", ""].join(
+        "\n",
+      ),
     );
     expect(fs.readFileSync(path.join(repo.dir, "out", "tree.md"), "utf8")).toBe(tree.stdout);
     expect(leftovers(tmp)).toEqual([]);
@@ -270,7 +280,9 @@ describe.concurrent("npm run diff (CLI)", () => {
       env: { ...process.env, TMPDIR: tmp },
     });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`^diff: the base \\(${repo.broken} at ${repo.broken.slice(0, 7)}\\) does not synthesize for stack prod:`));
+    expect(r.stderr).toMatch(
+      new RegExp(`^diff: the base \\(${repo.broken} at ${repo.broken.slice(0, 7)}\\) does not synthesize for stack prod:`),
+    );
     expect(r.stderr).toContain("features[0].budgetUsdPerDay: must be greater than 0 (got -5)");
     expect(leftovers(tmp)).toEqual([]);
   });
@@ -278,11 +290,15 @@ describe.concurrent("npm run diff (CLI)", () => {
   it("removes its temporary directory and stops the synth when it is interrupted.", async ({ expect }) => {
     const tmp = tmpDir();
     const head = writePlanDir(tmpDir());
-    const child = spawn(process.execPath, ["--import", "tsx", "tools/diff/cli.ts", "--base", repo.base, "--head", head, "--html-dir", path.join(tmp, "h")], {
-      cwd: repo.dir,
-      env: { ...process.env, TMPDIR: tmp },
-      stdio: "ignore",
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "tools/diff/cli.ts", "--base", repo.base, "--head", head, "--html-dir", path.join(tmp, "h")],
+      {
+        cwd: repo.dir,
+        env: { ...process.env, TMPDIR: tmp },
+        stdio: "ignore",
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     // Wait (bounded) until the base's files are exported, then interrupt the run.
     const exported = () => leftovers(tmp).some((d) => fs.existsSync(path.join(tmp, d, "src", "tools")));

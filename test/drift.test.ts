@@ -15,7 +15,8 @@ afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 const STACK_URN = "urn:pulumi:prod::llm-observability::pulumi:pulumi:Stack::llm-observability-prod";
 const MONITOR_URN =
   "urn:pulumi:prod::llm-observability::llm-observability:monitors:Monitors$datadog:index/monitor:Monitor::monitor-extract-clause-cost-budget";
-const DASHBOARD_URN = "urn:pulumi:prod::llm-observability::llm-observability:dashboards:Dashboards$datadog:index/dashboardJson:DashboardJson::dashboard-cost";
+const DASHBOARD_URN =
+  "urn:pulumi:prod::llm-observability::llm-observability:dashboards:Dashboards$datadog:index/dashboardJson:DashboardJson::dashboard-cost";
 const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:abc" };
 
 const code = { message: "Cost over budget @pagerduty-llm-prod-platform", monitorThresholds: { critical: 80, warning: 40 }, apiKey: SECRET };
@@ -82,7 +83,7 @@ describe("the drift summary", () => {
         "",
         "- `monitor-extract-clause-cost-budget` (datadog:index/monitor:Monitor): update",
         '  - `message`: runs `"Cost over budget (silenced by Sam)"`, code says `"Cost over budget @pagerduty-llm-prod-platform"`',
-        "  - `monitorThresholds`: runs `{\"critical\":500,\"warning\":40}`, code says `{\"critical\":80,\"warning\":40}`",
+        '  - `monitorThresholds`: runs `{"critical":500,"warning":40}`, code says `{"critical":80,"warning":40}`',
         "  - `monitorThresholds.critical`: runs `500`, code says `80`",
         "",
       ].join("\n"),
@@ -93,7 +94,9 @@ describe("the drift summary", () => {
   it("says a resource deleted outside Pulumi will be recreated.", () => {
     const report = summarizeDrift("prod", deletedInTheUi, 255);
     expect(report.status).toBe("drift");
-    expect(report.summary).toContain("- `dashboard-cost` (datadog:index/dashboardJson:DashboardJson): deleted outside Pulumi; the next deploy recreates it");
+    expect(report.summary).toContain(
+      "- `dashboard-cost` (datadog:index/dashboardJson:DashboardJson): deleted outside Pulumi; the next deploy recreates it",
+    );
     expect(report.summary).toContain("(1 to create)");
   });
 
@@ -117,10 +120,20 @@ describe("the drift summary", () => {
 
   it("keeps each value on one line, so a property cannot forge Markdown structure.", () => {
     const text = digest(
-      [{ op: "update", urn: MONITOR_URN, oldState: { outputs: { message: "a\r\n## Fake heading\n`x`" } }, newState: { inputs: { message: "b" } }, detailedDiff: { message: {} } }],
+      [
+        {
+          op: "update",
+          urn: MONITOR_URN,
+          oldState: { outputs: { message: "a\r\n## Fake heading\n`x`" } },
+          newState: { inputs: { message: "b" } },
+          detailedDiff: { message: {} },
+        },
+      ],
       { update: 1 },
     );
-    const line = summarizeDrift("prod", text, 255).summary.split("\n").find((l) => l.includes("`message`"))!;
+    const line = summarizeDrift("prod", text, 255)
+      .summary.split("\n")
+      .find((l) => l.includes("`message`"))!;
     expect(line).toBe('  - `message`: runs `"a\\r\\n## Fake heading\\n\'x\'"`, code says `"b"`');
   });
 
@@ -131,11 +144,15 @@ describe("the drift summary", () => {
   });
 
   it("is an error, not a verdict, when the preview failed without proposing a change.", () => {
-    const text = JSON.stringify({ steps: [same(STACK_URN)], diagnostics: [{ severity: "error", message: "403 Forbidden: invalid API key\n" }] });
+    const text = JSON.stringify({
+      steps: [same(STACK_URN)],
+      diagnostics: [{ severity: "error", message: "403 Forbidden: invalid API key\n" }],
+    });
     expect(summarizeDrift("prod", text, 255)).toEqual({
       stack: "prod",
       status: "error",
-      summary: "### `prod`: the drift check could not run\n\n`pulumi preview` exited 255 and proposed no change.\n- 403 Forbidden: invalid API key\n",
+      summary:
+        "### `prod`: the drift check could not run\n\n`pulumi preview` exited 255 and proposed no change.\n- 403 Forbidden: invalid API key\n",
     });
   });
 

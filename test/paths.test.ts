@@ -51,10 +51,7 @@ describe("a stack name", () => {
     ["x".repeat(100), undefined],
     ["", "a stack name may not be empty"],
     ["x".repeat(101), "a stack name cannot exceed 100 characters"],
-    [
-      "../../victim",
-      'a stack name may only contain alphanumeric, hyphens, underscores, or periods: invalid character "/" at position 2',
-    ],
+    ["../../victim", 'a stack name may only contain alphanumeric, hyphens, underscores, or periods: invalid character "/" at position 2'],
     ["acme/prod", 'a stack name may only contain alphanumeric, hyphens, underscores, or periods: invalid character "/" at position 4'],
     ["prod stack", 'a stack name may only contain alphanumeric, hyphens, underscores, or periods: invalid character " " at position 4'],
     ["..", '".." names a directory, not a stack'],
@@ -143,7 +140,9 @@ describe("replacing an output directory", () => {
     const parent = fresh();
     const dir = path.join(parent, "prod");
     replaceOwnedDir(dir, files, { tool: "synth", owns });
-    expect(() => replaceOwnedDir(dir, [{ path: "../escaped.json", content: "{}" }], { tool: "synth", owns })).toThrow(/leaves the output root/);
+    expect(() => replaceOwnedDir(dir, [{ path: "../escaped.json", content: "{}" }], { tool: "synth", owns })).toThrow(
+      /leaves the output root/,
+    );
     expect(fs.readdirSync(parent)).toEqual(["prod"]);
     expect(fs.readFileSync(path.join(dir, "plan.json"), "utf8")).toBe("{}\n");
   });

@@ -87,8 +87,10 @@ describe("every workflow", () => {
     );
     for (const name of used) expect(Object.keys(pkg.scripts), `npm run ${name}`).toContain(name);
     for (const s of steps(w)) {
-      for (const script of (s.run ?? "").match(/tools\/[\w/.-]+\.(?:ts|cjs)/g) ?? []) expect(fs.existsSync(path.join(ROOT, script)), script).toBe(true);
-      for (const script of String(s.with?.script ?? "").match(/tools\/[\w/.-]+\.cjs/g) ?? []) expect(fs.existsSync(path.join(ROOT, script)), script).toBe(true);
+      for (const script of (s.run ?? "").match(/tools\/[\w/.-]+\.(?:ts|cjs)/g) ?? [])
+        expect(fs.existsSync(path.join(ROOT, script)), script).toBe(true);
+      for (const script of String(s.with?.script ?? "").match(/tools\/[\w/.-]+\.cjs/g) ?? [])
+        expect(fs.existsSync(path.join(ROOT, script)), script).toBe(true);
     }
   });
 
@@ -125,43 +127,52 @@ describe("every workflow", () => {
     }
   });
 
-  it.each(WORKFLOWS)("%s never expands an expression inside a shell script or github-script source (values arrive through env).", (file) => {
-    for (const s of steps(load(file))) {
-      expect(s.run ?? "", s.name ?? s.uses).not.toContain("${{");
-      expect(String(s.with?.script ?? ""), s.name ?? s.uses).not.toContain("${{");
-    }
-  });
-
-  it.each(WORKFLOWS)("%s limits its token: permissions at the top, never write-all, and no job widens them beyond what it names.", (file) => {
-    const w = load(file);
-    expect(w.permissions, "top-level permissions").toBeDefined();
-    expect(read(file)).not.toMatch(/write-all|read-all/);
-    const allowedWrites = new Set(["pull-requests", "issues"]);
-    for (const [name, job] of Object.entries(w.jobs)) {
-      const perms = (job.permissions ?? w.permissions) as Record<string, string>;
-      expect(typeof perms, name).toBe("object");
-      for (const [scope, level] of Object.entries(perms)) {
-        if (level === "write") expect(allowedWrites.has(scope), `${name}: ${scope}: write`).toBe(true);
-        else expect(level, `${name}: ${scope}`).toBe("read");
+  it.each(WORKFLOWS)(
+    "%s never expands an expression inside a shell script or github-script source (values arrive through env).",
+    (file) => {
+      for (const s of steps(load(file))) {
+        expect(s.run ?? "", s.name ?? s.uses).not.toContain("${{");
+        expect(String(s.with?.script ?? ""), s.name ?? s.uses).not.toContain("${{");
       }
-    }
-  });
+    },
+  );
 
-  it.each(WORKFLOWS)("%s gives deploy credentials only to jobs in a protected environment, which install without scripts or cache.", (file) => {
-    for (const [name, job] of jobsOf(file)) {
-      if (credentialsOf(job).length === 0) continue;
-      expect(environmentOf(job), `${name} holds ${credentialsOf(job).join(", ")}`).toBeDefined();
-      const runs = job.steps.map((s) => s.run ?? "").join("\n");
-      expect(runs, name).toMatch(/^npm ci --ignore-scripts$/m);
-      expect(runs, name).not.toMatch(/^npm ci$/m);
-      for (const s of job.steps.filter((x) => x.uses?.startsWith("actions/setup-node@"))) {
-        expect(s.with?.cache, name).toBeUndefined();
-        expect(s.with?.["package-manager-cache"], name).toBe(false);
+  it.each(WORKFLOWS)(
+    "%s limits its token: permissions at the top, never write-all, and no job widens them beyond what it names.",
+    (file) => {
+      const w = load(file);
+      expect(w.permissions, "top-level permissions").toBeDefined();
+      expect(read(file)).not.toMatch(/write-all|read-all/);
+      const allowedWrites = new Set(["pull-requests", "issues"]);
+      for (const [name, job] of Object.entries(w.jobs)) {
+        const perms = (job.permissions ?? w.permissions) as Record<string, string>;
+        expect(typeof perms, name).toBe("object");
+        for (const [scope, level] of Object.entries(perms)) {
+          if (level === "write") expect(allowedWrites.has(scope), `${name}: ${scope}: write`).toBe(true);
+          else expect(level, `${name}: ${scope}`).toBe("read");
+        }
       }
-      // A job holding credentials never writes to the repository, pull requests or issues.
-      expect(Object.values((job.permissions ?? load(file).permissions) as Record<string, string>)).not.toContain("write");
-    }
-  });
+    },
+  );
+
+  it.each(WORKFLOWS)(
+    "%s gives deploy credentials only to jobs in a protected environment, which install without scripts or cache.",
+    (file) => {
+      for (const [name, job] of jobsOf(file)) {
+        if (credentialsOf(job).length === 0) continue;
+        expect(environmentOf(job), `${name} holds ${credentialsOf(job).join(", ")}`).toBeDefined();
+        const runs = job.steps.map((s) => s.run ?? "").join("\n");
+        expect(runs, name).toMatch(/^npm ci --ignore-scripts$/m);
+        expect(runs, name).not.toMatch(/^npm ci$/m);
+        for (const s of job.steps.filter((x) => x.uses?.startsWith("actions/setup-node@"))) {
+          expect(s.with?.cache, name).toBeUndefined();
+          expect(s.with?.["package-manager-cache"], name).toBe(false);
+        }
+        // A job holding credentials never writes to the repository, pull requests or issues.
+        expect(Object.values((job.permissions ?? load(file).permissions) as Record<string, string>)).not.toContain("write");
+      }
+    },
+  );
 
   it.each(WORKFLOWS)("%s skips every step after the secrets check cleanly when a Pulumi or provider secret is missing.", (file) => {
     for (const [name, job] of jobsOf(file)) {
@@ -213,7 +224,8 @@ describe("preview.yml (pull-request code, untrusted)", () => {
     expect(runs).toMatch(/^npm test$/m);
     const synth = review.steps.find((s) => /npm run synth/.test(s.run ?? ""))!.run!;
     const check = review.steps.find((s) => /npm run check/.test(s.run ?? ""))!.run!;
-    for (const loop of [synth, check]) expect(loop).toMatch(new RegExp(`for stack in (${stacks.join(" ")}|${[...stacks].reverse().join(" ")});`));
+    for (const loop of [synth, check])
+      expect(loop).toMatch(new RegExp(`for stack in (${stacks.join(" ")}|${[...stacks].reverse().join(" ")});`));
     expect(synth).toContain('npm run synth -- --stack "$stack"');
     expect(check).toContain('npm run check -- --plan "out/$stack/plan.json"');
   });
@@ -222,7 +234,9 @@ describe("preview.yml (pull-request code, untrusted)", () => {
     const i = review.steps.findIndex((s) => s.uses?.startsWith("actions/upload-artifact@") && s.with?.name === "pr-plans");
     expect(i).toBeGreaterThan(0);
     const upload = review.steps[i];
-    expect(String(upload.with!.path).split("\n").filter(Boolean).sort()).toEqual(["out/review.json", ...stacks.map((s) => `out/${s}/plan.json`)].sort());
+    expect(String(upload.with!.path).split("\n").filter(Boolean).sort()).toEqual(
+      ["out/review.json", ...stacks.map((s) => `out/${s}/plan.json`)].sort(),
+    );
     expect(upload.with!["if-no-files-found"]).toBe("error");
     expect(review.steps.findIndex((s) => /npm run check/.test(s.run ?? ""))).toBeGreaterThan(i);
     expect(review.steps.findIndex((s) => s.run === "npm test")).toBeGreaterThan(i);
@@ -351,10 +365,14 @@ describe("drift.yml", () => {
 
   it("runs pulumi preview --refresh --expect-no-changes as JSON per stack and summarizes it with tools/ci/drift.ts.", () => {
     const preview = drift.steps.find((s) => s.id === "preview")!;
-    expect(preview.run).toContain('pulumi preview --stack "$STACK" --refresh --expect-no-changes --json --non-interactive > "$RUNNER_TEMP/preview.json"');
+    expect(preview.run).toContain(
+      'pulumi preview --stack "$STACK" --refresh --expect-no-changes --json --non-interactive > "$RUNNER_TEMP/preview.json"',
+    );
     expect(preview.env!.STACK).toContain("matrix.stack");
     const summary = drift.steps.find((s) => s.id === "summary")!;
-    expect(summary.run).toContain('npx tsx tools/ci/drift.ts --stack "$STACK_NAME" --preview "$RUNNER_TEMP/preview.json" --exit-code "$EXIT_CODE"');
+    expect(summary.run).toContain(
+      'npx tsx tools/ci/drift.ts --stack "$STACK_NAME" --preview "$RUNNER_TEMP/preview.json" --exit-code "$EXIT_CODE"',
+    );
     expect(summary.run).toContain("$GITHUB_STEP_SUMMARY");
     expect(summary.env).toEqual({ STACK_NAME: "${{ matrix.stack }}", EXIT_CODE: "${{ steps.preview.outputs.exit_code }}" });
     const fail = drift.steps[drift.steps.length - 1];
@@ -448,12 +466,21 @@ function fakeGithub(opts: { comments?: { id: number; body: string }[]; issues?: 
   return { github, comments, issues, calls };
 }
 
-const context = { repo: { owner: "acme-legal", repo: "llm-observability" }, payload: { pull_request: { number: 7 } }, issue: { number: 7 } };
+const context = {
+  repo: { owner: "acme-legal", repo: "llm-observability" },
+  payload: { pull_request: { number: 7 } },
+  issue: { number: 7 },
+};
 
 describe("the sticky diff comment (tools/diff/sticky-comment.cjs)", () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { upsertComment, MARKER, GITHUB_LIMIT } = require("../tools/diff/sticky-comment.cjs") as {
-    upsertComment: (a: { github: unknown; context: unknown; body: string; issueNumber?: number }) => Promise<{ action: string; id: number; deleted: number[] }>;
+    upsertComment: (a: {
+      github: unknown;
+      context: unknown;
+      body: string;
+      issueNumber?: number;
+    }) => Promise<{ action: string; id: number; deleted: number[] }>;
     MARKER: string;
     GITHUB_LIMIT: number;
   };
@@ -515,9 +542,17 @@ describe("the drift issue (tools/ci/drift-issue.cjs)", () => {
     const first = await reportDrift({ github: gh.github, context, stacks: stacksChecked, reports: [drifted, clean("staging")], runUrl });
     expect(first).toEqual({ action: "created", number: 1000, closedDuplicates: [] });
     expect(gh.issues[0]).toMatchObject({ title: TITLE, labels: [LABEL], state: "open" });
-    expect(gh.issues[0].body.startsWith(`${MARKER}\nWhat runs no longer matches the code on \`prod\`, as of [this run](${runUrl}).`)).toBe(true);
+    expect(gh.issues[0].body.startsWith(`${MARKER}\nWhat runs no longer matches the code on \`prod\`, as of [this run](${runUrl}).`)).toBe(
+      true,
+    );
     expect(gh.issues[0].body).toContain("### `prod`: 1 resource differs from the code");
-    const second = await reportDrift({ github: gh.github, context, stacks: stacksChecked, reports: [{ ...drifted, summary: "### `prod`: 2 resources differ from the code\n" }, clean("staging")], runUrl });
+    const second = await reportDrift({
+      github: gh.github,
+      context,
+      stacks: stacksChecked,
+      reports: [{ ...drifted, summary: "### `prod`: 2 resources differ from the code\n" }, clean("staging")],
+      runUrl,
+    });
     expect(second).toEqual({ action: "updated", number: 1000, closedDuplicates: [] });
     expect(gh.issues).toHaveLength(1);
     expect(gh.issues[0].body).toContain("2 resources differ");
@@ -529,14 +564,22 @@ describe("the drift issue (tools/ci/drift-issue.cjs)", () => {
     const partial = await reportDrift({ github: gh.github, context, stacks: stacksChecked, reports: [clean("prod")], runUrl });
     expect(partial).toEqual({ action: "none", number: 3, closedDuplicates: [] });
     expect(gh.issues[0].state).toBe("open");
-    const done = await reportDrift({ github: gh.github, context, stacks: stacksChecked, reports: [clean("prod"), clean("staging")], runUrl });
+    const done = await reportDrift({
+      github: gh.github,
+      context,
+      stacks: stacksChecked,
+      reports: [clean("prod"), clean("staging")],
+      runUrl,
+    });
     expect(done).toEqual({ action: "closed", number: 3, closedDuplicates: [] });
     expect(gh.calls).toEqual(["comment #3", "update issue #3 closed"]);
   });
 
   it("does nothing when there is no drift and no open issue.", async () => {
     const gh = fakeGithub();
-    expect(await reportDrift({ github: gh.github, context, stacks: stacksChecked, reports: [clean("prod"), clean("staging")], runUrl })).toEqual({ action: "none", number: undefined, closedDuplicates: [] });
+    expect(
+      await reportDrift({ github: gh.github, context, stacks: stacksChecked, reports: [clean("prod"), clean("staging")], runUrl }),
+    ).toEqual({ action: "none", number: undefined, closedDuplicates: [] });
     expect(gh.calls).toEqual([]);
   });
 
@@ -569,7 +612,11 @@ describe("finding the pull request and its plans (tools/ci/review-run.cjs)", () 
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "llmobs-reviewrun-"));
   afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-  function fake(pulls: unknown[], artifacts: { id: number; name: string; size_in_bytes: number; expired?: boolean }[], downloads: string[] = []) {
+  function fake(
+    pulls: unknown[],
+    artifacts: { id: number; name: string; size_in_bytes: number; expired?: boolean }[],
+    downloads: string[] = [],
+  ) {
     const rest = {
       pulls: { list: async (a: { head: string }) => ({ data: pulls.filter((p) => (p as { label: string }).label === a.head) }) },
       actions: {
@@ -594,16 +641,30 @@ describe("finding the pull request and its plans (tools/ci/review-run.cjs)", () 
   it("saves the pr-plans artifact unopened, and refuses one over the cap without downloading it.", async () => {
     const downloads: string[] = [];
     const dest = path.join(scratch, "pr-plans.zip");
-    const ok = await downloadPlans({ github: fake([], [{ id: 1, name: "pr-plans", size_in_bytes: 4 }], downloads), context, runId: 1, dest });
+    const ok = await downloadPlans({
+      github: fake([], [{ id: 1, name: "pr-plans", size_in_bytes: 4 }], downloads),
+      context,
+      runId: 1,
+      dest,
+    });
     expect(ok).toEqual({ ok: true, bytes: 4 });
     expect([...fs.readFileSync(dest)]).toEqual([80, 75, 5, 6]);
-    const big = await downloadPlans({ github: fake([], [{ id: 2, name: "pr-plans", size_in_bytes: MAX_ARTIFACT_BYTES + 1 }], downloads), context, runId: 1, dest });
+    const big = await downloadPlans({
+      github: fake([], [{ id: 2, name: "pr-plans", size_in_bytes: MAX_ARTIFACT_BYTES + 1 }], downloads),
+      context,
+      runId: 1,
+      dest,
+    });
     expect(big).toEqual({ ok: false, reason: `pr-plans is ${MAX_ARTIFACT_BYTES + 1} bytes, over the cap of ${MAX_ARTIFACT_BYTES}` });
     const twice = await downloadPlans({
-      github: fake([], [
-        { id: 3, name: "pr-plans", size_in_bytes: 4 },
-        { id: 4, name: "pr-plans", size_in_bytes: 4 },
-      ], downloads),
+      github: fake(
+        [],
+        [
+          { id: 3, name: "pr-plans", size_in_bytes: 4 },
+          { id: 4, name: "pr-plans", size_in_bytes: 4 },
+        ],
+        downloads,
+      ),
       context,
       runId: 1,
       dest,

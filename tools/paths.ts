@@ -44,7 +44,8 @@ export function assertStackName(name: string, flag = "--stack"): string {
  * an existing symlink anywhere between the root and the target (a symlink could point anywhere).
  */
 export function resolveUnder(root: string, rel: string): string {
-  if (rel === "" || path.isAbsolute(rel) || /^[A-Za-z]:/.test(rel)) throw new OutputPathError(`${JSON.stringify(rel)} is not a relative path`);
+  if (rel === "" || path.isAbsolute(rel) || /^[A-Za-z]:/.test(rel))
+    throw new OutputPathError(`${JSON.stringify(rel)} is not a relative path`);
   const segments = rel.split(/[\\/]+/).filter((s) => s !== "" && s !== ".");
   if (segments.length === 0) throw new OutputPathError(`${JSON.stringify(rel)} names the output root itself`);
   if (segments.includes("..")) throw new OutputPathError(`${JSON.stringify(rel)} leaves the output root ${root}`);
@@ -103,7 +104,10 @@ export function replaceOwnedDir(dir: string, files: OutputFile[], opts: ReplaceO
       fs.writeFileSync(file, f.content);
     }
     if (opts.mark !== false) {
-      fs.writeFileSync(path.join(staging, OWNER_MARK), `Written by \`npm run ${opts.tool}\`, which replaces this directory on every run.\n`);
+      fs.writeFileSync(
+        path.join(staging, OWNER_MARK),
+        `Written by \`npm run ${opts.tool}\`, which replaces this directory on every run.\n`,
+      );
     }
     if (fs.existsSync(target)) {
       // Checked again right before the swap: the directory may have changed while we wrote.

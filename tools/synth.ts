@@ -27,7 +27,11 @@ export interface SynthResult {
  * The Pulumi SDK and the providers load here, not at import, so `--help` and usage errors answer at once.
  */
 export async function synth(opts: SynthOptions): Promise<SynthResult> {
-  const [{ runProgram }, { synthesize }, { renderArtifacts }] = await Promise.all([import("../program"), import("./mocks"), import("./artifacts")]);
+  const [{ runProgram }, { synthesize }, { renderArtifacts }] = await Promise.all([
+    import("../program"),
+    import("./mocks"),
+    import("./artifacts"),
+  ]);
   const stackFile = readStackFile(opts.configFile);
   const features = await loadCatalogFile(opts.featuresFile, "features");
   const teams = await loadCatalogFile(opts.teamsFile, "teams");

@@ -20,7 +20,11 @@ async function reportDrift({ github, context, stacks, reports: given, runUrl }) 
   const { owner, repo } = context.repo;
   const reports = stacks.map(
     (stack) =>
-      given.find((r) => r.stack === stack) || { stack, status: "error", summary: `### \`${stack}\`: the drift check did not report\n\nSee the run.\n` },
+      given.find((r) => r.stack === stack) || {
+        stack,
+        status: "error",
+        summary: `### \`${stack}\`: the drift check did not report\n\nSee the run.\n`,
+      },
   );
   const issues = await github.paginate(github.rest.issues.listForRepo, { owner, repo, state: "open", labels: LABEL, per_page: 100 });
   const ours = issues.filter((i) => !i.pull_request && i.title === TITLE).sort((a, b) => a.number - b.number);
@@ -65,7 +69,13 @@ async function reportDrift({ github, context, stacks, reports: given, runUrl }) 
     await github.rest.issues.getLabel({ owner, repo, name: LABEL });
   } catch (e) {
     if (e.status !== 404) throw e;
-    await github.rest.issues.createLabel({ owner, repo, name: LABEL, color: "d93f0b", description: "Deployed resources differ from the code" });
+    await github.rest.issues.createLabel({
+      owner,
+      repo,
+      name: LABEL,
+      color: "d93f0b",
+      description: "Deployed resources differ from the code",
+    });
   }
   const created = await github.rest.issues.create({ owner, repo, title: TITLE, body, labels: [LABEL] });
   return { action: "created", number: created.data.number, closedDuplicates };

@@ -40,7 +40,11 @@ const MAX_VALUE = 160;
 const MAX_RESOURCES = 50;
 
 export function summarizeDrift(stack: string, previewText: string, exitCode: number): DriftReport {
-  let digest: { steps?: Step[]; diagnostics?: { severity?: string; message?: string; urn?: string }[]; changeSummary?: Record<string, number> };
+  let digest: {
+    steps?: Step[];
+    diagnostics?: { severity?: string; message?: string; urn?: string }[];
+    changeSummary?: Record<string, number>;
+  };
   try {
     digest = JSON.parse(previewText);
     if (digest === null || typeof digest !== "object" || Array.isArray(digest)) throw new Error("not an object");
@@ -60,9 +64,13 @@ export function summarizeDrift(stack: string, previewText: string, exitCode: num
     return {
       stack,
       status: "error",
-      summary: [`### \`${stack}\`: the drift check could not run`, "", `\`pulumi preview\` exited ${exitCode} and proposed no change.`, ...errors.map((m) => `- ${m}`), ""].join(
-        "\n",
-      ),
+      summary: [
+        `### \`${stack}\`: the drift check could not run`,
+        "",
+        `\`pulumi preview\` exited ${exitCode} and proposed no change.`,
+        ...errors.map((m) => `- ${m}`),
+        "",
+      ].join("\n"),
     };
   }
 
@@ -136,7 +144,10 @@ export function valueAt(root: unknown, propertyPath: string): unknown {
 function show(value: unknown): string {
   if (value === undefined) return "nothing";
   if (value !== null && typeof value === "object" && SECRET_SIG in (value as object)) return "`[secret]`";
-  let text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value, (_k, v) => (v !== null && typeof v === "object" && SECRET_SIG in v ? "[secret]" : v));
+  let text =
+    typeof value === "string"
+      ? JSON.stringify(value)
+      : JSON.stringify(value, (_k, v) => (v !== null && typeof v === "object" && SECRET_SIG in v ? "[secret]" : v));
   text = oneLine(text);
   if (text.length > MAX_VALUE) text = `${text.slice(0, MAX_VALUE)}…`;
   return `\`${text.replace(/`/g, "'")}\``;

@@ -69,7 +69,8 @@ export function acceptPrPlans(opts: PrPlansOptions, repo = process.cwd()): Revie
   const entries = readZip(fs.readFileSync(opts.zip), ARTIFACT_LIMITS);
   const expected = new Set(["review.json", ...opts.stacks.map((s) => `${s}/plan.json`)]);
   const unexpected = entries.filter((e) => !expected.has(e.name)).map((e) => e.name);
-  if (unexpected.length) throw new ArtifactError(`unexpected entries: ${unexpected.slice(0, 5).join(", ")}${unexpected.length > 5 ? ", ..." : ""}`);
+  if (unexpected.length)
+    throw new ArtifactError(`unexpected entries: ${unexpected.slice(0, 5).join(", ")}${unexpected.length > 5 ? ", ..." : ""}`);
   const missing = [...expected].filter((name) => !entries.some((e) => e.name === name));
   if (missing.length) throw new ArtifactError(`missing entries: ${missing.join(", ")}`);
   const byName = new Map(entries.map((e) => [e.name, e.data]));
@@ -96,7 +97,8 @@ export function acceptPrPlans(opts: PrPlansOptions, repo = process.cwd()): Revie
         throw new ArtifactError(`${stack}/plan.json: ${(e as PlanError).message.replace(`plan file ${file} `, "")}`);
       }
       if (plan.stack !== stack) throw new ArtifactError(`${stack}/plan.json is the plan of stack ${JSON.stringify(plan.stack)}`);
-      if (plan.project !== PROJECT) throw new ArtifactError(`${stack}/plan.json is a plan of project ${JSON.stringify(plan.project)}, not ${PROJECT}`);
+      if (plan.project !== PROJECT)
+        throw new ArtifactError(`${stack}/plan.json is a plan of project ${JSON.stringify(plan.project)}, not ${PROJECT}`);
     }
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
@@ -119,9 +121,11 @@ function parseReview(data: Buffer, stacks: string[]): Review {
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) throw new ArtifactError("review.json must be an object");
   const r = doc as Record<string, unknown>;
   const keys = Object.keys(r).sort();
-  if (keys.join() !== "baseSha,headSha,stacks") throw new ArtifactError(`review.json must have exactly baseSha, headSha and stacks (has ${keys.join(", ")})`);
+  if (keys.join() !== "baseSha,headSha,stacks")
+    throw new ArtifactError(`review.json must have exactly baseSha, headSha and stacks (has ${keys.join(", ")})`);
   for (const key of ["baseSha", "headSha"] as const) {
-    if (typeof r[key] !== "string" || !SHA.test(r[key] as string)) throw new ArtifactError(`review.json: ${key} must be a 40-character commit id`);
+    if (typeof r[key] !== "string" || !SHA.test(r[key] as string))
+      throw new ArtifactError(`review.json: ${key} must be a 40-character commit id`);
   }
   if (!Array.isArray(r.stacks) || r.stacks.some((s) => typeof s !== "string" || stackNameProblem(s))) {
     throw new ArtifactError("review.json: stacks must be a list of stack names");
@@ -139,7 +143,8 @@ export async function main(argv: string[], io: Io = consoleIo): Promise<number> 
       const problem = stackNameProblem(s);
       if (problem) throw new UsageError(`--stack ${JSON.stringify(s)}: ${problem}`);
     }
-    if (v["expect-head"] !== undefined && !SHA.test(v["expect-head"])) throw new UsageError("--expect-head must be a 40-character commit id");
+    if (v["expect-head"] !== undefined && !SHA.test(v["expect-head"]))
+      throw new UsageError("--expect-head must be a 40-character commit id");
     return { zip: v.zip, out: v.out, stacks: [...new Set(v.stack)], expectHead: v["expect-head"], baseBranch: v["base-branch"] };
   });
   if (!parsed.ok) return parsed.code;

@@ -20,7 +20,13 @@ const MAX_ARTIFACT_BYTES = 32 * 1024 * 1024;
  */
 async function findPullRequest({ github, context, headSha, headOwner, headBranch }) {
   const { owner, repo } = context.repo;
-  const pulls = await github.paginate(github.rest.pulls.list, { owner, repo, state: "open", head: `${headOwner}:${headBranch}`, per_page: 100 });
+  const pulls = await github.paginate(github.rest.pulls.list, {
+    owner,
+    repo,
+    state: "open",
+    head: `${headOwner}:${headBranch}`,
+    per_page: 100,
+  });
   const match = pulls.find((p) => p.head && p.head.sha === headSha);
   if (!match) return undefined;
   return { number: match.number, baseRef: match.base.ref };

@@ -32,7 +32,8 @@ const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 
 export function readZip(buf: Buffer, limits: ZipLimits): ZipEntry[] {
-  if (buf.length > limits.maxArchiveBytes) throw new ArtifactError(`the archive is ${buf.length} bytes, over the cap of ${limits.maxArchiveBytes}`);
+  if (buf.length > limits.maxArchiveBytes)
+    throw new ArtifactError(`the archive is ${buf.length} bytes, over the cap of ${limits.maxArchiveBytes}`);
   const end = findEnd(buf);
   const disk = buf.readUInt16LE(end + 4);
   const cdDisk = buf.readUInt16LE(end + 6);
@@ -76,7 +77,8 @@ export function readZip(buf: Buffer, limits: ZipLimits): ZipEntry[] {
       if (size !== 0) throw new ArtifactError(`${name}: a directory entry with content`);
       continue;
     }
-    if (size > limits.maxEntryBytes) throw new ArtifactError(`${name}: ${size} bytes uncompressed, over the cap of ${limits.maxEntryBytes}`);
+    if (size > limits.maxEntryBytes)
+      throw new ArtifactError(`${name}: ${size} bytes uncompressed, over the cap of ${limits.maxEntryBytes}`);
     total += size;
     if (total > limits.maxTotalBytes) throw new ArtifactError(`the entries add up to more than the cap of ${limits.maxTotalBytes} bytes`);
 

@@ -88,7 +88,10 @@ async function side(flag: "--base" | "--head", value: string | undefined, stacks
 export async function runDiff(opts: DiffOptions, synthOpts: SynthOptions = {}): Promise<DiffRun> {
   // Both sides at once (each synth is a single-threaded child process); both settle before an error
   // is reported, so no child outlives the run and every temporary directory is removed.
-  const settled = await Promise.allSettled([side("--head", opts.head, opts.stacks, synthOpts), side("--base", opts.base, opts.stacks, synthOpts)]);
+  const settled = await Promise.allSettled([
+    side("--head", opts.head, opts.stacks, synthOpts),
+    side("--base", opts.base, opts.stacks, synthOpts),
+  ]);
   const failed = settled.find((s) => s.status === "rejected");
   if (failed) throw failed.reason;
   const [head, base] = settled.map((s) => (s as PromiseFulfilledResult<Side>).value);
@@ -123,7 +126,10 @@ export async function runDiff(opts: DiffOptions, synthOpts: SynthOptions = {}): 
     { tool: "diff", owns: isDiffPage },
   );
   const written = [
-    { path: path.join(opts.htmlDir, "index.html"), what: `the head's preview, changes marked${opts.stacks.length > 1 ? ", a section per stack" : ""}` },
+    {
+      path: path.join(opts.htmlDir, "index.html"),
+      what: `the head's preview, changes marked${opts.stacks.length > 1 ? ", a section per stack" : ""}`,
+    },
     { path: fullName, what: "the full diff" },
   ];
   if (opts.out) {
