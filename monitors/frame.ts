@@ -5,7 +5,7 @@ import { dashboardUrlPlaceholder, runbookUrl } from "../config/links";
 import type { Feature } from "../config/schema";
 import { type Catalog, teamById } from "../config/validate";
 import type { DatadogMonitor, MonitorDefinition, MonitorOptions, MonitorThresholds } from "./definition";
-import { KINDS, type MonitorKind, MONITOR_TAG, monitorId, monitorTags, POSTMORTEM_TEMPLATE, runbookFile } from "./kinds";
+import { KINDS, type MonitorKind, MONITOR_TAG, monitorId, monitorNamePrefix, monitorTags, POSTMORTEM_TEMPLATE, runbookFile } from "./kinds";
 import { dashboardLink, type MessageParts, monitorMessage } from "./message";
 import { renotifyOptions, type Routes, routesFor } from "./routing";
 
@@ -37,7 +37,7 @@ export function frame(catalog: Catalog, kind: MonitorKind, feature?: Feature): F
     feature,
     owner,
     routes: routesFor(stack, team, spec.priority),
-    name: feature ? `[llm] ${feature.name}: ${spec.title}` : `[llm] ${spec.title}`,
+    name: `${monitorNamePrefix(stack.env)} ${feature ? `${feature.name}: ${spec.title}` : spec.title}`,
     tags: monitorTags({ team: owner, featureId: feature?.id, env: stack.env, signal: spec.signal, kind }),
     runbookUrl: runbookUrl(stack, runbookFile(kind)),
     postmortemUrl: runbookUrl(stack, POSTMORTEM_TEMPLATE),

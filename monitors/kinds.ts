@@ -28,7 +28,7 @@ export type DashboardId = "quality" | "cost" | "latency" | "tenant" | "overview"
 export interface KindSpec {
   signal: Signal;
   priority: Priority;
-  /** The `<signal>` part of the monitor name: `[llm] <feature name>: <title>` or `[llm] <title>`. */
+  /** The `<signal>` part of the monitor name: `[llm <env>] <feature name>: <title>` or `[llm <env>] <title>`. */
   title: string;
   dashboard: DashboardId;
 }
@@ -68,6 +68,16 @@ export function isPerFeatureKind(kind: string): kind is PerFeatureKind {
 /** `monitor-<featureId>-<kind>` per feature, `monitor-<kind>` across features. */
 export function monitorId(kind: MonitorKind, featureId?: string): string {
   return featureId ? `monitor-${featureId}-${kind}` : `monitor-${kind}`;
+}
+
+/**
+ * `[llm prod]`, `[llm staging]`: the start of every monitor name. Every stack, prod included,
+ * names its env, so stacks sharing one Datadog org never look alike in the monitor list, in
+ * Slack or in a PagerDuty incident title, there is no special env name to agree on, and the
+ * prefix matches the Sentry rule names (errors/build.ts).
+ */
+export function monitorNamePrefix(env: string): string {
+  return `[llm ${env}]`;
 }
 
 /** Runbook file under runbooks/, linked as `<runbookBaseUrl>/<file>`. */

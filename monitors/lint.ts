@@ -6,13 +6,22 @@ import { extractMetricTerms, PERCENTILES, scopeTagKey } from "../config/query";
 import type { StackConfig } from "../config/schema";
 import { ESTIMATED_USAGE_METRIC, ESTIMATED_USAGE_TAG } from "./cross-feature";
 import type { DatadogMonitor } from "./definition";
-import { isPerFeatureKind, MONITOR_KINDS, MONITOR_SERVICE, MONITOR_TAG, type MonitorKind, runbookFile, tagValue } from "./kinds";
+import {
+  isPerFeatureKind,
+  MONITOR_KINDS,
+  MONITOR_SERVICE,
+  MONITOR_TAG,
+  type MonitorKind,
+  monitorNamePrefix,
+  runbookFile,
+  tagValue,
+} from "./kinds";
 import { splitThreshold, windowSeconds } from "./queries";
 import { isPagingPriority } from "./severity";
 
 export interface LintContext {
   contract: MetricContract;
-  stack: Pick<StackConfig, "runbookBaseUrl" | "paging">;
+  stack: Pick<StackConfig, "runbookBaseUrl" | "paging" | "env">;
 }
 
 const SIGNALS = ["quality", "cost", "latency", "availability", "pipeline"];
@@ -27,11 +36,26 @@ export function lintMonitor(body: DatadogMonitor, ctx: LintContext): string[] {
   if (body.type !== "query alert") problems.push(`type must be "query alert" (got ${JSON.stringify(body.type)})`);
   if (!Number.isInteger(body.priority) || body.priority < 1 || body.priority > 5)
     problems.push(`priority must be an integer 1-5 (got ${JSON.stringify(body.priority)})`);
-  if (!body.name.startsWith("[llm] ")) problems.push(`name must start with "[llm] " (got ${JSON.stringify(body.name)})`);
+  problems.push(...lintName(body.name, ctx.stack.env));
   problems.push(...lintMetricTerms(body.query, ctx.contract, kind));
   problems.push(...lintThresholds(body));
   problems.push(...lintAnomaly(body));
   problems.push(...lintMessage(body, ctx, kind));
+  return problems;
+}
+
+/**
+ * The name starts with its stack's prefix, and is one line of text: Datadog evaluates
+ * template variables in monitor names too (docs monitors/notify/variables), and a handle or a
+ * line break there would reach every notification. Validation already refuses such display
+ * names (config/safe-text.ts); this catches a builder that lets one through.
+ */
+function lintName(name: string, env: string): string[] {
+  const problems: string[] = [];
+  const prefix = `${monitorNamePrefix(env)} `;
+  if (!name.startsWith(prefix)) problems.push(`name must start with "${prefix}" (got ${JSON.stringify(name)})`);
+  if (/[\p{Cc}\p{Zl}\p{Zp}]/u.test(name)) problems.push(`name must be one line without control characters (got ${JSON.stringify(name)})`);
+  if (/@|\{\{|\}\}/.test(name)) problems.push(`name must not contain "@", "{{" or "}}" (got ${JSON.stringify(name)})`);
   return problems;
 }
 

@@ -283,7 +283,7 @@ describe.concurrent("npm run diff (CLI)", () => {
     expect(r.stderr).toMatch(
       new RegExp(`^diff: the base \\(${repo.broken} at ${repo.broken.slice(0, 7)}\\) does not synthesize for stack prod:`),
     );
-    expect(r.stderr).toContain("features[0].budgetUsdPerDay: must be greater than 0 (got -5)");
+    expect(r.stderr).toContain("features[0].budgetUsdPerDay: must be between 0.01 and 1000000 USD per day (got -5)");
     expect(leftovers(tmp)).toEqual([]);
   });
 
