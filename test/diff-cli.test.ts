@@ -241,53 +241,58 @@ describe.concurrent("npm run diff (CLI)", () => {
     expect(c.stderr).toBe(`diff: --head no-such-ref-xyz: neither a directory of plan files nor a git commit in ${ROOT}\n`);
   });
 
-  it("synthesizes a git ref for the base and the working tree for the head, and `--head HEAD` gives exactly the same diff, head label aside.", async ({
-    expect,
-  }) => {
-    const tmp = tmpDir();
-    const env = { ...process.env, TMPDIR: tmp };
-    const [tree, ref] = await Promise.all([
-      diffCli(["--base", repo.base, "--out", "out/tree.md", "--html-dir", "out/tree"], { cwd: repo.dir, env }),
-      diffCli(["--base", repo.base, "--head", "HEAD", "--html-dir", "out/ref"], { cwd: repo.dir, env }),
-    ]);
-    expect(tree.code).toBe(0);
-    expect(ref.code).toBe(0);
-    const base = `${repo.base} (${repo.base.slice(0, 7)})`;
-    expect(tree.stdout.split("\n").slice(0, 3)).toEqual([
-      "## What this change does to `prod`",
-      "",
-      `Base: \`${base}\` · head: \`working tree\`. Widgets are matched by their stable id, resources by their stable name.`,
-    ]);
-    expect(tree.stdout).toContain(
-      "- `extract-clause`: cost alert moves from $80 to $100 a day (2× its daily budget, which moves from $40 to $50).",
-    );
-    const head = git(repo.dir, "rev-parse", "--short=7", "HEAD");
-    expect(ref.stdout).toBe(tree.stdout.replace("head: `working tree`", `head: \`HEAD (${head})\``));
-    expect(ref.stderr).toBe(
-      ["diff: wrote out/ref/index.html  the head's preview, changes marked", "diff: wrote out/ref/full.md     the full diff", ""].join(
-        "\n",
-      ),
-    );
-    expect(fs.readFileSync(path.join(repo.dir, "out", "tree.md"), "utf8")).toBe(tree.stdout);
-    expect(leftovers(tmp)).toEqual([]);
-  });
+  it(
+    "synthesizes git refs on both sides (`--head HEAD`), says the cost alert moves from $80 to $100, lists what it wrote and leaves nothing behind.",
+    { timeout: 180_000 },
+    async ({ expect }) => {
+      const tmp = tmpDir();
+      const r = await diffCli(["--base", repo.base, "--head", "HEAD", "--out", "out/ref.md", "--html-dir", "out/ref"], {
+        cwd: repo.dir,
+        env: { ...process.env, TMPDIR: tmp },
+      });
+      expect(r.code).toBe(0);
+      const head = git(repo.dir, "rev-parse", "--short=7", "HEAD");
+      expect(r.stdout.split("\n").slice(0, 3)).toEqual([
+        "## What this change does to `prod`",
+        "",
+        `Base: \`${repo.base} (${repo.base.slice(0, 7)})\` · head: \`HEAD (${head})\`. Widgets are matched by their stable id, resources by their stable name.`,
+      ]);
+      expect(r.stdout).toContain(
+        "- `extract-clause`: cost alert moves from $80 to $100 a day (2× its daily budget, which moves from $40 to $50).",
+      );
+      expect(r.stderr).toBe(
+        [
+          "diff: wrote out/ref/index.html  the head's preview, changes marked",
+          "diff: wrote out/ref/full.md     the full diff",
+          "diff: wrote out/ref.md          the diff as printed",
+          "",
+        ].join("\n"),
+      );
+      expect(fs.readFileSync(path.join(repo.dir, "out", "ref.md"), "utf8")).toBe(r.stdout);
+      expect(leftovers(tmp)).toEqual([]);
+    },
+  );
 
-  it("says why when the base does not synthesize, exits 2 and removes its temporary directory.", async ({ expect }) => {
-    const tmp = tmpDir();
-    const head = writePlanDir(tmpDir());
-    const r = await diffCli(["--base", repo.broken, "--head", head, "--html-dir", path.join(tmp, "h")], {
-      cwd: repo.dir,
-      env: { ...process.env, TMPDIR: tmp },
-    });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(
-      new RegExp(`^diff: the base \\(${repo.broken} at ${repo.broken.slice(0, 7)}\\) does not synthesize for stack prod:`),
-    );
-    expect(r.stderr).toContain("features[0].budgetUsdPerDay: must be between 0.01 and 1000000 USD per day (got -5)");
-    expect(leftovers(tmp)).toEqual([]);
-  });
+  it(
+    "says why when the base does not synthesize, exits 2 and removes its temporary directory.",
+    { timeout: 180_000 },
+    async ({ expect }) => {
+      const tmp = tmpDir();
+      const head = writePlanDir(tmpDir());
+      const r = await diffCli(["--base", repo.broken, "--head", head, "--html-dir", path.join(tmp, "h")], {
+        cwd: repo.dir,
+        env: { ...process.env, TMPDIR: tmp },
+      });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(
+        new RegExp(`^diff: the base \\(${repo.broken} at ${repo.broken.slice(0, 7)}\\) does not synthesize for stack prod:`),
+      );
+      expect(r.stderr).toContain("features[0].budgetUsdPerDay: must be between 0.01 and 1000000 USD per day (got -5)");
+      expect(leftovers(tmp)).toEqual([]);
+    },
+  );
 
-  it("removes its temporary directory and stops the synth when it is interrupted.", async ({ expect }) => {
+  it("removes its temporary directory and stops the synth when it is interrupted.", { timeout: 180_000 }, async ({ expect }) => {
     const tmp = tmpDir();
     const head = writePlanDir(tmpDir());
     const child = spawn(
@@ -311,29 +316,33 @@ describe.concurrent("npm run diff (CLI)", () => {
 });
 
 describe("what a synthesized side can reach", () => {
-  it("a git ref's synth gets only the allowlisted environment, a private home, no .git, and its own copy of node_modules.", async () => {
-    const tmp = tmpDir();
-    const before = new Set(probeReports().map((r) => r.cwd));
-    const r = await diffCli(["--base", writePlanDir(tmpDir()), "--head", repo.probe, "--html-dir", path.join(tmp, "h")], {
-      cwd: repo.dir,
-      env: { ...process.env, ...SECRETS, TMPDIR: tmp },
-    });
-    expect(r.stderr.split("\n")[0]).toBe(`diff: wrote ${tmp}/h/index.html  the head's preview, changes marked`);
-    expect(r.code).toBe(0);
-    const report = probeReports().find((p) => !before.has(p.cwd) && p.poisoned.startsWith("/"))!;
-    expect(report, "the probe ran").toBeDefined();
-    const allowed = [...INHERITED_ENV, "HOME", "TMPDIR", "TMP", "TEMP"];
-    expect(Object.keys(report.env).filter((k) => !allowed.includes(k))).toEqual([]);
-    const inTmp = (p: string) => fs.realpathSync(tmp) === fs.realpathSync(path.join(p.split("/llmobs-diff-")[0] || "/nonexistent"));
-    expect(report.home, "a private HOME inside the run's temporary directory").toMatch(/\/llmobs-diff-[^/]+\/home$/);
-    expect(inTmp(report.home)).toBe(true);
-    expect(report.gitLink, "no .git leading back into the repository").toBe(false);
-    // The poison landed in the private copy, which is gone; the shared packages are untouched.
-    expect(report.poisoned).toMatch(/\/llmobs-diff-[^/]+\/src\/node_modules\/\.llmobs-probe$/);
-    expect(inTmp(report.poisoned)).toBe(true);
-    expect(fs.existsSync(path.join(ROOT, "node_modules", ".llmobs-probe"))).toBe(false);
-    expect(leftovers(tmp)).toEqual([]);
-  });
+  it(
+    "a git ref's synth gets only the allowlisted environment, a private home, no .git, and its own copy of node_modules.",
+    { timeout: 180_000 },
+    async () => {
+      const tmp = tmpDir();
+      const before = new Set(probeReports().map((r) => r.cwd));
+      const r = await diffCli(["--base", writePlanDir(tmpDir()), "--head", repo.probe, "--html-dir", path.join(tmp, "h")], {
+        cwd: repo.dir,
+        env: { ...process.env, ...SECRETS, TMPDIR: tmp },
+      });
+      expect(r.stderr.split("\n")[0]).toBe(`diff: wrote ${tmp}/h/index.html  the head's preview, changes marked`);
+      expect(r.code).toBe(0);
+      const report = probeReports().find((p) => !before.has(p.cwd) && p.poisoned.startsWith("/"))!;
+      expect(report, "the probe ran").toBeDefined();
+      const allowed = [...INHERITED_ENV, "HOME", "TMPDIR", "TMP", "TEMP"];
+      expect(Object.keys(report.env).filter((k) => !allowed.includes(k))).toEqual([]);
+      const inTmp = (p: string) => fs.realpathSync(tmp) === fs.realpathSync(path.join(p.split("/llmobs-diff-")[0] || "/nonexistent"));
+      expect(report.home, "a private HOME inside the run's temporary directory").toMatch(/\/llmobs-diff-[^/]+\/home$/);
+      expect(inTmp(report.home)).toBe(true);
+      expect(report.gitLink, "no .git leading back into the repository").toBe(false);
+      // The poison landed in the private copy, which is gone; the shared packages are untouched.
+      expect(report.poisoned).toMatch(/\/llmobs-diff-[^/]+\/src\/node_modules\/\.llmobs-probe$/);
+      expect(inTmp(report.poisoned)).toBe(true);
+      expect(fs.existsSync(path.join(ROOT, "node_modules", ".llmobs-probe"))).toBe(false);
+      expect(leftovers(tmp)).toEqual([]);
+    },
+  );
 
   it("the working tree's synth runs as a child with the same allowlist, never in the reviewer's process.", async () => {
     const tree = path.join(scratch, "probe-tree");
