@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FeatureInput } from "../config/schema";
+import { main } from "../tools/diff/cli";
 import { MAX_CHARS } from "../tools/diff/markdown";
 import { INHERITED_ENV, readPlanDir } from "../tools/diff/sources";
 import { planJson } from "../tools/plan";
@@ -43,6 +44,14 @@ function diffCli(
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** The same CLI in this process (no process start-up), for cases that need no environment or signal of their own. */
+async function diffMain(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (t) => out.push(`${t}\n`), err: (t) => err.push(`${t}\n`) });
+  return { code, stdout: out.join(""), stderr: err.join("") };
 }
 
 function withBudget(features: FeatureInput[], id: string, budget: number): FeatureInput[] {
@@ -176,7 +185,7 @@ describe.concurrent("npm run diff (CLI)", () => {
     const head = writePlanDir(path.join(dir, "head"), FIXTURE_FEATURES, ["staging"]);
     writePlanDir(head, headFeatures, ["prod"]);
     const html = path.join(dir, "diff");
-    const r = await diffCli(["--base", base, "--head", head, "--stack", "staging", "--stack", "prod", "--html-dir", html]);
+    const r = await diffMain(["--base", base, "--head", head, "--stack", "staging", "--stack", "prod", "--html-dir", html]);
     expect(r.code).toBe(0);
     expect(r.stderr.split("\n")[0]).toBe(`diff: wrote ${html}/index.html  the head's preview, changes marked, a section per stack`);
     expect(fs.readdirSync(html).sort()).toEqual([".llm-observability-output", "full.md", "index.html"]);
@@ -206,7 +215,7 @@ describe.concurrent("npm run diff (CLI)", () => {
 
   it("prints `no changes` and exits 0 when nothing changed.", async ({ expect }) => {
     const dir = writePlanDir(tmpDir());
-    const r = await diffCli(["--base", dir, "--head", dir, "--html-dir", path.join(dir, "diff")]);
+    const r = await diffMain(["--base", dir, "--head", dir, "--html-dir", path.join(dir, "diff")]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("no changes\n");
   });
@@ -219,7 +228,7 @@ describe.concurrent("npm run diff (CLI)", () => {
       'diff: --stack "../prod": a stack name may only contain alphanumeric, hyphens, underscores, or periods: invalid character "/" at position 2',
     ],
   ] as [string[], string][])("rejects %j with the problem, the usage and exit code 2.", async ([args, message], { expect }) => {
-    const r = await diffCli(args);
+    const r = await diffMain(args);
     expect(r.code).toBe(2);
     expect(r.stderr.split("\n")[0]).toBe(message);
     expect(r.stderr.split("\n")[1]).toBe("usage: npm run diff -- --base <git-ref|plan-dir> [options]");
@@ -231,13 +240,13 @@ describe.concurrent("npm run diff (CLI)", () => {
     const empty = path.join(dir, "empty");
     fs.mkdirSync(empty);
     const head = writePlanDir(path.join(dir, "head"));
-    const a = await diffCli(["--base", empty, "--head", head, "--html-dir", path.join(dir, "h")]);
+    const a = await diffMain(["--base", empty, "--head", head, "--html-dir", path.join(dir, "h")]);
     expect(a.code).toBe(2);
     expect(a.stderr).toMatch(/plan file .*empty\/prod\/plan\.json not found; run `npm run synth/);
-    const b = await diffCli(["--base", "no-such-ref-xyz", "--head", head, "--html-dir", path.join(dir, "h")]);
+    const b = await diffMain(["--base", "no-such-ref-xyz", "--head", head, "--html-dir", path.join(dir, "h")]);
     expect(b.code).toBe(2);
     expect(b.stderr).toBe(`diff: --base no-such-ref-xyz: neither a directory of plan files nor a git commit in ${ROOT}\n`);
-    const c = await diffCli(["--base", head, "--head", "no-such-ref-xyz", "--html-dir", path.join(dir, "h")]);
+    const c = await diffMain(["--base", head, "--head", "no-such-ref-xyz", "--html-dir", path.join(dir, "h")]);
     expect(c.stderr).toBe(`diff: --head no-such-ref-xyz: neither a directory of plan files nor a git commit in ${ROOT}\n`);
   });
 
