@@ -56,8 +56,8 @@ export function isSynthArtifact(relPath: string): boolean {
  * Replaces `dir` with exactly `artifacts`, so a failed run writes nothing and stale files vanish;
  * refuses a directory synth did not write (tools/paths.ts).
  */
-export function writeArtifacts(dir: string, artifacts: Artifact[], tool = "synth"): void {
-  replaceOwnedDir(dir, artifacts, { tool, owns: isSynthArtifact });
+export function writeArtifacts(dir: string, artifacts: Artifact[]): void {
+  replaceOwnedDir(dir, artifacts, { tool: "synth", owns: isSynthArtifact });
 }
 
 export const SYNTH_USAGE = `usage: npm run synth -- [options]
