@@ -1,6 +1,5 @@
 // npm run backtest on the committed example export (examples/backtest/provider-outage), against
 // the fixture stack: its provider-outage monitor reads the same two queries as the example's.
-import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { backtest, neededQueries, readExports } from "../evaluator/backtest";
@@ -48,20 +47,5 @@ describe("backtest: replaying exported history through a monitor", () => {
       stack.catalog.contract,
     );
     expect(r.missing).toEqual(["sum:llm.requests{env:prod,status:error} by {provider}.as_count()"]);
-  });
-});
-
-describe("the scenarios and backtest commands explain themselves", () => {
-  const cli = (tool: string, args: string[]) =>
-    spawnSync(process.execPath, ["--import", "tsx", path.join("tools", `${tool}.ts`), ...args], { cwd: ROOT, encoding: "utf8" });
-  it.each([
-    ["scenarios", ["--help"], 0, /^usage: npm run scenarios --/],
-    ["scenarios", ["--bogus"], 2, /usage: npm run scenarios --/],
-    ["backtest", ["--help"], 0, /^usage: npm run backtest --/],
-    ["backtest", ["--monitor", "provider-outage"], 2, /--series is required \(or --print-queries\)/],
-  ])("%s %j exits %i with its usage.", (tool, args, code, pattern) => {
-    const r = cli(tool, args);
-    expect(r.status).toBe(code);
-    expect(`${r.stdout}${r.stderr}`).toMatch(pattern);
   });
 });

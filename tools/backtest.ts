@@ -1,23 +1,41 @@
 // `npm run backtest`: replay exported Datadog history through one of the stack's monitors and
 // say when it would have alerted, warned and recovered, and whom it would have notified.
 // Exit codes: 0 done; 2 bad arguments, unreadable or missing exports, or an unmodelled query form.
-import { parseArgs } from "node:util";
 import { ConfigError, formatProblem } from "../config/errors";
 import { backtest, type BacktestResult, ExportError, exportCommand, neededQueries, readExports } from "../evaluator/backtest";
 import type { MonitorUnderTest } from "../evaluator/monitor";
 import { UnmodelledError } from "../evaluator/query";
 import type { StackUnderTest } from "../evaluator/run";
 import { monitorsNamed } from "../evaluator/scenario";
-import { runCli } from "./cli";
+import { consoleIo, type Io, parseCli, runCli, UsageError } from "./cli";
+import { assertStackName } from "./paths";
 
-export const BACKTEST_USAGE = [
-  "usage: npm run backtest -- [--stack prod] --monitor <name> --series <file|dir> [--json]",
-  "       npm run backtest -- [--stack prod] --monitor <name> --print-queries",
-  "       [--config Pulumi.<stack>.yaml] [--features features.ts|.json] [--teams teams.ts|.json]",
-  "  --monitor        a kind (monitor:<kind> tag) naming one monitor, a resource name, or the monitor's Datadog name",
-  "  --series         GET /api/v1/query responses (JSON), one per query --print-queries lists",
-  "  --print-queries  the queries the monitor reads, each with its export command",
-].join("\n");
+export const BACKTEST_USAGE = `usage: npm run backtest -- --monitor <name> (--series <file|dir> | --print-queries) [options]
+
+Replays Datadog history, exported with GET /api/v1/query, through one of the stack's monitors (docs/scenarios.md).
+
+  --monitor <name>      a kind naming one monitor, a resource name, or the monitor's Datadog name
+  --series <file|dir>   the exports (JSON responses), one per query --print-queries lists
+  --print-queries       list the queries the monitor reads, each with its export command
+  --json                print {monitor, from, to, transitions, notifications}
+  --stack <name>        the stack to synthesize, a Pulumi stack name (default: prod)
+  --config <file>       its stack config (default: Pulumi.<stack>.yaml)
+  --features <file>     the features catalog, .ts or .json (default: features.ts)
+  --teams <file>        the teams catalog, .ts or .json (default: teams.ts)
+  -h, --help            print this help
+
+Exit codes: 0 done, 2 bad usage, unreadable or missing exports, or an unmodelled query form.`;
+
+const BACKTEST_OPTIONS = {
+  stack: { type: "string", default: "prod" },
+  monitor: { type: "string" },
+  series: { type: "string" },
+  "print-queries": { type: "boolean", default: false },
+  json: { type: "boolean", default: false },
+  config: { type: "string" },
+  features: { type: "string", default: "features.ts" },
+  teams: { type: "string", default: "teams.ts" },
+} as const;
 
 interface Options {
   stack: string;
@@ -30,36 +48,27 @@ interface Options {
   teamsFile: string;
 }
 
-export function parseBacktestArgs(argv: string[]): Options | "help" {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      stack: { type: "string", default: "prod" },
-      monitor: { type: "string" },
-      series: { type: "string" },
-      "print-queries": { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-      config: { type: "string" },
-      features: { type: "string", default: "features.ts" },
-      teams: { type: "string", default: "teams.ts" },
-      help: { type: "boolean", default: false },
-    },
-    strict: true,
-    allowPositionals: false,
+/** The command line, or the exit code when it asks for help or is wrong. */
+export function parseBacktestArgs(argv: string[], io: Io = consoleIo) {
+  return parseCli({ command: "backtest", usage: BACKTEST_USAGE, options: BACKTEST_OPTIONS }, argv, io, (values): Options => {
+    try {
+      assertStackName(values.stack!);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    if (!values.monitor) throw new UsageError("--monitor is required");
+    if (!values["print-queries"] && !values.series) throw new UsageError("--series is required (or --print-queries)");
+    return {
+      stack: values.stack!,
+      monitor: values.monitor,
+      series: values.series,
+      printQueries: values["print-queries"]!,
+      json: values.json!,
+      configFile: values.config ?? `Pulumi.${values.stack}.yaml`,
+      featuresFile: values.features!,
+      teamsFile: values.teams!,
+    };
   });
-  if (values.help) return "help";
-  if (!values.monitor) throw new Error("--monitor is required");
-  if (!values["print-queries"] && !values.series) throw new Error("--series is required (or --print-queries)");
-  return {
-    stack: values.stack!,
-    monitor: values.monitor,
-    series: values.series,
-    printQueries: values["print-queries"]!,
-    json: values.json!,
-    configFile: values.config ?? `Pulumi.${values.stack}.yaml`,
-    featuresFile: values.features!,
-    teamsFile: values.teams!,
-  };
 }
 
 const iso = (t: number) => new Date(t * 1000).toISOString().replace(/\.000Z$/, "Z");
@@ -118,18 +127,9 @@ function resolveMonitor(stack: StackUnderTest, name: string): MonitorUnderTest {
 }
 
 async function main(): Promise<number> {
-  let opts: ReturnType<typeof parseBacktestArgs>;
-  try {
-    opts = parseBacktestArgs(process.argv.slice(2));
-  } catch (e) {
-    console.error(`backtest: ${(e as Error).message}`);
-    console.error(BACKTEST_USAGE);
-    return 2;
-  }
-  if (opts === "help") {
-    console.log(BACKTEST_USAGE);
-    return 0;
-  }
+  const parsed = parseBacktestArgs(process.argv.slice(2));
+  if (!parsed.ok) return parsed.code;
+  const opts = parsed.value;
   let stack: StackUnderTest;
   let monitor: MonitorUnderTest;
   try {

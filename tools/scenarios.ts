@@ -4,20 +4,38 @@
 // Exit codes: 0 all passed; 1 an expectation failed; 2 unreadable input or an unmodelled query form.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { ConfigError, formatProblem } from "../config/errors";
 import { runScenarioFile, type ScenarioResult, type StackUnderTest } from "../evaluator/run";
-import { runCli } from "./cli";
+import { consoleIo, type Io, parseCli, runCli, UsageError } from "./cli";
+import { assertStackName } from "./paths";
 
-export const SCENARIOS_USAGE = [
-  "usage: npm run scenarios -- [--stack prod] [--dir scenarios] [--config Pulumi.<stack>.yaml]",
-  "                            [--features features.ts|.json] [--teams teams.ts|.json]",
-  "                            [--org-stack <stack>] [--percentiles <metric>[,<metric>...]] [--json]",
-  "  --org-stack    the stack whose plan holds the org's Datadog tag configurations (default: the Pulumi.<stack>.yaml",
-  "                 beside --config that sets ownsOrgResources: true)",
-  "  --percentiles  also treat these distributions as having percentiles enabled (to try a monitor before the",
-  "                 tag configuration that enables them exists)",
-].join("\n");
+export const SCENARIOS_USAGE = `usage: npm run scenarios -- [options]
+
+Runs every scenario file (*.yaml) of a directory against the stack's monitors (docs/scenarios.md).
+
+  --stack <name>         the stack to synthesize, a Pulumi stack name (default: prod)
+  --dir <dir>            the scenario files (default: scenarios)
+  --config <file>        its stack config (default: Pulumi.<stack>.yaml)
+  --features <file>      the features catalog, .ts or .json (default: features.ts)
+  --teams <file>         the teams catalog, .ts or .json (default: teams.ts)
+  --org-stack <name>     the stack whose plan holds the org's Datadog tag configurations
+                         (default: the Pulumi.<stack>.yaml beside --config that sets ownsOrgResources: true)
+  --percentiles <m,...>  also treat these distributions as having percentiles enabled
+  --json                 print [{file, name, passed, failures}]
+  -h, --help             print this help
+
+Exit codes: 0 every scenario passed, 1 an expectation failed, 2 bad usage, unreadable input or an unmodelled query form.`;
+
+const SCENARIOS_OPTIONS = {
+  stack: { type: "string", default: "prod" },
+  dir: { type: "string", default: "scenarios" },
+  config: { type: "string" },
+  features: { type: "string", default: "features.ts" },
+  teams: { type: "string", default: "teams.ts" },
+  json: { type: "boolean", default: false },
+  percentiles: { type: "string", default: "" },
+  "org-stack": { type: "string" },
+} as const;
 
 export interface ScenariosOptions {
   stack: string;
@@ -30,37 +48,30 @@ export interface ScenariosOptions {
   orgStack?: string;
 }
 
-export function parseScenariosArgs(argv: string[]): ScenariosOptions | "help" {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      stack: { type: "string", default: "prod" },
-      dir: { type: "string", default: "scenarios" },
-      config: { type: "string" },
-      features: { type: "string", default: "features.ts" },
-      teams: { type: "string", default: "teams.ts" },
-      json: { type: "boolean", default: false },
-      percentiles: { type: "string", default: "" },
-      "org-stack": { type: "string" },
-      help: { type: "boolean", default: false },
-    },
-    strict: true,
-    allowPositionals: false,
+/** The command line, or the exit code when it asks for help or is wrong. */
+export function parseScenariosArgs(argv: string[], io: Io = consoleIo) {
+  return parseCli({ command: "scenarios", usage: SCENARIOS_USAGE, options: SCENARIOS_OPTIONS }, argv, io, (values): ScenariosOptions => {
+    const stack = values.stack!;
+    try {
+      assertStackName(stack);
+      if (values["org-stack"] !== undefined) assertStackName(values["org-stack"], "--org-stack");
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    return {
+      stack,
+      dir: values.dir!,
+      configFile: values.config ?? `Pulumi.${stack}.yaml`,
+      featuresFile: values.features!,
+      teamsFile: values.teams!,
+      json: values.json!,
+      percentiles: values
+        .percentiles!.split(",")
+        .map((x) => x.trim())
+        .filter(Boolean),
+      orgStack: values["org-stack"],
+    };
   });
-  if (values.help) return "help";
-  return {
-    stack: values.stack!,
-    dir: values.dir!,
-    configFile: values.config ?? `Pulumi.${values.stack}.yaml`,
-    featuresFile: values.features!,
-    teamsFile: values.teams!,
-    json: values.json!,
-    percentiles: values
-      .percentiles!.split(",")
-      .map((x) => x.trim())
-      .filter(Boolean),
-    orgStack: values["org-stack"],
-  };
 }
 
 /** The scenario files of a directory, in name order. */
@@ -109,18 +120,9 @@ export function jsonResults(results: readonly ScenarioResult[]): string {
 }
 
 async function main(): Promise<number> {
-  let opts: ReturnType<typeof parseScenariosArgs>;
-  try {
-    opts = parseScenariosArgs(process.argv.slice(2));
-  } catch (e) {
-    console.error(`scenarios: ${(e as Error).message}`);
-    console.error(SCENARIOS_USAGE);
-    return 2;
-  }
-  if (opts === "help") {
-    console.log(SCENARIOS_USAGE);
-    return 0;
-  }
+  const parsed = parseScenariosArgs(process.argv.slice(2));
+  if (!parsed.ok) return parsed.code;
+  const opts = parsed.value;
   if (!fs.existsSync(opts.dir) || !fs.statSync(opts.dir).isDirectory()) {
     console.error(`scenarios: ${opts.dir} is not a directory`);
     return 2;
