@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parse as parseYaml } from "yaml";
-import { CONFIG_NAMESPACE } from "./validate";
+import { CONFIG_NAMESPACE, SECRET } from "./names";
 
 /** Loads an array from a `.json` file (top-level array) or a `.ts`/`.js` module exporting `exportName`. */
 export async function loadCatalogFile(file: string, exportName: "features" | "teams"): Promise<unknown> {
@@ -34,9 +34,6 @@ export interface StackFile {
   secretKeys: string[];
 }
 
-/** A stand-in for `secure:` values: offline tools cannot and must not decrypt them. */
-export const SECRET_PLACEHOLDER = "[secret]";
-
 export function readStackFile(file: string): StackFile {
   if (!fs.existsSync(file)) throw new Error(`${file}: stack config file not found`);
   const doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
@@ -46,7 +43,8 @@ export function readStackFile(file: string): StackFile {
     // Pulumi accepts the bare key for the project's own namespace.
     const key = rawKey.includes(":") ? rawKey : `${CONFIG_NAMESPACE}${rawKey}`;
     if (value !== null && typeof value === "object" && "secure" in (value as object)) {
-      config[key] = SECRET_PLACEHOLDER;
+      // A stand-in: offline tools cannot and must not decrypt `secure:` values.
+      config[key] = SECRET;
       secretKeys.push(key);
     } else {
       config[key] = typeof value === "string" ? value : JSON.stringify(value);

@@ -5,7 +5,8 @@ import { dashboardUrlPlaceholder, runbookUrl } from "../config/links";
 import type { Feature } from "../config/schema";
 import { type Catalog, teamById } from "../config/validate";
 import type { DatadogMonitor, MonitorDefinition, MonitorOptions, MonitorThresholds } from "./definition";
-import { KINDS, type MonitorKind, MONITOR_TAG, monitorId, monitorTags, POSTMORTEM_TEMPLATE, runbookFile } from "./kinds";
+import { monitorName, RESOURCE_TAG } from "../config/names";
+import { KINDS, type MonitorKind, monitorTags, POSTMORTEM_TEMPLATE, runbookFile } from "./kinds";
 import { dashboardLink, type MessageParts, monitorMessage } from "./message";
 import { renotifyOptions, type Routes, routesFor } from "./routing";
 
@@ -30,9 +31,9 @@ export function frame(catalog: Catalog, kind: MonitorKind, feature?: Feature): F
   // Per-feature monitors belong to the feature's owner; cross-feature ones to the platform team.
   const owner = feature ? feature.owner : stack.platformTeam;
   const team = teamById(catalog, owner);
-  const preset: Record<string, string> = feature ? { [MONITOR_TAG.feature]: feature.id } : {};
+  const preset: Record<string, string> = feature ? { [RESOURCE_TAG.feature]: feature.id } : {};
   return {
-    id: monitorId(kind, feature?.id),
+    id: monitorName(kind, feature?.id),
     kind,
     feature,
     owner,
@@ -43,7 +44,7 @@ export function frame(catalog: Catalog, kind: MonitorKind, feature?: Feature): F
     postmortemUrl: runbookUrl(stack, POSTMORTEM_TEMPLATE),
     env: stack.env,
     dashboardUrl: (extra = {}) =>
-      dashboardLink(dashboardUrlPlaceholder(spec.dashboard), { ...preset, ...extra, [MONITOR_TAG.env]: stack.env }),
+      dashboardLink(dashboardUrlPlaceholder(spec.dashboard), { ...preset, ...extra, [RESOURCE_TAG.env]: stack.env }),
   };
 }
 

@@ -2,9 +2,8 @@
 // gets woken up), its runbook and the dashboard its message links to. Kind slugs are
 // pinned: they are the `monitor:<kind>` tag, the runbook file name and part of every
 // resource name, and the policy pack and on-call wiring rely on them.
-import { TAG } from "../config/contract";
-import { PROJECT } from "../config/validate";
-import type { Priority } from "./severity";
+import { PROJECT, RESOURCE_TAG as MONITOR_TAG, tag } from "../config/names";
+import type { Priority } from "../config/names";
 
 export const PER_FEATURE_KINDS = ["quality-drop", "cost-budget", "ttft-p95", "total-latency-p95"] as const;
 export const CROSS_FEATURE_KINDS = [
@@ -65,11 +64,6 @@ export function isPerFeatureKind(kind: string): kind is PerFeatureKind {
   return (PER_FEATURE_KINDS as readonly string[]).includes(kind);
 }
 
-/** `monitor-<featureId>-<kind>` per feature, `monitor-<kind>` across features. */
-export function monitorId(kind: MonitorKind, featureId?: string): string {
-  return featureId ? `monitor-${featureId}-${kind}` : `monitor-${kind}`;
-}
-
 /** Runbook file under runbooks/, linked as `<runbookBaseUrl>/<file>`. */
 export function runbookFile(kind: MonitorKind): string {
   return `${kind}.md`;
@@ -77,36 +71,16 @@ export function runbookFile(kind: MonitorKind): string {
 
 export const POSTMORTEM_TEMPLATE = "postmortem-template.md";
 
-/**
- * Keys of the monitors' own tags (resource tags, not metric tags). `team` is Datadog's
- * ownership key and the one the tag policy enforces; feature and env reuse the metric
- * contract's keys so a monitor tag and a metric tag never disagree.
- */
-export const MONITOR_TAG = {
-  team: "team",
-  feature: TAG.feature,
-  env: TAG.env,
-  signal: "signal",
-  service: "service",
-  monitor: "monitor",
-} as const;
-
 /** Value of `service:` on every monitor this package creates. */
 export const MONITOR_SERVICE = PROJECT;
 
 export function monitorTags(t: { team: string; featureId?: string; env: string; signal: Signal; kind: MonitorKind }): string[] {
   return [
-    `${MONITOR_TAG.team}:${t.team}`,
-    ...(t.featureId ? [`${MONITOR_TAG.feature}:${t.featureId}`] : []),
-    `${MONITOR_TAG.env}:${t.env}`,
-    `${MONITOR_TAG.signal}:${t.signal}`,
-    `${MONITOR_TAG.service}:${MONITOR_SERVICE}`,
-    `${MONITOR_TAG.monitor}:${t.kind}`,
+    tag(MONITOR_TAG.team, t.team),
+    ...(t.featureId ? [tag(MONITOR_TAG.feature, t.featureId)] : []),
+    tag(MONITOR_TAG.env, t.env),
+    tag(MONITOR_TAG.signal, t.signal),
+    tag(MONITOR_TAG.service, MONITOR_SERVICE),
+    tag(MONITOR_TAG.monitor, t.kind),
   ];
-}
-
-/** The value of `<key>:<value>` in a tag list, if present. */
-export function tagValue(tags: readonly string[], key: string): string | undefined {
-  const tag = tags.find((t) => t.startsWith(`${key}:`));
-  return tag?.slice(key.length + 1);
 }

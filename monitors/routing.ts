@@ -2,8 +2,7 @@
 // severity map and the stack's `paging` switch, so "warnings never page" and "staging pages
 // no one" hold by construction rather than by convention.
 import type { StackConfig, Team } from "../config/schema";
-import { pagerdutyHandle, slackHandle } from "../oncall/names";
-import { isPagingPriority, type Priority } from "./severity";
+import { isPagingPriority, pagerdutyHandle, type Priority, slackHandle } from "../config/names";
 import type { RenotifyStatus } from "./definition";
 
 export interface Routes {

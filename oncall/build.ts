@@ -3,9 +3,8 @@
 // symbolically (emails, team ids); the OnCall component resolves them to PagerDuty ids.
 import type { Team } from "../config/schema";
 import type { Catalog } from "../config/validate";
-import { SEVERITIES } from "../monitors/severity";
-import { pagerdutyHandle, pagerdutyServiceName } from "./names";
-import { isoInZone, rotationAnchor } from "./time";
+import { pagerdutyHandle, pagerdutyServiceName, SEVERITIES } from "../config/names";
+import { isoInZone, rotationAnchor } from "../config/time";
 
 export const WEEK_SECONDS = 7 * 24 * 60 * 60;
 

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { BILLING_DOCS_URL, cardinalitySummary, estimateCardinality, multiplier, renderCardinalityReport } from "../cardinality";
 import type { FeatureInput } from "../config/schema";
 import { loadCatalog, stackConfigFromPulumi } from "../config/validate";
-import { renderArtifacts, summarize } from "../tools/artifacts";
+import { renderArtifacts } from "../tools/artifacts";
+import { summarize } from "../tools/summary";
 import { exampleCatalog, exampleTeams, stackConfig, synthExample } from "./helpers";
 
 const SMALL_FEATURES: FeatureInput[] = [

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { FeatureInput } from "../config/schema";
 import { buildDashboards } from "../dashboards";
 import { lintDashboard } from "../dashboards/lint";
-import { dashboardsOf } from "../tools/plan";
+import { dashboardsOf } from "../plan/dashboards";
 import { SPEC_PATH, validateDashboard } from "../tools/datadog-spec";
 import { exampleCatalog, STACKS, synthExample } from "./helpers";
 

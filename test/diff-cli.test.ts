@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { describe, it } from "vitest";
 import { MAX_CHARS } from "../tools/diff/markdown";
 import { readPlanDir } from "../tools/diff/sources";
-import { planJson } from "../tools/plan";
+import { planJson } from "../plan/plan";
 import { craftPlan } from "./diff-fixtures";
 import { exampleCatalog, exampleFeatures, ROOT } from "./helpers";
 

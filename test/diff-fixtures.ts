@@ -7,9 +7,10 @@ import { stableWidgetId } from "../dashboards/layout";
 import { renderMarkdown } from "../tools/diff/markdown";
 import { comparePlans } from "../tools/diff/compare";
 import { type MonitorKind, monitorTags, type Signal } from "../monitors/kinds";
-import { pagerdutyHandle, pagerdutyServiceName, slackHandle } from "../oncall/names";
+import { pagerdutyHandle, pagerdutyServiceName, slackHandle } from "../config/names";
 import type { Catalog } from "../config/validate";
-import { type Plan, type PlanResource, TYPE } from "../tools/plan";
+import { type Plan, type PlanResource } from "../plan/plan";
+import { TYPE } from "../config/names";
 
 const PROJECT = "llm-observability";
 export const COMPONENT = {

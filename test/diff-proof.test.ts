@@ -4,7 +4,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { comparePlans, leafChanges } from "../tools/diff/compare";
 import { code, renderMarkdown } from "../tools/diff/markdown";
-import { dashboardsOf, type Plan, TYPE } from "../tools/plan";
+import { dashboardsOf } from "../plan/dashboards";
+import { type Plan } from "../plan/plan";
+import { TYPE } from "../config/names";
 import { diffMarkdown, linesMatching, monitorRows, widgetId } from "./diff-fixtures";
 import { exampleFeatures, exampleTeams, synthExample } from "./helpers";
 

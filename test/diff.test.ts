@@ -2,9 +2,11 @@
 // change a reviewer must see, and none for what did not change.
 import { describe, expect, it } from "vitest";
 import { comparePlans, hasChanges, type PlanDiff } from "../tools/diff/compare";
+import { describeHandles } from "../config/names";
 import { code, MAX_CHARS, NO_CHANGES, renderMarkdown } from "../tools/diff/markdown";
-import { featureViews, messageHandles } from "../tools/diff/model";
-import { type Plan, TYPE } from "../tools/plan";
+import { featureViews } from "../plan/features";
+import { type Plan } from "../plan/plan";
+import { TYPE } from "../config/names";
 import { craftPlan, diffMarkdown, linesMatching, monitorRows, type WidgetSpec } from "./diff-fixtures";
 import { exampleCatalog, exampleFeatures, exampleTeams } from "./helpers";
 
@@ -159,7 +161,8 @@ describe("npm run diff on crafted plans", () => {
       "- `legal-chat`: owner moves from team `research-assistant` to team `platform`; **now pages `@pagerduty-llm-prod-platform`, `Sentry → PagerDuty service 102`** instead of `@pagerduty-llm-prod-research-assistant`, `Sentry → PagerDuty service 101`; now notifies `@slack-ai-platform-alerts` instead of `@slack-research-assistant-alerts`; Sentry rules now owned by `team:ai-platform` (was `team:research-assistant`).",
     ]);
     expect(monitorRows(md, "monitor-legal-chat-ttft-p95")).toEqual([
-      "| routing handles | `@pagerduty-llm-prod-research-assistant (alert), @slack-research-assistant-alerts (recovery, warning)` | `@pagerduty-llm-prod-platform (alert), @slack-ai-platform-alerts (recovery, warning)` |",
+      "| routing handles | `@pagerduty-llm-prod-research-assistant (alert), @slack-research-assistant-alerts (warning, alert to warning, recovery)` | " +
+        "`@pagerduty-llm-prod-platform (alert), @slack-ai-platform-alerts (warning, alert to warning, recovery)` |",
       "| tags | `team:research-assistant` | `team:platform` |",
     ]);
   });
@@ -271,18 +274,24 @@ describe("npm run diff on crafted plans", () => {
   });
 });
 
-describe("monitor routing as the diff reads it", () => {
+describe("monitor routing as the diff reads it (the message grammar of config/names.ts)", () => {
   it.each([
     [
       "{{#is_alert}}@pagerduty-llm-prod-x{{/is_alert}} {{#is_warning}}@slack-x{{/is_warning}}",
-      ["@pagerduty-llm-prod-x (alert)", "@slack-x (warning)"],
+      ["@pagerduty-llm-prod-x (alert + renotify)", "@slack-x (warning + renotify, alert to warning)"],
     ],
-    ["Runbook. @slack-team-a\n{{^is_recovery}}@pagerduty-svc{{/is_recovery}}", ["@pagerduty-svc (not recovery)", "@slack-team-a (always)"]],
-    ['{{#is_alert}}{{#is_match "tenant.name" "acme"}}@slack-acme{{/is_match}}{{/is_alert}}', ["@slack-acme (alert › is_match)"]],
+    [
+      "Runbook. @slack-team-a\n{{^is_recovery}}@pagerduty-svc{{/is_recovery}}",
+      ["@pagerduty-svc (alert + renotify, warning + renotify, alert to warning, no data + renotify)", "@slack-team-a (always)"],
+    ],
+    [
+      '{{#is_alert}}{{#is_match "tenant.name" "acme"}}@slack-acme{{/is_match}}{{/is_alert}}',
+      ["@slack-acme (alert + renotify; conditional)"],
+    ],
     ["mail ops@example.com or @webhook-ops.", ["@webhook-ops (always)"]],
-    ["{{#is_alert}}@slack-a{{/is_alert}}{{#is_recovery}}@slack-a{{/is_recovery}}", ["@slack-a (alert, recovery)"]],
-  ])("reads the handles of %j with the states that reach them.", (message, expected) => {
-    expect(messageHandles(message)).toEqual(expected);
+    ["{{#is_alert}}@slack-a{{/is_alert}}{{#is_recovery}}@slack-a{{/is_recovery}}", ["@slack-a (alert + renotify, recovery)"]],
+  ])("reads the handles of %j with the notifications that reach them.", (message, expected) => {
+    expect(describeHandles(message).map((h) => h.text)).toEqual(expected);
   });
 });
 

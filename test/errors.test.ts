@@ -17,7 +17,8 @@ import { TAG } from "../config/contract";
 import { PAGERDUTY_URGENCY_BY_SEVERITY, type PagerdutySeverity } from "../oncall/build";
 import { runProgram } from "../program";
 import { fabricatedInvoke, synthesize } from "../tools/mocks";
-import { type Plan, type PlanResource, TYPE } from "../tools/plan";
+import { type Plan, type PlanResource } from "../plan/plan";
+import { TYPE } from "../config/names";
 import { exampleCatalog, exampleFeatures, exampleTeams, ROOT, stackConfig, synthExample } from "./helpers";
 
 const SENTRY_TYPES = [TYPE.sentryIssueAlert, TYPE.sentryMetricAlert] as const;

@@ -7,7 +7,7 @@ import type { FeatureInput, TeamInput } from "../config/schema";
 import { type Catalog, loadCatalog, stackConfigFromPulumi } from "../config/validate";
 import { runProgram } from "../program";
 import { synthesize } from "../tools/mocks";
-import type { Plan } from "../tools/plan";
+import type { Plan } from "../plan/plan";
 
 export const ROOT = path.resolve(__dirname, "..");
 export const STACKS = ["prod", "staging"] as const;
@@ -60,4 +60,13 @@ export function generatedFeatures(n: number): FeatureInput[] {
     flags: i % 20 === 0 ? [`flag-${i}`] : [],
     ...(i % 4 === 0 ? { retrieval: { indexes: [`index-${i % 3}`] } } : {}),
   }));
+}
+
+/** Widgets of a dashboard body, those nested in groups included, counted from the raw JSON (independently of plan/dashboards.ts). */
+export function countRawWidgets(widgets: unknown): number {
+  if (!Array.isArray(widgets)) return 0;
+  return widgets.reduce<number>((n, w) => {
+    const def = (w as { definition?: { type?: string; widgets?: unknown } }).definition;
+    return n + 1 + (def?.type === "group" ? countRawWidgets(def.widgets) : 0);
+  }, 0);
 }

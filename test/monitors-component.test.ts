@@ -7,10 +7,12 @@ import { absoluteDatadogUrl } from "../config/links";
 import { stackConfigFromPulumi } from "../config/validate";
 import { buildMonitors } from "../monitors";
 import { Monitors } from "../monitors/component";
-import { monitorsOf } from "../monitors/from-plan";
-import { renderArtifacts, summarize } from "../tools/artifacts";
+import { monitorsOf } from "../plan/monitors";
+import { renderArtifacts } from "../tools/artifacts";
+import { summarize } from "../tools/summary";
 import { fakeId, synthesize } from "../tools/mocks";
-import { type Plan, resourcesOfType, TYPE } from "../tools/plan";
+import { type Plan, resourcesOfType } from "../plan/plan";
+import { TYPE } from "../config/names";
 import { verifyPlan } from "../tools/verify";
 import { exampleCatalog, stackConfig, synthExample } from "./helpers";
 

@@ -185,13 +185,14 @@ describe("monitor lint", () => {
       what: "a malformed Slack handle",
       body: () =>
         withMessage(get("monitor-extract-clause-quality-drop"), (m) => m.replace("@slack-contracts-ai-alerts", "@slack-Contracts_AI!")),
-      expected: "handle @slack-Contracts_AI! is malformed",
+      // Trailing sentence punctuation is not part of a handle (config/names.ts).
+      expected: "handle @slack-Contracts_AI is malformed",
     },
     {
       what: "a handle with parentheses, which Datadog does not parse",
       body: () =>
         withMessage(get("monitor-extract-clause-quality-drop"), (m) => m.replace("@slack-contracts-ai-alerts", "@slack-(contracts)")),
-      expected: "handle @slack-(contracts) is malformed",
+      expected: "handle @slack-(contracts is malformed",
     },
     {
       what: "a handle glued to the text before it",
@@ -217,8 +218,7 @@ describe("monitor lint", () => {
         withMessage(get("monitor-extract-clause-cost-budget"), (m) =>
           m.replace("{{#is_warning}}\nNotify: @slack", "{{#is_warning}}\nNotify: @pagerduty-llm-prod-contracts-ai @slack"),
         ),
-      expected:
-        "handle @pagerduty-llm-prod-contracts-ai in {{#is_warning}}: only the alert (and its recovery) may page; warnings never page",
+      expected: "handle @pagerduty-llm-prod-contracts-ai is notified on warning: only the alert (and its recovery) may page",
     },
     {
       what: "a PagerDuty handle on a stack that may not page",
@@ -233,7 +233,7 @@ describe("monitor lint", () => {
         b.priority = 3;
         return b;
       },
-      expected: "handle @pagerduty-llm-prod-contracts-ai: priority P3 does not page (see monitors/severity.ts)",
+      expected: "handle @pagerduty-llm-prod-contracts-ai: priority P3 does not page (see the severity map in config/names.ts)",
     },
     {
       what: "a paging priority whose alert reaches no PagerDuty service",
@@ -246,7 +246,7 @@ describe("monitor lint", () => {
         withMessage(get("monitor-extract-clause-cost-budget"), (m) =>
           m.replace(/(Notify: )@pagerduty-llm-prod-contracts-ai (@slack-contracts-ai-alerts\n\{\{\/is_recovery\}\})/, "$1$2"),
         ),
-      expected: "the PagerDuty handle must also be in {{#is_recovery}}, or the incident never resolves",
+      expected: "@pagerduty-llm-prod-contracts-ai must also be notified on recovery, or the incident never resolves",
     },
     {
       what: "a paging monitor that does not renotify",
@@ -272,7 +272,7 @@ describe("monitor lint", () => {
         withMessage(get("monitor-extract-clause-quality-drop"), (m) =>
           m.replace("{{#is_alert}}\nNotify: @slack-contracts-ai-alerts\n{{/is_alert}}", ""),
         ),
-      expected: "the {{#is_alert}} block notifies no one",
+      expected: "the alert notifies no one",
     },
     {
       what: "a group variable the query does not group by",

@@ -4,11 +4,9 @@ import { describe, expect, it } from "vitest";
 import { CHAPTER_DEFAULTS, type FeatureInput } from "../config/schema";
 import { type Catalog, loadCatalog, stackConfigFromPulumi, validateCatalog } from "../config/validate";
 import { buildMonitors, type MonitorDefinition } from "../monitors";
-import { CROSS_FEATURE_KINDS, KINDS, MONITOR_KINDS, PER_FEATURE_KINDS, tagValue } from "../monitors/kinds";
-import { stateBlocks } from "../monitors/lint";
+import { CROSS_FEATURE_KINDS, KINDS, MONITOR_KINDS, PER_FEATURE_KINDS } from "../monitors/kinds";
 import { formatNumber, requestsBeforeJudgeSilenceIsSuspicious } from "../monitors/queries";
-import { isPagingPriority } from "../monitors/severity";
-import { pagerdutyHandle, slackHandle } from "../oncall/names";
+import { type BlockNode, isPagingPriority, tagValue, pagerdutyHandle, parseMessage, slackHandle } from "../config/names";
 import { exampleCatalog, exampleFeatures, exampleTeams, generatedFeatures, type StackName, stackConfig } from "./helpers";
 
 function catalogWith(stack: StackName, opts: { features?: FeatureInput[]; config?: Record<string, unknown> } = {}): Catalog {
@@ -25,10 +23,11 @@ function byId(monitors: MonitorDefinition[], id: string): MonitorDefinition {
   return m;
 }
 
+/** The text of the message's top-level `{{#name}}` blocks. */
 function block(message: string, name: string): string {
-  return stateBlocks(message)
-    .filter((b) => b.name === name)
-    .map((b) => b.body)
+  return parseMessage(message)
+    .nodes.filter((n): n is BlockNode => n.kind === "block" && n.name === name && !n.negated)
+    .map((b) => b.body.map((n) => (n.kind === "text" ? n.text : "")).join(""))
     .join("\n");
 }
 

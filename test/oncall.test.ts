@@ -1,13 +1,13 @@
 // PagerDuty on-call under Pulumi mocks: what each team gets, that nothing pages from
 // staging, that the integration key stays secret and that every handle resolves.
 import { beforeAll, describe, expect, it } from "vitest";
-import { SEVERITIES } from "../monitors/severity";
+import { pagerdutyHandle, pagerdutyServiceName, SEVERITIES } from "../config/names";
 import { PAGERDUTY_SEVERITY_BY_PRIORITY, PAGERDUTY_URGENCY_BY_SEVERITY, WEEK_SECONDS } from "../oncall/build";
-import { danglingPagerdutyHandles, pagerdutyHandlesIn } from "../oncall/handles";
-import { pagerdutyHandle, pagerdutyServiceName } from "../oncall/names";
+import { danglingPagerdutyHandles } from "../plan/oncall";
 import { renderArtifacts } from "../tools/artifacts";
 import { fabricatedInvoke, fabricatedOutputs } from "../tools/mocks";
-import { type Plan, type PlanResource, SECRET, TYPE } from "../tools/plan";
+import { type Plan, type PlanResource } from "../plan/plan";
+import { SECRET, TYPE } from "../config/names";
 import { exampleCatalog, exampleFeatures, exampleTeams, synthExample } from "./helpers";
 
 const PAGERDUTY_TYPES = [TYPE.schedule, TYPE.escalationPolicy, TYPE.service, TYPE.serviceIntegration, TYPE.pagerdutyServiceObject] as const;
@@ -196,16 +196,6 @@ describe("the integration key", () => {
 });
 
 describe("@pagerduty- handles resolve to service objects", () => {
-  it.each([
-    ["{{#is_alert}} @pagerduty-llm-prod-contracts-ai {{/is_alert}}", ["llm-prod-contracts-ai"]],
-    ["Page @pagerduty-llm-prod-platform.", ["llm-prod-platform"]],
-    ["{{#is_alert}}@pagerduty-llm-prod-platform{{/is_alert}}", ["llm-prod-platform"]],
-    ["@pagerduty-a, @pagerduty-b and @pagerduty-a again", ["a", "b"]],
-    ["@slack-contracts-ai-alerts only", []],
-  ])("finds the service names in %j", (text, names) => {
-    expect(pagerdutyHandlesIn(text)).toEqual(names);
-  });
-
   it("every handle in every monitor of the prod plan names a service object of the same plan", () => {
     expect(danglingPagerdutyHandles(prod)).toEqual([]);
   });

@@ -8,8 +8,8 @@ import {
   monitorHasRunbook,
   monitorThresholdMatchesQuery,
 } from "../policies/rules/monitors";
-import { pagerdutyHandle, slackHandle } from "../oncall/names";
-import { TYPE } from "../tools/plan";
+import { pagerdutyHandle, slackHandle } from "../config/names";
+import { TYPE } from "../config/names";
 import {
   anomalyMonitorProps,
   assertHasResourceViolation,

@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../config/errors";
-import { planJson } from "../tools/plan";
+import { planJson } from "../plan/plan";
 import { exampleFeatures, exampleTeams, STACKS, synthExample } from "./helpers";
 
 describe("the program under mocks", () => {

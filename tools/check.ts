@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ENFORCEMENT_LEVELS, type PolicyPackConfig, PolicyCrashError, runPolicies, type Violation } from "../policies/offline";
 import { PACK_NAME, packArgs, type Rule } from "../policies/rules";
-import { type Plan, PlanError, readPlan } from "./plan";
+import { type Plan, PlanError, readPlan } from "../plan/plan";
 import { runCli } from "./cli";
 
 /** Where `npm run synth` writes the default stack's plan (its defaults: `--stack prod --out out`). */

@@ -3,8 +3,8 @@
 // benchmarks; the program itself has no idea it is mocked.
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT } from "../config/validate";
-import { type Plan, type PlanResource, SECRET } from "./plan";
+import { PROJECT, SECRET, TYPE } from "../config/names";
+import type { Plan, PlanResource } from "../plan/plan";
 
 export type { Plan, PlanResource };
 
@@ -22,9 +22,9 @@ export function fakeId(seed: string, length = 7): string {
  */
 export function fabricatedOutputs(type: string, name: string): Record<string, unknown> {
   switch (type) {
-    case "datadog:index/dashboardJson:DashboardJson":
+    case TYPE.dashboard:
       return { url: `/dashboard/synth-${fakeId(name, 3)}-${fakeId(`${name}#`, 3)}` };
-    case "pagerduty:index/serviceIntegration:ServiceIntegration":
+    case TYPE.serviceIntegration:
       // Secret in the program; tests assert this exact string never reaches plan.json.
       return { integrationKey: `synth-integration-key-${fakeId(name, 16)}` };
     default:

@@ -8,7 +8,8 @@ import { loadCatalogFile, readStackFile } from "../config/load";
 import { type Catalog, loadCatalog, stackConfigFromPulumi } from "../config/validate";
 import { runProgram } from "../program";
 import { type Plan, synthesize } from "./mocks";
-import { type Artifact, renderArtifacts, summarize } from "./artifacts";
+import { type Artifact, renderArtifacts } from "./artifacts";
+import { summarize } from "./summary";
 import { verifyPlan } from "./verify";
 import { runCli } from "./cli";
 

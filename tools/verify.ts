@@ -1,13 +1,15 @@
 // Checks run on every synth before anything is written: generated definitions must
 // validate against Datadog's spec, use only the metric contract, and page only services
 // that exist in the same stack.
+import { pagerdutyHandleOf } from "../config/names";
 import type { Catalog } from "../config/validate";
 import { lintDashboard } from "../dashboards/lint";
-import { monitorsOf } from "../monitors/from-plan";
+import { monitorsOf } from "../plan/monitors";
 import { lintMonitor } from "../monitors/lint";
-import { danglingPagerdutyHandles } from "../oncall/handles";
+import { danglingPagerdutyHandles } from "../plan/oncall";
 import { formatSpecErrors, validateDashboard, validateMonitor } from "./datadog-spec";
-import { dashboardsOf, type Plan } from "./plan";
+import { dashboardsOf } from "../plan/dashboards";
+import { type Plan } from "../plan/plan";
 
 export function verifyPlan(plan: Plan, catalog: Catalog): string[] {
   const problems: string[] = [];
@@ -18,7 +20,9 @@ export function verifyPlan(plan: Plan, catalog: Catalog): string[] {
     if (lint.length) problems.push(`dashboard ${d.id} breaks the metric contract:\n${lint.map((p) => `  ${p}`).join("\n")}`);
   }
   for (const d of danglingPagerdutyHandles(plan)) {
-    problems.push(`${d.resource} pages @pagerduty-${d.serviceName}, but no PagerDuty service object of that name exists in this stack`);
+    problems.push(
+      `${d.resource} pages ${pagerdutyHandleOf(d.serviceName)}, but no PagerDuty service object of that name exists in this stack`,
+    );
   }
   let monitors: ReturnType<typeof monitorsOf>;
   try {

@@ -5,21 +5,18 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as datadog from "@pulumi/datadog";
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { isPagingPriority } from "../../monitors/severity";
-import { repoTeamIds, runningFromRepo, RUNBOOKS_DIR, stackFromUrn } from "../context";
 import {
-  asString,
-  asStringArray,
-  catalogForUrn,
-  links,
-  notificationHandles,
-  pagerdutyServices,
-  parsePriority,
-  quoteList,
-  TEAM_TAG,
-  MONITOR_KIND_TAG,
+  HANDLE_PREFIX,
+  isPagingPriority,
+  pagerdutyHandleOf,
+  pagerdutyServicesIn,
+  reachableHandles,
+  RESOURCE_TAG,
   tagValues,
-} from "./common";
+} from "../../config/names";
+import { linksIn } from "../../config/links";
+import { repoTeamIds, runningFromRepo, RUNBOOKS_DIR, stackFromUrn } from "../context";
+import { asString, asStringArray, catalogForUrn, parsePriority, quoteList } from "./common";
 
 const teamsSchema = {
   type: "array",
@@ -38,23 +35,23 @@ export const monitorHasOwner: ResourceValidationPolicy = {
   configSchema: { properties: { teams: teamsSchema } },
   validateResource: validateResourceOfType(datadog.Monitor, (monitor, args, report) => {
     const known = args.getConfig<{ teams?: string[] }>().teams ?? repoTeamIds();
-    const owners = [...new Set(tagValues(asStringArray(monitor.tags), TEAM_TAG))];
+    const owners = [...new Set(tagValues(asStringArray(monitor.tags), RESOURCE_TAG.team))];
     if (owners.length === 0) {
       report(
-        `monitor "${args.name}" has no ${TEAM_TAG}: tag, so nobody owns its alerts. ` +
-          `Add exactly one tag "${TEAM_TAG}:<id>" with a known team (${quoteList(known)}); generated monitors take it from the feature's owner in features.ts.`,
+        `monitor "${args.name}" has no ${RESOURCE_TAG.team}: tag, so nobody owns its alerts. ` +
+          `Add exactly one tag "${RESOURCE_TAG.team}:<id>" with a known team (${quoteList(known)}); generated monitors take it from the feature's owner in features.ts.`,
       );
       return;
     }
     if (owners.length > 1) {
       report(
-        `monitor "${args.name}" has ${owners.length} ${TEAM_TAG}: tags (${owners.join(", ")}), so ownership is ambiguous. ` +
-          `Keep exactly one "${TEAM_TAG}:<id>" tag: the team that is paged for it.`,
+        `monitor "${args.name}" has ${owners.length} ${RESOURCE_TAG.team}: tags (${owners.join(", ")}), so ownership is ambiguous. ` +
+          `Keep exactly one "${RESOURCE_TAG.team}:<id>" tag: the team that is paged for it.`,
       );
     }
     for (const team of owners.filter((t) => !known.includes(t))) {
       report(
-        `monitor "${args.name}" is tagged ${TEAM_TAG}:${team}, but "${team}" is not a known team (known: ${quoteList(known)}). ` +
+        `monitor "${args.name}" is tagged ${RESOURCE_TAG.team}:${team}, but "${team}" is not a known team (known: ${quoteList(known)}). ` +
           `Use one of the known team ids, or add the team to teams.ts first.`,
       );
     }
@@ -85,10 +82,10 @@ export const monitorHasRunbook: ResourceValidationPolicy = {
     const configured = args.getConfig<RunbookConfig>().runbookBaseUrl ?? catalogForUrn(args.urn)?.stack.runbookBaseUrl;
     const base = configured?.replace(/\/+$/, "");
     const message = asString(monitor.message) ?? "";
-    const kind = tagValues(asStringArray(monitor.tags), MONITOR_KIND_TAG)[0] ?? "<kind>";
+    const kind = tagValues(asStringArray(monitor.tags), RESOURCE_TAG.monitor)[0] ?? "<kind>";
     const candidates = base
-      ? links(message).filter((l) => l.startsWith(`${base}/`))
-      : links(message).filter((l) => /\/runbooks\/[^/]+/.test(l));
+      ? linksIn(message).filter((l) => l.startsWith(`${base}/`))
+      : linksIn(message).filter((l) => /\/runbooks\/[^/]+/.test(l));
     if (candidates.length === 0) {
       const where = base ? `under ${base}/` : "to a runbooks/ page (no runbookBaseUrl configured for this stack)";
       report(
@@ -131,9 +128,10 @@ interface EscalationConfig {
 export const monitorHasEscalationPath: ResourceValidationPolicy = {
   name: "monitor-has-escalation-path",
   description:
-    "Every Datadog monitor notifies at least one handle; on a stack that pages, every monitor with a paging priority (P1-P2) notifies @pagerduty-<service>, and on a stack that may not page none does.",
+    "Every Datadog monitor notifies at least one handle; on a stack that pages, every monitor with a paging priority (P1-P2) " +
+    `notifies ${HANDLE_PREFIX.pagerduty}<service>, and on a stack that may not page none does.`,
   remediationSteps:
-    "Route through `oncall/names.ts`: `pagerdutyHandle(env, team)` in the {{#is_alert}} block of paging priorities, " +
+    "Route through `config/names.ts`: `pagerdutyHandle(env, team)` in the {{#is_alert}} block of paging priorities, " +
     "`slackHandle(team.slack)` for warnings and non-paging priorities. If the monitor should not wake anyone, give it priority 3-5 instead.",
   enforcementLevel: "mandatory",
   configSchema: {
@@ -146,28 +144,29 @@ export const monitorHasEscalationPath: ResourceValidationPolicy = {
   },
   validateResource: validateResourceOfType(datadog.Monitor, (monitor, args, report) => {
     const message = asString(monitor.message) ?? "";
-    const handles = [...new Set(notificationHandles(message))];
+    const handles = reachableHandles(message).map((h) => h.raw);
     if (handles.length === 0) {
       report(
         `monitor "${args.name}" notifies nobody: its message has no @-handle, so it fires silently. ` +
-          `Add the owning team's @slack-<channel>, and @pagerduty-<service> for P1-P2 on a paging stack.`,
+          `Add the owning team's ${HANDLE_PREFIX.slack}<channel>, and ${HANDLE_PREFIX.pagerduty}<service> for P1-P2 on a paging stack.`,
       );
       return;
     }
     const paging = args.getConfig<EscalationConfig>().paging ?? catalogForUrn(args.urn)?.stack.paging ?? true;
-    const services = pagerdutyServices(message);
+    const services = pagerdutyServicesIn(message);
     const priority = parsePriority(monitor.priority);
     if (paging && priority !== undefined && isPagingPriority(priority) && services.length === 0) {
       report(
         `monitor "${args.name}" has paging priority P${priority} but never notifies PagerDuty (handles: ${handles.join(", ")}), so nobody is woken up. ` +
-          `Add @pagerduty-<service> (pagerdutyHandle in oncall/names.ts) inside {{#is_alert}}, or lower the priority to P3-P5 if it should not page.`,
+          `Add ${HANDLE_PREFIX.pagerduty}<service> (pagerdutyHandle in config/names.ts) inside {{#is_alert}}, ` +
+          `or lower the priority to P3-P5 if it should not page.`,
       );
     }
     if (!paging && services.length > 0) {
       const stack = stackFromUrn(args.urn) ?? "this stack";
       report(
-        `monitor "${args.name}" notifies ${services.map((s) => `@pagerduty-${s}`).join(", ")}, but stack "${stack}" may not page (paging: false). ` +
-          `Route it to the owning team's @slack-<channel> instead.`,
+        `monitor "${args.name}" notifies ${services.map(pagerdutyHandleOf).join(", ")}, but stack "${stack}" may not page (paging: false). ` +
+          `Route it to the owning team's ${HANDLE_PREFIX.slack}<channel> instead.`,
       );
     }
   }),

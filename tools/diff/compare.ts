@@ -2,20 +2,13 @@
 // derive from a stable key, monitors and every other resource by their stable logical name,
 // so inserting one widget is one addition, never a cascade of index-shifted changes.
 // Pure: two plans in, a structured diff out (markdown.ts puts it into words).
-import { type Plan, type PlanResource, TYPE } from "../plan";
-import {
-  type DashboardView,
-  dashboardViews,
-  type FeatureView,
-  featureViews,
-  flattenWidgets,
-  handleName,
-  type MonitorView,
-  monitorViews,
-  stableJson,
-  typeLabel,
-  type WidgetView,
-} from "./model";
+import { holdsSecrets, type Plan, type PlanResource } from "../../plan/plan";
+import { TYPE } from "../../config/names";
+import { type DashboardView, dashboardViews, flattenWidgets, type WidgetView } from "../../plan/dashboards";
+import { type FeatureView, featureViews } from "../../plan/features";
+import { type MonitorView, monitorViews } from "../../plan/monitors";
+import { stableJson } from "../../plan/read";
+import { typeLabel } from "../../plan/plan";
 
 // ---------------------------------------------------------------------------------------------
 // Shapes
@@ -164,7 +157,7 @@ export function comparePlans(base: Plan, head: Plan): PlanDiff {
       count(after.type).changed++;
       status.set(id, "changed");
     } else continue;
-    if (JSON.stringify(after.inputs).includes('"[secret]"')) secretsHidden = true;
+    if (holdsSecrets(after)) secretsHidden = true;
   }
   for (const [id, before] of b) {
     if (!h.has(id)) {
@@ -547,9 +540,8 @@ export function compareMonitor(before: MonitorView, after: MonitorView): FieldCh
     field(out, `threshold window ${key}`, before.thresholdWindows[key], after.thresholdWindows[key]);
   }
   field(out, "priority", before.priority && `P${before.priority}`, after.priority && `P${after.priority}`);
-  if (before.handles.join() !== after.handles.join()) {
-    out.push({ field: "routing handles", before: before.handles.join(", ") || undefined, after: after.handles.join(", ") || undefined });
-  }
+  const routing = (m: MonitorView) => m.handles.map((h) => h.text).join(", ");
+  field(out, "routing handles", routing(before), routing(after));
   const goneTags = before.tags.filter((t) => !after.tags.includes(t));
   const newTags = after.tags.filter((t) => !before.tags.includes(t));
   if (goneTags.length || newTags.length)
@@ -575,7 +567,7 @@ function orderedKeys(order: Record<string, string>, a: Record<string, string>, b
 /** A message line without what other rows report: handles, runbook links and threshold numbers. */
 function normalizeLine(m: MonitorView, line: string): string {
   let text = line;
-  for (const h of m.handles.map(handleName)) text = text.split(h).join("");
+  for (const { handle } of m.handles) text = text.split(handle.raw).join("");
   for (const r of m.runbooks) text = text.split(r).join("");
   for (const t of Object.values(m.thresholds)) {
     const n = t.replace(/^-/, "").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -2,11 +2,12 @@
 // for the dashboard reader. Output goes into a PR comment, whose limit is 64,000 characters
 // (pulumi/actions#1387), so it is built from blocks that can be left out whole, most
 // important first, and says what it left out.
-import { isPagingPriority } from "../../monitors/severity";
+import { isPagingPriority, pagerdutyHandleOf, SECRET } from "../../config/names";
 import type { DashboardDiff, FeatureDiff, FieldChange, MonitorDiff, PlanDiff, ResourceDiff } from "./compare";
 import { hasChanges } from "./compare";
-import { type FeatureView, typeLabel } from "./model";
-import { TYPE } from "../plan";
+import { type FeatureView } from "../../plan/features";
+import { typeLabel } from "../../plan/plan";
+import { TYPE } from "../../config/names";
 
 export const MAX_CHARS = 60_000;
 export const NO_CHANGES = "no changes";
@@ -245,7 +246,7 @@ function summaryBlocks(diff: PlanDiff, opts: MarkdownOptions, multi: boolean): B
   }
   if (diff.secretsHidden) {
     lines.push("");
-    lines.push("_Secret inputs appear as `[secret]` in plans and are not compared._");
+    lines.push(`_Secret inputs appear as \`${SECRET}\` in plans and are not compared._`);
   }
   return [{ text: lines.join("\n"), item: false }];
 }
@@ -366,7 +367,7 @@ function monitorBlocks(monitors: MonitorDiff[]): Block[] {
       v.team ? `team \`${v.team}\`` : undefined,
       v.thresholds.critical !== undefined ? `critical ${code(v.thresholds.critical)}` : undefined,
       v.thresholds.warning !== undefined ? `warning ${code(v.thresholds.warning)}` : undefined,
-      m.status === "added" ? `routes to ${v.handles.map((h) => code(h)).join(", ") || "no one"}` : undefined,
+      m.status === "added" ? `routes to ${v.handles.map((h) => code(h.text)).join(", ") || "no one"}` : undefined,
     ].filter(Boolean);
     blocks.push({ text: `- **${m.status}** ${code(m.name)} ${text(m.title)}: ${facts.join(", ")}`, item: true });
   }
@@ -476,7 +477,7 @@ export function plainWords(r: ResourceDiff): string[] {
   }
   if (r.type === TYPE.pagerdutyServiceObject) {
     for (const c of pick(/^serviceName$/))
-      out.push(`monitors now page \`@pagerduty-${n(c.after)}\` instead of \`@pagerduty-${n(c.before)}\``);
+      out.push(`monitors now page ${code(pagerdutyHandleOf(n(c.after)))} instead of ${code(pagerdutyHandleOf(n(c.before)))}`);
   }
   if (r.type === TYPE.sentryMetricAlert) {
     for (const c of pick(/^triggers\[\d+\]\.alertThreshold$/)) out.push(`a trigger moves from ${n(c.before)} to ${n(c.after)} errors`);

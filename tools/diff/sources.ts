@@ -6,8 +6,9 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { PROJECT } from "../../config/names";
 import type { Catalog } from "../../config/validate";
-import { type Plan, PlanError, readPlan } from "../plan";
+import { type Plan, PlanError, readPlan } from "../../plan/plan";
 
 export interface Side {
   /** How the side is named in the output (`origin/main (1a2b3c4)`, `working tree`, a directory). */
@@ -126,7 +127,7 @@ export async function synthesizeRef(ref: string, stacks: string[], opts: RefOpti
     const out = path.join(tmp, "out");
     for (const stack of stacks) {
       if (!fs.existsSync(path.join(worktree, `Pulumi.${stack}.yaml`))) {
-        plans.set(stack, emptyPlan("llm-observability", stack));
+        plans.set(stack, emptyPlan(PROJECT, stack));
         continue;
       }
       const result = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {

@@ -3,19 +3,13 @@
 // static HTML file. No script, no external asset; a Content-Security-Policy forbids any
 // fetch, so opening it can never touch the network. Pure: plan in, HTML out.
 import type { Catalog } from "../../config/validate";
-import type { DashboardDiff, PlanDiff } from "../diff/compare";
-import {
-  arr,
-  type DashboardView,
-  dashboardViews,
-  featureViews,
-  handleName,
-  type MonitorView,
-  monitorViews,
-  obj,
-  type WidgetView,
-} from "../diff/model";
-import { type Plan, type PlanResource, resourcesOfType, TYPE } from "../plan";
+import { isPagerdutyHandle, pagerdutyHandleOf, TYPE } from "../../config/names";
+import { countWidgets, type DashboardView, dashboardViews, type WidgetView } from "../../plan/dashboards";
+import { featureViews } from "../../plan/features";
+import { type MonitorView, monitorViews } from "../../plan/monitors";
+import { onCallTeamIds, sentryRuleViews, teamOnCallView } from "../../plan/oncall";
+import { type Plan, type PlanResource, resourcesOfType } from "../../plan/plan";
+import { arr, obj } from "../../plan/read";
 
 export type WidgetStatus = "added" | "changed" | "moved";
 
@@ -36,44 +30,6 @@ export interface PreviewOptions {
   /** The validated catalog, when known: adds display names, members and Slack channels. */
   catalog?: Catalog;
   highlights?: Highlights;
-}
-
-export function highlightsFromDiff(diff: PlanDiff, baseLabel: string): Highlights {
-  const widgets = new Map<string, Map<string, WidgetStatus>>();
-  const widgetChanges = new Map<string, Map<string, string[]>>();
-  const removedWidgets = new Map<string, { title: string; type: string; group?: string }[]>();
-  const dashboards = new Map<string, "added" | "changed">();
-  const removedDashboards: { id: string; title: string }[] = [];
-  const mark = (d: DashboardDiff) => {
-    const m = new Map<string, WidgetStatus>();
-    const details = new Map<string, string[]>();
-    for (const w of d.moved) {
-      m.set(w.key, "moved");
-      details.set(w.key, [`moved ${w.how}`]);
-    }
-    for (const w of d.changed) {
-      m.set(w.key, "changed");
-      details.set(w.key, [...(details.get(w.key) ?? []), ...w.changes.map((c) => `${c.field}: ${c.before ?? "—"} → ${c.after ?? "—"}`)]);
-    }
-    for (const w of d.added) m.set(w.key, "added");
-    widgets.set(d.id, m);
-    widgetChanges.set(d.id, details);
-    if (d.removed.length) removedWidgets.set(d.id, d.removed);
-  };
-  for (const d of diff.dashboards) {
-    if (d.status === "removed") removedDashboards.push({ id: d.id, title: d.title });
-    else {
-      dashboards.set(d.id, d.status);
-      mark(d);
-    }
-  }
-  const monitors = new Map<string, "added" | "changed">();
-  const removedMonitors: { name: string; title: string }[] = [];
-  for (const m of diff.monitors) {
-    if (m.status === "removed") removedMonitors.push({ name: m.name, title: m.title });
-    else monitors.set(m.name, m.status);
-  }
-  return { baseLabel, widgets, widgetChanges, removedWidgets, dashboards, removedDashboards, monitors, removedMonitors };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -99,7 +55,7 @@ export function renderPreview(plan: Plan, opts: PreviewOptions = {}): string {
   const h = opts.highlights;
   const title = h ? `Changes to ${plan.stack} (against ${h.baseLabel})` : `${plan.project} · ${plan.stack}`;
   const nav = [
-    ...dashboards.map((d) => `<a href="#dashboard-${slugAttr(d.id)}">${e(d.title || d.id)}</a>`),
+    ...dashboards.map((d) => `<a href="#${slugAttr(d.name)}">${e(d.title || d.id)}</a>`),
     `<a href="#monitors">Monitors (${monitors.length})</a>`,
     `<a href="#oncall">On-call and Sentry</a>`,
   ].join("");
@@ -141,7 +97,7 @@ function legend(h: Highlights): string {
 function renderDashboard(d: DashboardView, h?: Highlights): string {
   const marks = h ? { status: h.widgets.get(d.id), details: h.widgetChanges.get(d.id) } : undefined;
   const status = h?.dashboards.get(d.id);
-  const count = countAll(d.widgets);
+  const count = countWidgets(d.widgets);
   const vars = d.templateVariables.length
     ? `<ul class="vars">${d.templateVariables
         .map(
@@ -154,7 +110,7 @@ function renderDashboard(d: DashboardView, h?: Highlights): string {
   const removedList = removed?.length
     ? `<div class="removed"><b>Removed widgets:</b><ul>${removed.map((w) => `<li>${e(w.title || "untitled")} <span class="type">${e(w.type)}</span>${w.group ? ` from group ${e(w.group)}` : ""}</li>`).join("")}</ul></div>`
     : "";
-  return `<section class="dashboard${status ? ` status-${status}` : ""}" id="dashboard-${slugAttr(d.id)}" data-dashboard="${e(d.id)}" data-widget-count="${count}">
+  return `<section class="dashboard${status ? ` status-${status}` : ""}" id="${slugAttr(d.name)}" data-dashboard="${e(d.id)}" data-widget-count="${count}">
 <h2>${e(d.title)}${status ? ` <span class="badge ${status}">${status}</span>` : ""}</h2>
 <p class="meta">Dashboard <code>${e(d.id)}</code> · resource <code>${e(d.name)}</code> · ${count} widgets${d.tags.length ? ` · tags ${d.tags.map((t) => `<code>${e(t)}</code>`).join(" ")}` : ""}</p>
 ${d.description ? `<p class="description">${e(d.description)}</p>` : ""}
@@ -162,10 +118,6 @@ ${vars}
 ${removedList}
 <div class="grid">${d.widgets.map((w) => renderWidget(w, marks)).join("\n")}</div>
 </section>`;
-}
-
-function countAll(widgets: WidgetView[]): number {
-  return widgets.reduce((n, w) => n + 1 + countAll(w.children), 0);
 }
 
 function placement(w: WidgetView): string {
@@ -234,7 +186,7 @@ function renderMonitors(monitors: MonitorView[], h?: Highlights): string {
 <td>${e(m.team ?? "—")}${m.feature ? `<br><span class="small">feature ${e(m.feature)}</span>` : ""}</td>
 <td><code>${e(m.query)}</code></td>
 <td>${thresholds || "—"}${windows ? `<br><span class="small">windows</span><br>${windows}` : ""}</td>
-<td>${m.handles.map((x) => `<code class="${handleName(x).startsWith("@pagerduty-") ? "pager" : "notify"}">${e(x)}</code>`).join("<br>") || "—"}</td>
+<td>${m.handles.map((h) => `<code class="${isPagerdutyHandle(h.handle) ? "pager" : "notify"}">${e(h.text)}</code>`).join("<br>") || "—"}</td>
 <td>${runbooks || "—"}</td>
 </tr>`;
   });
@@ -257,10 +209,6 @@ ${rows.join("\n")}
 // ---------------------------------------------------------------------------------------------
 // On-call and Sentry
 
-function named(plan: Plan, type: string, name: string): PlanResource | undefined {
-  return plan.resources.find((r) => r.type === type && r.name === name);
-}
-
 function txt(v: unknown): string {
   return v === undefined || v === null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
 }
@@ -275,16 +223,10 @@ function duration(seconds: unknown): string {
 }
 
 function renderOnCall(plan: Plan, catalog?: Catalog): string {
-  const fromNames = (prefix: string, type: string) =>
-    resourcesOfType(plan, type)
-      .map((r) => r.name.slice(prefix.length))
-      .filter((x) => x);
   const teamIds = [
     ...new Set([
       ...(catalog?.teams.map((t) => t.id) ?? []),
-      ...fromNames("schedule-", TYPE.schedule),
-      ...fromNames("escalation-", TYPE.escalationPolicy),
-      ...fromNames("service-", TYPE.service),
+      ...onCallTeamIds(plan),
       ...monitorViews(plan).flatMap((m) => (m.team ? [m.team] : [])),
     ]),
   ];
@@ -301,10 +243,7 @@ ${renderSentry(plan, catalog)}
 
 function renderTeam(plan: Plan, id: string, catalog?: Catalog): string {
   const team = catalog?.teams.find((t) => t.id === id);
-  const schedule = named(plan, TYPE.schedule, `schedule-${id}`);
-  const escalation = named(plan, TYPE.escalationPolicy, `escalation-${id}`);
-  const service = named(plan, TYPE.service, `service-${id}`);
-  const serviceObject = named(plan, TYPE.pagerdutyServiceObject, `pagerduty-service-${id}`);
+  const { schedule, escalationPolicy: escalation, service, pagerdutyServiceObject: serviceObject } = teamOnCallView(plan, id);
   const features =
     catalog?.features.filter((f) => f.owner === id).map((f) => f.id) ??
     featureViews(plan)
@@ -345,19 +284,16 @@ function renderTeam(plan: Plan, id: string, catalog?: Catalog): string {
     );
   }
   if (serviceObject)
-    facts.push(`<dt>Datadog handle</dt><dd><code class="pager">@pagerduty-${e(txt(serviceObject.inputs.serviceName))}</code></dd>`);
+    facts.push(`<dt>Datadog handle</dt><dd><code class="pager">${e(pagerdutyHandleOf(txt(serviceObject.inputs.serviceName)))}</code></dd>`);
   if (!schedule && !service) facts.push(`<dt>Paging</dt><dd>none on this stack</dd>`);
   return `<article class="team" data-team="${e(id)}"><h3>${e(team?.name ?? id)} <code>${e(id)}</code></h3><dl>${facts.join("")}</dl></article>`;
 }
 
 function renderSentry(plan: Plan, catalog?: Catalog): string {
-  const rules = plan.resources.filter((r) => r.type.startsWith("sentry:") && r.custom);
+  const rules = sentryRuleViews(plan);
   if (!rules.length) return `<p class="meta">No Sentry rules on this stack.</p>`;
   const byFeature = new Map<string, PlanResource[]>();
-  for (const r of rules) {
-    const feature = /^sentry-(?:issue-alert|metric-alert|issue-page)-(.+)$/.exec(r.name)?.[1] ?? "(other)";
-    byFeature.set(feature, [...(byFeature.get(feature) ?? []), r]);
-  }
+  for (const { featureId, resource } of rules) byFeature.set(featureId, [...(byFeature.get(featureId) ?? []), resource]);
   const rows = [...byFeature]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([feature, rs]) => {
