@@ -8,6 +8,7 @@ import { buildErrorAlerts } from "./errors/build";
 import { ErrorAlerts } from "./errors/component";
 import { buildMonitors } from "./monitors";
 import { Monitors } from "./monitors/component";
+import type { MonitorKindSpec } from "./monitors/kinds";
 import { buildOnCall } from "./oncall/build";
 import { OnCall } from "./oncall/component";
 
@@ -24,7 +25,12 @@ export function runProgram(input: ProgramInput) {
   return buildObservability(catalog);
 }
 
-export function buildObservability(catalog: Catalog) {
+export interface BuildOptions {
+  /** The monitor-kind registry (default: monitors/kinds.ts); a deployment may pass its own kinds on top. */
+  monitorKinds?: readonly MonitorKindSpec[];
+}
+
+export function buildObservability(catalog: Catalog, options: BuildOptions = {}) {
   const { stack } = catalog;
   // Before the monitors: their `@pagerduty-<name>` handles only resolve once the Datadog
   // service objects exist. Stacks that may not page create none of it.
@@ -41,7 +47,7 @@ export function buildObservability(catalog: Catalog) {
   const monitors = new Monitors(
     "monitors",
     {
-      definitions: buildMonitors(catalog),
+      definitions: buildMonitors(catalog, options.monitorKinds),
       dashboardUrls: dashboards.urls,
       teamTagPolicy: stack.monitoring.teamTagPolicy ? { validTeams: catalog.teams.map((t) => t.id) } : undefined,
     },

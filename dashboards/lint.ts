@@ -3,7 +3,7 @@
 // undeclared `$variable` only shows up later as a silent "no data". Works on any dashboard
 // JSON (generated or hand-written), so synth can check exactly what would be sent.
 import { type MetricContract, queryableTags } from "../config/contract";
-import { extractMetricTerms, PERCENTILES, scopeTagKey } from "../config/query";
+import { contractMetric, extractMetricTerms, scopeTagKey, termProblems } from "../config/query";
 
 const LEGACY_REQUEST_KEYS = [
   "q",
@@ -27,7 +27,6 @@ type Json = Record<string, unknown>;
 export function lintDashboard(body: unknown, contract: MetricContract): string[] {
   const problems: string[] = [];
   const dashboard = (body ?? {}) as Json;
-  const metrics = new Map(Object.values(contract.metrics).map((m) => [m.name, m]));
   const contractTags = new Set(Object.values(contract.metrics).flatMap((m) => queryableTags(contract, m)));
   const judgeAttributes = new Set(Object.values(contract.judgeLog.attributes));
 
@@ -57,30 +56,23 @@ export function lintDashboard(body: unknown, contract: MetricContract): string[]
     const terms = extractMetricTerms(query);
     if (!terms.length) problems.push(`${at}: no "<aggregation>:<metric>{<scope>}" term found in ${JSON.stringify(query)}`);
     for (const term of terms) {
-      const def = metrics.get(term.metric);
-      if (!def) {
-        problems.push(`${at}: unknown metric "${term.metric}" (contract: ${[...metrics.keys()].join(", ")})`);
+      for (const tag of term.by) groupTags.add(tag);
+      const def = contractMetric(contract, term.metric);
+      if (typeof def === "string") {
+        problems.push(`${at}: ${def}`);
         continue;
       }
-      const allowed = queryableTags(contract, def);
-      const tagProblem = (tag: string, how: string) => `${at}: ${def.name} has no tag "${tag}" (${how}); it carries ${allowed.join(", ")}`;
-      if ((PERCENTILES as readonly string[]).includes(term.aggregation) && !def.percentiles) {
-        problems.push(`${at}: ${term.aggregation}:${def.name} needs percentiles, which ${def.name} does not have enabled`);
-      }
-      if (term.aggregation === "count" && def.type !== "distribution")
-        problems.push(`${at}: count:${def.name} applies to distributions only`);
-      for (const entry of term.scope) {
+      const tags = term.scope.flatMap((entry) => {
         const { variable, tag } = scopeTagKey(entry);
-        if (variable !== undefined) {
-          const varTag = checkVariable(variable, at);
-          // Setting the variable would filter on a tag the metric never has: the graph blanks.
-          if (varTag !== undefined && !allowed.includes(varTag)) problems.push(tagProblem(varTag, `$${variable} would blank it when set`));
-        } else if (tag !== undefined && !allowed.includes(tag)) problems.push(tagProblem(tag, "filter"));
-      }
-      for (const tag of term.by) {
-        if (!allowed.includes(tag)) problems.push(tagProblem(tag, "group-by"));
-        groupTags.add(tag);
-      }
+        if (variable === undefined) return tag === undefined ? [] : [{ tag, how: "filter" }];
+        // Setting the variable would filter on a tag the metric never has: the graph blanks.
+        const varTag = checkVariable(variable, at);
+        return varTag === undefined ? [] : [{ tag: varTag, how: `$${variable} would blank it when set` }];
+      });
+      tags.push(...term.by.map((tag) => ({ tag, how: "group-by" })));
+      problems.push(
+        ...termProblems(contract, def, { aggregation: term.aggregation, asCount: term.asCount, tags }).map((p) => `${at}: ${p}`),
+      );
     }
   };
 

@@ -1,11 +1,12 @@
-// The five monitors that watch across features: exactly one monitor each (multi-alert
-// where grouped), so their number never grows with tenants, providers or features.
+// The builders of the kinds that watch across features (registered in kinds.ts): exactly one
+// monitor each (multi-alert where grouped), so their number never grows with tenants,
+// providers or features.
 import { STATUS_VALUES, TAG } from "../config/contract";
 import { metricQuery } from "../config/query";
 import { CHAPTER_DEFAULTS } from "../config/schema";
 import type { Catalog } from "../config/validate";
 import type { MonitorDefinition } from "./definition";
-import { defineMonitor, frame } from "./frame";
+import { defineMonitor, type Frame } from "./frame";
 import { groupName } from "./message";
 import { type AnomalySpec, anomalyQuery, formatNumber, requestsBeforeJudgeSilenceIsSuspicious, thresholdQuery } from "./queries";
 
@@ -13,14 +14,14 @@ const ERROR_STATUS: (typeof STATUS_VALUES)[number] = "error";
 
 /**
  * Datadog's own estimate of indexed custom metrics per metric name. It is not part of the
- * metric contract (the emitter never writes it); the lint allows it in this monitor only.
+ * metric contract (the emitter never writes it); the registry entry of observability-cost
+ * declares it, so the lint allows it in that monitor only.
  */
 export const ESTIMATED_USAGE_METRIC = "datadog.estimated_usage.metrics.custom.by_metric";
 export const ESTIMATED_USAGE_TAG = "metric_name";
 
 /** Chapter: "any tenant crosses 3 sigma above their normal". One multi-alert monitor by {tenant}. */
-export function tenantSpendAnomalyMonitor(catalog: Catalog): MonitorDefinition {
-  const f = frame(catalog, "tenant-spend-anomaly");
+export function tenantSpendAnomalyMonitor(f: Frame, catalog: Catalog): MonitorDefinition {
   const { contract, stack } = catalog;
   const anomaly: AnomalySpec = {
     // ~5x the alert window, as Datadog recommends; it only sizes the notification graph.
@@ -74,8 +75,7 @@ export function tenantSpendAnomalyMonitor(catalog: Catalog): MonitorDefinition {
 }
 
 /** Error ratio by {provider} with a minimum-traffic guard, so 1 error in 2 requests at night is not an outage. */
-export function providerOutageMonitor(catalog: Catalog): MonitorDefinition {
-  const f = frame(catalog, "provider-outage");
+export function providerOutageMonitor(f: Frame, catalog: Catalog): MonitorDefinition {
   const { contract, stack } = catalog;
   const { providerErrorRatePct, providerMinRequests } = stack.monitoring;
   const requests = (filters: Record<string, string>) =>
@@ -114,8 +114,7 @@ export function providerOutageMonitor(catalog: Catalog): MonitorDefinition {
 }
 
 /** Requests flow but no judge score arrives for a feature: the quality dashboard would go blank silently. */
-export function judgeStalledMonitor(catalog: Catalog): MonitorDefinition {
-  const f = frame(catalog, "judge-stalled");
+export function judgeStalledMonitor(f: Frame, catalog: Catalog): MonitorDefinition {
   const { contract, stack, features } = catalog;
   const minutes = stack.monitoring.judgeStallMinutes;
   // One multi-alert monitor has one guard, so it is sized for the lowest sample rate.
@@ -160,8 +159,7 @@ export function judgeStalledMonitor(catalog: Catalog): MonitorDefinition {
 }
 
 /** p95 vector-index query time by {index}: the chapter's "vector index slow" runbook. */
-export function retrievalSlowMonitor(catalog: Catalog): MonitorDefinition {
-  const f = frame(catalog, "retrieval-slow");
+export function retrievalSlowMonitor(f: Frame, catalog: Catalog): MonitorDefinition {
   const { contract, stack } = catalog;
   const critical = stack.monitoring.retrievalP95Ms;
   const series = metricQuery(contract, contract.metrics.retrievalDuration, {
@@ -191,8 +189,7 @@ export function retrievalSlowMonitor(catalog: Catalog): MonitorDefinition {
 }
 
 /** Datadog's estimated custom metrics under this package's metric prefix, against a budget from the stack config. */
-export function observabilityCostMonitor(catalog: Catalog): MonitorDefinition {
-  const f = frame(catalog, "observability-cost");
+export function observabilityCostMonitor(f: Frame, catalog: Catalog): MonitorDefinition {
   const { stack } = catalog;
   const critical = stack.monitoring.customMetricBudget;
   const warning = Math.floor(critical * 0.8);
@@ -219,14 +216,4 @@ export function observabilityCostMonitor(catalog: Catalog): MonitorDefinition {
       recovery: `estimated usage under \`${stack.metricPrefix}.*\` is back under ${critical}. Record which tag caused it in the cardinality report's notes.`,
     },
   });
-}
-
-export function crossFeatureMonitors(catalog: Catalog): MonitorDefinition[] {
-  return [
-    tenantSpendAnomalyMonitor(catalog),
-    providerOutageMonitor(catalog),
-    judgeStalledMonitor(catalog),
-    retrievalSlowMonitor(catalog),
-    observabilityCostMonitor(catalog),
-  ];
 }

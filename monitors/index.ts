@@ -1,14 +1,21 @@
-// Entry point of the monitor builders: catalog in, Datadog monitor bodies out.
-// 4 monitors per feature + 5 across features; tenants never add monitors.
+// Entry point of the monitor builders: catalog in, Datadog monitor bodies out. Every kind of
+// the registry (kinds.ts) is built for every feature (per-feature kinds) or once (kinds across
+// features); tenants never add monitors.
 import type { Catalog } from "../config/validate";
-import { crossFeatureMonitors } from "./cross-feature";
 import type { MonitorDefinition } from "./definition";
-import { perFeatureMonitors } from "./per-feature";
+import { frame } from "./frame";
+import { featureKinds, MONITOR_KINDS, type MonitorKindSpec, stackKinds } from "./kinds";
 
 export type { DatadogMonitor, MonitorDefinition } from "./definition";
 
-export function buildMonitors(catalog: Catalog): MonitorDefinition[] {
-  const monitors = [...catalog.features.flatMap((f) => perFeatureMonitors(catalog, f)), ...crossFeatureMonitors(catalog)];
+/** Every monitor of the stack; `kinds` defaults to the registry (a deployment may add its own). */
+export function buildMonitors(catalog: Catalog, kinds: readonly MonitorKindSpec[] = MONITOR_KINDS): MonitorDefinition[] {
+  const monitors = [
+    ...catalog.features.flatMap((feature) =>
+      featureKinds(kinds).flatMap((k) => k.build({ ...frame(catalog, k, feature), feature }, catalog)),
+    ),
+    ...stackKinds(kinds).flatMap((k) => k.build(frame(catalog, k), catalog)),
+  ];
   const seen = new Set<string>();
   for (const m of monitors) {
     if (seen.has(m.id)) throw new Error(`two monitors share the id "${m.id}"`);

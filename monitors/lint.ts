@@ -1,13 +1,7 @@
 // Checks Datadog's OpenAPI schema cannot make: the schema does not parse query strings or
 // messages. Runs on every synth (tools/verify.ts) over the monitors as they would be sent,
 // and the tests run it over deliberately broken monitors.
-import { type MetricContract, queryableTags } from "../config/contract";
-import { extractMetricTerms, PERCENTILES, scopeTagKey } from "../config/query";
-import type { StackConfig } from "../config/schema";
-import { ESTIMATED_USAGE_METRIC, ESTIMATED_USAGE_TAG } from "./cross-feature";
-import type { DatadogMonitor } from "./definition";
-import { isPerFeatureKind, MONITOR_KINDS, MONITOR_SERVICE, type MonitorKind, runbookFile } from "./kinds";
-import { splitThreshold, windowSeconds } from "./queries";
+import type { MetricContract } from "../config/contract";
 import {
   HANDLE_PREFIX,
   handleReach,
@@ -23,86 +17,92 @@ import {
   tagValue,
   unconditionalHandles,
 } from "../config/names";
+import { contractMetric, extractMetricTerms, scopeTagKey, termProblems } from "../config/query";
+import type { StackConfig } from "../config/schema";
+import type { DatadogMonitor } from "./definition";
+import { MONITOR_SERVICE, SIGNALS } from "./frame";
+import { kindSpec, MONITOR_KINDS, type MonitorKindSpec } from "./kinds";
+import { splitThreshold, windowSeconds } from "./queries";
 
 export interface LintContext {
   contract: MetricContract;
   stack: Pick<StackConfig, "runbookBaseUrl" | "paging">;
+  /** The monitor-kind registry; defaults to monitors/kinds.ts. */
+  kinds?: readonly MonitorKindSpec[];
 }
-
-const SIGNALS = ["quality", "cost", "latency", "availability", "pipeline"];
 
 /** Every problem with one monitor body; empty when it is fine. */
 export function lintMonitor(body: DatadogMonitor, ctx: LintContext): string[] {
   const problems: string[] = [];
-  const kind = tagValue(body.tags, RESOURCE_TAG.monitor) as MonitorKind | undefined;
-  problems.push(...lintTags(body, kind));
+  const kindTag = tagValue(body.tags, RESOURCE_TAG.monitor);
+  const kind = kindSpec(ctx.kinds ?? MONITOR_KINDS, kindTag);
+  problems.push(...lintTags(body, kindTag, kind));
   if (body.type !== "query alert") problems.push(`type must be "query alert" (got ${JSON.stringify(body.type)})`);
   if (!Number.isInteger(body.priority) || body.priority < 1 || body.priority > 5)
     problems.push(`priority must be an integer 1-5 (got ${JSON.stringify(body.priority)})`);
+  else if (kind && body.priority !== kind.priority)
+    problems.push(`priority P${body.priority} is not the P${kind.priority} that kind "${kind.kind}" declares in monitors/kinds.ts`);
   if (!body.name.startsWith("[llm] ")) problems.push(`name must start with "[llm] " (got ${JSON.stringify(body.name)})`);
-  problems.push(...lintMetricTerms(body.query, ctx.contract, kind));
+  problems.push(...lintMetricTerms(body.query, ctx.contract, kind, ctx.kinds ?? MONITOR_KINDS));
   problems.push(...lintThresholds(body));
   problems.push(...lintAnomaly(body));
   problems.push(...lintMessage(body, ctx, kind));
   return problems;
 }
 
-function lintTags(body: DatadogMonitor, kind: string | undefined): string[] {
+function lintTags(body: DatadogMonitor, kindTag: string | undefined, kind: MonitorKindSpec | undefined): string[] {
   const problems: string[] = [];
   for (const key of [RESOURCE_TAG.team, RESOURCE_TAG.env, RESOURCE_TAG.signal, RESOURCE_TAG.service, RESOURCE_TAG.monitor]) {
     if (!tagValue(body.tags, key)) problems.push(`tags: missing "${key}:<value>"`);
   }
-  if (kind !== undefined && !(MONITOR_KINDS as readonly string[]).includes(kind)) problems.push(`tags: unknown monitor kind "${kind}"`);
+  if (kindTag !== undefined && !kind) problems.push(`tags: unknown monitor kind "${kindTag}" (not in monitors/kinds.ts)`);
   const signal = tagValue(body.tags, RESOURCE_TAG.signal);
-  if (signal !== undefined && !SIGNALS.includes(signal))
+  if (signal !== undefined && !(SIGNALS as readonly string[]).includes(signal))
     problems.push(`tags: signal must be one of ${SIGNALS.join(", ")} (got "${signal}")`);
+  else if (signal !== undefined && kind && signal !== kind.signal)
+    problems.push(`tags: signal "${signal}" is not the "${kind.signal}" that kind "${kind.kind}" declares`);
   const service = tagValue(body.tags, RESOURCE_TAG.service);
   if (service !== undefined && service !== MONITOR_SERVICE) problems.push(`tags: service must be "${MONITOR_SERVICE}" (got "${service}")`);
   const feature = tagValue(body.tags, RESOURCE_TAG.feature);
-  if (kind && isPerFeatureKind(kind) && !feature) problems.push(`tags: per-feature monitor "${kind}" needs "${RESOURCE_TAG.feature}:<id>"`);
-  if (kind && !isPerFeatureKind(kind) && feature)
-    problems.push(`tags: cross-feature monitor "${kind}" must not carry "${RESOURCE_TAG.feature}:"`);
+  if (kind?.scope === "feature" && !feature) problems.push(`tags: per-feature monitor "${kind.kind}" needs "${RESOURCE_TAG.feature}:<id>"`);
+  if (kind?.scope === "stack" && feature)
+    problems.push(`tags: cross-feature monitor "${kind.kind}" must not carry "${RESOURCE_TAG.feature}:"`);
   return problems;
 }
 
-function lintMetricTerms(query: string, contract: MetricContract, kind: string | undefined): string[] {
+/** Every metric term against the contract (or the kind's declared extra metrics); monitors cannot use template variables. */
+function lintMetricTerms(
+  query: string,
+  contract: MetricContract,
+  kind: MonitorKindSpec | undefined,
+  kinds: readonly MonitorKindSpec[],
+): string[] {
   const problems: string[] = [];
   const terms = extractMetricTerms(query);
   if (terms.length === 0) problems.push(`query names no metric: ${query}`);
-  const byName = new Map(Object.values(contract.metrics).map((m) => [m.name, m]));
   for (const term of terms) {
-    let allowed: Set<string>;
-    if (term.metric === ESTIMATED_USAGE_METRIC) {
-      if (kind !== "observability-cost") {
-        problems.push(`${term.metric} is Datadog's usage estimate, allowed only in the observability-cost monitor`);
-        continue;
-      }
-      allowed = new Set([ESTIMATED_USAGE_TAG]);
-    } else {
-      const metric = byName.get(term.metric);
-      if (!metric) {
-        problems.push(`unknown metric "${term.metric}" (contract: ${[...byName.keys()].join(", ")})`);
-        continue;
-      }
-      allowed = new Set(queryableTags(contract, metric));
-      if ((PERCENTILES as readonly string[]).includes(term.aggregation) && !metric.percentiles) {
-        problems.push(`${term.aggregation}:${metric.name}: percentiles are not enabled for this metric`);
-      }
-      if (term.aggregation === "count" && metric.type !== "distribution")
-        problems.push(`count:${metric.name}: count: applies to distributions only`);
+    const variables = term.scope.filter((entry) => scopeTagKey(entry).variable !== undefined);
+    for (const entry of variables) problems.push(`${term.metric}: "${entry}" is a dashboard template variable; monitors cannot use them`);
+    const tags = [
+      ...term.scope.flatMap((entry) => scopeTagKey(entry).tag ?? []).map((tag) => ({ tag, how: "filter" })),
+      ...term.by.map((tag) => ({ tag, how: "group-by" })),
+    ];
+    const extra = kind?.extraMetrics?.[term.metric];
+    if (extra) {
+      for (const { tag, how } of tags)
+        if (!extra.includes(tag)) problems.push(`${term.metric} has no tag "${tag}" (${how}); it carries ${extra.join(", ")}`);
+      continue;
     }
-    for (const entry of term.scope) {
-      const { variable, tag } = scopeTagKey(entry);
-      if (variable) problems.push(`${term.metric}: "${entry}" is a dashboard template variable; monitors cannot use them`);
-      else if (tag && !allowed.has(tag))
-        problems.push(`${term.metric}: filter on unknown tag "${tag}" (allowed: ${[...allowed].join(", ")})`);
+    const declaredBy = kinds.filter((k) => k.extraMetrics?.[term.metric]).map((k) => k.kind);
+    if (declaredBy.length) {
+      problems.push(
+        `${term.metric} is not a contract metric; only kind ${declaredBy.join(", ")} declares it (monitors/kinds.ts extraMetrics)`,
+      );
+      continue;
     }
-    for (const tag of term.by)
-      if (!allowed.has(tag)) problems.push(`${term.metric}: group-by unknown tag "${tag}" (allowed: ${[...allowed].join(", ")})`);
-  }
-  for (const m of query.matchAll(/([A-Za-z][\w.]*)\{[^}]*\}(?:\s*by\s*\{[^}]*\})?\.as_count\(\)/g)) {
-    const metric = byName.get(m[1]);
-    if (metric && metric.type !== "count") problems.push(`${metric.name}.as_count(): ${metric.name} is a ${metric.type}, not a count`);
+    const metric = contractMetric(contract, term.metric);
+    if (typeof metric === "string") problems.push(metric);
+    else problems.push(...termProblems(contract, metric, { aggregation: term.aggregation, asCount: term.asCount, tags }));
   }
   return problems;
 }
@@ -165,13 +165,13 @@ function lintAnomaly(body: DatadogMonitor): string[] {
   return problems;
 }
 
-function lintMessage(body: DatadogMonitor, ctx: LintContext, kind: MonitorKind | undefined): string[] {
+function lintMessage(body: DatadogMonitor, ctx: LintContext, kind: MonitorKindSpec | undefined): string[] {
   const problems: string[] = [];
   const message = body.message ?? "";
   const parsed = parseMessage(message);
   problems.push(...parsed.problems.map((p) => `message: ${p}`));
-  if (kind && !message.includes(`${ctx.stack.runbookBaseUrl}/${runbookFile(kind)}`)) {
-    problems.push(`message must link the runbook ${ctx.stack.runbookBaseUrl}/${runbookFile(kind)}`);
+  if (kind && !message.includes(`${ctx.stack.runbookBaseUrl}/${kind.runbook}`)) {
+    problems.push(`message must link the runbook ${ctx.stack.runbookBaseUrl}/${kind.runbook}`);
   }
   if (!/Dashboard: \[[^\]]+\]\((https?:\/\/|@@dashboard-url:)[^)]+\)/.test(message)) problems.push("message must link a dashboard");
   if (!parsed.nodes.some((n) => n.kind === "block" && n.name === "is_recovery" && !n.negated)) {

@@ -1,11 +1,11 @@
-// The four monitors every feature gets, with thresholds from its entry in features.ts
-// (chapter defaults apply where the entry is silent).
+// The builders of the per-feature kinds (registered in kinds.ts), with thresholds from the
+// feature's entry in features.ts (chapter defaults apply where the entry is silent).
 import { TAG } from "../config/contract";
 import { metricQuery } from "../config/query";
 import type { Feature } from "../config/schema";
 import type { Catalog } from "../config/validate";
 import type { MonitorDefinition } from "./definition";
-import { defineMonitor, frame } from "./frame";
+import { defineMonitor, type FeatureFrame } from "./frame";
 import { formatNumber, thresholdQuery } from "./queries";
 
 function featureScope(catalog: Catalog, feature: Feature): Record<string, string> {
@@ -13,8 +13,8 @@ function featureScope(catalog: Catalog, feature: Feature): Record<string, string
 }
 
 /** Chapter: "judge score drops > 5 points week-over-week" (7-day average vs the previous 7 days). */
-export function qualityDropMonitor(catalog: Catalog, feature: Feature): MonitorDefinition {
-  const f = frame(catalog, "quality-drop", feature);
+export function qualityDropMonitor(f: FeatureFrame, catalog: Catalog): MonitorDefinition {
+  const { feature } = f;
   const { contract } = catalog;
   const allowed = feature.quality.maxWeeklyDropPoints;
   const critical = -allowed;
@@ -45,8 +45,8 @@ export function qualityDropMonitor(catalog: Catalog, feature: Feature): MonitorD
 }
 
 /** Chapter: "any feature crosses 2x its budget"; warning at 1x. Rolling 24 h, so a spike at 23:00 is not reset at midnight. */
-export function costBudgetMonitor(catalog: Catalog, feature: Feature): MonitorDefinition {
-  const f = frame(catalog, "cost-budget", feature);
+export function costBudgetMonitor(f: FeatureFrame, catalog: Catalog): MonitorDefinition {
+  const { feature } = f;
   const { contract } = catalog;
   const budget = feature.budgetUsdPerDay;
   const critical = 2 * budget;
@@ -80,13 +80,11 @@ export function costBudgetMonitor(catalog: Catalog, feature: Feature): MonitorDe
   });
 }
 
-type LatencyKind = "ttft-p95" | "total-latency-p95";
-
 /** Chapter: "p95 TTFT > 800ms for 10 minutes; p95 total > 5s for 10 minutes", thresholds per feature. */
-export function latencyMonitor(catalog: Catalog, feature: Feature, kind: LatencyKind): MonitorDefinition {
-  const f = frame(catalog, kind, feature);
+export function latencyMonitor(f: FeatureFrame, catalog: Catalog, which: "ttft" | "total"): MonitorDefinition {
+  const { feature } = f;
   const { contract } = catalog;
-  const ttft = kind === "ttft-p95";
+  const ttft = which === "ttft";
   const metric = ttft ? contract.metrics.ttft : contract.metrics.duration;
   const critical = ttft ? feature.latency.ttftP95Ms : feature.latency.totalP95Ms;
   const what = ttft ? "time to first token" : "total response time";
@@ -115,13 +113,4 @@ export function latencyMonitor(catalog: Catalog, feature: Feature, kind: Latency
       recovery: `p95 ${what} of ${feature.name} is back under ${formatNumber(critical)} ms. If traffic was shifted to a fallback provider, move it back only once the primary has been healthy for a while.`,
     },
   });
-}
-
-export function perFeatureMonitors(catalog: Catalog, feature: Feature): MonitorDefinition[] {
-  return [
-    qualityDropMonitor(catalog, feature),
-    costBudgetMonitor(catalog, feature),
-    latencyMonitor(catalog, feature, "ttft-p95"),
-    latencyMonitor(catalog, feature, "total-latency-p95"),
-  ];
 }

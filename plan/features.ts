@@ -1,8 +1,9 @@
 // Features as the reviewer knows them: the thresholds in force, the owner, who gets paged,
 // read back from the monitors and Sentry rules of a plan (so a plan from any commit reads right).
 import { isPagerdutyHandle, isSlackHandle } from "../config/names";
-import { PER_FEATURE_KINDS, type PerFeatureKind } from "../monitors/kinds";
-import { monitorViews } from "./monitors";
+import { kindSpec, MONITOR_KINDS, type MonitorKindSpec } from "../monitors/kinds";
+import type { ReviewValues, Thresholds } from "../monitors/review";
+import { type MonitorView, monitorViews } from "./monitors";
 import { sentryRuleViews } from "./oncall";
 import type { Plan } from "./plan";
 import { arr, num, obj, str } from "./read";
@@ -11,14 +12,8 @@ export interface FeatureView {
   id: string;
   /** Owner team, from the `team:` tag of its monitors. */
   team?: string;
-  /** Daily budget (cost monitor warning, 1x). */
-  budget?: number;
-  /** Cost monitor alert (2x budget). */
-  costAlert?: number;
-  ttftMs?: number;
-  totalMs?: number;
-  /** Week-over-week judge-score drop that alerts, in points (positive). */
-  qualityDrop?: number;
+  /** The numbers its monitors' kinds declare for review (monitors/kinds.ts), by column key: `costAlert`, `ttftMs`, ... */
+  values: ReviewValues;
   /** `@pagerduty-...` handles any of its monitors or Sentry rules page. */
   pages: string[];
   /** `@slack-...` handles its monitors notify. */
@@ -31,13 +26,34 @@ export interface FeatureView {
   sentryRules: string[];
 }
 
-export function featureViews(plan: Plan): FeatureView[] {
+/**
+ * The numbers a monitor's kind declares for review, read from the monitor's own thresholds (so a
+ * plan from any commit reads right); empty for a kind the registry does not review.
+ */
+export function monitorValues(m: MonitorView, kinds: readonly MonitorKindSpec[] = MONITOR_KINDS): ReviewValues {
+  const t = m.thresholds;
+  const thresholds: Thresholds = {
+    critical: num(t.critical),
+    warning: num(t.warning),
+    criticalRecovery: num(t.criticalRecovery),
+    warningRecovery: num(t.warningRecovery),
+  };
+  return Object.fromEntries((kindSpec(kinds, m.kind)?.review?.columns ?? []).map((c) => [c.key, c.read(thresholds)]));
+}
+
+/** The kind's sentence for this monitor (`TTFT p95 alert at 800 ms`), when its kind has a review. */
+export function monitorSentence(m: MonitorView, kinds: readonly MonitorKindSpec[] = MONITOR_KINDS): string | undefined {
+  return kindSpec(kinds, m.kind)?.review?.added(monitorValues(m, kinds));
+}
+
+/** `kinds` (default: the registry) says which numbers each monitor kind contributes. */
+export function featureViews(plan: Plan, kinds: readonly MonitorKindSpec[] = MONITOR_KINDS): FeatureView[] {
   const monitors = monitorViews(plan);
   const byId = new Map<string, FeatureView>();
   const get = (id: string): FeatureView => {
     let f = byId.get(id);
     if (!f) {
-      f = { id, pages: [], notifies: [], sentryErrors: {}, sentryOwners: [], monitors: [], sentryRules: [] };
+      f = { id, values: {}, pages: [], notifies: [], sentryErrors: {}, sentryOwners: [], monitors: [], sentryRules: [] };
       byId.set(id, f);
     }
     return f;
@@ -51,25 +67,7 @@ export function featureViews(plan: Plan): FeatureView[] {
       if (isPagerdutyHandle(h)) f.pages.push(h.raw);
       else if (isSlackHandle(h)) f.notifies.push(h.raw);
     }
-    const critical = num(m.thresholds.critical);
-    const warning = num(m.thresholds.warning);
-    // The effective thresholds are the monitors' own numbers, so a plan from any commit reads right.
-    const kind = (PER_FEATURE_KINDS as readonly string[]).includes(m.kind ?? "") ? (m.kind as PerFeatureKind) : undefined;
-    switch (kind) {
-      case "cost-budget":
-        f.costAlert = critical;
-        f.budget = warning ?? (critical === undefined ? undefined : critical / 2);
-        break;
-      case "ttft-p95":
-        f.ttftMs = critical;
-        break;
-      case "total-latency-p95":
-        f.totalMs = critical;
-        break;
-      case "quality-drop":
-        f.qualityDrop = critical === undefined ? undefined : Math.abs(critical);
-        break;
-    }
+    Object.assign(f.values, monitorValues(m, kinds));
   }
   for (const { featureId, resource: r } of sentryRuleViews(plan)) {
     const f = get(featureId);

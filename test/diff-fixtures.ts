@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { stableWidgetId } from "../dashboards/layout";
 import { renderMarkdown } from "../tools/diff/markdown";
 import { comparePlans } from "../tools/diff/compare";
-import { type MonitorKind, monitorTags, type Signal } from "../monitors/kinds";
+import { monitorTags, type Signal } from "../monitors/frame";
 import { pagerdutyHandle, pagerdutyServiceName, slackHandle } from "../config/names";
 import type { Catalog } from "../config/validate";
 import { type Plan, type PlanResource } from "../plan/plan";
@@ -280,7 +280,7 @@ export function craftPlan(catalog: Catalog, stackName = catalog.stack.env, opts:
       priority: number;
       team: string;
       feature?: string;
-      kind: MonitorKind;
+      kind: string;
       signal: Signal;
     },
   ) =>

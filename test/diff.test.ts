@@ -67,7 +67,8 @@ describe("npm run diff on crafted plans", () => {
     expect(linesMatching(md, /^- `extract-clause`/)).toEqual([
       "- `extract-clause`: cost alert moves from $80 to $100 a day (2× its daily budget, which moves from $40 to $50).",
     ]);
-    expect(md).toContain("| `extract-clause` | contracts-ai | **$40 → $50** | **$80 → $100** | 800 ms | 5,000 ms | 5 points |");
+    // Columns in the order of the monitor-kind registry: quality, cost, TTFT, total.
+    expect(md).toContain("| `extract-clause` | contracts-ai | 5 points | **$40 → $50** | **$80 → $100** | 800 ms | 5,000 ms |");
   });
 
   it("reports an inserted widget as exactly one addition, with the widgets after it only shifting.", () => {
@@ -312,11 +313,7 @@ describe("effective thresholds per feature", () => {
     const f = featureViews(crafted()).find((x) => x.id === "summarize-contract")!;
     expect(f).toMatchObject({
       team: "contracts-ai",
-      budget: 120,
-      costAlert: 240,
-      ttftMs: 1500,
-      totalMs: 12000,
-      qualityDrop: 4,
+      values: { budget: 120, costAlert: 240, ttftMs: 1500, totalMs: 12000, qualityDrop: 4 },
       sentryErrors: { critical: 50, warning: 20 },
     });
     expect(f.pages).toEqual(["@pagerduty-llm-prod-contracts-ai", "Sentry → PagerDuty service 100"]);

@@ -94,12 +94,12 @@ describe("monitor lint", () => {
     {
       what: "a filter on a tag the metric does not carry",
       body: () => withQuery(get("monitor-extract-clause-cost-budget"), (q) => q.replace("env:prod", "env:prod,user:bob")),
-      expected: 'llm.cost.usd: filter on unknown tag "user"',
+      expected: 'llm.cost.usd has no tag "user" (filter); it carries feature, tenant, provider, model, env',
     },
     {
       what: "a tenant group-by on a latency percentile (tenant is deliberately not on latency)",
       body: () => withQuery(get("monitor-extract-clause-ttft-p95"), (q) => q.replace("} >", "} by {tenant} >")),
-      expected: 'llm.ttft: group-by unknown tag "tenant"',
+      expected: 'llm.ttft has no tag "tenant" (group-by); it carries feature, provider, model, env',
     },
     {
       what: "a dashboard template variable in a monitor query",
@@ -109,7 +109,7 @@ describe("monitor lint", () => {
     {
       what: "a percentile of a metric without percentiles",
       body: () => withQuery(get("monitor-extract-clause-quality-drop"), (q) => q.replace("avg:llm.judge.score", "p95:llm.judge.score")),
-      expected: "p95:llm.judge.score: percentiles are not enabled for this metric",
+      expected: "p95:llm.judge.score needs percentiles, which llm.judge.score does not have enabled",
     },
     {
       what: ".as_count() on a distribution",
@@ -124,7 +124,7 @@ describe("monitor lint", () => {
           () => "avg(last_4h):sum:datadog.estimated_usage.metrics.custom.by_metric{metric_name:llm.*} > 80",
         ),
       expected:
-        "datadog.estimated_usage.metrics.custom.by_metric is Datadog's usage estimate, allowed only in the observability-cost monitor",
+        "datadog.estimated_usage.metrics.custom.by_metric is not a contract metric; only kind observability-cost declares it (monitors/kinds.ts extraMetrics)",
     },
     {
       what: "a query threshold that differs from thresholds.critical",

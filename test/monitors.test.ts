@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { CHAPTER_DEFAULTS, type FeatureInput } from "../config/schema";
 import { type Catalog, loadCatalog, stackConfigFromPulumi, validateCatalog } from "../config/validate";
 import { buildMonitors, type MonitorDefinition } from "../monitors";
-import { CROSS_FEATURE_KINDS, KINDS, MONITOR_KINDS, PER_FEATURE_KINDS } from "../monitors/kinds";
+import { featureKinds, MONITOR_KINDS, stackKinds } from "../monitors/kinds";
 import { formatNumber, requestsBeforeJudgeSilenceIsSuspicious } from "../monitors/queries";
 import { type BlockNode, isPagingPriority, tagValue, pagerdutyHandle, parseMessage, slackHandle } from "../config/names";
 import { exampleCatalog, exampleFeatures, exampleTeams, generatedFeatures, type StackName, stackConfig } from "./helpers";
@@ -33,11 +33,13 @@ function block(message: string, name: string): string {
 
 const prod = exampleCatalog("prod");
 const staging = exampleCatalog("staging");
+const PER_FEATURE_KINDS = featureKinds().map((k) => k.kind);
+const CROSS_FEATURE_KINDS = stackKinds().map((k) => k.kind);
 const prodMonitors = buildMonitors(prod);
 const stagingMonitors = buildMonitors(staging);
 
 describe("monitor identity and count", () => {
-  it("Every example feature gets exactly the four per-feature monitors, named by its stable id.", () => {
+  it("Every example feature gets exactly one monitor per per-feature kind of the registry, named by its stable id.", () => {
     for (const f of prod.features) {
       const own = prodMonitors.filter((m) => m.featureId === f.id).map((m) => m.id);
       expect(own).toEqual(PER_FEATURE_KINDS.map((k) => `monitor-${f.id}-${k}`));
@@ -54,12 +56,15 @@ describe("monitor identity and count", () => {
     { features: 5, tenants: 40 },
     { features: 5, tenants: 100_000 },
     { features: 60, tenants: 400 },
-  ])("With $features features and $tenants tenants there are 4 x features + 5 monitors.", ({ features, tenants }) => {
-    const catalog = catalogWith("prod", { features: generatedFeatures(features), config: { scale: { tenants, models: 4 } } });
-    const monitors = buildMonitors(catalog);
-    expect(monitors).toHaveLength(4 * features + CROSS_FEATURE_KINDS.length);
-    expect(new Set(monitors.map((m) => m.id)).size).toBe(monitors.length);
-  });
+  ])(
+    "With $features features and $tenants tenants there are (per-feature kinds) x features + (cross-feature kinds) monitors.",
+    ({ features, tenants }) => {
+      const catalog = catalogWith("prod", { features: generatedFeatures(features), config: { scale: { tenants, models: 4 } } });
+      const monitors = buildMonitors(catalog);
+      expect(monitors).toHaveLength(PER_FEATURE_KINDS.length * features + CROSS_FEATURE_KINDS.length);
+      expect(new Set(monitors.map((m) => m.id)).size).toBe(monitors.length);
+    },
+  );
 
   it("Renaming a feature changes monitor names but never monitor ids.", () => {
     const renamed = exampleFeatures();
@@ -220,7 +225,7 @@ describe("ownership, names, tags and priority", () => {
     expect(byId(prodMonitors, "monitor-provider-outage").body.name).toBe("[llm] LLM provider error rate high");
   });
 
-  it.each(MONITOR_KINDS.map((kind) => ({ kind, priority: KINDS[kind].priority })))(
+  it.each(MONITOR_KINDS.map(({ kind, priority }) => ({ kind, priority })))(
     "Every $kind monitor has priority $priority from the documented severity map.",
     ({ kind, priority }) => {
       for (const m of prodMonitors.filter((x) => x.kind === kind)) expect(m.body.priority).toBe(priority);

@@ -5,13 +5,15 @@ import { pagerdutyHandleOf } from "../config/names";
 import type { Catalog } from "../config/validate";
 import { lintDashboard } from "../dashboards/lint";
 import { monitorsOf } from "../plan/monitors";
+import { MONITOR_KINDS, type MonitorKindSpec } from "../monitors/kinds";
 import { lintMonitor } from "../monitors/lint";
 import { danglingPagerdutyHandles } from "../plan/oncall";
 import { formatSpecErrors, validateDashboard, validateMonitor } from "./datadog-spec";
 import { dashboardsOf } from "../plan/dashboards";
 import { type Plan } from "../plan/plan";
 
-export function verifyPlan(plan: Plan, catalog: Catalog): string[] {
+/** Every problem, each naming its resource; `kinds` is the monitor-kind registry the lint holds monitors to. */
+export function verifyPlan(plan: Plan, catalog: Catalog, kinds: readonly MonitorKindSpec[] = MONITOR_KINDS): string[] {
   const problems: string[] = [];
   for (const d of dashboardsOf(plan)) {
     const errors = validateDashboard(d.body);
@@ -33,7 +35,8 @@ export function verifyPlan(plan: Plan, catalog: Catalog): string[] {
   for (const m of monitors) {
     const errors = validateMonitor(m.body);
     if (errors.length) problems.push(`monitor ${m.id} does not match Datadog's Monitor schema:\n${formatSpecErrors(errors)}`);
-    for (const p of lintMonitor(m.body, { contract: catalog.contract, stack: catalog.stack })) problems.push(`monitor ${m.id}: ${p}`);
+    for (const p of lintMonitor(m.body, { contract: catalog.contract, stack: catalog.stack, kinds }))
+      problems.push(`monitor ${m.id}: ${p}`);
   }
   return problems;
 }

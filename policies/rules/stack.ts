@@ -1,15 +1,16 @@
 // Rules over the whole stack: things no single resource can show. A PagerDuty handle must
-// resolve to a service object the stack creates, every feature must be watched on all four
-// signals, and no team may be paged by so many monitors that the pager gets muted.
+// resolve to a service object the stack creates, every feature must have every required
+// per-feature monitor kind of the registry, and no team may be paged by so many monitors that
+// the pager gets muted.
 import * as datadog from "@pulumi/datadog";
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { TAG } from "../../config/contract";
 import { HANDLE_PREFIX, monitorName, pagerdutyHandleOf, pagerdutyServicesIn, RESOURCE_TAG, tagValues } from "../../config/names";
-import { PER_FEATURE_KINDS } from "../../monitors/kinds";
+import { requiredFeatureKinds } from "../../monitors/kinds";
 import { asString, asStringArray, catalogForUrn, quoteList } from "./common";
 
-/** The monitors every feature gets: quality, cost, TTFT and total latency. */
-export const PER_FEATURE_MONITOR_KINDS = PER_FEATURE_KINDS;
+/** The monitors every feature must have: the required per-feature kinds of the registry (monitors/kinds.ts). */
+export const PER_FEATURE_MONITOR_KINDS: readonly string[] = requiredFeatureKinds();
 
 /** Used when neither policy config nor the stack config names a paging budget. */
 export const DEFAULT_PAGING_BUDGET = 12;
@@ -57,7 +58,7 @@ interface FeatureMonitorsConfig {
 
 export const featureHasAllMonitors: StackValidationPolicy = {
   name: "feature-has-all-monitors",
-  description: `Every feature in the catalog has all four per-feature monitors (${PER_FEATURE_MONITOR_KINDS.join(", ")}), found by their ${TAG.feature}:<id> and ${RESOURCE_TAG.monitor}:<kind> tags.`,
+  description: `Every feature in the catalog has all its per-feature monitors (${PER_FEATURE_MONITOR_KINDS.join(", ")}), found by their ${TAG.feature}:<id> and ${RESOURCE_TAG.monitor}:<kind> tags.`,
   remediationSteps:
     "Per-feature monitors come from the monitors builder for each entry of features.ts; restore the missing kind there (or its tags), " +
     "rather than creating or deleting monitors by hand. A feature that is no longer served should leave features.ts.",

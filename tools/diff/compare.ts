@@ -2,13 +2,13 @@
 // derive from a stable key, monitors and every other resource by their stable logical name,
 // so inserting one widget is one addition, never a cascade of index-shifted changes.
 // Pure: two plans in, a structured diff out (markdown.ts puts it into words).
-import { holdsSecrets, type Plan, type PlanResource } from "../../plan/plan";
 import { TYPE } from "../../config/names";
+import { MONITOR_KINDS, type MonitorKindSpec } from "../../monitors/kinds";
 import { type DashboardView, dashboardViews, flattenWidgets, type WidgetView } from "../../plan/dashboards";
 import { type FeatureView, featureViews } from "../../plan/features";
 import { type MonitorView, monitorViews } from "../../plan/monitors";
+import { holdsSecrets, type Plan, type PlanResource, typeLabel } from "../../plan/plan";
 import { stableJson } from "../../plan/read";
-import { typeLabel } from "../../plan/plan";
 
 // ---------------------------------------------------------------------------------------------
 // Shapes
@@ -125,7 +125,8 @@ function identity(r: PlanResource): string {
   return `${r.type}::${r.name}`;
 }
 
-export function comparePlans(base: Plan, head: Plan): PlanDiff {
+/** `kinds` (default: the registry) says which numbers each monitor kind contributes to a feature. */
+export function comparePlans(base: Plan, head: Plan, kinds: readonly MonitorKindSpec[] = MONITOR_KINDS): PlanDiff {
   const b = new Map(base.resources.filter((r) => r.custom).map((r) => [identity(r), r]));
   const h = new Map(head.resources.filter((r) => r.custom).map((r) => [identity(r), r]));
   const counts = new Map<string, ResourceCounts>();
@@ -188,7 +189,7 @@ export function comparePlans(base: Plan, head: Plan): PlanDiff {
     replacements: replacements.sort((x, y) => x.name.localeCompare(y.name)),
     dashboards: compareDashboards(dashboardViews(base), dashboardViews(head)),
     monitors: compareMonitors(monitorViews(base), monitorViews(head), replacements),
-    features: compareFeatures(featureViews(base), featureViews(head)),
+    features: compareFeatures(featureViews(base, kinds), featureViews(head, kinds)),
     others,
     secretsHidden,
   };

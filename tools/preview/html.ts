@@ -5,7 +5,9 @@
 import type { Catalog } from "../../config/validate";
 import { isPagerdutyHandle, pagerdutyHandleOf, TYPE } from "../../config/names";
 import { countWidgets, type DashboardView, dashboardViews, type WidgetView } from "../../plan/dashboards";
-import { featureViews } from "../../plan/features";
+import { featureViews, monitorSentence } from "../../plan/features";
+import { MONITOR_KINDS, type MonitorKindSpec, reviewColumns } from "../../monitors/kinds";
+import { formatValue } from "../../monitors/review";
 import { type MonitorView, monitorViews } from "../../plan/monitors";
 import { onCallTeamIds, sentryRuleViews, teamOnCallView } from "../../plan/oncall";
 import { type Plan, type PlanResource, resourcesOfType } from "../../plan/plan";
@@ -30,6 +32,8 @@ export interface PreviewOptions {
   /** The validated catalog, when known: adds display names, members and Slack channels. */
   catalog?: Catalog;
   highlights?: Highlights;
+  /** The monitor-kind registry whose review columns and sentences describe features (default: monitors/kinds.ts). */
+  kinds?: readonly MonitorKindSpec[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -65,7 +69,7 @@ export function renderPreview(plan: Plan, opts: PreviewOptions = {}): string {
     h ? legend(h) : "",
     `<nav>${nav}</nav></header>`,
     ...dashboards.map((d) => renderDashboard(d, h)),
-    renderMonitors(monitors, h),
+    renderMonitors(plan, monitors, opts.kinds ?? MONITOR_KINDS, h),
     renderOnCall(plan, opts.catalog),
   ].join("\n");
   return `<!doctype html>
@@ -165,7 +169,21 @@ ${changes}${text}${rows.join("")}
 // ---------------------------------------------------------------------------------------------
 // Monitors
 
-function renderMonitors(monitors: MonitorView[], h?: Highlights): string {
+/** Per feature, the numbers each kind declares for review: the same columns as the diff's table. */
+function renderThresholds(plan: Plan, kinds: readonly MonitorKindSpec[]): string {
+  const columns = reviewColumns(kinds);
+  const features = featureViews(plan, kinds);
+  if (!features.length || !columns.length) return "";
+  const head = `<tr><th>feature</th><th>owner</th>${columns.map((c) => `<th>${e(c.header)}</th>`).join("")}</tr>`;
+  const rows = features.map(
+    (f) =>
+      `<tr data-thresholds="${e(f.id)}"><td><code>${e(f.id)}</code></td><td>${e(f.team ?? "—")}</td>` +
+      `${columns.map((c) => `<td>${e(formatValue(c.unit, f.values[c.key]))}</td>`).join("")}</tr>`,
+  );
+  return `<h3>Thresholds per feature</h3>\n<table class="thresholds"><thead>${head}</thead><tbody>${rows.join("\n")}</tbody></table>`;
+}
+
+function renderMonitors(plan: Plan, monitors: MonitorView[], kinds: readonly MonitorKindSpec[], h?: Highlights): string {
   const sorted = [...monitors].sort(
     (a, b) => (a.team ?? "").localeCompare(b.team ?? "") || a.priority.localeCompare(b.priority) || a.name.localeCompare(b.name),
   );
@@ -177,6 +195,7 @@ function renderMonitors(monitors: MonitorView[], h?: Highlights): string {
     const windows = Object.entries(m.thresholdWindows)
       .map(([k, v]) => `${e(k)} <code>${e(v)}</code>`)
       .join("<br>");
+    const sentence = monitorSentence(m, kinds);
     const runbooks = m.runbooks
       .map((u) => (/^https?:\/\//.test(u) ? `<a href="${e(u)}" rel="noopener noreferrer">${e(u.split("/").pop())}</a>` : e(u)))
       .join("<br>");
@@ -185,7 +204,7 @@ function renderMonitors(monitors: MonitorView[], h?: Highlights): string {
 <td>${m.priority ? `P${e(m.priority)}` : "—"}</td>
 <td>${e(m.team ?? "—")}${m.feature ? `<br><span class="small">feature ${e(m.feature)}</span>` : ""}</td>
 <td><code>${e(m.query)}</code></td>
-<td>${thresholds || "—"}${windows ? `<br><span class="small">windows</span><br>${windows}` : ""}</td>
+<td>${sentence ? `${e(sentence)}<br>` : ""}${thresholds || "—"}${windows ? `<br><span class="small">windows</span><br>${windows}` : ""}</td>
 <td>${m.handles.map((h) => `<code class="${isPagerdutyHandle(h.handle) ? "pager" : "notify"}">${e(h.text)}</code>`).join("<br>") || "—"}</td>
 <td>${runbooks || "—"}</td>
 </tr>`;
@@ -196,6 +215,7 @@ function renderMonitors(monitors: MonitorView[], h?: Highlights): string {
   return `<section id="monitors" class="monitors">
 <h2>Monitors (${monitors.length})</h2>
 ${removed}
+${renderThresholds(plan, kinds)}
 ${
   monitors.length
     ? `<table><thead><tr><th>name</th><th>priority</th><th>team</th><th>query</th><th>thresholds</th><th>handles (states)</th><th>runbook</th></tr></thead><tbody>
