@@ -139,6 +139,7 @@ async function main() {
         tenant: tenants[i % 400],
         score: i % 101,
         traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+        scale: "0-100",
       });
       judged.trim(i);
     }),

@@ -1,4 +1,5 @@
 // Renders the estimate as out/<stack>/cardinality.md and as the few lines synth prints.
+import { BUCKET_VALUE } from "../config/contract";
 import { BILLING_DOCS_URL, type CardinalityEstimate, type MetricEstimate } from "./estimate";
 
 const n = (x: number) => x.toLocaleString("en-US");
@@ -56,7 +57,7 @@ export function renderCardinalityReport(e: CardinalityEstimate): string {
     "## Keeping it there",
     "",
     "- Tag values come only from bounded sets: the emitter buckets unknown providers, models, indexes and flag states, " +
-      "and tenants that look like ids (UUID, long hex, email, number) unless allow-listed, as `other`.",
+      `and tenants that look like ids (UUID, long hex, email, number) unless allow-listed, as \`${BUCKET_VALUE}\`.`,
     "- Never tag a metric with a trace, request or user id: the judge writes trace ids to the `llm-judge` log instead.",
     "- Watch `datadog.estimated_usage.metrics.custom.by_metric` filtered on this prefix; Metrics without Limits can " +
       "restrict queryable tags after the fact, but ingested combinations are still billed.",

@@ -23,6 +23,38 @@ export type TagKey = (typeof TAG)[keyof typeof TAG];
 export const STATUS_VALUES = ["ok", "error"] as const;
 export const TOKEN_TYPES = ["input", "output", "cached"] as const;
 
+/**
+ * The tag value the emitter sends in place of a value it may not send (an unknown provider,
+ * model, index or flag state; a tenant that looks unbounded or exceeds the cap). It starts
+ * with `_`, which no real value may: the emitter only sends values that start with a letter
+ * or digit, so a real tenant named `other` stays its own series. Datadog keeps a leading `_`
+ * in a tag value (only the whole tag must start with a letter; trailing and repeated `_` are
+ * normalized away): docs.datadoghq.com/developers/guide/what-best-practices-are-recommended-for-naming-metrics-and-tags/
+ */
+export const BUCKET_VALUE = "_other";
+
+export interface ValueRange {
+  min: number;
+  max: number;
+}
+
+/**
+ * What one call may add to each metric: the emitter rejects anything outside (or not a
+ * finite number), so a unit bug (an epoch timestamp as a duration, 1e308) never reaches a
+ * sum or a percentile. Deliberately generous: a day for any latency (OpenAI's Batch API
+ * window is 24 h), 100M tokens of one type (10x the largest context window offered today),
+ * USD 10,000 for one call, and the judge score's 0-100 scale.
+ */
+export const METRIC_RANGES: Record<MetricKey, ValueRange> = {
+  requests: { min: 1, max: 1 },
+  cost: { min: 0, max: 10_000 },
+  tokens: { min: 0, max: 100_000_000 },
+  ttft: { min: 0, max: 86_400_000 },
+  duration: { min: 0, max: 86_400_000 },
+  judgeScore: { min: 0, max: 100 },
+  retrievalDuration: { min: 0, max: 86_400_000 },
+};
+
 export type MetricKey = "requests" | "cost" | "tokens" | "ttft" | "duration" | "judgeScore" | "retrievalDuration";
 export type MetricType = "count" | "distribution";
 
@@ -37,6 +69,8 @@ export interface MetricDefinition {
   /** Percentile aggregations enabled in Datadog (bills 10x instead of 5x per combination). */
   percentiles: boolean;
   description: string;
+  /** Values one call may send (METRIC_RANGES). */
+  range: ValueRange;
 }
 
 export interface MetricContract {
@@ -73,7 +107,7 @@ export function metricContract(opts: { prefix?: string; flags?: string[] } = {})
     tags: string[],
     percentiles: boolean,
     description: string,
-  ): MetricDefinition => ({ key, name: `${prefix}.${suffix}`, type, unit, tags, percentiles, description });
+  ): MetricDefinition => ({ key, name: `${prefix}.${suffix}`, type, unit, tags, percentiles, description, range: METRIC_RANGES[key] });
   return {
     prefix,
     flagTags,

@@ -123,6 +123,16 @@ export function parseMonitorName(name: string, kinds: readonly string[]): { kind
   return undefined;
 }
 
+/**
+ * `[llm prod]`, `[llm staging]`: the start of every monitor name. Every stack, prod included,
+ * names its env, so stacks sharing one Datadog org never look alike in the monitor list, in
+ * Slack or in a PagerDuty incident title, there is no special env name to agree on, and the
+ * prefix matches the Sentry rule names (errors/build.ts).
+ */
+export function monitorNamePrefix(env: string): string {
+  return `[llm ${env}]`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Tags on the resources themselves (not metric tags): `key:value`, Datadog's form.
 

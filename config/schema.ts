@@ -2,6 +2,17 @@
 // Field-level rules live here; rules that need the whole catalog (unknown owner,
 // duplicate ids, ...) live in validate.ts so every problem is found in one pass.
 import { z } from "zod";
+import { pinnedModelProblem } from "./models";
+import {
+  baseUrlProblem,
+  displayNameProblem,
+  pathSegmentProblem,
+  printableLineProblem,
+  SENTRY_ORG_SLUG,
+  SENTRY_ORG_SLUG_MESSAGE,
+  SENTRY_SLUG,
+  SENTRY_SLUG_MESSAGE,
+} from "./safe-text";
 
 /** Stable identifiers: resource names and Datadog tags derive from these, never from display names. */
 export const SLUG = /^[a-z][a-z0-9-]{1,40}$/;
@@ -17,6 +28,9 @@ export const SENTRY_DEFAULTS = { criticalCount10m: 50, warningCount10m: 20 } as 
 export const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
+/** The lowest judge sample rate: 1 request in 10,000 (see quality.judgeSampleRate). */
+export const JUDGE_SAMPLE_RATE_MIN = 0.0001;
+
 /** Defaults from the observability chapter. */
 export const CHAPTER_DEFAULTS = {
   ttftP95Ms: 800,
@@ -30,56 +44,108 @@ export const CHAPTER_DEFAULTS = {
 
 const slug = z.string().regex(SLUG, { error: slugMessage });
 const email = z.email({ error: "must be an email address" });
-/** Blank strings are reported as they were written, not trimmed first. */
-const nonBlank = z.string().refine((s) => s.trim() !== "", { error: "must not be empty" });
 const isoDate = z.iso.date();
 const isoDateTime = z.iso.datetime({ offset: true });
-const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+
+/** A string checked by one function that says what is wrong (reported as it was written, never trimmed first). */
+function checked(problem: (s: string) => string | undefined) {
+  return z.string().superRefine((s, ctx) => {
+    const message = problem(s);
+    if (message) ctx.addIssue({ code: "custom", message, input: s });
+  });
+}
 
 /**
- * A floating alias ("-latest", no date or version) silently changes the judge, and with it the
- * quality trend, so the judge model must name a fixed version.
+ * A finite number in [min, max] (optionally whole), reported as exactly one problem: one
+ * message for both ends, so 1e308 or 1e-300 get the range instead of a parse error elsewhere.
  */
-const pinnedModel = z
-  .string()
-  .min(1)
-  .refine((m) => !/latest$/i.test(m) && /(\d{4}-?\d{2}-?\d{2}|@\d|-v\d|:\d)/.test(m), {
-    error: "must be a pinned model version with a date or version suffix (e.g. claude-opus-4-1-20250805), not an alias",
+function between(min: number, max: number, unit = "", opts: { integer?: boolean; message?: string } = {}) {
+  const range = opts.message ?? `must be between ${min} and ${max}${unit}`;
+  return z.number().superRefine((n, ctx) => {
+    const message = !(n >= min && n <= max) ? range : opts.integer && !Number.isInteger(n) ? "must be an integer" : undefined;
+    if (message) ctx.addIssue({ code: "custom", message, input: n });
   });
+}
+
+/** Display names reach monitor names and messages: plain text only (config/safe-text.ts). */
+const displayName = checked(displayNameProblem);
+/** Appended to and pasted into notification text: host and path only (config/safe-text.ts). */
+const baseUrl = checked(baseUrlProblem).transform((u) => u.replace(/\/+$/, ""));
+const slackChannel = z.string().regex(/^#[a-z0-9][a-z0-9._-]{0,79}$/, {
+  error: 'must be a Slack channel such as "#team-alerts" (lowercase, no spaces)',
+});
+/** The judge must be one fixed snapshot, never a moving alias (the rule and its sources: config/models.ts). */
+const pinnedModel = checked(pinnedModelProblem);
+
+/**
+ * Latency thresholds in ms, up to 10 minutes: the default request timeout of the provider SDKs
+ * (openai-node src/index.ts `DEFAULT_TIMEOUT = 600000; // 10 minutes`; the openai-python and
+ * anthropic-sdk READMEs, "Timeouts": 10 minutes by default), so a p95 above it cannot be observed.
+ */
+const LATENCY_MAX_MS = 600_000;
+const latencyMs = between(1, LATENCY_MAX_MS, " ms", { integer: true });
+
+/**
+ * Rotation anchors from 1970 to 2099. JavaScript reads years 0-99 as 1900-1999 (ECMA-262
+ * MakeFullYear, used by Date.UTC), which is how "0001-01-01" became 1901; the IANA time zone
+ * database is only kept accurate from 1970 on (tz-link.html, "scope"), so the local handoff
+ * time of an older anchor is not reliable; and a rotation starting decades ahead (9999) leaves
+ * nobody on call until then. Everything in between is a plausible, fixed anchor.
+ */
+export const ROTATION_START_RANGE = { from: "1970-01-01", to: "2099-12-31" } as const;
+
+function rotationStartProblem(s: string): string | undefined {
+  if (!isoDate.safeParse(s).success && !isoDateTime.safeParse(s).success) {
+    return "must be an ISO 8601 date (2026-01-05) or date-time with offset (2026-01-05T09:00:00+01:00)";
+  }
+  const date = s.slice(0, 10);
+  if (date < ROTATION_START_RANGE.from || date > ROTATION_START_RANGE.to) {
+    return `must be a date from ${ROTATION_START_RANGE.from} to ${ROTATION_START_RANGE.to}`;
+  }
+  return undefined;
+}
 
 export const featureSchema = z
   .object({
     /** Stable slug; becomes the `feature` tag value and part of every resource name. Never rename it. */
     id: slug,
     /** Display name; safe to change at any time. */
-    name: nonBlank,
+    name: displayName,
     /** Team id from teams.ts that owns this feature's alerts. */
     owner: z.string(),
-    /** Daily spend budget in USD. The cost monitor warns at 1x and alerts at 2x. */
-    budgetUsdPerDay: z.number().gt(0, { error: "must be greater than 0" }),
+    /**
+     * Daily spend budget in USD. The cost monitor warns at 1x and alerts at 2x. From a cent (the
+     * smallest amount spent) to a million: both ends and 2x print as plain decimals in a Datadog
+     * query, where 1e308 doubled is Infinity and 1e-300 prints as 0.
+     */
+    budgetUsdPerDay: between(0.01, 1_000_000, " USD per day"),
     latency: z
       .object({
-        ttftP95Ms: z.number().int().positive().default(CHAPTER_DEFAULTS.ttftP95Ms),
-        totalP95Ms: z.number().int().positive().default(CHAPTER_DEFAULTS.totalP95Ms),
+        ttftP95Ms: latencyMs.default(CHAPTER_DEFAULTS.ttftP95Ms),
+        totalP95Ms: latencyMs.default(CHAPTER_DEFAULTS.totalP95Ms),
       })
       .strict()
       .prefault({}),
     quality: z
       .object({
-        judgeSampleRate: z
-          .number()
-          .gt(0, { error: "must be in (0, 1]" })
-          .lte(1, { error: "must be in (0, 1]" })
-          .default(CHAPTER_DEFAULTS.judgeSampleRate),
-        maxWeeklyDropPoints: z.number().gt(0).lte(100).default(CHAPTER_DEFAULTS.maxWeeklyDropPoints),
+        /**
+         * Share of requests the judge scores. At least 1 in 10,000: below that the judge-stalled
+         * guard needs ln(1000)/rate requests (69,000 at the floor) before silence is suspicious,
+         * and a week of traffic rarely yields enough scores to see a few points' drop.
+         */
+        judgeSampleRate: between(JUDGE_SAMPLE_RATE_MIN, 1, "", {
+          message: `must be between ${JUDGE_SAMPLE_RATE_MIN} (1 request in 10,000) and 1`,
+        }).default(CHAPTER_DEFAULTS.judgeSampleRate),
+        /** Judge scores run 0-100; a drop under 0.1 points is noise, and prints as 0 in a query when tiny. */
+        maxWeeklyDropPoints: between(0.1, 100, " points").default(CHAPTER_DEFAULTS.maxWeeklyDropPoints),
         judgeModel: pinnedModel.default(CHAPTER_DEFAULTS.judgeModel),
       })
       .strict()
       .prefault({}),
     /** Providers this feature calls; each must be one of KNOWN_PROVIDERS. */
     providers: z.array(z.string()).min(1, { error: "must list at least one provider" }),
-    /** Sentry project slug that receives this feature's errors. */
-    sentryProject: nonBlank,
+    /** Sentry project slug that receives this feature's errors (Sentry's slug rule: config/safe-text.ts). */
+    sentryProject: z.string().regex(SENTRY_SLUG, { error: SENTRY_SLUG_MESSAGE }),
     /** Feature flags whose state is recorded on every request (one tag per flag). */
     flags: z.array(slug).default([]),
     /** Vector indexes the feature retrieves from (bounded `index` tag on llm.retrieval.duration). */
@@ -102,13 +168,11 @@ export const teamSchema = z
   .object({
     /** Stable slug; becomes the `team:` tag on every monitor and dashboard this team owns. */
     id: slug,
-    name: nonBlank,
+    name: displayName,
     /** Slack channel for warnings and non-paging stacks, e.g. "#contracts-ai-alerts". */
-    slack: z.string().regex(/^#[a-z0-9][a-z0-9._-]{0,79}$/, {
-      error: 'must be a Slack channel such as "#team-alerts" (lowercase, no spaces)',
-    }),
+    slack: slackChannel,
     /** Sentry team slug that owns this team's alert rules. */
-    sentryTeam: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { error: "must be a Sentry team slug" }),
+    sentryTeam: z.string().regex(SENTRY_SLUG, { error: SENTRY_SLUG_MESSAGE }),
     onCall: z
       .object({
         /** Rotation order; one engineer on call at a time, weekly. */
@@ -125,9 +189,7 @@ export const teamSchema = z
          * (`2026-01-05`), or exactly at this handoff (`2026-01-05T09:00:00+01:00`, checked against
          * `handoff`). Never "now": a moving anchor reshuffles who is on call.
          */
-        rotationStart: z.string().refine((s) => isoDate.safeParse(s).success || isoDateTime.safeParse(s).success, {
-          error: "must be an ISO 8601 date (2026-01-05) or date-time with offset (2026-01-05T09:00:00+01:00)",
-        }),
+        rotationStart: checked(rotationStartProblem),
         /**
          * Second escalation level: the team's manager (an email) or another team's on-call
          * schedule (a team id). Default: the platform team's schedule; the platform team itself
@@ -155,14 +217,15 @@ export const stackConfigSchema = z
   .object({
     env: slug,
     /** Where runbooks/ is browsable; monitors link to `<runbookBaseUrl>/<file>.md`. */
-    runbookBaseUrl: httpUrl.transform((u) => u.replace(/\/+$/, "")),
+    runbookBaseUrl: baseUrl,
     traceTool: z
       .object({
         kind: z.enum(["langfuse", "braintrust"], { error: "must be langfuse or braintrust" }),
-        baseUrl: httpUrl.transform((u) => u.replace(/\/+$/, "")),
-        projectId: nonBlank,
+        baseUrl,
+        /** A path segment of every trace link; URL-escape what is not a letter or digit (My%20Project). */
+        projectId: checked(pathSegmentProblem),
         /** Braintrust links need the organization name; Langfuse ignores it. */
-        organization: z.string().min(1).optional(),
+        organization: checked(pathSegmentProblem).optional(),
       })
       .strict()
       .superRefine((t, ctx) => {
@@ -179,9 +242,9 @@ export const stackConfigSchema = z
     paging: z.boolean(),
     /** Team id that owns cross-feature monitors (provider outage, tenant anomaly, ...). */
     platformTeam: z.string(),
-    sentryOrganization: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { error: "must be a Sentry organization slug" }),
+    sentryOrganization: z.string().regex(SENTRY_ORG_SLUG, { error: SENTRY_ORG_SLUG_MESSAGE }),
     /** Name of the PagerDuty integration installed in Sentry; when set (and paging), high-priority Sentry rules page. */
-    sentryPagerdutyIntegration: z.string().min(1).optional(),
+    sentryPagerdutyIntegration: checked(printableLineProblem).optional(),
     /**
      * Team id -> id of that team's PagerDuty service inside the Sentry PagerDuty integration
      * (Sentry keeps its own numeric ids; the provider cannot look them up). Required for every
@@ -199,6 +262,12 @@ export const stackConfigSchema = z
         flagVariants: z.number().int().min(2).default(2),
       })
       .strict(),
+    /**
+     * Where this stack's Slack notifications go. `slack` set: every monitor notifies that one
+     * channel instead of its owning team's channel (a staging stack that should not talk in the
+     * teams' channels). PagerDuty routing is unchanged.
+     */
+    notifications: z.object({ slack: slackChannel.optional() }).strict().prefault({}),
     /** Datadog site, for absolute links in notifications. */
     datadogSite: z
       .enum(["datadoghq.com", "us3.datadoghq.com", "us5.datadoghq.com", "datadoghq.eu", "ap1.datadoghq.com", "ddog-gov.com"])
@@ -212,8 +281,9 @@ export const stackConfigSchema = z
     monitoring: z
       .object({
         judgeStallMinutes: z.number().int().min(30).max(1440).default(180),
-        retrievalP95Ms: z.number().positive().default(500),
-        providerErrorRatePct: z.number().gt(0).lte(100).default(10),
+        retrievalP95Ms: between(1, LATENCY_MAX_MS, " ms").default(500),
+        /** Below 0.1 % a single failed call pages at ordinary volume (and a tiny value prints as 0 in the query). */
+        providerErrorRatePct: between(0.1, 100, " %").default(10),
         providerMinRequests: z.number().int().positive().default(50),
         /** Budget of custom metrics under the metric prefix (Datadog estimated usage). */
         customMetricBudget: z.number().int().positive().default(20000),
@@ -239,7 +309,7 @@ export const stackConfigSchema = z
     billing: z
       .object({
         /** USD per 100 custom metrics per month beyond the allotment. */
-        pricePer100CustomMetrics: z.number().positive().default(5),
+        pricePer100CustomMetrics: between(0.01, 1000, " USD").default(5),
       })
       .strict()
       .prefault({}),

@@ -45,8 +45,9 @@ export function validateCatalog(raw: RawCatalog): ValidationResult {
     return r.success ? (r.data as z.output<T>) : undefined;
   };
 
-  const features = parse(z.array(featureSchema), raw.features, "features");
-  const teams = parse(z.array(teamSchema), raw.teams, "teams");
+  // An empty catalog has nothing to observe, and its dashboards would have widgets with no queries.
+  const features = parse(z.array(featureSchema).min(1, { error: "must list at least one feature" }), raw.features, "features");
+  const teams = parse(z.array(teamSchema).min(1, { error: "must list at least one team" }), raw.teams, "teams");
   const stack = parse(stackConfigSchema, raw.config, CONFIG_ROOT);
 
   // Cross-field rules run on the raw input so they report even when a sibling field is broken.

@@ -1,10 +1,19 @@
 // The runtime side of the metric contract: an application records its LLM calls, judge
 // scores and retrievals here and the emitter writes exactly the DogStatsD metrics the
 // dashboards and monitors query. No Pulumi here: this module runs in the request path.
+import { createRequire } from "node:module";
 import { type ClientOptions, StatsD } from "hot-shots";
-import { flagTagKey, type MetricContract, type MetricDefinition, metricContract, STATUS_VALUES, TAG } from "../config/contract";
-import { BUCKET, closedSet, type Guarded, ModelGuard, type ModelPolicy, TenantGuard, type TenantPolicy } from "./guards";
-import { consoleLogger, type EmitterLogger, RateLimitedLog } from "./log";
+import {
+  flagTagKey,
+  type MetricContract,
+  type MetricDefinition,
+  metricContract,
+  STATUS_VALUES,
+  TAG,
+  type ValueRange,
+} from "../config/contract";
+import { BUCKET, closedSet, type Guarded, isTagSafe, ModelGuard, type ModelPolicy, TenantGuard, type TenantPolicy } from "./guards";
+import { clip, consoleLogger, type EmitterLogger, quote, RateLimitedLog } from "./log";
 import { costUsd, PriceBook, priceTableProblems, type PriceTable, roundUsd } from "./price";
 
 /** What the emitter needs to know of a feature. A validated `Feature` from features.ts fits as is. */
@@ -48,7 +57,24 @@ export interface EmitterOptions {
   client?: StatsD;
   /** Clock for log rate limiting and judge-log timestamps. */
   now?: () => number;
+  /**
+   * Longest wait of `flush()` and `close()` when given no timeout. Default 2000 ms: well inside
+   * the 30 s Kubernetes gives a pod between SIGTERM and SIGKILL, so a shutdown handler that
+   * awaits `close()` still finishes when the agent is unreachable.
+   */
+  flushTimeoutMs?: number;
 }
+
+/**
+ * The scale the judge scored on. The contract's `judge.score` is 0-100; a "0-1" score is
+ * multiplied by 100. There is no default: 0.83 on 0-1 and 0.83 on 0-100 are both plausible.
+ */
+export type JudgeScale = "0-1" | "0-100";
+
+const JUDGE_SCALES: ReadonlyMap<unknown, number> = new Map<JudgeScale, number>([
+  ["0-1", 100],
+  ["0-100", 1],
+]);
 
 export type CallStatus = (typeof STATUS_VALUES)[number];
 
@@ -76,8 +102,10 @@ export interface LlmCall {
 export interface JudgeScore {
   feature: string;
   tenant: string;
-  /** 0-100. */
+  /** On `scale`; sent (and logged) on the contract's 0-100. */
   score: number;
+  /** Required: what `score` is out of. */
+  scale: JudgeScale;
   /**
    * The judged trace's id in your trace tool, exactly as its URL shows it:
    * Langfuse `/project/<projectId>/traces/<traceId>`, Braintrust `logs?r=<root_span_id>`.
@@ -117,14 +145,29 @@ export interface Emitter {
   recordJudgeScore(score: JudgeScore): Outcome;
   recordRetrieval(retrieval: Retrieval): Outcome;
   stats(): EmitterStats;
-  /** Sends anything buffered; resolves once handed to the transport. */
-  flush(): Promise<void>;
-  /** Flushes and closes the client (unless it was passed in). Calls after close are rejected. */
-  close(): Promise<void>;
+  /**
+   * Sends anything buffered; resolves once handed to the transport, or after `timeoutMs`
+   * (default `flushTimeoutMs`, 2 s), whichever comes first. Never rejects.
+   */
+  flush(timeoutMs?: number): Promise<void>;
+  /**
+   * Flushes and closes the client (unless it was passed in), within `timeoutMs` like `flush`.
+   * Calls after close are rejected. Calling it again returns the same promise.
+   */
+  close(timeoutMs?: number): Promise<void>;
   readonly contract: MetricContract;
 }
 
 const TRACE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** A judge model id as a log attribute: printable, no longer than a trace id. */
+const JUDGE_MODEL = /^[\x21-\x7e]{1,128}$/;
+const DEFAULT_FLUSH_TIMEOUT_MS = 2000;
+/** Node fires a longer setTimeout after 1 ms instead (TimeoutOverflowWarning): nodejs.org/api/timers.html#settimeoutcallback-delay-args */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+function isTimeout(ms: unknown): ms is number {
+  return typeof ms === "number" && Number.isFinite(ms) && ms >= 0 && ms <= MAX_TIMEOUT_MS;
+}
 
 interface FeatureInfo {
   providers: ReadonlySet<string>;
@@ -164,11 +207,53 @@ export function createEmitter(options: EmitterOptions): Emitter {
   const onSendError = (err: Error) => {
     stats.sendErrors++;
     count("send_error");
-    log.warn("send_error", `DogStatsD send failed: ${err.message}`);
+    log.warn("send_error", `DogStatsD send failed: ${err?.message ?? err}`);
   };
   const ownsClient = options.client === undefined;
-  const client = options.client ?? new StatsD(clientOptions(options, onSendError));
-  let closed = false;
+  const client =
+    options.client ??
+    createClient(options, onSendError, (problem) => {
+      count("transport_unavailable");
+      log.warn("transport_unavailable", problem);
+    });
+  const defaultTimeoutMs = options.flushTimeoutMs ?? DEFAULT_FLUSH_TIMEOUT_MS;
+  let closed: Promise<void> | undefined;
+
+  /**
+   * Runs one transport operation and resolves when it calls back or after `timeoutMs`,
+   * whichever comes first. hot-shots waits for the socket without a limit: a DNS lookup that
+   * never answers, or a stream that never drains, would otherwise hold a shutdown forever.
+   */
+  const bounded = (what: "flush" | "close", timeoutMs: number | undefined, start: (done: () => void) => void): Promise<void> =>
+    new Promise<void>((resolve) => {
+      let ms = timeoutMs ?? defaultTimeoutMs;
+      if (!isTimeout(ms)) {
+        count("invalid_timeout");
+        log.warn(
+          "invalid_timeout",
+          `${what}(timeoutMs): must be 0 to ${MAX_TIMEOUT_MS} ms (got ${quote(ms)}); used ${defaultTimeoutMs} ms`,
+        );
+        ms = defaultTimeoutMs;
+      }
+      const timer = setTimeout(() => {
+        count(`${what}_timeout`);
+        log.warn(
+          `${what}_timeout`,
+          `${what}() gave up after ${ms} ms: the DogStatsD transport did not finish (is the agent host resolvable and reachable?); ` +
+            "metrics buffered since the last flush may be lost",
+        );
+        resolve();
+      }, ms);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      try {
+        start(done);
+      } catch {
+        done();
+      }
+    });
 
   /** Tags for `metric`, in contract order, taking only the keys the contract lists for it. */
   const tagsFor = (metric: MetricDefinition, values: Readonly<Record<string, string | undefined>>): string[] => {
@@ -188,7 +273,7 @@ export function createEmitter(options: EmitterOptions): Emitter {
       if (closed) call.reject("closed", "the emitter is closed");
       else body(call);
     } catch (e) {
-      if (e !== REJECTED) call.rejectQuietly("internal_error", (e as Error)?.message ?? String(e));
+      if (e !== REJECTED) call.rejectQuietly("internal_error", clip(String((e as Error)?.message ?? e), 200));
     }
     const outcome: Outcome = call.rejected ? "rejected" : call.notes.length ? "bucketed" : "sent";
     stats[outcome]++;
@@ -200,9 +285,10 @@ export function createEmitter(options: EmitterOptions): Emitter {
     return outcome;
   };
 
+  const known = knownList([...features.keys()]);
   const feature = (call: Call, id: unknown): [string, FeatureInfo] => {
     const info = typeof id === "string" ? features.get(id) : undefined;
-    if (!info) call.reject("unknown_feature", `unknown feature ${JSON.stringify(id)} (known: ${[...features.keys()].join(", ")})`);
+    if (!info) call.reject("unknown_feature", `unknown feature ${quote(id)} (known: ${known})`);
     return [id as string, info!];
   };
 
@@ -218,16 +304,16 @@ export function createEmitter(options: EmitterOptions): Emitter {
       return guarded("recordLlmCall", (call) => {
         const [featureId, info] = feature(call, c?.feature);
         if (!(STATUS_VALUES as readonly unknown[]).includes(c.status)) {
-          call.reject("invalid_status", `status must be ${STATUS_VALUES.join(" or ")} (got ${JSON.stringify(c.status)})`);
+          call.reject("invalid_status", `status must be ${STATUS_VALUES.join(" or ")} (got ${quote(c.status)})`);
         }
-        const durationMs = call.number("durationMs", c.durationMs);
-        const ttftMs = c.ttftMs === undefined ? undefined : call.number("ttftMs", c.ttftMs);
+        const durationMs = call.number("durationMs", c.durationMs, duration.range);
+        const ttftMs = c.ttftMs === undefined ? undefined : call.number("ttftMs", c.ttftMs, ttft.range);
         const counts = {
-          inputTokens: call.number("inputTokens", c.inputTokens),
-          outputTokens: call.number("outputTokens", c.outputTokens),
-          cachedTokens: c.cachedTokens === undefined ? 0 : call.number("cachedTokens", c.cachedTokens),
+          inputTokens: call.number("inputTokens", c.inputTokens, tokens.range),
+          outputTokens: call.number("outputTokens", c.outputTokens, tokens.range),
+          cachedTokens: c.cachedTokens === undefined ? 0 : call.number("cachedTokens", c.cachedTokens, tokens.range),
         };
-        const given = c.costUsd === undefined ? undefined : call.number("costUsd", c.costUsd);
+        const given = c.costUsd === undefined ? undefined : call.number("costUsd", c.costUsd, cost.range);
 
         const tenant = note(call, TAG.tenant, tenants.check(c.tenant));
         const provider = note(call, TAG.provider, closedSet(c.provider, info.providers, "unknown_provider"));
@@ -238,7 +324,7 @@ export function createEmitter(options: EmitterOptions): Emitter {
         let spend = given;
         if (spend === undefined) {
           const price = prices.find(model.raw, model.value === BUCKET ? undefined : model.value);
-          if (price) spend = costUsd(price, counts);
+          if (price) spend = call.number("costUsd (from the price table)", costUsd(price, counts), cost.range);
           else {
             stats.unpriced++;
             call.note("unpriced_model", `no cost: costUsd undefined and no price for model ${JSON.stringify(c.model)}`);
@@ -271,20 +357,44 @@ export function createEmitter(options: EmitterOptions): Emitter {
     recordJudgeScore(s: JudgeScore): Outcome {
       return guarded("recordJudgeScore", (call) => {
         const [featureId, info] = feature(call, s?.feature);
-        const score = call.number("score", s.score);
-        if (score > 100) call.reject("invalid_score", `score must be between 0 and 100 (got ${score})`);
+        const factor =
+          JUDGE_SCALES.get(s.scale) ??
+          call.reject(
+            "judge_scale_missing",
+            `scale must be "0-1" or "0-100" (got ${quote(s.scale)}); the score cannot be placed on the 0-100 contract without it`,
+          );
+        const given = call.number("score", s.score);
+        const { min, max } = judgeScore.range;
+        if (given < min / factor || given > max / factor) {
+          call.reject("invalid_score", `score must be between ${min / factor} and ${max / factor} on scale ${s.scale} (got ${given})`);
+        }
+        // 0.83 * 100 is 83.00000000000001: the rounding keeps the wire and the log line exact.
+        const score = Math.round(given * factor * 1000) / 1000;
         const tenant = note(call, TAG.tenant, tenants.check(s.tenant));
         const traceOk = typeof s.traceId === "string" && TRACE_ID.test(s.traceId);
         if (!traceOk) {
           call.note(
             "invalid_trace_id",
             "trace id left out of the judge log (it must be 1-128 URL-safe characters: letters, digits, . _ -)",
-            JSON.stringify(String(s.traceId).slice(0, 40)),
+            quote(s.traceId),
           );
+        }
+        let judgeModel = info.judgeModel;
+        if (s.judgeModel !== undefined) {
+          if (typeof s.judgeModel === "string" && JUDGE_MODEL.test(s.judgeModel)) judgeModel = s.judgeModel;
+          else {
+            judgeModel = undefined;
+            call.note(
+              "invalid_judge_model",
+              "judge model left out of the judge log (it must be 1-128 printable characters)",
+              quote(s.judgeModel),
+            );
+          }
         }
 
         client.distribution(judgeScore.name, score, { tags: tagsFor(judgeScore, { [TAG.feature]: featureId, [TAG.tenant]: tenant }) });
 
+        // The same converted score as the metric: the bottom-20 table sorts on this attribute.
         const a = contract.judgeLog.attributes;
         const record: JudgeLogRecord = {
           timestamp: new Date(now()).toISOString(),
@@ -295,12 +405,11 @@ export function createEmitter(options: EmitterOptions): Emitter {
           [a.score]: score,
         };
         if (traceOk) record[a.traceId] = s.traceId;
-        const judgeModel = s.judgeModel ?? info.judgeModel;
         if (judgeModel) record[a.judgeModel] = judgeModel;
         try {
           judgeLog(record);
         } catch (e) {
-          call.note("judge_log_failed", `the judge-log sink threw: ${(e as Error)?.message ?? e}`);
+          call.note("judge_log_failed", `the judge-log sink threw: ${clip(String((e as Error)?.message ?? e), 200)}`);
         }
       });
     },
@@ -308,7 +417,7 @@ export function createEmitter(options: EmitterOptions): Emitter {
     recordRetrieval(r: Retrieval): Outcome {
       return guarded("recordRetrieval", (call) => {
         const [featureId, info] = feature(call, r?.feature);
-        const durationMs = call.number("durationMs", r.durationMs);
+        const durationMs = call.number("durationMs", r.durationMs, retrievalDuration.range);
         const index = note(call, TAG.index, closedSet(r.index, info.indexes, "unknown_index"));
         client.distribution(retrievalDuration.name, ms(durationMs), {
           tags: tagsFor(retrievalDuration, { [TAG.feature]: featureId, [TAG.index]: index }),
@@ -318,26 +427,12 @@ export function createEmitter(options: EmitterOptions): Emitter {
 
     stats: () => ({ ...stats, reasons: { ...stats.reasons } }),
 
-    flush: () =>
-      new Promise<void>((resolve) => {
-        try {
-          client.flush(() => resolve());
-        } catch {
-          resolve();
-        }
-      }),
+    flush: (timeoutMs?: number) => bounded("flush", timeoutMs, (done) => client.flush(() => done())),
 
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (closed) return resolve();
-        closed = true;
-        try {
-          if (ownsClient) client.close(() => resolve());
-          else client.flush(() => resolve());
-        } catch {
-          resolve();
-        }
-      }),
+    close(timeoutMs?: number): Promise<void> {
+      closed ??= bounded("close", timeoutMs, (done) => (ownsClient ? client.close(() => done()) : client.flush(() => done())));
+      return closed;
+    },
   };
 
   function flagStates(call: Call, featureId: string, info: FeatureInfo, states: LlmCall["flags"]): Record<string, string> {
@@ -346,7 +441,7 @@ export function createEmitter(options: EmitterOptions): Emitter {
     for (const [flag, state] of Object.entries(states)) {
       const key = info.flags.get(flag);
       if (!key) {
-        call.note("unknown_flag", `flag ${JSON.stringify(flag)} is not declared for ${featureId} in features.ts; its tag was dropped`);
+        call.note("unknown_flag", `flag ${quote(flag)} is not declared for ${featureId} in features.ts; its tag was dropped`);
         continue;
       }
       if (typeof state === "boolean") out[key] = state ? "on" : "off";
@@ -370,6 +465,66 @@ function featureInfo(f: EmitterFeature): FeatureInfo {
     indexes: new Set((f.retrieval?.indexes ?? []).map((i) => i.toLowerCase())),
     judgeModel: f.quality?.judgeModel,
   };
+}
+
+/**
+ * The hot-shots client, with its transport checked once, here, instead of on every send.
+ * hot-shots reports a transport it cannot create to the error handler and then fails each
+ * send with "Socket not created properly". A transport that can never work (an unknown
+ * protocol, `uds` without its native module, a bad UDP socket type) makes createEmitter
+ * throw. Only a `uds` socket that refuses to connect is reported instead (`unavailable`):
+ * hot-shots retries a uds connection on each send (statsd.js sendMessage, trySetNewSocket),
+ * so it recovers once the agent is up.
+ */
+function createClient(options: EmitterOptions, onSendError: (e: Error) => void, unavailable: (problem: string) => void): StatsD {
+  const setupErrors: Error[] = [];
+  let settingUp = true;
+  const client = new StatsD(
+    clientOptions(options, (err) => {
+      if (settingUp) setupErrors.push(err);
+      else onSendError(err);
+    }),
+  );
+  settingUp = false;
+  const { protocol, path } = client as unknown as { protocol?: string; path?: string };
+  if (options.statsd?.mock || client.socket) {
+    for (const err of setupErrors) onSendError(err);
+    return client;
+  }
+  const cause = clip(setupErrors.map((e) => String(e?.message ?? e)).join("; ") || "no socket", 300);
+  if (protocol === "uds" && udsModuleLoads()) {
+    unavailable(
+      `the agent's socket ${quote(path ?? "/var/run/datadog/dsd.socket")} did not accept a connection (${cause}); retrying on each send`,
+    );
+    return client;
+  }
+  try {
+    client.close();
+  } catch {
+    // Nothing to release: the transport was never created.
+  }
+  const problem =
+    protocol === "uds"
+      ? `statsd.protocol: "uds" needs hot-shots' optional native module unix-dgram, which does not load here (${cause}); ` +
+        `install and build unix-dgram, or use protocol "udp" (the default)`
+      : `statsd: the DogStatsD ${protocol ?? ""} transport could not be created: ${cause}`;
+  throw new EmitterConfigError([problem]);
+}
+
+/** Whether hot-shots can load unix-dgram: resolved from hot-shots' own location, as its transport.js does. */
+function udsModuleLoads(): boolean {
+  try {
+    createRequire(require.resolve("hot-shots"))("unix-dgram");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The known features for an `unknown_feature` message: a catalog of 200 features must not make it a page long. */
+function knownList(ids: string[]): string {
+  const shown = ids.slice(0, 10).join(", ");
+  return ids.length > 10 ? `${shown} and ${ids.length - 10} more` : shown;
 }
 
 function clientOptions(options: EmitterOptions, errorHandler: (e: Error) => void): ClientOptions {
@@ -403,10 +558,39 @@ function optionProblems(o: EmitterOptions): string[] {
   });
   problems.push(...priceTableProblems(o.prices));
   if (o.prefix !== undefined && !/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/.test(o.prefix))
-    problems.push(`prefix: must be a Datadog metric prefix such as llm (got ${JSON.stringify(o.prefix)})`);
+    problems.push(`prefix: must be a Datadog metric prefix such as llm (got ${quote(o.prefix)})`);
   if (o.tenants?.maxDistinct !== undefined && !(Number.isInteger(o.tenants.maxDistinct) && o.tenants.maxDistinct > 0)) {
-    problems.push(`tenants.maxDistinct: must be a positive integer (got ${o.tenants.maxDistinct})`);
+    problems.push(`tenants.maxDistinct: must be a positive integer (got ${quote(o.tenants.maxDistinct)})`);
   }
+  if (o.flushTimeoutMs !== undefined && !isTimeout(o.flushTimeoutMs)) {
+    problems.push(`flushTimeoutMs: must be 0 to ${MAX_TIMEOUT_MS} milliseconds (got ${quote(o.flushTimeoutMs)})`);
+  }
+  problems.push(...tagValueProblems(o));
+  return problems;
+}
+
+/**
+ * Every configured value the guards let through as a tag value must be one Datadog stores as
+ * is, which also keeps it apart from the bucket value (`_other`, which no tag-safe value can be).
+ */
+function tagValueProblems(o: EmitterOptions): string[] {
+  const problems: string[] = [];
+  const check = (at: string, value: unknown) => {
+    if (typeof value !== "string" || !isTagSafe(value.trim().toLowerCase())) {
+      problems.push(
+        `${at}: ${quote(value)} is not a tag value Datadog keeps as is (1-64 of a-z 0-9 _ . : / -, starting with a letter or digit, ` +
+          `no "__", not ending in _ or :)`,
+      );
+    }
+  };
+  o.features.forEach((f, i) => {
+    f?.providers?.forEach((p, j) => check(`features[${i}].providers[${j}]`, p));
+    f?.retrieval?.indexes?.forEach((x, j) => check(`features[${i}].retrieval.indexes[${j}]`, x));
+  });
+  o.tenants?.allow?.forEach((t, i) => check(`tenants.allow[${i}]`, t));
+  o.models?.allow?.forEach((m, i) => check(`models.allow[${i}]`, m));
+  for (const [flag, values] of Object.entries(o.flagValues ?? {}))
+    values.forEach((v, i) => check(`flagValues[${JSON.stringify(flag)}][${i}]`, v));
   return problems;
 }
 
@@ -438,10 +622,15 @@ class Call {
     this.notes.push({ reason, message });
   }
 
-  /** A finite number >= 0, or the call is rejected (NaN or a negative latency would corrupt percentiles). */
-  number(field: string, value: unknown): number {
-    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-      this.reject("invalid_number", `${field} must be a finite number >= 0 (got ${JSON.stringify(value) ?? String(value)})`);
+  /**
+   * A finite number within `range` (the contract's, for the metric it feeds; by default >= 0),
+   * or the call is rejected: NaN, a negative latency or 1e308 (sent as Infinity once rounded)
+   * would corrupt sums and percentiles.
+   */
+  number(field: string, value: unknown, range: ValueRange = { min: 0, max: Number.MAX_VALUE }): number {
+    if (typeof value !== "number" || !Number.isFinite(value) || value < range.min || value > range.max) {
+      const bounds = range.max === Number.MAX_VALUE ? `>= ${range.min}` : `from ${range.min} to ${range.max}`;
+      this.reject("invalid_number", `${field} must be a finite number ${bounds} (got ${quote(value)})`);
     }
     return value as number;
   }

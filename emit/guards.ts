@@ -1,14 +1,32 @@
 // Tag-value guards. Every distinct tag value is a billed Datadog series, so a value only
-// reaches the wire when it belongs to a bounded set; anything else is replaced by a bucket
-// value (`other`) or the call is rejected. Guards never throw.
+// reaches the wire when it belongs to a bounded set; anything else is replaced by the bucket
+// value (BUCKET, `_other`) or the call is rejected. Guards never throw.
+import { BUCKET_VALUE } from "../config/contract";
+import { clip } from "./log";
 
-/** The value a tag gets when its real value is not allowed on a metric. */
-export const BUCKET = "other";
+/**
+ * The value a tag gets when its real value is not allowed on a metric. No real value can
+ * take it: every value the guards pass is tag-safe, and a tag-safe value starts with a
+ * letter or digit (see BUCKET_VALUE in config/contract.ts).
+ */
+export const BUCKET = BUCKET_VALUE;
 
-/** Datadog lowercases tag values; `/`, `:`, `.`, `_` and `-` survive, anything else is mangled. */
-const TAG_SAFE = /^[a-z0-9][a-z0-9_.:/-]*$/;
+/**
+ * Values Datadog stores as sent, so two distinct values never become one series: lowercase
+ * letters, digits and `_ . : / -`, starting with a letter or digit, without the `__` and the
+ * trailing `_` or `:` that Datadog collapses or strips ("Contiguous underscores are reduced to
+ * a single underscore", "A trailing underscore is removed", "other characters are converted to
+ * underscores": docs.datadoghq.com/developers/guide/what-best-practices-are-recommended-for-naming-metrics-and-tags/).
+ */
+const TAG_SAFE = /^[a-z0-9](?:[a-z0-9.:/-]|_(?!_))*$/;
 /** Datadog truncates tags at 200 characters; ids longer than this are not names a human picked. */
 const MAX_VALUE_LENGTH = 64;
+/**
+ * Longer raw values are decided without being trimmed, lowercased or matched (they can never
+ * pass) and are never remembered, so a caller passing request bodies as tenants costs neither
+ * CPU per character nor cache memory.
+ */
+const MAX_RAW_LENGTH = 256;
 
 const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 const HEX_RUN = /[0-9a-f]{16,}/gi;
@@ -38,7 +56,7 @@ export function looksUnbounded(value: string): UnboundedKind | undefined {
 }
 
 export function isTagSafe(value: string): boolean {
-  return value.length <= MAX_VALUE_LENGTH && TAG_SAFE.test(value);
+  return value.length <= MAX_VALUE_LENGTH && TAG_SAFE.test(value) && !value.endsWith("_") && !value.endsWith(":");
 }
 
 /** A guarded tag value: `value` is what goes on the wire; `reason` says why it was bucketed. */
@@ -62,21 +80,82 @@ export interface TenantPolicy {
 }
 
 /**
+ * Each guard remembers its decisions per raw value, so a steady tenant or model set costs a
+ * map lookup per call. The memory is bounded in bytes, not entries: 1 MiB per guard, by an
+ * estimate that errs high (two bytes per character, as for non-Latin-1 strings, plus a fixed
+ * allowance per entry for the map slot, the decision object and string headers). When full,
+ * the oldest decisions go first. Raw values longer than MAX_RAW_LENGTH are never remembered.
+ */
+export const DECISION_CACHE_BYTES = 1024 * 1024;
+const ENTRY_OVERHEAD_BYTES = 200;
+
+type Decision = Guarded & { raw?: string };
+
+export class DecisionCache<T extends Decision> {
+  private readonly entries = new Map<string, T>();
+  private bytes = 0;
+
+  constructor(private readonly budgetBytes = DECISION_CACHE_BYTES) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The estimate the budget is enforced on. */
+  get estimatedBytes(): number {
+    return this.bytes;
+  }
+
+  get(key: string): T | undefined {
+    return this.entries.get(key);
+  }
+
+  /** Remembers `decision` (as an own copy) and returns what to use. */
+  remember(key: string, decision: T): T {
+    if (key.length > MAX_RAW_LENGTH) return decision;
+    const stored = ownCopy(decision);
+    const size = entryBytes(key, stored);
+    if (size > this.budgetBytes) return decision;
+    while (this.bytes + size > this.budgetBytes) {
+      const [oldKey, old] = this.entries.entries().next().value as [string, T];
+      this.entries.delete(oldKey);
+      this.bytes -= entryBytes(oldKey, old);
+    }
+    this.entries.set(own(key), stored);
+    this.bytes += size;
+    return stored;
+  }
+}
+
+function entryBytes(key: string, d: Decision): number {
+  const chars = key.length + d.value.length + (d.detail?.length ?? 0) + (d.raw?.length ?? 0);
+  return ENTRY_OVERHEAD_BYTES + 2 * chars;
+}
+
+/**
+ * A copy of `s` that shares no memory with the string it was cut from. V8 represents a
+ * substring of 13+ characters as a slice that keeps its whole parent alive, so a tenant cut
+ * from a request body would otherwise keep that body in the cache (measured: 500 keys of 30
+ * characters sliced from 200 kB strings kept 100 MB). JSON round-trips every string exactly.
+ */
+function own(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
+}
+
+function ownCopy<T extends Decision>(d: T): T {
+  const copy = { ...d, value: own(d.value) };
+  if (d.detail !== undefined) copy.detail = own(d.detail);
+  if (d.raw !== undefined) copy.raw = own(d.raw);
+  return copy;
+}
+
+/**
  * Decides the `tenant` tag value. A tenant in `allow` or matching `pattern` passes; a value
  * that looks unbounded (UUID, long hex, email, number) never passes otherwise; when an allow
  * list or pattern is configured the set is closed and anything else is bucketed.
  */
-/** Decisions remembered per raw value, so a steady tenant set costs a map lookup per call. */
-const DECISION_CACHE_SIZE = 10_000;
-
-function remember<T>(cache: Map<string, T>, key: string, value: T): T {
-  if (cache.size >= DECISION_CACHE_SIZE) cache.clear();
-  cache.set(key, value);
-  return value;
-}
-
 export class TenantGuard {
-  private readonly decisions = new Map<string, Guarded>();
+  private readonly decisions = new DecisionCache<Guarded>();
   private readonly allow: ReadonlySet<string>;
   private readonly pattern?: RegExp;
   private readonly closed: boolean;
@@ -96,10 +175,11 @@ export class TenantGuard {
     const known = this.decisions.get(raw);
     if (known) return known;
     const decision = this.decide(raw);
-    return decision.reason === "tenant_overflow" ? decision : remember(this.decisions, raw, decision);
+    return decision.reason === "tenant_overflow" ? decision : this.decisions.remember(raw, decision);
   }
 
   private decide(raw: string): Guarded {
+    if (raw.length > MAX_RAW_LENGTH) return { value: BUCKET, reason: "tenant_unbounded", detail: `too-long ${mask(raw)}` };
     const tenant = raw.trim();
     const lower = tenant.toLowerCase();
     if (this.allow.has(lower)) return { value: lower };
@@ -114,7 +194,7 @@ export class TenantGuard {
       if (this.seen.size >= this.maxDistinct) {
         return { value: BUCKET, reason: "tenant_overflow", detail: `more than ${this.maxDistinct} distinct tenants` };
       }
-      this.seen.add(lower);
+      this.seen.add(own(lower));
     }
     return { value: lower };
   }
@@ -146,7 +226,7 @@ export interface ModelPolicy {
 }
 
 export class ModelGuard {
-  private readonly decisions = new Map<string, Guarded & { raw?: string }>();
+  private readonly decisions = new DecisionCache<Decision>();
   private readonly allow?: ReadonlySet<string>;
   private readonly normalize: (model: string) => string;
   private readonly maxDistinct: number;
@@ -161,22 +241,23 @@ export class ModelGuard {
   }
 
   /** `raw` is the lowercased provider id; `value` the tag value. */
-  check(model: unknown): Guarded & { raw?: string } {
+  check(model: unknown): Decision {
     if (typeof model !== "string" || model.trim() === "")
       return { value: BUCKET, reason: "model_invalid", detail: "missing or not a string" };
     const known = this.decisions.get(model);
     if (known) return known;
     const decision = this.decide(model);
-    return decision.reason === "model_overflow" ? decision : remember(this.decisions, model, decision);
+    return decision.reason === "model_overflow" ? decision : this.decisions.remember(model, decision);
   }
 
-  private decide(model: string): Guarded & { raw?: string } {
+  private decide(model: string): Decision {
+    if (model.length > MAX_RAW_LENGTH) return { value: BUCKET, reason: "model_invalid", detail: `too long: ${mask(model)}` };
     const raw = model.trim().toLowerCase();
     let value: string;
     try {
       value = String(this.normalize(raw)).toLowerCase();
     } catch (e) {
-      return { value: BUCKET, raw, reason: "model_invalid", detail: `normalize threw: ${(e as Error).message}` };
+      return { value: BUCKET, raw, reason: "model_invalid", detail: `normalize threw: ${clip(String((e as Error)?.message ?? e))}` };
     }
     if (this.allow) {
       if (this.allow.has(value)) return { value, raw };
@@ -187,7 +268,7 @@ export class ModelGuard {
     if (!this.seen.has(value)) {
       if (this.seen.size >= this.maxDistinct)
         return { value: BUCKET, raw, reason: "model_overflow", detail: `more than ${this.maxDistinct} distinct models` };
-      this.seen.add(value);
+      this.seen.add(own(value));
     }
     return { value, raw };
   }
@@ -206,8 +287,4 @@ export function normalizeModelId(model: string): string {
 export function mask(value: string): string {
   if (value.length <= 6) return JSON.stringify(value);
   return `"${value.slice(0, 4)}…" (${value.length} chars)`;
-}
-
-function clip(value: string): string {
-  return value.length > 40 ? `${value.slice(0, 37)}...` : value;
 }

@@ -9,12 +9,13 @@ export {
   type EmitterOptions,
   type EmitterStats,
   type JudgeLogRecord,
+  type JudgeScale,
   type JudgeScore,
   type LlmCall,
   type Outcome,
   type Retrieval,
 } from "./emitter";
-export { BUCKET, looksUnbounded, type ModelPolicy, normalizeModelId, type TenantPolicy } from "./guards";
+export { BUCKET, DECISION_CACHE_BYTES, looksUnbounded, type ModelPolicy, normalizeModelId, type TenantPolicy } from "./guards";
 export type { EmitterLogger } from "./log";
 export { costUsd, type ModelPrice, type PriceTable, type TokenCounts } from "./price";
-export { flagTagKey, metricContract, type MetricContract } from "../config/contract";
+export { flagTagKey, METRIC_RANGES, metricContract, type MetricContract, type ValueRange } from "../config/contract";

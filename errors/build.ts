@@ -7,6 +7,7 @@
 // src/sentry/rules, src/sentry/integrations/pagerduty); the provider documents none of them.
 import { TAG } from "../config/contract";
 import { runbookUrl } from "../config/links";
+import { monitorNamePrefix } from "../config/names";
 import type { Feature } from "../config/schema";
 import { type Catalog, teamById } from "../config/validate";
 
@@ -119,7 +120,7 @@ export function buildFeatureErrorAlerts(catalog: Catalog, feature: Feature): Fea
   const owner = teamById(catalog, feature.owner);
   const team = sentryTeamRef(owner.sentryTeam);
   const runbook = runbookUrl(stack, ERRORS_RUNBOOK);
-  const label = (what: string) => checkedName(`[llm ${stack.env}] ${feature.id}: ${what} · runbook ${runbook}`);
+  const label = (what: string) => checkedName(`${monitorNamePrefix(stack.env)} ${feature.id}: ${what} · runbook ${runbook}`);
   const scope = { organization: stack.sentryOrganization, project: feature.sentryProject, environment: stack.env };
   const onlyThisFeature: SentryNode[] = [{ id: SENTRY_RULES.taggedEvent, key: TAG.feature, match: "eq", value: feature.id }];
   const pagerdutyService = pagerdutyServiceInSentry(catalog, feature.owner);

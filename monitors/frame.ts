@@ -3,7 +3,7 @@
 // cross-feature.ts supply only the query, the options that are specific to their signal, and
 // the words of the message.
 import { dashboardUrlPlaceholder, runbookUrl } from "../config/links";
-import { monitorName, PROJECT, type Priority, RESOURCE_TAG, tag } from "../config/names";
+import { monitorName, monitorNamePrefix, PROJECT, type Priority, RESOURCE_TAG, tag } from "../config/names";
 import type { Feature } from "../config/schema";
 import { type Catalog, teamById } from "../config/validate";
 import type { DatadogMonitor, MonitorDefinition, MonitorOptions, MonitorThresholds } from "./definition";
@@ -24,7 +24,7 @@ export interface KindIdentity {
   signal: Signal;
   /** Who gets woken up: see the severity map in config/names.ts (P1/P2 page on paging stacks). */
   priority: Priority;
-  /** The `<signal>` part of the monitor name: `[llm] <feature name>: <title>` or `[llm] <title>`. */
+  /** The `<signal>` part of the monitor name: `[llm <env>] <feature name>: <title>` or `[llm <env>] <title>`. */
   title: string;
   /** The dashboard the message links, with its variables filled in. */
   dashboard: DashboardId;
@@ -80,7 +80,7 @@ export function frame(catalog: Catalog, spec: KindIdentity, feature?: Feature): 
     feature,
     owner,
     routes: routesFor(stack, team, spec.priority),
-    name: feature ? `[llm] ${feature.name}: ${spec.title}` : `[llm] ${spec.title}`,
+    name: `${monitorNamePrefix(stack.env)} ${feature ? `${feature.name}: ${spec.title}` : spec.title}`,
     tags: monitorTags({ team: owner, featureId: feature?.id, env: stack.env, signal: spec.signal, kind }),
     runbookUrl: runbookUrl(stack, spec.runbook),
     postmortemUrl: runbookUrl(stack, POSTMORTEM_TEMPLATE),

@@ -8,6 +8,7 @@ import {
   handlesFor,
   isPagerdutyHandle,
   isPagingPriority,
+  monitorNamePrefix,
   NOTIFICATIONS,
   notificationsSent,
   type ParsedMessage,
@@ -26,7 +27,7 @@ import { splitThreshold, windowSeconds } from "./queries";
 
 export interface LintContext {
   contract: MetricContract;
-  stack: Pick<StackConfig, "runbookBaseUrl" | "paging">;
+  stack: Pick<StackConfig, "runbookBaseUrl" | "paging" | "env">;
   /** The monitor-kind registry; defaults to monitors/kinds.ts. */
   kinds?: readonly MonitorKindSpec[];
 }
@@ -42,11 +43,26 @@ export function lintMonitor(body: DatadogMonitor, ctx: LintContext): string[] {
     problems.push(`priority must be an integer 1-5 (got ${JSON.stringify(body.priority)})`);
   else if (kind && body.priority !== kind.priority)
     problems.push(`priority P${body.priority} is not the P${kind.priority} that kind "${kind.kind}" declares in monitors/kinds.ts`);
-  if (!body.name.startsWith("[llm] ")) problems.push(`name must start with "[llm] " (got ${JSON.stringify(body.name)})`);
+  problems.push(...lintName(body.name, ctx.stack.env));
   problems.push(...lintMetricTerms(body.query, ctx.contract, kind, ctx.kinds ?? MONITOR_KINDS));
   problems.push(...lintThresholds(body));
   problems.push(...lintAnomaly(body));
   problems.push(...lintMessage(body, ctx, kind));
+  return problems;
+}
+
+/**
+ * The name starts with its stack's prefix, and is one line of text: Datadog evaluates
+ * template variables in monitor names too (docs monitors/notify/variables), and a handle or a
+ * line break there would reach every notification. Validation already refuses such display
+ * names (config/safe-text.ts); this catches a builder that lets one through.
+ */
+function lintName(name: string, env: string): string[] {
+  const problems: string[] = [];
+  const prefix = `${monitorNamePrefix(env)} `;
+  if (!name.startsWith(prefix)) problems.push(`name must start with "${prefix}" (got ${JSON.stringify(name)})`);
+  if (/[\p{Cc}\p{Zl}\p{Zp}]/u.test(name)) problems.push(`name must be one line without control characters (got ${JSON.stringify(name)})`);
+  if (/@|\{\{|\}\}/.test(name)) problems.push(`name must not contain "@", "{{" or "}}" (got ${JSON.stringify(name)})`);
   return problems;
 }
 

@@ -76,6 +76,11 @@ export function windowSeconds(window: string): number | undefined {
  * is the smallest n that keeps that below 1 in 1000.
  */
 export function requestsBeforeJudgeSilenceIsSuspicious(sampleRate: number): number {
-  if (sampleRate >= 1) return 1;
-  return Math.ceil(Math.log(1000) / -Math.log(1 - sampleRate));
+  if (!(sampleRate > 0 && sampleRate <= 1)) throw new Error(`judge sample rate must be in (0, 1] (got ${sampleRate})`);
+  if (sampleRate === 1) return 1;
+  // log1p, not log(1 - r): for a tiny r, 1 - r rounds to 1 and log(1) = 0 gave -Infinity.
+  // Validation keeps r >= 0.0001 (config/schema.ts), so n stays below 70,000.
+  const n = Math.ceil(Math.log(1000) / -Math.log1p(-sampleRate));
+  if (!Number.isSafeInteger(n)) throw new Error(`judge sample rate ${sampleRate} gives no usable request count (${n})`);
+  return n;
 }

@@ -1,6 +1,7 @@
 // Who hears about each monitor state. One function decides it for every monitor, from the
-// severity map and the stack's `paging` switch, so "warnings never page" and "staging pages
-// no one" hold by construction rather than by convention.
+// severity map, the stack's `paging` switch and its `notifications.slack` channel, so
+// "warnings never page", "staging pages no one" and "staging talks only in its own channel"
+// hold by construction rather than by convention.
 import type { StackConfig, Team } from "../config/schema";
 import { isPagingPriority, pagerdutyHandle, type Priority, slackHandle } from "../config/names";
 import type { RenotifyStatus } from "./definition";
@@ -19,10 +20,14 @@ export interface Routes {
  * the discussion happens); recovery goes to both, because a PagerDuty incident resolves only
  * when the recovery notification carries its handle. Warnings, no-data and every non-paging
  * priority go to the team's Slack channel. A stack with `paging: false` routes everything to
- * Slack.
+ * Slack. A stack with `notifications.slack` posts to that one channel instead of the team's.
  */
-export function routesFor(stack: Pick<StackConfig, "env" | "paging">, team: Pick<Team, "id" | "slack">, priority: Priority): Routes {
-  const slack = slackHandle(team.slack);
+export function routesFor(
+  stack: Pick<StackConfig, "env" | "paging" | "notifications">,
+  team: Pick<Team, "id" | "slack">,
+  priority: Priority,
+): Routes {
+  const slack = slackHandle(stack.notifications.slack ?? team.slack);
   const pages = stack.paging && isPagingPriority(priority);
   if (!pages) return { pages, alert: [slack], warning: [slack], recovery: [slack], noData: [slack] };
   const pagerduty = pagerdutyHandle(stack.env, team.id);

@@ -170,7 +170,7 @@ describe.concurrent("npm run diff (CLI)", () => {
     const r = await diffCli(["--base", "HEAD"], { cwd: repo, env: { ...process.env, TMPDIR: tmp } });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/the base \(HEAD at [0-9a-f]{7}\) does not synthesize for stack prod:/);
-    expect(r.stderr).toContain("features[0].budgetUsdPerDay: must be greater than 0 (got -5)");
+    expect(r.stderr).toContain("features[0].budgetUsdPerDay: must be between 0.01 and 1000000 USD per day (got -5)");
     expect(worktrees(repo)).toBe(1);
     expect(fs.readdirSync(tmp).filter((f) => f.startsWith("llmobs-diff-"))).toEqual([]);
   });

@@ -2,11 +2,10 @@
 // change a reviewer must see, and none for what did not change.
 import { describe, expect, it } from "vitest";
 import { comparePlans, hasChanges, type PlanDiff } from "../tools/diff/compare";
-import { describeHandles } from "../config/names";
-import { code, MAX_CHARS, NO_CHANGES, renderMarkdown } from "../tools/diff/markdown";
+import { describeHandles, TYPE } from "../config/names";
 import { featureViews } from "../plan/features";
-import { type Plan } from "../plan/plan";
-import { TYPE } from "../config/names";
+import type { Plan } from "../plan/plan";
+import { code, MAX_CHARS, NO_CHANGES, renderMarkdown, text } from "../tools/diff/markdown";
 import { craftPlan, diffMarkdown, linesMatching, monitorRows, type WidgetSpec } from "./diff-fixtures";
 import { exampleCatalog, exampleFeatures, exampleTeams } from "./helpers";
 
@@ -303,8 +302,19 @@ describe("markdown escaping", () => {
     ["uses `tick`", "`` uses `tick` ``"],
     ["`edge`", "`` `edge` ``"],
     ["line1\nline2", "`line1 ⏎ line2`"],
+    ["a bare\rCR", "`a bare ⏎ CR`"],
+    ["next\u0085line\u2028and\u2029more", "`next ⏎ line ⏎ and ⏎ more`"],
+    ["nul\u0000 esc\u001b[31m", "`nul\uFFFD esc\uFFFD[31m`"],
   ])("renders %j as a code span that survives tables.", (input, expected) => {
     expect(code(input)).toBe(expected);
+  });
+
+  it.each([
+    ["Clause\r#### Forged heading", '"Clause #### Forged heading"'],
+    ["Clause\r\n- forged item", '"Clause - forged item"'],
+    ["Clause\u2028line", '"Clause line"'],
+  ])("keeps the title %j on one line, so a bare CR cannot forge a heading in the comment.", (input, expected) => {
+    expect(text(input)).toBe(expected);
   });
 });
 

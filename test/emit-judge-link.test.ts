@@ -1,13 +1,15 @@
 // The judge loop's trace link: the trace id the emitter's README tells users to pass to
 // recordJudgeScore must, once the quality dashboard's bottom-20 table substitutes it into the
-// link it builds with traceUrl, open that trace where the README says it opens.
+// link it builds with traceUrl, open that trace where the README says it opens. And the score
+// that row shows must be the one the metric got: on the contract's 0-100, whatever the judge's scale.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { StatsD } from "hot-shots";
 import { describe, expect, it } from "vitest";
 import { traceUrl } from "../config/links";
 import { type Catalog, loadCatalog, stackConfigFromPulumi } from "../config/validate";
 import { buildDashboards } from "../dashboards";
-import { createEmitter, type JudgeLogRecord } from "../emit";
+import { createEmitter, type JudgeLogRecord, type JudgeScore } from "../emit";
 import { exampleFeatures, exampleTeams, ROOT, stackConfig } from "./helpers";
 
 interface DocumentedTraceId {
@@ -50,7 +52,7 @@ function judgeRecord(catalog: Catalog, traceId: string): JudgeLogRecord {
     judgeLog: (r) => records.push(r),
     logger: { warn: () => {} },
   });
-  expect(emitter.recordJudgeScore({ feature: "extract-clause", tenant: "acme-legal", score: 31, traceId })).toBe("sent");
+  expect(emitter.recordJudgeScore({ feature: "extract-clause", tenant: "acme-legal", score: 31, scale: "0-100", traceId })).toBe("sent");
   expect(records).toHaveLength(1);
   return records[0];
 }
@@ -124,7 +126,71 @@ describe("the judge trace link", () => {
       judgeLog: (r) => records.push(r),
       logger: { warn: () => {} },
     });
-    expect(emitter.recordJudgeScore({ feature: "extract-clause", tenant: "acme-legal", score: 31, traceId })).toBe("bucketed");
+    expect(emitter.recordJudgeScore({ feature: "extract-clause", tenant: "acme-legal", score: 31, scale: "0-100", traceId })).toBe(
+      "bucketed",
+    );
     expect(records[0]).not.toHaveProperty(catalog.contract.judgeLog.attributes.traceId);
+  });
+});
+
+describe("the judge score's scale", () => {
+  const catalog = catalogFor("langfuse");
+  const attributes = catalog.contract.judgeLog.attributes;
+
+  /** The log attribute the built bottom-20 widget sorts and averages: its query's compute metric (`@score`). */
+  const bottom20Measure = (() => {
+    const found: string[] = [];
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === "object") {
+        const q = v as { data_source?: string; compute?: { metric?: string }; group_by?: { facet?: string }[] };
+        if (q.data_source === "logs" && q.group_by?.some((g) => g.facet === `@${attributes.traceId}`)) found.push(q.compute?.metric ?? "");
+        else Object.values(v).forEach(walk);
+      }
+    };
+    walk(buildDashboards(catalog).map((d) => d.body));
+    return found;
+  })();
+
+  it.each<[string, number, JudgeScore["scale"], number]>([
+    ["0.83 on 0-1", 0.83, "0-1", 83],
+    ["0.005 on 0-1", 0.005, "0-1", 0.5],
+    ["1 on 0-1 (a perfect score)", 1, "0-1", 100],
+    ["0 on 0-1", 0, "0-1", 0],
+    ["83 on 0-100", 83, "0-100", 83],
+    ["1 on 0-100 (an almost failed answer, not a perfect one)", 1, "0-100", 1],
+  ])("sends %s as %s on the contract's 0-100, in the metric and in the log line the bottom-20 table reads", (_, score, scale, sent) => {
+    const client = new StatsD({ mock: true });
+    const records: JudgeLogRecord[] = [];
+    const emitter = createEmitter({ features: catalog.features, client, judgeLog: (r) => records.push(r), logger: { warn: () => {} } });
+    expect(emitter.recordJudgeScore({ feature: "extract-clause", tenant: "acme-legal", score, scale, traceId: "t-1" })).toBe("sent");
+    expect(client.mockBuffer).toEqual([`${catalog.contract.metrics.judgeScore.name}:${sent}|d|#feature:extract-clause,tenant:acme-legal`]);
+    expect(bottom20Measure).toEqual([`@${attributes.score}`]);
+    expect(records).toHaveLength(1);
+    expect(records[0][attributes.score]).toBe(sent);
+    expect(records[0].message).toBe(`judge score ${sent} for extract-clause`);
+  });
+
+  it.each<[string, Partial<JudgeScore>, string]>([
+    ["no scale", { score: 0.83, scale: undefined }, "judge_scale_missing"],
+    ["a scale the emitter does not know", { score: 83, scale: "percent" as JudgeScore["scale"] }, "judge_scale_missing"],
+    ["a score above 1 on 0-1", { score: 83, scale: "0-1" }, "invalid_score"],
+    ["a score above 100 on 0-100", { score: 830, scale: "0-100" }, "invalid_score"],
+  ])("rejects a score with %s: no metric, no log line, counted and logged", (_, score, reason) => {
+    const client = new StatsD({ mock: true });
+    const records: JudgeLogRecord[] = [];
+    const warnings: { message: string; reason: unknown }[] = [];
+    const emitter = createEmitter({
+      features: catalog.features,
+      client,
+      judgeLog: (r) => records.push(r),
+      logger: { warn: (message, fields) => warnings.push({ message, reason: fields.reason }) },
+    });
+    const call = { feature: "extract-clause", tenant: "acme-legal", traceId: "t-1", ...score } as JudgeScore;
+    expect(emitter.recordJudgeScore(call)).toBe("rejected");
+    expect(client.mockBuffer).toEqual([]);
+    expect(records).toEqual([]);
+    expect(emitter.stats().reasons).toEqual({ [reason]: 1 });
+    expect(warnings.map((w) => w.reason)).toEqual([reason]);
   });
 });

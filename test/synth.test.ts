@@ -68,9 +68,9 @@ describe("npm run synth", () => {
     const r = synthCli(["--features", path.join(dir, "features.json"), "--out", out]);
     expect(r.code).toBe(1);
     expect(r.stderr.split("\n").filter((l) => l.startsWith("  "))).toEqual([
-      "  features[0].quality.judgeSampleRate: must be in (0, 1] (got 2)",
+      "  features[0].quality.judgeSampleRate: must be between 0.0001 (1 request in 10,000) and 1 (got 2)",
       '  features[1].owner: unknown team "growht" (known: contracts-ai, research-assistant, platform)',
-      "  features[2].budgetUsdPerDay: must be greater than 0 (got -5)",
+      "  features[2].budgetUsdPerDay: must be between 0.01 and 1000000 USD per day (got -5)",
     ]);
     expect(r.stderr).toContain("nothing was written");
     expect(fs.existsSync(out)).toBe(false);

@@ -3,6 +3,7 @@
 // `scale` shows up at preview time, before Datadog's usage page shows it a month later.
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { cardinalitySummary, estimateCardinality } from "../../cardinality";
+import { BUCKET_VALUE } from "../../config/contract";
 import type { Catalog } from "../../config/validate";
 import { repoCatalog, stackFromUrn } from "../context";
 import type { Rule } from "./types";
@@ -38,7 +39,7 @@ export const customMetricBudget: StackValidationPolicy = {
   remediationSteps: [
     "Read out/<stack>/cardinality.md (npm run synth): it lists custom metrics per metric and per feature.",
     "If the scale is real, raise llm-observability:monitoring.customMetricBudget with the owner of the Datadog bill.",
-    "Otherwise cut combinations: fewer models or flag variants per feature, retire finished feature flags, or cap tenants (the emitter's tenants.allow / maxDistinct) so long-tail tenants report as `other`.",
+    `Otherwise cut combinations: fewer models or flag variants per feature, retire finished feature flags, or cap tenants (the emitter's tenants.allow / maxDistinct) so long-tail tenants report as \`${BUCKET_VALUE}\`.`,
     "Never add a tag to a metric in config/contract.ts without re-running the estimate; tenant belongs only on counters and the judge score.",
   ].join("\n"),
   validateStack: (args, reportViolation) => {

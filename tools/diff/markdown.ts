@@ -36,9 +36,18 @@ export interface MarkdownResult {
 // ---------------------------------------------------------------------------------------------
 // Markdown atoms
 
+/**
+ * One line stays one line: every line terminator Markdown or a browser honours (CRLF, a bare CR,
+ * LF, NEL, U+2028, U+2029) becomes `lineBreak`, and other control characters (NUL, ESC, ...)
+ * U+FFFD. A bare CR left in a title ended the line in the PR comment and forged a heading.
+ */
+function oneLine(value: string, lineBreak: string): string {
+  return value.replace(/\r\n|[\r\n\u0085\u2028\u2029]/g, lineBreak).replace(/(?!\t)\p{Cc}/gu, "\uFFFD");
+}
+
 /** A code span that survives any content: backticks, pipes (tables), newlines. */
 export function code(value: string, max = 400): string {
-  let s = value.replace(/\r?\n/g, " ⏎ ");
+  let s = oneLine(value, " ⏎ ");
   if (s.length > max) s = `${s.slice(0, max - 1)}…`;
   const longest = Math.max(0, ...[...s.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);
@@ -48,8 +57,7 @@ export function code(value: string, max = 400): string {
 
 /** Quoted display text (titles): no Markdown or HTML interpretation. */
 export function text(value: string): string {
-  const s = value
-    .replace(/\r?\n/g, " ")
+  const s = oneLine(value, " ")
     .replace(/[\\`*_|~]/g, "\\$&")
     // `[x](y)` would become a link; a lone `[llm]` stays readable.
     .replace(/\]\(/g, "]\\(")
