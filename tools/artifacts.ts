@@ -1,10 +1,8 @@
 // Everything `npm run synth` writes under out/<stack>/, rendered in memory from the plan.
-import { cardinalitySummary, estimateCardinality, renderCardinalityReport } from "../cardinality";
+import { estimateCardinality, renderCardinalityReport } from "../cardinality";
 import type { Catalog } from "../config/validate";
-import { monitorsOf } from "../plan/monitors";
-import { RESOURCE_TAG, tagValue } from "../config/names";
-import { onCallSummary, sentrySummary } from "./summary";
 import { dashboardsOf } from "../plan/dashboards";
+import { monitorsOf } from "../plan/monitors";
 import { type Plan, planJson } from "../plan/plan";
 import { renderPreview } from "./preview/html";
 
