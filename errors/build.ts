@@ -128,7 +128,7 @@ export function buildFeatureErrorAlerts(catalog: Catalog, feature: Feature): Fea
   const critical = feature.errors?.criticalCount10m ?? stack.sentry.criticalCount10m;
   const warning = feature.errors?.warningCount10m ?? stack.sentry.warningCount10m;
   const emailTeam: SentryMetricAlertAction = { type: "email", targetType: "team", targetIdentifier: team };
-  // Many errors in 10 minutes is "a feature is failing" (P2 in monitors/severity.ts): it pages
+  // Many errors in 10 minutes is "a feature is failing" (P2 in config/names.ts): it pages
   // where the stack may page; the warning level only ever emails.
   const pageTeam: SentryMetricAlertAction[] = pagerdutyService
     ? [{ type: "pagerduty", targetType: "specific", targetIdentifier: pagerdutyService, integrationId: PAGERDUTY_ACCOUNT_REF }]

@@ -1,7 +1,7 @@
 // Monitor messages, written for the person reading them on a phone at 3 a.m.: what fired
 // and by how much, where to look (dashboard with its variables filled in, runbook), the
 // first steps, what recovery means, and who was notified. Handles sit only inside state
-// blocks, so each state reaches exactly the people routes.ts chose.
+// blocks, so each state reaches exactly the people routing.ts chose.
 import type { Routes } from "./routing";
 
 export interface MessageParts {

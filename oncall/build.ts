@@ -43,7 +43,7 @@ export type PagerdutySeverity = keyof typeof PAGERDUTY_URGENCY_BY_SEVERITY;
 /**
  * The PagerDuty event severity sent for each monitor priority. Assumed from Datadog's
  * PagerDuty integration (P1 critical, P2 error, P3 warning, P4/P5 info); the urgency it
- * implies must agree with monitors/severity.ts, which a test checks.
+ * implies must agree with config/names.ts, which a test checks.
  */
 export const PAGERDUTY_SEVERITY_BY_PRIORITY: Record<keyof typeof SEVERITIES, PagerdutySeverity> = {
   1: "critical",

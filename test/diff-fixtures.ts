@@ -1,4 +1,4 @@
-// Crafted plans in the pinned formats (tools/plan.ts; resource names, monitor inputs, widget
+// Crafted plans in the pinned formats (plan/plan.ts; resource names, monitor inputs, widget
 // ids): dashboards with groups, monitors with routing blocks, PagerDuty per team and Sentry
 // rules per feature. They let the diff and preview tests pin exact behaviour independently
 // of how the builders evolve; test/diff-proof.test.ts runs the same proofs on the real program.

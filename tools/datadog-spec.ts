@@ -1,6 +1,6 @@
 // Validates generated JSON against Datadog's own OpenAPI v1 schemas (vendored), offline.
 // The spec has no additionalProperties:false and does not parse query strings; the
-// contract lints (tools/lint.ts) cover what it cannot.
+// contract lints (dashboards/lint.ts, monitors/lint.ts) cover what it cannot.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fromSchema } from "@openapi-contrib/openapi-schema-to-json-schema";

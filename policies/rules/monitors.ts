@@ -176,16 +176,14 @@ export const monitorHasPriority: ResourceValidationPolicy = {
   name: "monitor-has-priority",
   description: "Every Datadog monitor sets a priority from 1 to 5, the severity map's input for who gets woken up.",
   remediationSteps:
-    'Set `priority` (a string "1"-"5" in @pulumi/datadog) from the severity map in monitors/severity.ts: P1-P2 page, P3-P5 go to Slack.',
+    'Set `priority` (a string "1"-"5" in @pulumi/datadog) from the severity map in config/names.ts: P1-P2 page, P3-P5 go to Slack.',
   enforcementLevel: "mandatory",
   validateResource: validateResourceOfType(datadog.Monitor, (monitor, args, report) => {
     if (monitor.priority === undefined || monitor.priority === null || monitor.priority === "") {
-      report(
-        `monitor "${args.name}" has no priority, so nothing decides whether it pages. Set priority "1"-"5" from monitors/severity.ts.`,
-      );
+      report(`monitor "${args.name}" has no priority, so nothing decides whether it pages. Set priority "1"-"5" from config/names.ts.`);
     } else if (parsePriority(monitor.priority) === undefined) {
       report(
-        `monitor "${args.name}" has priority ${JSON.stringify(monitor.priority)}, which is not 1-5. Set priority "1"-"5" from monitors/severity.ts (not "P2").`,
+        `monitor "${args.name}" has priority ${JSON.stringify(monitor.priority)}, which is not 1-5. Set priority "1"-"5" from config/names.ts (not "P2").`,
       );
     }
   }),
