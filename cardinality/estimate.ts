@@ -181,13 +181,20 @@ function combinationsFor(metric: MetricDefinition, f: FeatureScale, scale: Scale
 
 function assumptions(scale: Scale, price: number): string[] {
   return [
-    `Every combination reports at least once an hour (an upper bound: Datadog bills the hourly average of distinct series, so quiet tenants or models cost less).`,
-    `${scale.tenants} tenants, ${scale.models} models, ${scale.flagVariants} variants per feature flag (stack \`scale\`); ${scale.statuses} statuses (ok, error); ${scale.tokenTypes} token types (input, output, cached).`,
+    `Every combination reports at least once an hour (an upper bound: Datadog bills the hourly average of distinct series, so ` +
+      `quiet tenants or models cost less).`,
+    `${scale.tenants} tenants, ${scale.models} models, ${scale.flagVariants} variants per feature flag (stack \`scale\`); ` +
+      `${scale.statuses} statuses (ok, error); ${scale.tokenTypes} token types (input, output, cached).`,
     `A model id belongs to one provider, so a feature reports max(models, providers) (provider, model) pairs.`,
     `\`env\` adds nothing: one env per stack. A feature flag's tag appears only on its own feature's series.`,
-    `No \`host\` tag: the emitter sends an empty \`host:\` tag, which the Datadog agent reads as "no host" instead of attaching its own hostname (with \`keepHostTag\`, multiply by the number of agents). Alternatively, Metrics without Limits can drop \`host\` from the queryable tags, but ingested series are still billed at the ingestion rate.`,
-    `No container tags: with DogStatsD origin detection on, the agent adds the container's tags at \`dogstatsd_tag_cardinality\` (default low: deployment, image tag, ...), which multiplies series by running versions during a rollout; send \`card:none\` (hot-shots \`cardinality: "none"\`) to opt these metrics out.`,
+    `No \`host\` tag: the emitter sends an empty \`host:\` tag, which the Datadog agent reads as "no host" instead of attaching ` +
+      `its own hostname (with \`keepHostTag\`, multiply by the number of agents). Alternatively, Metrics without Limits can drop ` +
+      `\`host\` from the queryable tags, but ingested series are still billed at the ingestion rate.`,
+    `No container tags: with DogStatsD origin detection on, the agent adds the container's tags at \`dogstatsd_tag_cardinality\` ` +
+      `(default low: deployment, image tag, ...), which multiplies series by running versions during a rollout; send \`card:none\` ` +
+      `(hot-shots \`cardinality: "none"\`) to opt these metrics out.`,
     `The emitter's \`${BUCKET_VALUE}\` bucket (at most one extra value per tag) is not counted.`,
-    `Cost at $${price} per 100 custom metrics per month (\`billing.pricePer100CustomMetrics\`), before your plan's allotment (100 per host on Pro, 200 on Enterprise); use your contract's rate.`,
+    `Cost at $${price} per 100 custom metrics per month (\`billing.pricePer100CustomMetrics\`), before your plan's allotment ` +
+      `(100 per host on Pro, 200 on Enterprise); use your contract's rate.`,
   ];
 }

@@ -37,7 +37,8 @@ export function renderCardinalityReport(e: CardinalityEstimate): string {
     "|---|---|---|---:|---:|---:|---:|",
     ...e.contract.metrics.map(
       (m) =>
-        `| \`${m.name}\` | ${typeLabel(m)} | ${m.tags.map((t) => `\`${t}\``).join(", ")} | ${n(m.combinations)} | ${m.multiplier} | ${n(m.customMetrics)} | ${n(naive.get(m.key)?.customMetrics ?? 0)} |`,
+        `| \`${m.name}\` | ${typeLabel(m)} | ${m.tags.map((t) => `\`${t}\``).join(", ")} | ${n(m.combinations)} | ` +
+        `${m.multiplier} | ${n(m.customMetrics)} | ${n(naive.get(m.key)?.customMetrics ?? 0)} |`,
     ),
     `| **total** | | | | | **${n(e.contract.total)}** | **${n(e.naive.total)}** |`,
     "",
@@ -47,7 +48,8 @@ export function renderCardinalityReport(e: CardinalityEstimate): string {
     `|---|---:|---:|---|---:|---:|`,
     ...e.features.map((f) => {
       const total = e.contract.metrics.reduce((s, m) => s + (m.byFeature[f.id] ?? 0), 0);
-      return `| \`${f.id}\` | ${f.providers} | ${f.providerModelPairs} | ${f.flags.map((x) => `\`${x}\``).join(", ") || "none"} | ${f.indexes} | ${n(total)} |`;
+      const flags = f.flags.map((x) => `\`${x}\``).join(", ") || "none";
+      return `| \`${f.id}\` | ${f.providers} | ${f.providerModelPairs} | ${flags} | ${f.indexes} | ${n(total)} |`;
     }),
     "",
     "## Assumptions",
@@ -70,8 +72,10 @@ export function renderCardinalityReport(e: CardinalityEstimate): string {
 export function cardinalitySummary(e: CardinalityEstimate): string[] {
   const over = e.contract.total - e.budget;
   return [
-    `Custom metrics at ${n(e.scale.tenants)} tenants × ${n(e.scale.models)} models: ${n(e.contract.total)} ≈ ${usd(e.contract.monthlyUsd)}/month at ${usd(e.pricePer100CustomMetrics)} per 100`,
-    `  naive tagging (every request tag on every metric): ${n(e.naive.total)} ≈ ${usd(e.naive.monthlyUsd)}/month, ${ratio(e.ratio)} the contract`,
+    `Custom metrics at ${n(e.scale.tenants)} tenants × ${n(e.scale.models)} models: ${n(e.contract.total)} ≈ ` +
+      `${usd(e.contract.monthlyUsd)}/month at ${usd(e.pricePer100CustomMetrics)} per 100`,
+    `  naive tagging (every request tag on every metric): ${n(e.naive.total)} ≈ ${usd(e.naive.monthlyUsd)}/month, ` +
+      `${ratio(e.ratio)} the contract`,
     over > 0
       ? `  budget ${n(e.budget)}: OVER by ${n(over)} (advisory policy llm-custom-metric-budget will flag it)`
       : `  budget ${n(e.budget)}: within (${n(-over)} left)`,

@@ -16,7 +16,7 @@ export async function loadCatalogFile(file: string, exportName: "features" | "te
     try {
       return JSON.parse(fs.readFileSync(abs, "utf8"));
     } catch (e) {
-      throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+      throw new Error(`${file}: not valid JSON (${(e as Error).message})`, { cause: e });
     }
   }
   if (/\.(ts|js|cjs|mts)$/.test(abs)) {
@@ -71,7 +71,9 @@ export function readStackFile(file: string): StackFile {
     if (first) {
       problems.push({
         path: at(start),
-        message: `config key "${rawKey}" and "${first.written}" (line ${first.line}) both set ${key}, so one would silently override the other; keep one`,
+        message:
+          `config key "${rawKey}" and "${first.written}" (line ${first.line}) both set ${key}, so one would silently override the ` +
+          `other; keep one`,
       });
       continue;
     }

@@ -215,7 +215,9 @@ function crossCheckSentryPaging(rawFeatures: unknown[], rawConfig: unknown, team
     if (!mapped.includes(owner)) {
       problems.push({
         path: `${CONFIG_ROOT}sentryPagerdutyServices.${owner}`,
-        message: `required: team "${owner}" owns features whose high-priority Sentry issues page (sentryPagerdutyIntegration is set); give Sentry's id of its service in that integration`,
+        message:
+          `required: team "${owner}" owns features whose high-priority Sentry issues page (sentryPagerdutyIntegration is set); ` +
+          `give Sentry's id of its service in that integration`,
       });
     }
   }

@@ -61,15 +61,20 @@ export function tenantSpendAnomalyMonitor(f: Frame, catalog: Catalog): MonitorDe
       new_group_delay: 86400,
     },
     message: {
-      summary: `Spend of tenant **${groupName(TAG.tenant)}** has been more than ${formatNumber(anomaly.deviations)} deviations above its own normal for the whole last hour (anomalous share of points: {{value}}, alert at ${formatNumber(anomaly.threshold)}).`,
+      summary:
+        `Spend of tenant **${groupName(TAG.tenant)}** has been more than ${formatNumber(anomaly.deviations)} deviations above its ` +
+        `own normal for the whole last hour (anomalous share of points: {{value}}, alert at ${formatNumber(anomaly.threshold)}).`,
       dashboard: { label: `Tenant view: ${groupName(TAG.tenant)}`, url: f.dashboardUrl({ [TAG.tenant]: groupName(TAG.tenant) }) },
       firstSteps: [
-        "On the tenant view, see which feature carries the extra spend and since when; compare requests with $/answer to tell more usage from more expensive usage.",
-        "Decide whether it is legitimate (onboarding, a batch import the tenant told us about) or not (a retry loop, a leaked API key, scripted abuse).",
+        "On the tenant view, see which feature carries the extra spend and since when; compare requests with $/answer to tell " +
+          "more usage from more expensive usage.",
+        "Decide whether it is legitimate (onboarding, a batch import the tenant told us about) or not (a retry loop, a leaked " +
+          "API key, scripted abuse).",
         "Tell the tenant's CSM either way; if it is not legitimate, apply the tenant's usage cap and watch the feature's cost monitor.",
       ],
       recovery:
-        "the tenant's spend is back inside its normal band. Note in the channel what it was (legitimate or not) so the next on-call recognises the pattern.",
+        "the tenant's spend is back inside its normal band. Note in the channel what it was (legitimate or not) so the next " +
+        "on-call recognises the pattern.",
     },
   });
 }
@@ -101,14 +106,22 @@ export function providerOutageMonitor(f: Frame, catalog: Catalog): MonitorDefini
       evaluation_delay: 60,
     },
     message: {
-      summary: `**${groupName(TAG.provider)}** failed {{value}} % of LLM calls over the last 5 minutes (alert above ${formatNumber(providerErrorRatePct)} %, evaluated only when it served more than ${providerMinRequests} requests).`,
+      summary:
+        `**${groupName(TAG.provider)}** failed {{value}} % of LLM calls over the last 5 minutes (alert above ` +
+        `${formatNumber(providerErrorRatePct)} %, evaluated only when it served more than ${providerMinRequests} requests).`,
       dashboard: { label: `Overview: ${groupName(TAG.provider)}`, url: f.dashboardUrl({ [TAG.provider]: groupName(TAG.provider) }) },
       firstSteps: [
-        `Verify failover: features with a fallback provider should already be shifting traffic; confirm on the dashboard that requests to ${groupName(TAG.provider)} are falling and the fallback's are rising. If not, flip the routing flag by hand.`,
-        "Communicate status: post in the incident channel and update the status page for the features that have no fallback (they are down or degraded for customers).",
-        "Monitor recovery: watch the provider's own status page and our error ratio; fail back only after it has been healthy for 15 minutes.",
+        `Verify failover: features with a fallback provider should already be shifting traffic; confirm on the dashboard that ` +
+          `requests to ${groupName(TAG.provider)} are falling and the fallback's are rising. If not, flip the routing flag by hand.`,
+        "Communicate status: post in the incident channel and update the status page for the features that have no fallback " +
+          "(they are down or degraded for customers).",
+        "Monitor recovery: watch the provider's own status page and our error ratio; fail back only after it has been healthy " +
+          "for 15 minutes.",
       ],
-      recovery: `${groupName(TAG.provider)}'s error ratio is back under ${formatNumber(providerErrorRatePct)} %. If traffic was failed over, that may only mean we stopped calling it: check its status page before failing back, then update the status page. Customer-visible outage: write a postmortem within 48 hours: ${f.postmortemUrl}`,
+      recovery:
+        `${groupName(TAG.provider)}'s error ratio is back under ${formatNumber(providerErrorRatePct)} %. If traffic was failed ` +
+        `over, that may only mean we stopped calling it: check its status page before failing back, then update the status page. ` +
+        `Customer-visible outage: write a postmortem within 48 hours: ${f.postmortemUrl}`,
     },
   });
 }
@@ -144,16 +157,23 @@ export function judgeStalledMonitor(f: Frame, catalog: Catalog): MonitorDefiniti
       evaluation_delay: 60,
     },
     message: {
-      summary: `No judge score arrived for **${groupName(TAG.feature)}** in the last ${minutes} minutes although it served more than ${minRequests} requests (stall indicator {{value}}, alert at 1). At a ${formatNumber(lowestRate * 100)} % sample rate that happens by chance less than once in 1000. The quality dashboard for it is going blank.`,
+      summary:
+        `No judge score arrived for **${groupName(TAG.feature)}** in the last ${minutes} minutes although it served more than ` +
+        `${minRequests} requests (stall indicator {{value}}, alert at 1). At a ${formatNumber(lowestRate * 100)} % sample rate ` +
+        `that happens by chance less than once in 1000. The quality dashboard for it is going blank.`,
       dashboard: { label: `Quality: ${groupName(TAG.feature)}`, url: f.dashboardUrl({ [TAG.feature]: groupName(TAG.feature) }) },
       firstSteps: [
         "Check the judge queue: failed or stuck jobs for this feature, a growing backlog, or a consumer that stopped after a deploy.",
         "Check the judge model's API: errors, quota or rate limits, and whether its pinned version was retired.",
         "Check that sampling still runs for this feature (sample rate flag, a refactor that bypassed the sampler).",
       ],
-      noData: `No data for ${groupName(TAG.feature)}: either it had no traffic in the window, or its scores stopped so completely that Datadog has nothing to compare. Look at its request count on the quality dashboard; if requests are flowing, treat this as a stall.`,
+      noData:
+        `No data for ${groupName(TAG.feature)}: either it had no traffic in the window, or its scores stopped so completely that ` +
+        `Datadog has nothing to compare. Look at its request count on the quality dashboard; if requests are flowing, treat this ` +
+        `as a stall.`,
       recovery:
-        "judge scores are arriving again. Backfill is not automatic: the quality trend has a gap for the stalled period, so say so where the weekly quality numbers are reported.",
+        "judge scores are arriving again. Backfill is not automatic: the quality trend has a gap for the stalled period, so say " +
+        "so where the weekly quality numbers are reported.",
     },
   });
 }
@@ -176,14 +196,19 @@ export function retrievalSlowMonitor(f: Frame, catalog: Catalog): MonitorDefinit
       require_full_window: false,
     },
     message: {
-      summary: `p95 query time of vector index **${groupName(TAG.index)}** is {{value}} ms over the last 10 minutes (threshold ${formatNumber(critical)} ms).`,
+      summary:
+        `p95 query time of vector index **${groupName(TAG.index)}** is {{value}} ms over the last 10 minutes (threshold ` +
+        `${formatNumber(critical)} ms).`,
       dashboard: { label: "Latency", url: f.dashboardUrl() },
       firstSteps: [
-        "Check the IVFFlat list count against the row count: lists should be about rows/1000 (sqrt(rows) above 1M rows); an index built when the table was much smaller drifts slow.",
+        "Check the IVFFlat list count against the row count: lists should be about rows/1000 (sqrt(rows) above 1M rows); an " +
+          "index built when the table was much smaller drifts slow.",
         "Check probes, recent bulk inserts or deletes, and whether the planner still uses the index (EXPLAIN on a sample query).",
         "If drift is confirmed, rebuild the index (REINDEX CONCURRENTLY, or build a new one and swap) outside peak hours.",
       ],
-      recovery: `p95 query time of ${groupName(TAG.index)} is back under ${formatNumber(critical)} ms. If the index was rebuilt, record the new list count and row count so the next drift is measurable.`,
+      recovery:
+        `p95 query time of ${groupName(TAG.index)} is back under ${formatNumber(critical)} ms. If the index was rebuilt, record ` +
+        `the new list count and row count so the next drift is measurable.`,
     },
   });
 }
@@ -205,15 +230,20 @@ export function observabilityCostMonitor(f: Frame, catalog: Catalog): MonitorDef
       require_full_window: true,
     },
     message: {
-      summary: `Datadog estimates {{value}} custom metrics under \`${stack.metricPrefix}.*\` (budget ${critical}; warning at ${warning}). Every distinct tag combination is billed, a percentile distribution 10 times.`,
+      summary:
+        `Datadog estimates {{value}} custom metrics under \`${stack.metricPrefix}.*\` (budget ${critical}; warning at ${warning}). ` +
+        `Every distinct tag combination is billed, a percentile distribution 10 times.`,
       warning: "Usage is at 80 % of the budget: find the growth this week, before it is on the invoice.",
       dashboard: { label: "Overview", url: f.dashboardUrl() },
       firstSteps: [
         `In Datadog, Metrics > Volume, filter on \`${stack.metricPrefix}.\` and sort by change: find the metric whose series count grew.`,
-        "On that metric, find the tag with the most values: an unbounded tag (user, request or trace id) or a tenant tag on a percentile metric is the usual cause.",
+        "On that metric, find the tag with the most values: an unbounded tag (user, request or trace id) or a tenant tag on a " +
+          "percentile metric is the usual cause.",
         "Fix the emitter to drop the tag, or allowlist the queryable tags with Metrics without Limits; re-run the cardinality report.",
       ],
-      recovery: `estimated usage under \`${stack.metricPrefix}.*\` is back under ${critical}. Record which tag caused it in the cardinality report's notes.`,
+      recovery:
+        `estimated usage under \`${stack.metricPrefix}.*\` is back under ${critical}. Record which tag caused it in the ` +
+        `cardinality report's notes.`,
     },
   });
 }

@@ -36,7 +36,8 @@ export function monitorMessage(p: MessageParts): string {
       "",
       block(
         "is_renotify",
-        "Still in alert. If the page has not been acknowledged, PagerDuty escalates to the secondary on its own; if it was resolved by hand, the condition is still true.",
+        "Still in alert. If the page has not been acknowledged, PagerDuty escalates to the secondary on its own; if it was " +
+          "resolved by hand, the condition is still true.",
       ),
     );
   }

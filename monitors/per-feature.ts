@@ -32,14 +32,21 @@ export function qualityDropMonitor(f: FeatureFrame, catalog: Catalog): MonitorDe
       require_full_window: false,
     },
     message: {
-      summary: `The 7-day average judge score of **${feature.name}** moved {{value}} points against the previous 7 days. The alert fires below ${formatNumber(critical)} points (allowed weekly drop: ${formatNumber(allowed)}).`,
+      summary:
+        `The 7-day average judge score of **${feature.name}** moved {{value}} points against the previous 7 days. The alert fires ` +
+        `below ${formatNumber(critical)} points (allowed weekly drop: ${formatNumber(allowed)}).`,
       dashboard: { label: `Quality: ${feature.name}`, url: f.dashboardUrl() },
       firstSteps: [
-        "On the Quality dashboard, find the day the score stepped down and whether all tenants moved or only some (per-tenant scores, bottom-20 traces).",
-        `List what changed that day for this feature: prompt or model PRs, provider/model mix, feature flags${flags.length ? ` (${flags.join(", ")})` : ""}.`,
+        "On the Quality dashboard, find the day the score stepped down and whether all tenants moved or only some (per-tenant " +
+          "scores, bottom-20 traces).",
+        "List what changed that day for this feature: prompt or model PRs, provider/model mix, " +
+          `feature flags${flags.length ? ` (${flags.join(", ")})` : ""}.`,
         "If a recent prompt change lines up with the drop, revert it first, then open the investigation described in the runbook.",
       ],
-      recovery: `the weekly change of ${feature.name}'s judge score is back above ${formatNumber(critical)} points. Close the investigation with the cause, and add the traces that exposed it to the eval set. If customers noticed, write a postmortem: ${f.postmortemUrl}`,
+      recovery:
+        `the weekly change of ${feature.name}'s judge score is back above ${formatNumber(critical)} points. Close the ` +
+        `investigation with the cause, and add the traces that exposed it to the eval set. If customers noticed, write a ` +
+        `postmortem: ${f.postmortemUrl}`,
     },
   });
 }
@@ -67,15 +74,22 @@ export function costBudgetMonitor(f: FeatureFrame, catalog: Catalog): MonitorDef
       require_full_window: false,
     },
     message: {
-      summary: `**${feature.name}** spent {{value}} USD over the last 24 hours. Budget: ${formatNumber(budget)} USD/day; warning at ${formatNumber(warning)} USD (1x), alert at ${formatNumber(critical)} USD (2x).`,
+      summary:
+        `**${feature.name}** spent {{value}} USD over the last 24 hours. Budget: ${formatNumber(budget)} USD/day; warning at ` +
+        `${formatNumber(warning)} USD (1x), alert at ${formatNumber(critical)} USD (2x).`,
       warning: `Spend is over the daily budget but under 2x. Look at it today; nothing needs to be switched off yet.`,
       dashboard: { label: `Cost: ${feature.name}`, url: f.dashboardUrl() },
       firstSteps: [
-        `Check the kill switch of ${feature.name}: if spend is still climbing and the cause is unknown, turn the feature off (or down to its cheaper model) now; money is burning while you investigate.`,
-        "Identify the tenant: Cost dashboard, top 10 tenants by spend for this feature. One tenant far ahead of the rest is the usual answer.",
-        "If one tenant drives it, page their CSM before you throttle them; otherwise look for a prompt, model or retry change that raised $/answer.",
+        `Check the kill switch of ${feature.name}: if spend is still climbing and the cause is unknown, turn the feature off (or ` +
+          `down to its cheaper model) now; money is burning while you investigate.`,
+        "Identify the tenant: Cost dashboard, top 10 tenants by spend for this feature. One tenant far ahead of the rest is the " +
+          "usual answer.",
+        "If one tenant drives it, page their CSM before you throttle them; otherwise look for a prompt, model or retry change " +
+          "that raised $/answer.",
       ],
-      recovery: `24-hour spend of ${feature.name} is back under ${formatNumber(critical)} USD. If the kill switch was used, decide with the feature owner when to turn it back on, and note the tenant and cause in the incident.`,
+      recovery:
+        `24-hour spend of ${feature.name} is back under ${formatNumber(critical)} USD. If the kill switch was used, decide with ` +
+        `the feature owner when to turn it back on, and note the tenant and cause in the incident.`,
     },
   });
 }
@@ -101,16 +115,22 @@ export function latencyMonitor(f: FeatureFrame, catalog: Catalog, which: "ttft" 
       require_full_window: false,
     },
     message: {
-      summary: `p95 ${what} of **${feature.name}** is {{value}} ms over the last 10 minutes (threshold ${formatNumber(critical)} ms, set per feature in features.ts).`,
+      summary:
+        `p95 ${what} of **${feature.name}** is {{value}} ms over the last 10 minutes (threshold ${formatNumber(critical)} ms, set ` +
+        `per feature in features.ts).`,
       dashboard: { label: `Latency: ${feature.name}`, url: f.dashboardUrl() },
       firstSteps: [
         "On the Latency dashboard, split by provider and model: is one provider slow (provider attribution), or all of them?",
         ttft
-          ? "If one provider is slow, check its status page and shift traffic to the fallback provider; if all are slow, look at our side (queueing, rate limiting, retrieval before the call)."
-          : "If TTFT is fine but total time is not, the answers got longer: compare output tokens per request with last week before blaming the provider.",
+          ? "If one provider is slow, check its status page and shift traffic to the fallback provider; if all are slow, look at " +
+            "our side (queueing, rate limiting, retrieval before the call)."
+          : "If TTFT is fine but total time is not, the answers got longer: compare output tokens per request with last week " +
+            "before blaming the provider.",
         "Note the start time: a deploy, prompt change or traffic spike at that minute is the likeliest cause.",
       ],
-      recovery: `p95 ${what} of ${feature.name} is back under ${formatNumber(critical)} ms. If traffic was shifted to a fallback provider, move it back only once the primary has been healthy for a while.`,
+      recovery:
+        `p95 ${what} of ${feature.name} is back under ${formatNumber(critical)} ms. If traffic was shifted to a fallback provider, ` +
+        `move it back only once the primary has been healthy for a while.`,
     },
   });
 }

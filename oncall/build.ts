@@ -115,7 +115,9 @@ export function buildTeamOnCall(catalog: Catalog, team: Team): TeamOnCall {
     handle: pagerdutyHandle(env, team.id),
     schedule: {
       name: `${team.name} on-call (${serviceName})`,
-      description: `Weekly rotation, one engineer at a time; handoff ${onCall.handoff.day} ${onCall.handoff.time} ${onCall.handoff.timeZone}. Managed by llm-observability (teams.ts); edits in the UI are overwritten.`,
+      description:
+        `Weekly rotation, one engineer at a time; handoff ${onCall.handoff.day} ${onCall.handoff.time} ${onCall.handoff.timeZone}. ` +
+        `Managed by llm-observability (teams.ts); edits in the UI are overwritten.`,
       timeZone: onCall.handoff.timeZone,
       layer: {
         name: "Weekly",
@@ -127,13 +129,16 @@ export function buildTeamOnCall(catalog: Catalog, team: Team): TeamOnCall {
     },
     escalation: {
       name: `${team.name} escalation (${serviceName})`,
-      description: `On-call engineer first, then after ${delay} minutes ${describeSecondary(team, platformTeam)}. Managed by llm-observability.`,
+      description:
+        `On-call engineer first, then after ${delay} minutes ${describeSecondary(team, platformTeam)}. ` + "Managed by llm-observability.",
       numLoops: NUM_LOOPS,
       rules: escalationRules(team, platformTeam),
     },
     service: {
       name: serviceName,
-      description: `LLM features of ${team.name} (${env}): quality, cost and latency monitors from Datadog${catalog.stack.sentryPagerdutyIntegration ? ", high-priority errors from Sentry" : ""}. Runbooks: ${runbookBaseUrl}`,
+      description:
+        `LLM features of ${team.name} (${env}): quality, cost and latency monitors from ` +
+        `Datadog${catalog.stack.sentryPagerdutyIntegration ? ", high-priority errors from Sentry" : ""}. Runbooks: ${runbookBaseUrl}`,
       acknowledgementTimeout: String(ACKNOWLEDGEMENT_TIMEOUT_SECONDS),
       autoResolveTimeout: String(AUTO_RESOLVE_TIMEOUT_SECONDS),
       alertCreation: "create_alerts_and_incidents",

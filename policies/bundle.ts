@@ -66,6 +66,7 @@ if (require.main === module) {
   const { values } = parseArgs({ options: { out: { type: "string", default: path.join(PACK_DIR, "dist") } }, strict: true });
   bundle(path.resolve(values.out!));
   console.log(
-    `bundled the pack into ${values.out} (policy config per stack in ${path.join(values.out!, "config")}); publish with: cd ${values.out} && pulumi policy publish <org>`,
+    `bundled the pack into ${values.out} (policy config per stack in ${path.join(values.out!, "config")}); publish with: cd ` +
+      `${values.out} && pulumi policy publish <org>`,
   );
 }

@@ -54,10 +54,17 @@ const metricNames = allMetrics(contract).map((m) => m.name);
 const tagKeys = Object.values(TAG).filter((t) => t !== TAG.env);
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const metricPattern = new RegExp(`(^|[^\\w.])(${metricNames.map(esc).join("|")})(?![\\w.])`);
-// A tag key used as one: a filter `key:value` (prose such as "per feature: ..." has a space), a group-by `by {key`, a message variable `{{key.`,
-// a link variable `tpl_var_key`, or a log attribute `@key`.
+// A tag key used as one: a filter `key:value` (prose such as "per feature: ..." has a space), a group-by
+// `by {key`, a message variable `{{key.`, a link variable `tpl_var_key`, or a log attribute `@key`.
+const keys = tagKeys.join("|");
 const tagPattern = new RegExp(
-  `(^|[\\s{,!(@])(${tagKeys.map(esc).join("|")}):(?=[^\\s])|by \\{[^}]*\\b(${tagKeys.join("|")})\\b|\\{\\{\\s*(${tagKeys.join("|")})\\.|tpl_var_(${tagKeys.join("|")})\\b|@(${tagKeys.join("|")})\\b`,
+  [
+    `(^|[\\s{,!(@])(${tagKeys.map(esc).join("|")}):(?=[^\\s])`,
+    `by \\{[^}]*\\b(${keys})\\b`,
+    `\\{\\{\\s*(${keys})\\.`,
+    `tpl_var_(${keys})\\b`,
+    `@(${keys})\\b`,
+  ].join("|"),
 );
 
 // Resource-name prefixes (config/names.ts PREFIX): a literal that ends in one (a template head such
@@ -133,7 +140,7 @@ describe("the metric contract is the only place that spells metric names and tag
 describe("config/names.ts is the only place that spells resource names, handles and other conventions", () => {
   const files = sourceFiles().filter((f) => path.relative(ROOT, f) !== NAMES_FILE);
 
-  it("finds no resource-name prefix, handle prefix, type token, secret marker or project namespace in any literal outside config/names.ts.", () => {
+  it("finds no resource-name prefix, handle prefix, type token, secret marker or project namespace in any literal elsewhere.", () => {
     const hits = files.flatMap((f) =>
       literals(f)
         .filter(conventionHits)

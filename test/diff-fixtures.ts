@@ -7,10 +7,9 @@ import { stableWidgetId } from "../dashboards/layout";
 import { renderMarkdown } from "../tools/diff/markdown";
 import { comparePlans } from "../tools/diff/compare";
 import { monitorTags, type Signal } from "../monitors/frame";
-import { pagerdutyHandle, pagerdutyServiceName, slackHandle } from "../config/names";
+import { pagerdutyHandle, pagerdutyServiceName, slackHandle, TYPE } from "../config/names";
 import type { Catalog } from "../config/validate";
 import { type Plan, type PlanResource } from "../plan/plan";
-import { TYPE } from "../config/names";
 
 const PROJECT = "llm-observability";
 export const COMPONENT = {
@@ -268,7 +267,11 @@ export function craftPlan(catalog: Catalog, stackName = catalog.stack.env, opts:
     const team = teamOf(teamId);
     const slack = slackHandle(team.slack);
     const pages = catalog.stack.paging && priority <= 2;
-    return `{{#is_alert}}${pages ? pagerdutyHandle(env, teamId) : slack}{{/is_alert}}\n{{#is_warning}}${slack}{{/is_warning}}\n{{#is_recovery}}${slack}{{/is_recovery}}`;
+    return [
+      `{{#is_alert}}${pages ? pagerdutyHandle(env, teamId) : slack}{{/is_alert}}`,
+      `{{#is_warning}}${slack}{{/is_warning}}`,
+      `{{#is_recovery}}${slack}{{/is_recovery}}`,
+    ].join("\n");
   };
   const monitor = (
     name: string,
@@ -288,7 +291,11 @@ export function craftPlan(catalog: Catalog, stackName = catalog.stack.env, opts:
       name: o.title,
       type: "query alert",
       query: o.query,
-      message: `${o.title}: {{value}} vs {{threshold}}.\nRunbook: ${catalog.stack.runbookBaseUrl}/${o.kind}.md\n${routing(o.team, o.priority)}`,
+      message: [
+        `${o.title}: {{value}} vs {{threshold}}.`,
+        `Runbook: ${catalog.stack.runbookBaseUrl}/${o.kind}.md`,
+        routing(o.team, o.priority),
+      ].join("\n"),
       tags: monitorTags({ team: o.team, featureId: o.feature, env, signal: o.signal, kind: o.kind }),
       priority: String(o.priority),
       monitorThresholds: { critical: String(o.critical), ...(o.warning !== undefined ? { warning: String(o.warning) } : {}) },

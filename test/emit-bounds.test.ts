@@ -202,7 +202,11 @@ describe("flush() and close() against a transport that never finishes", () => {
       const { createEmitter } = require(${JSON.stringify(path.join(ROOT, "emit", "index.ts"))});
       const llm = createEmitter({
         features: [{ id: "extract-clause", providers: ["anthropic"] }],
-        statsd: { host: "dd-agent.unresolvable.invalid", udpSocketOptions: { type: "udp4", lookup: () => {} }, bufferFlushInterval: 600000 },
+        statsd: {
+          host: "dd-agent.unresolvable.invalid",
+          udpSocketOptions: { type: "udp4", lookup: () => {} },
+          bufferFlushInterval: 600000,
+        },
         flushTimeoutMs: 200,
         logger: { warn: () => {} },
       });
@@ -440,6 +444,7 @@ describe("a transport that cannot work", () => {
   it("is a uds transport here: unix-dgram is never built in this repository", () => {
     // package.json allowScripts keeps unix-dgram's native build from running, so it cannot load.
     expect(pkg.allowScripts["unix-dgram"]).toBe(false);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loading the native module is the point: it must fail
     expect(() => require(require.resolve("unix-dgram", { paths: [path.dirname(require.resolve("hot-shots"))] }))).toThrow();
   });
 

@@ -39,7 +39,8 @@ describe("handlesFor: who a notification reaches", () => {
     {
       name: "An alert reaches the handles of the is_alert block and the unconditional ones, not the warning's.",
       message:
-        "Summary @slack-all\n{{#is_alert}}\nNotify: @pagerduty-svc @slack-team\n{{/is_alert}}\n{{#is_warning}}\n@slack-warn\n{{/is_warning}}",
+        "Summary @slack-all\n{{#is_alert}}\nNotify: @pagerduty-svc @slack-team\n{{/is_alert}}\n" +
+        "{{#is_warning}}\n@slack-warn\n{{/is_warning}}",
       ctx: ALERT,
       expected: ["@slack-all", "@pagerduty-svc", "@slack-team"],
     },
@@ -64,7 +65,8 @@ describe("handlesFor: who a notification reaches", () => {
     {
       name: "Recovery from alert reaches is_recovery and is_alert_recovery.",
       message:
-        "{{#is_recovery}} @pagerduty-svc {{/is_recovery}}{{#is_alert_recovery}} @slack-a {{/is_alert_recovery}}{{#is_warning_recovery}} @slack-w {{/is_warning_recovery}}",
+        "{{#is_recovery}} @pagerduty-svc {{/is_recovery}}{{#is_alert_recovery}} @slack-a " +
+        "{{/is_alert_recovery}}{{#is_warning_recovery}} @slack-w {{/is_warning_recovery}}",
       ctx: RECOVER_ALERT,
       expected: ["@pagerduty-svc", "@slack-a"],
     },
@@ -77,7 +79,8 @@ describe("handlesFor: who a notification reaches", () => {
     {
       name: "Alert to warning reaches is_alert_to_warning, is_warning and (per Datadog's note) is_alert_recovery.",
       message:
-        "{{#is_alert_to_warning}} @slack-a2w {{/is_alert_to_warning}}{{#is_warning}} @slack-w {{/is_warning}}{{#is_alert_recovery}} @pagerduty-svc {{/is_alert_recovery}}",
+        "{{#is_alert_to_warning}} @slack-a2w {{/is_alert_to_warning}}{{#is_warning}} @slack-w " +
+        "{{/is_warning}}{{#is_alert_recovery}} @pagerduty-svc {{/is_alert_recovery}}",
       ctx: ALERT_TO_WARN,
       expected: ["@slack-a2w", "@slack-w", "@pagerduty-svc"],
     },

@@ -124,7 +124,8 @@ describe("monitor lint", () => {
           () => "avg(last_4h):sum:datadog.estimated_usage.metrics.custom.by_metric{metric_name:llm.*} > 80",
         ),
       expected:
-        "datadog.estimated_usage.metrics.custom.by_metric is not a contract metric; only kind observability-cost declares it (monitors/kinds.ts extraMetrics)",
+        "datadog.estimated_usage.metrics.custom.by_metric is not a contract metric; only kind observability-cost declares it " +
+        "(monitors/kinds.ts extraMetrics)",
     },
     {
       what: "a query threshold that differs from thresholds.critical",

@@ -127,7 +127,8 @@ describe("cross-feature monitors", () => {
   it("The tenant spend anomaly is one multi-alert monitor by tenant with matching anomaly windows and a new-group delay.", () => {
     const { body } = byId(prodMonitors, "monitor-tenant-spend-anomaly");
     expect(body.query).toBe(
-      "avg(last_5h):anomalies(sum:llm.cost.usd{env:prod} by {tenant}.as_count(), 'agile', 3, direction='above', alert_window='last_1h', interval=300, count_default_zero='true', seasonality='weekly') >= 1",
+      "avg(last_5h):anomalies(sum:llm.cost.usd{env:prod} by {tenant}.as_count(), 'agile', 3, direction='above', " +
+        "alert_window='last_1h', interval=300, count_default_zero='true', seasonality='weekly') >= 1",
     );
     expect(body.options.thresholds).toEqual({ critical: 1, critical_recovery: 0 });
     expect(body.options.threshold_windows).toEqual({ trigger_window: "last_1h", recovery_window: "last_1h" });
@@ -139,7 +140,8 @@ describe("cross-feature monitors", () => {
     const catalog = catalogWith("prod", { config: { monitoring: { providerErrorRatePct: 5, providerMinRequests: 200 } } });
     const { body } = byId(buildMonitors(catalog), "monitor-provider-outage");
     expect(body.query).toBe(
-      "sum(last_5m):sum:llm.requests{env:prod,status:error} by {provider}.as_count() / sum:llm.requests{env:prod} by {provider}.as_count() * 100 * is_greater(sum:llm.requests{env:prod} by {provider}.as_count(), 200) > 5",
+      "sum(last_5m):sum:llm.requests{env:prod,status:error} by {provider}.as_count() / sum:llm.requests{env:prod} by " +
+        "{provider}.as_count() * 100 * is_greater(sum:llm.requests{env:prod} by {provider}.as_count(), 200) > 5",
     );
     expect(body.options.thresholds.critical).toBe(5);
     expect(body.options.evaluation_delay).toBe(60);
@@ -153,7 +155,8 @@ describe("cross-feature monitors", () => {
     const { body } = byId(buildMonitors(catalog), "monitor-judge-stalled");
     const n = requestsBeforeJudgeSilenceIsSuspicious(0.05);
     expect(body.query).toBe(
-      `sum(last_240m):is_greater(sum:llm.requests{env:prod} by {feature}.as_count(), ${n}) - count:llm.judge.score{env:prod} by {feature} >= 1`,
+      `sum(last_240m):is_greater(sum:llm.requests{env:prod} by {feature}.as_count(), ${n}) - count:llm.judge.score{env:prod} by ` +
+        `{feature} >= 1`,
     );
     expect(body.options.on_missing_data).toBe("show_and_notify_no_data");
     expect(byId(prodMonitors, "monitor-judge-stalled").body.query).toContain(`, ${requestsBeforeJudgeSilenceIsSuspicious(0.01)}) -`);

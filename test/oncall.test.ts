@@ -1,13 +1,12 @@
 // PagerDuty on-call under Pulumi mocks: what each team gets, that nothing pages from
 // staging, that the integration key stays secret and that every handle resolves.
 import { beforeAll, describe, expect, it } from "vitest";
-import { pagerdutyHandle, pagerdutyServiceName, SEVERITIES } from "../config/names";
+import { pagerdutyHandle, pagerdutyServiceName, SECRET, SEVERITIES, TYPE } from "../config/names";
 import { PAGERDUTY_SEVERITY_BY_PRIORITY, PAGERDUTY_URGENCY_BY_SEVERITY, WEEK_SECONDS } from "../oncall/build";
 import { danglingPagerdutyHandles } from "../plan/oncall";
 import { renderArtifacts } from "../tools/artifacts";
 import { fabricatedInvoke, fabricatedOutputs } from "../tools/mocks";
 import { type Plan, type PlanResource } from "../plan/plan";
-import { SECRET, TYPE } from "../config/names";
 import { exampleCatalog, exampleFeatures, exampleTeams, synthExample } from "./helpers";
 
 const PAGERDUTY_TYPES = [TYPE.schedule, TYPE.escalationPolicy, TYPE.service, TYPE.serviceIntegration, TYPE.pagerdutyServiceObject] as const;

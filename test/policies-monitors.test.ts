@@ -8,8 +8,7 @@ import {
   monitorHasRunbook,
   monitorThresholdMatchesQuery,
 } from "../policies/rules/monitors";
-import { pagerdutyHandle, slackHandle } from "../config/names";
-import { TYPE } from "../config/names";
+import { pagerdutyHandle, slackHandle, TYPE } from "../config/names";
 import {
   anomalyMonitorProps,
   assertHasResourceViolation,

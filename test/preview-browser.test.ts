@@ -84,7 +84,8 @@ async function render(plan: Plan, html: string, name: string): Promise<Rendered>
       const [col, span] = num(w.style.gridColumn);
       const [row, rows] = num(w.style.gridRow);
       const parent = w.parentElement.closest(".widget");
-      return { id: w.dataset.widgetId, parent: parent ? parent.dataset.widgetId : "", x: r.x, y: r.y, w: r.width, h: r.height, col, span, row, rows };
+      const id = w.dataset.widgetId;
+      return { id, parent: parent ? parent.dataset.widgetId : "", x: r.x, y: r.y, w: r.width, h: r.height, col, span, row, rows };
     }),
   }))`)) as Rendered["dashboards"];
   for (const d of dashboardsOf(plan)) {

@@ -122,7 +122,8 @@ describe("the preview page", () => {
     expect(html.match(/class="widget [^"]*\badded\b/g)).toHaveLength(1);
     expect(html.match(/class="widget [^"]*\bchanged\b/g)).toHaveLength(1);
     expect(html).toContain(
-      "<code>formula: 100 * f_extract_clause / 40 as &quot;Clause extraction ($40/day)&quot; → 100 * f_extract_clause / 50 as &quot;Clause extraction ($50/day)&quot;</code>",
+      "<code>formula: 100 * f_extract_clause / 40 as &quot;Clause extraction ($40/day)&quot; → 100 * f_extract_clause / 50 as " +
+        "&quot;Clause extraction ($50/day)&quot;</code>",
     );
     expect(html).toMatch(
       /<b>Removed widgets:<\/b><ul><li>Tokens by type <span class="type">timeseries<\/span> from group Spend<\/li><\/ul>/,

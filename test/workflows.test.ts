@@ -179,7 +179,7 @@ describe("deploy.yml", () => {
 });
 
 describe("the sticky diff comment", () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the workflow's script is plain CommonJS without typings
   const { upsertComment, MARKER, GITHUB_LIMIT } = require("../tools/diff/sticky-comment.cjs") as {
     upsertComment: (a: { github: unknown; context: unknown; body: string }) => Promise<{ action: string; id: number; deleted: number[] }>;
     MARKER: string;

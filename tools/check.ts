@@ -84,9 +84,8 @@ export function readPolicyConfig(file: string, policies: readonly Rule[]): Polic
       if (!schema) {
         problems.push(`${where}.${key}: not a setting of this policy (settings: ${Object.keys(properties).join(", ") || "none"})`);
       } else if (!matchesType(setting, schema.type)) {
-        problems.push(
-          `${where}.${key}: must be ${schema.type === "array" || schema.type === "object" || schema.type === "integer" ? "an" : "a"} ${schema.type} (got ${JSON.stringify(setting)})`,
-        );
+        const article = schema.type === "array" || schema.type === "object" || schema.type === "integer" ? "an" : "a";
+        problems.push(`${where}.${key}: must be ${article} ${schema.type} (got ${JSON.stringify(setting)})`);
       }
     }
   }

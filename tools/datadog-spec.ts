@@ -30,8 +30,8 @@ function compile(): Compiled {
   const schemas: Record<string, unknown> = {};
   const widgetSchemas = new Map<string, string>();
   for (const [name, schema] of Object.entries(spec.components.schemas)) {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    schemas[name] = fromSchema(schema as any);
+    // The vendored spec is parsed YAML; the converter's input type is the OpenAPI schema object it is.
+    schemas[name] = fromSchema(schema as Parameters<typeof fromSchema>[0]);
     const typeRef = (schema.properties as Record<string, { $ref?: string }> | undefined)?.type?.$ref;
     const typeSchema = typeRef ? spec.components.schemas[typeRef.split("/").pop()!] : undefined;
     if (name.endsWith("WidgetDefinition") && Array.isArray(typeSchema?.enum) && typeSchema.enum.length === 1) {

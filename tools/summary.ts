@@ -44,9 +44,11 @@ export function onCallSummary(plan: Plan, catalog: Catalog): string[] {
     const layer = (schedule?.inputs.layers as LayerInputs[] | undefined)?.[0];
     const weekly = layer?.rotationTurnLengthSeconds === WEEK_SECONDS ? "weekly" : `every ${layer?.rotationTurnLengthSeconds}s`;
     const { handoff } = team.onCall;
-    lines.push(
-      `  ${team.id.padEnd(width)}  ${schedule ? `${weekly}, ${layer?.users?.length ?? 0} engineers, one at a time; handoff ${handoff.day} ${handoff.time} ${schedule.inputs.timeZone}, first ${layer?.start}` : "NO SCHEDULE"}`,
-    );
+    const rotation = schedule
+      ? `${weekly}, ${layer?.users?.length ?? 0} engineers, one at a time; ` +
+        `handoff ${handoff.day} ${handoff.time} ${schedule.inputs.timeZone}, first ${layer?.start}`
+      : "NO SCHEDULE";
+    lines.push(`  ${team.id.padEnd(width)}  ${rotation}`);
     const rules = (policy?.inputs.rules as RuleInputs[] | undefined) ?? [];
     const levels = rules.map((r, i) => {
       const who = (r.targets ?? []).map((t) =>
@@ -57,7 +59,8 @@ export function onCallSummary(plan: Plan, catalog: Catalog): string[] {
     lines.push(`  ${"".padEnd(width)}  escalation: ${policy ? `${levels.join(" → ")}, ${policy.inputs.numLoops} loops` : "NONE"}`);
     const urgency = (service?.inputs.incidentUrgencyRule as { urgency?: string } | undefined)?.urgency;
     const serviceLine = service
-      ? `service ${service.inputs.name} (urgency ${urgency}, ack ${Number(service.inputs.acknowledgementTimeout) / 60} min, auto-resolve ${Number(service.inputs.autoResolveTimeout) / 3600} h)`
+      ? `service ${service.inputs.name} (urgency ${urgency}, ack ${Number(service.inputs.acknowledgementTimeout) / 60} min, ` +
+        `auto-resolve ${Number(service.inputs.autoResolveTimeout) / 3600} h)`
       : "NO SERVICE";
     const wiring =
       serviceIntegration && object ? `Datadog → ${pagerdutyHandleOf(String(object.inputs.serviceName))}` : "NOT WIRED TO DATADOG";
@@ -100,7 +103,8 @@ export function summarize(plan: Plan, catalog: Catalog, artifacts: Artifact[], d
   const custom = plan.resources.filter((r) => r.custom);
   lines.push(`llm-observability · stack ${plan.stack} (env ${catalog.stack.env}, paging ${catalog.stack.paging ? "on" : "off"})`);
   lines.push(
-    `${catalog.features.length} features, ${catalog.teams.length} teams → ${custom.length} resources (+${plan.resources.length - custom.length} components)`,
+    `${catalog.features.length} features, ${catalog.teams.length} teams → ${custom.length} resources ` +
+      `(+${plan.resources.length - custom.length} components)`,
   );
   lines.push("");
   lines.push("Resources by type:");
@@ -144,7 +148,8 @@ function monitorSummary(plan: Plan, catalog: Catalog): string[] {
       .map(([p, n]) => `P${p}x${n}`)
       .join(" ");
     lines.push(
-      `  ${team.padEnd(width)}  ${String(own.length).padStart(3)} monitors, ${String(own.filter(pages).length).padStart(2)} paging  (${byPriority})`,
+      `  ${team.padEnd(width)}  ${String(own.length).padStart(3)} monitors, ${String(own.filter(pages).length).padStart(2)} ` +
+        `paging  (${byPriority})`,
     );
   }
   return lines;

@@ -86,7 +86,8 @@ async function main(): Promise<number> {
   } catch (e) {
     console.error(`synth: ${(e as Error).message}`);
     console.error(
-      "usage: npm run synth -- [--stack prod] [--config Pulumi.prod.yaml] [--features features.ts|.json] [--teams teams.ts|.json] [--out out]",
+      "usage: npm run synth -- [--stack prod] [--config Pulumi.prod.yaml] [--features features.ts|.json] [--teams " +
+        "teams.ts|.json] [--out out]",
     );
     return 2;
   }

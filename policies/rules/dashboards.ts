@@ -12,12 +12,14 @@ function checkTeams(tags: string[], args: ResourceValidationArgs, report: Report
   if (teams.length === 0) {
     report(
       `dashboard "${args.name}" has no ${RESOURCE_TAG.team}: tag, so nobody owns it. ` +
-        `Add "${RESOURCE_TAG.team}:<id>" to the dashboard's tags with a known team (${quoteList(known)}); the dashboard builders take it from the owning team or platformTeam.`,
+        `Add "${RESOURCE_TAG.team}:<id>" to the dashboard's tags with a known team (${quoteList(known)}); the dashboard builders ` +
+        `take it from the owning team or platformTeam.`,
     );
   }
   for (const team of teams.filter((t) => !known.includes(t))) {
     report(
-      `dashboard "${args.name}" is tagged ${RESOURCE_TAG.team}:${team}, but "${team}" is not a known team (known: ${quoteList(known)}). Use a team id from teams.ts.`,
+      `dashboard "${args.name}" is tagged ${RESOURCE_TAG.team}:${team}, but "${team}" is not a known team (known: ` +
+        `${quoteList(known)}). Use a team id from teams.ts.`,
     );
   }
 }
@@ -40,7 +42,8 @@ export const dashboardHasTeamTag: ResourceValidationPolicy = {
         body = JSON.parse(asString(dashboard.dashboard) ?? "");
       } catch (e) {
         report(
-          `dashboard "${args.name}" has a dashboard body that is not valid JSON (${(e as Error).message}), so its owner cannot be read. Pass JSON.stringify(body).`,
+          `dashboard "${args.name}" has a dashboard body that is not valid JSON (${(e as Error).message}), so its owner cannot ` +
+            `be read. Pass JSON.stringify(body).`,
         );
         return;
       }

@@ -39,7 +39,8 @@ export const monitorHasOwner: ResourceValidationPolicy = {
     if (owners.length === 0) {
       report(
         `monitor "${args.name}" has no ${RESOURCE_TAG.team}: tag, so nobody owns its alerts. ` +
-          `Add exactly one tag "${RESOURCE_TAG.team}:<id>" with a known team (${quoteList(known)}); generated monitors take it from the feature's owner in features.ts.`,
+          `Add exactly one tag "${RESOURCE_TAG.team}:<id>" with a known team (${quoteList(known)}); generated monitors take it ` +
+          `from the feature's owner in features.ts.`,
       );
       return;
     }
@@ -65,9 +66,11 @@ interface RunbookConfig {
 export const monitorHasRunbook: ResourceValidationPolicy = {
   name: "monitor-has-runbook",
   description:
-    "Every Datadog monitor's message links a runbook under the configured runbook base URL; run from the repo, the linked file must exist in runbooks/.",
+    "Every Datadog monitor's message links a runbook under the configured runbook base URL; run from the repo, the linked file " +
+    "must exist in runbooks/.",
   remediationSteps:
-    'Put the runbook link in the monitor message (`runbookUrl(stack, "<kind>.md")` from config/links.ts) so it reaches Slack and PagerDuty, ' +
+    'Put the runbook link in the monitor message (`runbookUrl(stack, "<kind>.md")` from config/links.ts) so it reaches Slack and ' +
+    "PagerDuty, " +
     "and write runbooks/<kind>.md with the sections Symptom, Dashboards, Checks, Mitigation, Escalation, Follow-up.",
   enforcementLevel: "mandatory",
   configSchema: {
@@ -132,7 +135,8 @@ export const monitorHasEscalationPath: ResourceValidationPolicy = {
     `notifies ${HANDLE_PREFIX.pagerduty}<service>, and on a stack that may not page none does.`,
   remediationSteps:
     "Route through `config/names.ts`: `pagerdutyHandle(env, team)` in the {{#is_alert}} block of paging priorities, " +
-    "`slackHandle(team.slack)` for warnings and non-paging priorities. If the monitor should not wake anyone, give it priority 3-5 instead.",
+    "`slackHandle(team.slack)` for warnings and non-paging priorities. If the monitor should not wake anyone, give it priority " +
+    "3-5 instead.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -157,7 +161,8 @@ export const monitorHasEscalationPath: ResourceValidationPolicy = {
     const priority = parsePriority(monitor.priority);
     if (paging && priority !== undefined && isPagingPriority(priority) && services.length === 0) {
       report(
-        `monitor "${args.name}" has paging priority P${priority} but never notifies PagerDuty (handles: ${handles.join(", ")}), so nobody is woken up. ` +
+        `monitor "${args.name}" has paging priority P${priority} but never notifies PagerDuty (handles: ${handles.join(", ")}), ` +
+          `so nobody is woken up. ` +
           `Add ${HANDLE_PREFIX.pagerduty}<service> (pagerdutyHandle in config/names.ts) inside {{#is_alert}}, ` +
           `or lower the priority to P3-P5 if it should not page.`,
       );
@@ -165,7 +170,8 @@ export const monitorHasEscalationPath: ResourceValidationPolicy = {
     if (!paging && services.length > 0) {
       const stack = stackFromUrn(args.urn) ?? "this stack";
       report(
-        `monitor "${args.name}" notifies ${services.map(pagerdutyHandleOf).join(", ")}, but stack "${stack}" may not page (paging: false). ` +
+        `monitor "${args.name}" notifies ${services.map(pagerdutyHandleOf).join(", ")}, but stack "${stack}" may not page ` +
+          `(paging: false). ` +
           `Route it to the owning team's ${HANDLE_PREFIX.slack}<channel> instead.`,
       );
     }
@@ -183,7 +189,8 @@ export const monitorHasPriority: ResourceValidationPolicy = {
       report(`monitor "${args.name}" has no priority, so nothing decides whether it pages. Set priority "1"-"5" from config/names.ts.`);
     } else if (parsePriority(monitor.priority) === undefined) {
       report(
-        `monitor "${args.name}" has priority ${JSON.stringify(monitor.priority)}, which is not 1-5. Set priority "1"-"5" from config/names.ts (not "P2").`,
+        `monitor "${args.name}" has priority ${JSON.stringify(monitor.priority)}, which is not 1-5. Set priority "1"-"5" from ` +
+          `config/names.ts (not "P2").`,
       );
     }
   }),
@@ -196,9 +203,11 @@ const TRAILING_COMPARISON = /(>=|<=|==|!=|>|<)\s*(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)
 export const monitorThresholdMatchesQuery: ResourceValidationPolicy = {
   name: "monitor-threshold-matches-query",
   description:
-    'A monitor\'s critical threshold equals the number its query compares against; Datadog rejects a mismatch at create time ("Alert threshold (X) does not match that used in the query (Y)").',
+    "A monitor's critical threshold equals the number its query compares against; Datadog rejects a mismatch at create time " +
+    '("Alert threshold (X) does not match that used in the query (Y)").',
   remediationSteps:
-    "Generate the query's number and `monitorThresholds.critical` from the same config value (e.g. the feature's latency or budget), never type them twice.",
+    "Generate the query's number and `monitorThresholds.critical` from the same config value (e.g. the feature's latency or " +
+    "budget), never type them twice.",
   enforcementLevel: "mandatory",
   validateResource: validateResourceOfType(datadog.Monitor, (monitor, args, report) => {
     const query = asString(monitor.query) ?? "";
@@ -206,7 +215,8 @@ export const monitorThresholdMatchesQuery: ResourceValidationPolicy = {
     if (!comparison) {
       if (THRESHOLD_TYPES.has(String(monitor.type))) {
         report(
-          `monitor "${args.name}" is a ${monitor.type} whose query does not end in a comparison such as "> 800". Append the comparator and the critical threshold to the query.`,
+          `monitor "${args.name}" is a ${monitor.type} whose query does not end in a comparison such as "> 800". Append the ` +
+            `comparator and the critical threshold to the query.`,
         );
       }
       return;
@@ -220,7 +230,8 @@ export const monitorThresholdMatchesQuery: ResourceValidationPolicy = {
       );
     } else if (Number(critical) !== queryNumber) {
       report(
-        `monitor "${args.name}" has monitorThresholds.critical ${JSON.stringify(critical)}, but its query compares against ${comparison[2]} ("${comparison[0].trim()}"). ` +
+        `monitor "${args.name}" has monitorThresholds.critical ${JSON.stringify(critical)}, but its query compares against ` +
+          `${comparison[2]} ("${comparison[0].trim()}"). ` +
           `Make both the same number, generated from one config value.`,
       );
     }
@@ -230,9 +241,11 @@ export const monitorThresholdMatchesQuery: ResourceValidationPolicy = {
 export const monitorAnomalyWindows: ResourceValidationPolicy = {
   name: "monitor-anomaly-windows",
   description:
-    "Anomaly monitors carry the threshold windows Datadog requires: trigger and recovery windows set, trigger window equal to the query's alert_window, critical threshold a fraction in (0, 1].",
+    "Anomaly monitors carry the threshold windows Datadog requires: trigger and recovery windows set, trigger window equal to " +
+    "the query's alert_window, critical threshold a fraction in (0, 1].",
   remediationSteps:
-    "Set `monitorThresholdWindows: { triggerWindow: <alert_window>, recoveryWindow }` with triggerWindow equal to `alert_window` in anomalies(...), " +
+    "Set `monitorThresholdWindows: { triggerWindow: <alert_window>, recoveryWindow }` with triggerWindow equal to `alert_window` " +
+    "in anomalies(...), " +
     'and `monitorThresholds.critical` to the fraction of anomalous points (e.g. "1") used after `>=` in the query.',
   enforcementLevel: "mandatory",
   validateResource: validateResourceOfType(datadog.Monitor, (monitor, args, report) => {
@@ -246,12 +259,14 @@ export const monitorAnomalyWindows: ResourceValidationPolicy = {
       const missing = [!trigger && "triggerWindow", !recovery && "recoveryWindow"].filter(Boolean).join(" and ");
       report(
         `anomaly monitor "${args.name}" has no monitorThresholdWindows.${missing}, which Datadog requires for anomaly monitors. ` +
-          `Set monitorThresholdWindows: { triggerWindow: "${alertWindow ?? "<alert_window>"}", recoveryWindow: "${alertWindow ?? "<alert_window>"}" }.`,
+          `Set monitorThresholdWindows: { triggerWindow: "${alertWindow ?? "<alert_window>"}", recoveryWindow: ` +
+          `"${alertWindow ?? "<alert_window>"}" }.`,
       );
     }
     if (!alertWindow) {
       report(
-        `anomaly monitor "${args.name}" does not set alert_window in anomalies(...). Add alert_window='last_30m' (or similar) and use the same value as triggerWindow.`,
+        `anomaly monitor "${args.name}" does not set alert_window in anomalies(...). Add alert_window='last_30m' (or similar) ` +
+          `and use the same value as triggerWindow.`,
       );
     } else if (trigger && trigger !== alertWindow) {
       report(
@@ -262,7 +277,8 @@ export const monitorAnomalyWindows: ResourceValidationPolicy = {
     const fraction = Number(critical);
     if (critical !== undefined && critical !== null && critical !== "" && !(fraction > 0 && fraction <= 1)) {
       report(
-        `anomaly monitor "${args.name}" has monitorThresholds.critical ${JSON.stringify(critical)}; for anomalies it is the fraction of anomalous points and must be in (0, 1]. ` +
+        `anomaly monitor "${args.name}" has monitorThresholds.critical ${JSON.stringify(critical)}; for anomalies it is the ` +
+          `fraction of anomalous points and must be in (0, 1]. ` +
           `Use e.g. "1" and the same number after ">=" in the query.`,
       );
     }

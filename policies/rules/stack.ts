@@ -25,7 +25,9 @@ function anyUrn(resources: PolicyResource[]): string | undefined {
 
 export const pagerdutyHandlesResolve: StackValidationPolicy = {
   name: "pagerduty-handles-resolve",
-  description: `Every ${HANDLE_PREFIX.pagerduty}<service> handle in a monitor message resolves to a datadog.pagerduty.ServiceObject with that serviceName in the same stack; otherwise Datadog drops the page.`,
+  description:
+    `Every ${HANDLE_PREFIX.pagerduty}<service> handle in a monitor message resolves to a datadog.pagerduty.ServiceObject with that ` +
+    `serviceName in the same stack; otherwise Datadog drops the page.`,
   remediationSteps:
     "Build handles with `pagerdutyHandle(env, team)` from config/names.ts for a team that has on-call in teams.ts, so the handle and the " +
     "ServiceObject's serviceName come from the same function; never type a PagerDuty service name by hand.",
@@ -42,8 +44,10 @@ export const pagerdutyHandlesResolve: StackValidationPolicy = {
       for (const service of new Set(texts.flatMap(pagerdutyServicesIn))) {
         if (services.includes(service)) continue;
         report(
-          `monitor "${monitor.name}" notifies ${pagerdutyHandleOf(service)}, but no datadog.pagerduty.ServiceObject in this stack has serviceName "${service}" ` +
-            `(service objects: ${quoteList(services)}), so Datadog drops the page. Use pagerdutyHandle(env, team) from config/names.ts for a team with on-call.`,
+          `monitor "${monitor.name}" notifies ${pagerdutyHandleOf(service)}, but no datadog.pagerduty.ServiceObject in this ` +
+            `stack has serviceName "${service}" ` +
+            `(service objects: ${quoteList(services)}), so Datadog drops the page. Use pagerdutyHandle(env, team) from ` +
+            `config/names.ts for a team with on-call.`,
           monitor.urn,
         );
       }
@@ -58,7 +62,9 @@ interface FeatureMonitorsConfig {
 
 export const featureHasAllMonitors: StackValidationPolicy = {
   name: "feature-has-all-monitors",
-  description: `Every feature in the catalog has all its per-feature monitors (${PER_FEATURE_MONITOR_KINDS.join(", ")}), found by their ${TAG.feature}:<id> and ${RESOURCE_TAG.monitor}:<kind> tags.`,
+  description:
+    `Every feature in the catalog has all its per-feature monitors (${PER_FEATURE_MONITOR_KINDS.join(", ")}), found by their ` +
+    `${TAG.feature}:<id> and ${RESOURCE_TAG.monitor}:<kind> tags.`,
   remediationSteps:
     "Per-feature monitors come from the monitors builder for each entry of features.ts; restore the missing kind there (or its tags), " +
     "rather than creating or deleting monitors by hand. A feature that is no longer served should leave features.ts.",
@@ -91,7 +97,8 @@ export const featureHasAllMonitors: StackValidationPolicy = {
       report(
         `feature "${feature}" has no ${missing.join(", ")} monitor${missing.length === 1 ? "" : "s"}: no datadog.Monitor is tagged ` +
           `${TAG.feature}:${feature} with ${missing.map((k) => `${RESOURCE_TAG.monitor}:${k}`).join(" / ")} ` +
-          `(expected ${missing.map((k) => `"${monitorName(k, feature)}"`).join(", ")}), so ${missing.length === 1 ? "that signal goes" : "those signals go"} unwatched. ` +
+          `(expected ${missing.map((k) => `"${monitorName(k, feature)}"`).join(", ")}), so ` +
+          `${missing.length === 1 ? "that signal goes" : "those signals go"} unwatched. ` +
           `Restore ${missing.length === 1 ? "it" : "them"} in the monitors builder for this feature.`,
       );
     }
@@ -112,7 +119,9 @@ export const pagingBudget: StackValidationPolicy = {
       maxPagingMonitorsPerTeam: {
         type: "integer",
         minimum: 1,
-        description: `Paging monitors allowed per team. Default: monitoring.pagingBudgetPerTeam in Pulumi.<stack>.yaml, else ${DEFAULT_PAGING_BUDGET}.`,
+        description:
+          "Paging monitors allowed per team. " +
+          `Default: monitoring.pagingBudgetPerTeam in Pulumi.<stack>.yaml, else ${DEFAULT_PAGING_BUDGET}.`,
       },
     },
   },
@@ -133,7 +142,8 @@ export const pagingBudget: StackValidationPolicy = {
       if (names.length <= budget) continue;
       report(
         `team "${team}" owns ${names.length} paging monitors, over the paging budget of ${budget} (${names.join(", ")}). ` +
-          `Demote the ones that need no action at night to P3-P5 (Slack), merge overlapping ones, or raise monitoring.pagingBudgetPerTeam deliberately.`,
+          `Demote the ones that need no action at night to P3-P5 (Slack), merge overlapping ones, or raise ` +
+          `monitoring.pagingBudgetPerTeam deliberately.`,
       );
     }
   },

@@ -90,7 +90,9 @@ export async function runDiff(opts: DiffOptions): Promise<DiffRun> {
       .join("");
     fs.writeFileSync(
       path.join(opts.htmlDir, "index.html"),
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'"><title>Changes per stack</title></head><body><h1>Changes per stack</h1><ul>${links}</ul></body></html>\n`,
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" ` +
+        `content="default-src 'none'"><title>Changes per stack</title></head>` +
+        `<body><h1>Changes per stack</h1><ul>${links}</ul></body></html>\n`,
     );
     pages.unshift("index.html");
   }

@@ -2,14 +2,13 @@
 // for the dashboard reader. Output goes into a PR comment, whose limit is 64,000 characters
 // (pulumi/actions#1387), so it is built from blocks that can be left out whole, most
 // important first, and says what it left out.
-import { isPagingPriority, pagerdutyHandleOf, SECRET } from "../../config/names";
+import { isPagingPriority, pagerdutyHandleOf, SECRET, TYPE } from "../../config/names";
 import { featureKinds, MONITOR_KINDS, type MonitorKindSpec, reviewColumns } from "../../monitors/kinds";
 import { formatValue } from "../../monitors/review";
 import type { DashboardDiff, FeatureDiff, FieldChange, MonitorDiff, PlanDiff, ResourceDiff } from "./compare";
 import { hasChanges } from "./compare";
 import { type FeatureView } from "../../plan/features";
 import { typeLabel } from "../../plan/plan";
-import { TYPE } from "../../config/names";
 
 export const MAX_CHARS = 60_000;
 export const NO_CHANGES = "no changes";
@@ -156,19 +155,19 @@ function compose(sections: Section[], order: Section["kind"][], kept: Map<Sectio
         if (!shown.some((b) => b.item) && kind !== "summary") {
           if (s.blocks.some((b) => b.item))
             out.push(
-              `\n### ${sectionTitle(kind)}\n\n_Left out to keep this comment under ${(opts.maxChars ?? MAX_CHARS).toLocaleString("en-US")} characters._`,
+              `\n### ${sectionTitle(kind)}\n\n_Left out to keep this comment under ` +
+                `${(opts.maxChars ?? MAX_CHARS).toLocaleString("en-US")} characters._`,
             );
           continue;
         }
         out.push(...shown.map((b) => b.text));
         const dropped = s.blocks.slice(n).filter((b) => b.item).length;
-        if (dropped)
-          out.push(
-            `\n_… and ${dropped} more ${s.noun}, left out to keep this comment short${opts.fullDiffName ? ` (all of them are in ${code(opts.fullDiffName)})` : ""}._`,
-          );
+        const where = opts.fullDiffName ? ` (all of them are in ${code(opts.fullDiffName)})` : "";
+        if (dropped) out.push(`\n_… and ${dropped} more ${s.noun}, left out to keep this comment short${where}._`);
         if (kind === "summary" && omitted.length && stack === stacks[0]) {
           out.push(
-            `\n> **Shortened** to stay under ${(opts.maxChars ?? MAX_CHARS).toLocaleString("en-US")} characters: left out ${omitted.join(", ")}.` +
+            `\n> **Shortened** to stay under ${(opts.maxChars ?? MAX_CHARS).toLocaleString("en-US")} characters: ` +
+              `left out ${omitted.join(", ")}.` +
               (opts.fullDiffName ? ` The full diff is ${code(opts.fullDiffName)} in the preview artifact.` : ""),
           );
         }
@@ -220,7 +219,8 @@ function summaryBlocks(diff: PlanDiff, opts: MarkdownOptions, multi: boolean): B
   lines.push(`${multi ? "\n" : ""}## What this change does to \`${diff.stack}\``);
   lines.push("");
   lines.push(
-    `Base: ${code(opts.baseLabel)} · head: ${code(opts.headLabel)}. Widgets are matched by their stable id, resources by their stable name.`,
+    `Base: ${code(opts.baseLabel)} · head: ${code(opts.headLabel)}. Widgets are matched by their stable id, resources by their ` +
+      `stable name.`,
   );
   lines.push("");
   lines.push("| resource type | added | changed | removed | replaced |");
