@@ -24,6 +24,8 @@ export const TYPE = {
   dashboardList: "datadog:index/dashboardList:DashboardList",
   monitor: "datadog:index/monitor:Monitor",
   monitorConfigPolicy: "datadog:index/monitorConfigPolicy:MonitorConfigPolicy",
+  metricTagConfiguration: "datadog:index/metricTagConfiguration:MetricTagConfiguration",
+  serviceLevelObjective: "datadog:index/serviceLevelObjective:ServiceLevelObjective",
   pagerdutyServiceObject: "datadog:pagerduty/serviceObject:ServiceObject",
   schedule: "pagerduty:index/schedule:Schedule",
   escalationPolicy: "pagerduty:index/escalationPolicy:EscalationPolicy",
@@ -40,6 +42,7 @@ export const COMPONENT = {
   monitors: `${PROJECT}:monitors:Monitors`,
   onCall: `${PROJECT}:oncall:OnCall`,
   errorAlerts: `${PROJECT}:errors:ErrorAlerts`,
+  orgTagConfigurations: `${PROJECT}:org:TagConfigurations`,
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -100,6 +103,11 @@ export function parseSentryRuleName(name: string): { role: SentryRole; featureId
   return undefined;
 }
 
+/** `metric-tags-llm-ttft`: the org's tag configuration of a metric, named for the metric (dots and underscores become dashes). */
+export function tagConfigurationResourceName(metricName: string): string {
+  return `metric-tags-${metricName.replace(/[._]/g, "-")}`;
+}
+
 /** Singleton resources. */
 export const DASHBOARD_LIST_NAME = `${PREFIX.dashboard}list`;
 export const MONITOR_TAG_POLICY_NAME = `${PREFIX.monitor}config-policy-team`;
@@ -132,6 +140,18 @@ export function parseMonitorName(name: string, kinds: readonly string[]): { kind
 export function monitorNamePrefix(env: string): string {
   return `[llm ${env}]`;
 }
+
+/**
+ * The runbook every Sentry rule points to (errors/build.ts), also named on the PagerDuty service
+ * that Sentry pages (oncall/build.ts). Neither rule type has a runbook or description field
+ * in the pinned provider, and what a responder sees of a rule is its name: Sentry's issue-alert
+ * email ends "This email was triggered by <rule name>" (getsentry/sentry
+ * src/sentry/templates/sentry/emails/issue_alert_base.html), and a metric alert's PagerDuty
+ * incident summary and email subject are the rule name (src/sentry/integrations/pagerduty/utils.py,
+ * build_incident_attachment: "summary": incident.alert_rule.name). So the name carries it: the
+ * full URL where the name limit allows, else the runbook's file name.
+ */
+export const ERRORS_RUNBOOK = "sentry-errors.md";
 
 // ---------------------------------------------------------------------------------------------
 // Tags on the resources themselves (not metric tags): `key:value`, Datadog's form.

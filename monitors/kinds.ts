@@ -18,6 +18,7 @@ import {
   tenantSpendAnomalyMonitor,
   ESTIMATED_USAGE_METRIC,
   ESTIMATED_USAGE_TAG,
+  type OrgMetricBudget,
 } from "./cross-feature";
 import type { MonitorDefinition } from "./definition";
 import type { FeatureFrame, Frame, KindIdentity } from "./frame";
@@ -45,7 +46,21 @@ export interface StackKind extends KindEntry {
   build(f: Frame, catalog: Catalog): MonitorDefinition | MonitorDefinition[];
 }
 
-export type MonitorKindSpec = FeatureKind | StackKind;
+/** What an org-wide kind is built from: the org's budget, derived by org/build.ts from every stack's estimate. */
+export interface OrgContext {
+  budget: OrgMetricBudget;
+}
+
+/**
+ * One monitor for the whole Datadog org, watching every stack at once: only the stack with
+ * `ownsOrgResources` creates it (org/build.ts builds these kinds; buildMonitors does not).
+ */
+export interface OrgKind extends KindEntry {
+  scope: "org";
+  build(f: Frame, catalog: Catalog, org: OrgContext): MonitorDefinition | MonitorDefinition[];
+}
+
+export type MonitorKindSpec = FeatureKind | StackKind | OrgKind;
 
 // Priorities (see the severity map in config/names.ts; P1/P2 page on paging stacks):
 // - quality-drop P3: the rule compares 7-day averages, so it fires about a day after a bad
@@ -62,7 +77,9 @@ export type MonitorKindSpec = FeatureKind | StackKind;
 //   same day, not the same night.
 // - retrieval-slow P3: the user-facing symptom (slow answers) pages through the latency
 //   monitors; this one names the cause for the platform team (index maintenance).
-// - observability-cost P4: cardinality drift costs money over a month, not a minute.
+// - observability-cost P4: cardinality drift costs money over a month, not a minute. It
+//   watches the whole Datadog org (every stack under the metric prefix), so only the stack
+//   that owns the org's resources creates it.
 export const MONITOR_KINDS: readonly MonitorKindSpec[] = [
   {
     kind: "quality-drop",
@@ -178,15 +195,15 @@ export const MONITOR_KINDS: readonly MonitorKindSpec[] = [
   },
   {
     kind: "observability-cost",
-    scope: "stack",
+    scope: "org",
     signal: "cost",
     priority: 4,
-    title: "Observability custom-metric usage over budget",
+    title: "Observability custom-metric usage over the org budget",
     dashboard: "overview",
     runbook: "observability-cost.md",
     // Datadog's own estimate of indexed custom metrics; the emitter never writes it.
     extraMetrics: { [ESTIMATED_USAGE_METRIC]: [ESTIMATED_USAGE_TAG] },
-    build: observabilityCostMonitor,
+    build: (f, catalog, org) => observabilityCostMonitor(f, catalog, org.budget),
   },
 ];
 
@@ -228,6 +245,10 @@ export function featureKinds(kinds: readonly MonitorKindSpec[] = MONITOR_KINDS):
 
 export function stackKinds(kinds: readonly MonitorKindSpec[] = MONITOR_KINDS): StackKind[] {
   return kinds.filter((k): k is StackKind => k.scope === "stack");
+}
+
+export function orgKinds(kinds: readonly MonitorKindSpec[] = MONITOR_KINDS): OrgKind[] {
+  return kinds.filter((k): k is OrgKind => k.scope === "org");
 }
 
 /** Kinds every feature must have (the policy pack's feature-has-all-monitors). */

@@ -81,7 +81,7 @@ function lintTags(body: DatadogMonitor, kindTag: string | undefined, kind: Monit
   if (service !== undefined && service !== MONITOR_SERVICE) problems.push(`tags: service must be "${MONITOR_SERVICE}" (got "${service}")`);
   const feature = tagValue(body.tags, RESOURCE_TAG.feature);
   if (kind?.scope === "feature" && !feature) problems.push(`tags: per-feature monitor "${kind.kind}" needs "${RESOURCE_TAG.feature}:<id>"`);
-  if (kind?.scope === "stack" && feature)
+  if (kind && kind.scope !== "feature" && feature)
     problems.push(`tags: cross-feature monitor "${kind.kind}" must not carry "${RESOURCE_TAG.feature}:"`);
   return problems;
 }

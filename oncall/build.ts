@@ -1,9 +1,10 @@
 // Pure builder: catalog -> one PagerDuty setup per team (schedule, escalation policy,
 // service, Datadog integration, Datadog service object). People and schedules are named
 // symbolically (emails, team ids); the OnCall component resolves them to PagerDuty ids.
+import { runbookUrl } from "../config/links";
 import type { Team } from "../config/schema";
 import type { Catalog } from "../config/validate";
-import { pagerdutyHandle, pagerdutyServiceName, SEVERITIES } from "../config/names";
+import { ERRORS_RUNBOOK, pagerdutyHandle, pagerdutyServiceName, SEVERITIES } from "../config/names";
 import { isoInZone, rotationAnchor } from "../config/time";
 
 export const WEEK_SECONDS = 7 * 24 * 60 * 60;
@@ -26,12 +27,6 @@ export const ACKNOWLEDGEMENT_TIMEOUT_SECONDS = 60 * 60;
  * that is still bad by then re-pages through the monitor's renotification.
  */
 export const AUTO_RESOLVE_TIMEOUT_SECONDS = 4 * 60 * 60;
-
-/**
- * One root cause (a provider outage) trips several monitors of a team within minutes; grouping
- * alerts that arrive within this window into one incident gives one page instead of five.
- */
-export const ALERT_GROUPING_MINUTES = 10;
 
 /**
  * PagerDuty's rule for "urgency based on severity": critical and error are high urgency
@@ -88,10 +83,29 @@ export interface TeamOnCall {
     autoResolveTimeout: string;
     alertCreation: "create_alerts_and_incidents";
     incidentUrgencyRule: { type: "constant"; urgency: "severity_based" };
-    alertGroupingParameters: { type: "time"; config: { timeout: number } };
+    /**
+     * Only when the team asks for it (teams.ts `onCall.alertGrouping`), and only in the one shape
+     * the pinned provider sends as PagerDuty's API accepts it: `{type: "intelligent"}`, no config.
+     * terraform-provider-pagerduty v2.4.0 adds `aggregate: ""` and `timeout` to any config block
+     * whatever the type (resource_pagerduty_service.go:528-549), and PagerDuty's stricter API
+     * rejects fields that do not belong to the type (terraform-provider-pagerduty#887, fixed
+     * upstream in 9298321e, after the pinned version).
+     */
+    alertGroupingParameters?: { type: "intelligent" };
   };
   /** The Datadog-vendor integration on the service; its key feeds the Datadog service object. */
   integration: { name: string; vendor: "Datadog" };
+}
+
+/**
+ * The IANA spelling of a time zone: validation accepts what Node's Intl accepts, `europe/berlin`
+ * included, but the provider checks the schedule's zone with Go's case-sensitive
+ * time.LoadLocation (terraform-provider-pagerduty v2.4.0 resource_pagerduty_schedule.go:48-58), so a
+ * zone goes to PagerDuty as Intl resolves it (`Europe/Berlin`; aliases such as `US/Eastern` resolve
+ * to their canonical zone, which Go knows too).
+ */
+export function ianaSpelling(timeZone: string): string {
+  return new Intl.DateTimeFormat("en-US", { timeZone }).resolvedOptions().timeZone;
 }
 
 /** Stacks that may not page get nothing: no schedules, services or service objects. */
@@ -109,6 +123,9 @@ export function buildTeamOnCall(catalog: Catalog, team: Team): TeamOnCall {
   const start = isoInZone(anchor.instant, onCall.handoff.timeZone);
   const serviceName = pagerdutyServiceName(env, team.id);
   const delay = onCall.escalationDelayMinutes;
+  const sentry = catalog.stack.sentryPagerdutyIntegration
+    ? `, high-priority errors from Sentry (runbook ${runbookUrl(catalog.stack, ERRORS_RUNBOOK)})`
+    : "";
   return {
     teamId: team.id,
     serviceName,
@@ -118,7 +135,7 @@ export function buildTeamOnCall(catalog: Catalog, team: Team): TeamOnCall {
       description:
         `Weekly rotation, one engineer at a time; handoff ${onCall.handoff.day} ${onCall.handoff.time} ${onCall.handoff.timeZone}. ` +
         `Managed by llm-observability (teams.ts); edits in the UI are overwritten.`,
-      timeZone: onCall.handoff.timeZone,
+      timeZone: ianaSpelling(onCall.handoff.timeZone),
       layer: {
         name: "Weekly",
         start,
@@ -136,16 +153,16 @@ export function buildTeamOnCall(catalog: Catalog, team: Team): TeamOnCall {
     },
     service: {
       name: serviceName,
+      // PagerDuty shows the service, not the Sentry rule, to whoever is paged: the Sentry runbook is named here.
       description:
-        `LLM features of ${team.name} (${env}): quality, cost and latency monitors from ` +
-        `Datadog${catalog.stack.sentryPagerdutyIntegration ? ", high-priority errors from Sentry" : ""}. Runbooks: ${runbookBaseUrl}`,
+        `LLM features of ${team.name} (${env}): quality, cost and latency monitors from Datadog${sentry}. ` + `Runbooks: ${runbookBaseUrl}`,
       acknowledgementTimeout: String(ACKNOWLEDGEMENT_TIMEOUT_SECONDS),
       autoResolveTimeout: String(AUTO_RESOLVE_TIMEOUT_SECONDS),
       alertCreation: "create_alerts_and_incidents",
       // Urgency follows the event's severity, so the severity map holds on the PagerDuty side
       // too: a P3 or a warning that reaches this service by mistake notifies but never wakes anyone.
       incidentUrgencyRule: { type: "constant", urgency: "severity_based" },
-      alertGroupingParameters: { type: "time", config: { timeout: ALERT_GROUPING_MINUTES } },
+      ...(onCall.alertGrouping === "intelligent" ? { alertGroupingParameters: { type: "intelligent" as const } } : {}),
     },
     integration: { name: "Datadog", vendor: "Datadog" },
   };

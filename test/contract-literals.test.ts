@@ -83,6 +83,7 @@ const PREFIXES = [
   "sentry-metric-alert",
   "sentry",
   "monitor",
+  "metric-tags",
 ];
 const namePattern = new RegExp(`(^|[^\\w@-])(${PREFIXES.map(esc).join("|")})-(\\$\\{|<|$)`);
 const nameRegexPattern = new RegExp(`(^|[^\\w@-])(${PREFIXES.map(esc).join("|")})-(\\(|\\[|\\.|\\\\|$)`);

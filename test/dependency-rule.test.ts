@@ -3,9 +3,9 @@
 // TypeScript compiler API) is checked against what its layer may import, and each offending
 // import is named with its file, line and the rule it breaks.
 //
-//   config  <-  builders  <-  components  <-  program  <-  tools
-//   config  <-  emit          config, builders  <-  plan  <-  tools
-//   config, catalog, builders  <-  policies  <-  tools
+//   config  <-  builders  <-  org  <-  components  <-  program  <-  tools
+//   config  <-  emit          config, builders  <-  plan  <-  providers  <-  tools
+//   config, catalog, builders, org  <-  policies  <-  tools
 import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
@@ -13,21 +13,44 @@ import { describe, expect, it } from "vitest";
 import { ROOT } from "./helpers";
 
 /** The layers, from a repo-relative path. Builders are domain folders; a folder's component.ts is its Pulumi layer. */
-type Layer = "config" | "catalog" | "builder" | "component" | "program" | "plan" | "policies" | "emit" | "tools" | "free";
+type Layer =
+  | "config"
+  | "catalog"
+  | "builder"
+  | "org"
+  | "component"
+  | "program"
+  | "plan"
+  | "providers"
+  | "policies"
+  | "emit"
+  | "tools"
+  | "free"
+  | "unplaced";
 
 const BUILDER_FOLDERS = ["dashboards", "monitors", "oncall", "errors", "cardinality"];
+/** Folders that are one layer each; test/ and bench/ may import anything. */
+const TOP_LEVEL: Record<string, Layer> = {
+  config: "config",
+  plan: "plan",
+  providers: "providers",
+  policies: "policies",
+  emit: "emit",
+  tools: "tools",
+  test: "free",
+  bench: "free",
+};
 
 function layerOf(file: string): Layer {
-  const [top, rest] = [file.split("/")[0], file.split("/").slice(1).join("/")];
-  if (top === "config") return "config";
+  const parts = file.split("/");
+  const [top, rest] = [parts[0], parts.slice(1).join("/")];
   if (file === "features.ts" || file === "teams.ts") return "catalog";
-  if (BUILDER_FOLDERS.includes(top)) return rest === "component.ts" ? "component" : "builder";
   if (file === "program.ts" || file === "index.ts") return "program";
-  if (top === "plan") return "plan";
-  if (top === "policies") return "policies";
-  if (top === "emit") return "emit";
-  if (top === "tools") return "tools";
-  return "free"; // test/, bench/, config files at the root: may import anything
+  if (BUILDER_FOLDERS.includes(top)) return rest === "component.ts" ? "component" : "builder";
+  // org/ composes the builders' output into the Datadog org's shared resources (one stack creates them).
+  if (top === "org") return rest === "component.ts" ? "component" : "org";
+  if (parts.length === 1) return /\.config\.(mts|mjs|ts)$/.test(file) ? "free" : "unplaced";
+  return TOP_LEVEL[top] ?? "unplaced";
 }
 
 /** Which layers each layer may import; `own` = the same domain folder only. */
@@ -38,19 +61,25 @@ const MAY_IMPORT: Record<Layer, readonly (Layer | "own")[]> = {
   builder: ["config", "own"],
   // A component turns its own folder's definitions into resources.
   component: ["config", "own"],
-  program: ["config", "catalog", "builder", "component", "program"],
+  // The org's resources are derived from every domain's definitions (what the queries read).
+  org: ["config", "builder", "org"],
+  program: ["config", "catalog", "builder", "org", "component", "program"],
   // Plan reading knows the builders' shapes (monitor args, the kind registry), never Pulumi.
   plan: ["config", "builder", "plan"],
+  // Provider constraints are checked over plans: what the pinned providers would accept.
+  providers: ["config", "builder", "org", "plan", "providers"],
   // The pack reads the catalog and the conventions; it never runs the program.
-  policies: ["config", "catalog", "builder", "policies"],
+  policies: ["config", "catalog", "builder", "org", "policies"],
   // The runtime emitter ships on its own (llm-observability/emit): the metric contract only.
   emit: ["config", "emit"],
-  tools: ["config", "catalog", "builder", "component", "program", "plan", "policies", "emit", "tools"],
-  free: ["config", "catalog", "builder", "component", "program", "plan", "policies", "emit", "tools", "free"],
+  tools: ["config", "catalog", "builder", "org", "component", "program", "plan", "providers", "policies", "emit", "tools"],
+  free: ["config", "catalog", "builder", "org", "component", "program", "plan", "providers", "policies", "emit", "tools", "free"],
+  // A folder the rule does not place yet: place it here and in the README's layout before anything imports it.
+  unplaced: [],
 };
 
 /** Packages a layer must not import: builders, config, plan and emit stay free of Pulumi (pure and testable). */
-const PULUMI_FREE: readonly Layer[] = ["config", "catalog", "builder", "plan", "emit"];
+const PULUMI_FREE: readonly Layer[] = ["config", "catalog", "builder", "org", "plan", "providers", "emit"];
 
 /** Imports inside tools/ that would make two tools depend on each other: the diff renders the preview, not the reverse. */
 const TOOL_RULES: { from: string; to: string; why: string }[] = [
@@ -132,11 +161,12 @@ const exists = (rel: string) => fs.existsSync(path.join(ROOT, rel)) && fs.statSy
 describe("the dependency rule", () => {
   const files = sourceFiles();
 
-  it("sees every layer of the package.", () => {
+  it("sees every layer of the package, and places every source file in one.", () => {
     const layers = new Set(files.map(layerOf));
-    for (const layer of ["config", "catalog", "builder", "component", "program", "plan", "policies", "emit", "tools"]) {
+    for (const layer of ["config", "catalog", "builder", "org", "component", "program", "plan", "providers", "policies", "emit", "tools"]) {
       expect(layers).toContain(layer);
     }
+    expect(files.filter((f) => layerOf(f) === "unplaced")).toEqual([]);
   });
 
   it("holds for every import of every source file.", () => {
@@ -158,6 +188,9 @@ describe("the dependency rule", () => {
     ["monitors/frame.ts", 'const x = require("./component");', "builder (monitors/) may not import component (monitors/component.ts)"],
     ["policies/rules/x.ts", 'import { runProgram } from "../../program";', "policies (policies/) may not import program (program.ts)"],
     ["emit/emitter.ts", 'const m = await import("../monitors");', "emit (emit/) may not import builder (monitors/index.ts)"],
+    ["monitors/kinds.ts", 'import { stackCardinality } from "../org/build";', "builder (monitors/) may not import org (org/build.ts)"],
+    ["providers/check.ts", 'import { synth } from "../tools/synth";', "providers (providers/) may not import tools (tools/synth.ts)"],
+    ["tools/synth.ts", 'import { x } from "../newfolder/x";', "tools (tools/) may not import unplaced (newfolder/x.ts)"],
   ])("names the offending import when %s does `%s`.", (file, code, message) => {
     const found = violations(importsOf(file, code), (rel) => rel === "monitors/index.ts" || exists(rel));
     expect(found).toEqual([expect.stringContaining(message)]);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { CHAPTER_DEFAULTS, type FeatureInput } from "../config/schema";
 import { type Catalog, loadCatalog, stackConfigFromPulumi, validateCatalog } from "../config/validate";
-import { buildMonitors, type MonitorDefinition } from "../monitors";
+import { buildMonitors, buildOrgMonitors, type MonitorDefinition } from "../monitors";
 import { featureKinds, MONITOR_KINDS, stackKinds } from "../monitors/kinds";
 import { formatNumber, requestsBeforeJudgeSilenceIsSuspicious } from "../monitors/queries";
 import { type BlockNode, isPagingPriority, tagValue, pagerdutyHandle, parseMessage, slackHandle } from "../config/names";
@@ -171,20 +171,29 @@ describe("cross-feature monitors", () => {
     },
   );
 
-  it("Retrieval and observability-cost thresholds come from the stack config.", () => {
-    const catalog = catalogWith("prod", { config: { monitoring: { retrievalP95Ms: 350, customMetricBudget: 50000 } } });
-    const monitors = buildMonitors(catalog);
-    expect(byId(monitors, "monitor-retrieval-slow").body.query).toBe(
+  it("Retrieval thresholds come from the stack config.", () => {
+    const catalog = catalogWith("prod", { config: { monitoring: { retrievalP95Ms: 350 } } });
+    expect(byId(buildMonitors(catalog), "monitor-retrieval-slow").body.query).toBe(
       "percentile(last_10m):p95:llm.retrieval.duration{env:prod} by {index} > 350",
     );
-    const cost = byId(monitors, "monitor-observability-cost").body;
-    expect(cost.query).toBe("avg(last_4h):sum:datadog.estimated_usage.metrics.custom.by_metric{metric_name:llm.*} > 50000");
-    expect(cost.options.thresholds).toEqual({ critical: 50000, warning: 40000 });
+  });
+
+  it("The observability-cost monitor counts the whole org under the prefix (no env), alerting at the org budget.", () => {
+    const [{ body }] = buildOrgMonitors(prod, { budget: { critical: 50000, warning: 30000, planned: 27000 } });
+    expect(body.query).toBe("avg(last_4h):sum:datadog.estimated_usage.metrics.custom.by_metric{metric_name:llm.*} > 50000");
+    expect(body.options.thresholds).toEqual({ critical: 50000, warning: 30000 });
   });
 
   it("The observability-cost monitor follows a custom metric prefix.", () => {
-    const { body } = byId(buildMonitors(catalogWith("prod", { config: { metricPrefix: "acme.ai" } })), "monitor-observability-cost");
+    const [{ body }] = buildOrgMonitors(catalogWith("prod", { config: { metricPrefix: "acme.ai" } }), {
+      budget: { critical: 9, planned: 9 },
+    });
     expect(body.query).toContain("{metric_name:acme.ai.*}");
+    expect(body.options.thresholds).toEqual({ critical: 9 });
+  });
+
+  it("No stack's builders produce the org-wide cost monitor: only the org stack adds it (org/build.ts).", () => {
+    expect(prodMonitors.map((m) => m.kind)).not.toContain("observability-cost");
   });
 });
 

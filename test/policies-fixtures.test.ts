@@ -56,18 +56,22 @@ describe("the example stacks", () => {
 });
 
 describe("a plan broken in exactly one way is rejected by exactly the right rule", () => {
-  const cases: [string, (m: PlanResource, plan: Plan) => void, string, RegExp][] = [
+  // prod owns the org's resources, so `npm run check` also holds it to its own tag policy and tag
+  // configurations: the last element names the org constraint (providers/org.ts) the same break trips.
+  const cases: [string, (m: PlanResource, plan: Plan) => void, string, RegExp, string[]?][] = [
     [
       "a monitor with no team tag",
       (m) => (input(m).tags = input(m).tags.filter((t) => !t.startsWith("team:"))),
       "monitor-has-owner",
       /^monitor "monitor-legal-chat-ttft-p95" has no team: tag, so nobody owns its alerts\. Add exactly one tag "team:<id>" with a known team \(contracts-ai, research-assistant, platform\)/,
+      ["datadog.monitor-config-policy.monitor-tags"],
     ],
     [
       "a team tag naming an unknown team",
       (m) => (input(m).tags = input(m).tags.map((t) => (t.startsWith("team:") ? "team:legal-research" : t))),
       "monitor-has-owner",
       /^monitor "monitor-legal-chat-ttft-p95" is tagged team:legal-research, but "legal-research" is not a known team/,
+      ["datadog.monitor-config-policy.monitor-tags"],
     ],
     [
       "a runbook link to a missing file",
@@ -98,6 +102,7 @@ describe("a plan broken in exactly one way is rejected by exactly the right rule
       (m) => (input(m).query = input(m).query.replace("} > 600", "} by {user_id} > 600")),
       "no-unbounded-group-by",
       /^monitor "monitor-legal-chat-ttft-p95" groups by user_id in "percentile\(last_10m\):p95:llm\.ttft\{feature:legal-chat,env:prod\} by \{user_id\} > 600"/,
+      ["datadog.metric-tag-configuration.tags-for-queries"],
     ],
     [
       "a feature missing its TTFT monitor",
@@ -113,9 +118,9 @@ describe("a plan broken in exactly one way is rejected by exactly the right rule
     ],
   ];
 
-  it.each(cases)("%s", async (name, change, policy, message) => {
+  it.each(cases)("%s", async (name, change, policy, message, org = []) => {
     const { code, violations } = await check(broken(change), name.replace(/\W+/g, "-"));
-    expect(violations.map((v) => v.policyName)).toEqual([policy]);
+    expect(violations.map((v) => v.policyName)).toEqual([policy, ...org]);
     expect(violations[0].enforcementLevel).toBe("mandatory");
     expect(violations[0].message).toMatch(message);
     expect(code).toBe(1);

@@ -1,6 +1,7 @@
 // Everything `npm run synth` writes under out/<stack>/, rendered in memory from the plan.
-import { estimateCardinality, renderCardinalityReport } from "../cardinality";
+import { renderCardinalityReport } from "../cardinality";
 import type { Catalog } from "../config/validate";
+import { stackCardinality } from "../org/build";
 import { dashboardsOf } from "../plan/dashboards";
 import { monitorsOf } from "../plan/monitors";
 import { type Plan, planJson } from "../plan/plan";
@@ -14,7 +15,7 @@ export interface Artifact {
 
 export function renderArtifacts(plan: Plan, catalog: Catalog): Artifact[] {
   const artifacts: Artifact[] = [{ path: "plan.json", content: planJson(plan) }];
-  artifacts.push({ path: "cardinality.md", content: renderCardinalityReport(estimateCardinality(catalog)) });
+  artifacts.push({ path: "cardinality.md", content: renderCardinalityReport(stackCardinality(catalog)) });
   for (const d of dashboardsOf(plan)) {
     // Exactly the body sent to Datadog, only pretty-printed (key order kept as built).
     artifacts.push({ path: `dashboards/${d.id}.json`, content: `${JSON.stringify(d.body, null, 2)}\n` });

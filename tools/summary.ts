@@ -1,14 +1,15 @@
 // What `npm run synth` prints: resources by type, dashboards, monitors per team, on-call, Sentry
 // rules and the cost estimate, read from the plan (what would be created) with the catalog only
 // supplying names people recognise.
-import { cardinalitySummary, estimateCardinality } from "../cardinality";
-import { HANDLE_PREFIX, idFromName, isPagerdutyHandle, pagerdutyHandleOf, TYPE } from "../config/names";
+import { cardinalitySummary } from "../cardinality";
+import { HANDLE_PREFIX, idFromName, isPagerdutyHandle, pagerdutyHandleOf, RESOURCE_TAG, TYPE, tag } from "../config/names";
 import type { Catalog } from "../config/validate";
 import { WEEK_SECONDS } from "../oncall/build";
+import { stackCardinality } from "../org/build";
 import { countWidgets, dashboardViews } from "../plan/dashboards";
-import { type MonitorView, monitorViews } from "../plan/monitors";
+import { type MonitorView, monitorsOf, monitorViews } from "../plan/monitors";
 import { danglingPagerdutyHandles, sentryRuleViews, teamOnCallView } from "../plan/oncall";
-import type { Plan } from "../plan/plan";
+import { type Plan, resourcesOfType } from "../plan/plan";
 import type { Artifact } from "./artifacts";
 
 interface LayerInputs {
@@ -120,9 +121,11 @@ export function summarize(plan: Plan, catalog: Catalog, artifacts: Artifact[], d
   lines.push("");
   lines.push(...monitorSummary(plan, catalog));
   lines.push("");
+  lines.push(...orgSummary(plan, catalog));
+  lines.push("");
   lines.push(...onCallSummary(plan, catalog), "", ...sentrySummary(plan, catalog));
   lines.push("");
-  lines.push(...cardinalitySummary(estimateCardinality(catalog)));
+  lines.push(...cardinalitySummary(stackCardinality(catalog)));
   lines.push("");
   lines.push(`Wrote ${artifacts.length} files to ${dir}/`);
   return lines.join("\n");
@@ -153,4 +156,29 @@ function monitorSummary(plan: Plan, catalog: Catalog): string[] {
     );
   }
   return lines;
+}
+
+/** What this stack creates of the Datadog org's shared resources (docs/org-resources.md). */
+function orgSummary(plan: Plan, catalog: Catalog): string[] {
+  if (!catalog.stack.ownsOrgResources) {
+    return [
+      "Org resources: none here (ownsOrgResources is off); check this stack against the org stack with",
+      `  npm run check -- --plan out/${plan.stack}/plan.json --org-plan out/<org stack>/plan.json`,
+    ];
+  }
+  const configs = resourcesOfType(plan, TYPE.metricTagConfiguration);
+  const percentiles = configs.filter((r) => r.inputs.includePercentiles === true).map((r) => String(r.inputs.metricName));
+  const policy = resourcesOfType(plan, TYPE.monitorConfigPolicy).length > 0;
+  const cost = monitorsOf(plan).find((m) => m.body.tags.includes(tag(RESOURCE_TAG.monitor, "observability-cost")));
+  const t = cost?.body.options.thresholds;
+  return [
+    `Org resources (ownsOrgResources): ${configs.length} metric tag configurations, percentiles on ${percentiles.join(", ") || "none"}; ` +
+      `${policy ? "team tag policy" : "no tag policy (monitoring.teamTagPolicy is off)"}`,
+    t
+      ? `  observability-cost: alert above ${t.critical.toLocaleString("en-US")} indexed custom metrics org-wide, ` +
+        (t.warning === undefined
+          ? "NO warning: the org budget does not cover the planned steady state"
+          : `warning above ${t.warning.toLocaleString("en-US")}`)
+      : "  observability-cost: missing",
+  ];
 }

@@ -1,6 +1,7 @@
 // Checks run on every synth before anything is written: generated definitions must
-// validate against Datadog's spec, use only the metric contract, and page only services
-// that exist in the same stack.
+// validate against Datadog's spec, use only the metric contract, page only services that
+// exist in the same stack, and meet every constraint the pinned providers and the services'
+// APIs enforce (providers/constraints.ts), so what synth accepts, `pulumi up` deploys.
 import { pagerdutyHandleOf } from "../config/names";
 import type { Catalog } from "../config/validate";
 import { lintDashboard } from "../dashboards/lint";
@@ -8,6 +9,7 @@ import { monitorsOf } from "../plan/monitors";
 import { MONITOR_KINDS, type MonitorKindSpec } from "../monitors/kinds";
 import { lintMonitor } from "../monitors/lint";
 import { danglingPagerdutyHandles } from "../plan/oncall";
+import { checkPlan, formatBreach } from "../providers/check";
 import { formatSpecErrors, validateDashboard, validateMonitor } from "./datadog-spec";
 import { dashboardsOf } from "../plan/dashboards";
 import { type Plan } from "../plan/plan";
@@ -38,5 +40,6 @@ export function verifyPlan(plan: Plan, catalog: Catalog, kinds: readonly Monitor
     for (const p of lintMonitor(m.body, { contract: catalog.contract, stack: catalog.stack, kinds }))
       problems.push(`monitor ${m.id}: ${p}`);
   }
+  for (const b of checkPlan(plan, { ownsOrgResources: catalog.stack.ownsOrgResources })) problems.push(formatBreach(b));
   return problems;
 }
