@@ -9,7 +9,14 @@ import type { Catalog } from "../config/validate";
 import type { MonitorDefinition } from "./definition";
 import { defineMonitor, type Frame } from "./frame";
 import { groupName } from "./message";
-import { type AnomalySpec, anomalyQuery, formatNumber, requestsBeforeJudgeSilenceIsSuspicious, thresholdQuery } from "./queries";
+import {
+  anomalyQuery,
+  type AnomalySpec,
+  formatNumber,
+  p95OverTenMinutes,
+  requestsBeforeJudgeSilenceIsSuspicious,
+  thresholdQuery,
+} from "./queries";
 
 const ERROR_STATUS: (typeof STATUS_VALUES)[number] = "error";
 
@@ -189,13 +196,8 @@ export function retrievalSlowMonitor(f: Frame, catalog: Catalog): MonitorDefinit
     by: [TAG.index],
   });
   return defineMonitor(f, {
-    query: thresholdQuery(`percentile(last_10m):${series}`, ">", critical),
-    thresholds: { critical },
-    options: {
-      // No queries means no slow queries; keeping the last state would report a stale index.
-      on_missing_data: "resolve",
-      require_full_window: false,
-    },
+    // No queries means no slow queries; keeping the last state would report a stale index.
+    ...p95OverTenMinutes(series, critical),
     message: {
       summary:
         `p95 query time of vector index **${groupName(TAG.index)}** is {{value}} ms over the last 10 minutes (threshold ` +

@@ -6,7 +6,7 @@ import type { Feature } from "../config/schema";
 import type { Catalog } from "../config/validate";
 import type { MonitorDefinition } from "./definition";
 import { defineMonitor, type FeatureFrame } from "./frame";
-import { formatNumber, thresholdQuery } from "./queries";
+import { formatNumber, p95OverTenMinutes, thresholdQuery } from "./queries";
 
 function featureScope(catalog: Catalog, feature: Feature): Record<string, string> {
   return { [TAG.feature]: feature.id, [TAG.env]: catalog.stack.env };
@@ -104,16 +104,8 @@ export function latencyMonitor(f: FeatureFrame, catalog: Catalog, which: "ttft" 
   const what = ttft ? "time to first token" : "total response time";
   const series = metricQuery(contract, metric, { aggregation: "p95", filters: featureScope(catalog, feature) });
   return defineMonitor(f, {
-    // percentile(...) is the p95 of all values in the window; avg(last_10m):p95 would be a mean of per-interval p95s.
-    query: thresholdQuery(`percentile(last_10m):${series}`, ">", critical),
-    thresholds: { critical },
-    options: {
-      // No requests means no slow requests: resolve rather than keep paging on the last value.
-      // A feature that stopped answering is the provider-outage monitor's and Sentry's to report.
-      on_missing_data: "resolve",
-      // Night traffic is sparse; with a full-window requirement the monitor would skip evaluations.
-      require_full_window: false,
-    },
+    // A feature that stopped answering is the provider-outage monitor's and Sentry's to report, not this one's.
+    ...p95OverTenMinutes(series, critical),
     message: {
       summary:
         `p95 ${what} of **${feature.name}** is {{value}} ms over the last 10 minutes (threshold ${formatNumber(critical)} ms, set ` +

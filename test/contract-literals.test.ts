@@ -4,7 +4,6 @@
 // config/names.ts (resource-name prefixes, handle prefixes, Pulumi type tokens, the secret
 // marker, the project name) is spelled there and nowhere else, regular expressions included.
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
@@ -31,9 +30,9 @@ interface Literal {
   regex: boolean;
 }
 
-/** Text of every string literal, template-literal chunk and regular expression literal, with its line. */
-function literals(file: string): Literal[] {
-  const sf = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+/** Text of every string literal, template-literal chunk and regular expression literal of a file (or of `code`), with its line. */
+function literals(file: string, code = fs.readFileSync(file, "utf8")): Literal[] {
+  const sf = ts.createSourceFile(file, code, ts.ScriptTarget.Latest, true);
   const out: Literal[] = [];
   const visit = (node: ts.Node) => {
     const line = () => sf.getLineAndCharacterOfPosition(node.getStart()).line + 1;
@@ -132,9 +131,7 @@ describe("the metric contract is the only place that spells metric names and tag
     ["a message variable", 'const m = "Tenant {{tenant.name}} is over";', tagPattern],
     ["a dashboard link variable", 'const u = "?tpl_var_feature=x";', tagPattern],
   ])("would catch %s written as a literal.", (_, code, pattern) => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lit-")), "x.ts");
-    fs.writeFileSync(file, code);
-    expect(literals(file).some((l) => pattern.test(l.text))).toBe(true);
+    expect(literals("x.ts", code).some((l) => pattern.test(l.text))).toBe(true);
   });
 });
 
@@ -162,9 +159,7 @@ describe("config/names.ts is the only place that spells resource names, handles 
     ["the secret marker", "if (s.includes('\"[secret]\"')) {}"],
     ["the project namespace", 'const key = "llm-observability:env";'],
   ])("would catch %s.", (_, code) => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "names-")), "x.ts");
-    fs.writeFileSync(file, code);
-    expect(literals(file).some(conventionHits)).toBe(true);
+    expect(literals("x.ts", code).some(conventionHits)).toBe(true);
   });
 
   it.each([
@@ -172,8 +167,6 @@ describe("config/names.ts is the only place that spells resource names, handles 
     ["a dashboard id", 'const id = "quality";'],
     ["prose about monitors", 'const t = "every monitor- and dashboard-level change";'],
   ])("lets %s through.", (_, code) => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "names-")), "x.ts");
-    fs.writeFileSync(file, code);
-    expect(literals(file).some(conventionHits)).toBe(false);
+    expect(literals("x.ts", code).some(conventionHits)).toBe(false);
   });
 });

@@ -12,49 +12,15 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { METRIC_RANGES } from "../config/contract";
 import { BUCKET, createEmitter, type Emitter, type EmitterOptions, type LlmCall } from "../emit";
 import { DECISION_CACHE_BYTES, DecisionCache } from "../emit/guards";
+import { CALL as EXAMPLE_CALL, EXTRACT_CLAUSE, mockEmitter } from "./fixtures/emit";
 import { ROOT } from "./helpers";
 
-const FEATURES: EmitterOptions["features"] = [
-  {
-    id: "extract-clause",
-    providers: ["anthropic", "openai"],
-    flags: ["clause-prompt-v2"],
-    retrieval: { indexes: ["clause-library"] },
-    quality: { judgeModel: "claude-opus-4-1-20250805" },
-  },
-];
+const FEATURES: EmitterOptions["features"] = [EXTRACT_CLAUSE];
 
-const CALL: LlmCall = {
-  feature: "extract-clause",
-  tenant: "acme-legal",
-  provider: "anthropic",
-  model: "claude-sonnet-4-5",
-  status: "ok",
-  ttftMs: 300,
-  durationMs: 1200,
-  inputTokens: 1000,
-  outputTokens: 200,
-  cachedTokens: 0,
-  costUsd: 0.01,
-};
-
-interface Warning {
-  message: string;
-  fields: Record<string, unknown>;
-}
+const CALL: LlmCall = { ...EXAMPLE_CALL, cachedTokens: 0 };
 
 function setup(overrides: Partial<EmitterOptions> = {}) {
-  const client = new StatsD({ mock: true });
-  const warnings: Warning[] = [];
-  const judged: Record<string, string | number>[] = [];
-  const emitter = createEmitter({
-    features: FEATURES,
-    client,
-    logger: { warn: (message, fields) => warnings.push({ message, fields }) },
-    judgeLog: (r) => judged.push(r),
-    ...overrides,
-  });
-  return { emitter, lines: () => client.mockBuffer ?? [], warnings, judged };
+  return mockEmitter(FEATURES, overrides);
 }
 
 /** The value of each line: `llm.duration:1200|d|#...` -> 1200. */

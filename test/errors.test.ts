@@ -75,6 +75,9 @@ function teamIdsTargeted(r: PlanResource): string[] {
   return [owner, ...targets];
 }
 
+/** Where every Sentry rule of a feature lives on the prod stack: its org, its project, the env. */
+const scopeOf = (f: { sentryProject: string }) => ({ organization: ORG, project: f.sentryProject, environment: "prod" });
+
 describe("Sentry rules per feature", () => {
   it.each([
     ["prod", TYPE.sentryIssueAlert, (id: string) => [`sentry-issue-alert-${id}`, `sentry-issue-page-${id}`]],
@@ -95,9 +98,7 @@ describe("Sentry rules per feature", () => {
     (f) => {
       const inputs = rule(prod, TYPE.sentryIssueAlert, `sentry-issue-alert-${f.id}`).inputs;
       expect(inputs).toMatchObject({
-        organization: ORG,
-        project: f.sentryProject,
-        environment: "prod",
+        ...scopeOf(f),
         actionMatch: "any",
         filterMatch: "all",
       });
@@ -116,9 +117,7 @@ describe("Sentry rules per feature", () => {
   it.each(FEATURES)("the metric alert of $id counts the feature's errors over 10 minutes, owned by its team", (f) => {
     const inputs = rule(prod, TYPE.sentryMetricAlert, `sentry-metric-alert-${f.id}`).inputs;
     expect(inputs).toMatchObject({
-      organization: ORG,
-      project: f.sentryProject,
-      environment: "prod",
+      ...scopeOf(f),
       dataset: "events",
       eventTypes: ["error"],
       query: `${TAG.feature}:${f.id}`,
