@@ -3,8 +3,15 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
-/** Node's CommonJS globals, for the few plain-JS files (the workflow's sticky-comment script). */
-const NODE_GLOBALS = { require: "readonly", module: "writable", process: "readonly", console: "readonly", __dirname: "readonly" };
+/** Node's CommonJS globals, for the few plain-JS files (the workflows' github-script scripts). */
+const NODE_GLOBALS = {
+  require: "readonly",
+  module: "writable",
+  process: "readonly",
+  console: "readonly",
+  __dirname: "readonly",
+  Buffer: "readonly",
+};
 
 export default tseslint.config(
   { ignores: ["node_modules/", "out/", "dist/", "policies/dist/", "vendor/", "snapshots/", "**/*.d.ts"] },
@@ -23,5 +30,10 @@ export default tseslint.config(
       "no-duplicate-imports": ["error", { allowSeparateTypeImports: true }],
     },
   },
-  { files: ["**/*.cjs"], languageOptions: { sourceType: "commonjs", globals: NODE_GLOBALS } },
+  // CommonJS scripts (actions/github-script loads them with require) can only require.
+  {
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: NODE_GLOBALS },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
 );

@@ -46,6 +46,8 @@ function layerOf(file: string): Layer {
   const [top, rest] = [parts[0], parts.slice(1).join("/")];
   if (file === "features.ts" || file === "teams.ts") return "catalog";
   if (file === "program.ts" || file === "index.ts") return "program";
+  // The pack's publishing CLI (`npx tsx policies/bundle.ts`) sits with the pack but is a tool; it is never bundled.
+  if (file === "policies/bundle.ts") return "tools";
   if (BUILDER_FOLDERS.includes(top)) return rest === "component.ts" ? "component" : "builder";
   // org/ composes the builders' output into the Datadog org's shared resources (one stack creates them).
   if (top === "org") return rest === "component.ts" ? "component" : "org";

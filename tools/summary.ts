@@ -10,6 +10,7 @@ import { countWidgets, dashboardViews } from "../plan/dashboards";
 import { type MonitorView, monitorsOf, monitorViews } from "../plan/monitors";
 import { danglingPagerdutyHandles, sentryRuleViews, teamOnCallView } from "../plan/oncall";
 import { type Plan, resourcesOfType } from "../plan/plan";
+import { describeResourceCount } from "../plan/resource-count";
 import type { Artifact } from "./artifacts";
 
 interface LayerInputs {
@@ -103,10 +104,7 @@ export function summarize(plan: Plan, catalog: Catalog, artifacts: Artifact[], d
   const lines: string[] = [];
   const custom = plan.resources.filter((r) => r.custom);
   lines.push(`llm-observability · stack ${plan.stack} (env ${catalog.stack.env}, paging ${catalog.stack.paging ? "on" : "off"})`);
-  lines.push(
-    `${catalog.features.length} features, ${catalog.teams.length} teams → ${custom.length} resources ` +
-      `(+${plan.resources.length - custom.length} components)`,
-  );
+  lines.push(`${catalog.features.length} features, ${catalog.teams.length} teams → ${describeResourceCount(plan)}`);
   lines.push("");
   lines.push("Resources by type:");
   const byType = new Map<string, number>();

@@ -12,6 +12,7 @@ import { type MonitorView, monitorViews } from "../../plan/monitors";
 import { onCallTeamIds, sentryRuleViews, teamOnCallView } from "../../plan/oncall";
 import { type Plan, type PlanResource, resourcesOfType } from "../../plan/plan";
 import { arr, obj } from "../../plan/read";
+import { countResources } from "../../plan/resource-count";
 
 export type WidgetStatus = "added" | "changed" | "moved";
 
@@ -54,17 +55,50 @@ function slugAttr(s: string): string {
 }
 
 export function renderPreview(plan: Plan, opts: PreviewOptions = {}): string {
+  const { title, body } = previewBody(plan, opts, "");
+  return page(title, body);
+}
+
+/** One stack of a multi-stack diff page. */
+export interface StackSection {
+  plan: Plan;
+  opts: PreviewOptions;
+  /** One line under the stack's heading, e.g. `3 monitors changed`. */
+  summary: string;
+}
+
+/**
+ * `npm run diff` with several stacks: one page, a section per stack in the order given, each the
+ * stack's own preview with its changes marked. Anchors are prefixed with the stack so they stay unique.
+ */
+export function renderStacksPage(title: string, sections: StackSection[]): string {
+  const nav = sections
+    .map((s) => `<a href="#stack-${slugAttr(s.plan.stack)}">${e(s.plan.stack)}</a> <span class="meta">${e(s.summary)}</span>`)
+    .join("");
+  const body = [
+    `<header class="page"><h1>${e(title)}</h1><nav class="stacks">${nav}</nav></header>`,
+    ...sections.map((s) => {
+      const prefix = `${slugAttr(s.plan.stack)}-`;
+      const inner = previewBody(s.plan, s.opts, prefix).body;
+      const attrs = `class="stack" id="stack-${slugAttr(s.plan.stack)}" data-stack="${e(s.plan.stack)}"`;
+      return `<section ${attrs}>\n<p class="meta">${e(s.summary)}</p>\n${inner}\n</section>`;
+    }),
+  ].join("\n");
+  return page(title, body);
+}
+
+function previewBody(plan: Plan, opts: PreviewOptions, idPrefix: string): { title: string; body: string } {
   const dashboards = dashboardViews(plan);
   const monitors = monitorViews(plan);
   const h = opts.highlights;
   const title = h ? `Changes to ${plan.stack} (against ${h.baseLabel})` : `${plan.project} · ${plan.stack}`;
   const nav = [
-    ...dashboards.map((d) => `<a href="#${slugAttr(d.name)}">${e(d.title || d.id)}</a>`),
-    `<a href="#monitors">Monitors (${monitors.length})</a>`,
-    `<a href="#oncall">On-call and Sentry</a>`,
+    ...dashboards.map((d) => `<a href="#${idPrefix}${slugAttr(d.name)}">${e(d.title || d.id)}</a>`),
+    `<a href="#${idPrefix}monitors">Monitors (${monitors.length})</a>`,
+    `<a href="#${idPrefix}oncall">On-call and Sentry</a>`,
   ].join("");
   const stack = opts.catalog ? ` · env ${e(opts.catalog.stack.env)} · paging ${opts.catalog.stack.paging ? "on" : "off"}` : "";
-  const resources = plan.resources.filter((r) => r.custom).length;
+  const { resources } = countResources(plan);
   const counts = `${resources} resources · ${dashboards.length} dashboards · ${monitors.length} monitors`;
   const body = [
     `<header class="page"><h1>${e(title)}</h1>`,
@@ -72,10 +106,14 @@ export function renderPreview(plan: Plan, opts: PreviewOptions = {}): string {
       "Static preview: positions and sizes follow the dashboard JSON on a 12-column grid; no data is shown.</p>",
     h ? legend(h) : "",
     `<nav>${nav}</nav></header>`,
-    ...dashboards.map((d) => renderDashboard(d, h)),
-    renderMonitors(plan, monitors, opts.kinds ?? MONITOR_KINDS, h),
-    renderOnCall(plan, opts.catalog),
+    ...dashboards.map((d) => renderDashboard(d, h, idPrefix)),
+    renderMonitors(plan, monitors, opts.kinds ?? MONITOR_KINDS, h, idPrefix),
+    renderOnCall(plan, opts.catalog, idPrefix),
   ].join("\n");
+  return { title, body };
+}
+
+function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -104,7 +142,7 @@ function legend(h: Highlights): string {
 // ---------------------------------------------------------------------------------------------
 // Dashboards
 
-function renderDashboard(d: DashboardView, h?: Highlights): string {
+function renderDashboard(d: DashboardView, h: Highlights | undefined, idPrefix: string): string {
   const marks = h ? { status: h.widgets.get(d.id), details: h.widgetChanges.get(d.id) } : undefined;
   const status = h?.dashboards.get(d.id);
   const count = countWidgets(d.widgets);
@@ -125,7 +163,7 @@ function renderDashboard(d: DashboardView, h?: Highlights): string {
     : "";
   const tags = d.tags.length ? ` · tags ${d.tags.map((t) => `<code>${e(t)}</code>`).join(" ")}` : "";
   const cls = `dashboard${status ? ` status-${status}` : ""}`;
-  const attrs = `class="${cls}" id="${slugAttr(d.name)}" data-dashboard="${e(d.id)}" data-widget-count="${count}"`;
+  const attrs = `class="${cls}" id="${idPrefix}${slugAttr(d.name)}" data-dashboard="${e(d.id)}" data-widget-count="${count}"`;
   return `<section ${attrs}>
 <h2>${e(d.title)}${status ? ` <span class="badge ${status}">${status}</span>` : ""}</h2>
 <p class="meta">Dashboard <code>${e(d.id)}</code> · resource <code>${e(d.name)}</code> · ${count} widgets${tags}</p>
@@ -197,7 +235,13 @@ function renderThresholds(plan: Plan, kinds: readonly MonitorKindSpec[]): string
 
 const MONITOR_COLUMNS = ["name", "priority", "team", "query", "thresholds", "handles (states)", "runbook"];
 
-function renderMonitors(plan: Plan, monitors: MonitorView[], kinds: readonly MonitorKindSpec[], h?: Highlights): string {
+function renderMonitors(
+  plan: Plan,
+  monitors: MonitorView[],
+  kinds: readonly MonitorKindSpec[],
+  h: Highlights | undefined,
+  idPrefix: string,
+): string {
   const sorted = [...monitors].sort(
     (a, b) => (a.team ?? "").localeCompare(b.team ?? "") || a.priority.localeCompare(b.priority) || a.name.localeCompare(b.name),
   );
@@ -226,7 +270,7 @@ function renderMonitors(plan: Plan, monitors: MonitorView[], kinds: readonly Mon
   });
   const removedItems = h?.removedMonitors.map((m) => `<li>${e(m.title)} <code>${e(m.name)}</code></li>`).join("");
   const removed = removedItems ? `<div class="removed"><b>Removed monitors:</b><ul>${removedItems}</ul></div>` : "";
-  return `<section id="monitors" class="monitors">
+  return `<section id="${idPrefix}monitors" class="monitors">
 <h2>Monitors (${monitors.length})</h2>
 ${removed}
 ${renderThresholds(plan, kinds)}
@@ -258,7 +302,7 @@ function duration(seconds: unknown): string {
 
 const NO_PAGING = "No PagerDuty schedules or services on this stack: it does not page, and every monitor routes to Slack.";
 
-function renderOnCall(plan: Plan, catalog?: Catalog): string {
+function renderOnCall(plan: Plan, catalog: Catalog | undefined, idPrefix: string): string {
   const teamIds = [
     ...new Set([
       ...(catalog?.teams.map((t) => t.id) ?? []),
@@ -268,7 +312,7 @@ function renderOnCall(plan: Plan, catalog?: Catalog): string {
   ];
   const paging = resourcesOfType(plan, TYPE.schedule).length + resourcesOfType(plan, TYPE.service).length > 0;
   const teams = teamIds.map((id) => renderTeam(plan, id, catalog)).join("\n");
-  return `<section id="oncall" class="oncall">
+  return `<section id="${idPrefix}oncall" class="oncall">
 <h2>On-call</h2>
 ${paging ? "" : `<p class="meta">${NO_PAGING}</p>`}
 <div class="teams">${teams}</div>
@@ -405,6 +449,8 @@ code { font: 11.5px/1.35 ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, mono
 .small { font-size: 11px; }
 header.page { border-bottom: 1px solid var(--line); padding-bottom: 8px; }
 nav a { margin-right: 12px; color: var(--mov); text-decoration: none; }
+nav.stacks a { margin-left: 12px; font-weight: 600; }
+section.stack { border-top: 3px solid var(--line); margin-top: 32px; }
 .legend { margin: 6px 0; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 8px; font-size: 11px; color: #fff; vertical-align: middle; }
 .badge.added { background: var(--add); } .badge.changed { background: var(--chg); } .badge.moved { background: var(--mov); }
