@@ -392,7 +392,7 @@ describe("the bucket value", () => {
 
   it("is the value every doc and report that names the bucket spells", () => {
     // The cardinality report and the policy's remediation text interpolate BUCKET_VALUE; their output is in the snapshots.
-    const files = ["README.md", "emit/README.md"];
+    const files = ["docs/contract.md", "emit/README.md"];
     for (const stack of fs.readdirSync(path.join(ROOT, "snapshots"))) files.push(`snapshots/${stack}/cardinality.md`);
     // "as `other`", "sent as `other`", "bucketed as `other`", "the `other` bucket"; not "a tenant named `other`".
     const naming = /\b(?:as|bucket\w*)\s+`(_*other)`|`(_*other)`\s+bucket/gi;

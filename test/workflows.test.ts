@@ -1,5 +1,5 @@
 // The GitHub workflows cannot run here, so they are checked offline, and every trust boundary of
-// README "CI and its trust boundaries" is asserted, so that a later edit cannot quietly undo it:
+// docs/review.md "CI and its trust boundaries" is asserted, so that a later edit cannot quietly undo it:
 // pull-request code never runs where a deploy secret is; the real preview waits for a
 // maintainer; the sticky comment is written by the base branch's code from plan files; only
 // main deploys and checks drift; checkouts keep no credentials; every action is pinned by SHA.
@@ -58,9 +58,9 @@ const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"))
   dependencies: Record<string, string>;
 };
 
-/** The secrets table of the README: rows whose first cell is a backticked NAME. */
+/** The secrets table of docs/review.md: rows whose first cell is a backticked NAME. */
 function documentedSecrets(): string[] {
-  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const readme = fs.readFileSync(path.join(ROOT, "docs", "review.md"), "utf8");
   return [...readme.matchAll(/^\|\s*`([A-Z][A-Z0-9_]*)`\s*\|/gm)].map((m) => m[1]);
 }
 
@@ -75,7 +75,7 @@ const MAIN_ONLY = "github.ref == 'refs/heads/main'";
 const checkouts = (job: Job) => job.steps.filter((s) => s.uses?.startsWith("actions/checkout@"));
 
 describe("every workflow", () => {
-  it("the repository has the four workflows the README describes.", () => {
+  it("the repository has the workflows docs/review.md describes.", () => {
     expect(WORKFLOWS).toEqual(["deploy.yml", "drift.yml", "preview-comment.yml", "preview.yml"]);
   });
 
@@ -94,12 +94,12 @@ describe("every workflow", () => {
     }
   });
 
-  it.each(WORKFLOWS)("%s uses only secrets that the README documents.", (file) => {
+  it.each(WORKFLOWS)("%s uses only secrets that docs/review.md documents.", (file) => {
     const used = [...new Set([...read(file).matchAll(/\bsecrets\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]))].sort();
     const documented = documentedSecrets();
     expect(
       used.filter((s) => !documented.includes(s)),
-      "secrets missing from the README's secrets table",
+      "secrets missing from the secrets table of docs/review.md",
     ).toEqual([]);
   });
 
