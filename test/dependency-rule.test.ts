@@ -22,6 +22,7 @@ type Layer =
   | "program"
   | "plan"
   | "providers"
+  | "evaluator"
   | "policies"
   | "emit"
   | "tools"
@@ -34,6 +35,7 @@ const TOP_LEVEL: Record<string, Layer> = {
   config: "config",
   plan: "plan",
   providers: "providers",
+  evaluator: "evaluator",
   policies: "policies",
   emit: "emit",
   tools: "tools",
@@ -70,18 +72,34 @@ const MAY_IMPORT: Record<Layer, readonly (Layer | "own")[]> = {
   plan: ["config", "builder", "plan"],
   // Provider constraints are checked over plans: what the pinned providers would accept.
   providers: ["config", "builder", "org", "plan", "providers"],
+  // The alert evaluator (issue 15) replays monitors over simulated or exported series.
+  evaluator: ["config", "builder", "plan", "evaluator"],
   // The pack reads the catalog and the conventions; it never runs the program.
   policies: ["config", "catalog", "builder", "org", "policies"],
   // The runtime emitter ships on its own (llm-observability/emit): the metric contract only.
   emit: ["config", "emit"],
-  tools: ["config", "catalog", "builder", "org", "component", "program", "plan", "providers", "policies", "emit", "tools"],
-  free: ["config", "catalog", "builder", "org", "component", "program", "plan", "providers", "policies", "emit", "tools", "free"],
+  tools: ["config", "catalog", "builder", "org", "component", "program", "plan", "providers", "evaluator", "policies", "emit", "tools"],
+  free: [
+    "config",
+    "catalog",
+    "builder",
+    "org",
+    "component",
+    "program",
+    "plan",
+    "providers",
+    "evaluator",
+    "policies",
+    "emit",
+    "tools",
+    "free",
+  ],
   // A folder the rule does not place yet: place it here and in the README's layout before anything imports it.
   unplaced: [],
 };
 
 /** Packages a layer must not import: builders, config, plan and emit stay free of Pulumi (pure and testable). */
-const PULUMI_FREE: readonly Layer[] = ["config", "catalog", "builder", "org", "plan", "providers", "emit"];
+const PULUMI_FREE: readonly Layer[] = ["config", "catalog", "builder", "org", "plan", "providers", "evaluator", "emit"];
 
 /** Imports inside tools/ that would make two tools depend on each other: the diff renders the preview, not the reverse. */
 const TOOL_RULES: { from: string; to: string; why: string }[] = [
