@@ -14,7 +14,7 @@ import { INHERITED_ENV, readPlanDir } from "../tools/diff/sources";
 import { planJson } from "../plan/plan";
 import { craftPlan } from "./diff-fixtures";
 import { FIXTURE_FEATURES, FIXTURE_STACK_FILES, FIXTURE_TEAMS, featuresModule, fixtureCatalog, teamsModule } from "./fixtures/diff-catalog";
-import { ROOT } from "./helpers";
+import { type ChildResult, ROOT, runScript } from "./helpers";
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "llmobs-diffcli-"));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -27,23 +27,9 @@ function tmpDir(): string {
 }
 
 /** Runs the CLI as a child process; async, so the tests of this file run side by side. */
-function diffCli(
-  args: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function diffCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ChildResult> {
   const cwd = opts.cwd ?? ROOT;
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(cwd, "tools/diff/cli.ts"), ...args], {
-    cwd,
-    env: opts.env ?? process.env,
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runScript(path.join(cwd, "tools/diff/cli.ts"), args, { cwd, env: opts.env });
 }
 
 /** The same CLI in this process (no process start-up), for cases that need no environment or signal of their own. */

@@ -1,4 +1,5 @@
 // Shared test fixtures: the example catalog and the program run under mocks.
+import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { features } from "../features";
 import { teams } from "../teams";
@@ -69,4 +70,28 @@ export function countRawWidgets(widgets: unknown): number {
     const def = (w as { definition?: { type?: string; widgets?: unknown } }).definition;
     return n + 1 + (def?.type === "group" ? countRawWidgets(def.widgets) : 0);
   }, 0);
+}
+
+export interface ChildResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command as a child process and collects its output; async, so the tests of a file run side by side. */
+export function runChild(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ChildResult> {
+  const child = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: opts.env ?? process.env });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A TypeScript script run as `npm run` runs it (node with tsx). */
+export function runScript(script: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ChildResult> {
+  return runChild(process.execPath, ["--import", "tsx", script, ...args], opts);
 }
