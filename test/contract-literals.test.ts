@@ -47,6 +47,15 @@ function literals(file: string, code = fs.readFileSync(file, "utf8")): Literal[]
   return out;
 }
 
+/** Every literal in `files` that `hit` flags, as `path:line: text` (so a failure names the place). */
+function literalHits(files: string[], hit: (l: Literal) => boolean): string[] {
+  return files.flatMap((f) =>
+    literals(f)
+      .filter(hit)
+      .map((l) => `${path.relative(ROOT, f)}:${l.line}: ${l.text.slice(0, 80)}`),
+  );
+}
+
 const contract = metricContract({ prefix: "llm" });
 const metricNames = allMetrics(contract).map((m) => m.name);
 // Tag keys of metrics; `env` is excluded because it is also every monitor's own unified-service tag.
@@ -107,21 +116,11 @@ describe("the metric contract is the only place that spells metric names and tag
   });
 
   it("finds no metric name in any string literal outside config/contract.ts.", () => {
-    const hits = files.flatMap((f) =>
-      literals(f)
-        .filter((l) => metricPattern.test(l.text))
-        .map((l) => `${path.relative(ROOT, f)}:${l.line}: ${l.text.slice(0, 80)}`),
-    );
-    expect(hits).toEqual([]);
+    expect(literalHits(files, (l) => metricPattern.test(l.text))).toEqual([]);
   });
 
   it("finds no tag key used as a filter, group-by, message variable, link variable or log attribute in any string literal.", () => {
-    const hits = files.flatMap((f) =>
-      literals(f)
-        .filter((l) => tagPattern.test(l.text))
-        .map((l) => `${path.relative(ROOT, f)}:${l.line}: ${l.text.slice(0, 80)}`),
-    );
-    expect(hits).toEqual([]);
+    expect(literalHits(files, (l) => tagPattern.test(l.text))).toEqual([]);
   });
 
   it.each([
@@ -139,12 +138,7 @@ describe("config/names.ts is the only place that spells resource names, handles 
   const files = sourceFiles().filter((f) => path.relative(ROOT, f) !== NAMES_FILE);
 
   it("finds no resource-name prefix, handle prefix, type token, secret marker or project namespace in any literal elsewhere.", () => {
-    const hits = files.flatMap((f) =>
-      literals(f)
-        .filter(conventionHits)
-        .map((l) => `${path.relative(ROOT, f)}:${l.line}: ${l.text.slice(0, 80)}`),
-    );
-    expect(hits).toEqual([]);
+    expect(literalHits(files, conventionHits)).toEqual([]);
   });
 
   it.each([

@@ -19,7 +19,7 @@ import { PAGERDUTY_URGENCY_BY_SEVERITY, type PagerdutySeverity } from "../oncall
 import { runProgram } from "../program";
 import { fabricatedInvoke, synthesize } from "../tools/mocks";
 import { type Plan, type PlanResource } from "../plan/plan";
-import { exampleCatalog, exampleFeatures, exampleTeams, ROOT, stackConfig, synthExample } from "./helpers";
+import { exampleCatalog, exampleFeatures, exampleTeams, ROOT, stackConfig, synthExample, resourceNamed } from "./helpers";
 
 const SENTRY_TYPES = [TYPE.sentryIssueAlert, TYPE.sentryMetricAlert] as const;
 const FEATURES = exampleFeatures();
@@ -48,12 +48,6 @@ beforeAll(async () => {
   prod = await synthExample("prod");
   staging = await synthExample("staging");
 });
-
-function rule(plan: Plan, type: string, name: string): PlanResource {
-  const r = plan.resources.find((x) => x.type === type && x.name === name);
-  if (!r) throw new Error(`no ${type} named ${name}`);
-  return r;
-}
 
 type Node = Record<string, unknown>;
 interface Trigger {
@@ -96,7 +90,7 @@ describe("Sentry rules per feature", () => {
   it.each(FEATURES)(
     "the issue alert of $id fires on a new or regressed issue tagged with the feature, in its project and environment",
     (f) => {
-      const inputs = rule(prod, TYPE.sentryIssueAlert, `sentry-issue-alert-${f.id}`).inputs;
+      const inputs = resourceNamed(prod, TYPE.sentryIssueAlert, `sentry-issue-alert-${f.id}`).inputs;
       expect(inputs).toMatchObject({
         ...scopeOf(f),
         actionMatch: "any",
@@ -115,7 +109,7 @@ describe("Sentry rules per feature", () => {
   });
 
   it.each(FEATURES)("the metric alert of $id counts the feature's errors over 10 minutes, owned by its team", (f) => {
-    const inputs = rule(prod, TYPE.sentryMetricAlert, `sentry-metric-alert-${f.id}`).inputs;
+    const inputs = resourceNamed(prod, TYPE.sentryMetricAlert, `sentry-metric-alert-${f.id}`).inputs;
     expect(inputs).toMatchObject({
       ...scopeOf(f),
       dataset: "events",
@@ -132,7 +126,7 @@ describe("Sentry rules per feature", () => {
     ["extract-clause", 50, 20, "the stack defaults"],
     ["legal-chat", 80, 30, "the feature's own errors thresholds"],
   ])("%s alerts above %i (critical) and %i (warning) errors, from %s", (featureId, critical, warning) => {
-    const inputs = rule(prod, TYPE.sentryMetricAlert, `sentry-metric-alert-${featureId}`).inputs;
+    const inputs = resourceNamed(prod, TYPE.sentryMetricAlert, `sentry-metric-alert-${featureId}`).inputs;
     const triggers = inputs.triggers as Trigger[];
     expect(triggers.map((t) => [t.label, t.alertThreshold, t.thresholdType])).toEqual([
       ["critical", critical, 0],
@@ -143,7 +137,7 @@ describe("Sentry rules per feature", () => {
 
   it("stack-level Sentry defaults apply to features without their own thresholds", async () => {
     const plan = await synthExample("prod", { config: { sentry: { criticalCount10m: 200, warningCount10m: 100 } } });
-    const triggers = rule(plan, TYPE.sentryMetricAlert, "sentry-metric-alert-cite-check").inputs.triggers as Trigger[];
+    const triggers = resourceNamed(plan, TYPE.sentryMetricAlert, "sentry-metric-alert-cite-check").inputs.triggers as Trigger[];
     expect(triggers.map((t) => t.alertThreshold)).toEqual([200, 100]);
   });
 });
@@ -199,7 +193,7 @@ describe("ownership", () => {
 
 describe("paging from Sentry", () => {
   it.each(FEATURES)("on prod, a high-priority issue of $id pages its owner's PagerDuty service with critical severity", (f) => {
-    const inputs = rule(prod, TYPE.sentryIssueAlert, `sentry-issue-page-${f.id}`).inputs;
+    const inputs = resourceNamed(prod, TYPE.sentryIssueAlert, `sentry-issue-page-${f.id}`).inputs;
     expect(inputs.conditions).toEqual([{ id: SENTRY_RULES.newHighPriority }, { id: SENTRY_RULES.existingHighPriority }]);
     expect(inputs.filters).toEqual([{ id: SENTRY_RULES.taggedEvent, key: TAG.feature, match: "eq", value: f.id }]);
     expect(inputs.actions).toEqual([
@@ -215,7 +209,7 @@ describe("paging from Sentry", () => {
   });
 
   it.each(FEATURES)("on prod, the critical error count of $id also pages, the warning only emails", (f) => {
-    const [critical, warning] = rule(prod, TYPE.sentryMetricAlert, `sentry-metric-alert-${f.id}`).inputs.triggers as Trigger[];
+    const [critical, warning] = resourceNamed(prod, TYPE.sentryMetricAlert, `sentry-metric-alert-${f.id}`).inputs.triggers as Trigger[];
     expect(critical.actions).toContainEqual({
       type: "pagerduty",
       targetType: "specific",

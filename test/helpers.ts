@@ -8,7 +8,7 @@ import type { FeatureInput, TeamInput } from "../config/schema";
 import { type Catalog, loadCatalog, stackConfigFromPulumi } from "../config/validate";
 import { runProgram } from "../program";
 import { synthesize } from "../tools/mocks";
-import type { Plan } from "../plan/plan";
+import type { Plan, PlanResource } from "../plan/plan";
 
 export const ROOT = path.resolve(__dirname, "..");
 export const STACKS = ["prod", "staging"] as const;
@@ -94,4 +94,11 @@ export function runChild(cmd: string, args: string[], opts: { cwd?: string; env?
 /** A TypeScript script run as `npm run` runs it (node with tsx). */
 export function runScript(script: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ChildResult> {
   return runChild(process.execPath, ["--import", "tsx", script, ...args], opts);
+}
+
+/** The resource of `type` named `name` in a plan; throws (naming both) when the plan has none. */
+export function resourceNamed(plan: Plan, type: string, name: string): PlanResource {
+  const r = plan.resources.find((x) => x.type === type && x.name === name);
+  if (!r) throw new Error(`no ${type} named ${name}`);
+  return r;
 }
