@@ -2,7 +2,7 @@
 // check the expectations, and explain each failure with the timeline that contradicts it.
 import type { Catalog } from "../config/validate";
 import { ESTIMATED_USAGE_METRIC } from "../monitors/cross-feature";
-import { MONITOR_TAG } from "../monitors/kinds";
+import { RESOURCE_TAG } from "../config/names";
 import {
   compositeConstituents,
   evaluateComposite,
@@ -187,7 +187,7 @@ function groupFilters(group: StateExpectation["group"], run: MonitorRun, stack: 
   for (const [k, v] of Object.entries(group ?? {})) {
     if (v === "*") continue;
     if (by.includes(k)) filters.push([k, v]);
-    else if (k === MONITOR_TAG.feature && feature !== undefined) {
+    else if (k === RESOURCE_TAG.feature && feature !== undefined) {
       if (feature !== v) return undefined;
     } else return undefined;
   }

@@ -7,7 +7,7 @@ import { type PathSegment, problemsFromZod } from "../config/errors";
 import { KNOWN_PROVIDERS } from "../config/schema";
 import type { Catalog } from "../config/validate";
 import { TAG } from "../config/contract";
-import { MONITOR_TAG, tagValue } from "../monitors/kinds";
+import { RESOURCE_TAG, tagValue } from "../config/names";
 import type { MonitorUnderTest } from "./monitor";
 import { metricTerms, parseMetricMonitorQuery } from "./query";
 import { parseDuration } from "./time";
@@ -165,13 +165,13 @@ export function monitorsNamed(
   constituents: ReadonlySet<string> = new Set(),
 ): MonitorUnderTest[] {
   return monitors.filter(
-    (m) => m.id === name || m.body.name === name || (tagValue(m.body.tags, MONITOR_TAG.monitor) === name && !constituents.has(m.id)),
+    (m) => m.id === name || m.body.name === name || (tagValue(m.body.tags, RESOURCE_TAG.monitor) === name && !constituents.has(m.id)),
   );
 }
 
 /** Tags a monitor's groups carry (its query's group-by) and the feature it belongs to, if per feature. */
 export function monitorGroupKeys(m: MonitorUnderTest): { by: string[]; feature?: string } {
-  const feature = tagValue(m.body.tags, MONITOR_TAG.feature);
+  const feature = tagValue(m.body.tags, RESOURCE_TAG.feature);
   if (m.body.type !== "query alert" && m.body.type !== "metric alert") return { by: [], feature };
   try {
     const q = parseMetricMonitorQuery(m.body.query);
@@ -312,7 +312,7 @@ function checkProviders(p: Record<string, number> | undefined, path: PathSegment
 }
 
 function unknownMonitor(name: string, ctx: ScenarioContext): string {
-  const kinds = [...new Set(ctx.monitors.map((m) => tagValue(m.body.tags, MONITOR_TAG.monitor)).filter(Boolean))].sort();
+  const kinds = [...new Set(ctx.monitors.map((m) => tagValue(m.body.tags, RESOURCE_TAG.monitor)).filter(Boolean))].sort();
   return `no monitor "${name}" in this stack (a kind: ${kinds.join(", ")}; or a resource name, or a monitor's name)`;
 }
 

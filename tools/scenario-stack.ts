@@ -3,12 +3,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { readStackFile } from "../config/load";
-import { CONFIG_NAMESPACE, type Catalog } from "../config/validate";
-import { monitorBodyFromInputs } from "../monitors/args";
+import { CONFIG_NAMESPACE, TYPE } from "../config/names";
+import type { Catalog } from "../config/validate";
 import { compositeConstituents } from "../evaluator/monitor";
 import type { StackUnderTest } from "../evaluator/run";
 import { mockResourceId } from "./mocks";
-import { type Plan, resourcesOfType, TYPE } from "./plan";
+import { monitorsOf } from "../plan/monitors";
+import { type Plan, resourcesOfType } from "../plan/plan";
 import { synth, type SynthOptions } from "./synth";
 
 export interface StackOptions extends SynthOptions {
@@ -43,7 +44,7 @@ export function orgStackBeside(configFile: string): string | undefined {
 }
 
 export function stackFromPlan(name: string, plan: Plan, catalog: Catalog): StackUnderTest {
-  const monitors = resourcesOfType(plan, TYPE.monitor).map((r) => ({ id: r.name, body: monitorBodyFromInputs(r.inputs) }));
+  const monitors = monitorsOf(plan).map((m) => ({ id: m.id, body: m.body }));
   const monitorById = new Map(monitors.map((m) => [mockResourceId(m.id, TYPE.monitor), m.id]));
   const constituents = new Set(monitors.flatMap((m) => compositeConstituents(m).map((id) => monitorById.get(id) ?? id)));
   return withOrgConfigurations(
