@@ -2,7 +2,7 @@
 // check the expectations, and explain each failure with the timeline that contradicts it.
 import type { Catalog } from "../config/validate";
 import { ESTIMATED_USAGE_METRIC } from "../monitors/cross-feature";
-import { RESOURCE_TAG } from "../config/names";
+import { HANDLE_PREFIX, RESOURCE_TAG } from "../config/names";
 import {
   compositeConstituents,
   evaluateComposite,
@@ -101,7 +101,9 @@ export function runScenario(s: Scenario, stack: StackUnderTest): ScenarioResult 
   }
   if (!stack.catalog.stack.paging) {
     // The issue's rule for staging: a stack with `paging: false` never notifies a PagerDuty handle, in any scenario.
-    const paged = runs.flatMap((r) => r.notifications).filter((n) => n.handles.some((h) => /^@pagerduty-/i.test(h)));
+    const paged = runs
+      .flatMap((r) => r.notifications)
+      .filter((n) => n.handles.some((h) => h.toLowerCase().startsWith(HANDLE_PREFIX.pagerduty)));
     if (paged.length)
       failures.push(
         `stack ${stack.name} has paging: false, yet ${paged.length} notification(s) reach PagerDuty:\n${listNotifications(s, paged)}`,

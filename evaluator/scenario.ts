@@ -88,7 +88,7 @@ const stateExpectation = z
 const count = z.number().int().min(0);
 const notifyExpectation = z
   .object({
-    notifies: z.string().regex(/^@\S+$/, { error: 'must be a handle such as "@pagerduty-llm-prod-platform" or a prefix ending in *' }),
+    notifies: z.string().regex(/^@\S+$/, { error: "must be a handle (@<integration>-<name>) or a prefix ending in *" }),
     count: count.optional(),
     atLeast: count.optional(),
     atMost: count.optional(),

@@ -56,7 +56,7 @@ export function fabricatedInvoke(token: string, inputs: Record<string, unknown>)
  * downtime's monitor_id name monitors by them), so monitors get a stable number; the rest `<name>-id`.
  */
 export function mockResourceId(name: string, type?: string): string {
-  if (type === "datadog:index/monitor:Monitor") return String(parseInt(fakeId(`monitor:${name}`, 8), 16) % 1_000_000_000);
+  if (type === TYPE.monitor) return String(parseInt(fakeId(`monitor:${name}`, 8), 16) % 1_000_000_000);
   return `${name}-id`;
 }
 

@@ -1,20 +1,19 @@
-// Writes the example export in examples/backtest/provider-outage/: what Datadog's GET /api/v1/query
+// `npx tsx tools/backtest-example.ts` writes the example export in examples/backtest/provider-outage/: what Datadog's GET /api/v1/query
 // returns for the two queries the prod provider-outage monitor reads, one file per query and
 // day, at one point per minute. The history is three days of traffic from the scenario traffic
 // generator with one real incident (openai failing 35 % of calls for 25 minutes on day two).
-// Run: npx tsx examples/backtest/make-provider-outage-export.ts
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { monitorPlan } from "../../evaluator/monitor";
-import { numericSeries } from "../../evaluator/series";
-import { validateScenario } from "../../evaluator/scenario";
-import { MetricStore } from "../../evaluator/store";
-import { generateTraffic } from "../../evaluator/traffic";
-import { synthStack } from "../../tools/scenario-stack";
-import { runCli } from "../../tools/cli";
+import { monitorPlan } from "../evaluator/monitor";
+import { numericSeries } from "../evaluator/series";
+import { validateScenario } from "../evaluator/scenario";
+import { MetricStore } from "../evaluator/store";
+import { generateTraffic } from "../evaluator/traffic";
+import { synthStack } from "./scenario-stack";
+import { runCli } from "./cli";
 
-const ROOT = path.resolve(__dirname, "..", "..");
-const OUT = path.join(__dirname, "provider-outage");
+const ROOT = path.resolve(__dirname, "..");
+const OUT = path.join(ROOT, "examples", "backtest", "provider-outage");
 const DAY = 86_400;
 
 const SCENARIO = {
