@@ -20,7 +20,7 @@ import {
 } from "../config/names";
 import { contractMetric, extractMetricTerms, scopeTagKey, termProblems } from "../config/query";
 import type { StackConfig } from "../config/schema";
-import type { DatadogMonitor } from "./definition";
+import { type DatadogMonitor, referencedMonitors } from "./definition";
 import { MONITOR_SERVICE, SIGNALS } from "./frame";
 import { kindSpec, MONITOR_KINDS, type MonitorKindSpec } from "./kinds";
 import { splitThreshold, windowSeconds } from "./queries";
@@ -37,17 +37,40 @@ export function lintMonitor(body: DatadogMonitor, ctx: LintContext): string[] {
   const problems: string[] = [];
   const kindTag = tagValue(body.tags, RESOURCE_TAG.monitor);
   const kind = kindSpec(ctx.kinds ?? MONITOR_KINDS, kindTag);
+  const part = tagValue(body.tags, RESOURCE_TAG.part);
   problems.push(...lintTags(body, kindTag, kind));
-  if (body.type !== "query alert") problems.push(`type must be "query alert" (got ${JSON.stringify(body.type)})`);
+  if (body.type !== "query alert" && body.type !== "composite")
+    problems.push(`type must be "query alert" or "composite" (got ${JSON.stringify(body.type)})`);
   if (!Number.isInteger(body.priority) || body.priority < 1 || body.priority > 5)
     problems.push(`priority must be an integer 1-5 (got ${JSON.stringify(body.priority)})`);
-  else if (kind && body.priority !== kind.priority)
+  else if (part !== undefined && body.priority !== 5)
+    problems.push(`priority P${body.priority}: a composite's building block (part:${part}) is informational, P5`);
+  else if (part === undefined && kind && body.priority !== kind.priority)
     problems.push(`priority P${body.priority} is not the P${kind.priority} that kind "${kind.kind}" declares in monitors/kinds.ts`);
   problems.push(...lintName(body.name, ctx.stack.env));
-  problems.push(...lintMetricTerms(body.query, ctx.contract, kind, ctx.kinds ?? MONITOR_KINDS));
-  problems.push(...lintThresholds(body));
-  problems.push(...lintAnomaly(body));
+  if (body.type === "composite") problems.push(...lintComposite(body));
+  else {
+    problems.push(...lintMetricTerms(body.query, ctx.contract, kind, ctx.kinds ?? MONITOR_KINDS));
+    problems.push(...lintThresholds(body));
+    problems.push(...lintAnomaly(body));
+  }
   problems.push(...lintMessage(body, ctx, kind));
+  return problems;
+}
+
+/**
+ * docs monitors/types/composite: monitor ids combined with `&& || !` and parentheses, up to 10
+ * constituents, no thresholds, and `notify_no_data` instead of `on_missing_data`.
+ */
+function lintComposite(body: DatadogMonitor): string[] {
+  const problems: string[] = [];
+  const refs = referencedMonitors(body.query);
+  const ids = refs.length ? refs : (body.query.match(/\d+/g) ?? []);
+  if (ids.length < 2 || ids.length > 10) problems.push(`a composite combines 2 to 10 monitors (got ${ids.length}): ${body.query}`);
+  const rest = body.query.replace(/<<[^<>]+>>|\d+/g, "").replace(/&&|\|\||!|\(|\)|\s/g, "");
+  if (rest) problems.push(`composite query must combine monitor ids with && || ! and parentheses only: ${body.query}`);
+  if (body.options.thresholds) problems.push("a composite has no thresholds");
+  if (body.options.on_missing_data !== undefined) problems.push("a composite takes notify_no_data, not on_missing_data");
   return problems;
 }
 
