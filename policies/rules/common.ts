@@ -1,15 +1,9 @@
-// Helpers shared by the rule modules: reading notification handles, tags and links out of
-// monitor definitions, and resolving each rule's settings (policy config first, then the
-// repository the pack runs from). No rule logic lives here.
-import type { Catalog } from "../../config/validate";
+// Helpers shared by the rule modules: reading tags, links and who each notification reaches out
+// of monitor definitions. Handles are read with the one message grammar (config/names.ts), the
+// way Datadog renders a message for each notification; nothing here parses a handle itself.
+// No rule logic lives here.
+import { type Handle, handlesFor, NOTIFICATIONS, type NotificationContext, type ParsedMessage } from "../../config/names";
 import { MONITOR_TAG } from "../../monitors/kinds";
-import { repoCatalog, stackFromUrn } from "../context";
-
-/** The stack's validated catalog when the pack runs from this repo and the stack file exists. */
-export function catalogForUrn(urn: string | undefined): Catalog | undefined {
-  const stack = urn ? stackFromUrn(urn) : undefined;
-  return stack ? repoCatalog(stack) : undefined;
-}
 
 /** Datadog's ownership tag (`team:<id>`) and the tag naming a monitor's kind (`monitor:<kind>`), pinned in monitors/kinds.ts. */
 export const TEAM_TAG = MONITOR_TAG.team;
@@ -29,31 +23,6 @@ export function tagValues(tags: readonly string[], key: string): string[] {
   return tags.filter((t) => t.startsWith(prefix)).map((t) => t.slice(prefix.length));
 }
 
-/**
- * Notification handles in a Datadog message: `@slack-x`, `@pagerduty-x`, `@webhook-x`,
- * `@jane@example.com`. A handle starts after whitespace, a line start, `(`, or a closing
- * `}}` of a conditional block (`{{#is_alert}}@pagerduty-x{{/is_alert}}`), and ends at
- * whitespace or the next `{{`. An `@` inside an email address or a URL is not a handle.
- */
-export function notificationHandles(message: string): string[] {
-  const out: string[] = [];
-  for (const m of message.matchAll(/(?<=^|[\s(}])@([A-Za-z0-9_][\w.+-]*(?:@[\w-]+(?:\.[\w-]+)+)?)/g)) {
-    out.push(`@${m[1].replace(/[.,;:]+$/, "")}`);
-  }
-  return out;
-}
-
-/**
- * PagerDuty service names a text notifies (`@pagerduty-llm-prod-x` -> `llm-prod-x`), parsed
- * exactly as synth's own dangling-handle check parses them.
- */
-export { pagerdutyHandlesIn as pagerdutyServices } from "../../oncall/handles";
-
-/** http(s) links in a message, including those inside Markdown `[text](url)`. */
-export function links(message: string): string[] {
-  return [...message.matchAll(/https?:\/\/[^\s)<>\]"'|`]+/g)].map((m) => m[0].replace(/[.,;:]+$/, ""));
-}
-
 export function quoteList(values: readonly string[]): string {
   return values.length ? values.join(", ") : "(none)";
 }
@@ -62,4 +31,73 @@ export function quoteList(values: readonly string[]): string {
 export function parsePriority(value: unknown): number | undefined {
   const text = typeof value === "number" ? String(value) : typeof value === "string" ? value.trim() : "";
   return /^[1-5]$/.test(text) ? Number(text) : undefined;
+}
+
+/** A handle and the notifications (labels of NOTIFICATIONS) that MAY carry it. */
+export interface Reach {
+  handle: Handle;
+  labels: string[];
+}
+
+/**
+ * Every handle any notification of a monitor MAY carry (conditions a message alone cannot decide
+ * count as holding), each with the notifications that may carry it. The escalation message is sent
+ * with renotifications (Datadog API `escalation_message`: "A message to include with a
+ * re-notification"), so its handles reach the renotify notifications. Handles differing only in
+ * case are one handle: Datadog reads the integration name case-insensitively
+ * (`handlesIn` in config/names.ts).
+ */
+export function reachOf(message: ParsedMessage, escalation: ParsedMessage | undefined, priority: number | undefined): Reach[] {
+  const reach = new Map<string, Reach>();
+  for (const { label, ctx } of NOTIFICATIONS) {
+    const sent = [
+      ...handlesFor(message, { ...ctx, priority }),
+      ...(escalation && ctx.renotify ? handlesFor(escalation, { ...ctx, priority }) : []),
+    ];
+    for (const handle of sent) {
+      const key = handle.raw.toLowerCase();
+      const r = reach.get(key) ?? { handle, labels: [] };
+      if (!r.labels.includes(label)) r.labels.push(label);
+      reach.set(key, r);
+    }
+  }
+  return [...reach.values()];
+}
+
+/** The first alert notification, the one that must page (NOTIFICATIONS' "alert"). */
+export const ALERT: NotificationContext = NOTIFICATIONS.find((n) => n.label === "alert")!.ctx;
+
+/** Handles CERTAINLY in a notification: undecidable conditions count as not holding. */
+export function surelyIn(message: ParsedMessage, ctx: NotificationContext, priority: number | undefined): Handle[] {
+  return handlesFor(message, { ...ctx, priority }, { unknown: false });
+}
+
+export function isPagerduty(h: Handle): boolean {
+  return h.integration === "pagerduty";
+}
+
+/** `@pagerduty-x` (alert, alert renotify). */
+export function describeReach(r: Reach): string {
+  return `${r.handle.raw} (${r.labels.join(", ")})`;
+}
+
+/** A Markdown link `[text](target)` in a message. */
+export interface MarkdownLink {
+  text: string;
+  target: string;
+}
+
+const MARKDOWN_LINK = /\[([^\]\n]*)\]\(\s*(https?:\/\/[^\s)]+)\s*\)/g;
+const BARE_URL = /https?:\/\/[^\s)<>\]"'|`]+/g;
+const trimUrl = (url: string) => url.replace(/[.,;:!?]+$/, "");
+
+/**
+ * The links of a message: Markdown links with their text, and bare URLs. A URL written as a
+ * Markdown link's text is not a link of its own: what the reader clicks is the target.
+ */
+export function messageLinks(message: string): { markdown: MarkdownLink[]; urls: string[] } {
+  const markdown = [...message.matchAll(MARKDOWN_LINK)].map((m) => ({ text: m[1].trim(), target: trimUrl(m[2]) }));
+  const rest = message.replace(MARKDOWN_LINK, " ");
+  const urls = [...rest.matchAll(BARE_URL)].map((m) => trimUrl(m[0]));
+  return { markdown, urls: [...markdown.map((l) => l.target), ...urls] };
 }

@@ -2,7 +2,10 @@
 // feature reaches the people who can fix that feature.
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import * as sentry from "@pulumiverse/sentry";
-import { asString, catalogForUrn, quoteList } from "./common";
+import { stackSetting } from "../settings";
+import { asString, quoteList } from "./common";
+
+const NAME = "sentry-alert-has-owner-team";
 
 /** Sentry's actor string for a team: `team:<team id>` (a `user:<id>` owner is a person, not a team). */
 const TEAM_ACTOR = /^team:\S+$/;
@@ -17,7 +20,7 @@ function isTeamTarget(action: unknown): boolean {
 }
 
 export const sentryAlertHasOwnerTeam: ResourceValidationPolicy = {
-  name: "sentry-alert-has-owner-team",
+  name: NAME,
   description:
     'Every Sentry alert rule has an owning team: metric alerts set owner "team:<id>"; issue alerts (which have no owner field in the provider) notify a Team target, or page a team\'s PagerDuty service listed in sentryPagerdutyServices.',
   remediationSteps:
@@ -52,12 +55,10 @@ export const sentryAlertHasOwnerTeam: ResourceValidationPolicy = {
       if (actions.some(isTeamTarget) || (owner && TEAM_ACTOR.test(owner))) return;
       // A rule that only pages is owned by the team whose PagerDuty service it pages; the
       // stack config maps each team to Sentry's id of that service.
-      const services =
-        args.getConfig<{ pagerdutyServices?: Record<string, number> }>().pagerdutyServices ??
-        catalogForUrn(args.urn)?.stack.sentryPagerdutyServices ??
-        {};
-      const teamOfService = new Map(Object.entries(services).map(([team, id]) => [String(id), team]));
       const paged = actions.filter((a) => a.id === PAGERDUTY_ACTION).map((a) => String(a.service));
+      const services = paged.length > 0 ? stackSetting(args, args.urn, "pagerdutyServices", NAME, report) : {};
+      if (services === undefined) return;
+      const teamOfService = new Map(Object.entries(services).map(([team, id]) => [String(id), team]));
       if (paged.some((service) => teamOfService.has(service))) return;
       if (paged.length > 0) {
         report(
