@@ -361,19 +361,19 @@ describe("monitor-thresholds-ordered", () => {
       "a critical recovery beyond critical",
       above,
       { critical: "800", criticalRecovery: "850" },
-      /critical recovery threshold must be below the critical one, but critical recovery is 850 and critical is 800: the alert would recover while the value is still past the critical threshold, and flap/,
+      /critical recovery threshold must be below the critical one \(or equal\), but critical recovery is 850 and critical is 800: the alert would recover while the value is still past the critical threshold, and flap/,
     ],
     [
       "a critical recovery beyond critical, alerting below",
       below,
       { critical: "-5", criticalRecovery: "-6" },
-      /critical recovery threshold must be above the critical one/,
+      /critical recovery threshold must be above the critical one \(or equal\)/,
     ],
     [
       "a warning recovery beyond warning",
       above,
       { critical: "800", warning: "600", warningRecovery: "700" },
-      /warning recovery threshold must be below the warning one, but warning recovery is 700 and warning is 600/,
+      /warning recovery threshold must be below the warning one \(or equal\), but warning recovery is 700 and warning is 600/,
     ],
     [
       "a warning recovery without a warning",
@@ -399,6 +399,7 @@ describe("monitor-thresholds-ordered", () => {
       "avg(last_4h):anomalies(sum:llm.cost.usd{*} by {tenant}.as_count(), 'agile', 3) >= 1",
       { critical: "1", criticalRecovery: "0" },
     ],
+    ["a recovery threshold equal to critical, the default recovery spelled out", above, { critical: "800", criticalRecovery: "800" }],
     ["an equality comparison, which has no order", "avg(last_5m):sum:llm.requests{*} == 0", { critical: "0", warning: "1" }],
   ])("accepts %s", async (_case, query, monitorThresholds) => {
     await assertNoResourceViolations(monitorThresholdsOrdered, monitor("m", { query, monitorThresholds }));

@@ -56,9 +56,11 @@ type ThresholdKey = "critical" | "warning" | "criticalRecovery" | "warningRecove
 
 /**
  * The orderings, for a monitor that alerts above its threshold (below: each one reversed).
- * - warning < critical: Datadog evaluates the critical threshold first, so a warning at or past
- *   critical is never reached; its warning notification is never sent (docs monitors/configuration,
- *   "Thresholds": the alert and warning thresholds trigger their own notifications).
+ * - warning < critical: Datadog's API rejects the reverse at create time, "Warning threshold (50.0)
+ *   must be less than the alert threshold (20.0) with > comparison" (and "must be greater than ...
+ *   with < comparison"), as quoted by grosser/kennel lib/kennel/models/monitor.rb
+ *   `validate_thresholds` (commit 5fd62b4e), which rejects equality too. A warning at or past
+ *   critical could never be reached anyway: the alert state wins.
  * - criticalRecovery < critical and warningRecovery < warning: a recovery threshold is "an additional
  *   condition to a monitor's recovery" that holds when the value is `<=` it (for `>`) or `<` it (for
  *   `>=`) (DataDog/documentation content/en/monitors/faq/what-are-recovery-thresholds.md, table
@@ -66,16 +68,19 @@ type ThresholdKey = "critical" | "warning" | "criticalRecovery" | "warningRecove
  *   critical_recovery 70, warning_recovery 50). One at or past its threshold recovers a monitor that
  *   is still past it, so it flaps instead of holding.
  */
-const ORDER: { lower: ThresholdKey; upper: ThresholdKey; what: string }[] = [
-  { lower: "warning", upper: "critical", what: "the monitor would go straight to ALERT and never warn" },
+const ORDER: { lower: ThresholdKey; upper: ThresholdKey; equalAllowed: boolean; what: string }[] = [
+  { lower: "warning", upper: "critical", equalAllowed: false, what: "the monitor would go straight to ALERT and never warn" },
   {
     lower: "criticalRecovery",
     upper: "critical",
+    // Equal is the default recovery condition, spelled out: harmless.
+    equalAllowed: true,
     what: "the alert would recover while the value is still past the critical threshold, and flap",
   },
   {
     lower: "warningRecovery",
     upper: "warning",
+    equalAllowed: true,
     what: "the warning would recover while the value is still past the warning threshold, and flap",
   },
 ];
@@ -121,13 +126,13 @@ export const monitorThresholdsOrdered: ResourceValidationPolicy = {
       );
     }
     const side = direction === "above" ? "below" : "above";
-    for (const { lower, upper, what } of ORDER) {
+    for (const { lower, upper, equalAllowed, what } of ORDER) {
       const a = values[lower];
       const b = values[upper];
       if (a === undefined || b === undefined) continue;
-      if (direction === "above" ? a < b : a > b) continue;
+      if ((direction === "above" ? a < b : a > b) || (equalAllowed && a === b)) continue;
       report(
-        `monitor "${args.name}" alerts when the value is ${comparator} ${comparison[2]}, so its ${LABEL[lower]} threshold must be ${side} the ${LABEL[upper]} one, ` +
+        `monitor "${args.name}" alerts when the value is ${comparator} ${comparison[2]}, so its ${LABEL[lower]} threshold must be ${side} the ${LABEL[upper]} one${equalAllowed ? " (or equal)" : ""}, ` +
           `but ${LABEL[lower]} is ${thresholds[lower]} and ${LABEL[upper]} is ${thresholds[upper]}: ${what}. ` +
           `Set monitorThresholds.${lower} ${side} ${thresholds[upper]}.`,
       );
