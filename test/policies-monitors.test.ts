@@ -127,6 +127,16 @@ describe("monitor-has-runbook", () => {
       `[${BASE}/ttft-p95.md](${BASE}/cost-budget.md)`,
       /shows the link \S+\/ttft-p95\.md but its Markdown target is \S+\/cost-budget\.md/,
     ],
+    [
+      "its own runbook, but only in the recovery block",
+      `{{#is_recovery}} Runbook: ${BASE}/ttft-p95.md {{/is_recovery}}`,
+      /links its runbook \S+\/ttft-p95\.md only in notifications other than the alert, so the page itself carries no instructions/,
+    ],
+    [
+      "its own runbook, but only for one tenant",
+      `{{#is_match "tenant.name" "acme"}} Runbook: ${BASE}/ttft-p95.md {{/is_match}}`,
+      /only in notifications other than the alert/,
+    ],
   ])("rejects a link to %s", async (_case, message, expected) => {
     await assertHasResourceViolation(monitorHasRunbook, withMessage(message), expected);
   });
@@ -136,6 +146,7 @@ describe("monitor-has-runbook", () => {
     ["its own runbook as a Markdown link whose text is the URL", `[${BASE}/ttft-p95.md](${BASE}/ttft-p95.md)`],
     ["its own runbook behind plain words", `[Runbook](${BASE}/ttft-p95.md)`],
     ["its own runbook and the postmortem template", `Runbook: ${BASE}/ttft-p95.md Postmortem: ${BASE}/postmortem-template.md`],
+    ["its own runbook inside the alert block", `{{#is_alert}} Runbook: ${BASE}/ttft-p95.md {{/is_alert}}`],
   ])("accepts %s", async (_case, message) => {
     await assertNoResourceViolations(monitorHasRunbook, withMessage(message));
   });

@@ -9,7 +9,8 @@ import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/p
 import { type MonitorKind, runbookFile } from "../../monitors/kinds";
 import { runningFromRepo, RUNBOOKS_DIR } from "../context";
 import { stackSetting } from "../settings";
-import { asString, asStringArray, messageLinks, MONITOR_KIND_TAG, tagValues } from "./common";
+import { parseMessage, renderMessage } from "../../config/names";
+import { ALERT, asString, asStringArray, messageLinks, MONITOR_KIND_TAG, parsePriority, tagValues } from "./common";
 
 const NAME = "monitor-has-runbook";
 
@@ -30,6 +31,8 @@ function targetOf(base: string, link: string): Target {
     return { outside: true };
   return { file: normalized };
 }
+
+const isFile = (target: Target, file: string) => "file" in target && target.file === file;
 
 export const monitorHasRunbook: ResourceValidationPolicy = {
   name: NAME,
@@ -97,11 +100,23 @@ export const monitorHasRunbook: ResourceValidationPolicy = {
         `monitor "${args.name}" has ${kinds.length === 0 ? "no" : `${kinds.length}`} ${MONITOR_KIND_TAG}: tag${kinds.length > 1 ? `s (${kinds.join(", ")})` : ""}, ` +
           `so which runbook is its own cannot be known. Tag it with exactly one "${MONITOR_KIND_TAG}:<kind>" (monitorTags in monitors/kinds.ts).`,
       );
-    } else if (own && !targets.some(({ target }) => "file" in target && target.file === own)) {
+    } else if (own && !targets.some(({ target }) => isFile(target, own))) {
       report(
         `monitor "${args.name}" is a ${kinds[0]} monitor but does not link its own runbook ${base}/${own} (it links ${candidates.join(", ")}), ` +
           `so on-call opens the wrong instructions. Link ${base}/${own}.`,
       );
+    } else if (own) {
+      // The page is what on-call reads at 3 a.m.: the runbook must be in the alert notification itself,
+      // not only in a block another state shows (rendered the way Datadog sends it; undecidable blocks hidden).
+      const parsed = parseMessage(message);
+      const alertText = renderMessage(parsed, { ...ALERT, priority: parsePriority(monitor.priority) }, { unknown: false });
+      const inAlert = messageLinks(alertText).urls.some((l) => under(l) && isFile(targetOf(base, l), own));
+      if (!inAlert) {
+        report(
+          `monitor "${args.name}" links its runbook ${base}/${own} only in notifications other than the alert, so the page itself carries no instructions. ` +
+            `Put the runbook link outside every {{#...}} block.`,
+        );
+      }
     }
   }),
 };
