@@ -86,7 +86,9 @@ function readRepoStack(stack: string): RepoStack {
   return {
     ok: false,
     file,
-    reason: `the catalog of stack "${stack}" (features.ts, teams.ts, Pulumi.${stack}.yaml) does not validate: ${result.problems.map(formatProblem).join("; ")}`,
+    reason:
+      `the catalog of stack "${stack}" (features.ts, teams.ts, Pulumi.${stack}.yaml) does not validate: ` +
+      result.problems.map(formatProblem).join("; "),
   };
 }
 

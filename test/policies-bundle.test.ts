@@ -56,7 +56,10 @@ describe("the bundled pack", () => {
         "monitor-has-runbook",
         "mandatory",
         expect.stringMatching(
-          /^monitor-has-runbook needs the URL runbooks\/ is browsable at \(runbookBaseUrl\) for stack "prod", but this copy of the pack runs outside the repository/,
+          new RegExp(
+            /^monitor-has-runbook needs the URL runbooks\/ is browsable at \(runbookBaseUrl\) for stack "prod", but this copy /.source +
+              /of the pack runs outside the repository/.source,
+          ),
         ),
       ],
       [

@@ -206,7 +206,10 @@ describe("monitor-has-escalation-path", () => {
       "a P2 whose PagerDuty handle sits only in {{#is_warning}}",
       "2",
       `{{#is_alert}} ${SLACK} {{/is_alert}}{{#is_warning}} ${PD} {{/is_warning}}`,
-      /P2 but its alert notification does not page: @pagerduty-llm-prod-contracts-ai reaches only warning, alert to warning, warning renotify/,
+      new RegExp(
+        /P2 but its alert notification does not page: @pagerduty-llm-prod-contracts-ai reaches only warning, alert to warning, /.source +
+          /warning renotify/.source,
+      ),
     ],
     [
       "a P1 whose PagerDuty handle sits only in {{#is_recovery}}",
@@ -242,7 +245,10 @@ describe("monitor-has-escalation-path", () => {
       "a P3 that pages on alert",
       "3",
       `{{#is_alert}} ${PD} ${SLACK} {{/is_alert}}`,
-      /priority P3, which never pages \(monitors\/severity\.ts\), but may notify @pagerduty-llm-prod-contracts-ai \(alert, alert renotify\)/,
+      new RegExp(
+        /priority P3, which never pages \(monitors\/severity\.ts\), but may notify @pagerduty-llm-prod-contracts-ai \(alert, /.source +
+          /alert renotify\)/.source,
+      ),
     ],
     [
       "a P3 that may page through a tag match",
@@ -254,7 +260,10 @@ describe("monitor-has-escalation-path", () => {
       "a P3 that pages through its escalation message",
       "3",
       `${SLACK}`,
-      /priority P3, which never pages \(monitors\/severity\.ts\), but may notify \S+ \(alert renotify, warning renotify, no data renotify\)/,
+      new RegExp(
+        /priority P3, which never pages \(monitors\/severity\.ts\), but may notify \S+ \(alert renotify, warning renotify, no /.source +
+          /data renotify\)/.source,
+      ),
     ],
     ["a handle glued to the word before it", "3", `Notify:${SLACK}`, /writes @slack-contracts-ai-alerts glued to the character before it/],
     ["an unclosed block", "3", `{{#is_alert}} ${SLACK}`, /malformed message: \{\{#is_alert\}\} at offset \d+ is never closed/],
@@ -268,7 +277,10 @@ describe("monitor-has-escalation-path", () => {
       "a monitor whose alert notifies nobody for certain",
       "3",
       `{{#is_warning}} ${SLACK} {{/is_warning}}`,
-      /notifies nobody for certain when it alerts: its handles reach only other notifications \(@slack-contracts-ai-alerts \(warning, alert to warning, warning renotify\)\)/,
+      new RegExp(
+        /notifies nobody for certain when it alerts: its handles reach only other notifications \(@slack-contracts-ai-alerts /.source +
+          /\(warning, alert to warning, warning renotify\)\)/.source,
+      ),
     ],
   ])("rejects %s", async (name, priority, body, expected) => {
     const escalationMessage = name.includes("escalation message") ? `Still firing ${PD}` : undefined;
@@ -288,7 +300,12 @@ describe("monitor-has-escalation-path", () => {
   });
 
   it("accepts the routing the monitors builder writes: PagerDuty on alert and recovery, Slack for the rest", async () => {
-    const message = `${runbook}{{#is_alert}}\nNotify: ${PD} ${SLACK}\n{{/is_alert}}\n{{#is_recovery}}\nRecovered. Notify: ${PD} ${SLACK}\n{{/is_recovery}}\n{{#is_warning}}\n${SLACK}\n{{/is_warning}}`;
+    const message = [
+      runbook,
+      `{{#is_alert}}\nNotify: ${PD} ${SLACK}\n{{/is_alert}}`,
+      `{{#is_recovery}}\nRecovered. Notify: ${PD} ${SLACK}\n{{/is_recovery}}`,
+      `{{#is_warning}}\n${SLACK}\n{{/is_warning}}`,
+    ].join("\n");
     await assertNoResourceViolations(monitorHasEscalationPath, monitor("m", { message, priority: "2" }));
   });
 });
@@ -354,7 +371,10 @@ describe("monitor-thresholds-ordered", () => {
       "a warning beyond critical, alerting above",
       above,
       { critical: "800", warning: "900" },
-      /is > 800, so its warning threshold must be below the critical one, but warning is 900 and critical is 800: the monitor would go straight to ALERT and never warn/,
+      new RegExp(
+        /is > 800, so its warning threshold must be below the critical one, but warning is 900 and critical is 800: the /.source +
+          /monitor would go straight to ALERT and never warn/.source,
+      ),
     ],
     [
       "a warning equal to critical, which can never be reached",
@@ -372,7 +392,10 @@ describe("monitor-thresholds-ordered", () => {
       "a critical recovery beyond critical",
       above,
       { critical: "800", criticalRecovery: "850" },
-      /critical recovery threshold must be below the critical one \(or equal\), but critical recovery is 850 and critical is 800: the alert would recover while the value is still past the critical threshold, and flap/,
+      new RegExp(
+        /critical recovery threshold must be below the critical one \(or equal\), but critical recovery is 850 and critical is /.source +
+          /800: the alert would recover while the value is still past the critical threshold, and flap/.source,
+      ),
     ],
     [
       "a critical recovery beyond critical, alerting below",
@@ -428,7 +451,10 @@ describe("monitor-anomaly-windows", () => {
     await assertHasResourceViolation(
       monitorAnomalyWindows,
       anomaly({ monitorThresholdWindows: undefined }),
-      /anomaly monitor "monitor-tenant-spend-anomaly" has no monitorThresholdWindows.triggerWindow and recoveryWindow.*triggerWindow: "last_30m"/,
+      new RegExp(
+        /anomaly monitor "monitor-tenant-spend-anomaly" has no monitorThresholdWindows.triggerWindow and /.source +
+          /recoveryWindow.*triggerWindow: "last_30m"/.source,
+      ),
     );
   });
 

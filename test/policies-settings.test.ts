@@ -57,16 +57,19 @@ describe("run from the repository", () => {
     expect(await runStackPolicy(stackHasConfig, cleanStack())).toEqual({ violations: [], notApplicable: false });
   });
 
-  it("rejects a stack with no Pulumi.<stack>.yaml, naming the file, the stacks here and every setting the rules needed from it", async () => {
+  it("rejects a stack with no Pulumi.<stack>.yaml, naming the file, the stacks here and every setting the rules need", async () => {
     const { violations } = await runStackPolicy(stackHasConfig, asStack(cleanStack(), "sandbox"));
     expect(violations).toEqual([
       {
         urn: undefined,
         message:
-          `stack "sandbox": there is no Pulumi.sandbox.yaml in ${REPO_ROOT} (stacks here: prod, staging), so the rules that read the stack's settings ` +
-          `cannot judge this plan: runbookBaseUrl (monitor-has-runbook), paging (monitor-has-escalation-path, pagerduty-handles-resolve), ` +
+          `stack "sandbox": there is no Pulumi.sandbox.yaml in ${REPO_ROOT} (stacks here: prod, staging), so the rules that read the ` +
+          `stack's settings ` +
+          `cannot judge this plan: runbookBaseUrl (monitor-has-runbook), paging (monitor-has-escalation-path, ` +
+          `pagerduty-handles-resolve), ` +
           `env (monitor-pages-its-owner), features (feature-has-all-monitors), maxPagingMonitorsPerTeam (paging-budget), ` +
-          `pagerdutyServices (sentry-alert-has-owner-team). Check a plan of a stack this repository defines, or add Pulumi.sandbox.yaml and fix what it reports.`,
+          `pagerdutyServices (sentry-alert-has-owner-team). Check a plan of a stack this repository defines, or add ` +
+          `Pulumi.sandbox.yaml and fix what it reports.`,
       },
     ]);
   });
@@ -76,7 +79,10 @@ describe("run from the repository", () => {
     const { violations } = await runStackPolicy(stackHasConfig, cleanStack("staging"));
     expect(violations.map((v) => v.message)).toEqual([
       expect.stringMatching(
-        /^stack "staging": Pulumi\.staging\.yaml cannot be read: \S+Pulumi\.staging\.yaml:3:1: not valid YAML: bad indentation, so the rules/,
+        new RegExp(
+          /^stack "staging": Pulumi\.staging\.yaml cannot be read: \S+Pulumi\.staging\.yaml:3:1: not valid YAML: bad /.source +
+            /indentation, so the rules/.source,
+        ),
       ),
     ]);
   });
@@ -114,8 +120,10 @@ describe("outside the repository, as a published pack", () => {
     where.fromRepo = false;
     const { violations } = await runResourcePolicy(policy, monitor());
     expect(violations).toEqual([
-      `${policy.name} needs ${what} for stack "prod", but this copy of the pack runs outside the repository, where there is no Pulumi.<stack>.yaml ` +
-        `to read, and its policy config does not set ${policy.name}.${key}. Enable the pack with the config policies/bundle.ts writes for the stack: ` +
+      `${policy.name} needs ${what} for stack "prod", but this copy of the pack runs outside the repository, where there is no ` +
+        `Pulumi.<stack>.yaml ` +
+        `to read, and its policy config does not set ${policy.name}.${key}. Enable the pack with the config policies/bundle.ts writes ` +
+        `for the stack: ` +
         `pulumi policy enable <org>/llm-observability-guard <version> --config config/<stack>.json.`,
     ]);
   });

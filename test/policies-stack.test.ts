@@ -43,7 +43,11 @@ describe("pagerduty-handles-resolve", () => {
       {
         urn: dangling.urn,
         message: expect.stringMatching(
-          /^monitor "monitor-legal-chat-ttft-p95" notifies @pagerduty-llm-prod-legal, but no datadog.pagerduty.ServiceObject in this stack has serviceName "llm-prod-legal" \(service objects: llm-prod-contracts-ai, llm-prod-research-assistant, llm-prod-platform\)/,
+          new RegExp(
+            /^monitor "monitor-legal-chat-ttft-p95" notifies @pagerduty-llm-prod-legal, but no datadog.pagerduty.ServiceObject /.source +
+              /in this stack has serviceName "llm-prod-legal" \(service objects: llm-prod-contracts-ai, /.source +
+              /llm-prod-research-assistant, llm-prod-platform\)/.source,
+          ),
         ),
       },
     ]);
@@ -61,7 +65,10 @@ describe("pagerduty-handles-resolve", () => {
     [
       "a handle that differs only in case",
       "@pagerduty-LLM-prod-platform",
-      /notifies @pagerduty-LLM-prod-platform, whose service name differs only in case from the ServiceObject's serviceName "llm-prod-platform"/,
+      new RegExp(
+        /notifies @pagerduty-LLM-prod-platform, whose service name differs only in case from the ServiceObject's serviceName /.source +
+          /"llm-prod-platform"/.source,
+      ),
     ],
     [
       "a templated handle",
@@ -124,7 +131,11 @@ describe("monitor-pages-its-owner", () => {
       {
         urn: m.urn,
         message: expect.stringMatching(
-          /^monitor "monitor-platform" is owned by team:platform but may page @pagerduty-llm-prod-contracts-ai, the service of team contracts-ai \(alert, alert renotify\), so someone who does not own the alert is woken up\. Page @pagerduty-llm-prod-platform/,
+          new RegExp(
+            /^monitor "monitor-platform" is owned by team:platform but may page @pagerduty-llm-prod-contracts-ai, the service /.source +
+              /of team contracts-ai \(alert, alert renotify\), so someone who does not own the alert is woken up\. Page /.source +
+              /@pagerduty-llm-prod-platform/.source,
+          ),
         ),
       },
     ]);
@@ -147,15 +158,21 @@ describe("monitor-pages-its-owner", () => {
     const { violations } = await runStackPolicy(monitorPagesItsOwner, [...exampleStack(), escalating, matched]);
     expect(violations.map((v) => v.message)).toEqual([
       expect.stringMatching(
-        /^monitor "monitor-a" .* may page @pagerduty-llm-prod-research-assistant, the service of team research-assistant \(alert renotify, warning renotify, no data renotify\)/,
+        new RegExp(
+          /^monitor "monitor-a" .* may page @pagerduty-llm-prod-research-assistant, the service of team research-assistant /.source +
+            /\(alert renotify, warning renotify, no data renotify\)/.source,
+        ),
       ),
       expect.stringMatching(
-        /^monitor "monitor-platform" .* may page @pagerduty-llm-prod-contracts-ai, the service of team contracts-ai \(alert, alert renotify\)/,
+        new RegExp(
+          /^monitor "monitor-platform" .* may page @pagerduty-llm-prod-contracts-ai, the service of team contracts-ai \(alert, /.source +
+            /alert renotify\)/.source,
+        ),
       ),
     ]);
   });
 
-  it("leaves a handle that names no service object to pagerduty-handles-resolve, and a monitor without one known owner to monitor-has-owner", async () => {
+  it("leaves a dangling handle to pagerduty-handles-resolve, and a monitor with no known owner to monitor-has-owner", async () => {
     const dangling = paging("platform", pagerdutyHandle("prod", "nobody"));
     const unowned = monitor("monitor-u", {
       tags: ["team:growth"],
@@ -188,7 +205,10 @@ describe("feature-has-all-monitors", () => {
       {
         urn: undefined,
         message: expect.stringMatching(
-          /^feature "legal-chat" has no ttft-p95 monitor: .*tagged feature:legal-chat with monitor:ttft-p95 \(expected "monitor-legal-chat-ttft-p95"\)/,
+          new RegExp(
+            /^feature "legal-chat" has no ttft-p95 monitor: .*tagged feature:legal-chat with monitor:ttft-p95 \(expected /.source +
+              /"monitor-legal-chat-ttft-p95"\)/.source,
+          ),
         ),
       },
     ]);

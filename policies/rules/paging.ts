@@ -57,12 +57,16 @@ const ESCALATION = "monitor-has-escalation-path";
 export const monitorHasEscalationPath: ResourceValidationPolicy = {
   name: ESCALATION,
   description:
-    "Every Datadog monitor's alert notification certainly notifies someone, judged per state block as Datadog renders the message; on a stack that pages, " +
-    "a P1-P2 monitor's alert notification certainly notifies @pagerduty-<service> and its warnings never do; a P3-P5 monitor, or any monitor on a stack " +
+    "Every Datadog monitor's alert notification certainly notifies someone, judged per state block as Datadog renders the message; on " +
+    "a stack that pages, " +
+    "a P1-P2 monitor's alert notification certainly notifies @pagerduty-<service> and its warnings never do; a P3-P5 monitor, or any " +
+    "monitor on a stack " +
     "that may not page, has no @pagerduty- handle in any notification. Messages must be well-formed and every handle preceded by a space.",
   remediationSteps:
-    "Route with `routesFor` (monitors/routing.ts): `pagerdutyHandle(env, team)` inside {{#is_alert}} (and {{#is_recovery}}, so the incident resolves) " +
-    "for P1-P2 on a paging stack, `slackHandle(team.slack)` for warnings, no-data and every P3-P5 monitor. If the monitor should not wake anyone, give it priority 3-5. " +
+    "Route with `routesFor` (monitors/routing.ts): `pagerdutyHandle(env, team)` inside {{#is_alert}} (and {{#is_recovery}}, so the " +
+    "incident resolves) " +
+    "for P1-P2 on a paging stack, `slackHandle(team.slack)` for warnings, no-data and every P3-P5 monitor. If the monitor should not " +
+    "wake anyone, give it priority 3-5. " +
     "Close every {{#block}} with its {{/block}}, and write a space before every @-handle.",
   enforcementLevel: "mandatory",
   configSchema: {
@@ -81,7 +85,8 @@ export const monitorHasEscalationPath: ResourceValidationPolicy = {
     ] as const) {
       for (const problem of parsed?.problems ?? []) {
         report(
-          `monitor "${args.name}" has a malformed ${field}: ${problem}, so Datadog would not send its notifications the way the blocks say. ` +
+          `monitor "${args.name}" has a malformed ${field}: ${problem}, so Datadog would not send its notifications the way the blocks ` +
+            `say. ` +
             `Close every {{#block}} with its own {{/block}} and use only Datadog's conditional variables (docs monitors/notify/variables).`,
         );
       }
@@ -90,7 +95,8 @@ export const monitorHasEscalationPath: ResourceValidationPolicy = {
     const reach = reachOf(message, escalation, priority);
     for (const { handle } of reach.filter((r) => r.handle.glued)) {
       report(
-        `monitor "${args.name}" writes ${handle.raw} glued to the character before it; Datadog reads a handle only after a space, so it may notify nobody. ` +
+        `monitor "${args.name}" writes ${handle.raw} glued to the character before it; Datadog reads a handle only after a space, so ` +
+          `it may notify nobody. ` +
           `Put a space (or a line break) before ${handle.raw}.`,
       );
     }
@@ -104,7 +110,8 @@ export const monitorHasEscalationPath: ResourceValidationPolicy = {
     const alert = surelyIn(message, ALERT, priority);
     if (alert.length === 0) {
       report(
-        `monitor "${args.name}" notifies nobody for certain when it alerts: its handles reach only other notifications (${reach.map(describeReach).join("; ")}). ` +
+        `monitor "${args.name}" notifies nobody for certain when it alerts: its handles reach only other notifications ` +
+          `(${reach.map(describeReach).join("; ")}). ` +
           `Put the owning team's handles inside {{#is_alert}} or outside every block.`,
       );
     }
@@ -126,7 +133,8 @@ export const monitorHasEscalationPath: ResourceValidationPolicy = {
     if (!isPagingPriority(priority)) {
       for (const r of pagers) {
         report(
-          `monitor "${args.name}" has priority P${priority}, which never pages (monitors/severity.ts), but may notify ${describeReach(r)}. ` +
+          `monitor "${args.name}" has priority P${priority}, which never pages (monitors/severity.ts), but may notify ` +
+            `${describeReach(r)}. ` +
             `Route it to the owning team's @slack-<channel>, or raise the priority to P1-P2 if it must wake someone.`,
         );
       }
@@ -134,8 +142,10 @@ export const monitorHasEscalationPath: ResourceValidationPolicy = {
     }
     if (pagers.length === 0) {
       report(
-        `monitor "${args.name}" has paging priority P${priority} but never notifies PagerDuty (handles: ${reach.map((r) => r.handle.raw).join(", ")}), so nobody is woken up. ` +
-          `Add @pagerduty-<service> (pagerdutyHandle in oncall/names.ts) inside {{#is_alert}}, or lower the priority to P3-P5 if it should not page.`,
+        `monitor "${args.name}" has paging priority P${priority} but never notifies PagerDuty (handles: ` +
+          `${reach.map((r) => r.handle.raw).join(", ")}), so nobody is woken up. ` +
+          `Add @pagerduty-<service> (pagerdutyHandle in oncall/names.ts) inside {{#is_alert}}, or lower the priority to P3-P5 if it ` +
+          `should not page.`,
       );
     } else if (!alert.some(isPagerduty)) {
       report(
@@ -146,8 +156,10 @@ export const monitorHasEscalationPath: ResourceValidationPolicy = {
     }
     for (const r of pagers.filter((p) => p.labels.some((l) => WARNING_NOTIFICATIONS.has(l)))) {
       report(
-        `monitor "${args.name}" pages on warning: ${r.handle.raw} reaches ${r.labels.filter((l) => WARNING_NOTIFICATIONS.has(l)).join(", ")}, ` +
-          `but warnings never page (monitors/severity.ts). Keep the PagerDuty handle out of {{#is_warning}} and out of text outside every block.`,
+        `monitor "${args.name}" pages on warning: ${r.handle.raw} reaches ` +
+          `${r.labels.filter((l) => WARNING_NOTIFICATIONS.has(l)).join(", ")}, ` +
+          `but warnings never page (monitors/severity.ts). Keep the PagerDuty handle out of {{#is_warning}} and out of text outside ` +
+          `every block.`,
       );
     }
   }),
@@ -158,10 +170,13 @@ const OWNER = "monitor-pages-its-owner";
 export const monitorPagesItsOwner: StackValidationPolicy = {
   name: OWNER,
   description:
-    "A monitor pages only its owner's PagerDuty service: every @pagerduty- handle any of its notifications may carry, when it names a service object of the " +
-    "stack, names the service of the team in its team: tag (pagerdutyServiceName(env, team), oncall/names.ts), so nobody is woken up for an alert another team owns.",
+    "A monitor pages only its owner's PagerDuty service: every @pagerduty- handle any of its notifications may carry, when it names a " +
+    "service object of the " +
+    "stack, names the service of the team in its team: tag (pagerdutyServiceName(env, team), oncall/names.ts), so nobody is woken up " +
+    "for an alert another team owns.",
   remediationSteps:
-    "Build the handle with `pagerdutyHandle(env, owner)` from the same team id as the monitor's team: tag (the monitors builder does both from the feature's owner). " +
+    "Build the handle with `pagerdutyHandle(env, owner)` from the same team id as the monitor's team: tag (the monitors builder does " +
+    "both from the feature's owner). " +
     "If the other team should own the alert, move the team: tag instead; never hand-write a PagerDuty service name.",
   enforcementLevel: "mandatory",
   configSchema: {
@@ -192,8 +207,10 @@ export const monitorPagesItsOwner: StackValidationPolicy = {
         if (service === pagerdutyServiceName(env, owner).toLowerCase() || !services.includes(service)) continue;
         const other = teamOfService.get(service);
         report(
-          `monitor "${monitor.name}" is owned by ${TEAM_TAG}:${owner} but may page ${r.handle.raw}, ${other ? `the service of team ${other}` : "a service of no team"} ` +
-            `(${r.labels.join(", ")}), so someone who does not own the alert is woken up. Page ${pagerdutyHandle(env, owner)} (pagerdutyHandle(env, owner)), ` +
+          `monitor "${monitor.name}" is owned by ${TEAM_TAG}:${owner} but may page ${r.handle.raw}, ` +
+            `${other ? `the service of team ${other}` : "a service of no team"} ` +
+            `(${r.labels.join(", ")}), so someone who does not own the alert is woken up. Page ${pagerdutyHandle(env, owner)} ` +
+            `(pagerdutyHandle(env, owner)), ` +
             `or move the ${TEAM_TAG}: tag to the team that should own it.`,
           monitor.urn,
         );
@@ -218,7 +235,8 @@ const RESOLVE = "pagerduty-handles-resolve";
 export const pagerdutyHandlesResolve: StackValidationPolicy = {
   name: RESOLVE,
   description:
-    "Every @pagerduty-<service> handle any notification of a monitor may carry (message, and escalation message on renotify) names, exactly, the serviceName " +
+    "Every @pagerduty-<service> handle any notification of a monitor may carry (message, and escalation message on renotify) names, " +
+    "exactly, the serviceName " +
     "of a datadog.pagerduty.ServiceObject in the same stack; otherwise Datadog drops the page.",
   remediationSteps:
     "Build handles with `pagerdutyHandle(env, team)` from oncall/names.ts for a team that has on-call in teams.ts, so the handle and the " +
@@ -244,13 +262,18 @@ export const pagerdutyHandlesResolve: StackValidationPolicy = {
         const caseOnly = services.find((s) => s.toLowerCase() === service.toLowerCase());
         report(
           service.includes("{{")
-            ? `monitor "${monitor.name}" notifies ${r.handle.raw}, a templated PagerDuty handle: which service it names is known only when it fires, ` +
-                `so it cannot be checked against the stack's service objects and may page any service, or none. Use pagerdutyHandle(env, team) from oncall/names.ts.`
+            ? `monitor "${monitor.name}" notifies ${r.handle.raw}, a templated PagerDuty handle: ` +
+                `which service it names is known only when it fires, ` +
+                `so it cannot be checked against the stack's service objects and may page any service, or none. Use ` +
+                `pagerdutyHandle(env, team) from oncall/names.ts.`
             : caseOnly
-              ? `monitor "${monitor.name}" notifies ${r.handle.raw}, whose service name differs only in case from the ServiceObject's serviceName "${caseOnly}". ` +
+              ? `monitor "${monitor.name}" notifies ${r.handle.raw}, whose service name differs only in case ` +
+                `from the ServiceObject's serviceName "${caseOnly}". ` +
                 `Write it exactly as the service object names it: pagerdutyHandle(env, team) from oncall/names.ts.`
-              : `monitor "${monitor.name}" notifies ${r.handle.raw}, but no datadog.pagerduty.ServiceObject in this stack has serviceName "${service}" ` +
-                `(service objects: ${quoteList(services)}), so Datadog drops the page. Use pagerdutyHandle(env, team) from oncall/names.ts for a team with on-call.`,
+              : `monitor "${monitor.name}" notifies ${r.handle.raw}, ` +
+                `but no datadog.pagerduty.ServiceObject in this stack has serviceName "${service}" ` +
+                `(service objects: ${quoteList(services)}), so Datadog drops the page. Use pagerdutyHandle(env, team) from ` +
+                `oncall/names.ts for a team with on-call.`,
           monitor.urn,
         );
       }
@@ -263,7 +286,8 @@ const BUDGET = "paging-budget";
 export const pagingBudget: StackValidationPolicy = {
   name: BUDGET,
   description:
-    'Advisory: no team owns more paging monitors (those whose alert may notify @pagerduty-) than the paging budget. The chapter\'s "alerting on every metric" mistake: a pager that fires all day gets muted.',
+    "Advisory: no team owns more paging monitors (those whose alert may notify @pagerduty-) than the paging budget. The chapter's " +
+    '"alerting on every metric" mistake: a pager that fires all day gets muted.',
   remediationSteps:
     "Demote monitors that need no action at night to P3-P5 (Slack), merge overlapping ones into a multi-alert, " +
     "or raise `monitoring.pagingBudgetPerTeam` in Pulumi.<stack>.yaml deliberately.",
@@ -292,7 +316,8 @@ export const pagingBudget: StackValidationPolicy = {
       if (names.length <= budget) continue;
       report(
         `team "${team}" owns ${names.length} paging monitors, over the paging budget of ${budget} (${names.join(", ")}). ` +
-          `Demote the ones that need no action at night to P3-P5 (Slack), merge overlapping ones, or raise monitoring.pagingBudgetPerTeam deliberately.`,
+          `Demote the ones that need no action at night to P3-P5 (Slack), merge overlapping ones, or raise ` +
+          `monitoring.pagingBudgetPerTeam deliberately.`,
       );
     }
   },

@@ -126,7 +126,8 @@ function checkMonitor(monitor: { query?: unknown }, args: ResourceValidationArgs
   const query = asString(monitor.query) ?? "";
   for (const key of queryGroupByKeys(query).filter(isUnbounded)) {
     report(
-      `monitor "${args.name}" groups by ${key} in "${query}": ${key} is unbounded, so the monitor creates one alert group (and series) per id. ${FIX}`,
+      `monitor "${args.name}" groups by ${key} in "${query}": ${key} is unbounded, so the monitor creates one alert group (and series) ` +
+        `per id. ${FIX}`,
     );
   }
 }
@@ -142,7 +143,8 @@ function checkDashboard(dashboard: { dashboard?: unknown }, args: ResourceValida
   }
   for (const f of dashboardUnboundedGroupBys(body, unboundedMatcher(args.getConfig<GroupByConfig>()))) {
     report(
-      `dashboard "${args.name}" ${f.where} groups by ${f.key} ("${f.query}"): ${f.key} is unbounded, so every id becomes its own series. ${FIX}`,
+      `dashboard "${args.name}" ${f.where} groups by ${f.key} ("${f.query}"): ${f.key} is unbounded, so every id becomes its own ` +
+        `series. ${FIX}`,
     );
   }
 }
@@ -150,8 +152,10 @@ function checkDashboard(dashboard: { dashboard?: unknown }, args: ResourceValida
 export const noUnboundedGroupBy: ResourceValidationPolicy = {
   name: "no-unbounded-group-by",
   description:
-    "No monitor or dashboard query groups by an unbounded key: user, session, request or trace ids, and any other *_id key the metric contract does not declare " +
-    "(thread_id, message_id, customer_id, ...). Each id would become its own series (a billed custom metric) and, in a monitor, its own alert.",
+    "No monitor or dashboard query groups by an unbounded key: user, session, request or trace ids, and any other *_id key the metric " +
+    "contract does not declare " +
+    "(thread_id, message_id, customer_id, ...). Each id would become its own series (a billed custom metric) and, in a monitor, its " +
+    "own alert.",
   remediationSteps: FIX,
   enforcementLevel: "mandatory",
   configSchema: {
@@ -160,13 +164,15 @@ export const noUnboundedGroupBy: ResourceValidationPolicy = {
         type: "array",
         items: { type: "string" },
         description:
-          "Case-insensitive regular expressions for unbounded tag keys / facets, on top of every *_id key. Default: user, session, request, trace, span and conversation ids and names.",
+          "Case-insensitive regular expressions for unbounded tag keys / facets, on top of every *_id key. Default: user, session, " +
+          "request, trace, span and conversation ids and names.",
       },
       boundedKeys: {
         type: "array",
         items: { type: "string" },
         description:
-          "Tag keys that are bounded even though they look like ids (unboundedKeys still wins). Default: the tag keys of the metric contract (config/contract.ts).",
+          "Tag keys that are bounded even though they look like ids (unboundedKeys still wins). Default: the tag keys of the metric " +
+          "contract (config/contract.ts).",
       },
     },
   },

@@ -37,11 +37,15 @@ const isFile = (target: Target, file: string) => "file" in target && target.file
 export const monitorHasRunbook: ResourceValidationPolicy = {
   name: NAME,
   description:
-    "Every Datadog monitor's message links the runbook of its own kind (monitor:<kind> -> <runbookBaseUrl>/<kind>.md), a file under the stack's " +
-    "runbook base URL, never the runbooks/ folder, and every Markdown link that shows a runbook URL goes exactly there; run from the repo, each linked runbook exists in runbooks/.",
+    "Every Datadog monitor's message links the runbook of its own kind (monitor:<kind> -> <runbookBaseUrl>/<kind>.md), a file under " +
+    "the stack's " +
+    "runbook base URL, never the runbooks/ folder, and every Markdown link that shows a runbook URL goes exactly there; run from the " +
+    "repo, each linked runbook exists in runbooks/.",
   remediationSteps:
-    "Put the runbook link in the monitor message (`runbookUrl(stack, runbookFile(kind))` from config/links.ts and monitors/kinds.ts) so it reaches Slack and PagerDuty, " +
-    "as a bare URL or as [text](url) whose text is not a different URL, and write runbooks/<kind>.md with the sections Symptom, Dashboards, Checks, Mitigation, Escalation, Follow-up.",
+    "Put the runbook link in the monitor message (`runbookUrl(stack, runbookFile(kind))` from config/links.ts and monitors/kinds.ts) " +
+    "so it reaches Slack and PagerDuty, " +
+    "as a bare URL or as [text](url) whose text is not a different URL, and write runbooks/<kind>.md with the sections Symptom, " +
+    "Dashboards, Checks, Mitigation, Escalation, Follow-up.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -65,7 +69,8 @@ export const monitorHasRunbook: ResourceValidationPolicy = {
     for (const link of markdown) {
       if (/^https?:\/\/\S+$/.test(link.text) && under(link.text) && link.text !== link.target) {
         report(
-          `monitor "${args.name}" shows the link ${link.text} but its Markdown target is ${link.target}, so whoever trusts the text opens something else. ` +
+          `monitor "${args.name}" shows the link ${link.text} but its Markdown target is ${link.target}, so whoever trusts the text ` +
+            `opens something else. ` +
             `Make the target equal to the text: [${link.text}](${link.text}), or write the URL bare.`,
         );
       }
@@ -83,7 +88,8 @@ export const monitorHasRunbook: ResourceValidationPolicy = {
     for (const { link, target } of targets) {
       if ("directory" in target) {
         report(
-          `monitor "${args.name}" links ${link}, the runbooks/ directory itself, not a runbook, so on-call must guess which page applies. ` +
+          `monitor "${args.name}" links ${link}, the runbooks/ directory itself, not a runbook, so on-call must guess which page ` +
+            `applies. ` +
             `Link ${base}/${own ?? "<kind>.md"}.`,
         );
       } else if ("outside" in target) {
@@ -97,12 +103,15 @@ export const monitorHasRunbook: ResourceValidationPolicy = {
     }
     if (kinds.length !== 1) {
       report(
-        `monitor "${args.name}" has ${kinds.length === 0 ? "no" : `${kinds.length}`} ${MONITOR_KIND_TAG}: tag${kinds.length > 1 ? `s (${kinds.join(", ")})` : ""}, ` +
-          `so which runbook is its own cannot be known. Tag it with exactly one "${MONITOR_KIND_TAG}:<kind>" (monitorTags in monitors/kinds.ts).`,
+        `monitor "${args.name}" has ${kinds.length === 0 ? "no" : `${kinds.length}`} ${MONITOR_KIND_TAG}: ` +
+          `tag${kinds.length > 1 ? `s (${kinds.join(", ")})` : ""}, ` +
+          `so which runbook is its own cannot be known. Tag it with exactly one "${MONITOR_KIND_TAG}:<kind>" (monitorTags in ` +
+          `monitors/kinds.ts).`,
       );
     } else if (own && !targets.some(({ target }) => isFile(target, own))) {
       report(
-        `monitor "${args.name}" is a ${kinds[0]} monitor but does not link its own runbook ${base}/${own} (it links ${candidates.join(", ")}), ` +
+        `monitor "${args.name}" is a ${kinds[0]} monitor but does not link its own runbook ${base}/${own} (it links ` +
+          `${candidates.join(", ")}), ` +
           `so on-call opens the wrong instructions. Link ${base}/${own}.`,
       );
     } else if (own) {
@@ -113,7 +122,8 @@ export const monitorHasRunbook: ResourceValidationPolicy = {
       const inAlert = messageLinks(alertText).urls.some((l) => under(l) && isFile(targetOf(base, l), own));
       if (!inAlert) {
         report(
-          `monitor "${args.name}" links its runbook ${base}/${own} only in notifications other than the alert, so the page itself carries no instructions. ` +
+          `monitor "${args.name}" links its runbook ${base}/${own} only in notifications other than the alert, so the page itself ` +
+            `carries no instructions. ` +
             `Put the runbook link outside every {{#...}} block.`,
         );
       }

@@ -35,12 +35,16 @@ function settingsAndReaders(): string {
 export const stackHasConfig: StackValidationPolicy = {
   name: STACK_CONFIG_POLICY,
   description:
-    "Run from this repository, the stack named by the plan's URNs has a Pulumi.<stack>.yaml here that validates with features.ts and teams.ts: the rules read " +
-    "the stack's settings from it (runbook base URL, paging, env, features, budgets), so without it they cannot judge the plan and the plan is rejected, never passed unjudged.",
+    "Run from this repository, the stack named by the plan's URNs has a Pulumi.<stack>.yaml here that validates with features.ts and " +
+    "teams.ts: the rules read " +
+    "the stack's settings from it (runbook base URL, paging, env, features, budgets), so without it they cannot judge the plan and the " +
+    "plan is rejected, never passed unjudged.",
   remediationSteps:
-    "Check the plan of a stack this repository defines (`npm run synth -- --stack <stack>` writes out/<stack>/plan.json), or add Pulumi.<stack>.yaml " +
+    "Check the plan of a stack this repository defines (`npm run synth -- --stack <stack>` writes out/<stack>/plan.json), or add " +
+    "Pulumi.<stack>.yaml " +
     "(copy an existing stack file and set llm-observability:env and the rest) and fix every problem it reports. " +
-    "A published copy of the pack has no stack files: give each rule its settings as policy config (policies/bundle.ts writes config/<stack>.json).",
+    "A published copy of the pack has no stack files: give each rule its settings as policy config (policies/bundle.ts writes " +
+    "config/<stack>.json).",
   enforcementLevel: "mandatory",
   validateStack: (args, report) => {
     if (args.resources.length === 0) return args.notApplicable("the plan has no resources");
@@ -52,7 +56,8 @@ export const stackHasConfig: StackValidationPolicy = {
       const stack = stackFromUrn(r.urn);
       if (stack === undefined) {
         report(
-          `resource URN ${r.urn} names no stack, so the rules cannot tell which Pulumi.<stack>.yaml to read. Check a plan written by npm run synth.`,
+          `resource URN ${r.urn} names no stack, so the rules cannot tell which Pulumi.<stack>.yaml to read. Check a plan written by ` +
+            `npm run synth.`,
           r.urn,
         );
       } else if (!stacks.has(stack)) stacks.set(stack, r.urn);
@@ -77,7 +82,9 @@ const FEATURES = "feature-has-all-monitors";
 
 export const featureHasAllMonitors: StackValidationPolicy = {
   name: FEATURES,
-  description: `Every feature in the catalog has all four per-feature monitors (${PER_FEATURE_MONITOR_KINDS.join(", ")}), found by their ${TAG.feature}:<id> and ${MONITOR_KIND_TAG}:<kind> tags.`,
+  description:
+    `Every feature in the catalog has all four per-feature monitors (${PER_FEATURE_MONITOR_KINDS.join(", ")}), ` +
+    `found by their ${TAG.feature}:<id> and ${MONITOR_KIND_TAG}:<kind> tags.`,
   remediationSteps:
     "Per-feature monitors come from the monitors builder for each entry of features.ts; restore the missing kind there (or its tags), " +
     "rather than creating or deleting monitors by hand. A feature that is no longer served should leave features.ts.",
@@ -113,7 +120,8 @@ export const featureHasAllMonitors: StackValidationPolicy = {
       report(
         `feature "${feature}" has no ${missing.join(", ")} monitor${missing.length === 1 ? "" : "s"}: no datadog.Monitor is tagged ` +
           `${TAG.feature}:${feature} with ${missing.map((k) => `${MONITOR_KIND_TAG}:${k}`).join(" / ")} ` +
-          `(expected ${missing.map((k) => `"${isKnownKind(k) ? monitorId(k, feature) : `monitor-${feature}-${k}`}"`).join(", ")}), so ${missing.length === 1 ? "that signal goes" : "those signals go"} unwatched. ` +
+          `(expected ${missing.map((k) => `"${isKnownKind(k) ? monitorId(k, feature) : `monitor-${feature}-${k}`}"`).join(", ")}), so ` +
+          `${missing.length === 1 ? "that signal goes" : "those signals go"} unwatched. ` +
           `Restore ${missing.length === 1 ? "it" : "them"} in the monitors builder for this feature.`,
       );
     }

@@ -12,9 +12,11 @@ const TRAILING_COMPARISON = /(>=|<=|==|!=|>|<)\s*(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)
 export const monitorThresholdMatchesQuery: ResourceValidationPolicy = {
   name: "monitor-threshold-matches-query",
   description:
-    'A monitor\'s critical threshold equals the number its query compares against; Datadog rejects a mismatch at create time ("Alert threshold (X) does not match that used in the query (Y)").',
+    "A monitor's critical threshold equals the number its query compares against; Datadog rejects a mismatch at create time (\"Alert " +
+    'threshold (X) does not match that used in the query (Y)").',
   remediationSteps:
-    "Generate the query's number and `monitorThresholds.critical` from the same config value (e.g. the feature's latency or budget), never type them twice.",
+    "Generate the query's number and `monitorThresholds.critical` from the same config value (e.g. the feature's latency or budget), " +
+    "never type them twice.",
   enforcementLevel: "mandatory",
   validateResource: validateResourceOfType(datadog.Monitor, (monitor, args, report) => {
     const query = asString(monitor.query) ?? "";
@@ -22,7 +24,8 @@ export const monitorThresholdMatchesQuery: ResourceValidationPolicy = {
     if (!comparison) {
       if (THRESHOLD_TYPES.has(String(monitor.type))) {
         report(
-          `monitor "${args.name}" is a ${monitor.type} whose query does not end in a comparison such as "> 800". Append the comparator and the critical threshold to the query.`,
+          `monitor "${args.name}" is a ${monitor.type} whose query does not end in a comparison such as "> 800". Append the comparator ` +
+            `and the critical threshold to the query.`,
         );
       }
       return;
@@ -36,7 +39,8 @@ export const monitorThresholdMatchesQuery: ResourceValidationPolicy = {
       );
     } else if (Number(critical) !== queryNumber) {
       report(
-        `monitor "${args.name}" has monitorThresholds.critical ${JSON.stringify(critical)}, but its query compares against ${comparison[2]} ("${comparison[0].trim()}"). ` +
+        `monitor "${args.name}" has monitorThresholds.critical ${JSON.stringify(critical)}, but its query compares against ` +
+          `${comparison[2]} ("${comparison[0].trim()}"). ` +
           `Make both the same number, generated from one config value.`,
       );
     }
@@ -95,10 +99,12 @@ const LABEL: Record<ThresholdKey, string> = {
 export const monitorThresholdsOrdered: ResourceValidationPolicy = {
   name: "monitor-thresholds-ordered",
   description:
-    "A monitor's thresholds are ordered as its query's comparator requires: for > / >=, warning below critical and each recovery threshold below the threshold it " +
+    "A monitor's thresholds are ordered as its query's comparator requires: for > / >=, warning below critical and each recovery " +
+    "threshold below the threshold it " +
     "recovers from; for < / <=, the reverse. Otherwise the warning is never sent, or the monitor recovers while still past its threshold.",
   remediationSteps:
-    "Derive warning and recovery thresholds from the critical one in the monitors builder (e.g. warning = 0.5 x critical for `>`), never type them separately; " +
+    "Derive warning and recovery thresholds from the critical one in the monitors builder (e.g. warning = 0.5 x critical for `>`), " +
+    "never type them separately; " +
     "for a `<` monitor (a drop), the warning and recovery thresholds sit above the critical one.",
   enforcementLevel: "mandatory",
   validateResource: validateResourceOfType(datadog.Monitor, (monitor, args, report) => {
@@ -121,7 +127,8 @@ export const monitorThresholdsOrdered: ResourceValidationPolicy = {
     }
     if (values.warningRecovery !== undefined && thresholds.warning === undefined) {
       report(
-        `monitor "${args.name}" sets monitorThresholds.warningRecovery but no warning threshold, so it recovers from a state it never enters. ` +
+        `monitor "${args.name}" sets monitorThresholds.warningRecovery but no warning threshold, so it recovers from a state it never ` +
+          `enters. ` +
           `Remove warningRecovery or set a warning threshold.`,
       );
     }
@@ -132,7 +139,8 @@ export const monitorThresholdsOrdered: ResourceValidationPolicy = {
       if (a === undefined || b === undefined) continue;
       if ((direction === "above" ? a < b : a > b) || (equalAllowed && a === b)) continue;
       report(
-        `monitor "${args.name}" alerts when the value is ${comparator} ${comparison[2]}, so its ${LABEL[lower]} threshold must be ${side} the ${LABEL[upper]} one${equalAllowed ? " (or equal)" : ""}, ` +
+        `monitor "${args.name}" alerts when the value is ${comparator} ${comparison[2]}, so its ${LABEL[lower]} threshold must be ` +
+          `${side} the ${LABEL[upper]} one${equalAllowed ? " (or equal)" : ""}, ` +
           `but ${LABEL[lower]} is ${thresholds[lower]} and ${LABEL[upper]} is ${thresholds[upper]}: ${what}. ` +
           `Set monitorThresholds.${lower} ${side} ${thresholds[upper]}.`,
       );
@@ -143,9 +151,11 @@ export const monitorThresholdsOrdered: ResourceValidationPolicy = {
 export const monitorAnomalyWindows: ResourceValidationPolicy = {
   name: "monitor-anomaly-windows",
   description:
-    "Anomaly monitors carry the threshold windows Datadog requires: trigger and recovery windows set, trigger window equal to the query's alert_window, critical threshold a fraction in (0, 1].",
+    "Anomaly monitors carry the threshold windows Datadog requires: trigger and recovery windows set, trigger window equal to the " +
+    "query's alert_window, critical threshold a fraction in (0, 1].",
   remediationSteps:
-    "Set `monitorThresholdWindows: { triggerWindow: <alert_window>, recoveryWindow }` with triggerWindow equal to `alert_window` in anomalies(...), " +
+    "Set `monitorThresholdWindows: { triggerWindow: <alert_window>, recoveryWindow }` with triggerWindow equal to `alert_window` in " +
+    "anomalies(...), " +
     'and `monitorThresholds.critical` to the fraction of anomalous points (e.g. "1") used after `>=` in the query.',
   enforcementLevel: "mandatory",
   validateResource: validateResourceOfType(datadog.Monitor, (monitor, args, report) => {
@@ -159,12 +169,14 @@ export const monitorAnomalyWindows: ResourceValidationPolicy = {
       const missing = [!trigger && "triggerWindow", !recovery && "recoveryWindow"].filter(Boolean).join(" and ");
       report(
         `anomaly monitor "${args.name}" has no monitorThresholdWindows.${missing}, which Datadog requires for anomaly monitors. ` +
-          `Set monitorThresholdWindows: { triggerWindow: "${alertWindow ?? "<alert_window>"}", recoveryWindow: "${alertWindow ?? "<alert_window>"}" }.`,
+          `Set monitorThresholdWindows: { triggerWindow: "${alertWindow ?? "<alert_window>"}", recoveryWindow: ` +
+          `"${alertWindow ?? "<alert_window>"}" }.`,
       );
     }
     if (!alertWindow) {
       report(
-        `anomaly monitor "${args.name}" does not set alert_window in anomalies(...). Add alert_window='last_30m' (or similar) and use the same value as triggerWindow.`,
+        `anomaly monitor "${args.name}" does not set alert_window in anomalies(...). Add alert_window='last_30m' (or similar) and use ` +
+          `the same value as triggerWindow.`,
       );
     } else if (trigger && trigger !== alertWindow) {
       report(
@@ -175,7 +187,8 @@ export const monitorAnomalyWindows: ResourceValidationPolicy = {
     const fraction = Number(critical);
     if (critical !== undefined && critical !== null && critical !== "" && !(fraction > 0 && fraction <= 1)) {
       report(
-        `anomaly monitor "${args.name}" has monitorThresholds.critical ${JSON.stringify(critical)}; for anomalies it is the fraction of anomalous points and must be in (0, 1]. ` +
+        `anomaly monitor "${args.name}" has monitorThresholds.critical ${JSON.stringify(critical)}; for anomalies it is the fraction ` +
+          `of anomalous points and must be in (0, 1]. ` +
           `Use e.g. "1" and the same number after ">=" in the query.`,
       );
     }
