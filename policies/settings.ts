@@ -88,15 +88,15 @@ export function stackSetting<K extends StackSettingName>(
     const found = stack === undefined ? undefined : repoStack(stack);
     if (found?.ok) return STACK_SETTINGS[name].read(found.catalog) as StackSettingValue<K>;
     return args.notApplicable(
-      `no ${name} for stack "${stack ?? "(none)"}": ${found ? found.reason : "no resource URN names a stack"}; ` +
-        `${STACK_CONFIG_POLICY} rejects the stack`,
+      `no ${name} for stack "${stack ?? "(none)"}": ${found ? found.reason : "no resource URN names a stack"}; ${STACK_CONFIG_POLICY} ` +
+        `rejects the stack`,
     );
   }
   report(
     `${policy} needs ${STACK_SETTINGS[name].what} for stack "${stack ?? "(none)"}", but this copy of the pack runs outside the ` +
-      `repository, where there is no Pulumi.<stack>.yaml to read, and its policy config does not set ${policy}.${name}. ` +
-      `Enable the pack with the config policies/bundle.ts writes for the stack: ` +
-      `pulumi policy enable <org>/llm-observability-guard <version> --config config/<stack>.json.`,
+      `repository, where there is no Pulumi.<stack>.yaml to read, and its policy config does not set ${policy}.${name}. Enable the ` +
+      `pack with the config policies/bundle.ts writes for the stack: pulumi policy enable <org>/llm-observability-guard <version> ` +
+      `--config config/<stack>.json.`,
   );
   return undefined;
 }

@@ -58,16 +58,14 @@ export const monitorHasEscalationPath: ResourceValidationPolicy = {
   name: ESCALATION,
   description:
     "Every Datadog monitor's alert notification certainly notifies someone, judged per state block as Datadog renders the message; on " +
-    "a stack that pages, " +
-    "a P1-P2 monitor's alert notification certainly notifies @pagerduty-<service> and its warnings never do; a P3-P5 monitor, or any " +
-    "monitor on a stack " +
-    "that may not page, has no @pagerduty- handle in any notification. Messages must be well-formed and every handle preceded by a space.",
+    "a stack that pages, a P1-P2 monitor's alert notification certainly notifies @pagerduty-<service> and its warnings never do; a " +
+    "P3-P5 monitor, or any monitor on a stack that may not page, has no @pagerduty- handle in any notification. Messages must be " +
+    "well-formed and every handle preceded by a space.",
   remediationSteps:
     "Route with `routesFor` (monitors/routing.ts): `pagerdutyHandle(env, team)` inside {{#is_alert}} (and {{#is_recovery}}, so the " +
-    "incident resolves) " +
-    "for P1-P2 on a paging stack, `slackHandle(team.slack)` for warnings, no-data and every P3-P5 monitor. If the monitor should not " +
-    "wake anyone, give it priority 3-5. " +
-    "Close every {{#block}} with its {{/block}}, and write a space before every @-handle.",
+    "incident resolves) for P1-P2 on a paging stack, `slackHandle(team.slack)` for warnings, no-data and every P3-P5 monitor. If the " +
+    "monitor should not wake anyone, give it priority 3-5. Close every {{#block}} with its {{/block}}, and write a space before every " +
+    "@-handle.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -86,8 +84,8 @@ export const monitorHasEscalationPath: ResourceValidationPolicy = {
       for (const problem of parsed?.problems ?? []) {
         report(
           `monitor "${args.name}" has a malformed ${field}: ${problem}, so Datadog would not send its notifications the way the blocks ` +
-            `say. ` +
-            `Close every {{#block}} with its own {{/block}} and use only Datadog's conditional variables (docs monitors/notify/variables).`,
+            `say. Close every {{#block}} with its own {{/block}} and use only Datadog's conditional variables (docs ` +
+            `monitors/notify/variables).`,
         );
       }
     }
@@ -96,14 +94,13 @@ export const monitorHasEscalationPath: ResourceValidationPolicy = {
     for (const { handle } of reach.filter((r) => r.handle.glued)) {
       report(
         `monitor "${args.name}" writes ${handle.raw} glued to the character before it; Datadog reads a handle only after a space, so ` +
-          `it may notify nobody. ` +
-          `Put a space (or a line break) before ${handle.raw}.`,
+          `it may notify nobody. Put a space (or a line break) before ${handle.raw}.`,
       );
     }
     if (reach.length === 0) {
       report(
-        `monitor "${args.name}" notifies nobody: no notification of its message carries an @-handle, so it fires silently. ` +
-          `Add the owning team's @slack-<channel>, and @pagerduty-<service> for P1-P2 on a paging stack.`,
+        `monitor "${args.name}" notifies nobody: no notification of its message carries an @-handle, so it fires silently. Add the ` +
+          `owning team's @slack-<channel>, and @pagerduty-<service> for P1-P2 on a paging stack.`,
       );
       return;
     }
@@ -111,8 +108,7 @@ export const monitorHasEscalationPath: ResourceValidationPolicy = {
     if (alert.length === 0) {
       report(
         `monitor "${args.name}" notifies nobody for certain when it alerts: its handles reach only other notifications ` +
-          `(${reach.map(describeReach).join("; ")}). ` +
-          `Put the owning team's handles inside {{#is_alert}} or outside every block.`,
+          `(${reach.map(describeReach).join("; ")}). Put the owning team's handles inside {{#is_alert}} or outside every block.`,
       );
     }
 
@@ -123,8 +119,8 @@ export const monitorHasEscalationPath: ResourceValidationPolicy = {
     if (!paging) {
       for (const r of pagers) {
         report(
-          `monitor "${args.name}" may notify ${describeReach(r)}, but stack "${stack}" may not page (paging: false). ` +
-            `Route it to the owning team's @slack-<channel> instead.`,
+          `monitor "${args.name}" may notify ${describeReach(r)}, but stack "${stack}" may not page (paging: false). Route it to the ` +
+            `owning team's @slack-<channel> instead.`,
         );
       }
       return;
@@ -134,8 +130,8 @@ export const monitorHasEscalationPath: ResourceValidationPolicy = {
       for (const r of pagers) {
         report(
           `monitor "${args.name}" has priority P${priority}, which never pages (monitors/severity.ts), but may notify ` +
-            `${describeReach(r)}. ` +
-            `Route it to the owning team's @slack-<channel>, or raise the priority to P1-P2 if it must wake someone.`,
+            `${describeReach(r)}. Route it to the owning team's @slack-<channel>, or raise the priority to P1-P2 if it must wake ` +
+            `someone.`,
         );
       }
       return;
@@ -143,23 +139,21 @@ export const monitorHasEscalationPath: ResourceValidationPolicy = {
     if (pagers.length === 0) {
       report(
         `monitor "${args.name}" has paging priority P${priority} but never notifies PagerDuty (handles: ` +
-          `${reach.map((r) => r.handle.raw).join(", ")}), so nobody is woken up. ` +
-          `Add @pagerduty-<service> (pagerdutyHandle in oncall/names.ts) inside {{#is_alert}}, or lower the priority to P3-P5 if it ` +
-          `should not page.`,
+          `${reach.map((r) => r.handle.raw).join(", ")}), so nobody is woken up. Add @pagerduty-<service> (pagerdutyHandle in ` +
+          `oncall/names.ts) inside {{#is_alert}}, or lower the priority to P3-P5 if it should not page.`,
       );
     } else if (!alert.some(isPagerduty)) {
       report(
         `monitor "${args.name}" has paging priority P${priority} but its alert notification does not page: ` +
-          `${pagers.map((r) => `${r.handle.raw} reaches only ${r.labels.join(", ")}`).join("; ")}, so nobody is woken up when it alerts. ` +
-          `Move the PagerDuty handle inside {{#is_alert}} (and {{#is_recovery}}, so the incident resolves).`,
+          `${pagers.map((r) => `${r.handle.raw} reaches only ${r.labels.join(", ")}`).join("; ")}, so nobody is woken up when it ` +
+          `alerts. Move the PagerDuty handle inside {{#is_alert}} (and {{#is_recovery}}, so the incident resolves).`,
       );
     }
     for (const r of pagers.filter((p) => p.labels.some((l) => WARNING_NOTIFICATIONS.has(l)))) {
       report(
         `monitor "${args.name}" pages on warning: ${r.handle.raw} reaches ` +
-          `${r.labels.filter((l) => WARNING_NOTIFICATIONS.has(l)).join(", ")}, ` +
-          `but warnings never page (monitors/severity.ts). Keep the PagerDuty handle out of {{#is_warning}} and out of text outside ` +
-          `every block.`,
+          `${r.labels.filter((l) => WARNING_NOTIFICATIONS.has(l)).join(", ")}, but warnings never page (monitors/severity.ts). Keep ` +
+          `the PagerDuty handle out of {{#is_warning}} and out of text outside every block.`,
       );
     }
   }),
@@ -171,13 +165,12 @@ export const monitorPagesItsOwner: StackValidationPolicy = {
   name: OWNER,
   description:
     "A monitor pages only its owner's PagerDuty service: every @pagerduty- handle any of its notifications may carry, when it names a " +
-    "service object of the " +
-    "stack, names the service of the team in its team: tag (pagerdutyServiceName(env, team), oncall/names.ts), so nobody is woken up " +
-    "for an alert another team owns.",
+    "service object of the stack, names the service of the team in its team: tag (pagerdutyServiceName(env, team), oncall/names.ts), " +
+    "so nobody is woken up for an alert another team owns.",
   remediationSteps:
     "Build the handle with `pagerdutyHandle(env, owner)` from the same team id as the monitor's team: tag (the monitors builder does " +
-    "both from the feature's owner). " +
-    "If the other team should own the alert, move the team: tag instead; never hand-write a PagerDuty service name.",
+    "both from the feature's owner). If the other team should own the alert, move the team: tag instead; never hand-write a PagerDuty " +
+    "service name.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -208,10 +201,9 @@ export const monitorPagesItsOwner: StackValidationPolicy = {
         const other = teamOfService.get(service);
         report(
           `monitor "${monitor.name}" is owned by ${TEAM_TAG}:${owner} but may page ${r.handle.raw}, ` +
-            `${other ? `the service of team ${other}` : "a service of no team"} ` +
-            `(${r.labels.join(", ")}), so someone who does not own the alert is woken up. Page ${pagerdutyHandle(env, owner)} ` +
-            `(pagerdutyHandle(env, owner)), ` +
-            `or move the ${TEAM_TAG}: tag to the team that should own it.`,
+            `${other ? `the service of team ${other}` : "a service of no team"} (${r.labels.join(", ")}), so someone who does not own ` +
+            `the alert is woken up. Page ${pagerdutyHandle(env, owner)} (pagerdutyHandle(env, owner)), or move the ${TEAM_TAG}: tag to ` +
+            `the team that should own it.`,
           monitor.urn,
         );
       }
@@ -236,11 +228,10 @@ export const pagerdutyHandlesResolve: StackValidationPolicy = {
   name: RESOLVE,
   description:
     "Every @pagerduty-<service> handle any notification of a monitor may carry (message, and escalation message on renotify) names, " +
-    "exactly, the serviceName " +
-    "of a datadog.pagerduty.ServiceObject in the same stack; otherwise Datadog drops the page.",
+    "exactly, the serviceName of a datadog.pagerduty.ServiceObject in the same stack; otherwise Datadog drops the page.",
   remediationSteps:
-    "Build handles with `pagerdutyHandle(env, team)` from oncall/names.ts for a team that has on-call in teams.ts, so the handle and the " +
-    "ServiceObject's serviceName come from the same function; never type or template a PagerDuty service name by hand.",
+    "Build handles with `pagerdutyHandle(env, team)` from oncall/names.ts for a team that has on-call in teams.ts, so the handle and " +
+    "the ServiceObject's serviceName come from the same function; never type or template a PagerDuty service name by hand.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -263,17 +254,16 @@ export const pagerdutyHandlesResolve: StackValidationPolicy = {
         report(
           service.includes("{{")
             ? `monitor "${monitor.name}" notifies ${r.handle.raw}, a templated PagerDuty handle: ` +
-                `which service it names is known only when it fires, ` +
-                `so it cannot be checked against the stack's service objects and may page any service, or none. Use ` +
-                `pagerdutyHandle(env, team) from oncall/names.ts.`
+                `which service it names is known only when it fires, so it cannot be checked against the stack's service objects and ` +
+                `may page any service, or none. Use pagerdutyHandle(env, team) from oncall/names.ts.`
             : caseOnly
               ? `monitor "${monitor.name}" notifies ${r.handle.raw}, whose service name differs only in case ` +
-                `from the ServiceObject's serviceName "${caseOnly}". ` +
-                `Write it exactly as the service object names it: pagerdutyHandle(env, team) from oncall/names.ts.`
+                `from the ServiceObject's serviceName "${caseOnly}". Write it exactly as the service object names it: ` +
+                `pagerdutyHandle(env, team) from oncall/names.ts.`
               : `monitor "${monitor.name}" notifies ${r.handle.raw}, ` +
-                `but no datadog.pagerduty.ServiceObject in this stack has serviceName "${service}" ` +
-                `(service objects: ${quoteList(services)}), so Datadog drops the page. Use pagerdutyHandle(env, team) from ` +
-                `oncall/names.ts for a team with on-call.`,
+                `but no datadog.pagerduty.ServiceObject in this stack has serviceName "${service}" (service objects: ` +
+                `${quoteList(services)}), so Datadog drops the page. Use pagerdutyHandle(env, team) from oncall/names.ts for a team ` +
+                `with on-call.`,
           monitor.urn,
         );
       }
@@ -289,8 +279,8 @@ export const pagingBudget: StackValidationPolicy = {
     "Advisory: no team owns more paging monitors (those whose alert may notify @pagerduty-) than the paging budget. The chapter's " +
     '"alerting on every metric" mistake: a pager that fires all day gets muted.',
   remediationSteps:
-    "Demote monitors that need no action at night to P3-P5 (Slack), merge overlapping ones into a multi-alert, " +
-    "or raise `monitoring.pagingBudgetPerTeam` in Pulumi.<stack>.yaml deliberately.",
+    "Demote monitors that need no action at night to P3-P5 (Slack), merge overlapping ones into a multi-alert, or raise " +
+    "`monitoring.pagingBudgetPerTeam` in Pulumi.<stack>.yaml deliberately.",
   enforcementLevel: "advisory",
   configSchema: {
     properties: {
@@ -315,9 +305,9 @@ export const pagingBudget: StackValidationPolicy = {
     for (const [team, names] of [...byTeam].sort(([a], [b]) => a.localeCompare(b))) {
       if (names.length <= budget) continue;
       report(
-        `team "${team}" owns ${names.length} paging monitors, over the paging budget of ${budget} (${names.join(", ")}). ` +
-          `Demote the ones that need no action at night to P3-P5 (Slack), merge overlapping ones, or raise ` +
-          `monitoring.pagingBudgetPerTeam deliberately.`,
+        `team "${team}" owns ${names.length} paging monitors, over the paging budget of ${budget} (${names.join(", ")}). Demote the ` +
+          `ones that need no action at night to P3-P5 (Slack), merge overlapping ones, or raise monitoring.pagingBudgetPerTeam ` +
+          `deliberately.`,
       );
     }
   },

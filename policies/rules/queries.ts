@@ -153,9 +153,8 @@ export const noUnboundedGroupBy: ResourceValidationPolicy = {
   name: "no-unbounded-group-by",
   description:
     "No monitor or dashboard query groups by an unbounded key: user, session, request or trace ids, and any other *_id key the metric " +
-    "contract does not declare " +
-    "(thread_id, message_id, customer_id, ...). Each id would become its own series (a billed custom metric) and, in a monitor, its " +
-    "own alert.",
+    "contract does not declare (thread_id, message_id, customer_id, ...). Each id would become its own series (a billed custom metric) " +
+    "and, in a monitor, its own alert.",
   remediationSteps: FIX,
   enforcementLevel: "mandatory",
   configSchema: {

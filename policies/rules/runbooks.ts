@@ -38,14 +38,12 @@ export const monitorHasRunbook: ResourceValidationPolicy = {
   name: NAME,
   description:
     "Every Datadog monitor's message links the runbook of its own kind (monitor:<kind> -> <runbookBaseUrl>/<kind>.md), a file under " +
-    "the stack's " +
-    "runbook base URL, never the runbooks/ folder, and every Markdown link that shows a runbook URL goes exactly there; run from the " +
-    "repo, each linked runbook exists in runbooks/.",
+    "the stack's runbook base URL, never the runbooks/ folder, and every Markdown link that shows a runbook URL goes exactly there; " +
+    "run from the repo, each linked runbook exists in runbooks/.",
   remediationSteps:
     "Put the runbook link in the monitor message (`runbookUrl(stack, runbookFile(kind))` from config/links.ts and monitors/kinds.ts) " +
-    "so it reaches Slack and PagerDuty, " +
-    "as a bare URL or as [text](url) whose text is not a different URL, and write runbooks/<kind>.md with the sections Symptom, " +
-    "Dashboards, Checks, Mitigation, Escalation, Follow-up.",
+    "so it reaches Slack and PagerDuty, as a bare URL or as [text](url) whose text is not a different URL, and write " +
+    "runbooks/<kind>.md with the sections Symptom, Dashboards, Checks, Mitigation, Escalation, Follow-up.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -70,8 +68,7 @@ export const monitorHasRunbook: ResourceValidationPolicy = {
       if (/^https?:\/\/\S+$/.test(link.text) && under(link.text) && link.text !== link.target) {
         report(
           `monitor "${args.name}" shows the link ${link.text} but its Markdown target is ${link.target}, so whoever trusts the text ` +
-            `opens something else. ` +
-            `Make the target equal to the text: [${link.text}](${link.text}), or write the URL bare.`,
+            `opens something else. Make the target equal to the text: [${link.text}](${link.text}), or write the URL bare.`,
         );
       }
     }
@@ -79,8 +76,8 @@ export const monitorHasRunbook: ResourceValidationPolicy = {
     const candidates = [...new Set(urls.filter(under))];
     if (candidates.length === 0) {
       report(
-        `monitor "${args.name}" has no runbook link under ${base}/ in its message, so on-call gets no instructions at 3 a.m. ` +
-          `Add "Runbook: ${base}/${own ?? "<kind>.md"}" to the message${own ? ` and write runbooks/${own}` : ""}.`,
+        `monitor "${args.name}" has no runbook link under ${base}/ in its message, so on-call gets no instructions at 3 a.m. Add ` +
+          `"Runbook: ${base}/${own ?? "<kind>.md"}" to the message${own ? ` and write runbooks/${own}` : ""}.`,
       );
       return;
     }
@@ -89,30 +86,27 @@ export const monitorHasRunbook: ResourceValidationPolicy = {
       if ("directory" in target) {
         report(
           `monitor "${args.name}" links ${link}, the runbooks/ directory itself, not a runbook, so on-call must guess which page ` +
-            `applies. ` +
-            `Link ${base}/${own ?? "<kind>.md"}.`,
+            `applies. Link ${base}/${own ?? "<kind>.md"}.`,
         );
       } else if ("outside" in target) {
         report(`monitor "${args.name}" links runbook ${link}, which points outside runbooks/. Link a file directly under ${base}/.`);
       } else if (runningFromRepo() && !fs.existsSync(path.join(RUNBOOKS_DIR, target.file))) {
         report(
-          `monitor "${args.name}" links runbook ${link}, but runbooks/${target.file} does not exist in this repository. ` +
-            `Write runbooks/${target.file} (Symptom, Dashboards, Checks, Mitigation, Escalation, Follow-up) or fix the link.`,
+          `monitor "${args.name}" links runbook ${link}, but runbooks/${target.file} does not exist in this repository. Write ` +
+            `runbooks/${target.file} (Symptom, Dashboards, Checks, Mitigation, Escalation, Follow-up) or fix the link.`,
         );
       }
     }
     if (kinds.length !== 1) {
       report(
         `monitor "${args.name}" has ${kinds.length === 0 ? "no" : `${kinds.length}`} ${MONITOR_KIND_TAG}: ` +
-          `tag${kinds.length > 1 ? `s (${kinds.join(", ")})` : ""}, ` +
-          `so which runbook is its own cannot be known. Tag it with exactly one "${MONITOR_KIND_TAG}:<kind>" (monitorTags in ` +
-          `monitors/kinds.ts).`,
+          `tag${kinds.length > 1 ? `s (${kinds.join(", ")})` : ""}, so which runbook is its own cannot be known. Tag it with exactly ` +
+          `one "${MONITOR_KIND_TAG}:<kind>" (monitorTags in monitors/kinds.ts).`,
       );
     } else if (own && !targets.some(({ target }) => isFile(target, own))) {
       report(
         `monitor "${args.name}" is a ${kinds[0]} monitor but does not link its own runbook ${base}/${own} (it links ` +
-          `${candidates.join(", ")}), ` +
-          `so on-call opens the wrong instructions. Link ${base}/${own}.`,
+          `${candidates.join(", ")}), so on-call opens the wrong instructions. Link ${base}/${own}.`,
       );
     } else if (own) {
       // The page is what on-call reads at 3 a.m.: the runbook must be in the alert notification itself,
@@ -123,8 +117,7 @@ export const monitorHasRunbook: ResourceValidationPolicy = {
       if (!inAlert) {
         report(
           `monitor "${args.name}" links its runbook ${base}/${own} only in notifications other than the alert, so the page itself ` +
-            `carries no instructions. ` +
-            `Put the runbook link outside every {{#...}} block.`,
+            `carries no instructions. Put the runbook link outside every {{#...}} block.`,
         );
       }
     }

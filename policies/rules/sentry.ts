@@ -67,16 +67,15 @@ export const sentryAlertHasOwnerTeam: ResourceValidationPolicy = {
       if (paged.length > 0) {
         report(
           `Sentry issue alert "${args.name}" pages PagerDuty service ${paged.join(", ")}, which is no team's service in ` +
-            `sentryPagerdutyServices ` +
-            `(known: ${quoteList([...teamOfService].map(([id, team]) => `${team}=${id}`))}), so nobody owns its issues. ` +
-            `Page the owning team's service, or add an action {targetType: "Team", targetIdentifier: <Sentry team id>}.`,
+            `sentryPagerdutyServices (known: ${quoteList([...teamOfService].map(([id, team]) => `${team}=${id}`))}), so nobody owns ` +
+            `its issues. Page the owning team's service, or add an action {targetType: "Team", targetIdentifier: <Sentry team id>}.`,
         );
         return;
       }
       report(
-        `Sentry issue alert "${args.name}" notifies no team (no action with targetType "Team"), so nobody owns its issues. ` +
-          `Add an action {id: "sentry.mail.actions.NotifyEmailAction", targetType: "Team", targetIdentifier: <Sentry team id>} for the ` +
-          `owning team.`,
+        `Sentry issue alert "${args.name}" notifies no team (no action with targetType "Team"), so nobody owns its issues. Add an ` +
+          `action {id: "sentry.mail.actions.NotifyEmailAction", targetType: "Team", targetIdentifier: <Sentry team id>} for the owning ` +
+          `team.`,
       );
     }),
   ],

@@ -36,14 +36,12 @@ export const stackHasConfig: StackValidationPolicy = {
   name: STACK_CONFIG_POLICY,
   description:
     "Run from this repository, the stack named by the plan's URNs has a Pulumi.<stack>.yaml here that validates with features.ts and " +
-    "teams.ts: the rules read " +
-    "the stack's settings from it (runbook base URL, paging, env, features, budgets), so without it they cannot judge the plan and the " +
-    "plan is rejected, never passed unjudged.",
+    "teams.ts: the rules read the stack's settings from it (runbook base URL, paging, env, features, budgets), so without it they " +
+    "cannot judge the plan and the plan is rejected, never passed unjudged.",
   remediationSteps:
     "Check the plan of a stack this repository defines (`npm run synth -- --stack <stack>` writes out/<stack>/plan.json), or add " +
-    "Pulumi.<stack>.yaml " +
-    "(copy an existing stack file and set llm-observability:env and the rest) and fix every problem it reports. " +
-    "A published copy of the pack has no stack files: give each rule its settings as policy config (policies/bundle.ts writes " +
+    "Pulumi.<stack>.yaml (copy an existing stack file and set llm-observability:env and the rest) and fix every problem it reports. A " +
+    "published copy of the pack has no stack files: give each rule its settings as policy config (policies/bundle.ts writes " +
     "config/<stack>.json).",
   enforcementLevel: "mandatory",
   validateStack: (args, report) => {
@@ -66,8 +64,9 @@ export const stackHasConfig: StackValidationPolicy = {
       const found = repoStack(stack);
       if (found.ok) continue;
       report(
-        `stack "${stack}": ${found.reason}, so the rules that read the stack's settings cannot judge this plan: ${settingsAndReaders()}. ` +
-          `Check a plan of a stack this repository defines, or add Pulumi.${stack}.yaml and fix what it reports.`,
+        `stack "${stack}": ${found.reason}, so the rules that read the stack's settings cannot judge this plan: ` +
+          `${settingsAndReaders()}. Check a plan of a stack this repository defines, or add Pulumi.${stack}.yaml and fix what it ` +
+          `reports.`,
       );
     }
   },
@@ -83,8 +82,8 @@ const FEATURES = "feature-has-all-monitors";
 export const featureHasAllMonitors: StackValidationPolicy = {
   name: FEATURES,
   description:
-    `Every feature in the catalog has all four per-feature monitors (${PER_FEATURE_MONITOR_KINDS.join(", ")}), ` +
-    `found by their ${TAG.feature}:<id> and ${MONITOR_KIND_TAG}:<kind> tags.`,
+    `Every feature in the catalog has all four per-feature monitors (${PER_FEATURE_MONITOR_KINDS.join(", ")}), found by their ` +
+    `${TAG.feature}:<id> and ${MONITOR_KIND_TAG}:<kind> tags.`,
   remediationSteps:
     "Per-feature monitors come from the monitors builder for each entry of features.ts; restore the missing kind there (or its tags), " +
     "rather than creating or deleting monitors by hand. A feature that is no longer served should leave features.ts.",
@@ -119,10 +118,10 @@ export const featureHasAllMonitors: StackValidationPolicy = {
       if (missing.length === 0) continue;
       report(
         `feature "${feature}" has no ${missing.join(", ")} monitor${missing.length === 1 ? "" : "s"}: no datadog.Monitor is tagged ` +
-          `${TAG.feature}:${feature} with ${missing.map((k) => `${MONITOR_KIND_TAG}:${k}`).join(" / ")} ` +
-          `(expected ${missing.map((k) => `"${isKnownKind(k) ? monitorId(k, feature) : `monitor-${feature}-${k}`}"`).join(", ")}), so ` +
-          `${missing.length === 1 ? "that signal goes" : "those signals go"} unwatched. ` +
-          `Restore ${missing.length === 1 ? "it" : "them"} in the monitors builder for this feature.`,
+          `${TAG.feature}:${feature} with ${missing.map((k) => `${MONITOR_KIND_TAG}:${k}`).join(" / ")} (expected ` +
+          `${missing.map((k) => `"${isKnownKind(k) ? monitorId(k, feature) : `monitor-${feature}-${k}`}"`).join(", ")}), so ` +
+          `${missing.length === 1 ? "that signal goes" : "those signals go"} unwatched. Restore ` +
+          `${missing.length === 1 ? "it" : "them"} in the monitors builder for this feature.`,
       );
     }
   },

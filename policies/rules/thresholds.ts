@@ -34,14 +34,13 @@ export const monitorThresholdMatchesQuery: ResourceValidationPolicy = {
     const critical = monitor.monitorThresholds?.critical;
     if (critical === undefined || critical === null || critical === "") {
       report(
-        `monitor "${args.name}" has no monitorThresholds.critical, but its query compares against ${comparison[2]}. ` +
-          `Set monitorThresholds.critical to "${comparison[2]}" (Datadog requires the alert threshold).`,
+        `monitor "${args.name}" has no monitorThresholds.critical, but its query compares against ${comparison[2]}. Set ` +
+          `monitorThresholds.critical to "${comparison[2]}" (Datadog requires the alert threshold).`,
       );
     } else if (Number(critical) !== queryNumber) {
       report(
         `monitor "${args.name}" has monitorThresholds.critical ${JSON.stringify(critical)}, but its query compares against ` +
-          `${comparison[2]} ("${comparison[0].trim()}"). ` +
-          `Make both the same number, generated from one config value.`,
+          `${comparison[2]} ("${comparison[0].trim()}"). Make both the same number, generated from one config value.`,
       );
     }
   }),
@@ -100,12 +99,11 @@ export const monitorThresholdsOrdered: ResourceValidationPolicy = {
   name: "monitor-thresholds-ordered",
   description:
     "A monitor's thresholds are ordered as its query's comparator requires: for > / >=, warning below critical and each recovery " +
-    "threshold below the threshold it " +
-    "recovers from; for < / <=, the reverse. Otherwise the warning is never sent, or the monitor recovers while still past its threshold.",
+    "threshold below the threshold it recovers from; for < / <=, the reverse. Otherwise the warning is never sent, or the monitor " +
+    "recovers while still past its threshold.",
   remediationSteps:
     "Derive warning and recovery thresholds from the critical one in the monitors builder (e.g. warning = 0.5 x critical for `>`), " +
-    "never type them separately; " +
-    "for a `<` monitor (a drop), the warning and recovery thresholds sit above the critical one.",
+    "never type them separately; for a `<` monitor (a drop), the warning and recovery thresholds sit above the critical one.",
   enforcementLevel: "mandatory",
   validateResource: validateResourceOfType(datadog.Monitor, (monitor, args, report) => {
     const comparison = TRAILING_COMPARISON.exec(asString(monitor.query) ?? "");
@@ -128,8 +126,7 @@ export const monitorThresholdsOrdered: ResourceValidationPolicy = {
     if (values.warningRecovery !== undefined && thresholds.warning === undefined) {
       report(
         `monitor "${args.name}" sets monitorThresholds.warningRecovery but no warning threshold, so it recovers from a state it never ` +
-          `enters. ` +
-          `Remove warningRecovery or set a warning threshold.`,
+          `enters. Remove warningRecovery or set a warning threshold.`,
       );
     }
     const side = direction === "above" ? "below" : "above";
@@ -140,9 +137,8 @@ export const monitorThresholdsOrdered: ResourceValidationPolicy = {
       if ((direction === "above" ? a < b : a > b) || (equalAllowed && a === b)) continue;
       report(
         `monitor "${args.name}" alerts when the value is ${comparator} ${comparison[2]}, so its ${LABEL[lower]} threshold must be ` +
-          `${side} the ${LABEL[upper]} one${equalAllowed ? " (or equal)" : ""}, ` +
-          `but ${LABEL[lower]} is ${thresholds[lower]} and ${LABEL[upper]} is ${thresholds[upper]}: ${what}. ` +
-          `Set monitorThresholds.${lower} ${side} ${thresholds[upper]}.`,
+          `${side} the ${LABEL[upper]} one${equalAllowed ? " (or equal)" : ""}, but ${LABEL[lower]} is ${thresholds[lower]} and ` +
+          `${LABEL[upper]} is ${thresholds[upper]}: ${what}. Set monitorThresholds.${lower} ${side} ${thresholds[upper]}.`,
       );
     }
   }),
@@ -155,8 +151,7 @@ export const monitorAnomalyWindows: ResourceValidationPolicy = {
     "query's alert_window, critical threshold a fraction in (0, 1].",
   remediationSteps:
     "Set `monitorThresholdWindows: { triggerWindow: <alert_window>, recoveryWindow }` with triggerWindow equal to `alert_window` in " +
-    "anomalies(...), " +
-    'and `monitorThresholds.critical` to the fraction of anomalous points (e.g. "1") used after `>=` in the query.',
+    'anomalies(...), and `monitorThresholds.critical` to the fraction of anomalous points (e.g. "1") used after `>=` in the query.',
   enforcementLevel: "mandatory",
   validateResource: validateResourceOfType(datadog.Monitor, (monitor, args, report) => {
     const query = asString(monitor.query) ?? "";
@@ -168,8 +163,8 @@ export const monitorAnomalyWindows: ResourceValidationPolicy = {
     if (!trigger || !recovery) {
       const missing = [!trigger && "triggerWindow", !recovery && "recoveryWindow"].filter(Boolean).join(" and ");
       report(
-        `anomaly monitor "${args.name}" has no monitorThresholdWindows.${missing}, which Datadog requires for anomaly monitors. ` +
-          `Set monitorThresholdWindows: { triggerWindow: "${alertWindow ?? "<alert_window>"}", recoveryWindow: ` +
+        `anomaly monitor "${args.name}" has no monitorThresholdWindows.${missing}, which Datadog requires for anomaly monitors. Set ` +
+          `monitorThresholdWindows: { triggerWindow: "${alertWindow ?? "<alert_window>"}", recoveryWindow: ` +
           `"${alertWindow ?? "<alert_window>"}" }.`,
       );
     }
@@ -188,8 +183,7 @@ export const monitorAnomalyWindows: ResourceValidationPolicy = {
     if (critical !== undefined && critical !== null && critical !== "" && !(fraction > 0 && fraction <= 1)) {
       report(
         `anomaly monitor "${args.name}" has monitorThresholds.critical ${JSON.stringify(critical)}; for anomalies it is the fraction ` +
-          `of anomalous points and must be in (0, 1]. ` +
-          `Use e.g. "1" and the same number after ">=" in the query.`,
+          `of anomalous points and must be in (0, 1]. Use e.g. "1" and the same number after ">=" in the query.`,
       );
     }
   }),
