@@ -10,6 +10,8 @@ import { buildMonitors } from "./monitors";
 import { Monitors } from "./monitors/component";
 import { buildOnCall } from "./oncall/build";
 import { OnCall } from "./oncall/component";
+import { buildOrgResources } from "./org/build";
+import { OrgTagConfigurations } from "./org/component";
 
 export interface ProgramInput {
   /** The features.ts array (or its JSON form), not yet validated. */
@@ -26,13 +28,22 @@ export function runProgram(input: ProgramInput) {
 
 export function buildObservability(catalog: Catalog) {
   const { stack } = catalog;
+  // Everything is built before the first resource is registered, so an impossible org budget
+  // (a ConfigError) stops the program before anything is created.
+  const dashboardDefinitions = buildDashboards(catalog);
+  const monitorDefinitions = buildMonitors(catalog);
+  // Only the stack with ownsOrgResources: tag configurations, tag policy, org-wide cost monitor.
+  const org = buildOrgResources(catalog, { dashboards: dashboardDefinitions, monitors: monitorDefinitions });
+
   // Before the monitors: their `@pagerduty-<name>` handles only resolve once the Datadog
   // service objects exist. Stacks that may not page create none of it.
   const onCallDefinitions = buildOnCall(catalog);
   const onCall = onCallDefinitions.length ? new OnCall("oncall", { definitions: onCallDefinitions }) : undefined;
 
+  if (org) new OrgTagConfigurations("org", { definitions: org.tagConfigurations });
+
   const dashboards = new Dashboards("dashboards", {
-    definitions: buildDashboards(catalog),
+    definitions: dashboardDefinitions,
     site: stack.datadogSite,
     listName: `LLM observability (${stack.env})`,
   });
@@ -41,9 +52,9 @@ export function buildObservability(catalog: Catalog) {
   const monitors = new Monitors(
     "monitors",
     {
-      definitions: buildMonitors(catalog),
+      definitions: org ? [...monitorDefinitions, org.costMonitor] : monitorDefinitions,
       dashboardUrls: dashboards.urls,
-      teamTagPolicy: stack.monitoring.teamTagPolicy ? { validTeams: catalog.teams.map((t) => t.id) } : undefined,
+      teamTagPolicy: org?.tagPolicy,
     },
     { dependsOn: onCall?.serviceObjects ?? [] },
   );

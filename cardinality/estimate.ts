@@ -1,9 +1,14 @@
-// How many Datadog custom metrics the contract costs at the stack's declared scale, and
-// what the naive design (every request tag on every metric) would cost instead.
+// How many Datadog custom metrics the contract costs at the stack's declared scale: what is
+// ingested (every tag the emitter sends), what is indexed under the org's tag configurations
+// (Metrics without Limits: only the tags our queries read), and what the naive design (every
+// request tag on every metric, nothing configured) would cost instead.
 //
 // Datadog counts a custom metric per distinct tag-value combination of a metric name; a
 // distribution counts 5 per combination (count, sum, min, max, avg) and 10 with percentiles
-// enabled. https://docs.datadoghq.com/account_management/billing/custom_metrics/
+// enabled. For metrics configured with Metrics without Limits, ingested and indexed custom
+// metrics are billed separately: "For each 100 ingested custom metrics over the account
+// allotment, you pay $0.10"; indexed ones at "an amount that is specified in your current
+// contract". https://docs.datadoghq.com/account_management/billing/custom_metrics/
 import {
   allMetrics,
   BUCKET_VALUE,
@@ -27,6 +32,16 @@ export function multiplier(metric: Pick<MetricDefinition, "type" | "percentiles"
 
 /** Tags a naive emitter puts on everything: the whole request context. */
 const REQUEST_CONTEXT = [TAG.feature, TAG.tenant, TAG.provider, TAG.model, TAG.status] as const;
+
+/** USD per 100 ingested custom metrics over the allotment, for metrics configured with Metrics without Limits (BILLING_DOCS_URL). */
+export const INGESTED_PRICE_PER_100 = 0.1;
+
+/** What the org's tag configuration keeps queryable for one metric (see org/tag-configurations.ts). */
+export interface IndexedTags {
+  metricName: string;
+  tags: string[];
+  includePercentiles: boolean;
+}
 
 export interface FeatureScale {
   id: string;
@@ -54,6 +69,7 @@ export interface MetricEstimate {
 export interface DesignEstimate {
   metrics: MetricEstimate[];
   total: number;
+  /** At this design's price per 100. */
   monthlyUsd: number;
 }
 
@@ -62,18 +78,28 @@ export interface CardinalityEstimate {
   prefix: string;
   scale: { tenants: number; models: number; flagVariants: number; statuses: number; tokenTypes: number };
   features: FeatureScale[];
+  /** The contract's rate per 100 indexed custom metrics (`billing.pricePer100CustomMetrics`). */
   pricePer100CustomMetrics: number;
+  pricePer100IngestedCustomMetrics: number;
   budget: number;
-  /** The metric contract as emitted. */
-  contract: DesignEstimate;
-  /** Every request-context tag (and every flag) on every metric. */
+  /** Queryable under the tag configurations: what the contract rate and the observability-cost monitor count. */
+  indexed: DesignEstimate;
+  /** Every tag the emitter sends: billed at the ingested rate once a metric has a tag configuration. */
+  ingested: DesignEstimate;
+  /** indexed + ingested, per month. */
+  monthlyUsd: number;
+  /** Every request-context tag (and every flag) on every metric, nothing configured: all of it indexed. */
   naive: DesignEstimate;
-  /** naive.total / contract.total */
+  /** naive.total / indexed.total */
   ratio: number;
   assumptions: string[];
 }
 
-export function estimateCardinality(catalog: Catalog): CardinalityEstimate {
+/**
+ * `indexedTags` is the org's tag configuration per metric (org/tag-configurations.ts); a metric
+ * without one is indexed with every tag it carries and the contract's percentile setting.
+ */
+export function estimateCardinality(catalog: Catalog, indexedTags: readonly IndexedTags[]): CardinalityEstimate {
   const { stack, contract } = catalog;
   const scale = {
     tenants: stack.scale.tenants,
@@ -93,14 +119,20 @@ export function estimateCardinality(catalog: Catalog): CardinalityEstimate {
   }));
   const price = stack.billing.pricePer100CustomMetrics;
   const allFlagTags = Object.values(contract.flagTags);
+  const configured = new Map(indexedTags.map((c) => [c.metricName, c]));
 
-  const design = (tagsOf: (m: MetricDefinition) => string[]): DesignEstimate => {
-    const metrics = allMetrics(contract).map((m) => estimateMetric({ ...m, tags: tagsOf(m) }, features, scale));
+  const design = (shape: (m: MetricDefinition) => MetricDefinition, pricePer100: number): DesignEstimate => {
+    const metrics = allMetrics(contract).map((m) => estimateMetric(shape(m), features, scale));
     const total = metrics.reduce((n, m) => n + m.customMetrics, 0);
-    return { metrics, total, monthlyUsd: monthlyUsd(total, price) };
+    return { metrics, total, monthlyUsd: monthlyUsd(total, pricePer100) };
   };
-  const contractDesign = design((m) => m.tags);
-  const naiveDesign = design((m) => [...new Set([...m.tags, ...REQUEST_CONTEXT, ...allFlagTags])]);
+  const indexed = design((m) => {
+    const c = configured.get(m.name);
+    return c ? { ...m, tags: [...c.tags], percentiles: c.includePercentiles } : m;
+  }, price);
+  // Percentile aggregations are computed on the indexed series only; ingested, a distribution counts 5.
+  const ingested = design((m) => ({ ...m, percentiles: false }), INGESTED_PRICE_PER_100);
+  const naive = design((m) => ({ ...m, tags: [...new Set([...m.tags, ...REQUEST_CONTEXT, ...allFlagTags])] }), price);
 
   return {
     env: stack.env,
@@ -108,10 +140,13 @@ export function estimateCardinality(catalog: Catalog): CardinalityEstimate {
     scale,
     features,
     pricePer100CustomMetrics: price,
+    pricePer100IngestedCustomMetrics: INGESTED_PRICE_PER_100,
     budget: stack.monitoring.customMetricBudget,
-    contract: contractDesign,
-    naive: naiveDesign,
-    ratio: contractDesign.total === 0 ? 0 : naiveDesign.total / contractDesign.total,
+    indexed,
+    ingested,
+    monthlyUsd: Math.round((indexed.monthlyUsd + ingested.monthlyUsd) * 100) / 100,
+    naive,
+    ratio: indexed.total === 0 ? 0 : naive.total / indexed.total,
     assumptions: assumptions(scale, price),
   };
 }
@@ -185,9 +220,11 @@ function assumptions(scale: Scale, price: number): string[] {
     `${scale.tenants} tenants, ${scale.models} models, ${scale.flagVariants} variants per feature flag (stack \`scale\`); ${scale.statuses} statuses (ok, error); ${scale.tokenTypes} token types (input, output, cached).`,
     `A model id belongs to one provider, so a feature reports max(models, providers) (provider, model) pairs.`,
     `\`env\` adds nothing: one env per stack. A feature flag's tag appears only on its own feature's series.`,
-    `No \`host\` tag: the emitter sends an empty \`host:\` tag, which the Datadog agent reads as "no host" instead of attaching its own hostname (with \`keepHostTag\`, multiply by the number of agents). Alternatively, Metrics without Limits can drop \`host\` from the queryable tags, but ingested series are still billed at the ingestion rate.`,
+    `No \`host\` tag: the emitter sends an empty \`host:\` tag, which the Datadog agent reads as "no host" instead of attaching its own hostname (with \`keepHostTag\`, multiply by the number of agents). The org's tag configurations drop \`host\` from the queryable tags in any case, but an ingested \`host\` would still be billed at the ingested rate.`,
     `No container tags: with DogStatsD origin detection on, the agent adds the container's tags at \`dogstatsd_tag_cardinality\` (default low: deployment, image tag, ...), which multiplies series by running versions during a rollout; send \`card:none\` (hot-shots \`cardinality: "none"\`) to opt these metrics out.`,
     `The emitter's \`${BUCKET_VALUE}\` bucket (at most one extra value per tag) is not counted.`,
-    `Cost at $${price} per 100 custom metrics per month (\`billing.pricePer100CustomMetrics\`), before your plan's allotment (100 per host on Pro, 200 on Enterprise); use your contract's rate.`,
+    `Indexed: the tag combinations our dashboards and monitors can query under the org's tag configurations (one per metric, derived from the queries; percentiles only where a query asks for them). Summed per feature, which is exact while \`feature\` stays queryable and an upper bound otherwise.`,
+    `Ingested: every tag combination the emitter sends; a distribution counts 5 (percentiles are computed on indexed series only). Only metrics with a tag configuration are billed for ingestion, and every contract metric has one.`,
+    `Indexed at $${price} per 100 custom metrics per month (\`billing.pricePer100CustomMetrics\`: Datadog bills indexed custom metrics at "an amount that is specified in your current contract", so use your contract's rate); ingested at Datadog's published $${INGESTED_PRICE_PER_100.toFixed(2)} per 100. Both before your plan's allotment (100 per host on Pro, 200 on Enterprise).`,
   ];
 }

@@ -3,6 +3,8 @@ export {
   type CardinalityEstimate,
   type DesignEstimate,
   estimateCardinality,
+  INGESTED_PRICE_PER_100,
+  type IndexedTags,
   type FeatureScale,
   type MetricEstimate,
   monthlyUsd,

@@ -207,6 +207,12 @@ export const teamSchema = z
           .min(5, { error: "must be between 5 and 60 minutes" })
           .max(60, { error: "must be between 5 and 60 minutes" })
           .default(CHAPTER_DEFAULTS.escalationDelayMinutes),
+        /**
+         * PagerDuty alert grouping on the team's service; absent: every alert opens its own
+         * incident. Only `intelligent` (no config), the one grouping the pinned provider sends in
+         * a shape PagerDuty's API accepts (providers/constraints.ts); it needs a PagerDuty plan with AIOps.
+         */
+        alertGrouping: z.enum(["intelligent"], { error: 'must be "intelligent" (or leave it out: no grouping)' }).optional(),
       })
       .strict(),
   })
@@ -290,14 +296,29 @@ export const stackConfigSchema = z
         /** Advisory ceiling of paging monitors per team. */
         pagingBudgetPerTeam: z.number().int().positive().default(12),
         /**
-         * Create Datadog's org-wide monitor tag policy (every monitor needs `team:<known team>`).
-         * The policy is per organization: when several stacks share one Datadog org, leave it on
-         * in exactly one of them.
+         * On the stack with `ownsOrgResources`, create Datadog's org-wide monitor tag policy (every
+         * monitor in the org needs `team:<known team>`). Other stacks never create it; `true` there is an error.
          */
         teamTagPolicy: z.boolean().default(true),
       })
       .strict()
       .prefault({}),
+    /**
+     * This stack creates the Datadog org's shared resources: one metric tag configuration per
+     * contract metric, the monitor tag policy and the org-wide observability-cost monitor. They
+     * exist once per Datadog org, so exactly one stack per org sets this (docs/org-resources.md).
+     */
+    ownsOrgResources: z.boolean().default(false),
+    /** Required on the stack with `ownsOrgResources`: the org's budget of indexed custom metrics under the prefix. */
+    orgBudget: z
+      .object({
+        /** Every stack of the org together; the observability-cost monitor alerts above it. */
+        customMetrics: z.number().int().positive(),
+        /** Planned steady state of the other stacks sharing the org (the indexed total of their cardinality reports). */
+        otherStacksCustomMetrics: z.number().int().min(0).default(0),
+      })
+      .strict()
+      .optional(),
     /** Sentry metric-alert defaults (errors per feature over 10 minutes). */
     sentry: z
       .object({

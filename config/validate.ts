@@ -62,6 +62,7 @@ export function validateCatalog(raw: RawCatalog): ValidationResult {
   problems.push(...crossCheckFeatures(rawFeatures, teamIds));
   problems.push(...crossCheckErrorThresholds(rawFeatures, raw.config));
   problems.push(...crossCheckSentryPaging(rawFeatures, raw.config, teamIds));
+  problems.push(...crossCheckOrgResources(raw.config));
   const platformTeam = field(raw.config, "platformTeam");
   if (typeof platformTeam === "string" && !teamIds.includes(platformTeam)) {
     problems.push({ path: `${CONFIG_ROOT}platformTeam`, message: unknownTeam(platformTeam, teamIds) });
@@ -221,6 +222,32 @@ function crossCheckSentryPaging(rawFeatures: unknown[], rawConfig: unknown, team
         message: `required: team "${owner}" owns features whose high-priority Sentry issues page (sentryPagerdutyIntegration is set); give Sentry's id of its service in that integration`,
       });
     }
+  }
+  return problems;
+}
+
+/** Org-wide settings belong to the one stack that creates the org's resources. */
+function crossCheckOrgResources(rawConfig: unknown): ConfigProblem[] {
+  const owns = field(rawConfig, "ownsOrgResources") === true;
+  const problems: ConfigProblem[] = [];
+  if (owns && field(rawConfig, "orgBudget") === undefined) {
+    problems.push({
+      path: `${CONFIG_ROOT}orgBudget`,
+      message:
+        "required when ownsOrgResources is true: {customMetrics, otherStacksCustomMetrics}, the org's budget of indexed custom metrics",
+    });
+  }
+  if (!owns && field(rawConfig, "orgBudget") !== undefined) {
+    problems.push({
+      path: `${CONFIG_ROOT}orgBudget`,
+      message: "only the stack with ownsOrgResources: true creates the org-wide cost monitor; remove it here or set ownsOrgResources",
+    });
+  }
+  if (!owns && field(field(rawConfig, "monitoring"), "teamTagPolicy") === true) {
+    problems.push({
+      path: `${CONFIG_ROOT}monitoring.teamTagPolicy`,
+      message: "only the stack with ownsOrgResources: true creates the org-wide monitor tag policy; remove it here",
+    });
   }
   return problems;
 }

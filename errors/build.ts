@@ -5,9 +5,10 @@
 //
 // Condition, filter and action ids and their option keys are Sentry's own (getsentry/sentry
 // src/sentry/rules, src/sentry/integrations/pagerduty); the provider documents none of them.
+import { createHash } from "node:crypto";
 import { TAG } from "../config/contract";
 import { runbookUrl } from "../config/links";
-import type { Feature } from "../config/schema";
+import type { Feature, StackConfig } from "../config/schema";
 import { type Catalog, teamById } from "../config/validate";
 
 export const SENTRY_RULES = {
@@ -20,11 +21,25 @@ export const SENTRY_RULES = {
   pagerduty: "sentry.integrations.pagerduty.notify_action.PagerDutyNotifyServiceAction",
 } as const;
 
-/** The runbook every Sentry rule links (Sentry has no runbook field, so it goes in the name). */
+/**
+ * The runbook every Sentry rule points to. Neither rule type has a runbook or description field
+ * in the pinned provider, and what a responder sees of a rule is its name: Sentry's issue-alert
+ * email ends "This email was triggered by <rule name>" (getsentry/sentry
+ * src/sentry/templates/sentry/emails/issue_alert_base.html), and a metric alert's PagerDuty
+ * incident summary and email subject are the rule name (src/sentry/integrations/pagerduty/utils.py,
+ * build_incident_attachment: "summary": incident.alert_rule.name). So the name carries it: the
+ * full URL where the name limit allows, else the runbook's file name.
+ */
 export const ERRORS_RUNBOOK = "sentry-errors.md";
 
-/** Current Sentry accepts rule names up to 256 characters (older self-hosted releases: 64). */
-export const SENTRY_NAME_MAX = 256;
+/**
+ * Issue alerts: the pinned provider's validation.StringLenBetween(1, 64), in bytes
+ * (jianyuan/terraform-provider-sentry v0.11.2 sentry/resource_sentry_issue_alert.go:57-62).
+ */
+export const SENTRY_ISSUE_ALERT_NAME_MAX = 64;
+
+/** Metric alerts: Sentry's AlertRuleSerializer max_length 256 (the provider does not check). */
+export const SENTRY_METRIC_ALERT_NAME_MAX = 256;
 
 /** Sentry's metric-alert window for "error count over 10 minutes" (one of its fixed windows). */
 export const ERROR_WINDOW_MINUTES = 10;
@@ -118,8 +133,6 @@ export function buildFeatureErrorAlerts(catalog: Catalog, feature: Feature): Fea
   const { stack } = catalog;
   const owner = teamById(catalog, feature.owner);
   const team = sentryTeamRef(owner.sentryTeam);
-  const runbook = runbookUrl(stack, ERRORS_RUNBOOK);
-  const label = (what: string) => checkedName(`[llm ${stack.env}] ${feature.id}: ${what} · runbook ${runbook}`);
   const scope = { organization: stack.sentryOrganization, project: feature.sentryProject, environment: stack.env };
   const onlyThisFeature: SentryNode[] = [{ id: SENTRY_RULES.taggedEvent, key: TAG.feature, match: "eq", value: feature.id }];
   const pagerdutyService = pagerdutyServiceInSentry(catalog, feature.owner);
@@ -138,7 +151,7 @@ export function buildFeatureErrorAlerts(catalog: Catalog, feature: Feature): Fea
     ownerTeam: owner.id,
     sentryTeam: owner.sentryTeam,
     issueAlert: {
-      name: label(`new or regressed issue → ${owner.id}`),
+      name: issueAlertName(stack.env, feature.id, "notify"),
       ...scope,
       actionMatch: "any",
       filterMatch: "all",
@@ -150,7 +163,7 @@ export function buildFeatureErrorAlerts(catalog: Catalog, feature: Feature): Fea
     },
     pagingAlert: pagerdutyService
       ? {
-          name: label(`high-priority issue pages ${owner.id}`),
+          name: issueAlertName(stack.env, feature.id, "page"),
           ...scope,
           actionMatch: "any",
           filterMatch: "all",
@@ -162,7 +175,7 @@ export function buildFeatureErrorAlerts(catalog: Catalog, feature: Feature): Fea
         }
       : undefined,
     metricAlert: {
-      name: label(`errors over ${ERROR_WINDOW_MINUTES} min (critical > ${critical}, warning > ${warning})`),
+      name: metricAlertName(stack, feature.id, `errors over ${ERROR_WINDOW_MINUTES} min (critical > ${critical}, warning > ${warning})`),
       ...scope,
       dataset: "events",
       eventTypes: ["error"],
@@ -192,9 +205,46 @@ function pagerdutyServiceInSentry(catalog: Catalog, teamId: string): string | un
   return String(id);
 }
 
-function checkedName(name: string): string {
-  if (name.length > SENTRY_NAME_MAX) throw new Error(`Sentry rule name longer than ${SENTRY_NAME_MAX} characters: ${name}`);
-  return name;
+const bytes = (s: string) => Buffer.byteLength(s, "utf8");
+const RUNBOOK_POINTER = `runbook ${ERRORS_RUNBOOK.replace(/\.md$/, "")}`;
+
+/**
+ * `[llm <env>] <feature>: <what> · runbook sentry-errors`, within the provider's 64 bytes for any
+ * valid env and feature id (slugs of up to 41 characters). The longest description that fits
+ * with the full ids wins; when even the shortest does not fit, the env and the feature id are
+ * shortened to a prefix plus a hash of the full id, so two long ids never share a name. Only
+ * slugs and fixed words go in, so a display name can never add text here.
+ */
+export function issueAlertName(env: string, featureId: string, rule: "notify" | "page"): string {
+  const forms = rule === "page" ? ["high-priority issue pages", "pages"] : ["new or regressed issue", "new issue", ""];
+  const name = (e: string, f: string, text: string) => `[llm ${e}] ${f}${text ? `: ${text}` : ""} · ${RUNBOOK_POINTER}`;
+  for (const text of forms) {
+    const candidate = name(env, featureId, text);
+    if (bytes(candidate) <= SENTRY_ISSUE_ALERT_NAME_MAX) return candidate;
+  }
+  const text = forms[forms.length - 1];
+  const room = SENTRY_ISSUE_ALERT_NAME_MAX - bytes(name("", "", text));
+  // A readable prefix of each id survives: the env gets a third of the room, or whatever a short feature id leaves.
+  const envRoom = Math.min(env.length, Math.max(SHORTENED_MIN, Math.floor(room / 3), room - featureId.length));
+  return name(shorten(env, envRoom), shorten(featureId, room - envRoom), text);
+}
+
+/** The full runbook URL when the metric alert's 256 characters allow it, else the runbook's file name. */
+export function metricAlertName(stack: Pick<StackConfig, "env" | "runbookBaseUrl">, featureId: string, what: string): string {
+  const base = `[llm ${stack.env}] ${featureId}: ${what}`;
+  const withUrl = `${base} · runbook ${runbookUrl(stack, ERRORS_RUNBOOK)}`;
+  if ([...withUrl].length <= SENTRY_METRIC_ALERT_NAME_MAX) return withUrl;
+  return `${base} · ${RUNBOOK_POINTER}`;
+}
+
+/** Shortest prefix + `~` + 4 hex a shortened id keeps (3 characters of the id survive). */
+const SHORTENED_MIN = 8;
+
+/** `id` itself if it fits in `room` characters, else a prefix, `~` and 4 hex of its hash. */
+function shorten(id: string, room: number): string {
+  if (id.length <= room) return id;
+  const hash = createHash("sha256").update(id).digest("hex").slice(0, 4);
+  return `${id.slice(0, Math.max(1, room - 5))}~${hash}`;
 }
 
 /** Sentry team slugs the definitions refer to, sorted and unique. */

@@ -1,5 +1,6 @@
-// The five monitors that watch across features: exactly one monitor each (multi-alert
-// where grouped), so their number never grows with tenants, providers or features.
+// The monitors that watch across features: exactly one monitor each (multi-alert where
+// grouped), so their number never grows with tenants, providers or features. The org-wide
+// observability-cost monitor is built here too, but only the org stack creates it (org/build.ts).
 import { STATUS_VALUES, TAG } from "../config/contract";
 import { metricQuery } from "../config/query";
 import { CHAPTER_DEFAULTS } from "../config/schema";
@@ -190,17 +191,30 @@ export function retrievalSlowMonitor(catalog: Catalog): MonitorDefinition {
   });
 }
 
-/** Datadog's estimated custom metrics under this package's metric prefix, against a budget from the stack config. */
-export function observabilityCostMonitor(catalog: Catalog): MonitorDefinition {
+/** What the org-wide cost monitor alerts against (org/build.ts derives it from the org budget and the estimates). */
+export interface OrgMetricBudget {
+  /** The org's budget of indexed custom metrics under the prefix: the alert threshold. */
+  critical: number;
+  /** Above the planned steady state, so the monitor is quiet while usage is as planned; absent when the budget leaves no room. */
+  warning?: number;
+  /** Planned steady state of the whole org: this stack's estimate plus the other stacks'. */
+  planned: number;
+}
+
+/**
+ * Datadog's estimated custom metrics under the metric prefix, for the whole org. The usage
+ * metric has no env tag (it counts per metric name, and every stack of the org emits the same
+ * names), so it can only be judged against an org budget, by one monitor in one stack.
+ */
+export function observabilityCostMonitor(catalog: Catalog, budget: OrgMetricBudget): MonitorDefinition {
   const f = frame(catalog, "observability-cost");
   const { stack } = catalog;
-  const critical = stack.monitoring.customMetricBudget;
-  const warning = Math.floor(critical * 0.8);
+  const { critical, warning, planned } = budget;
   return defineMonitor(f, {
     // Billing uses the hourly average of distinct series; a 4-hour average ignores a short
     // burst but catches a new unbounded tag within a morning.
     query: thresholdQuery(`avg(last_4h):sum:${ESTIMATED_USAGE_METRIC}{${ESTIMATED_USAGE_TAG}:${stack.metricPrefix}.*}`, ">", critical),
-    thresholds: { critical, warning },
+    thresholds: warning === undefined ? { critical } : { critical, warning },
     options: {
       // No estimate for the prefix means nothing under it is billed.
       on_missing_data: "resolve",
@@ -208,25 +222,24 @@ export function observabilityCostMonitor(catalog: Catalog): MonitorDefinition {
       require_full_window: true,
     },
     message: {
-      summary: `Datadog estimates {{value}} custom metrics under \`${stack.metricPrefix}.*\` (budget ${critical}; warning at ${warning}). Every distinct tag combination is billed, a percentile distribution 10 times.`,
-      warning: "Usage is at 80 % of the budget: find the growth this week, before it is on the invoice.",
+      summary:
+        `Datadog estimates {{value}} indexed custom metrics under \`${stack.metricPrefix}.*\` across the whole org, every stack included ` +
+        `(org budget ${critical}; planned steady state ${planned}; ${warning === undefined ? "no warning: the budget does not cover the plan" : `warning at ${warning}`}). ` +
+        "Every distinct tag combination is billed, a percentile distribution 10 times.",
+      ...(warning === undefined
+        ? {}
+        : { warning: `Usage is above the planned steady state of ${planned}: find the growth this week, before it is on the invoice.` }),
       dashboard: { label: "Overview", url: f.dashboardUrl() },
       firstSteps: [
-        `In Datadog, Metrics > Volume, filter on \`${stack.metricPrefix}.\` and sort by change: find the metric whose series count grew.`,
+        `In Datadog, Metrics > Volume, filter on \`${stack.metricPrefix}.\` and sort by change: find the metric whose series count grew, and which env it grew in.`,
         "On that metric, find the tag with the most values: an unbounded tag (user, request or trace id) or a tenant tag on a percentile metric is the usual cause.",
-        "Fix the emitter to drop the tag, or allowlist the queryable tags with Metrics without Limits; re-run the cardinality report.",
+        "Fix the emitter to drop the tag; a tag no dashboard or monitor reads is already dropped from indexing by the org's tag configurations, so growth here means a queried tag grew or a stack scaled. Re-run the cardinality report of each stack.",
       ],
-      recovery: `estimated usage under \`${stack.metricPrefix}.*\` is back under ${critical}. Record which tag caused it in the cardinality report's notes.`,
+      recovery: `estimated usage under \`${stack.metricPrefix}.*\` is back under ${critical}. Record which tag or stack caused it in the cardinality report's notes.`,
     },
   });
 }
 
 export function crossFeatureMonitors(catalog: Catalog): MonitorDefinition[] {
-  return [
-    tenantSpendAnomalyMonitor(catalog),
-    providerOutageMonitor(catalog),
-    judgeStalledMonitor(catalog),
-    retrievalSlowMonitor(catalog),
-    observabilityCostMonitor(catalog),
-  ];
+  return [tenantSpendAnomalyMonitor(catalog), providerOutageMonitor(catalog), judgeStalledMonitor(catalog), retrievalSlowMonitor(catalog)];
 }

@@ -1,5 +1,6 @@
 // Entry point of the monitor builders: catalog in, Datadog monitor bodies out.
-// 4 monitors per feature + 5 across features; tenants never add monitors.
+// 4 monitors per feature + 4 across features; tenants never add monitors. The org stack adds
+// the org-wide observability-cost monitor (org/build.ts).
 import type { Catalog } from "../config/validate";
 import { crossFeatureMonitors } from "./cross-feature";
 import type { MonitorDefinition } from "./definition";

@@ -7,17 +7,14 @@ import { PROJECT } from "../config/validate";
 import type { Priority } from "./severity";
 
 export const PER_FEATURE_KINDS = ["quality-drop", "cost-budget", "ttft-p95", "total-latency-p95"] as const;
-export const CROSS_FEATURE_KINDS = [
-  "tenant-spend-anomaly",
-  "provider-outage",
-  "judge-stalled",
-  "retrieval-slow",
-  "observability-cost",
-] as const;
-export const MONITOR_KINDS = [...PER_FEATURE_KINDS, ...CROSS_FEATURE_KINDS] as const;
+export const CROSS_FEATURE_KINDS = ["tenant-spend-anomaly", "provider-outage", "judge-stalled", "retrieval-slow"] as const;
+/** Kinds whose monitor watches the whole Datadog org: only the stack with `ownsOrgResources` creates them (org/build.ts). */
+export const ORG_KINDS = ["observability-cost"] as const;
+export const MONITOR_KINDS = [...PER_FEATURE_KINDS, ...CROSS_FEATURE_KINDS, ...ORG_KINDS] as const;
 
 export type PerFeatureKind = (typeof PER_FEATURE_KINDS)[number];
 export type CrossFeatureKind = (typeof CROSS_FEATURE_KINDS)[number];
+export type OrgKind = (typeof ORG_KINDS)[number];
 export type MonitorKind = (typeof MONITOR_KINDS)[number];
 
 export type Signal = "quality" | "cost" | "latency" | "availability" | "pipeline";
@@ -48,7 +45,9 @@ export interface KindSpec {
 //   same day, not the same night.
 // - retrieval-slow P3: the user-facing symptom (slow answers) pages through the latency
 //   monitors; this one names the cause for the platform team (index maintenance).
-// - observability-cost P4: cardinality drift costs money over a month, not a minute.
+// - observability-cost P4: cardinality drift costs money over a month, not a minute. It
+//   watches the whole Datadog org (every stack under the metric prefix), so only the stack
+//   that owns the org's resources creates it.
 export const KINDS: Record<MonitorKind, KindSpec> = {
   "quality-drop": { signal: "quality", priority: 3, title: "judge score dropped week over week", dashboard: "quality" },
   "cost-budget": { signal: "cost", priority: 2, title: "daily spend over budget", dashboard: "cost" },
@@ -58,7 +57,12 @@ export const KINDS: Record<MonitorKind, KindSpec> = {
   "provider-outage": { signal: "availability", priority: 1, title: "LLM provider error rate high", dashboard: "overview" },
   "judge-stalled": { signal: "pipeline", priority: 3, title: "Judge pipeline stalled", dashboard: "quality" },
   "retrieval-slow": { signal: "latency", priority: 3, title: "Vector index retrieval slow", dashboard: "latency" },
-  "observability-cost": { signal: "cost", priority: 4, title: "Observability custom-metric usage over budget", dashboard: "overview" },
+  "observability-cost": {
+    signal: "cost",
+    priority: 4,
+    title: "Observability custom-metric usage over the org budget",
+    dashboard: "overview",
+  },
 };
 
 export function isPerFeatureKind(kind: string): kind is PerFeatureKind {

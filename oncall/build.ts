@@ -1,8 +1,10 @@
 // Pure builder: catalog -> one PagerDuty setup per team (schedule, escalation policy,
 // service, Datadog integration, Datadog service object). People and schedules are named
 // symbolically (emails, team ids); the OnCall component resolves them to PagerDuty ids.
+import { runbookUrl } from "../config/links";
 import type { Team } from "../config/schema";
 import type { Catalog } from "../config/validate";
+import { ERRORS_RUNBOOK } from "../errors/build";
 import { SEVERITIES } from "../monitors/severity";
 import { pagerdutyHandle, pagerdutyServiceName } from "./names";
 import { isoInZone, rotationAnchor } from "./time";
@@ -27,12 +29,6 @@ export const ACKNOWLEDGEMENT_TIMEOUT_SECONDS = 60 * 60;
  * that is still bad by then re-pages through the monitor's renotification.
  */
 export const AUTO_RESOLVE_TIMEOUT_SECONDS = 4 * 60 * 60;
-
-/**
- * One root cause (a provider outage) trips several monitors of a team within minutes; grouping
- * alerts that arrive within this window into one incident gives one page instead of five.
- */
-export const ALERT_GROUPING_MINUTES = 10;
 
 /**
  * PagerDuty's rule for "urgency based on severity": critical and error are high urgency
@@ -89,10 +85,29 @@ export interface TeamOnCall {
     autoResolveTimeout: string;
     alertCreation: "create_alerts_and_incidents";
     incidentUrgencyRule: { type: "constant"; urgency: "severity_based" };
-    alertGroupingParameters: { type: "time"; config: { timeout: number } };
+    /**
+     * Only when the team asks for it (teams.ts `onCall.alertGrouping`), and only in the one shape
+     * the pinned provider sends as PagerDuty's API accepts it: `{type: "intelligent"}`, no config.
+     * terraform-provider-pagerduty v2.4.0 adds `aggregate: ""` and `timeout` to any config block
+     * whatever the type (resource_pagerduty_service.go:528-549), and PagerDuty's stricter API
+     * rejects fields that do not belong to the type (terraform-provider-pagerduty#887, fixed
+     * upstream in 9298321e, after the pinned version).
+     */
+    alertGroupingParameters?: { type: "intelligent" };
   };
   /** The Datadog-vendor integration on the service; its key feeds the Datadog service object. */
   integration: { name: string; vendor: "Datadog" };
+}
+
+/**
+ * The IANA spelling of a time zone: validation accepts what Node's Intl accepts, `europe/berlin`
+ * included, but the provider checks the schedule's zone with Go's case-sensitive
+ * time.LoadLocation (terraform-provider-pagerduty v2.4.0 resource_pagerduty_schedule.go:48-58), so a
+ * zone goes to PagerDuty as Intl resolves it (`Europe/Berlin`; aliases such as `US/Eastern` resolve
+ * to their canonical zone, which Go knows too).
+ */
+export function ianaSpelling(timeZone: string): string {
+  return new Intl.DateTimeFormat("en-US", { timeZone }).resolvedOptions().timeZone;
 }
 
 /** Stacks that may not page get nothing: no schedules, services or service objects. */
@@ -117,7 +132,7 @@ export function buildTeamOnCall(catalog: Catalog, team: Team): TeamOnCall {
     schedule: {
       name: `${team.name} on-call (${serviceName})`,
       description: `Weekly rotation, one engineer at a time; handoff ${onCall.handoff.day} ${onCall.handoff.time} ${onCall.handoff.timeZone}. Managed by llm-observability (teams.ts); edits in the UI are overwritten.`,
-      timeZone: onCall.handoff.timeZone,
+      timeZone: ianaSpelling(onCall.handoff.timeZone),
       layer: {
         name: "Weekly",
         start,
@@ -134,14 +149,15 @@ export function buildTeamOnCall(catalog: Catalog, team: Team): TeamOnCall {
     },
     service: {
       name: serviceName,
-      description: `LLM features of ${team.name} (${env}): quality, cost and latency monitors from Datadog${catalog.stack.sentryPagerdutyIntegration ? ", high-priority errors from Sentry" : ""}. Runbooks: ${runbookBaseUrl}`,
+      // PagerDuty shows the service, not the Sentry rule, to whoever is paged: the Sentry runbook is named here.
+      description: `LLM features of ${team.name} (${env}): quality, cost and latency monitors from Datadog${catalog.stack.sentryPagerdutyIntegration ? `, high-priority errors from Sentry (runbook ${runbookUrl(catalog.stack, ERRORS_RUNBOOK)})` : ""}. Runbooks: ${runbookBaseUrl}`,
       acknowledgementTimeout: String(ACKNOWLEDGEMENT_TIMEOUT_SECONDS),
       autoResolveTimeout: String(AUTO_RESOLVE_TIMEOUT_SECONDS),
       alertCreation: "create_alerts_and_incidents",
       // Urgency follows the event's severity, so the severity map holds on the PagerDuty side
       // too: a P3 or a warning that reaches this service by mistake notifies but never wakes anyone.
       incidentUrgencyRule: { type: "constant", urgency: "severity_based" },
-      alertGroupingParameters: { type: "time", config: { timeout: ALERT_GROUPING_MINUTES } },
+      ...(onCall.alertGrouping === "intelligent" ? { alertGroupingParameters: { type: "intelligent" as const } } : {}),
     },
     integration: { name: "Datadog", vendor: "Datadog" },
   };

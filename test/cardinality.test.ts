@@ -1,11 +1,20 @@
-// The custom-metric estimate: Datadog's multipliers, a small scale computed by hand, the
-// example stacks' figures (quoted in the README), and the report synth writes.
+// The custom-metric estimate: Datadog's multipliers, indexed and ingested at a small scale
+// computed by hand, invariants of any catalog's estimate, and the report synth writes.
 import { describe, expect, it } from "vitest";
-import { BILLING_DOCS_URL, cardinalitySummary, estimateCardinality, multiplier, renderCardinalityReport } from "../cardinality";
+import {
+  BILLING_DOCS_URL,
+  cardinalitySummary,
+  estimateCardinality,
+  INGESTED_PRICE_PER_100,
+  type IndexedTags,
+  multiplier,
+  renderCardinalityReport,
+} from "../cardinality";
+import { stackCardinality, stackTagConfigurations } from "../org/build";
 import type { FeatureInput } from "../config/schema";
 import { loadCatalog, stackConfigFromPulumi } from "../config/validate";
 import { renderArtifacts, summarize } from "../tools/artifacts";
-import { exampleCatalog, exampleTeams, stackConfig, synthExample } from "./helpers";
+import { exampleCatalog, exampleTeams, generatedFeatures, stackConfig, synthExample } from "./helpers";
 
 const SMALL_FEATURES: FeatureInput[] = [
   {
@@ -46,107 +55,129 @@ describe("Datadog's billing multipliers", () => {
   });
 });
 
+/** A tag configuration per metric, as the org stack would derive it, fixed here so the arithmetic is by hand. */
+const SMALL_TAG_CONFIG: IndexedTags[] = [
+  { metricName: "llm.requests", tags: ["env", "feature", "provider", "status", "tenant"], includePercentiles: false },
+  { metricName: "llm.cost.usd", tags: ["env", "feature", "tenant"], includePercentiles: false },
+  { metricName: "llm.tokens", tags: ["env", "feature", "token_type"], includePercentiles: false },
+  { metricName: "llm.ttft", tags: ["env", "feature", "provider"], includePercentiles: true },
+  { metricName: "llm.duration", tags: ["env", "feature"], includePercentiles: false },
+  { metricName: "llm.judge.score", tags: ["env", "feature", "tenant"], includePercentiles: false },
+  // llm.retrieval.duration has none: indexed with every contract tag and the contract's percentiles.
+];
+
 describe("the estimate at a small scale", () => {
   // 3 tenants, 2 models, 2 variants per flag, 2 statuses, 3 token types.
   // extract-clause: 1 provider -> max(2, 1) = 2 (provider, model) pairs, 1 flag, 1 index.
   // intake-classify: 3 providers -> max(2, 3) = 3 pairs, no flag, no index.
-  const estimate = estimateCardinality(smallCatalog());
-  const byKey = Object.fromEntries(estimate.contract.metrics.map((m) => [m.key, m]));
+  const estimate = estimateCardinality(smallCatalog(), SMALL_TAG_CONFIG);
+  const ingested = Object.fromEntries(estimate.ingested.metrics.map((m) => [m.key, m]));
+  const indexed = Object.fromEntries(estimate.indexed.metrics.map((m) => [m.key, m]));
 
   it.each([
-    // metric, extract-clause, intake-classify (custom metrics, multiplier applied)
+    // metric, extract-clause, intake-classify (ingested custom metrics: every emitted tag, a distribution x5)
     ["requests", 3 * 2 * 2 * 2, 3 * 3 * 2], //  tenant x pairs x status (x flag)
     ["cost", 3 * 2, 3 * 3], //                   tenant x pairs
     ["tokens", 2 * 3, 3 * 3], //                 pairs x token type
-    ["ttft", 2 * 10, 3 * 10], //                 pairs, distribution with percentiles
-    ["duration", 2 * 10, 3 * 10],
-    ["judgeScore", 3 * 5, 3 * 5], //             tenant, distribution without percentiles
-    ["retrievalDuration", 1 * 10, 0], //         index; intake-classify retrieves nothing
-  ] as const)("counts %s as computed by hand, per feature", (key, extract, intake) => {
-    expect(byKey[key].byFeature).toEqual({ "extract-clause": extract, "intake-classify": intake });
-    expect(byKey[key].customMetrics).toBe(extract + intake);
+    ["ttft", 2 * 5, 3 * 5], //                   pairs; percentiles are not ingested
+    ["duration", 2 * 5, 3 * 5],
+    ["judgeScore", 3 * 5, 3 * 5], //             tenant
+    ["retrievalDuration", 1 * 5, 0], //          index; intake-classify retrieves nothing
+  ] as const)("counts %s as ingested by hand, per feature", (key, extract, intake) => {
+    expect(ingested[key].byFeature).toEqual({ "extract-clause": extract, "intake-classify": intake });
+    expect(ingested[key].customMetrics).toBe(extract + intake);
   });
 
-  it("totals 212 custom metrics, $10.60 a month at $5 per 100", () => {
-    expect(estimate.contract.total).toBe(101 + 111);
-    expect(estimate.contract.monthlyUsd).toBe(10.6);
+  it.each([
+    // metric, extract-clause, intake-classify (indexed under SMALL_TAG_CONFIG)
+    ["requests", 1 * 3 * 2, 3 * 3 * 2], //       providers (no model kept) x tenant x status; the flag is dropped
+    ["cost", 3, 3], //                           tenant only
+    ["tokens", 3, 3], //                         token type only
+    ["ttft", 1 * 10, 3 * 10], //                 providers, with percentiles
+    ["duration", 5, 5], //                       feature only, no percentiles
+    ["judgeScore", 3 * 5, 3 * 5],
+    ["retrievalDuration", 1 * 10, 0], //         unconfigured: the contract's tags and percentiles
+  ] as const)("counts %s as indexed under its tag configuration by hand, per feature", (key, extract, intake) => {
+    expect(indexed[key].byFeature).toEqual({ "extract-clause": extract, "intake-classify": intake });
   });
 
-  it("puts the naive design at 1,500 custom metrics, 7.1 times the contract", () => {
+  it("totals 126 indexed custom metrics at the contract's $5 per 100 and 157 ingested at Datadog's $0.10 per 100", () => {
+    expect([estimate.indexed.total, estimate.indexed.monthlyUsd]).toEqual([52 + 74, 6.3]);
+    expect([estimate.ingested.total, estimate.ingested.monthlyUsd]).toEqual([76 + 81, 0.16]);
+    expect(estimate.monthlyUsd).toBe(6.46);
+    expect(estimate.pricePer100IngestedCustomMetrics).toBe(INGESTED_PRICE_PER_100);
+  });
+
+  it("puts the naive design at 1,500 custom metrics, all indexed", () => {
     // Every metric carries feature, tenant, provider, model, status and the feature's flags:
     // extract-clause 3 x 2 x 2 x 2 = 24 combinations, intake-classify 3 x 3 x 2 = 18.
     // requests 24 + 18, cost 24 + 18, tokens x3, ttft and duration x10, judge x5, retrieval 24 x 1 index x10.
     const naive = 42 + 42 + 42 * 3 + 42 * 10 + 42 * 10 + 42 * 5 + 24 * 10;
     expect(estimate.naive.total).toBe(naive);
     expect(naive).toBe(1500);
-    expect(estimate.ratio).toBeCloseTo(1500 / 212, 10);
+    expect(estimate.ratio).toBeCloseTo(1500 / 126, 10);
   });
 
   it("refuses to guess the cardinality of a tag it does not know", () => {
     const catalog = smallCatalog();
     catalog.contract.metrics.tokens.tags.push("region");
-    expect(() => estimateCardinality(catalog)).toThrow('no cardinality known for tag "region" on llm.tokens');
+    expect(() => estimateCardinality(catalog, [])).toThrow('no cardinality known for tag "region" on llm.tokens');
   });
 });
 
-describe("the example stacks", () => {
-  it("estimate 44,100 custom metrics for prod, against 992,000 for naive tagging", () => {
-    const e = estimateCardinality(exampleCatalog("prod"));
-    expect(Object.fromEntries(e.contract.metrics.map((m) => [m.name, m.customMetrics]))).toEqual({
-      "llm.requests": 25_600,
-      "llm.cost.usd": 8_000,
-      "llm.tokens": 60,
-      "llm.ttft": 200,
-      "llm.duration": 200,
-      "llm.judge.score": 10_000,
-      "llm.retrieval.duration": 40,
-    });
-    expect([e.contract.total, e.contract.monthlyUsd, e.naive.total, e.naive.monthlyUsd]).toEqual([44_100, 2_205, 992_000, 49_600]);
-    expect(e.ratio).toBeCloseTo(22.49, 2);
-  });
-
-  it("estimate 4,860 custom metrics for staging's 40 tenants", () => {
-    expect(estimateCardinality(exampleCatalog("staging")).contract.total).toBe(4_860);
+describe("any catalog's estimate under its derived tag configurations", () => {
+  it.each([
+    ["prod", exampleCatalog("prod")],
+    ["staging", exampleCatalog("staging")],
+    ["60 generated features", exampleCatalog("prod", { features: generatedFeatures(60) })],
+  ] as const)("for %s indexes no more than the contract with every tag indexed, and ingests every emitted tag", (_, catalog) => {
+    const e = stackCardinality(catalog);
+    const everyTag = estimateCardinality(catalog, []);
+    expect(e.indexed.total).toBeLessThanOrEqual(everyTag.indexed.total);
+    expect(e.ingested.total).toBe(estimateCardinality(catalog, stackTagConfigurations(catalog)).ingested.total);
+    expect(e.naive.total).toBeGreaterThanOrEqual(e.indexed.total);
+    for (const m of e.indexed.metrics) {
+      const config = stackTagConfigurations(catalog).find((c) => c.metricName === m.name)!;
+      expect(m.tags).toEqual(config.tags);
+      expect(m.percentiles).toBe(config.includePercentiles);
+    }
   });
 });
 
 describe("the cardinality report", () => {
-  const e = estimateCardinality(exampleCatalog("prod"));
+  const catalog = exampleCatalog("prod");
+  const e = stackCardinality(catalog);
   const md = renderCardinalityReport(e);
+  const n = (x: number) => x.toLocaleString("en-US");
 
-  it("states the totals, the monthly cost, the naive comparison and the budget", () => {
-    expect(md).toContain("| **metric contract** | **44,100** | **$2,205** |");
-    expect(md).toContain("| naive: every request tag on every metric | 992,000 | $49,600 |");
-    expect(md).toContain("| ratio | 22.5× | |");
-    expect(md).toContain("| budget (`monitoring.customMetricBudget`) | 55,000 | 10,900 left |");
+  it("states what is indexed and what is ingested, their monthly cost, the naive comparison and the budget", () => {
+    expect(md).toContain(`| **indexed** (queryable under the org's tag configurations) | **${n(e.indexed.total)}** |`);
+    expect(md).toContain(`| ingested (every tag the emitter sends) | ${n(e.ingested.total)} |`);
+    expect(md).toContain(`| naive: every request tag on every metric, all indexed | ${n(e.naive.total)} |`);
+    expect(md).toContain("| budget (`monitoring.customMetricBudget`, indexed) |");
   });
 
   it("says by how much a stack is over its budget", () => {
-    const catalog = exampleCatalog("prod");
     const over = renderCardinalityReport(
-      estimateCardinality({
-        ...catalog,
-        stack: { ...catalog.stack, monitoring: { ...catalog.stack.monitoring, customMetricBudget: 20_000 } },
-      }),
+      stackCardinality({ ...catalog, stack: { ...catalog.stack, monitoring: { ...catalog.stack.monitoring, customMetricBudget: 1_000 } } }),
     );
-    expect(over).toContain("| budget (`monitoring.customMetricBudget`) | 20,000 | **over by 24,100** |");
+    expect(over).toContain(`| budget (\`monitoring.customMetricBudget\`, indexed) | 1,000 | **over by ${n(e.indexed.total - 1_000)}** |`);
   });
 
-  it("lists every metric with its multiplier and cites Datadog's billing page", () => {
-    expect(md).toContain("| `llm.ttft` | distribution + percentiles | `feature`, `provider`, `model` | 20 | 10 | 200 | 256,000 |");
-    expect(md).toContain("| `llm.judge.score` | distribution | `feature`, `tenant` | 2,000 | 5 | 10,000 | 128,000 |");
+  it("lists every metric with its indexed tags, multiplier, indexed and ingested counts, and cites Datadog's billing page", () => {
+    for (const m of e.indexed.metrics) expect(md).toContain(`| \`${m.name}\` |`);
+    expect(md).toMatch(/\| `llm\.ttft` \| distribution \+ percentiles \| `env`, `feature`, `provider` \|/);
     expect(md).toContain(BILLING_DOCS_URL);
+    expect(md).toContain("$0.10 per 100");
     expect(md).toContain("## Assumptions");
     expect(md).toMatch(/`host:` tag/);
   });
 
   it("is written by synth as out/<stack>/cardinality.md and summarized on the console", async () => {
-    const catalog = exampleCatalog("prod");
     const plan = await synthExample("prod");
     const artifacts = renderArtifacts(plan, catalog);
     expect(artifacts.find((a) => a.path === "cardinality.md")?.content).toBe(md);
     const printed = summarize(plan, catalog, artifacts, "out/prod");
     for (const line of cardinalitySummary(e)) expect(printed).toContain(line);
-    expect(printed).toContain("Custom metrics at 400 tenants × 4 models: 44,100 ≈ $2,205/month at $5 per 100");
   });
 });

@@ -9,7 +9,8 @@ import {
   ISSUE_ALERT_FREQUENCY_MINUTES,
   PAGING_FREQUENCY_MINUTES,
   resolveSentryRefs,
-  SENTRY_NAME_MAX,
+  SENTRY_ISSUE_ALERT_NAME_MAX,
+  SENTRY_METRIC_ALERT_NAME_MAX,
   SENTRY_RULES,
   sentryTeamRef,
 } from "../errors/build";
@@ -167,12 +168,26 @@ describe("ownership", () => {
     for (const r of owned) for (const id of teamIdsTargeted(r)) expect(id).toBe(SENTRY_TEAM_ID[f.owner]);
   });
 
-  it("the rule name carries the runbook link, within Sentry's name limit", () => {
+  it("a metric alert's name, its PagerDuty incident summary and email subject, carries the runbook link within 256 characters", () => {
     const runbook = `https://github.com/acme-legal/llm-observability/blob/main/runbooks/${ERRORS_RUNBOOK}`;
-    for (const r of [...prod.resources, ...staging.resources].filter((x) => (SENTRY_TYPES as readonly string[]).includes(x.type))) {
+    for (const r of [...prod.resources, ...staging.resources].filter((x) => x.type === TYPE.sentryMetricAlert)) {
       expect(String(r.inputs.name)).toContain(runbook);
-      expect(String(r.inputs.name).length).toBeLessThanOrEqual(SENTRY_NAME_MAX);
+      expect([...String(r.inputs.name)].length).toBeLessThanOrEqual(SENTRY_METRIC_ALERT_NAME_MAX);
     }
+  });
+
+  it("an issue alert's name, shown in Sentry's email, names the runbook within the provider's 64 bytes", () => {
+    for (const r of [...prod.resources, ...staging.resources].filter((x) => x.type === TYPE.sentryIssueAlert)) {
+      expect(String(r.inputs.name)).toContain(`runbook ${ERRORS_RUNBOOK.replace(/\.md$/, "")}`);
+      expect(Buffer.byteLength(String(r.inputs.name))).toBeLessThanOrEqual(SENTRY_ISSUE_ALERT_NAME_MAX);
+    }
+  });
+
+  it("the PagerDuty service a Sentry rule pages names the Sentry runbook, since PagerDuty shows the service, not the rule", () => {
+    const runbook = `https://github.com/acme-legal/llm-observability/blob/main/runbooks/${ERRORS_RUNBOOK}`;
+    const services = prod.resources.filter((r) => r.type === TYPE.service);
+    expect(services.length).toBeGreaterThan(0);
+    for (const s of services) expect(String(s.inputs.description)).toContain(runbook);
   });
 
   it("the linked runbook exists with the six sections an on-call engineer follows", () => {

@@ -31,10 +31,9 @@ describe("resources the engine receives", () => {
   it("Synth registers one Monitor per definition, under the Monitors component, named by its stable id.", () => {
     const monitors = resourcesOfType(prodPlan, TYPE.monitor);
     const component = prodPlan.resources.find((r) => r.type === "llm-observability:monitors:Monitors")!;
+    // prod owns the org's resources, so it adds the org-wide cost monitor to the builders' monitors.
     expect(monitors.map((m) => m.name).sort()).toEqual(
-      buildMonitors(exampleCatalog("prod"))
-        .map((m) => m.id)
-        .sort(),
+      [...buildMonitors(exampleCatalog("prod")).map((m) => m.id), "monitor-observability-cost"].sort(),
     );
     for (const m of monitors) expect(m.parent).toBe(component.urn);
   });
@@ -64,10 +63,17 @@ describe("resources the engine receives", () => {
     });
   });
 
-  it("A stack sharing its Datadog org with the policy's owner can leave the policy out.", async () => {
-    const plan = await synthExample("staging", { config: { monitoring: { teamTagPolicy: false } } });
-    expect(resourcesOfType(plan, TYPE.monitorConfigPolicy)).toEqual([]);
-    expect(resourcesOfType(plan, TYPE.monitor)).toHaveLength(25);
+  it("A stack that does not own the org's resources creates no tag policy and no org-wide cost monitor.", () => {
+    expect(resourcesOfType(stagingPlan, TYPE.monitorConfigPolicy)).toEqual([]);
+    expect(
+      resourcesOfType(stagingPlan, TYPE.monitor)
+        .map((m) => m.name)
+        .sort(),
+    ).toEqual(
+      buildMonitors(exampleCatalog("staging"))
+        .map((m) => m.id)
+        .sort(),
+    );
   });
 
   it("Staging registers no monitor input that mentions PagerDuty.", () => {
@@ -107,7 +113,7 @@ describe("dependencies", () => {
     const policy = urnOf("monitor-config-policy-team");
     expect(deps.get(policy)).toContain(serviceObject);
     const monitors = [...deps.keys()].filter((u) => u.includes("datadog:index/monitor:Monitor::"));
-    expect(monitors).toHaveLength(25);
+    expect(monitors).toHaveLength(buildMonitors(catalog).length);
     for (const m of monitors) expect(deps.get(m)).toEqual(expect.arrayContaining([serviceObject, policy]));
   });
 
@@ -165,11 +171,11 @@ describe("synth checks and files", () => {
   it("The example stack config decodes the monitoring defaults the monitors rely on.", () => {
     // Pulumi.prod.yaml sets only the budget; every other monitoring knob takes its default.
     const config = stackConfigFromPulumi(stackConfig("prod"));
-    expect(config.monitoring).toEqual({ customMetricBudget: 55000 });
+    expect(config.monitoring).toEqual({ customMetricBudget: 30000 });
     expect(exampleCatalog("prod").stack.monitoring).toMatchObject({
       teamTagPolicy: true,
       judgeStallMinutes: 180,
-      customMetricBudget: 55000,
+      customMetricBudget: 30000,
     });
   });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { CHAPTER_DEFAULTS, type FeatureInput } from "../config/schema";
 import { type Catalog, loadCatalog, stackConfigFromPulumi, validateCatalog } from "../config/validate";
 import { buildMonitors, type MonitorDefinition } from "../monitors";
+import { observabilityCostMonitor } from "../monitors/cross-feature";
 import { CROSS_FEATURE_KINDS, KINDS, MONITOR_KINDS, PER_FEATURE_KINDS, tagValue } from "../monitors/kinds";
 import { stateBlocks } from "../monitors/lint";
 import { formatNumber, requestsBeforeJudgeSilenceIsSuspicious } from "../monitors/queries";
@@ -55,7 +56,7 @@ describe("monitor identity and count", () => {
     { features: 5, tenants: 40 },
     { features: 5, tenants: 100_000 },
     { features: 60, tenants: 400 },
-  ])("With $features features and $tenants tenants there are 4 x features + 5 monitors.", ({ features, tenants }) => {
+  ])("With $features features and $tenants tenants there are 4 x features + 4 monitors.", ({ features, tenants }) => {
     const catalog = catalogWith("prod", { features: generatedFeatures(features), config: { scale: { tenants, models: 4 } } });
     const monitors = buildMonitors(catalog);
     expect(monitors).toHaveLength(4 * features + CROSS_FEATURE_KINDS.length);
@@ -164,20 +165,27 @@ describe("cross-feature monitors", () => {
     },
   );
 
-  it("Retrieval and observability-cost thresholds come from the stack config.", () => {
-    const catalog = catalogWith("prod", { config: { monitoring: { retrievalP95Ms: 350, customMetricBudget: 50000 } } });
-    const monitors = buildMonitors(catalog);
-    expect(byId(monitors, "monitor-retrieval-slow").body.query).toBe(
+  it("Retrieval thresholds come from the stack config.", () => {
+    const catalog = catalogWith("prod", { config: { monitoring: { retrievalP95Ms: 350 } } });
+    expect(byId(buildMonitors(catalog), "monitor-retrieval-slow").body.query).toBe(
       "percentile(last_10m):p95:llm.retrieval.duration{env:prod} by {index} > 350",
     );
-    const cost = byId(monitors, "monitor-observability-cost").body;
-    expect(cost.query).toBe("avg(last_4h):sum:datadog.estimated_usage.metrics.custom.by_metric{metric_name:llm.*} > 50000");
-    expect(cost.options.thresholds).toEqual({ critical: 50000, warning: 40000 });
+  });
+
+  it("The observability-cost monitor counts the whole org under the prefix (no env), alerting at the org budget.", () => {
+    const { body } = observabilityCostMonitor(prod, { critical: 50000, warning: 30000, planned: 27000 });
+    expect(body.query).toBe("avg(last_4h):sum:datadog.estimated_usage.metrics.custom.by_metric{metric_name:llm.*} > 50000");
+    expect(body.options.thresholds).toEqual({ critical: 50000, warning: 30000 });
   });
 
   it("The observability-cost monitor follows a custom metric prefix.", () => {
-    const { body } = byId(buildMonitors(catalogWith("prod", { config: { metricPrefix: "acme.ai" } })), "monitor-observability-cost");
+    const { body } = observabilityCostMonitor(catalogWith("prod", { config: { metricPrefix: "acme.ai" } }), { critical: 9, planned: 9 });
     expect(body.query).toContain("{metric_name:acme.ai.*}");
+    expect(body.options.thresholds).toEqual({ critical: 9 });
+  });
+
+  it("No stack's builders produce the org-wide cost monitor: only the org stack adds it (org/build.ts).", () => {
+    expect(prodMonitors.map((m) => m.kind)).not.toContain("observability-cost");
   });
 });
 

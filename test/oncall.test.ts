@@ -2,13 +2,15 @@
 // staging, that the integration key stays secret and that every handle resolves.
 import { beforeAll, describe, expect, it } from "vitest";
 import { SEVERITIES } from "../monitors/severity";
-import { PAGERDUTY_SEVERITY_BY_PRIORITY, PAGERDUTY_URGENCY_BY_SEVERITY, WEEK_SECONDS } from "../oncall/build";
+import { stackConfigFromPulumi, validateCatalog } from "../config/validate";
+import { buildOnCall, PAGERDUTY_SEVERITY_BY_PRIORITY, PAGERDUTY_URGENCY_BY_SEVERITY, WEEK_SECONDS } from "../oncall/build";
+import { checkResources } from "../providers/check";
 import { danglingPagerdutyHandles, pagerdutyHandlesIn } from "../oncall/handles";
 import { pagerdutyHandle, pagerdutyServiceName } from "../oncall/names";
 import { renderArtifacts } from "../tools/artifacts";
 import { fabricatedInvoke, fabricatedOutputs } from "../tools/mocks";
 import { type Plan, type PlanResource, SECRET, TYPE } from "../tools/plan";
-import { exampleCatalog, exampleFeatures, exampleTeams, synthExample } from "./helpers";
+import { exampleCatalog, exampleFeatures, exampleTeams, stackConfig, synthExample } from "./helpers";
 
 const PAGERDUTY_TYPES = [TYPE.schedule, TYPE.escalationPolicy, TYPE.service, TYPE.serviceIntegration, TYPE.pagerdutyServiceObject] as const;
 const NAME_PREFIX: Record<(typeof PAGERDUTY_TYPES)[number], string> = {
@@ -158,6 +160,38 @@ describe("the service", () => {
     expect(inputs.alertCreation).toBe("create_alerts_and_incidents");
     expect(Number(inputs.acknowledgementTimeout)).toBeGreaterThan(0);
     expect(Number(inputs.autoResolveTimeout)).toBeGreaterThan(Number(inputs.acknowledgementTimeout));
+  });
+
+  // Defect 4 of issue 10: every service sent time grouping, which the pinned provider always
+  // sends with aggregate "" and PagerDuty's strict API rejects for type time.
+  it.each(TEAM_IDS)("%s sends no alert grouping unless teams.ts asks for it", (teamId) => {
+    const inputs = named(prod, TYPE.service, `service-${teamId}`).inputs;
+    expect(inputs).not.toHaveProperty("alertGroupingParameters");
+    expect(checkResources([{ type: TYPE.service, name: `service-${teamId}`, inputs }])).toEqual([]);
+  });
+
+  it("a team that asks for grouping gets intelligent grouping with no config, the one shape the provider sends as the API accepts it", () => {
+    const teams = exampleTeams();
+    teams[0].onCall.alertGrouping = "intelligent";
+    const [service] = buildOnCall(exampleCatalog("prod", { teams })).map((d) => d.service);
+    expect(service.alertGroupingParameters).toEqual({ type: "intelligent" });
+    expect(checkResources([{ type: TYPE.service, name: "service-x", inputs: { ...service } }])).toEqual([]);
+  });
+
+  it("a time zone written in any case reaches PagerDuty in the IANA spelling Go's time.LoadLocation accepts", () => {
+    const teams = exampleTeams();
+    teams[0].onCall.handoff.timeZone = "europe/berlin";
+    const [{ schedule }] = buildOnCall(exampleCatalog("prod", { teams }));
+    expect(schedule.timeZone).toBe("Europe/Berlin");
+    const inputs = { timeZone: schedule.timeZone, layers: [{ ...schedule.layer, users: schedule.layer.members }] };
+    expect(checkResources([{ type: TYPE.schedule, name: "schedule-x", inputs }])).toEqual([]);
+  });
+
+  it("any other grouping in teams.ts is refused at its path", () => {
+    const teams = exampleTeams();
+    (teams[0].onCall as Record<string, unknown>).alertGrouping = "time";
+    const result = validateCatalog({ features: exampleFeatures(), teams, config: stackConfigFromPulumi(stackConfig("prod")) });
+    expect(result.ok ? [] : result.problems.map((p) => p.path)).toEqual(["teams[0].onCall.alertGrouping"]);
   });
 
   it.each(Object.values(SEVERITIES))("urgency on PagerDuty agrees with the severity map for $label ($urgency)", (severity) => {

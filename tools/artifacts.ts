@@ -1,10 +1,11 @@
 // Everything `npm run synth` writes under out/<stack>/, rendered in memory from the plan.
-import { cardinalitySummary, estimateCardinality, renderCardinalityReport } from "../cardinality";
+import { cardinalitySummary, renderCardinalityReport } from "../cardinality";
 import type { Catalog } from "../config/validate";
 import { monitorsOf } from "../monitors/from-plan";
 import { MONITOR_TAG, tagValue } from "../monitors/kinds";
 import { onCallSummary, sentrySummary } from "../oncall/summary";
-import { dashboardsOf, type Plan, planJson } from "./plan";
+import { stackCardinality } from "../org/build";
+import { dashboardsOf, type Plan, planJson, resourcesOfType, TYPE } from "./plan";
 import { renderPreview } from "./preview/html";
 
 export interface Artifact {
@@ -15,7 +16,7 @@ export interface Artifact {
 
 export function renderArtifacts(plan: Plan, catalog: Catalog): Artifact[] {
   const artifacts: Artifact[] = [{ path: "plan.json", content: planJson(plan) }];
-  artifacts.push({ path: "cardinality.md", content: renderCardinalityReport(estimateCardinality(catalog)) });
+  artifacts.push({ path: "cardinality.md", content: renderCardinalityReport(stackCardinality(catalog)) });
   for (const d of dashboardsOf(plan)) {
     // Exactly the body sent to Datadog, only pretty-printed (key order kept as built).
     artifacts.push({ path: `dashboards/${d.id}.json`, content: `${JSON.stringify(d.body, null, 2)}\n` });
@@ -59,9 +60,11 @@ export function summarize(plan: Plan, catalog: Catalog, artifacts: Artifact[], d
   lines.push("");
   lines.push(...monitorSummary(plan, catalog));
   lines.push("");
+  lines.push(...orgSummary(plan, catalog));
+  lines.push("");
   lines.push(...onCallSummary(plan, catalog), "", ...sentrySummary(plan, catalog));
   lines.push("");
-  lines.push(...cardinalitySummary(estimateCardinality(catalog)));
+  lines.push(...cardinalitySummary(stackCardinality(catalog)));
   lines.push("");
   lines.push(`Wrote ${artifacts.length} files to ${dir}/`);
   return lines.join("\n");
@@ -89,4 +92,29 @@ function monitorSummary(plan: Plan, catalog: Catalog): string[] {
     );
   }
   return lines;
+}
+
+/** What this stack creates of the Datadog org's shared resources (docs/org-resources.md). */
+function orgSummary(plan: Plan, catalog: Catalog): string[] {
+  if (!catalog.stack.ownsOrgResources) {
+    return [
+      "Org resources: none here (ownsOrgResources is off); check this stack against the org stack with",
+      `  npm run check -- --plan out/${plan.stack}/plan.json --org-plan out/<org stack>/plan.json`,
+    ];
+  }
+  const configs = resourcesOfType(plan, TYPE.metricTagConfiguration);
+  const percentiles = configs.filter((r) => r.inputs.includePercentiles === true).map((r) => String(r.inputs.metricName));
+  const policy = resourcesOfType(plan, TYPE.monitorConfigPolicy).length > 0;
+  const cost = monitorsOf(plan).find((m) => m.body.tags.includes(`${MONITOR_TAG.monitor}:observability-cost`));
+  const t = cost?.body.options.thresholds;
+  return [
+    `Org resources (ownsOrgResources): ${configs.length} metric tag configurations, percentiles on ${percentiles.join(", ") || "none"}; ` +
+      `${policy ? "team tag policy" : "no tag policy (monitoring.teamTagPolicy is off)"}`,
+    t
+      ? `  observability-cost: alert above ${t.critical.toLocaleString("en-US")} indexed custom metrics org-wide, ` +
+        (t.warning === undefined
+          ? "NO warning: the org budget does not cover the planned steady state"
+          : `warning above ${t.warning.toLocaleString("en-US")}`)
+      : "  observability-cost: missing",
+  ];
 }

@@ -2,7 +2,12 @@
 // and no credentials. Each resource goes through each resource rule with the inputs the
 // engine would pass; the stack rules run once over the whole plan.
 //
-//   npm run check -- [--plan out/<stack>/plan.json] [--json] [--config policy-config.json]
+//   npm run check -- [--plan out/<stack>/plan.json] [--org-plan out/<org stack>/plan.json] [--json] [--config policy-config.json]
+//
+// `--org-plan` is the plan of the stack with `ownsOrgResources` (the Datadog org's tag
+// configurations and monitor tag policy): the checked stack's queries and monitors are held to
+// it, which no single-stack check (and no CrossGuard policy, which sees one stack) can do. A plan
+// that owns the org's resources is always held to its own.
 //
 // Exit codes: 0 no mandatory violation, 1 at least one, 2 the plan (or config) cannot be read
 // or a rule crashed.
@@ -11,6 +16,8 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ENFORCEMENT_LEVELS, type PolicyPackConfig, PolicyCrashError, runPolicies, type Violation } from "../policies/offline";
 import { PACK_NAME, packArgs, type Rule } from "../policies/rules";
+import { checkAgainstOrg } from "../providers/check";
+import { ORG_CONSTRAINTS, ownsOrgResources } from "../providers/org";
 import { type Plan, PlanError, readPlan } from "./plan";
 import { runCli } from "./cli";
 
@@ -21,6 +28,8 @@ export interface CheckOptions {
   plan: string;
   json: boolean;
   config?: string;
+  /** Plan of the stack that owns the Datadog org's shared resources. */
+  orgPlan?: string;
 }
 
 export interface CheckReport {
@@ -39,11 +48,12 @@ export function parseCheckArgs(argv: string[]): CheckOptions {
         plan: { type: "string", default: DEFAULT_PLAN },
         json: { type: "boolean", default: false },
         config: { type: "string" },
+        "org-plan": { type: "string" },
       },
       strict: true,
       allowPositionals: false,
     });
-    return { plan: values.plan!, json: values.json!, config: values.config };
+    return { plan: values.plan!, json: values.json!, config: values.config, orgPlan: values["org-plan"] };
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -114,12 +124,39 @@ function matchesType(value: unknown, type: string | undefined): boolean {
 }
 
 /** Runs every policy of the pack over the plan's resources. Throws PlanError / UsageError / PolicyCrashError. */
-export async function check(opts: Pick<CheckOptions, "plan" | "config">, policies: Rule[] = packArgs.policies): Promise<CheckReport> {
+export async function check(
+  opts: Pick<CheckOptions, "plan" | "config" | "orgPlan">,
+  policies: Rule[] = packArgs.policies,
+): Promise<CheckReport> {
   const plan = readPlan(opts.plan);
+  const orgPlan = opts.orgPlan ? readPlan(opts.orgPlan) : undefined;
+  if (orgPlan && !ownsOrgResources(orgPlan)) {
+    throw new UsageError(
+      `org plan ${opts.orgPlan} (stack ${orgPlan.stack}) creates no tag configuration or monitor tag policy; ` +
+        "pass the plan of the stack with llm-observability:ownsOrgResources: true",
+    );
+  }
   const config = opts.config ? readPolicyConfig(opts.config, policies) : {};
   const resources = plan.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, props: r.inputs }));
   const { violations, policiesRun } = await runPolicies(resources, { policies, packEnforcementLevel: packArgs.enforcementLevel, config });
-  return { plan, violations, policiesRun };
+  const org = orgPlan ?? (ownsOrgResources(plan) ? plan : undefined);
+  if (org) violations.push(...orgViolations(plan, org));
+  return { plan, violations, policiesRun: policiesRun + (org ? ORG_CONSTRAINTS.length : 0) };
+}
+
+/** The org constraints (providers/org.ts) as violations, one per breach, named by constraint id. */
+function orgViolations(plan: Plan, org: Plan): Violation[] {
+  const urnOf = new Map(plan.resources.map((r) => [`${r.type}::${r.name}`, r.urn]));
+  const description = new Map(ORG_CONSTRAINTS.map((c) => [c.id, c.rule]));
+  return checkAgainstOrg(plan, org).map((b) => ({
+    policyName: b.constraint,
+    enforcementLevel: "mandatory" as const,
+    description: `${description.get(b.constraint) ?? b.rule} (${b.source.ref})`,
+    message: `${b.field}: ${b.problem}`,
+    urn: urnOf.get(`${b.type}::${b.resource}`),
+    resourceName: b.resource,
+    resourceType: b.type,
+  }));
 }
 
 /** Violations grouped by policy (mandatory first), each with its resource, then a count line. */
@@ -152,7 +189,8 @@ export interface Io {
   err: (text: string) => void;
 }
 
-const USAGE = "usage: npm run check -- [--plan out/<stack>/plan.json] [--json] [--config policy-config.json]";
+const USAGE =
+  "usage: npm run check -- [--plan out/<stack>/plan.json] [--org-plan out/<org stack>/plan.json] [--json] [--config policy-config.json]";
 
 export async function main(argv: string[], io: Io = { out: (t) => console.log(t), err: (t) => console.error(t) }): Promise<number> {
   let opts: CheckOptions;

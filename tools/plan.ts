@@ -28,6 +28,8 @@ export const TYPE = {
   dashboardList: "datadog:index/dashboardList:DashboardList",
   monitor: "datadog:index/monitor:Monitor",
   monitorConfigPolicy: "datadog:index/monitorConfigPolicy:MonitorConfigPolicy",
+  metricTagConfiguration: "datadog:index/metricTagConfiguration:MetricTagConfiguration",
+  serviceLevelObjective: "datadog:index/serviceLevelObjective:ServiceLevelObjective",
   pagerdutyServiceObject: "datadog:pagerduty/serviceObject:ServiceObject",
   schedule: "pagerduty:index/schedule:Schedule",
   escalationPolicy: "pagerduty:index/escalationPolicy:EscalationPolicy",

@@ -1,11 +1,13 @@
 // Checks run on every synth before anything is written: generated definitions must
-// validate against Datadog's spec, use only the metric contract, and page only services
-// that exist in the same stack.
+// validate against Datadog's spec, use only the metric contract, page only services that
+// exist in the same stack, and meet every constraint the pinned providers and the services'
+// APIs enforce (providers/constraints.ts), so what synth accepts, `pulumi up` deploys.
 import type { Catalog } from "../config/validate";
 import { lintDashboard } from "../dashboards/lint";
 import { monitorsOf } from "../monitors/from-plan";
 import { lintMonitor } from "../monitors/lint";
 import { danglingPagerdutyHandles } from "../oncall/handles";
+import { checkPlan, formatBreach } from "../providers/check";
 import { formatSpecErrors, validateDashboard, validateMonitor } from "./datadog-spec";
 import { dashboardsOf, type Plan } from "./plan";
 
@@ -31,5 +33,6 @@ export function verifyPlan(plan: Plan, catalog: Catalog): string[] {
     if (errors.length) problems.push(`monitor ${m.id} does not match Datadog's Monitor schema:\n${formatSpecErrors(errors)}`);
     for (const p of lintMonitor(m.body, { contract: catalog.contract, stack: catalog.stack })) problems.push(`monitor ${m.id}: ${p}`);
   }
+  for (const b of checkPlan(plan, { ownsOrgResources: catalog.stack.ownsOrgResources })) problems.push(formatBreach(b));
   return problems;
 }

@@ -2,8 +2,9 @@
 // comes from the same catalog the program builds from, so a new feature, flag or a bigger
 // `scale` shows up at preview time, before Datadog's usage page shows it a month later.
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { cardinalitySummary, estimateCardinality } from "../../cardinality";
+import { cardinalitySummary } from "../../cardinality";
 import { BUCKET_VALUE } from "../../config/contract";
+import { stackCardinality } from "../../org/build";
 import type { Catalog } from "../../config/validate";
 import { repoCatalog, stackFromUrn } from "../context";
 import type { Rule } from "./types";
@@ -25,7 +26,7 @@ const positiveInteger = { type: "integer", minimum: 1 } as const;
 export const customMetricBudget: StackValidationPolicy = {
   name: CUSTOM_METRIC_BUDGET_POLICY,
   description:
-    "The estimated Datadog custom metrics of the metric contract, at the stack's declared scale, stay within the stack's custom-metric budget.",
+    "The estimated indexed Datadog custom metrics of the metric contract (under the org's tag configurations), at the stack's declared scale, stay within the stack's custom-metric budget.",
   enforcementLevel: "advisory",
   configSchema: {
     properties: {
@@ -49,16 +50,16 @@ export const customMetricBudget: StackValidationPolicy = {
     const catalog = repoCatalog(stack);
     if (!catalog) return args.notApplicable(`Pulumi.${stack}.yaml is missing or invalid in this repository`);
 
-    const estimate = estimateCardinality(withOverrides(catalog, config));
+    const estimate = stackCardinality(withOverrides(catalog, config));
     const budget = estimate.budget;
-    if (estimate.contract.total <= budget) return;
-    const top = [...estimate.contract.metrics]
+    if (estimate.indexed.total <= budget) return;
+    const top = [...estimate.indexed.metrics]
       .sort((a, b) => b.customMetrics - a.customMetrics)
       .slice(0, 3)
       .map((m) => `${m.name} ${m.customMetrics.toLocaleString("en-US")}`)
       .join(", ");
     reportViolation(
-      `estimated ${estimate.contract.total.toLocaleString("en-US")} custom metrics exceed the budget of ${budget.toLocaleString("en-US")} ` +
+      `estimated ${estimate.indexed.total.toLocaleString("en-US")} custom metrics exceed the budget of ${budget.toLocaleString("en-US")} ` +
         `for stack ${stack} (largest: ${top}). ${cardinalitySummary(estimate)[0]}.`,
     );
   },

@@ -126,6 +126,8 @@ export function hasChanges(diff: PlanDiff): boolean {
  */
 const REPLACE_ON_CHANGE: Record<string, string[]> = {
   [TYPE.monitor]: ["type"],
+  // ForceNew in terraform-provider-datadog datadog/resource_datadog_metric_tag_configuration.go:71-84.
+  [TYPE.metricTagConfiguration]: ["metricName", "metricType"],
 };
 
 function identity(r: PlanResource): string {

@@ -1,0 +1,68 @@
+// Pure builder of the Datadog org's shared resources. Metric tag configurations, the monitor
+// tag policy and the usage metric behind the observability-cost monitor are per org, not per
+// environment: two stacks sharing an org that both created them would overwrite each other's
+// tag configurations and policy, and each cost monitor would judge the other stack's series
+// against its own budget. So exactly one stack, the one with `ownsOrgResources: true`,
+// builds them (docs/org-resources.md).
+import { type CardinalityEstimate, estimateCardinality } from "../cardinality";
+import type { Catalog } from "../config/validate";
+import { buildDashboards } from "../dashboards";
+import type { DashboardDefinition } from "../dashboards/definition";
+import { buildMonitors } from "../monitors";
+import { observabilityCostMonitor } from "../monitors/cross-feature";
+import type { MonitorDefinition } from "../monitors/definition";
+import { readsOf, type TagConfigurationDefinition, tagConfigurations } from "./tag-configurations";
+
+/**
+ * The cost monitor warns once the org's usage is this far above its planned steady state:
+ * sitting exactly at plan is the normal case and must stay quiet, while 10 % unplanned growth
+ * within a day is worth a look that week (the monitor is P4).
+ */
+export const WARNING_ABOVE_PLAN = 1.1;
+
+export interface OrgResources {
+  tagConfigurations: TagConfigurationDefinition[];
+  /** Present when `monitoring.teamTagPolicy` (default on): the teams a monitor's `team:` tag may name. */
+  tagPolicy?: { validTeams: string[] };
+  costMonitor: MonitorDefinition;
+  planned: { thisStack: number; otherStacks: number; total: number };
+  /** The budget does not cover the planned steady state plus its margin: the cost monitor has no warning and will alert. */
+  overBudget: boolean;
+}
+
+/** The tag configurations this stack's queries need (what the org stack creates from the same builders). */
+export function stackTagConfigurations(catalog: Catalog): TagConfigurationDefinition[] {
+  return tagConfigurations(catalog.contract, readsOf(buildDashboards(catalog), buildMonitors(catalog)));
+}
+
+/** This stack's custom metrics, indexed under the tag configurations its own queries derive. */
+export function stackCardinality(catalog: Catalog): CardinalityEstimate {
+  return estimateCardinality(catalog, stackTagConfigurations(catalog));
+}
+
+/** The org's resources, or undefined on a stack that does not own them. */
+export function buildOrgResources(
+  catalog: Catalog,
+  built: { dashboards: readonly DashboardDefinition[]; monitors: readonly MonitorDefinition[] },
+): OrgResources | undefined {
+  const { stack } = catalog;
+  if (!stack.ownsOrgResources) return undefined;
+  // Validation requires it on the org stack; reaching this means a catalog that skipped it.
+  if (!stack.orgBudget) throw new Error("orgBudget is required when ownsOrgResources is true");
+  const configurations = tagConfigurations(catalog.contract, readsOf(built.dashboards, built.monitors));
+  const thisStack = estimateCardinality(catalog, configurations).indexed.total;
+  const otherStacks = stack.orgBudget.otherStacksCustomMetrics;
+  const total = thisStack + otherStacks;
+  const critical = stack.orgBudget.customMetrics;
+  // Quiet while usage is as planned; when the budget does not even cover the plan there is no
+  // room for a warning between them (Datadog wants warning below critical for `>`), and the
+  // monitor alerts as soon as usage reaches the plan, which is the truth: the org is over budget.
+  const warning = Math.ceil(total * WARNING_ABOVE_PLAN);
+  return {
+    tagConfigurations: configurations,
+    tagPolicy: stack.monitoring.teamTagPolicy ? { validTeams: catalog.teams.map((t) => t.id).sort() } : undefined,
+    costMonitor: observabilityCostMonitor(catalog, { critical, warning: warning < critical ? warning : undefined, planned: total }),
+    planned: { thisStack, otherStacks, total },
+    overBudget: warning >= critical,
+  };
+}
