@@ -56,10 +56,12 @@ function main() {
   console.log(`synth benchmark (median of ${RUNS}, node ${process.version}, ${os.cpus().length} cores)`);
   console.log(`  floor: import @pulumi/pulumi + datadog + pagerduty + sentry   ${fmtMs(floor.medianMs)}`);
   console.log(
-    `  synth, example catalog (${features.length} features, ${example.resources} resources)   ${fmtMs(example.medianMs)}   ${(example.medianMs / floor.medianMs).toFixed(1)}x floor`,
+    `  synth, example catalog (${features.length} features, ${example.resources} resources)   ${fmtMs(example.medianMs)}   ` +
+      `${(example.medianMs / floor.medianMs).toFixed(1)}x floor`,
   );
   console.log(
-    `  synth, generated catalog (200 features, ${big.resources} resources)   ${fmtMs(big.medianMs)}   ${(big.medianMs / floor.medianMs).toFixed(1)}x floor`,
+    `  synth, generated catalog (200 features, ${big.resources} resources)   ${fmtMs(big.medianMs)}   ` +
+      `${(big.medianMs / floor.medianMs).toFixed(1)}x floor`,
   );
   console.log(`  resources per additional feature: ${perFeature.toFixed(2)}`);
   fs.rmSync(dir, { recursive: true, force: true });

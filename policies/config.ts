@@ -3,14 +3,15 @@
 // group gets them as config instead, generated here from the same files so the two never drift.
 // Which rule reads which setting is declared once, in policies/settings.ts.
 import type { Catalog } from "../config/validate";
+import { MONITOR_KINDS, type MonitorKindSpec, requiredFeatureKinds } from "../monitors/kinds";
 import type { PolicyPackConfig } from "./offline";
 import { STACK_SETTINGS } from "./settings";
-import { PER_FEATURE_MONITOR_KINDS } from "./rules/stack";
 
 /** Rules whose `teams` setting defaults to teams.ts (bundled into a published pack at publish time). */
 const TEAM_RULES = ["monitor-has-owner", "dashboard-has-team-tag", "monitor-pages-its-owner"];
 
-export function policyConfigFor(catalog: Catalog): PolicyPackConfig {
+/** `kinds` is the monitor-kind registry whose required per-feature kinds every feature must have. */
+export function policyConfigFor(catalog: Catalog, kinds: readonly MonitorKindSpec[] = MONITOR_KINDS): PolicyPackConfig {
   const config: Record<string, Record<string, unknown>> = {};
   const set = (policy: string, key: string, value: unknown) => (config[policy] = { ...config[policy], [key]: value });
   const teams = catalog.teams.map((t) => t.id);
@@ -18,6 +19,6 @@ export function policyConfigFor(catalog: Catalog): PolicyPackConfig {
   for (const [name, setting] of Object.entries(STACK_SETTINGS)) {
     for (const policy of setting.policies) set(policy, name, setting.read(catalog));
   }
-  set("feature-has-all-monitors", "kinds", [...PER_FEATURE_MONITOR_KINDS]);
+  set("feature-has-all-monitors", "kinds", requiredFeatureKinds(kinds));
   return config as PolicyPackConfig;
 }

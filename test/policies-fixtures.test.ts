@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Violation } from "../policies/offline";
 import { packArgs } from "../policies/rules";
 import { main } from "../tools/check";
-import { type Plan, planJson, TYPE } from "../tools/plan";
+import { TYPE } from "../config/names";
+import { type Plan, planJson } from "../plan/plan";
 import { BROKEN_PLANS, named, PAGER, TARGET } from "./fixtures/broken-plans";
 import { STACKS, synthExample } from "./helpers";
 

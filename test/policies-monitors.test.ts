@@ -4,8 +4,7 @@ import { monitorHasOwner, monitorHasPriority } from "../policies/rules/monitors"
 import { monitorHasEscalationPath } from "../policies/rules/paging";
 import { monitorHasRunbook } from "../policies/rules/runbooks";
 import { monitorAnomalyWindows, monitorThresholdMatchesQuery, monitorThresholdsOrdered } from "../policies/rules/thresholds";
-import { pagerdutyHandle, slackHandle } from "../oncall/names";
-import { TYPE } from "../tools/plan";
+import { pagerdutyHandle, slackHandle, TYPE } from "../config/names";
 import {
   anomalyMonitorProps,
   assertHasResourceViolation,
@@ -246,8 +245,8 @@ describe("monitor-has-escalation-path", () => {
       "3",
       `{{#is_alert}} ${PD} ${SLACK} {{/is_alert}}`,
       new RegExp(
-        /priority P3, which never pages \(monitors\/severity\.ts\), but may notify @pagerduty-llm-prod-contracts-ai \(alert, /.source +
-          /alert renotify\)/.source,
+        /priority P3, which never pages \(the severity map, config\/names\.ts\), but may notify @pagerduty-llm-prod-contracts-ai \(alert, /
+          .source + /alert renotify\)/.source,
       ),
     ],
     [
@@ -261,8 +260,8 @@ describe("monitor-has-escalation-path", () => {
       "3",
       `${SLACK}`,
       new RegExp(
-        /priority P3, which never pages \(monitors\/severity\.ts\), but may notify \S+ \(alert renotify, warning renotify, no /.source +
-          /data renotify\)/.source,
+        /priority P3, which never pages \(the severity map, config\/names\.ts\), but may notify \S+ \(alert renotify, warning renotify, no /
+          .source + /data renotify\)/.source,
       ),
     ],
     ["a handle glued to the word before it", "3", `Notify:${SLACK}`, /writes @slack-contracts-ai-alerts glued to the character before it/],

@@ -15,7 +15,7 @@ import { runbookRules } from "../policies/rules/runbooks";
 import { sentryRules } from "../policies/rules/sentry";
 import { stackRules } from "../policies/rules/stack";
 import { thresholdRules } from "../policies/rules/thresholds";
-import { TYPE } from "../tools/plan";
+import { TYPE } from "../config/names";
 
 const captured = vi.hoisted(() => [] as { name: string; args: PolicyPackArgs }[]);
 vi.mock("@pulumi/policy", async (importOriginal) => ({

@@ -2,12 +2,22 @@
 // of monitor definitions. Handles are read with the one message grammar (config/names.ts), the
 // way Datadog renders a message for each notification; nothing here parses a handle itself.
 // No rule logic lives here.
-import { type Handle, handlesFor, NOTIFICATIONS, type NotificationContext, type ParsedMessage } from "../../config/names";
-import { MONITOR_TAG } from "../../monitors/kinds";
+import {
+  type Handle,
+  handlesFor,
+  isPagerdutyHandle,
+  NOTIFICATIONS,
+  type NotificationContext,
+  type ParsedMessage,
+  RESOURCE_TAG,
+} from "../../config/names";
+import { linksIn } from "../../config/links";
 
-/** Datadog's ownership tag (`team:<id>`) and the tag naming a monitor's kind (`monitor:<kind>`), pinned in monitors/kinds.ts. */
-export const TEAM_TAG = MONITOR_TAG.team;
-export const MONITOR_KIND_TAG = MONITOR_TAG.monitor;
+export { tagValues } from "../../config/names";
+
+/** Datadog's ownership tag (`team:<id>`) and the tag naming a monitor's kind (`monitor:<kind>`), pinned in config/names.ts. */
+export const TEAM_TAG = RESOURCE_TAG.team;
+export const MONITOR_KIND_TAG = RESOURCE_TAG.monitor;
 
 export function asStringArray(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
@@ -15,12 +25,6 @@ export function asStringArray(value: unknown): string[] {
 
 export function asString(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
-}
-
-/** Values of every `<key>:<value>` tag (Datadog tags are `key:value`; a bare key has no value). */
-export function tagValues(tags: readonly string[], key: string): string[] {
-  const prefix = `${key}:`;
-  return tags.filter((t) => t.startsWith(prefix)).map((t) => t.slice(prefix.length));
 }
 
 export function quoteList(values: readonly string[]): string {
@@ -72,9 +76,8 @@ export function surelyIn(message: ParsedMessage, ctx: NotificationContext, prior
   return handlesFor(message, { ...ctx, priority }, { unknown: false });
 }
 
-export function isPagerduty(h: Handle): boolean {
-  return h.integration === "pagerduty";
-}
+/** A PagerDuty handle, whatever its case (config/names.ts). */
+export const isPagerduty = isPagerdutyHandle;
 
 /** `@pagerduty-x` (alert, alert renotify). */
 export function describeReach(r: Reach): string {
@@ -88,7 +91,6 @@ export interface MarkdownLink {
 }
 
 const MARKDOWN_LINK = /\[([^\]\n]*)\]\(\s*(https?:\/\/[^\s)]+)\s*\)/g;
-const BARE_URL = /https?:\/\/[^\s)<>\]"'|`]+/g;
 const trimUrl = (url: string) => url.replace(/[.,;:!?]+$/, "");
 
 /**
@@ -98,6 +100,6 @@ const trimUrl = (url: string) => url.replace(/[.,;:!?]+$/, "");
 export function messageLinks(message: string): { markdown: MarkdownLink[]; urls: string[] } {
   const markdown = [...message.matchAll(MARKDOWN_LINK)].map((m) => ({ text: m[1].trim(), target: trimUrl(m[2]) }));
   const rest = message.replace(MARKDOWN_LINK, " ");
-  const urls = [...rest.matchAll(BARE_URL)].map((m) => trimUrl(m[0]));
+  const urls = linksIn(rest);
   return { markdown, urls: [...markdown.map((l) => l.target), ...urls] };
 }

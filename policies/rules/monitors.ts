@@ -4,8 +4,9 @@
 // have their own files.
 import * as datadog from "@pulumi/datadog";
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { RESOURCE_TAG, tagValues } from "../../config/names";
 import { repoTeamIds } from "../context";
-import { asStringArray, parsePriority, quoteList, TEAM_TAG, tagValues } from "./common";
+import { asStringArray, parsePriority, quoteList } from "./common";
 
 export const teamsSchema = {
   type: "array",
@@ -24,23 +25,24 @@ export const monitorHasOwner: ResourceValidationPolicy = {
   configSchema: { properties: { teams: teamsSchema } },
   validateResource: validateResourceOfType(datadog.Monitor, (monitor, args, report) => {
     const known = args.getConfig<{ teams?: string[] }>().teams ?? repoTeamIds();
-    const owners = [...new Set(tagValues(asStringArray(monitor.tags), TEAM_TAG))];
+    const owners = [...new Set(tagValues(asStringArray(monitor.tags), RESOURCE_TAG.team))];
     if (owners.length === 0) {
       report(
-        `monitor "${args.name}" has no ${TEAM_TAG}: tag, so nobody owns its alerts. ` +
-          `Add exactly one tag "${TEAM_TAG}:<id>" with a known team (${quoteList(known)}); generated monitors take it from the feature's owner in features.ts.`,
+        `monitor "${args.name}" has no ${RESOURCE_TAG.team}: tag, so nobody owns its alerts. ` +
+          `Add exactly one tag "${RESOURCE_TAG.team}:<id>" with a known team (${quoteList(known)}); generated monitors take it ` +
+          `from the feature's owner in features.ts.`,
       );
       return;
     }
     if (owners.length > 1) {
       report(
-        `monitor "${args.name}" has ${owners.length} ${TEAM_TAG}: tags (${owners.join(", ")}), so ownership is ambiguous. ` +
-          `Keep exactly one "${TEAM_TAG}:<id>" tag: the team that is paged for it.`,
+        `monitor "${args.name}" has ${owners.length} ${RESOURCE_TAG.team}: tags (${owners.join(", ")}), so ownership is ambiguous. ` +
+          `Keep exactly one "${RESOURCE_TAG.team}:<id>" tag: the team that is paged for it.`,
       );
     }
     for (const team of owners.filter((t) => !known.includes(t))) {
       report(
-        `monitor "${args.name}" is tagged ${TEAM_TAG}:${team}, but "${team}" is not a known team (known: ${quoteList(known)}). ` +
+        `monitor "${args.name}" is tagged ${RESOURCE_TAG.team}:${team}, but "${team}" is not a known team (known: ${quoteList(known)}). ` +
           `Use one of the known team ids, or add the team to teams.ts first.`,
       );
     }
@@ -51,16 +53,15 @@ export const monitorHasPriority: ResourceValidationPolicy = {
   name: "monitor-has-priority",
   description: "Every Datadog monitor sets a priority from 1 to 5, the severity map's input for who gets woken up.",
   remediationSteps:
-    'Set `priority` (a string "1"-"5" in @pulumi/datadog) from the severity map in monitors/severity.ts: P1-P2 page, P3-P5 go to Slack.',
+    'Set `priority` (a string "1"-"5" in @pulumi/datadog) from the severity map in config/names.ts: P1-P2 page, P3-P5 go to Slack.',
   enforcementLevel: "mandatory",
   validateResource: validateResourceOfType(datadog.Monitor, (monitor, args, report) => {
     if (monitor.priority === undefined || monitor.priority === null || monitor.priority === "") {
-      report(
-        `monitor "${args.name}" has no priority, so nothing decides whether it pages. Set priority "1"-"5" from monitors/severity.ts.`,
-      );
+      report(`monitor "${args.name}" has no priority, so nothing decides whether it pages. Set priority "1"-"5" from config/names.ts.`);
     } else if (parsePriority(monitor.priority) === undefined) {
       report(
-        `monitor "${args.name}" has priority ${JSON.stringify(monitor.priority)}, which is not 1-5. Set priority "1"-"5" from monitors/severity.ts (not "P2").`,
+        `monitor "${args.name}" has priority ${JSON.stringify(monitor.priority)}, which is not 1-5. Set priority "1"-"5" from ` +
+          `config/names.ts (not "P2").`,
       );
     }
   }),

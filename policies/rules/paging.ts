@@ -6,9 +6,15 @@
 // MAY be in any notification (they count as holding). Handle names are matched case-insensitively.
 import * as datadog from "@pulumi/datadog";
 import { type PolicyResource, type ResourceValidationPolicy, type StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { NOTIFICATIONS, type ParsedMessage, parseMessage } from "../../config/names";
-import { isPagingPriority } from "../../monitors/severity";
-import { pagerdutyHandle, pagerdutyServiceName } from "../../oncall/names";
+import {
+  HANDLE_PREFIX,
+  isPagingPriority,
+  NOTIFICATIONS,
+  pagerdutyHandle,
+  pagerdutyServiceName,
+  type ParsedMessage,
+  parseMessage,
+} from "../../config/names";
 import { repoTeamIds, stackFromUrn } from "../context";
 import { stackSetting } from "../settings";
 import { teamsSchema } from "./monitors";
@@ -26,6 +32,9 @@ import {
   TEAM_TAG,
   tagValues,
 } from "./common";
+
+const PD = HANDLE_PREFIX.pagerduty;
+const SLACK = HANDLE_PREFIX.slack;
 
 /** A monitor's message and escalation message, parsed once. */
 interface Messages {
@@ -45,7 +54,7 @@ function pagersOf(props: { message?: unknown; escalationMessage?: unknown; prior
 
 /**
  * Notifications of a monitor going into WARN without having alerted (a first warning and its
- * renotifications). The severity map's "warnings never page" (monitors/severity.ts) forbids a
+ * renotifications). The severity map's "warnings never page" (the severity map, config/names.ts) forbids a
  * PagerDuty handle there. "alert to warning" is not among them: Datadog sends it to the
  * {{#is_alert_recovery}} recipients without a body, which is how an open incident resolves
  * (docs.datadoghq.com/monitors/notify/variables, note under is_alert_recovery).
@@ -58,8 +67,8 @@ export const monitorHasEscalationPath: ResourceValidationPolicy = {
   name: ESCALATION,
   description:
     "Every Datadog monitor's alert notification certainly notifies someone, judged per state block as Datadog renders the message; on " +
-    "a stack that pages, a P1-P2 monitor's alert notification certainly notifies @pagerduty-<service> and its warnings never do; a " +
-    "P3-P5 monitor, or any monitor on a stack that may not page, has no @pagerduty- handle in any notification. Messages must be " +
+    `a stack that pages, a P1-P2 monitor's alert notification certainly notifies ${PD}<service> and its warnings never do; a ` +
+    `P3-P5 monitor, or any monitor on a stack that may not page, has no ${PD} handle in any notification. Messages must be ` +
     "well-formed and every handle preceded by a space.",
   remediationSteps:
     "Route with `routesFor` (monitors/routing.ts): `pagerdutyHandle(env, team)` inside {{#is_alert}} (and {{#is_recovery}}, so the " +
@@ -100,7 +109,7 @@ export const monitorHasEscalationPath: ResourceValidationPolicy = {
     if (reach.length === 0) {
       report(
         `monitor "${args.name}" notifies nobody: no notification of its message carries an @-handle, so it fires silently. Add the ` +
-          `owning team's @slack-<channel>, and @pagerduty-<service> for P1-P2 on a paging stack.`,
+          `owning team's ${SLACK}<channel>, and ${PD}<service> for P1-P2 on a paging stack.`,
       );
       return;
     }
@@ -120,7 +129,7 @@ export const monitorHasEscalationPath: ResourceValidationPolicy = {
       for (const r of pagers) {
         report(
           `monitor "${args.name}" may notify ${describeReach(r)}, but stack "${stack}" may not page (paging: false). Route it to the ` +
-            `owning team's @slack-<channel> instead.`,
+            `owning team's ${SLACK}<channel> instead.`,
         );
       }
       return;
@@ -129,8 +138,8 @@ export const monitorHasEscalationPath: ResourceValidationPolicy = {
     if (!isPagingPriority(priority)) {
       for (const r of pagers) {
         report(
-          `monitor "${args.name}" has priority P${priority}, which never pages (monitors/severity.ts), but may notify ` +
-            `${describeReach(r)}. Route it to the owning team's @slack-<channel>, or raise the priority to P1-P2 if it must wake ` +
+          `monitor "${args.name}" has priority P${priority}, which never pages (the severity map, config/names.ts), but may notify ` +
+            `${describeReach(r)}. Route it to the owning team's ${SLACK}<channel>, or raise the priority to P1-P2 if it must wake ` +
             `someone.`,
         );
       }
@@ -139,8 +148,8 @@ export const monitorHasEscalationPath: ResourceValidationPolicy = {
     if (pagers.length === 0) {
       report(
         `monitor "${args.name}" has paging priority P${priority} but never notifies PagerDuty (handles: ` +
-          `${reach.map((r) => r.handle.raw).join(", ")}), so nobody is woken up. Add @pagerduty-<service> (pagerdutyHandle in ` +
-          `oncall/names.ts) inside {{#is_alert}}, or lower the priority to P3-P5 if it should not page.`,
+          `${reach.map((r) => r.handle.raw).join(", ")}), so nobody is woken up. Add ${PD}<service> (pagerdutyHandle in ` +
+          `config/names.ts) inside {{#is_alert}}, or lower the priority to P3-P5 if it should not page.`,
       );
     } else if (!alert.some(isPagerduty)) {
       report(
@@ -152,8 +161,8 @@ export const monitorHasEscalationPath: ResourceValidationPolicy = {
     for (const r of pagers.filter((p) => p.labels.some((l) => WARNING_NOTIFICATIONS.has(l)))) {
       report(
         `monitor "${args.name}" pages on warning: ${r.handle.raw} reaches ` +
-          `${r.labels.filter((l) => WARNING_NOTIFICATIONS.has(l)).join(", ")}, but warnings never page (monitors/severity.ts). Keep ` +
-          `the PagerDuty handle out of {{#is_warning}} and out of text outside every block.`,
+          `${r.labels.filter((l) => WARNING_NOTIFICATIONS.has(l)).join(", ")}, but warnings never page (the severity map, ` +
+          `config/names.ts). Keep the PagerDuty handle out of {{#is_warning}} and out of text outside every block.`,
       );
     }
   }),
@@ -164,8 +173,8 @@ const OWNER = "monitor-pages-its-owner";
 export const monitorPagesItsOwner: StackValidationPolicy = {
   name: OWNER,
   description:
-    "A monitor pages only its owner's PagerDuty service: every @pagerduty- handle any of its notifications may carry, when it names a " +
-    "service object of the stack, names the service of the team in its team: tag (pagerdutyServiceName(env, team), oncall/names.ts), " +
+    `A monitor pages only its owner's PagerDuty service: every ${PD} handle any of its notifications may carry, when it names a ` +
+    "service object of the stack, names the service of the team in its team: tag (pagerdutyServiceName(env, team), config/names.ts), " +
     "so nobody is woken up for an alert another team owns.",
   remediationSteps:
     "Build the handle with `pagerdutyHandle(env, owner)` from the same team id as the monitor's team: tag (the monitors builder does " +
@@ -227,10 +236,10 @@ const RESOLVE = "pagerduty-handles-resolve";
 export const pagerdutyHandlesResolve: StackValidationPolicy = {
   name: RESOLVE,
   description:
-    "Every @pagerduty-<service> handle any notification of a monitor may carry (message, and escalation message on renotify) names, " +
+    `Every ${PD}<service> handle any notification of a monitor may carry (message, and escalation message on renotify) names, ` +
     "exactly, the serviceName of a datadog.pagerduty.ServiceObject in the same stack; otherwise Datadog drops the page.",
   remediationSteps:
-    "Build handles with `pagerdutyHandle(env, team)` from oncall/names.ts for a team that has on-call in teams.ts, so the handle and " +
+    "Build handles with `pagerdutyHandle(env, team)` from config/names.ts for a team that has on-call in teams.ts, so the handle and " +
     "the ServiceObject's serviceName come from the same function; never type or template a PagerDuty service name by hand.",
   enforcementLevel: "mandatory",
   configSchema: {
@@ -255,14 +264,14 @@ export const pagerdutyHandlesResolve: StackValidationPolicy = {
           service.includes("{{")
             ? `monitor "${monitor.name}" notifies ${r.handle.raw}, a templated PagerDuty handle: ` +
                 `which service it names is known only when it fires, so it cannot be checked against the stack's service objects and ` +
-                `may page any service, or none. Use pagerdutyHandle(env, team) from oncall/names.ts.`
+                `may page any service, or none. Use pagerdutyHandle(env, team) from config/names.ts.`
             : caseOnly
               ? `monitor "${monitor.name}" notifies ${r.handle.raw}, whose service name differs only in case ` +
                 `from the ServiceObject's serviceName "${caseOnly}". Write it exactly as the service object names it: ` +
-                `pagerdutyHandle(env, team) from oncall/names.ts.`
+                `pagerdutyHandle(env, team) from config/names.ts.`
               : `monitor "${monitor.name}" notifies ${r.handle.raw}, ` +
                 `but no datadog.pagerduty.ServiceObject in this stack has serviceName "${service}" (service objects: ` +
-                `${quoteList(services)}), so Datadog drops the page. Use pagerdutyHandle(env, team) from oncall/names.ts for a team ` +
+                `${quoteList(services)}), so Datadog drops the page. Use pagerdutyHandle(env, team) from config/names.ts for a team ` +
                 `with on-call.`,
           monitor.urn,
         );
@@ -276,7 +285,7 @@ const BUDGET = "paging-budget";
 export const pagingBudget: StackValidationPolicy = {
   name: BUDGET,
   description:
-    "Advisory: no team owns more paging monitors (those whose alert may notify @pagerduty-) than the paging budget. The chapter's " +
+    `Advisory: no team owns more paging monitors (those whose alert may notify ${PD}) than the paging budget. The chapter's ` +
     '"alerting on every metric" mistake: a pager that fires all day gets muted.',
   remediationSteps:
     "Demote monitors that need no action at night to P3-P5 (Slack), merge overlapping ones into a multi-alert, or raise " +

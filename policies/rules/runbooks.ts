@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as datadog from "@pulumi/datadog";
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { type MonitorKind, runbookFile } from "../../monitors/kinds";
+import { kindSpec, MONITOR_KINDS } from "../../monitors/kinds";
 import { runningFromRepo, RUNBOOKS_DIR } from "../context";
 import { stackSetting } from "../settings";
 import { parseMessage, renderMessage } from "../../config/names";
@@ -37,13 +37,13 @@ const isFile = (target: Target, file: string) => "file" in target && target.file
 export const monitorHasRunbook: ResourceValidationPolicy = {
   name: NAME,
   description:
-    "Every Datadog monitor's message links the runbook of its own kind (monitor:<kind> -> <runbookBaseUrl>/<kind>.md), a file under " +
-    "the stack's runbook base URL, never the runbooks/ folder, and every Markdown link that shows a runbook URL goes exactly there; " +
-    "run from the repo, each linked runbook exists in runbooks/.",
+    "Every Datadog monitor's message links the runbook of its own kind (the runbook its monitor:<kind> has in monitors/kinds.ts), a " +
+    "file under the stack's runbook base URL, never the runbooks/ folder, and every Markdown link that shows a runbook URL goes " +
+    "exactly there; run from the repo, each linked runbook exists in runbooks/.",
   remediationSteps:
-    "Put the runbook link in the monitor message (`runbookUrl(stack, runbookFile(kind))` from config/links.ts and monitors/kinds.ts) " +
-    "so it reaches Slack and PagerDuty, as a bare URL or as [text](url) whose text is not a different URL, and write " +
-    "runbooks/<kind>.md with the sections Symptom, Dashboards, Checks, Mitigation, Escalation, Follow-up.",
+    "Put the runbook link in the monitor message (`runbookUrl(stack, spec.runbook)`, config/links.ts, with the kind's entry in " +
+    "monitors/kinds.ts) so it reaches Slack and PagerDuty, as a bare URL or as [text](url) whose text is not a different URL, and " +
+    "write runbooks/<kind>.md with the sections Symptom, Dashboards, Checks, Mitigation, Escalation, Follow-up.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -60,7 +60,8 @@ export const monitorHasRunbook: ResourceValidationPolicy = {
     const under = (url: string) => url === base || url.startsWith(`${base}/`);
     const message = asString(monitor.message) ?? "";
     const kinds = [...new Set(tagValues(asStringArray(monitor.tags), MONITOR_KIND_TAG))];
-    const own = kinds.length === 1 ? runbookFile(kinds[0] as MonitorKind) : undefined;
+    // The kind's own runbook, from the monitor-kind registry (monitors/kinds.ts).
+    const own = kinds.length === 1 ? kindSpec(MONITOR_KINDS, kinds[0])?.runbook : undefined;
     const { markdown, urls } = messageLinks(message);
 
     // A link that shows one runbook URL and goes to another place: the reader trusts the text.
@@ -97,11 +98,14 @@ export const monitorHasRunbook: ResourceValidationPolicy = {
         );
       }
     }
-    if (kinds.length !== 1) {
+    if (kinds.length !== 1 || !own) {
+      const which =
+        kinds.length === 1
+          ? `a ${MONITOR_KIND_TAG}:${kinds[0]} tag, which names no kind of the registry (monitors/kinds.ts)`
+          : `${kinds.length === 0 ? "no" : `${kinds.length}`} ${MONITOR_KIND_TAG}: tag${kinds.length > 1 ? `s (${kinds.join(", ")})` : ""}`;
       report(
-        `monitor "${args.name}" has ${kinds.length === 0 ? "no" : `${kinds.length}`} ${MONITOR_KIND_TAG}: ` +
-          `tag${kinds.length > 1 ? `s (${kinds.join(", ")})` : ""}, so which runbook is its own cannot be known. Tag it with exactly ` +
-          `one "${MONITOR_KIND_TAG}:<kind>" (monitorTags in monitors/kinds.ts).`,
+        `monitor "${args.name}" has ${which}, so which runbook is its own cannot be known. Tag it with exactly one ` +
+          `"${MONITOR_KIND_TAG}:<kind>" of the registry (monitorTags in monitors/frame.ts).`,
       );
     } else if (own && !targets.some(({ target }) => isFile(target, own))) {
       report(

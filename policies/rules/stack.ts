@@ -1,21 +1,18 @@
 // Rules over the whole stack: things no single resource can show. The stack the plan is for
 // must have its settings (a valid Pulumi.<stack>.yaml in this repository), and every feature must
-// be watched on all four signals. Paging across the stack (handles that resolve, the paging
-// budget) lives in paging.ts.
+// have every required per-feature monitor kind of the registry (monitors/kinds.ts). Paging across
+// the stack (handles that resolve, the paging budget) lives in paging.ts.
 import * as datadog from "@pulumi/datadog";
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { TAG } from "../../config/contract";
-import { monitorId, PER_FEATURE_KINDS } from "../../monitors/kinds";
+import { monitorName, RESOURCE_TAG, tagValues } from "../../config/names";
+import { requiredFeatureKinds } from "../../monitors/kinds";
 import { repoStack, runningFromRepo, stackFromUrn } from "../context";
 import { STACK_CONFIG_POLICY, STACK_SETTINGS, stackSetting } from "../settings";
-import { asStringArray, MONITOR_KIND_TAG, tagValues } from "./common";
+import { asStringArray } from "./common";
 
-/** The monitors every feature gets: quality, cost, TTFT and total latency. */
-export const PER_FEATURE_MONITOR_KINDS = PER_FEATURE_KINDS;
-
-function isKnownKind(kind: string): kind is (typeof PER_FEATURE_KINDS)[number] {
-  return (PER_FEATURE_KINDS as readonly string[]).includes(kind);
-}
+/** The monitors every feature must have: the required per-feature kinds of the registry (monitors/kinds.ts). */
+export const PER_FEATURE_MONITOR_KINDS: readonly string[] = requiredFeatureKinds();
 
 function monitorsOf(resources: PolicyResource[]): PolicyResource[] {
   return resources.filter((r) => r.isType(datadog.Monitor));
@@ -82,8 +79,8 @@ const FEATURES = "feature-has-all-monitors";
 export const featureHasAllMonitors: StackValidationPolicy = {
   name: FEATURES,
   description:
-    `Every feature in the catalog has all four per-feature monitors (${PER_FEATURE_MONITOR_KINDS.join(", ")}), found by their ` +
-    `${TAG.feature}:<id> and ${MONITOR_KIND_TAG}:<kind> tags.`,
+    `Every feature in the catalog has all its per-feature monitors (${PER_FEATURE_MONITOR_KINDS.join(", ")}), found by their ` +
+    `${TAG.feature}:<id> and ${RESOURCE_TAG.monitor}:<kind> tags.`,
   remediationSteps:
     "Per-feature monitors come from the monitors builder for each entry of features.ts; restore the missing kind there (or its tags), " +
     "rather than creating or deleting monitors by hand. A feature that is no longer served should leave features.ts.",
@@ -111,17 +108,17 @@ export const featureHasAllMonitors: StackValidationPolicy = {
     for (const monitor of monitorsOf(args.resources)) {
       const tags = asStringArray(monitor.props.tags);
       for (const feature of tagValues(tags, TAG.feature))
-        for (const kind of tagValues(tags, MONITOR_KIND_TAG)) present.add(`${feature}\u0000${kind}`);
+        for (const kind of tagValues(tags, RESOURCE_TAG.monitor)) present.add(`${feature}\u0000${kind}`);
     }
     for (const feature of features) {
       const missing = kinds.filter((k) => !present.has(`${feature}\u0000${k}`));
       if (missing.length === 0) continue;
       report(
         `feature "${feature}" has no ${missing.join(", ")} monitor${missing.length === 1 ? "" : "s"}: no datadog.Monitor is tagged ` +
-          `${TAG.feature}:${feature} with ${missing.map((k) => `${MONITOR_KIND_TAG}:${k}`).join(" / ")} (expected ` +
-          `${missing.map((k) => `"${isKnownKind(k) ? monitorId(k, feature) : `monitor-${feature}-${k}`}"`).join(", ")}), so ` +
-          `${missing.length === 1 ? "that signal goes" : "those signals go"} unwatched. Restore ` +
-          `${missing.length === 1 ? "it" : "them"} in the monitors builder for this feature.`,
+          `${TAG.feature}:${feature} with ${missing.map((k) => `${RESOURCE_TAG.monitor}:${k}`).join(" / ")} ` +
+          `(expected ${missing.map((k) => `"${monitorName(k, feature)}"`).join(", ")}), so ` +
+          `${missing.length === 1 ? "that signal goes" : "those signals go"} unwatched. ` +
+          `Restore ${missing.length === 1 ? "it" : "them"} in the monitors builder for this feature.`,
       );
     }
   },
