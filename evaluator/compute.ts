@@ -139,6 +139,8 @@ export class QueryEvaluator {
     private readonly percentilesEnabled: (metric: string) => boolean,
     private readonly recoveryWindow?: number,
     readable: (metric: string, tags: readonly string[]) => boolean = () => true,
+    /** false: always the point-by-point path (the per-interval path must give the same values; test/evaluator.test.ts). */
+    private readonly perInterval = true,
   ) {
     for (const t of plan.terms) {
       // docs metrics/distributions: percentiles exist only once enabled for the metric; before that a
@@ -236,8 +238,167 @@ export class QueryEvaluator {
     } else if (query.time === "percentile") value = this.pooledPercentile(query.expr, key, from, to);
     else if (this.plan.asCountPath) value = this.totals(query.expr, key, from, to);
     else if (query.change) value = this.change(key, from, to);
-    else value = aggregate(query.time, this.points(query.expr, key, from, to));
+    else if (this.grid !== undefined && this.zeroFillsActive(query.expr, key, Math.ceil(from / this.grid) * this.grid, to))
+      value = this.gridValue(i, from, to);
+    else {
+      const summed = this.summedPoints(query.expr, query.time, key, from, to);
+      value = summed === false ? aggregate(query.time, this.points(query.expr, key, from, to)) : summed;
+    }
     return value !== undefined && Number.isFinite(value) ? value : undefined;
+  }
+
+  /**
+   * The rollup interval shared by every term of a classic-path query whose `default_zero()`s each
+   * wrap one term (`min(last_10m):default_zero(p95:...rollup(60)) * is_greater(...)`): such a
+   * query is a value per interval, which `gridValue` computes once per complete interval instead
+   * of once per window holding it. Undefined for any other query (the point-by-point path).
+   */
+  private get grid(): number | undefined {
+    if (!this.perInterval) return undefined;
+    if (this.gridInterval === null) {
+      const { query } = this.plan;
+      const terms = metricTerms(query.expr);
+      const interval = terms[0]?.rollup?.interval;
+      const zeroFillsOneTerm = (e: Expr): boolean =>
+        e.kind === "default_zero"
+          ? e.arg.kind === "metric"
+          : e.kind === "binary"
+            ? zeroFillsOneTerm(e.left) && zeroFillsOneTerm(e.right)
+            : e.kind === "negate" || e.kind === "is_greater"
+              ? zeroFillsOneTerm(e.arg)
+              : e.kind !== "anomalies";
+      const eligible =
+        interval !== undefined &&
+        !this.plan.asCountPath &&
+        !query.change &&
+        query.time !== "percentile" &&
+        terms.every((t) => t.rollup?.interval === interval) &&
+        zeroFillsOneTerm(query.expr);
+      this.gridInterval = eligible ? interval : undefined;
+    }
+    return this.gridInterval;
+  }
+  private gridInterval: number | undefined | null = null;
+  private readonly gridCache: { base: number; values: Float64Array; known: Uint8Array }[] = [];
+
+  /** Whether every `default_zero(term)` of the query has a point in [from, to) (from: the first interval), so it fills. */
+  private zeroFillsActive(e: Expr, key: string, from: number, to: number): boolean {
+    switch (e.kind) {
+      case "default_zero": {
+        const s = e.arg.kind === "metric" ? this.group(e.arg.term, key)?.series : undefined;
+        if (!s) return false;
+        const i = lowerBound(s.times, from);
+        return i < s.times.length && s.times[i] < to;
+      }
+      case "binary":
+        return this.zeroFillsActive(e.left, key, from, to) && this.zeroFillsActive(e.right, key, from, to);
+      case "negate":
+      case "is_greater":
+        return this.zeroFillsActive(e.arg, key, from, to);
+      default:
+        return true;
+    }
+  }
+
+  /**
+   * The time aggregation of the query's per-interval values in [from, to), each the same value
+   * the point-by-point path gives that interval (pointValue: a missing operand drops the
+   * interval, default_zero fills it with 0, division by zero drops it). Complete intervals are
+   * computed once per group; evaluation times only increase, so the cache starts at the first window.
+   */
+  private gridValue(i: number, from: number, to: number): number | undefined {
+    const interval = this.grid!;
+    const key = this.groupKeys[i];
+    const first = Math.ceil(from / interval) * interval;
+    let cache = this.gridCache[i];
+    if (!cache) cache = this.gridCache[i] = { base: first, values: new Float64Array(1024), known: new Uint8Array(1024) };
+    const time = this.plan.query.time;
+    let acc = time === "min" ? Infinity : time === "max" ? -Infinity : 0;
+    let n = 0;
+    for (let t = first; t < to; t += interval) {
+      const end = Math.min(t + interval, to);
+      const slot = end === t + interval ? (t - cache.base) / interval : -1;
+      let v: number;
+      if (slot >= 0 && slot < cache.known.length && cache.known[slot]) v = cache.values[slot];
+      else {
+        v = this.intervalValue(this.plan.query.expr, key, t, end);
+        if (slot >= 0) {
+          if (slot >= cache.known.length) cache = this.gridCache[i] = grown(cache, slot);
+          cache.values[slot] = v;
+          cache.known[slot] = 1;
+        }
+      }
+      if (Number.isNaN(v)) continue;
+      n++;
+      if (time === "min") acc = v < acc ? v : acc;
+      else if (time === "max") acc = v > acc ? v : acc;
+      else acc += v;
+    }
+    if (n === 0) return undefined;
+    if (time === "avg") return acc / n;
+    if (time === "sum" || time === "min" || time === "max") return acc;
+    throw new Error(`no aggregation ${time}`);
+  }
+
+  /** The query's value for the rollup interval [t, end) of one group, NaN for none (zero fills active). */
+  private intervalValue(e: Expr, key: string, t: number, end: number): number {
+    switch (e.kind) {
+      case "number":
+        return e.value;
+      case "metric": {
+        const s = this.group(e.term, key)?.series;
+        if (!s) return NaN;
+        const i = lowerBound(s.times, t);
+        const j = lowerBound(s.times, end, i);
+        return i === j ? NaN : (pointValueAt(s, e.term, i, j) ?? NaN);
+      }
+      case "negate":
+        return -this.intervalValue(e.arg, key, t, end);
+      case "is_greater": {
+        const v = this.intervalValue(e.arg, key, t, end);
+        return Number.isNaN(v) ? NaN : v > e.than ? 1 : 0;
+      }
+      case "default_zero": {
+        const v = this.intervalValue(e.arg, key, t, end);
+        return Number.isNaN(v) ? 0 : v;
+      }
+      case "binary": {
+        const l = this.intervalValue(e.left, key, t, end);
+        const r = this.intervalValue(e.right, key, t, end);
+        if (Number.isNaN(l) || Number.isNaN(r)) return NaN;
+        const v = apply(e.op, l, r);
+        return v === undefined || !Number.isFinite(v) ? NaN : v;
+      }
+      case "anomalies":
+        throw new UnmodelledError("anomalies() inside arithmetic", this.plan.query.source);
+    }
+  }
+
+  /**
+   * The sum or average of a lone term's native points straight from prefix sums (the same value
+   * `aggregate` computes from its points, without materializing them); false where that does not apply.
+   */
+  private summedPoints(e: Expr, time: string, key: string, from: number, to: number): number | undefined | false {
+    if (e.kind !== "metric" || e.term.rollup || (time !== "sum" && time !== "avg")) return false;
+    const g = this.group(e.term, key);
+    if (!g) return undefined;
+    const s = g.series;
+    let total: number;
+    if (s.kind === "numeric") {
+      const i = lowerBound(s.times, from);
+      const j = lowerBound(s.times, to, i);
+      if (i === j) return undefined;
+      total = s.cum[j] - s.cum[i];
+      return time === "sum" ? total : total / (j - i);
+    }
+    if (s.kind === "moments" && (e.term.space === "count" || e.term.space === "sum")) {
+      const i = lowerBound(s.times, from);
+      const j = lowerBound(s.times, to, i);
+      if (i === j) return undefined;
+      total = e.term.space === "count" ? s.cumCounts[j] - s.cumCounts[i] : s.cumSums[j] - s.cumSums[i];
+      return time === "sum" ? total : total / (j - i);
+    }
+    return false;
   }
 
   private group(term: MetricTerm, key: string): GroupData | undefined {
@@ -394,7 +555,11 @@ function apply(op: "+" | "-" | "*" | "/", l: number, r: number): number | undefi
 
 function mapValue(v: Value, f: (x: number) => number): Value {
   if (v.kind === "scalar") return { kind: "scalar", value: f(v.value) };
-  if (v.kind === "points") return { kind: "points", points: { times: v.points.times, values: Float64Array.from(v.points.values, f) } };
+  if (v.kind === "points") {
+    const values = new Float64Array(v.points.values.length);
+    for (let i = 0; i < values.length; i++) values[i] = f(v.points.values[i]);
+    return { kind: "points", points: { times: v.points.times, values } };
+  }
   return v;
 }
 
@@ -492,18 +657,69 @@ function termPoints(s: Series, term: MetricTerm, from: number, to: number): Poin
   // docs dashboards/functions/rollup, "Rollups in monitors": "The start and end of rollup intervals
   // are aligned to UNIX time ... a monitor may evaluate (and trigger on) an incomplete rollup
   // interval": the last interval holds only the data up to the end of the window.
-  const out = { times: [] as number[], values: [] as number[] };
-  for (let t = Math.ceil(from / interval) * interval; t < to; t += interval) {
-    const i = lowerBound(s.times, t);
-    const j = lowerBound(s.times, Math.min(t + interval, to), i);
-    if (i === j) continue;
-    const v = pointValueAt(s, term, i, j);
-    if (v !== undefined) {
-      out.times.push(t);
-      out.values.push(v);
+  const first = Math.ceil(from / interval) * interval;
+  const n = Math.max(0, Math.ceil((to - first) / interval));
+  const times = new Float64Array(n);
+  const values = new Float64Array(n);
+  let k = 0;
+  const cache = intervalCache(s, term, interval);
+  for (let t = first; t < to; t += interval) {
+    // A complete interval has the same value in every window that holds it: computed once (the
+    // store is written in full before any evaluation). NaN: the interval has no value.
+    const complete = t + interval <= to;
+    const slot = cache && complete ? (t - cache.base) / interval : -1;
+    let v: number;
+    if (slot >= 0 && slot < cache!.known.length && cache!.known[slot]) v = cache!.values[slot];
+    else {
+      const i = lowerBound(s.times, t);
+      const j = lowerBound(s.times, Math.min(t + interval, to), i);
+      v = i === j ? NaN : (pointValueAt(s, term, i, j) ?? NaN);
+      if (slot >= 0 && slot < cache!.known.length) {
+        cache!.values[slot] = v;
+        cache!.known[slot] = 1;
+      }
+    }
+    if (!Number.isNaN(v)) {
+      times[k] = t;
+      values[k++] = v;
     }
   }
-  return out;
+  return { times: times.subarray(0, k), values: values.subarray(0, k) };
+}
+
+/** The values of a series' complete rollup intervals, by slot from the interval holding its first point. */
+interface IntervalCache {
+  base: number;
+  values: Float64Array;
+  known: Uint8Array;
+}
+
+/**
+ * Per series, the cache of its complete intervals per term reading it (`p95:` and `count:` of one
+ * distribution share a series; a term's rollup is fixed).
+ */
+const rollupCache = new WeakMap<Series, Map<MetricTerm, IntervalCache>>();
+
+function intervalCache(s: Series, term: MetricTerm, interval: number): IntervalCache | undefined {
+  if (s.times.length === 0) return undefined;
+  let byTerm = rollupCache.get(s);
+  if (!byTerm) rollupCache.set(s, (byTerm = new Map()));
+  let cache = byTerm.get(term);
+  if (!cache) {
+    const base = Math.floor(s.times[0] / interval) * interval;
+    const slots = Math.floor((s.times[s.times.length - 1] - base) / interval) + 1;
+    byTerm.set(term, (cache = { base, values: new Float64Array(slots), known: new Uint8Array(slots) }));
+  }
+  return cache;
+}
+
+function grown(c: { base: number; values: Float64Array; known: Uint8Array }, slot: number) {
+  const size = Math.max(slot + 1, c.known.length * 2);
+  const values = new Float64Array(size);
+  const known = new Uint8Array(size);
+  values.set(c.values);
+  known.set(c.known);
+  return { base: c.base, values, known };
 }
 
 /** The value of points [i, j) merged into one: a rollup interval, or one native point (j = i + 1). */
