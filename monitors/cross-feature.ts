@@ -13,7 +13,7 @@ import {
   anomalyQuery,
   type AnomalySpec,
   formatNumber,
-  LATENCY_RECOVERY_FRACTION,
+  latencyRecoveryThreshold,
   p95ForTenMinutes,
   requestsBeforeJudgeSilenceIsSuspicious,
   thresholdQuery,
@@ -180,7 +180,12 @@ export function judgeStalledMonitor(f: Frame, catalog: Catalog): MonitorDefiniti
   const lowestRate = features.length ? Math.min(...features.map((x) => x.quality.judgeSampleRate)) : CHAPTER_DEFAULTS.judgeSampleRate;
   const minRequests = requestsBeforeJudgeSilenceIsSuspicious(lowestRate);
   const scope = { [TAG.env]: stack.env };
-  const requests = metricQuery(contract, contract.metrics.requests, { aggregation: "sum", filters: scope, by: [TAG.feature], asCount: true });
+  const requests = metricQuery(contract, contract.metrics.requests, {
+    aggregation: "sum",
+    filters: scope,
+    by: [TAG.feature],
+    asCount: true,
+  });
   const scores = metricQuery(contract, contract.metrics.judgeScore, { aggregation: "count", filters: scope, by: [TAG.feature] });
   const dashboard = { label: `Quality: ${groupName(TAG.feature)}`, url: f.dashboardUrl({ [TAG.feature]: groupName(TAG.feature) }) };
   const firstSteps = [
@@ -264,7 +269,7 @@ export function retrievalSlowMonitor(f: Frame, catalog: Catalog): MonitorDefinit
         "If drift is confirmed, rebuild the index (REINDEX CONCURRENTLY, or build a new one and swap) outside peak hours.",
       ],
       recovery:
-        `p95 query time of ${groupName(TAG.index)} is back under ${formatNumber(Math.floor(critical * LATENCY_RECOVERY_FRACTION))} ms ` +
+        `p95 query time of ${groupName(TAG.index)} is back under ${formatNumber(latencyRecoveryThreshold(critical))} ms ` +
         `in a minute with traffic. If the index was rebuilt, record ` +
         `the new list count and row count so the next drift is measurable.`,
     },

@@ -282,6 +282,18 @@ function lintHandles(body: DatadogMonitor, ctx: LintContext, parsed: ParsedMessa
   for (const h of alertPages) {
     if (!resolves.has(h.raw.toLowerCase())) problems.push(`${h.raw} must also be notified on recovery, or the incident never resolves`);
   }
+  // Alert -> warning is a recovery from alert as well ({{#is_alert_recovery}}; the Datadog note
+  // cited in config/names.ts): without it the incident stays open while the monitor only warns,
+  // and the next alert re-pages into it.
+  if (body.options?.thresholds?.warning !== undefined) {
+    const demoted = new Set(reached("alert to warning").map((h) => h.raw.toLowerCase()));
+    for (const h of alertPages) {
+      if (!demoted.has(h.raw.toLowerCase()))
+        problems.push(
+          `${h.raw} must also be notified when the alert falls back to warning ({{#is_alert_recovery}}), or the incident stays open`,
+        );
+    }
+  }
   const renotifies = body.options?.renotify_interval !== undefined;
   if (alertPages.length && !renotifies) problems.push("paging monitors must renotify (options.renotify_interval)");
   if (!alertPages.length && renotifies) problems.push("only paging monitors renotify; a repeated Slack post gets a channel muted");

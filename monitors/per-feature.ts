@@ -6,7 +6,7 @@ import type { Feature } from "../config/schema";
 import type { Catalog } from "../config/validate";
 import type { MonitorDefinition } from "./definition";
 import { defineMonitor, type FeatureFrame } from "./frame";
-import { formatNumber, LATENCY_RECOVERY_FRACTION, p95ForTenMinutes, thresholdQuery } from "./queries";
+import { formatNumber, latencyRecoveryThreshold, p95ForTenMinutes, thresholdQuery } from "./queries";
 
 function featureScope(catalog: Catalog, feature: Feature): Record<string, string> {
   return { [TAG.feature]: feature.id, [TAG.env]: catalog.stack.env };
@@ -130,7 +130,11 @@ export function latencyMonitor(f: FeatureFrame, catalog: Catalog, which: "ttft" 
   const what = ttft ? "time to first token" : "total response time";
   const scope = featureScope(catalog, feature);
   const perMinute = metricQuery(contract, metric, { aggregation: "p95", filters: scope, rollup: { seconds: 60 } });
-  const countPerMinute = metricQuery(contract, metric, { aggregation: "count", filters: scope, rollup: { aggregator: "sum", seconds: 60 } });
+  const countPerMinute = metricQuery(contract, metric, {
+    aggregation: "count",
+    filters: scope,
+    rollup: { aggregator: "sum", seconds: 60 },
+  });
   const min = feature.latency.minRequestsPerMinute;
   return defineMonitor(f, {
     // A feature that stopped answering is the provider-outage monitor's and Sentry's to report, not this one's.
@@ -150,7 +154,7 @@ export function latencyMonitor(f: FeatureFrame, catalog: Catalog, which: "ttft" 
         "Note the start time: a deploy, prompt change or traffic spike at that minute is the likeliest cause.",
       ],
       recovery:
-        `p95 ${what} of ${feature.name} is back under ${formatNumber(Math.floor(critical * LATENCY_RECOVERY_FRACTION))} ms in a ` +
+        `p95 ${what} of ${feature.name} is back under ${formatNumber(latencyRecoveryThreshold(critical))} ms in a ` +
         `minute with traffic. If traffic was shifted to a fallback provider, move it back only once the primary has been healthy ` +
         `for a while.`,
     },

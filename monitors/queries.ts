@@ -85,8 +85,13 @@ export function requestsBeforeJudgeSilenceIsSuspicious(sampleRate: number): numb
   return n;
 }
 
-/** A latency monitor in alert recovers once a minute's p95 is back at this fraction of the threshold (or traffic is too low). */
-export const LATENCY_RECOVERY_FRACTION = 0.7;
+/** A latency monitor in alert recovers once a minute's p95 is back at this share of the threshold (or traffic is too low). */
+export const LATENCY_RECOVERY_PERCENT = 70;
+
+/** The recovery threshold of a latency monitor, whole milliseconds (integer arithmetic: 350 x 0.7 is 244.99999... in floats). */
+export function latencyRecoveryThreshold(critical: number): number {
+  return Math.floor((critical * LATENCY_RECOVERY_PERCENT) / 100);
+}
 
 /**
  * "p95 above the threshold for 10 minutes" (docs/alerting.md): each of the last ten minutes,
@@ -120,7 +125,7 @@ export function p95ForTenMinutes(
   const guard = `is_greater(default_zero(${countPerMinute}), ${formatNumber(minPerMinute - 1)})`;
   return {
     query: thresholdQuery(`min(last_10m):default_zero(${p95PerMinute}) * ${guard}`, ">", critical),
-    thresholds: { critical, critical_recovery: Math.floor(critical * LATENCY_RECOVERY_FRACTION) },
+    thresholds: { critical, critical_recovery: latencyRecoveryThreshold(critical) },
     options: { on_missing_data: "resolve", require_full_window: false, evaluation_delay: 60 },
   };
 }

@@ -85,7 +85,14 @@ export function backtestJson(r: BacktestResult): string {
       from: iso(r.from),
       to: iso(r.to),
       transitions: r.run.transitions.map((t) => ({ at: iso(t.at), group: t.group, from: t.from, to: t.to })),
-      notifications: r.run.notifications.map((n) => ({ at: iso(n.at), group: n.group, state: n.state, handles: n.handles })),
+      // `renotify` (an addition to the issue's format) is present only on reminders.
+      notifications: r.run.notifications.map((n) => ({
+        at: iso(n.at),
+        group: n.group,
+        state: n.state,
+        handles: n.handles,
+        ...(n.renotify ? { renotify: true } : {}),
+      })),
       ...(r.run.approximate ? { approximate: true } : {}),
       ...(r.run.notes.length ? { notes: r.run.notes } : {}),
     },

@@ -53,16 +53,13 @@ export function stackFromPlan(name: string, plan: Plan, catalog: Catalog): Stack
   );
 }
 
-/** Pulumi type of a Datadog downtime (a monitor under one notifies no one; docs monitors/downtimes). */
-export const DOWNTIME_SCHEDULE = "datadog:index/downtimeSchedule:DowntimeSchedule";
-
 /**
  * Monitors muted for good by a downtime: one that names the monitor by id, covers every group
  * (scope `*`) and never ends. Any other downtime is a form the scenarios do not model.
  */
 export function mutedMonitors(plan: Plan, monitorById: ReadonlyMap<string, string>): Set<string> {
   const muted = new Set<string>();
-  for (const r of resourcesOfType(plan, DOWNTIME_SCHEDULE)) {
+  for (const r of resourcesOfType(plan, TYPE.downtimeSchedule)) {
     const id = (r.inputs.monitorIdentifier as { monitorId?: unknown } | undefined)?.monitorId;
     const once = r.inputs.oneTimeSchedule as { end?: unknown } | undefined;
     const target = id === undefined ? undefined : monitorById.get(String(id));
