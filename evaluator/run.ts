@@ -113,12 +113,44 @@ export function runScenario(s: Scenario, stack: StackUnderTest): ScenarioResult 
   return { file: s.file, name: s.name, status: failures.length ? "failed" : "passed", failures, approximate, runs, notes };
 }
 
-/** Generates the traffic and evaluates every monitor of the stack over the scenario. */
+/**
+ * The monitors whose runs can decide the scenario: those its expectations name (all of them for
+ * a notification count over every monitor), the constituents of those that are composites, and,
+ * on a stack with `paging: false`, every monitor whose message holds a PagerDuty handle at all
+ * (the rule that such a stack never pages holds in every scenario). A message without one can
+ * never notify PagerDuty, whatever its data. The others need no traffic and no evaluation.
+ */
+function monitorsToEvaluate(s: Scenario, stack: StackUnderTest): Set<string> {
+  const ids = new Set<string>();
+  for (const x of s.expect) {
+    if (!appliesTo(x, stack.catalog)) continue;
+    const named = x.monitor === undefined ? stack.monitors : monitorsNamed(stack.monitors, x.monitor, stack.constituents);
+    for (const m of named) ids.add(m.id);
+  }
+  if (!stack.catalog.stack.paging)
+    for (const m of stack.monitors) if (m.body.message.toLowerCase().includes(HANDLE_PREFIX.pagerduty)) ids.add(m.id);
+  for (const m of stack.monitors) {
+    if (!ids.has(m.id)) continue;
+    for (const ref of compositeConstituents(m)) {
+      const id = stack.monitorById.get(ref);
+      if (id) ids.add(id);
+    }
+  }
+  return ids;
+}
+
+/**
+ * Generates the traffic and evaluates the monitors that can decide the scenario (monitorsToEvaluate).
+ * Every monitor's query and options are still read, so an unmodelled form fails every scenario.
+ */
 export function simulate(s: Scenario, stack: StackUnderTest): MonitorRun[] {
   const store = new MetricStore(stack.percentiles);
   for (const m of Object.values(stack.catalog.contract.metrics)) store.declare(m.name, m.type);
   store.declare(ESTIMATED_USAGE_METRIC, "gauge");
-  const plans = stack.monitors.map((m) => ({ m, plan: monitorPlan(m, store) }));
+  const evaluated = monitorsToEvaluate(s, stack);
+  for (const m of stack.monitors) if (!evaluated.has(m.id)) compositeConstituents(m);
+  const all = stack.monitors.map((m) => ({ m, plan: monitorPlan(m, store) }));
+  const plans = all.filter(({ m }) => evaluated.has(m.id));
   // A percentile term of a metric without percentiles reads nothing (compute.ts): no need to keep its values.
   for (const { plan } of plans)
     for (const t of plan?.terms ?? [])
@@ -153,7 +185,22 @@ export function simulate(s: Scenario, stack: StackUnderTest): MonitorRun[] {
     run.notifications = [];
     run.notes.push("muted by a downtime: it notifies no one");
   }
-  return stack.monitors.map((m) => runs.get(m.id)!);
+  return stack.monitors.map((m) => runs.get(m.id) ?? notEvaluated(m));
+}
+
+/** The run of a monitor no expectation of the scenario reads: no evaluation, said in its notes. */
+function notEvaluated(m: MonitorUnderTest): MonitorRun {
+  return {
+    id: m.id,
+    name: m.body.name,
+    tags: m.body.tags,
+    times: [],
+    groups: [],
+    transitions: [],
+    notifications: [],
+    approximate: false,
+    notes: ["not evaluated: no expectation of the scenario reads it"],
+  };
 }
 
 function rangeOf(s: Scenario, within: [string, string] | undefined): [number, number] {
