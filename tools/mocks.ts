@@ -113,10 +113,22 @@ export async function synthesize(opts: SynthesizeOptions): Promise<Plan> {
       callback(err, resp);
     });
 
-  const outputs = opts.program();
-  await settle(outputs);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  await (pulumi.runtime as any).waitForRPCs();
+  // The SDK records `new Error().stack` on every promise it makes (4 per resource property in
+  // runtime/rpc.js transferProperties, via runtime/debuggable.js debuggablePromise, @pulumi/pulumi
+  // 3.248.0) and only ever prints them for PULUMI_DEBUG_PROMISE_LEAKS. Capturing and formatting
+  // them (through source maps under tsx) was half of synth at 200 features. While the program
+  // runs, stacks are cut to the frame that throws; resources' source positions are unaffected
+  // (resource.js callsites() lifts the limit itself). `pulumi up` never runs this code.
+  const limit = Error.stackTraceLimit;
+  if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) Error.stackTraceLimit = Math.min(limit, Number(process.env.ZZ_STL ?? 1));
+  try {
+    const outputs = opts.program();
+    await settle(outputs);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    await (pulumi.runtime as any).waitForRPCs();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
   resources.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
   return { project: PROJECT, stack: opts.stack, resources };
 }
