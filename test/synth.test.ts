@@ -7,7 +7,11 @@ import { describe, expect, it } from "vitest";
 import { exampleFeatures, exampleTeams, ROOT } from "./helpers";
 
 function synthCli(args: string[]) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "tools/synth.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+  // As package.json's "synth" script runs it (plain node with the .ts hook, not tsx).
+  const r = spawnSync(process.execPath, ["-r", path.join(ROOT, "tools/ts-hook.cjs"), path.join(ROOT, "tools/synth.ts"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -113,14 +113,16 @@ export async function synthesize(opts: SynthesizeOptions): Promise<Plan> {
       callback(err, resp);
     });
 
-  // The SDK records `new Error().stack` on every promise it makes (4 per resource property in
-  // runtime/rpc.js transferProperties, via runtime/debuggable.js debuggablePromise, @pulumi/pulumi
-  // 3.248.0) and only ever prints them for PULUMI_DEBUG_PROMISE_LEAKS. Capturing and formatting
-  // them (through source maps under tsx) was half of synth at 200 features. While the program
-  // runs, stacks are cut to the frame that throws; resources' source positions are unaffected
-  // (resource.js callsites() lifts the limit itself). `pulumi up` never runs this code.
+  // The SDK records `new Error().stack` on every promise it makes: 4 per resource property
+  // (@pulumi/pulumi 3.248.0, runtime/rpc.js transferProperties -> runtime/debuggable.js:85
+  // debuggablePromise), only ever printed for PULUMI_DEBUG_PROMISE_LEAKS. Capturing and
+  // formatting them (through source maps under tsx and vitest) was over half of synth at 200
+  // features. No SDK option skips it, so stacks are off while the program runs, unless that
+  // variable asks for them; set it too to see where a crash inside the program came from.
+  // Resources' source positions are unaffected (resource.js callsites() lifts the limit itself).
+  // `pulumi up` never runs this code.
   const limit = Error.stackTraceLimit;
-  if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) Error.stackTraceLimit = Math.min(limit, Number(process.env.ZZ_STL ?? 1));
+  if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) Error.stackTraceLimit = 0;
   try {
     const outputs = opts.program();
     await settle(outputs);
