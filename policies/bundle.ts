@@ -10,8 +10,9 @@
 // for `pulumi policy enable ... --config`.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { buildSync } from "esbuild";
+import { consoleIo, parseCli } from "../tools/cli";
+import { OutputPathError, replaceOwnedDir } from "../tools/paths";
 import { policyConfigFor } from "./config";
 import { REPO_ROOT, repoCatalog } from "./context";
 
@@ -19,18 +20,22 @@ const PACK_DIR = __dirname;
 /** Loaded by the CLI from the downloaded pack's node_modules, never bundled. */
 const RUNTIME_DEPENDENCIES = ["@pulumi/policy", "@pulumi/pulumi", "@pulumi/datadog", "@pulumiverse/sentry"];
 
+/** What the bundle writes: a directory holding only these (or marked as ours) may be replaced. */
+export function isBundleFile(relPath: string): boolean {
+  return /^(index\.js|package\.json|PulumiPolicy\.yaml|config\/[^/]+\.json)$/.test(relPath);
+}
+
 export function bundle(outDir: string): void {
   const pkg = JSON.parse(fs.readFileSync(path.join(PACK_DIR, "package.json"), "utf8"));
-  fs.rmSync(outDir, { recursive: true, force: true });
-  fs.mkdirSync(outDir, { recursive: true });
   // esbuild is installed as tsx's own dependency (tsx is a root dependency), so no new package.
-  buildSync({
+  const built = buildSync({
     entryPoints: [path.join(PACK_DIR, "index.ts")],
     bundle: true,
     platform: "node",
     target: "node20",
     external: RUNTIME_DEPENDENCIES,
     outfile: path.join(outDir, "index.js"),
+    write: false,
     logLevel: "warning",
   });
   const published = {
@@ -43,14 +48,18 @@ export function bundle(outDir: string): void {
     files: ["index.js", "PulumiPolicy.yaml"],
     dependencies: Object.fromEntries(RUNTIME_DEPENDENCIES.map((d) => [d, pkg.dependencies[d]])),
   };
-  fs.writeFileSync(path.join(outDir, "package.json"), `${JSON.stringify(published, null, 2)}\n`);
-  fs.copyFileSync(path.join(PACK_DIR, "PulumiPolicy.yaml"), path.join(outDir, "PulumiPolicy.yaml"));
-  fs.mkdirSync(path.join(outDir, "config"));
+  const files = [
+    { path: "index.js", content: Buffer.from(built.outputFiles[0].contents) },
+    { path: "package.json", content: `${JSON.stringify(published, null, 2)}\n` },
+    { path: "PulumiPolicy.yaml", content: fs.readFileSync(path.join(PACK_DIR, "PulumiPolicy.yaml")) },
+  ];
   for (const stack of repoStacks()) {
     const catalog = repoCatalog(stack);
     if (!catalog) throw new Error(`Pulumi.${stack}.yaml does not validate; run \`npm run synth -- --stack ${stack}\` to see why`);
-    fs.writeFileSync(path.join(outDir, "config", `${stack}.json`), `${JSON.stringify(policyConfigFor(catalog), null, 2)}\n`);
+    files.push({ path: `config/${stack}.json`, content: `${JSON.stringify(policyConfigFor(catalog), null, 2)}\n` });
   }
+  // Replaces only a directory the bundle wrote (tools/paths.ts): `--out ..` cannot empty the repository.
+  replaceOwnedDir(outDir, files, { tool: "bundle", owns: isBundleFile });
 }
 
 /** Stacks with a Pulumi.<stack>.yaml in the repo. */
@@ -62,10 +71,32 @@ export function repoStacks(): string[] {
     .sort();
 }
 
+export const BUNDLE_USAGE = `usage: npx tsx policies/bundle.ts [--out policies/dist]
+
+Bundles the policy pack for \`pulumi policy publish\`, with a policy config per stack.
+
+  --out <dir>           where the bundle goes (default: policies/dist); replaced only if the bundle wrote it
+  -h, --help            print this help
+
+Exit codes: 0 written, 1 failed, 2 bad usage or an output directory it did not write.`;
+
 if (require.main === module) {
-  const { values } = parseArgs({ options: { out: { type: "string", default: path.join(PACK_DIR, "dist") } }, strict: true });
-  bundle(path.resolve(values.out!));
+  const parsed = parseCli(
+    { command: "bundle", usage: BUNDLE_USAGE, options: { out: { type: "string", default: path.join(PACK_DIR, "dist") } } as const },
+    process.argv.slice(2),
+    consoleIo,
+    (values) => values.out!,
+  );
+  if (!parsed.ok) process.exit(parsed.code);
+  const out = parsed.value;
+  try {
+    bundle(path.resolve(out));
+  } catch (e) {
+    if (!(e instanceof OutputPathError)) throw e;
+    console.error(e.message);
+    process.exit(2);
+  }
   console.log(
-    `bundled the pack into ${values.out} (policy config per stack in ${path.join(values.out!, "config")}); publish with: cd ${values.out} && pulumi policy publish <org>`,
+    `bundled the pack into ${out} (policy config per stack in ${path.join(out, "config")}); publish with: cd ${out} && pulumi policy publish <org>`,
   );
 }

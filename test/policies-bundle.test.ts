@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundle } from "../policies/bundle";
 import { policyConfigFor } from "../policies/config";
 import { readPolicyConfig } from "../tools/check";
+import { OWNER_MARK } from "../tools/paths";
 import { packArgs } from "../policies/rules";
 import { type RunningPack, ruleMessage, startPack } from "./fixtures/analyzer";
 import { monitor, serviceObject } from "./fixtures/policy-args";
@@ -30,7 +31,8 @@ afterAll(() => {
 
 describe("the bundled pack", () => {
   it("is a complete pack directory whose only dependencies are the SDKs the CLI installs", () => {
-    expect(fs.readdirSync(out).sort()).toEqual(["PulumiPolicy.yaml", "config", "index.js", "node_modules", "package.json"]);
+    // Plus the owner mark that lets the next bundle replace the directory (npm pack leaves it out: `files`).
+    expect(fs.readdirSync(out).sort()).toEqual([OWNER_MARK, "PulumiPolicy.yaml", "config", "index.js", "node_modules", "package.json"]);
     const pkg = JSON.parse(fs.readFileSync(path.join(out, "package.json"), "utf8"));
     expect(pkg.main).toBe("index.js");
     expect(pkg.files).toEqual(["index.js", "PulumiPolicy.yaml"]);

@@ -3,7 +3,10 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { main as checkMain } from "../tools/check";
+import { readPlan } from "../tools/plan";
+import { describeResourceCount } from "../tools/resource-count";
 import { exampleFeatures, exampleTeams, ROOT } from "./helpers";
 
 function synthCli(args: string[]) {
@@ -15,12 +18,15 @@ function synthCli(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "llmobs-synth-"));
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
 function tmpDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), "llmobs-synth-"));
+  return fs.mkdtempSync(path.join(scratch, "t"));
 }
 
 describe("npm run synth", () => {
-  it("writes the plan and every dashboard for the prod stack, and summarizes them.", () => {
+  it("writes the plan and every dashboard for the prod stack, and summarizes them, counting resources as check does.", async () => {
     const out = tmpDir();
     const r = synthCli(["--out", out]);
     expect(r.stderr).toBe("");
@@ -38,6 +44,15 @@ describe("npm run synth", () => {
       expect(r.stdout).toContain(JSON.parse(d.inputs.dashboard).title);
     }
     expect(r.stdout).toMatch(/Resources by type:/);
+
+    // Synth and check count the same plan the same way (tools/resource-count.ts).
+    const count = describeResourceCount(readPlan(path.join(out, "prod", "plan.json")));
+    expect(count).toMatch(/^\d+ resources \(\+\d+ components\)$/);
+    expect(r.stdout.split("\n")[1].endsWith(`teams → ${count}`), r.stdout.split("\n")[1]).toBe(true);
+    const lines: string[] = [];
+    await checkMain(["--plan", path.join(out, "prod", "plan.json")], { out: (t) => lines.push(t), err: (t) => lines.push(t) });
+    const header = lines.join("\n").split("\n")[0];
+    expect(header.endsWith(`(stack prod, ${count})`), header).toBe(true);
   });
 
   it("renders the same plan from the JSON form of features and teams as from the .ts modules.", () => {

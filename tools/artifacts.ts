@@ -7,6 +7,7 @@ import { onCallSummary, sentrySummary } from "../oncall/summary";
 import { stackCardinality } from "../org/build";
 import { dashboardsOf, type Plan, planJson, resourcesOfType, TYPE } from "./plan";
 import { renderPreview } from "./preview/html";
+import { describeResourceCount } from "./resource-count";
 
 export interface Artifact {
   /** Relative to out/<stack>/. */
@@ -54,9 +55,7 @@ export function summarize(plan: Plan, catalog: Catalog, artifacts: Artifact[], d
   const lines: string[] = [];
   const custom = plan.resources.filter((r) => r.custom);
   lines.push(`llm-observability · stack ${plan.stack} (env ${catalog.stack.env}, paging ${catalog.stack.paging ? "on" : "off"})`);
-  lines.push(
-    `${catalog.features.length} features, ${catalog.teams.length} teams → ${custom.length} resources (+${plan.resources.length - custom.length} components)`,
-  );
+  lines.push(`${catalog.features.length} features, ${catalog.teams.length} teams → ${describeResourceCount(plan)}`);
   lines.push("");
   lines.push("Resources by type:");
   const byType = new Map<string, number>();

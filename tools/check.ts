@@ -13,13 +13,16 @@
 // or a rule crashed.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { ENFORCEMENT_LEVELS, type PolicyPackConfig, PolicyCrashError, runPolicies, type Violation } from "../policies/offline";
 import { PACK_NAME, packArgs, type Rule } from "../policies/rules";
 import { checkAgainstOrg } from "../providers/check";
 import { ORG_CONSTRAINTS, ownsOrgResources } from "../providers/org";
 import { type Plan, PlanError, readPlan } from "./plan";
-import { runCli } from "./cli";
+import { consoleIo, type Io, parseCli, runCli, UsageError } from "./cli";
+import { describeResourceCount } from "./resource-count";
+
+export { UsageError };
+export type { Io };
 
 /** Where `npm run synth` writes the default stack's plan (its defaults: `--stack prod --out out`). */
 export const DEFAULT_PLAN = path.join("out", "prod", "plan.json");
@@ -38,25 +41,33 @@ export interface CheckReport {
   policiesRun: number;
 }
 
-export class UsageError extends Error {}
+export const CHECK_USAGE = `usage: npm run check -- [options]
 
-export function parseCheckArgs(argv: string[]): CheckOptions {
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        plan: { type: "string", default: DEFAULT_PLAN },
-        json: { type: "boolean", default: false },
-        config: { type: "string" },
-        "org-plan": { type: "string" },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-    return { plan: values.plan!, json: values.json!, config: values.config, orgPlan: values["org-plan"] };
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+Runs the policy pack's rules over a synthesized plan, offline.
+
+  --plan <file>         the plan to check (default: ${DEFAULT_PLAN})
+  --org-plan <file>     the plan of the stack that owns the Datadog org's shared resources
+  --json                print the violations as JSON
+  --config <file>       policy config, the format of --policy-pack-config
+  -h, --help            print this help
+
+Exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 bad usage or unreadable plan/config.`;
+
+const CHECK_OPTIONS = {
+  plan: { type: "string", default: DEFAULT_PLAN },
+  json: { type: "boolean", default: false },
+  config: { type: "string" },
+  "org-plan": { type: "string" },
+} as const;
+
+/** The command line, or the exit code when it asks for help or is wrong. */
+export function parseCheckArgs(argv: string[], io: Io = consoleIo) {
+  return parseCli({ command: "check", usage: CHECK_USAGE, options: CHECK_OPTIONS }, argv, io, (values): CheckOptions => ({
+    plan: values.plan!,
+    json: values.json!,
+    config: values.config,
+    orgPlan: values["org-plan"],
+  }));
 }
 
 /** Reads a `--policy-pack-config` style file and checks it against each policy's configSchema. */
@@ -162,7 +173,7 @@ function orgViolations(plan: Plan, org: Plan): Violation[] {
 /** Violations grouped by policy (mandatory first), each with its resource, then a count line. */
 export function formatReport(report: CheckReport, planFile: string): string {
   const { plan, violations } = report;
-  const lines = [`${PACK_NAME}: ${report.policiesRun} policies over ${planFile} (stack ${plan.stack}, ${plan.resources.length} resources)`];
+  const lines = [`${PACK_NAME}: ${report.policiesRun} policies over ${planFile} (stack ${plan.stack}, ${describeResourceCount(plan)})`];
   const groups = new Map<string, Violation[]>();
   for (const v of violations) groups.set(v.policyName, [...(groups.get(v.policyName) ?? []), v]);
   const ordered = [...groups.values()].sort((a, b) => rank(a[0]) - rank(b[0]));
@@ -184,22 +195,10 @@ function rank(v: Violation): number {
   return v.enforcementLevel === "mandatory" ? 0 : 1;
 }
 
-export interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
-const USAGE =
-  "usage: npm run check -- [--plan out/<stack>/plan.json] [--org-plan out/<org stack>/plan.json] [--json] [--config policy-config.json]";
-
-export async function main(argv: string[], io: Io = { out: (t) => console.log(t), err: (t) => console.error(t) }): Promise<number> {
-  let opts: CheckOptions;
-  try {
-    opts = parseCheckArgs(argv);
-  } catch (e) {
-    io.err(`check: ${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
+export async function main(argv: string[], io: Io = consoleIo): Promise<number> {
+  const parsed = parseCheckArgs(argv, io);
+  if (!parsed.ok) return parsed.code;
+  const opts = parsed.value;
   let report: CheckReport;
   try {
     report = await check(opts);

@@ -4,8 +4,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Artifact } from "./artifacts";
-import { runCli } from "./cli";
-import { synth, writeArtifacts } from "./synth";
+import { consoleIo, type Io, parseCli, runCli } from "./cli";
+import { replaceOwnedDir } from "./paths";
+import { synth } from "./synth";
 
 export const SNAPSHOT_ROOT = path.resolve(__dirname, "..", "snapshots");
 export const SNAPSHOT_STACKS = ["prod", "staging"] as const;
@@ -39,13 +40,25 @@ export function readSnapshots(stack: string): Artifact[] {
   return out.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-async function main(): Promise<number> {
+export const SNAPSHOTS_USAGE = `usage: npm run snapshots
+
+Rewrites snapshots/<stack>/ (${SNAPSHOT_STACKS.join(", ")}) from features.ts, teams.ts and Pulumi.<stack>.yaml:
+the dashboards, monitors and cost report a reviewer reads in a pull request's git diff.
+
+  -h, --help            print this help (and write nothing)
+
+Exit codes: 0 written, 1 a stack does not synthesize, 2 bad usage.`;
+
+export async function main(argv: string[], io: Io = consoleIo): Promise<number> {
+  const parsed = parseCli({ command: "snapshots", usage: SNAPSHOTS_USAGE, options: {} }, argv, io, () => undefined);
+  if (!parsed.ok) return parsed.code;
   for (const stack of SNAPSHOT_STACKS) {
     const artifacts = await renderSnapshots(stack);
-    writeArtifacts(path.join(SNAPSHOT_ROOT, stack), artifacts);
-    console.log(`snapshots/${stack}: ${artifacts.length} files`);
+    // Committed directories: no owner mark; they are replaced only while they hold nothing but snapshot files.
+    replaceOwnedDir(path.join(SNAPSHOT_ROOT, stack), artifacts, { tool: "snapshots", owns: (p) => SNAPSHOTTED.test(p), mark: false });
+    io.out(`snapshots/${stack}: ${artifacts.length} files`);
   }
   return 0;
 }
 
-if (require.main === module) runCli(main);
+if (require.main === module) runCli(() => main(process.argv.slice(2)));

@@ -1,17 +1,17 @@
-// `npm run diff -- --base <git-ref|plan-dir> [--head <plan-dir>] [--stack prod] [--out out/diff.md]`
+// `npm run diff -- --base <git-ref|plan-dir> [--head <git-ref|plan-dir>] [--stack prod] [--out out/diff.md]`
 // What a change does to the dashboards, monitors, on-call and Sentry rules of a stack, in
 // words a reviewer can act on. Markdown goes to stdout and `--out`; the head's preview page,
-// changed widgets highlighted, and the unabridged diff go to `--html-dir` (out/diff/).
+// changed widgets highlighted (one page, a section per stack), and the unabridged diff go to
+// `--html-dir` (out/diff/). The paths written are listed on stderr.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
-import { ConfigError, formatProblem } from "../../config/errors";
+import { consoleIo, type Io, parseCli, runCli, UsageError } from "../cli";
+import { assertStackName, OutputPathError, replaceOwnedDir } from "../paths";
 import { PlanError } from "../plan";
-import { highlightsFromDiff, renderPreview } from "../preview/html";
+import { highlightsFromDiff, renderPreview, renderStacksPage } from "../preview/html";
 import { comparePlans, hasChanges, type PlanDiff } from "./compare";
 import { renderMarkdown } from "./markdown";
-import { emptyPlan, readPlanDir, type Side, SourceError, synthesizeRef, synthesizeTree } from "./sources";
-import { runCli } from "../cli";
+import { emptyPlan, readPlanDir, type Side, SourceError, synthesizeSource, type SynthOptions } from "./sources";
 
 export interface DiffOptions {
   base: string;
@@ -21,33 +21,53 @@ export interface DiffOptions {
   htmlDir: string;
 }
 
-const USAGE =
-  "usage: npm run diff -- --base <git-ref|plan-dir> [--head <plan-dir>] [--stack prod ...] [--out out/diff.md] [--html-dir out/diff]";
+export const DIFF_USAGE = `usage: npm run diff -- --base <git-ref|plan-dir> [options]
 
-export function parseDiffArgs(argv: string[]): DiffOptions {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      base: { type: "string" },
-      head: { type: "string" },
-      stack: { type: "string", multiple: true },
-      out: { type: "string" },
-      "html-dir": { type: "string", default: path.join("out", "diff") },
-    },
-    strict: true,
+Says what a change does to each stack's dashboards, monitors, on-call and Sentry rules.
+
+  --base <ref|dir>      the side before: a git ref (synthesized by that commit's own synth), or a
+                        directory of plans (out/ as npm run synth writes it, or out/<stack>/)
+  --head <ref|dir>      the side after, the same way (default: the working tree)
+  --stack <name>        a stack to compare; repeat for several (default: prod)
+  --out <file>          also write the Markdown there (it always goes to stdout)
+  --html-dir <dir>      where the marked-up preview page and the full diff go (default: out/diff)
+  -h, --help            print this help
+
+A git ref runs that commit's code (its tools/synth.ts and its catalog), as a child process with an
+allowlisted environment; review an untrusted branch only where running its code is acceptable.
+Exit codes: 0 compared, 1 the working tree does not synthesize, 2 bad usage or a side cannot be read.`;
+
+const DIFF_OPTIONS = {
+  base: { type: "string" },
+  head: { type: "string" },
+  stack: { type: "string", multiple: true },
+  out: { type: "string" },
+  "html-dir": { type: "string", default: path.join("out", "diff") },
+} as const;
+
+/** The command line, or the exit code when it asks for help or is wrong. */
+export function parseDiffArgs(argv: string[], io: Io = consoleIo) {
+  return parseCli({ command: "diff", usage: DIFF_USAGE, options: DIFF_OPTIONS }, argv, io, (values): DiffOptions => {
+    if (!values.base) throw new UsageError("--base is required");
+    const stacks = [...new Set(values.stack?.length ? values.stack : ["prod"])];
+    for (const s of stacks) {
+      try {
+        assertStackName(s);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+    }
+    return { base: values.base, head: values.head, stacks, out: values.out, htmlDir: values["html-dir"]! };
   });
-  if (!values.base) throw new Error("--base is required");
-  return {
-    base: values.base,
-    head: values.head,
-    stacks: [...new Set(values.stack?.length ? values.stack : ["prod"])],
-    out: values.out,
-    htmlDir: values["html-dir"]!,
-  };
 }
 
 function isDir(p: string): boolean {
   return fs.existsSync(p) && fs.statSync(p).isDirectory();
+}
+
+/** What --html-dir holds: a directory holding only these (or marked as ours) may be replaced. */
+export function isDiffPage(relPath: string): boolean {
+  return /^(index\.html|full\.md|[A-Za-z0-9_.-]+\.html)$/.test(relPath);
 }
 
 export interface DiffRun {
@@ -55,15 +75,26 @@ export interface DiffRun {
   markdown: string;
   full: string;
   truncated: boolean;
-  /** Files written under htmlDir, relative to it. */
-  pages: string[];
+  /** Every file written, as the paths were given (what the CLI lists). */
+  written: { path: string; what: string }[];
 }
 
-export async function runDiff(opts: DiffOptions): Promise<DiffRun> {
-  const head: Side = opts.head
-    ? readPlanDir(opts.head, opts.stacks)
-    : await synthesizeTree(path.resolve(__dirname, "..", ".."), opts.stacks);
-  const base: Side = isDir(opts.base) ? readPlanDir(opts.base, opts.stacks) : await synthesizeRef(opts.base, opts.stacks);
+/** A side from a directory of plans, or synthesized from a git ref (or the working tree when absent). */
+async function side(flag: "--base" | "--head", value: string | undefined, stacks: string[], opts: SynthOptions): Promise<Side> {
+  if (value !== undefined && isDir(value)) return readPlanDir(value, stacks);
+  return synthesizeSource({ flag, ref: value }, stacks, opts);
+}
+
+export async function runDiff(opts: DiffOptions, synthOpts: SynthOptions = {}): Promise<DiffRun> {
+  // Both sides at once (each synth is a single-threaded child process); both settle before an error
+  // is reported, so no child outlives the run and every temporary directory is removed.
+  const settled = await Promise.allSettled([
+    side("--head", opts.head, opts.stacks, synthOpts),
+    side("--base", opts.base, opts.stacks, synthOpts),
+  ]);
+  const failed = settled.find((s) => s.status === "rejected");
+  if (failed) throw failed.reason;
+  const [head, base] = settled.map((s) => (s as PromiseFulfilledResult<Side>).value);
   const diffs = opts.stacks.map((stack) => {
     const h = head.plans.get(stack)!;
     return comparePlans(base.plans.get(stack) ?? emptyPlan(h.project, stack), h);
@@ -71,64 +102,69 @@ export async function runDiff(opts: DiffOptions): Promise<DiffRun> {
   const fullName = path.join(opts.htmlDir, "full.md");
   const md = renderMarkdown(diffs, { baseLabel: base.label, headLabel: head.label, fullDiffName: fullName });
 
-  fs.rmSync(opts.htmlDir, { recursive: true, force: true });
-  fs.mkdirSync(opts.htmlDir, { recursive: true });
-  const pages: string[] = [];
-  opts.stacks.forEach((stack, i) => {
-    const html = renderPreview(head.plans.get(stack)!, {
-      catalog: head.catalogs.get(stack),
-      highlights: highlightsFromDiff(diffs[i], base.label),
-    });
-    const file = opts.stacks.length === 1 ? "index.html" : `${stack}.html`;
-    fs.writeFileSync(path.join(opts.htmlDir, file), html);
-    pages.push(file);
+  const previewOpts = (stack: string, i: number) => ({
+    catalog: head.catalogs.get(stack),
+    highlights: highlightsFromDiff(diffs[i], base.label),
   });
-  if (opts.stacks.length > 1) {
-    const links = opts.stacks
-      .map((s, i) => `<li><a href="${s}.html">${s}</a>: ${hasChanges(diffs[i]) ? "changes" : "no changes"}</li>`)
-      .join("");
-    fs.writeFileSync(
-      path.join(opts.htmlDir, "index.html"),
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'"><title>Changes per stack</title></head><body><h1>Changes per stack</h1><ul>${links}</ul></body></html>\n`,
-    );
-    pages.unshift("index.html");
-  }
-  fs.writeFileSync(fullName, md.full);
+  const page =
+    opts.stacks.length === 1
+      ? renderPreview(head.plans.get(opts.stacks[0])!, previewOpts(opts.stacks[0], 0))
+      : renderStacksPage(
+          `Changes per stack (against ${base.label})`,
+          opts.stacks.map((stack, i) => ({
+            plan: head.plans.get(stack)!,
+            opts: previewOpts(stack, i),
+            summary: hasChanges(diffs[i]) ? "changes" : "no changes",
+          })),
+        );
+  replaceOwnedDir(
+    opts.htmlDir,
+    [
+      { path: "index.html", content: page },
+      { path: "full.md", content: md.full },
+    ],
+    { tool: "diff", owns: isDiffPage },
+  );
+  const written = [
+    {
+      path: path.join(opts.htmlDir, "index.html"),
+      what: `the head's preview, changes marked${opts.stacks.length > 1 ? ", a section per stack" : ""}`,
+    },
+    { path: fullName, what: "the full diff" },
+  ];
   if (opts.out) {
     fs.mkdirSync(path.dirname(opts.out), { recursive: true });
     fs.writeFileSync(opts.out, md.markdown);
+    written.push({ path: opts.out, what: "the diff as printed" });
   }
-  return { diffs, markdown: md.markdown, full: md.full, truncated: md.truncated, pages };
+  return { diffs, markdown: md.markdown, full: md.full, truncated: md.truncated, written };
 }
 
-async function main(): Promise<number> {
-  let opts: DiffOptions;
+export async function main(argv: string[], io: Io = consoleIo): Promise<number> {
+  const parsed = parseDiffArgs(argv, io);
+  if (!parsed.ok) return parsed.code;
   try {
-    opts = parseDiffArgs(process.argv.slice(2));
-  } catch (e) {
-    console.error(`diff: ${(e as Error).message}`);
-    console.error(USAGE);
-    return 2;
-  }
-  try {
-    const run = await runDiff(opts);
-    process.stdout.write(run.markdown.endsWith("\n") ? run.markdown : `${run.markdown}\n`);
+    const run = await runDiff(parsed.value);
+    io.out(run.markdown.endsWith("\n") ? run.markdown.slice(0, -1) : run.markdown);
+    const width = Math.max(...run.written.map((w) => w.path.length));
+    io.err(run.written.map((w) => `diff: wrote ${w.path.padEnd(width)}  ${w.what}`).join("\n"));
     return 0;
   } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(
-        `diff: the working tree's configuration is invalid (${e.problems.length} problem${e.problems.length === 1 ? "" : "s"}):`,
-      );
-      for (const p of e.problems) console.error(`  ${formatProblem(p)}`);
-      return 1;
+    if (e instanceof SourceError) {
+      io.err(`diff: ${e.message}`);
+      return e.exitCode;
     }
-    if (e instanceof PlanError || e instanceof SourceError) {
-      console.error(`diff: ${e.message}`);
+    if (e instanceof PlanError) {
+      io.err(`diff: ${e.message}`);
       return 2;
     }
-    console.error(`diff: ${(e as Error).stack ?? e}`);
+    if (e instanceof OutputPathError) {
+      io.err(e.message);
+      return 2;
+    }
+    io.err(`diff: ${(e as Error).stack ?? e}`);
     return 1;
   }
 }
 
-if (require.main === module) runCli(main);
+if (require.main === module) runCli(() => main(process.argv.slice(2)));

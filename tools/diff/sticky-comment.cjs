@@ -1,6 +1,6 @@
 // Posts the semantic diff as ONE pull-request comment and updates it on every push, instead of
-// adding a new comment each time. Run by actions/github-script in .github/workflows/preview.yml
-// (plain CommonJS: github-script cannot load TypeScript). The comment is found by a hidden
+// adding a new comment each time. Run by actions/github-script in .github/workflows/preview-comment.yml,
+// from the base branch's checkout (plain CommonJS: github-script cannot load TypeScript). The comment is found by a hidden
 // marker, so renaming the workflow or the bot does not orphan it; duplicates left by a race
 // between two runs are deleted.
 "use strict";
@@ -10,12 +10,14 @@ const MARKER = "<!-- llm-observability:semantic-diff -->";
 const GITHUB_LIMIT = 65536;
 
 /**
- * @param {{ github: any, context: any, body: string }} args github-script's `github` and `context`
+ * @param {{ github: any, context: any, body: string, issueNumber?: number }} args github-script's `github` and
+ *   `context`; `issueNumber` is required where the event is not the pull request itself (workflow_run)
  * @returns {Promise<{ action: "created" | "updated", id: number, deleted: number[] }>}
  */
-async function upsertComment({ github, context, body }) {
+async function upsertComment({ github, context, body, issueNumber }) {
   const { owner, repo } = context.repo;
-  const issue_number = context.payload.pull_request ? context.payload.pull_request.number : context.issue.number;
+  const issue_number = issueNumber ?? (context.payload.pull_request ? context.payload.pull_request.number : undefined);
+  if (!Number.isInteger(issue_number) || issue_number <= 0) throw new Error("upsertComment: no pull request number");
   let text = `${MARKER}\n${body}`;
   if (text.length > GITHUB_LIMIT) {
     const note = "\n\n_… cut at GitHub's comment limit; the full diff is in the `review-preview` artifact._\n";

@@ -16,6 +16,7 @@ import {
   type WidgetView,
 } from "../diff/model";
 import { type Plan, type PlanResource, resourcesOfType, TYPE } from "../plan";
+import { countResources } from "../resource-count";
 
 export type WidgetStatus = "added" | "changed" | "moved";
 
@@ -94,24 +95,60 @@ function slugAttr(s: string): string {
 }
 
 export function renderPreview(plan: Plan, opts: PreviewOptions = {}): string {
+  const { title, body } = previewBody(plan, opts, "");
+  return page(title, body);
+}
+
+/** One stack of a multi-stack diff page. */
+export interface StackSection {
+  plan: Plan;
+  opts: PreviewOptions;
+  /** One line under the stack's heading, e.g. `3 monitors changed`. */
+  summary: string;
+}
+
+/**
+ * `npm run diff` with several stacks: one page, a section per stack in the order given, each the
+ * stack's own preview with its changes marked. Anchors are prefixed with the stack so they stay unique.
+ */
+export function renderStacksPage(title: string, sections: StackSection[]): string {
+  const nav = sections
+    .map((s) => `<a href="#stack-${slugAttr(s.plan.stack)}">${e(s.plan.stack)}</a> <span class="meta">${e(s.summary)}</span>`)
+    .join("");
+  const body = [
+    `<header class="page"><h1>${e(title)}</h1><nav class="stacks">${nav}</nav></header>`,
+    ...sections.map((s) => {
+      const prefix = `${slugAttr(s.plan.stack)}-`;
+      const inner = previewBody(s.plan, s.opts, prefix).body;
+      return `<section class="stack" id="stack-${slugAttr(s.plan.stack)}" data-stack="${e(s.plan.stack)}">\n<p class="meta">${e(s.summary)}</p>\n${inner}\n</section>`;
+    }),
+  ].join("\n");
+  return page(title, body);
+}
+
+function previewBody(plan: Plan, opts: PreviewOptions, idPrefix: string): { title: string; body: string } {
   const dashboards = dashboardViews(plan);
   const monitors = monitorViews(plan);
   const h = opts.highlights;
   const title = h ? `Changes to ${plan.stack} (against ${h.baseLabel})` : `${plan.project} · ${plan.stack}`;
   const nav = [
-    ...dashboards.map((d) => `<a href="#dashboard-${slugAttr(d.id)}">${e(d.title || d.id)}</a>`),
-    `<a href="#monitors">Monitors (${monitors.length})</a>`,
-    `<a href="#oncall">On-call and Sentry</a>`,
+    ...dashboards.map((d) => `<a href="#${idPrefix}dashboard-${slugAttr(d.id)}">${e(d.title || d.id)}</a>`),
+    `<a href="#${idPrefix}monitors">Monitors (${monitors.length})</a>`,
+    `<a href="#${idPrefix}oncall">On-call and Sentry</a>`,
   ].join("");
   const body = [
     `<header class="page"><h1>${e(title)}</h1>`,
-    `<p class="meta">Stack <b>${e(plan.stack)}</b>${opts.catalog ? ` · env ${e(opts.catalog.stack.env)} · paging ${opts.catalog.stack.paging ? "on" : "off"}` : ""} · ${plan.resources.filter((r) => r.custom).length} resources · ${dashboards.length} dashboards · ${monitors.length} monitors. Static preview: positions and sizes follow the dashboard JSON on a 12-column grid; no data is shown.</p>`,
+    `<p class="meta">Stack <b>${e(plan.stack)}</b>${opts.catalog ? ` · env ${e(opts.catalog.stack.env)} · paging ${opts.catalog.stack.paging ? "on" : "off"}` : ""} · ${countResources(plan).resources} resources · ${dashboards.length} dashboards · ${monitors.length} monitors. Static preview: positions and sizes follow the dashboard JSON on a 12-column grid; no data is shown.</p>`,
     h ? legend(h) : "",
     `<nav>${nav}</nav></header>`,
-    ...dashboards.map((d) => renderDashboard(d, h)),
-    renderMonitors(monitors, h),
-    renderOnCall(plan, opts.catalog),
+    ...dashboards.map((d) => renderDashboard(d, h, idPrefix)),
+    renderMonitors(monitors, h, idPrefix),
+    renderOnCall(plan, opts.catalog, idPrefix),
   ].join("\n");
+  return { title, body };
+}
+
+function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -138,7 +175,7 @@ function legend(h: Highlights): string {
 // ---------------------------------------------------------------------------------------------
 // Dashboards
 
-function renderDashboard(d: DashboardView, h?: Highlights): string {
+function renderDashboard(d: DashboardView, h: Highlights | undefined, idPrefix: string): string {
   const marks = h ? { status: h.widgets.get(d.id), details: h.widgetChanges.get(d.id) } : undefined;
   const status = h?.dashboards.get(d.id);
   const count = countAll(d.widgets);
@@ -154,7 +191,7 @@ function renderDashboard(d: DashboardView, h?: Highlights): string {
   const removedList = removed?.length
     ? `<div class="removed"><b>Removed widgets:</b><ul>${removed.map((w) => `<li>${e(w.title || "untitled")} <span class="type">${e(w.type)}</span>${w.group ? ` from group ${e(w.group)}` : ""}</li>`).join("")}</ul></div>`
     : "";
-  return `<section class="dashboard${status ? ` status-${status}` : ""}" id="dashboard-${slugAttr(d.id)}" data-dashboard="${e(d.id)}" data-widget-count="${count}">
+  return `<section class="dashboard${status ? ` status-${status}` : ""}" id="${idPrefix}dashboard-${slugAttr(d.id)}" data-dashboard="${e(d.id)}" data-widget-count="${count}">
 <h2>${e(d.title)}${status ? ` <span class="badge ${status}">${status}</span>` : ""}</h2>
 <p class="meta">Dashboard <code>${e(d.id)}</code> · resource <code>${e(d.name)}</code> · ${count} widgets${d.tags.length ? ` · tags ${d.tags.map((t) => `<code>${e(t)}</code>`).join(" ")}` : ""}</p>
 ${d.description ? `<p class="description">${e(d.description)}</p>` : ""}
@@ -213,7 +250,7 @@ ${changes}${text}${rows.join("")}
 // ---------------------------------------------------------------------------------------------
 // Monitors
 
-function renderMonitors(monitors: MonitorView[], h?: Highlights): string {
+function renderMonitors(monitors: MonitorView[], h: Highlights | undefined, idPrefix: string): string {
   const sorted = [...monitors].sort(
     (a, b) => (a.team ?? "").localeCompare(b.team ?? "") || a.priority.localeCompare(b.priority) || a.name.localeCompare(b.name),
   );
@@ -241,7 +278,7 @@ function renderMonitors(monitors: MonitorView[], h?: Highlights): string {
   const removed = h?.removedMonitors.length
     ? `<div class="removed"><b>Removed monitors:</b><ul>${h.removedMonitors.map((m) => `<li>${e(m.title)} <code>${e(m.name)}</code></li>`).join("")}</ul></div>`
     : "";
-  return `<section id="monitors" class="monitors">
+  return `<section id="${idPrefix}monitors" class="monitors">
 <h2>Monitors (${monitors.length})</h2>
 ${removed}
 ${
@@ -274,7 +311,7 @@ function duration(seconds: unknown): string {
   return `${Math.round(s / 60)} min`;
 }
 
-function renderOnCall(plan: Plan, catalog?: Catalog): string {
+function renderOnCall(plan: Plan, catalog: Catalog | undefined, idPrefix: string): string {
   const fromNames = (prefix: string, type: string) =>
     resourcesOfType(plan, type)
       .map((r) => r.name.slice(prefix.length))
@@ -290,7 +327,7 @@ function renderOnCall(plan: Plan, catalog?: Catalog): string {
   ];
   const paging = resourcesOfType(plan, TYPE.schedule).length + resourcesOfType(plan, TYPE.service).length > 0;
   const teams = teamIds.map((id) => renderTeam(plan, id, catalog)).join("\n");
-  return `<section id="oncall" class="oncall">
+  return `<section id="${idPrefix}oncall" class="oncall">
 <h2>On-call</h2>
 ${paging ? "" : `<p class="meta">No PagerDuty schedules or services on this stack: it does not page, and every monitor routes to Slack.</p>`}
 <div class="teams">${teams}</div>
@@ -421,6 +458,8 @@ code { font: 11.5px/1.35 ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, mono
 .small { font-size: 11px; }
 header.page { border-bottom: 1px solid var(--line); padding-bottom: 8px; }
 nav a { margin-right: 12px; color: var(--mov); text-decoration: none; }
+nav.stacks a { margin-left: 12px; font-weight: 600; }
+section.stack { border-top: 3px solid var(--line); margin-top: 32px; }
 .legend { margin: 6px 0; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 8px; font-size: 11px; color: #fff; vertical-align: middle; }
 .badge.added { background: var(--add); } .badge.changed { background: var(--chg); } .badge.moved { background: var(--mov); }

@@ -1,0 +1,92 @@
+// Every CLI explains itself (issue 12): `--help` prints its usage on stdout and exits 0 without
+// doing anything else; an unknown option prints the problem and the usage on stderr and exits 2.
+// Run as the user runs them: child processes, exact output.
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, it } from "vitest";
+import { BUNDLE_USAGE } from "../policies/bundle";
+import { PR_PLANS_USAGE } from "../tools/ci/pr-plans";
+import { DRIFT_USAGE } from "../tools/ci/drift";
+import { CHECK_USAGE } from "../tools/check";
+import { DIFF_USAGE } from "../tools/diff/cli";
+import { SNAPSHOT_ROOT, SNAPSHOTS_USAGE } from "../tools/snapshots";
+import { SYNTH_USAGE } from "../tools/synth";
+import { ROOT } from "./helpers";
+
+function run(cmd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(cmd, args, { cwd: ROOT });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const tsx = (script: string, args: string[]) => run(process.execPath, ["--import", "tsx", script, ...args]);
+
+/** Every command-line tool of the package, by the name it reports itself under. */
+const CLIS: [name: string, script: string, usage: string, firstLine: string][] = [
+  ["synth", "tools/synth.ts", SYNTH_USAGE, "usage: npm run synth -- [options]"],
+  ["check", "tools/check.ts", CHECK_USAGE, "usage: npm run check -- [options]"],
+  ["diff", "tools/diff/cli.ts", DIFF_USAGE, "usage: npm run diff -- --base <git-ref|plan-dir> [options]"],
+  ["snapshots", "tools/snapshots.ts", SNAPSHOTS_USAGE, "usage: npm run snapshots"],
+  ["bundle", "policies/bundle.ts", BUNDLE_USAGE, "usage: npx tsx policies/bundle.ts [--out policies/dist]"],
+  [
+    "pr-plans",
+    "tools/ci/pr-plans.ts",
+    PR_PLANS_USAGE,
+    "usage: npx tsx tools/ci/pr-plans.ts --zip <artifact.zip> --out <dir> --stack <name>... [options]",
+  ],
+  [
+    "drift",
+    "tools/ci/drift.ts",
+    DRIFT_USAGE,
+    "usage: npx tsx tools/ci/drift.ts --stack <name> --preview <preview.json> --exit-code <n> [options]",
+  ],
+];
+
+/** Path and modification time of every file under snapshots/: what a rewrite would change. */
+function snapshotState(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.push(`${path.relative(SNAPSHOT_ROOT, p)} ${fs.statSync(p).mtimeMs}`);
+    }
+  };
+  walk(SNAPSHOT_ROOT);
+  return out.sort();
+}
+
+describe.concurrent("every CLI", () => {
+  it.for(CLIS)("%s --help prints its usage on stdout and exits 0.", async ([, script, usage, firstLine], { expect }) => {
+    const r = await tsx(script, ["--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${usage}\n`);
+    expect(r.stdout.split("\n")[0]).toBe(firstLine);
+    expect(r.stderr).toBe("");
+  });
+
+  it.for(CLIS)(
+    "%s with an unknown option prints the problem and the usage on stderr and exits 2.",
+    async ([name, script, usage], { expect }) => {
+      const r = await tsx(script, ["--bogus"]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`${name}: unknown option --bogus\n${usage}\n`);
+      expect(r.stdout).toBe("");
+    },
+  );
+
+  it("`npm run snapshots -- --help` prints the usage and leaves snapshots/ as it was.", async ({ expect }) => {
+    const before = snapshotState();
+    const r = await run("npm", ["run", "-s", "snapshots", "--", "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`${SNAPSHOTS_USAGE}\n`);
+    expect(snapshotState()).toEqual(before);
+  });
+});
