@@ -15,27 +15,28 @@ const path = require("node:path");
 
 const ROOT = path.resolve(__dirname, "..");
 const CACHE_DIR = path.join(ROOT, "node_modules", ".cache", "llm-observability", "ts");
-const TSCONFIG = fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8");
-const ESBUILD = require("esbuild/package.json").version;
+const TRANSFORM = {
+  loader: "ts",
+  format: "cjs",
+  target: `node${process.versions.node}`,
+  sourcemap: "inline",
+  sourcesContent: false,
+  // import() of a .ts module becomes require(), which this hook serves; Node's own import() knows no .ts.
+  supported: { "dynamic-import": false },
+  tsconfigRaw: fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8"),
+};
+const VERSION = `${require("esbuild/package.json").version}\0${JSON.stringify(TRANSFORM)}`;
 
 /** The CommonJS for one .ts file: from the cache, or transformed (and cached) now. */
 function compile(source, filename) {
-  const key = crypto.createHash("sha256").update(`${ESBUILD}\0${TSCONFIG}\0${filename}\0`).update(source).digest("hex");
+  const key = crypto.createHash("sha256").update(`${VERSION}\0${filename}\0`).update(source).digest("hex");
   const cached = path.join(CACHE_DIR, `${key.slice(0, 32)}.js`);
   try {
     return fs.readFileSync(cached, "utf8");
   } catch {
     // Not cached yet.
   }
-  const { code } = require("esbuild").transformSync(source, {
-    loader: "ts",
-    format: "cjs",
-    target: `node${process.versions.node}`,
-    sourcefile: filename,
-    sourcemap: "inline",
-    sourcesContent: false,
-    tsconfigRaw: TSCONFIG,
-  });
+  const { code } = require("esbuild").transformSync(source, { ...TRANSFORM, sourcefile: filename });
   try {
     // A temp file per process, then a rename: concurrent runs never read a half-written file.
     fs.mkdirSync(CACHE_DIR, { recursive: true });
