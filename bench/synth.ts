@@ -1,7 +1,8 @@
 // Synth time for the example catalog and a generated 200-feature catalog, run exactly as
 // `npm run synth` runs it (package.json), against the floor: plain node importing
 // @pulumi/pulumi plus the three providers. Wall and CPU time, medians of interleaved runs; on a
-// shared machine compare the CPU column. Also: the first run after `npm ci` (it fills
+// shared machine compare the CPU column. Also: the Pulumi SDK alone registering the same
+// resources under the same mocks (bench/sdk-replay.ts), the first run after `npm ci` (it fills
 // node_modules/.cache/llm-observability), and the same synth under tsx for reference.
 // Run: npm run bench:synth   (BENCH_RUNS=5 for more rounds)
 import * as fs from "node:fs";
@@ -58,6 +59,12 @@ function main() {
     const floor: Command = { label: "floor", cmd: process.execPath, args: FLOOR_ARGS, cwd: ROOT };
     const example = synthOf("example", exampleFile, "example");
     const big = synthOf("200 features", bigFile, "big");
+    const replayOf = (label: string, out: string): Command => ({
+      label,
+      cmd: process.execPath,
+      args: ["-r", "./tools/ts-hook.cjs", "bench/sdk-replay.ts", path.join(dir, out, "prod", "plan.json")],
+      cwd: ROOT,
+    });
     const underTsx: Command = {
       label: "example under tsx",
       cmd: process.execPath,
@@ -68,24 +75,41 @@ function main() {
     // The first run after `npm ci`: compiles the .ts files and the spec validator into the cache.
     fs.rmSync(CACHE, { recursive: true, force: true });
     const [cold] = timeCommands([example], 1);
-    const [tFloor, tExample, tBig, tTsx] = timeCommands([floor, example, big, underTsx], RUNS);
+    // Each round synthesizes before it replays, so the plans exist.
+    const [tFloor, tExample, tBig, tSdkExample, tSdkBig, tTsx] = timeCommands(
+      [floor, example, big, replayOf("sdk example", "example"), replayOf("sdk 200", "big"), underTsx],
+      RUNS,
+    );
     const n = { example: customResources(path.join(dir, "example")), big: customResources(path.join(dir, "big")) };
 
-    printTable(`synth benchmark (median of ${RUNS} interleaved runs, node ${process.version}, ${os.cpus().length} cores); ratios wall / CPU`, [
-      { label: "floor: import @pulumi/pulumi + datadog + pagerduty + sentry", t: tFloor },
-      {
-        label: `npm run synth, example catalog (${features.length} features, ${n.example} resources)`,
-        t: tExample,
-        ratio: `${ratios(tExample, tFloor)} floor`,
-      },
-      {
-        label: `npm run synth, generated catalog (200 features, ${n.big} resources)`,
-        t: tBig,
-        ratio: `${ratios(tBig, tExample)} example`,
-      },
-      { label: "npm run synth, example, first run after npm ci (fills the cache)", t: cold },
-      { label: "tsx tools/synth.ts, example (what npm run synth used to run)", t: tTsx, ratio: `${ratios(tTsx, tFloor)} floor` },
-    ]);
+    printTable(
+      `synth benchmark (median of ${RUNS} interleaved runs, node ${process.version}, ${os.cpus().length} cores); ratios wall / CPU`,
+      [
+        { label: "floor: import @pulumi/pulumi + datadog + pagerduty + sentry", t: tFloor },
+        {
+          label: `npm run synth, example catalog (${features.length} features, ${n.example} resources)`,
+          t: tExample,
+          ratio: `${ratios(tExample, tFloor)} floor`,
+        },
+        {
+          label: `npm run synth, generated catalog (200 features, ${n.big} resources)`,
+          t: tBig,
+          ratio: `${ratios(tBig, tExample)} example`,
+        },
+        {
+          label: `the SDK alone registering the example's ${n.example} resources`,
+          t: tSdkExample,
+          ratio: `${ratios(tSdkExample, tFloor)} floor`,
+        },
+        {
+          label: `the SDK alone registering the 200-feature plan's ${n.big} resources`,
+          t: tSdkBig,
+          ratio: `${ratios(tSdkBig, tSdkExample)} of the above`,
+        },
+        { label: "npm run synth, example, first run after npm ci (fills the cache)", t: cold },
+        { label: "tsx tools/synth.ts, example (what npm run synth used to run)", t: tTsx, ratio: `${ratios(tTsx, tFloor)} floor` },
+      ],
+    );
     console.log(`  resources per additional feature: ${((n.big - n.example) / (200 - features.length)).toFixed(2)}`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -35,7 +35,8 @@ let compiled: Compiled | undefined;
 function compileSpec(specText: string): Compiled & { code: string } {
   // Required here, not imported: a run that finds the cache never loads the compiler (~60 ms).
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { fromSchema } = require("@openapi-contrib/openapi-schema-to-json-schema") as typeof import("@openapi-contrib/openapi-schema-to-json-schema");
+  const { fromSchema } =
+    require("@openapi-contrib/openapi-schema-to-json-schema") as typeof import("@openapi-contrib/openapi-schema-to-json-schema");
   const { default: Ajv, _ } = require("ajv") as typeof import("ajv");
   const { default: standaloneCode } = require("ajv/dist/standalone") as typeof import("ajv/dist/standalone");
   const { default: addFormats } = require("ajv-formats") as typeof import("ajv-formats");
@@ -111,7 +112,10 @@ function compile(): Compiled {
 
 function validator(schemaName: string): ValidateFunction {
   const fn = compile().validators[schemaName];
-  if (!fn) throw new Error(`no precompiled validator for schema ${schemaName} of ${SPEC_PATH} (tools/datadog-spec.ts compiles Dashboard, Monitor and the widget definitions)`);
+  if (!fn)
+    throw new Error(
+      `no precompiled validator for schema ${schemaName} of ${SPEC_PATH} (tools/datadog-spec.ts compiles Dashboard, Monitor and the widget definitions)`,
+    );
   return fn;
 }
 
