@@ -8,6 +8,7 @@ import { buildErrorAlerts } from "./errors/build";
 import { ErrorAlerts } from "./errors/component";
 import { buildMonitors } from "./monitors";
 import { Monitors } from "./monitors/component";
+import type { MonitorKindSpec } from "./monitors/kinds";
 import { buildOnCall } from "./oncall/build";
 import { OnCall } from "./oncall/component";
 import { buildOrgResources } from "./org/build";
@@ -26,14 +27,19 @@ export function runProgram(input: ProgramInput) {
   return buildObservability(catalog);
 }
 
-export function buildObservability(catalog: Catalog) {
+export interface BuildOptions {
+  /** The monitor-kind registry (default: monitors/kinds.ts); a deployment may pass its own kinds on top. */
+  monitorKinds?: readonly MonitorKindSpec[];
+}
+
+export function buildObservability(catalog: Catalog, options: BuildOptions = {}) {
   const { stack } = catalog;
   // Everything is built before the first resource is registered, so an impossible org budget
   // (a ConfigError) stops the program before anything is created.
   const dashboardDefinitions = buildDashboards(catalog);
-  const monitorDefinitions = buildMonitors(catalog);
+  const monitorDefinitions = buildMonitors(catalog, options.monitorKinds);
   // Only the stack with ownsOrgResources: tag configurations, tag policy, org-wide cost monitor.
-  const org = buildOrgResources(catalog, { dashboards: dashboardDefinitions, monitors: monitorDefinitions });
+  const org = buildOrgResources(catalog, { dashboards: dashboardDefinitions, monitors: monitorDefinitions }, options.monitorKinds);
 
   // Before the monitors: their `@pagerduty-<name>` handles only resolve once the Datadog
   // service objects exist. Stacks that may not page create none of it.
@@ -52,7 +58,7 @@ export function buildObservability(catalog: Catalog) {
   const monitors = new Monitors(
     "monitors",
     {
-      definitions: org ? [...monitorDefinitions, org.costMonitor] : monitorDefinitions,
+      definitions: [...monitorDefinitions, ...(org?.monitors ?? [])],
       dashboardUrls: dashboards.urls,
       teamTagPolicy: org?.tagPolicy,
     },

@@ -150,7 +150,8 @@ async function main() {
 
   const width = Math.max(...rows.map((r) => r.label.length));
   console.log(
-    `emitter overhead per call, µs (${CALLS.toLocaleString("en-US")} calls in ${ROUNDS} rounds after ${WARMUP.toLocaleString("en-US")} warm-up, node ${process.version})`,
+    `emitter overhead per call, µs (${CALLS.toLocaleString("en-US")} calls in ${ROUNDS} rounds after ` +
+      `${WARMUP.toLocaleString("en-US")} warm-up, node ${process.version})`,
   );
   console.log(`  ${"".padEnd(width)}     best   median`);
   for (const r of rows) console.log(`  ${r.label.padEnd(width)}  ${r.best.toFixed(2).padStart(7)}  ${r.median.toFixed(2).padStart(7)}`);

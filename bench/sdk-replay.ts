@@ -8,7 +8,7 @@ import * as datadog from "@pulumi/datadog";
 import * as pagerduty from "@pulumi/pagerduty";
 import * as sentry from "@pulumiverse/sentry";
 import { synthesize } from "../tools/mocks";
-import type { Plan } from "../tools/plan";
+import type { Plan } from "../plan/plan";
 
 const PACKAGES: Record<string, Record<string, unknown>> = { datadog, pagerduty, sentry };
 

@@ -216,15 +216,27 @@ function combinationsFor(metric: MetricDefinition, f: FeatureScale, scale: Scale
 
 function assumptions(scale: Scale, price: number): string[] {
   return [
-    `Every combination reports at least once an hour (an upper bound: Datadog bills the hourly average of distinct series, so quiet tenants or models cost less).`,
-    `${scale.tenants} tenants, ${scale.models} models, ${scale.flagVariants} variants per feature flag (stack \`scale\`); ${scale.statuses} statuses (ok, error); ${scale.tokenTypes} token types (input, output, cached).`,
+    `Every combination reports at least once an hour (an upper bound: Datadog bills the hourly average of distinct series, so ` +
+      `quiet tenants or models cost less).`,
+    `${scale.tenants} tenants, ${scale.models} models, ${scale.flagVariants} variants per feature flag (stack \`scale\`); ` +
+      `${scale.statuses} statuses (ok, error); ${scale.tokenTypes} token types (input, output, cached).`,
     `A model id belongs to one provider, so a feature reports max(models, providers) (provider, model) pairs.`,
     `\`env\` adds nothing: one env per stack. A feature flag's tag appears only on its own feature's series.`,
-    `No \`host\` tag: the emitter sends an empty \`host:\` tag, which the Datadog agent reads as "no host" instead of attaching its own hostname (with \`keepHostTag\`, multiply by the number of agents). The org's tag configurations drop \`host\` from the queryable tags in any case, but an ingested \`host\` would still be billed at the ingested rate.`,
-    `No container tags: with DogStatsD origin detection on, the agent adds the container's tags at \`dogstatsd_tag_cardinality\` (default low: deployment, image tag, ...), which multiplies series by running versions during a rollout; send \`card:none\` (hot-shots \`cardinality: "none"\`) to opt these metrics out.`,
+    `No \`host\` tag: the emitter sends an empty \`host:\` tag, which the Datadog agent reads as "no host" instead of attaching ` +
+      `its own hostname (with \`keepHostTag\`, multiply by the number of agents). The org's tag configurations drop \`host\` from ` +
+      `the queryable tags in any case, but an ingested \`host\` would still be billed at the ingested rate.`,
+    `No container tags: with DogStatsD origin detection on, the agent adds the container's tags at \`dogstatsd_tag_cardinality\` ` +
+      `(default low: deployment, image tag, ...), which multiplies series by running versions during a rollout; send \`card:none\` ` +
+      `(hot-shots \`cardinality: "none"\`) to opt these metrics out.`,
     `The emitter's \`${BUCKET_VALUE}\` bucket (at most one extra value per tag) is not counted.`,
-    `Indexed: the tag combinations our dashboards and monitors can query under the org's tag configurations (one per metric, derived from the queries; percentiles only where a query asks for them). Summed per feature, which is exact while \`feature\` stays queryable and an upper bound otherwise.`,
-    `Ingested: every tag combination the emitter sends; a distribution counts 5 (percentiles are computed on indexed series only). Only metrics with a tag configuration are billed for ingestion, and every contract metric has one.`,
-    `Indexed at $${price} per 100 custom metrics per month (\`billing.pricePer100CustomMetrics\`: Datadog bills indexed custom metrics at "an amount that is specified in your current contract", so use your contract's rate); ingested at Datadog's published $${INGESTED_PRICE_PER_100.toFixed(2)} per 100. Both before your plan's allotment (100 per host on Pro, 200 on Enterprise).`,
+    `Indexed: the tag combinations our dashboards and monitors can query under the org's tag configurations (one per metric, ` +
+      `derived from the queries; percentiles only where a query asks for them). Summed per feature, which is exact while ` +
+      `\`feature\` stays queryable and an upper bound otherwise.`,
+    `Ingested: every tag combination the emitter sends; a distribution counts 5 (percentiles are computed on indexed series ` +
+      `only). Only metrics with a tag configuration are billed for ingestion, and every contract metric has one.`,
+    `Indexed at $${price} per 100 custom metrics per month (\`billing.pricePer100CustomMetrics\`: Datadog bills indexed custom ` +
+      `metrics at "an amount that is specified in your current contract", so use your contract's rate); ingested at Datadog's ` +
+      `published $${INGESTED_PRICE_PER_100.toFixed(2)} per 100. ` +
+      "Both before your plan's allotment (100 per host on Pro, 200 on Enterprise).",
   ];
 }

@@ -31,7 +31,8 @@ export function renderCardinalityReport(e: CardinalityEstimate): string {
     `| **total** | | **${usd(e.monthlyUsd)}** |`,
     `| naive: every request tag on every metric, all indexed | ${n(e.naive.total)} | ${usd(e.naive.monthlyUsd)} |`,
     `| ratio naive / indexed | ${ratio(e.ratio)} | |`,
-    `| budget (\`monitoring.customMetricBudget\`, indexed) | ${n(e.budget)} | ${over > 0 ? `**over by ${n(over)}**` : `${n(-over)} left`} |`,
+    `| budget (\`monitoring.customMetricBudget\`, indexed) | ${n(e.budget)} | ` +
+      `${over > 0 ? `**over by ${n(over)}**` : `${n(-over)} left`} |`,
     "",
     `Indexed at ${rate(e.pricePer100CustomMetrics)} per 100 custom metrics per month (your contract's rate, ` +
       `\`billing.pricePer100CustomMetrics\`), ingested at ${rate(e.pricePer100IngestedCustomMetrics)} per 100 (Datadog's published rate ` +
@@ -87,8 +88,11 @@ export function renderCardinalityReport(e: CardinalityEstimate): string {
 export function cardinalitySummary(e: CardinalityEstimate): string[] {
   const over = e.indexed.total - e.budget;
   return [
-    `Custom metrics at ${n(e.scale.tenants)} tenants × ${n(e.scale.models)} models: ${n(e.indexed.total)} indexed ≈ ${usd(e.indexed.monthlyUsd)}/month at ${rate(e.pricePer100CustomMetrics)} per 100, ${n(e.ingested.total)} ingested ≈ ${usd(e.ingested.monthlyUsd)}/month at ${rate(e.pricePer100IngestedCustomMetrics)} per 100`,
-    `  naive tagging (every request tag on every metric, all indexed): ${n(e.naive.total)} ≈ ${usd(e.naive.monthlyUsd)}/month, ${ratio(e.ratio)} the indexed contract`,
+    `Custom metrics at ${n(e.scale.tenants)} tenants × ${n(e.scale.models)} models: ${n(e.indexed.total)} indexed ≈ ` +
+      `${usd(e.indexed.monthlyUsd)}/month at ${rate(e.pricePer100CustomMetrics)} per 100, ${n(e.ingested.total)} ingested ≈ ` +
+      `${usd(e.ingested.monthlyUsd)}/month at ${rate(e.pricePer100IngestedCustomMetrics)} per 100`,
+    `  naive tagging (every request tag on every metric, all indexed): ${n(e.naive.total)} ≈ ${usd(e.naive.monthlyUsd)}/month, ` +
+      `${ratio(e.ratio)} the indexed contract`,
     over > 0
       ? `  budget ${n(e.budget)} (indexed): OVER by ${n(over)} (advisory policy llm-custom-metric-budget will flag it)`
       : `  budget ${n(e.budget)} (indexed): within (${n(-over)} left)`,

@@ -18,7 +18,6 @@ export const TAG = {
   /** Set by the Datadog agent / DogStatsD client (unified service tagging), on every metric. */
   env: "env",
 } as const;
-export type TagKey = (typeof TAG)[keyof typeof TAG];
 
 export const STATUS_VALUES = ["ok", "error"] as const;
 export const TOKEN_TYPES = ["input", "output", "cached"] as const;

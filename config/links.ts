@@ -16,6 +16,11 @@ export function runbookUrl(stack: Pick<StackConfig, "runbookBaseUrl">, file: str
   return `${stack.runbookBaseUrl}/${file}`;
 }
 
+/** Every http(s) link in a text, those inside Markdown `[text](url)` too, without trailing punctuation. */
+export function linksIn(text: string): string[] {
+  return [...text.matchAll(/https?:\/\/[^\s)<>\]"'|`]+/g)].map((m) => m[0].replace(/[.,;:]+$/, ""));
+}
+
 /**
  * Link to one trace in the configured trace tool. `traceId` may be a Datadog template
  * expression (e.g. `{{trace_id.value}}`), so it is inserted verbatim.

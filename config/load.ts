@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { isMap, isNode, isScalar, LineCounter, parseDocument } from "yaml";
 import { ConfigError, type ConfigProblem } from "./errors";
-import { CONFIG_NAMESPACE } from "./validate";
+import { CONFIG_NAMESPACE, SECRET } from "./names";
 
 /** Loads an array from a `.json` file (top-level array) or a `.ts`/`.js` module exporting `exportName`. */
 export async function loadCatalogFile(file: string, exportName: "features" | "teams"): Promise<unknown> {
@@ -16,7 +16,7 @@ export async function loadCatalogFile(file: string, exportName: "features" | "te
     try {
       return JSON.parse(fs.readFileSync(abs, "utf8"));
     } catch (e) {
-      throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+      throw new Error(`${file}: not valid JSON (${(e as Error).message})`, { cause: e });
     }
   }
   if (/\.(ts|js|cjs|mts)$/.test(abs)) {
@@ -36,9 +36,6 @@ export interface StackFile {
   /** Keys whose values are `secure:` ciphertext in the file (never decrypted here). */
   secretKeys: string[];
 }
-
-/** A stand-in for `secure:` values: offline tools cannot and must not decrypt them. */
-export const SECRET_PLACEHOLDER = "[secret]";
 
 /**
  * Reads the `config:` block of a stack file. Problems with the file itself are thrown as one
@@ -76,14 +73,17 @@ export function readStackFile(file: string): StackFile {
     if (first) {
       problems.push({
         path: at(start),
-        message: `config key "${rawKey}" and "${first.written}" (line ${first.line}) both set ${key}, so one would silently override the other; keep one`,
+        message:
+          `config key "${rawKey}" and "${first.written}" (line ${first.line}) both set ${key}, so one would silently override the ` +
+          `other; keep one`,
       });
       continue;
     }
     seen.set(key, { written: rawKey, line: pos(start).line });
     const value: unknown = isNode(pair.value) ? pair.value.toJSON() : pair.value;
     if (value !== null && typeof value === "object" && "secure" in value) {
-      config[key] = SECRET_PLACEHOLDER;
+      // A stand-in: offline tools cannot and must not decrypt `secure:` values.
+      config[key] = SECRET;
       secretKeys.push(key);
     } else {
       config[key] = typeof value === "string" ? value : JSON.stringify(value);

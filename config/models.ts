@@ -59,7 +59,10 @@ export function pinnedModelProblem(id: string): string | undefined {
   }
   const segments = id.split(/[-_.:@/]/);
   if (segments.some((s) => s.toLowerCase() === "latest")) {
-    return `is a floating alias: "latest" moves to newer models, and the quality trend with it; name a pinned snapshot such as ${PINNED_MODEL_EXAMPLES}`;
+    return (
+      'is a floating alias: "latest" moves to newer models, and the quality trend with it; ' +
+      `name a pinned snapshot such as ${PINNED_MODEL_EXAMPLES}`
+    );
   }
   if (hasVersionSegment(segments) || BEDROCK_VERSIONED.test(id) || isPinnedDatelessClaude(id)) return undefined;
   return `must name a pinned snapshot, not an alias that can move to another model (e.g. ${PINNED_MODEL_EXAMPLES})`;

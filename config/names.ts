@@ -1,12 +1,261 @@
-// The conventions module: the names and grammars that several modules must agree on. A
-// handle, a message state block or a resource-name prefix is spelled here and nowhere else,
-// so the builders that write them and the lint, policy pack, diff and evaluator that read
-// them back cannot drift apart.
+// The conventions module: the names and grammars that several modules must agree on. The
+// project name, the secret marker, the Pulumi type tokens, every resource name and handle, the
+// severity map and the notification-message grammar are spelled here and nowhere else (a test
+// scans every string literal of the package for them), so the builders that write them and the
+// lint, policy pack, diff, preview and summaries that read them back cannot drift apart.
+import { TAG } from "./contract";
+
+// ---------------------------------------------------------------------------------------------
+// The project
+
+/** The Pulumi project (Pulumi.yaml `name`), the `service:` tag of every monitor, the namespace of the stack config. */
+export const PROJECT = "llm-observability";
+/** Stack config keys live under this namespace in Pulumi.<stack>.yaml. */
+export const CONFIG_NAMESPACE = `${PROJECT}:`;
+/** How a secret value appears wherever it is written down offline: plan files, summaries, stack files read without a key. */
+export const SECRET = "[secret]";
+
+// ---------------------------------------------------------------------------------------------
+// Pulumi type tokens
+
+/** Provider resource types the program creates, as the engine (and a plan file) names them. */
+export const TYPE = {
+  dashboard: "datadog:index/dashboardJson:DashboardJson",
+  dashboardList: "datadog:index/dashboardList:DashboardList",
+  monitor: "datadog:index/monitor:Monitor",
+  monitorConfigPolicy: "datadog:index/monitorConfigPolicy:MonitorConfigPolicy",
+  metricTagConfiguration: "datadog:index/metricTagConfiguration:MetricTagConfiguration",
+  serviceLevelObjective: "datadog:index/serviceLevelObjective:ServiceLevelObjective",
+  pagerdutyServiceObject: "datadog:pagerduty/serviceObject:ServiceObject",
+  schedule: "pagerduty:index/schedule:Schedule",
+  escalationPolicy: "pagerduty:index/escalationPolicy:EscalationPolicy",
+  service: "pagerduty:index/service:Service",
+  serviceIntegration: "pagerduty:index/serviceIntegration:ServiceIntegration",
+  sentryIssueAlert: "sentry:index/sentryIssueAlert:SentryIssueAlert",
+  sentryMetricAlert: "sentry:index/sentryMetricAlert:SentryMetricAlert",
+} as const;
+export type ResourceType = (typeof TYPE)[keyof typeof TYPE];
+
+/** Our ComponentResource types: `<project>:<folder>:<Class>`. */
+export const COMPONENT = {
+  dashboards: `${PROJECT}:dashboards:Dashboards`,
+  monitors: `${PROJECT}:monitors:Monitors`,
+  onCall: `${PROJECT}:oncall:OnCall`,
+  errorAlerts: `${PROJECT}:errors:ErrorAlerts`,
+  orgTagConfigurations: `${PROJECT}:org:TagConfigurations`,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Resource names: `<role prefix><stable id>`. The id is a feature, team, dashboard or monitor
+// slug (never a display name), so a rename of a display name never replaces a resource. Every
+// builder below has its parser, so readers of a plan never re-type a prefix.
+
+const PREFIX = {
+  dashboard: "dashboard-",
+  schedule: "schedule-",
+  escalationPolicy: "escalation-",
+  service: "service-",
+  serviceIntegration: "integration-datadog-",
+  pagerdutyServiceObject: "pagerduty-service-",
+  sentryIssueAlert: "sentry-issue-alert-",
+  sentryIssuePage: "sentry-issue-page-",
+  sentryMetricAlert: "sentry-metric-alert-",
+  monitor: "monitor-",
+} as const;
+
+/** Resources of which a stack has one per id, named `<prefix><id>`. */
+export type NamedRole = Exclude<keyof typeof PREFIX, "monitor">;
+
+/** The resource type of each named role. */
+export const ROLE_TYPE: Record<NamedRole, ResourceType> = {
+  dashboard: TYPE.dashboard,
+  schedule: TYPE.schedule,
+  escalationPolicy: TYPE.escalationPolicy,
+  service: TYPE.service,
+  serviceIntegration: TYPE.serviceIntegration,
+  pagerdutyServiceObject: TYPE.pagerdutyServiceObject,
+  sentryIssueAlert: TYPE.sentryIssueAlert,
+  sentryIssuePage: TYPE.sentryIssueAlert,
+  sentryMetricAlert: TYPE.sentryMetricAlert,
+};
+
+/** `resourceName("schedule", "platform")` = `schedule-platform`. */
+export function resourceName(role: NamedRole, id: string): string {
+  return `${PREFIX[role]}${id}`;
+}
+
+/** The id in a resource name of that role (`schedule-platform` -> `platform`), or undefined. */
+export function idFromName(role: NamedRole, name: string): string | undefined {
+  const prefix = PREFIX[role];
+  return name.startsWith(prefix) && name.length > prefix.length ? name.slice(prefix.length) : undefined;
+}
+
+/** The Sentry rules of one feature, by role. */
+export const SENTRY_ROLES = ["sentryIssueAlert", "sentryIssuePage", "sentryMetricAlert"] as const satisfies readonly NamedRole[];
+export type SentryRole = (typeof SENTRY_ROLES)[number];
+
+/** The feature a Sentry rule belongs to and its role, from the rule's resource name. */
+export function parseSentryRuleName(name: string): { role: SentryRole; featureId: string } | undefined {
+  for (const role of SENTRY_ROLES) {
+    const featureId = idFromName(role, name);
+    if (featureId) return { role, featureId };
+  }
+  return undefined;
+}
+
+/** `metric-tags-llm-ttft`: the org's tag configuration of a metric, named for the metric (dots and underscores become dashes). */
+export function tagConfigurationResourceName(metricName: string): string {
+  return `metric-tags-${metricName.replace(/[._]/g, "-")}`;
+}
+
+/** Singleton resources. */
+export const DASHBOARD_LIST_NAME = `${PREFIX.dashboard}list`;
+export const MONITOR_TAG_POLICY_NAME = `${PREFIX.monitor}config-policy-team`;
+
+/** `monitor-<featureId>-<kind>` per feature, `monitor-<kind>` across features; also `out/<stack>/monitors/<name>.json`. */
+export function monitorName(kind: string, featureId?: string): string {
+  return featureId ? `${PREFIX.monitor}${featureId}-${kind}` : `${PREFIX.monitor}${kind}`;
+}
+
+/**
+ * Kind and feature of a monitor resource name, given the kinds that may occur (a feature id
+ * may contain `-`, so the kind is the longest known suffix). Undefined for an unknown name.
+ */
+export function parseMonitorName(name: string, kinds: readonly string[]): { kind: string; featureId?: string } | undefined {
+  const rest = name.startsWith(PREFIX.monitor) ? name.slice(PREFIX.monitor.length) : undefined;
+  if (rest === undefined) return undefined;
+  for (const kind of [...kinds].sort((a, b) => b.length - a.length)) {
+    if (rest === kind) return { kind };
+    if (rest.endsWith(`-${kind}`) && rest.length > kind.length + 1) return { kind, featureId: rest.slice(0, -kind.length - 1) };
+  }
+  return undefined;
+}
+
+/**
+ * `[llm prod]`, `[llm staging]`: the start of every monitor name. Every stack, prod included,
+ * names its env, so stacks sharing one Datadog org never look alike in the monitor list, in
+ * Slack or in a PagerDuty incident title, there is no special env name to agree on, and the
+ * prefix matches the Sentry rule names (errors/build.ts).
+ */
+export function monitorNamePrefix(env: string): string {
+  return `[llm ${env}]`;
+}
+
+/**
+ * The runbook every Sentry rule points to (errors/build.ts), also named on the PagerDuty service
+ * that Sentry pages (oncall/build.ts). Neither rule type has a runbook or description field
+ * in the pinned provider, and what a responder sees of a rule is its name: Sentry's issue-alert
+ * email ends "This email was triggered by <rule name>" (getsentry/sentry
+ * src/sentry/templates/sentry/emails/issue_alert_base.html), and a metric alert's PagerDuty
+ * incident summary and email subject are the rule name (src/sentry/integrations/pagerduty/utils.py,
+ * build_incident_attachment: "summary": incident.alert_rule.name). So the name carries it: the
+ * full URL where the name limit allows, else the runbook's file name.
+ */
+export const ERRORS_RUNBOOK = "sentry-errors.md";
+
+// ---------------------------------------------------------------------------------------------
+// Tags on the resources themselves (not metric tags): `key:value`, Datadog's form.
+
+/**
+ * Keys of the monitors' and dashboards' own tags. `team` is Datadog's ownership key and the one
+ * the tag policy enforces; feature and env reuse the metric contract's keys so a monitor tag
+ * and a metric tag never disagree.
+ */
+export const RESOURCE_TAG = {
+  team: "team",
+  feature: TAG.feature,
+  env: TAG.env,
+  signal: "signal",
+  service: "service",
+  monitor: "monitor",
+} as const;
+
+/** `key:value`. */
+export function tag(key: string, value: string): string {
+  return `${key}:${value}`;
+}
+
+/** Values of every `<key>:<value>` tag, in order (a bare key has no value). */
+export function tagValues(tags: readonly string[], key: string): string[] {
+  const prefix = `${key}:`;
+  return tags.filter((t) => t.startsWith(prefix)).map((t) => t.slice(prefix.length));
+}
+
+/** The value of the first `<key>:<value>` tag, if any. */
+export function tagValue(tags: readonly string[], key: string): string | undefined {
+  return tagValues(tags, key)[0];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The severity map: one place that decides who gets woken up. Monitors take their Datadog
+// `priority` from it, PagerDuty urgency follows it, and the lint and policy pack check it.
 //
-// This part holds Datadog's notification-message grammar: conditional blocks and handles.
-// One parser, `parseMessage`, and one question asked of it, "which handles does this
-// message notify in this transition" (`handlesFor`), answered the way Datadog answers it:
-// render the template for the transition, then read the handles off the rendered text.
+// | priority | meaning                                   | route (paging stack)     | PagerDuty urgency |
+// |----------|-------------------------------------------|--------------------------|-------------------|
+// | P1       | customers broadly affected now            | the team's PagerDuty     | high (pages)      |
+// | P2       | a feature is failing or overspending      | the team's PagerDuty     | high (pages)      |
+// | P3       | degraded, act within business hours       | team Slack channel       | low (notifies)    |
+// | P4       | drift worth a look this week              | team Slack channel       | -                 |
+// | P5       | informational                             | team Slack channel       | -                 |
+//
+// Warnings never page, whatever the priority: they go to Slack only.
+export type Priority = 1 | 2 | 3 | 4 | 5;
+
+export interface Severity {
+  priority: Priority;
+  label: `P${Priority}`;
+  /** Whether the alert state notifies PagerDuty (on stacks that may page). */
+  pages: boolean;
+  /** PagerDuty urgency when it does reach PagerDuty. */
+  urgency: "high" | "low";
+  meaning: string;
+}
+
+export const SEVERITIES: Record<Priority, Severity> = {
+  1: { priority: 1, label: "P1", pages: true, urgency: "high", meaning: "customers broadly affected now" },
+  2: { priority: 2, label: "P2", pages: true, urgency: "high", meaning: "a feature is failing or overspending" },
+  3: { priority: 3, label: "P3", pages: false, urgency: "low", meaning: "degraded; act within business hours" },
+  4: { priority: 4, label: "P4", pages: false, urgency: "low", meaning: "drift worth a look this week" },
+  5: { priority: 5, label: "P5", pages: false, urgency: "low", meaning: "informational" },
+};
+
+export function isPagingPriority(priority: number): boolean {
+  return SEVERITIES[priority as Priority]?.pages ?? false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handles: who a notification reaches. The PagerDuty service name is the contract between three
+// systems: the PagerDuty service, the Datadog PagerDuty service object, and every
+// `@pagerduty-<name>` handle in monitor messages.
+
+/** How a handle of each integration starts (docs monitors/notify: `@pagerduty-<service>`, `@slack-<channel>`). */
+export const HANDLE_PREFIX = { pagerduty: "@pagerduty-", slack: "@slack-" } as const;
+
+/** `llm-prod-contracts-ai`: env-scoped so two paging stacks sharing one Datadog org never collide. */
+export function pagerdutyServiceName(env: string, teamId: string): string {
+  return `llm-${env}-${teamId}`;
+}
+
+/** The handle that pages a PagerDuty service known to Datadog by this name. */
+export function pagerdutyHandleOf(serviceName: string): string {
+  return `${HANDLE_PREFIX.pagerduty}${serviceName}`;
+}
+
+/** The notification handle that pages a team, e.g. `@pagerduty-llm-prod-contracts-ai`. */
+export function pagerdutyHandle(env: string, teamId: string): string {
+  return pagerdutyHandleOf(pagerdutyServiceName(env, teamId));
+}
+
+/** `#contracts-ai-alerts` -> `@slack-contracts-ai-alerts`. */
+export function slackHandle(channel: string): string {
+  return `${HANDLE_PREFIX.slack}${channel.replace(/^#/, "")}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Datadog's notification-message grammar: conditional blocks and handles. One parser,
+// `parseMessage`, and one question asked of it, "which handles does this message notify in
+// this transition" (`handlesFor`), answered the way Datadog answers it: render the template for
+// the transition, then read the handles off the rendered text.
 
 /** Monitor states a notification moves between (docs monitors/status/status_page: OK, Warn, Alert, No Data, Unknown). */
 export type MonitorState = "ok" | "warn" | "alert" | "no data" | "unknown";
@@ -85,7 +334,7 @@ export interface ParsedMessage {
 
 // `{{#name args}}`, `{{^name args}}`, `{{/name}}` and `{{else}}`. Any other `{{...}}` (a variable
 // such as `{{value}}` or `{{tenant.name}}`) is text.
-const TAG = /\{\{\s*(?:([#^/])\s*([A-Za-z_][\w.]*)((?:\s+(?:'[^']*'|"[^"]*"|[^\s}]+))*)\s*|(else)\s*)\}\}/g;
+const BLOCK_TAG = /\{\{\s*(?:([#^/])\s*([A-Za-z_][\w.]*)((?:\s+(?:'[^']*'|"[^"]*"|[^\s}]+))*)\s*|(else)\s*)\}\}/g;
 
 /** Parses a Datadog monitor message into its conditional blocks; never throws. */
 export function parseMessage(message: string): ParsedMessage {
@@ -100,7 +349,7 @@ export function parseMessage(message: string): ParsedMessage {
   const pushText = (end: number) => {
     if (end > last) target().push({ kind: "text", text: message.slice(last, end), offset: last });
   };
-  for (const m of message.matchAll(TAG)) {
+  for (const m of message.matchAll(BLOCK_TAG)) {
     const at = m.index!;
     pushText(at);
     last = at + m[0].length;
@@ -196,14 +445,17 @@ export interface Handle {
 const HANDLE = /@([^\s@]+(?:@[^\s@]+)?)/g;
 const EMAIL = /^[^\s@]+@[\w-]+(?:\.[\w-]+)+$/;
 
-/** Every handle in a rendered text, in order. `@` inside an email address or a URL is not a handle. */
+/**
+ * Every handle in a rendered text, in order. `@` inside an email address, a URL path or an
+ * unresolved dashboard-link placeholder (`@@dashboard-url:<id>@@`, config/links.ts) is not a handle.
+ */
 export function handlesIn(text: string): Handle[] {
   const out: Handle[] = [];
   for (const m of text.matchAll(HANDLE)) {
     const at = m.index!;
     const before = at > 0 ? text[at - 1] : "";
     // `jane@example.com` written as plain text: the `@` belongs to the address, not a handle.
-    if (before && /[\w.+-]/.test(before)) continue;
+    if (before && /[\w.+\-@/]/.test(before)) continue;
     const body = m[1].replace(/[.,;:!?)\]]+$/, "");
     if (!body) continue;
     const raw = `@${body}`;
@@ -245,13 +497,32 @@ export const NOTIFICATIONS: readonly { label: string; ctx: NotificationContext }
 ];
 
 /**
- * Per handle, the notifications that may reach it (labels of `NOTIFICATIONS`), in order of first
- * appearance. `priority` resolves `{{#is_priority}}` blocks.
+ * The notifications a monitor sends: renotifications only of the states it renotifies. Source:
+ * Datadog API `MonitorOptions.renotify_statuses` (vendor/datadog/openapi-v1.yaml): "Default: null
+ * if renotify_interval is null. If renotify_interval is set, defaults to renotify on Alert and No Data."
  */
-export function handleReach(message: string | ParsedMessage, priority?: number): Map<string, string[]> {
+export function notificationsSent(options: {
+  renotifyInterval?: unknown;
+  renotifyStatuses?: readonly string[];
+}): readonly { label: string; ctx: NotificationContext }[] {
+  if (options.renotifyInterval === undefined || options.renotifyInterval === null) return NOTIFICATIONS.filter((n) => !n.ctx.renotify);
+  const statuses = options.renotifyStatuses ?? ["alert", "no data"];
+  return NOTIFICATIONS.filter((n) => !n.ctx.renotify || statuses.includes(n.ctx.to === "warn" ? "warn" : n.ctx.to));
+}
+
+/**
+ * Per handle, the notifications that may reach it (labels of `NOTIFICATIONS`), in order of first
+ * appearance. `priority` resolves `{{#is_priority}}` blocks; `notifications` narrows the set
+ * (e.g. `notificationsSent` of a monitor that never renotifies).
+ */
+export function handleReach(
+  message: string | ParsedMessage,
+  priority?: number,
+  notifications: readonly { label: string; ctx: NotificationContext }[] = NOTIFICATIONS,
+): Map<string, string[]> {
   const parsed = typeof message === "string" ? parseMessage(message) : message;
   const reach = new Map<string, string[]>();
-  for (const { label, ctx } of NOTIFICATIONS) {
+  for (const { label, ctx } of notifications) {
     for (const h of handlesFor(parsed, { ...ctx, priority })) {
       const labels = reach.get(h.raw) ?? [];
       labels.push(label);
@@ -269,4 +540,100 @@ export function unconditionalHandles(parsed: ParsedMessage): Handle[] {
       .map((n) => n.text)
       .join("\n"),
   );
+}
+
+/**
+ * Every handle that some notification may carry (`unknown` conditions read as holding), each
+ * once, in order of first appearance. What "this message names X" means for a reader that asks
+ * no particular transition: the policy pack, the dangling-handle check, the summaries.
+ */
+export function reachableHandles(message: string | ParsedMessage): Handle[] {
+  const parsed = typeof message === "string" ? parseMessage(message) : message;
+  const seen = new Map<string, Handle>();
+  for (const { ctx } of NOTIFICATIONS) {
+    for (const h of handlesFor(parsed, ctx)) if (!seen.has(h.raw.toLowerCase())) seen.set(h.raw.toLowerCase(), h);
+  }
+  return [...seen.values()];
+}
+
+/** A PagerDuty handle (the integration is matched case-insensitively, as Datadog matches it). */
+export function isPagerdutyHandle(h: Handle): boolean {
+  return h.integration === "pagerduty";
+}
+
+/** PagerDuty service names some notification of `message` may page (`@pagerduty-llm-prod-x` -> `llm-prod-x`), in order, unique. */
+export function pagerdutyServicesIn(message: string | ParsedMessage): string[] {
+  return [
+    ...new Set(
+      reachableHandles(message)
+        .filter(isPagerdutyHandle)
+        .map((h) => h.target),
+    ),
+  ];
+}
+
+/** A Slack handle. */
+export function isSlackHandle(h: Handle): boolean {
+  return h.integration === "slack";
+}
+
+/**
+ * The notifications a handle is reached by (labels of `NOTIFICATIONS`), in words for a report:
+ * a state and its renotification read `alert + renotify`, all three recoveries read `recovery`,
+ * every notification reads `always`.
+ */
+export function describeReach(labels: readonly string[], sent: readonly { label: string }[] = NOTIFICATIONS): string {
+  if (sent.every((n) => labels.includes(n.label))) return "always";
+  const rest = [...labels];
+  const take = (label: string) => {
+    const i = rest.indexOf(label);
+    if (i >= 0) rest.splice(i, 1);
+    return i >= 0;
+  };
+  const out: string[] = [];
+  for (const state of ["alert", "warning", "alert to warning", "no data"]) {
+    if (!rest.includes(state)) continue;
+    take(state);
+    out.push(take(`${state} renotify`) ? `${state} + renotify` : state);
+  }
+  const recoveries = ["recovery from alert", "recovery from warning", "recovery from no data"];
+  if (recoveries.every((r) => rest.includes(r))) {
+    recoveries.forEach(take);
+    out.push("recovery");
+  }
+  return [...out, ...rest].join(", ");
+}
+
+export interface DescribedHandle {
+  handle: Handle;
+  /** The notifications that reach it, in words (`describeReach`). */
+  reach: string;
+  /** `@pagerduty-x (alert + renotify, recovery)`. */
+  text: string;
+}
+
+/**
+ * Each handle a message may notify, with the notifications that reach it in words, sorted by
+ * handle. A handle reached only when a condition the message alone cannot decide holds
+ * (`{{#is_match}}`, `{{#is_priority}}` without a priority) says so. `sent` narrows the
+ * notifications to those the monitor sends (`notificationsSent`); by default, every one.
+ */
+export function describeHandles(
+  message: string | ParsedMessage,
+  monitor: { priority?: number; sent?: readonly { label: string; ctx: NotificationContext }[] } = {},
+): DescribedHandle[] {
+  const parsed = typeof message === "string" ? parseMessage(message) : message;
+  const { priority, sent = NOTIFICATIONS } = monitor;
+  const certain = new Set<string>();
+  for (const { label, ctx } of sent) {
+    for (const h of handlesFor(parsed, { ...ctx, priority }, { unknown: false })) certain.add(`${h.raw}\u0000${label}`);
+  }
+  const handles = new Map(reachableHandles(parsed).map((h) => [h.raw, h]));
+  return [...handleReach(parsed, priority, sent)]
+    .map(([raw, labels]) => {
+      const conditional = labels.some((l) => !certain.has(`${raw}\u0000${l}`));
+      const reach = `${describeReach(labels, sent)}${conditional ? "; conditional" : ""}`;
+      return { handle: handles.get(raw) ?? handlesIn(raw)[0], reach, text: `${raw} (${reach})` };
+    })
+    .sort((a, b) => a.text.localeCompare(b.text));
 }

@@ -24,41 +24,68 @@ export interface MetricQueryOptions {
 
 export function metricQuery(contract: MetricContract, metric: MetricDefinition, opts: MetricQueryOptions): string {
   const allowed = new Set(queryableTags(contract, metric));
-  const check = (tag: string, where: string) => {
-    if (!allowed.has(tag)) {
-      throw new Error(`${metric.name} has no tag "${tag}" (${where}); contract tags: ${[...allowed].join(", ")}`);
-    }
-  };
-  if ((PERCENTILES as readonly string[]).includes(opts.aggregation) && !metric.percentiles) {
-    throw new Error(`${metric.name} has no percentiles enabled; ${opts.aggregation} would return no data`);
-  }
-  if (opts.aggregation === "count" && metric.type !== "distribution") {
-    throw new Error(`${metric.name} is a ${metric.type}; count: applies to distributions only (use sum: with .as_count())`);
-  }
-  if (opts.asCount && metric.type !== "count") {
-    throw new Error(`${metric.name} is a ${metric.type}; .as_count() applies to counts only`);
-  }
+  const problems = termProblems(contract, metric, {
+    aggregation: opts.aggregation,
+    asCount: opts.asCount,
+    tags: [
+      ...Object.keys(opts.filters ?? {}).map((tag) => ({ tag, how: "filter" })),
+      ...(opts.by ?? []).map((tag) => ({ tag, how: "group-by" })),
+    ],
+  });
+  if (problems.length) throw new Error(problems.join("; "));
   const scope: string[] = [];
   for (const v of opts.templateVariables ?? []) if (allowed.has(v)) scope.push(`$${v}`);
-  for (const [tag, value] of Object.entries(opts.filters ?? {})) {
-    check(tag, "filter");
-    scope.push(`${tag}:${value}`);
-  }
-  for (const tag of opts.by ?? []) check(tag, "group-by");
+  for (const [tag, value] of Object.entries(opts.filters ?? {})) scope.push(`${tag}:${value}`);
   const by = opts.by?.length ? ` by {${opts.by.join(",")}}` : "";
   return `${opts.aggregation}:${metric.name}{${scope.length ? scope.join(",") : "*"}}${by}${opts.asCount ? ".as_count()" : ""}`;
 }
 
-/** One `<aggregation>:<metric>{<scope>} [by {<tags>}]` term found inside a larger query or formula. */
+export interface TermUse {
+  aggregation: string;
+  asCount?: boolean;
+  /** Each tag the term filters or groups on, with how (`filter`, `group-by`, `$tenant would blank it when set`). */
+  tags: { tag: string; how: string }[];
+}
+
+/**
+ * Every way one term breaks the metric contract, in one wording for the query builder (which
+ * throws) and both lints (which report): a tag the metric does not carry, a percentile it does
+ * not have enabled (Datadog returns no data: docs metrics/distributions, "Enabling advanced query
+ * functionality"), `count:` on a non-distribution, `.as_count()` on a non-count.
+ */
+export function termProblems(contract: MetricContract, metric: MetricDefinition, use: TermUse): string[] {
+  const problems: string[] = [];
+  const allowed = queryableTags(contract, metric);
+  if ((PERCENTILES as readonly string[]).includes(use.aggregation) && !metric.percentiles) {
+    problems.push(`${use.aggregation}:${metric.name} needs percentiles, which ${metric.name} does not have enabled`);
+  }
+  if (use.aggregation === "count" && metric.type !== "distribution") {
+    problems.push(`count:${metric.name} applies to distributions only (use sum: with .as_count())`);
+  }
+  if (use.asCount && metric.type !== "count") problems.push(`${metric.name}.as_count(): ${metric.name} is a ${metric.type}, not a count`);
+  for (const { tag, how } of use.tags) {
+    if (!allowed.includes(tag)) problems.push(`${metric.name} has no tag "${tag}" (${how}); it carries ${allowed.join(", ")}`);
+  }
+  return problems;
+}
+
+/** The contract metric of that name, or a problem naming the contract's metrics. */
+export function contractMetric(contract: MetricContract, name: string): MetricDefinition | string {
+  const metrics = Object.values(contract.metrics);
+  return metrics.find((m) => m.name === name) ?? `unknown metric "${name}" (contract: ${metrics.map((m) => m.name).join(", ")})`;
+}
+
+/** One `<aggregation>:<metric>{<scope>} [by {<tags>}][.as_count()]` term found inside a larger query or formula. */
 export interface MetricQueryTerm {
   aggregation: string;
   metric: string;
   /** Scope entries as written: `$feature`, `feature:x`, `!status:ok`, `*`. */
   scope: string[];
   by: string[];
+  asCount: boolean;
 }
 
-const TERM = /(?<![\w.])(avg|sum|min|max|count|p\d{1,2}(?:\.\d+)?):([A-Za-z][\w.]*)\{([^}]*)\}(?:\s*by\s*\{([^}]*)\})?/g;
+const TERM = /(?<![\w.])(avg|sum|min|max|count|p\d{1,2}(?:\.\d+)?):([A-Za-z][\w.]*)\{([^}]*)\}(?:\s*by\s*\{([^}]*)\})?(\.as_count\(\))?/g;
 
 /**
  * Finds every metric term in a Datadog metric query, monitor query or formula, e.g. inside
@@ -77,6 +104,7 @@ export function extractMetricTerms(query: string): MetricQueryTerm[] {
       .split(",")
       .map((s) => s.trim())
       .filter(Boolean),
+    asCount: m[5] !== undefined,
   }));
 }
 

@@ -83,7 +83,10 @@ const BASE_URL = /^https?:\/\/[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d{1,
 export function baseUrlProblem(url: string): string | undefined {
   if (!/^https?:\/\//.test(url) || !URL.canParse(url)) return "must be an http(s) URL";
   if (!BASE_URL.test(url)) {
-    return 'must be a plain http(s) base URL: host and path only (no credentials, query or fragment), RFC 3986 path characters, no spaces or @ ( ) [ ] { } < > " `';
+    return (
+      "must be a plain http(s) base URL: host and path only (no credentials, query or fragment), RFC 3986 path characters, no " +
+      'spaces or @ ( ) [ ] { } < > " `'
+    );
   }
   return undefined;
 }
@@ -111,4 +114,5 @@ export const SENTRY_SLUG = /^(?![0-9]+$)[a-z0-9_-]{1,50}$/;
 export const SENTRY_ORG_SLUG = /^(?![0-9]+$)(?=.{1,50}$)[a-zA-Z0-9][a-zA-Z0-9-]*(?<!-)$/;
 export const SENTRY_SLUG_MESSAGE = "must be a Sentry slug: lowercase letters, digits, '_' and '-', at most 50 characters, not only digits";
 export const SENTRY_ORG_SLUG_MESSAGE =
-  "must be a Sentry organization slug: letters, digits and '-', starting and ending with a letter or digit, at most 50 characters, not only digits";
+  "must be a Sentry organization slug: letters, digits and '-', starting and ending with a letter or digit, at most 50 " +
+  "characters, not only digits";

@@ -341,7 +341,6 @@ export type FeatureInput = z.input<typeof featureSchema>;
 export type Feature = z.output<typeof featureSchema>;
 export type TeamInput = z.input<typeof teamSchema>;
 export type Team = z.output<typeof teamSchema>;
-export type StackConfigInput = z.input<typeof stackConfigSchema>;
 export type StackConfig = z.output<typeof stackConfigSchema>;
 
 /** Identity helpers: they give features.ts / teams.ts editor completion and type errors. */

@@ -3,7 +3,8 @@
 import { z } from "zod";
 import { ConfigError, type ConfigProblem, problemsFromZod, showValue } from "./errors";
 import { type MetricContract, metricContract } from "./contract";
-import { rotationAnchor } from "../oncall/time";
+import { CONFIG_NAMESPACE } from "./names";
+import { rotationAnchor } from "./time";
 import {
   CHAPTER_DEFAULTS,
   type Feature,
@@ -16,10 +17,6 @@ import {
   type Team,
   teamSchema,
 } from "./schema";
-
-export const PROJECT = "llm-observability";
-/** Stack config keys live under this namespace in Pulumi.<stack>.yaml. */
-export const CONFIG_NAMESPACE = `${PROJECT}:`;
 
 export interface Catalog {
   features: Feature[];
@@ -219,7 +216,9 @@ function crossCheckSentryPaging(rawFeatures: unknown[], rawConfig: unknown, team
     if (!mapped.includes(owner)) {
       problems.push({
         path: `${CONFIG_ROOT}sentryPagerdutyServices.${owner}`,
-        message: `required: team "${owner}" owns features whose high-priority Sentry issues page (sentryPagerdutyIntegration is set); give Sentry's id of its service in that integration`,
+        message:
+          `required: team "${owner}" owns features whose high-priority Sentry issues page (sentryPagerdutyIntegration is set); ` +
+          `give Sentry's id of its service in that integration`,
       });
     }
   }

@@ -2,6 +2,7 @@
 import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
 import { absoluteDatadogUrl, referencedDashboards, resolveDashboardUrls } from "../config/links";
+import { COMPONENT, DASHBOARD_LIST_NAME, resourceName } from "../config/names";
 import type { StackConfig } from "../config/schema";
 import type { DashboardDefinition } from "./definition";
 
@@ -17,7 +18,7 @@ export class Dashboards extends pulumi.ComponentResource {
   readonly urls: Record<string, pulumi.Output<string>> = {};
 
   constructor(name: string, args: DashboardsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("llm-observability:dashboards:Dashboards", name, {}, opts);
+    super(COMPONENT.dashboards, name, {}, opts);
     const resources: datadog.DashboardJson[] = [];
     for (const def of linkOrder(args.definitions)) {
       const text = JSON.stringify(def.body);
@@ -27,12 +28,12 @@ export class Dashboards extends pulumi.ComponentResource {
             .all(deps.map((d) => this.urls[d]))
             .apply((urls) => resolveDashboardUrls(text, Object.fromEntries(deps.map((d, i) => [d, urls[i]]))))
         : text;
-      const resource = new datadog.DashboardJson(`dashboard-${def.id}`, { dashboard }, { parent: this });
+      const resource = new datadog.DashboardJson(resourceName("dashboard", def.id), { dashboard }, { parent: this });
       this.urls[def.id] = resource.url.apply((u) => absoluteDatadogUrl(args.site, u));
       resources.push(resource);
     }
     new datadog.DashboardList(
-      "dashboard-list",
+      DASHBOARD_LIST_NAME,
       { name: args.listName, dashItems: resources.map((r) => ({ type: "custom_timeboard", dashId: r.id })) },
       { parent: this },
     );

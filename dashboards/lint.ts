@@ -3,7 +3,7 @@
 // undeclared `$variable` only shows up later as a silent "no data". Works on any dashboard
 // JSON (generated or hand-written), so synth can check exactly what would be sent.
 import { type MetricContract, queryableTags } from "../config/contract";
-import { extractMetricTerms, PERCENTILES, scopeTagKey } from "../config/query";
+import { contractMetric, extractMetricTerms, scopeTagKey, termProblems } from "../config/query";
 
 const LEGACY_REQUEST_KEYS = [
   "q",
@@ -25,181 +25,196 @@ type Json = Record<string, unknown>;
 
 /** Every problem found, each prefixed with where it is (`widgets[2].widgets[0] "Title"`). */
 export function lintDashboard(body: unknown, contract: MetricContract): string[] {
-  const problems: string[] = [];
   const dashboard = (body ?? {}) as Json;
-  const metrics = new Map(Object.values(contract.metrics).map((m) => [m.name, m]));
-  const contractTags = new Set(Object.values(contract.metrics).flatMap((m) => queryableTags(contract, m)));
-  const judgeAttributes = new Set(Object.values(contract.judgeLog.attributes));
+  const lint = new DashboardLint(contract);
+  lint.declareVariables(asArray(dashboard.template_variables));
+  lint.widgets(dashboard.widgets, "widgets");
+  // Requests of one widget often repeat a query (raw line + moving average): report once.
+  return [...new Set(lint.problems)];
+}
 
-  // name -> tag key it filters on
-  const declared = new Map<string, string>();
-  asArray(dashboard.template_variables).forEach((tv, i) => {
-    const { name, prefix } = tv as Json;
-    const where = `template_variables[${i}]`;
-    if (typeof name !== "string" || !name) return void problems.push(`${where}: has no name`);
-    if (declared.has(name)) problems.push(`${where}: duplicate template variable $${name}`);
-    if (typeof prefix !== "string" || !contractTags.has(prefix)) {
-      problems.push(`${where} ($${name}): prefix ${JSON.stringify(prefix)} is not a tag key of any contract metric`);
+/** What one widget's queries group by: the names its custom links may use as `{{name}}`. */
+interface WidgetGroups {
+  tags: Set<string>;
+  logFacets: Set<string>;
+}
+
+/** One dashboard's lint: the problems found so far and the template variables it declares, walked widget by widget. */
+class DashboardLint {
+  readonly problems: string[] = [];
+  /** Template variable name -> the tag key it filters on. */
+  private readonly declared = new Map<string, string>();
+  private readonly judgeAttributes: Set<string>;
+
+  constructor(private readonly contract: MetricContract) {
+    this.judgeAttributes = new Set(Object.values(contract.judgeLog.attributes));
+  }
+
+  /** Each variable has a unique name and a prefix that is a tag key of some contract metric. */
+  declareVariables(variables: unknown[]): void {
+    const contractTags = new Set(Object.values(this.contract.metrics).flatMap((m) => queryableTags(this.contract, m)));
+    variables.forEach((tv, i) => {
+      const { name, prefix } = tv as Json;
+      const where = `template_variables[${i}]`;
+      if (typeof name !== "string" || !name) return void this.problems.push(`${where}: has no name`);
+      if (this.declared.has(name)) this.problems.push(`${where}: duplicate template variable $${name}`);
+      if (typeof prefix !== "string" || !contractTags.has(prefix)) {
+        this.problems.push(`${where} ($${name}): prefix ${JSON.stringify(prefix)} is not a tag key of any contract metric`);
+      }
+      this.declared.set(name, typeof prefix === "string" ? prefix : name);
+    });
+  }
+
+  /** Widgets, groups walked into; each request's queries, formulas and links. */
+  widgets(widgets: unknown, path: string): void {
+    asArray(widgets).forEach((w, i) => {
+      const def = ((w as Json)?.definition ?? {}) as Json;
+      const where = `${path}[${i}]`;
+      if (def.type === "group") return this.widgets(def.widgets, `${where}.widgets`);
+      const at = `${where} ${JSON.stringify(String(def.title ?? def.type))}`;
+      if (def.requests === undefined) return;
+      if (!Array.isArray(def.requests)) return void this.problems.push(`${at}: requests must be a list of queries + formulas requests`);
+      const groups: WidgetGroups = { tags: new Set(), logFacets: new Set() };
+      (def.requests as Json[]).forEach((r, j) => this.request(r, `${at}`, j, groups));
+      this.links(def.custom_links, at, groups);
+    });
+  }
+
+  private request(r: Json, at: string, j: number, groups: WidgetGroups): void {
+    for (const k of LEGACY_REQUEST_KEYS)
+      if (k in r) this.problems.push(`${at}: request ${j} uses deprecated "${k}"; use queries + formulas`);
+    const queries = asArray(r.queries) as Json[];
+    if (!queries.length) this.problems.push(`${at}: request ${j} has no queries`);
+    const names = new Set<string>();
+    for (const q of queries) {
+      const name = String(q.name);
+      if (names.has(name)) this.problems.push(`${at}: request ${j} has two queries named "${name}"`);
+      names.add(name);
+      if (q.data_source === "metrics") this.metricQuery(String(q.query ?? ""), at, groups.tags);
+      else if (q.data_source === "logs") this.logsQuery(q, at, groups.logFacets);
+      else
+        this.problems.push(
+          `${at}: query "${name}" uses data source ${JSON.stringify(q.data_source)}; only contract metrics and the judge log are allowed`,
+        );
     }
-    declared.set(name, typeof prefix === "string" ? prefix : name);
-  });
+    const formulas = asArray(r.formulas) as Json[];
+    if (!formulas.length) this.problems.push(`${at}: request ${j} has no formulas`);
+    for (const f of formulas) {
+      for (const ref of formulaReferences(String(f.formula ?? ""))) {
+        if (!names.has(ref))
+          this.problems.push(`${at}: formula ${JSON.stringify(f.formula)} references "${ref}", which is not a query of its request`);
+      }
+    }
+  }
 
-  const checkVariable = (variable: string, at: string): string | undefined => {
-    const tag = declared.get(variable);
-    if (tag === undefined)
-      problems.push(
-        `${at}: $${variable} is not a template variable of this dashboard (declared: ${[...declared.keys()].map((v) => `$${v}`).join(", ") || "none"})`,
-      );
+  /** The tag a declared variable filters on; reports an undeclared one. */
+  private variable(variable: string, at: string): string | undefined {
+    const tag = this.declared.get(variable);
+    if (tag === undefined) {
+      const declared = [...this.declared.keys()].map((v) => `$${v}`).join(", ") || "none";
+      this.problems.push(`${at}: $${variable} is not a template variable of this dashboard (declared: ${declared})`);
+    }
     return tag;
-  };
+  }
 
-  const lintMetricQuery = (query: string, at: string, groupTags: Set<string>) => {
+  /** Every term against the contract (config/query.ts termProblems); a variable must not filter on a tag the metric lacks. */
+  private metricQuery(query: string, at: string, groupTags: Set<string>): void {
     const terms = extractMetricTerms(query);
-    if (!terms.length) problems.push(`${at}: no "<aggregation>:<metric>{<scope>}" term found in ${JSON.stringify(query)}`);
+    if (!terms.length) this.problems.push(`${at}: no "<aggregation>:<metric>{<scope>}" term found in ${JSON.stringify(query)}`);
     for (const term of terms) {
-      const def = metrics.get(term.metric);
-      if (!def) {
-        problems.push(`${at}: unknown metric "${term.metric}" (contract: ${[...metrics.keys()].join(", ")})`);
+      for (const tag of term.by) groupTags.add(tag);
+      const def = contractMetric(this.contract, term.metric);
+      if (typeof def === "string") {
+        this.problems.push(`${at}: ${def}`);
         continue;
       }
-      const allowed = queryableTags(contract, def);
-      const tagProblem = (tag: string, how: string) => `${at}: ${def.name} has no tag "${tag}" (${how}); it carries ${allowed.join(", ")}`;
-      if ((PERCENTILES as readonly string[]).includes(term.aggregation) && !def.percentiles) {
-        problems.push(`${at}: ${term.aggregation}:${def.name} needs percentiles, which ${def.name} does not have enabled`);
-      }
-      if (term.aggregation === "count" && def.type !== "distribution")
-        problems.push(`${at}: count:${def.name} applies to distributions only`);
-      for (const entry of term.scope) {
+      const tags = term.scope.flatMap((entry) => {
         const { variable, tag } = scopeTagKey(entry);
-        if (variable !== undefined) {
-          const varTag = checkVariable(variable, at);
-          // Setting the variable would filter on a tag the metric never has: the graph blanks.
-          if (varTag !== undefined && !allowed.includes(varTag)) problems.push(tagProblem(varTag, `$${variable} would blank it when set`));
-        } else if (tag !== undefined && !allowed.includes(tag)) problems.push(tagProblem(tag, "filter"));
-      }
-      for (const tag of term.by) {
-        if (!allowed.includes(tag)) problems.push(tagProblem(tag, "group-by"));
-        groupTags.add(tag);
-      }
+        if (variable === undefined) return tag === undefined ? [] : [{ tag, how: "filter" }];
+        // Setting the variable would filter on a tag the metric never has: the graph blanks.
+        const varTag = this.variable(variable, at);
+        return varTag === undefined ? [] : [{ tag: varTag, how: `$${variable} would blank it when set` }];
+      });
+      tags.push(...term.by.map((tag) => ({ tag, how: "group-by" })));
+      const found = termProblems(this.contract, def, { aggregation: term.aggregation, asCount: term.asCount, tags });
+      this.problems.push(...found.map((p) => `${at}: ${p}`));
     }
-  };
+  }
 
-  const attribute = (raw: unknown, at: string, what: string) => {
+  private attribute(raw: unknown, at: string, what: string): void {
     const name = typeof raw === "string" ? raw.replace(/^@/, "") : "";
-    if (typeof raw !== "string" || !raw.startsWith("@") || !judgeAttributes.has(name)) {
-      problems.push(
-        `${at}: ${what} ${JSON.stringify(raw)} is not a judge-log attribute (${[...judgeAttributes].map((a) => `@${a}`).join(", ")})`,
-      );
+    if (typeof raw !== "string" || !raw.startsWith("@") || !this.judgeAttributes.has(name)) {
+      const known = [...this.judgeAttributes].map((a) => `@${a}`).join(", ");
+      this.problems.push(`${at}: ${what} ${JSON.stringify(raw)} is not a judge-log attribute (${known})`);
     }
-  };
+  }
 
-  const lintLogsQuery = (q: Json, at: string, logFacets: Set<string>) => {
+  /** A logs query reads only the judge log: its service, its attributes, the global tags and declared variables. */
+  private logsQuery(q: Json, at: string, logFacets: Set<string>): void {
+    const { contract } = this;
     const search = String((q.search as Json | undefined)?.query ?? "");
     let service: string | undefined;
     for (const raw of search.split(/\s+/).filter(Boolean)) {
       const token = raw.replace(/^-/, "");
       if (token.startsWith("$")) {
-        checkVariable(token.slice(1).replace(/\.value$/, ""), at);
+        this.variable(token.slice(1).replace(/\.value$/, ""), at);
         continue;
       }
       const m = /^(@?)([\w.]+):(.+)$/.exec(token);
       if (!m) {
-        problems.push(`${at}: logs search term ${JSON.stringify(raw)} is not an attribute, tag or variable filter`);
+        this.problems.push(`${at}: logs search term ${JSON.stringify(raw)} is not an attribute, tag or variable filter`);
         continue;
       }
-      const [, at_, key, value] = m;
-      if (value.startsWith("$")) checkVariable(value.slice(1).replace(/\.value$/, ""), at);
-      if (at_) attribute(`@${key}`, at, "search attribute");
+      const [, isAttribute, key, value] = m;
+      if (value.startsWith("$")) this.variable(value.slice(1).replace(/\.value$/, ""), at);
+      if (isAttribute) this.attribute(`@${key}`, at, "search attribute");
       else if (key === "service") service = value;
-      else if (!contract.globalTags.includes(key))
-        problems.push(
-          `${at}: logs search filters on tag "${key}"; judge logs carry only ${["service", ...contract.globalTags].join(", ")} as tags`,
-        );
+      else if (!contract.globalTags.includes(key)) {
+        const tags = ["service", ...contract.globalTags].join(", ");
+        this.problems.push(`${at}: logs search filters on tag "${key}"; judge logs carry only ${tags} as tags`);
+      }
     }
     if (service !== contract.judgeLog.service) {
-      problems.push(
-        `${at}: a logs query must read the judge log (service:${contract.judgeLog.service}); got ${service === undefined ? "no service filter" : `service:${service}`}`,
-      );
+      const got = service === undefined ? "no service filter" : `service:${service}`;
+      this.problems.push(`${at}: a logs query must read the judge log (service:${contract.judgeLog.service}); got ${got}`);
     }
     const compute = q.compute as Json | undefined;
-    if (compute?.metric !== undefined) attribute(compute.metric, at, "compute metric");
+    if (compute?.metric !== undefined) this.attribute(compute.metric, at, "compute metric");
     const groupBy = q.group_by;
     const groups = Array.isArray(groupBy) ? (groupBy as Json[]) : groupBy ? [groupBy as Json] : [];
     for (const g of groups) {
       const facets = Array.isArray(g.fields) ? g.fields : [g.facet];
       for (const facet of facets) {
-        attribute(facet, at, "group-by facet");
+        this.attribute(facet, at, "group-by facet");
         logFacets.add(String(facet));
       }
       const sortMetric = (g.sort as Json | undefined)?.metric;
-      if (sortMetric !== undefined && sortMetric !== "count") attribute(sortMetric, at, "sort metric");
+      if (sortMetric !== undefined && sortMetric !== "count") this.attribute(sortMetric, at, "sort metric");
     }
-  };
+  }
 
-  const lintLinks = (links: unknown, at: string, groupTags: Set<string>, logFacets: Set<string>) => {
+  /** Custom links: a safe target, and only `{{names}}` the widget groups by, declared variables and Datadog's built-ins. */
+  private links(links: unknown, at: string, groups: WidgetGroups): void {
     for (const link of asArray(links)) {
       const { label, link: url } = link as Json;
       const text = `${String(label ?? "")} ${String(url ?? "")}`;
       if (typeof url !== "string" || !/^(https?:\/\/|\/|@@dashboard-url:)/.test(url)) {
-        problems.push(`${at}: custom link ${JSON.stringify(url)} must be http(s), "/"-relative or a dashboard placeholder`);
+        this.problems.push(`${at}: custom link ${JSON.stringify(url)} must be http(s), "/"-relative or a dashboard placeholder`);
       }
       for (const m of text.matchAll(/\{\{\s*([^}]+?)\s*\}\}/g)) {
         const name = m[1].replace(/\.value$/, "");
         if (LINK_BUILTINS.has(name)) continue;
-        if (name.startsWith("$")) checkVariable(name.slice(1), at);
-        else if (name.startsWith("@") ? !logFacets.has(name) : !groupTags.has(name)) {
-          problems.push(`${at}: custom link uses {{${m[1]}}}, but the widget does not group by ${name}`);
+        if (name.startsWith("$")) this.variable(name.slice(1), at);
+        else if (name.startsWith("@") ? !groups.logFacets.has(name) : !groups.tags.has(name)) {
+          this.problems.push(`${at}: custom link uses {{${m[1]}}}, but the widget does not group by ${name}`);
         }
       }
       for (const m of text.matchAll(/tpl_var_([\w]+)=/g)) {
-        if (!declared.has(m[1]))
-          problems.push(`${at}: custom link sets tpl_var_${m[1]}, which is not a template variable of these dashboards`);
+        if (!this.declared.has(m[1]))
+          this.problems.push(`${at}: custom link sets tpl_var_${m[1]}, which is not a template variable of these dashboards`);
       }
     }
-  };
-
-  const visit = (widgets: unknown, path: string) => {
-    asArray(widgets).forEach((w, i) => {
-      const def = ((w as Json)?.definition ?? {}) as Json;
-      const where = `${path}[${i}]`;
-      if (def.type === "group") return visit(def.widgets, `${where}.widgets`);
-      const at = `${where} ${JSON.stringify(String(def.title ?? def.type))}`;
-      if (def.requests === undefined) return;
-      if (!Array.isArray(def.requests)) return void problems.push(`${at}: requests must be a list of queries + formulas requests`);
-      const groupTags = new Set<string>();
-      const logFacets = new Set<string>();
-      (def.requests as Json[]).forEach((r, j) => {
-        for (const k of LEGACY_REQUEST_KEYS)
-          if (k in r) problems.push(`${at}: request ${j} uses deprecated "${k}"; use queries + formulas`);
-        const queries = asArray(r.queries) as Json[];
-        if (!queries.length) problems.push(`${at}: request ${j} has no queries`);
-        const names = new Set<string>();
-        for (const q of queries) {
-          const name = String(q.name);
-          if (names.has(name)) problems.push(`${at}: request ${j} has two queries named "${name}"`);
-          names.add(name);
-          if (q.data_source === "metrics") lintMetricQuery(String(q.query ?? ""), at, groupTags);
-          else if (q.data_source === "logs") lintLogsQuery(q, at, logFacets);
-          else
-            problems.push(
-              `${at}: query "${name}" uses data source ${JSON.stringify(q.data_source)}; only contract metrics and the judge log are allowed`,
-            );
-        }
-        const formulas = asArray(r.formulas) as Json[];
-        if (!formulas.length) problems.push(`${at}: request ${j} has no formulas`);
-        for (const f of formulas) {
-          for (const ref of formulaReferences(String(f.formula ?? ""))) {
-            if (!names.has(ref))
-              problems.push(`${at}: formula ${JSON.stringify(f.formula)} references "${ref}", which is not a query of its request`);
-          }
-        }
-      });
-      lintLinks(def.custom_links, at, groupTags, logFacets);
-    });
-  };
-  visit(dashboard.widgets, "widgets");
-  // Requests of one widget often repeat a query (raw line + moving average): report once.
-  return [...new Set(problems)];
+  }
 }
 
 /** Query names a formula uses: identifiers that are not function calls, numbers or quoted arguments. */

@@ -33,7 +33,9 @@ function navigation(): WidgetSpec {
   const link = (label: string, id: "quality" | "cost" | "latency" | "tenant") => `[${label}](${dashboardUrlPlaceholder(id)})`;
   return note({
     key: "overview/navigation",
-    content: `**Open:** ${link("Quality", "quality")} · ${link("Cost", "cost")} · ${link("Latency", "latency")} · ${link("Tenant view", "tenant")}. Click a feature in the table to open its quality, cost or latency dashboard.`,
+    content:
+      `**Open:** ${link("Quality", "quality")} · ${link("Cost", "cost")} · ${link("Latency", "latency")} · ` +
+      `${link("Tenant view", "tenant")}. Click a feature in the table to open its quality, cost or latency dashboard.`,
   });
 }
 

@@ -94,7 +94,10 @@ function bottomTraces(scope: Scope): WidgetSpec {
   return queryTable({
     key: "quality/bottom-traces",
     title: "Bottom 20 judged traces of the week",
-    description: `Lowest judge scores of the last 7 days, from the judge's logs (service:${scope.contract.judgeLog.service}). Needs @${attributes.traceId} as a facet and @${attributes.score} as a measure in Log Management. Click a row to open the trace in ${tool}.`,
+    description:
+      `Lowest judge scores of the last 7 days, from the judge's logs (service:${scope.contract.judgeLog.service}). Needs ` +
+      `@${attributes.traceId} as a facet and @${attributes.score} as a measure in Log Management. ` +
+      `Click a row to open the trace in ${tool}.`,
     width: 6,
     height: 5,
     time: { live_span: "1w" },

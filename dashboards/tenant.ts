@@ -67,7 +67,8 @@ function anomalies(scope: Scope): WidgetSpec {
     key: "tenant/spend-anomalies",
     title: "Spend against the tenant's normal: anomaly band at 3 deviations",
     description:
-      "Datadog's agile anomaly algorithm on hourly spend; points above the grey band are more than 3 deviations above the tenant's normal. The per-tenant anomaly monitor alerts on the same query.",
+      "Datadog's agile anomaly algorithm on hourly spend; points above the grey band are more than 3 deviations above the " +
+      "tenant's normal. The per-tenant anomaly monitor alerts on the same query.",
     requests: [
       {
         queries: [metric(scope, "spend", "cost", { aggregation: "sum", rollup: { method: "sum", seconds: 3600 } })],

@@ -88,13 +88,6 @@ export function metric(scope: Scope, name: string, key: MetricKey, opts: MetricO
   return { data_source: "metrics", name, query, ...(opts.aggregator ? { aggregator: opts.aggregator } : {}) };
 }
 
-/** Scalar aggregator that matches a space aggregation: true percentiles over the frame, totals for sums. */
-export function scalarFor(aggregation: SpaceAggregation): ScalarAggregator {
-  if (/^p\d/.test(aggregation)) return "percentile";
-  if (aggregation === "sum" || aggregation === "count") return "sum";
-  return aggregation as ScalarAggregator;
-}
-
 /**
  * The judge's structured logs (contract.judgeLog): trace ids are unbounded, so the
  * bottom-N traces come from logs, grouped by the trace-id attribute. Dashboard variables

@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import { TAG } from "../config/contract";
 import { runbookUrl } from "../config/links";
+import { ERRORS_RUNBOOK, monitorNamePrefix } from "../config/names";
 import type { Feature, StackConfig } from "../config/schema";
 import { type Catalog, teamById } from "../config/validate";
 
@@ -20,17 +21,6 @@ export const SENTRY_RULES = {
   notifyEmail: "sentry.mail.actions.NotifyEmailAction",
   pagerduty: "sentry.integrations.pagerduty.notify_action.PagerDutyNotifyServiceAction",
 } as const;
-
-/**
- * The runbook every Sentry rule points to. Neither rule type has a runbook or description field
- * in the pinned provider, and what a responder sees of a rule is its name: Sentry's issue-alert
- * email ends "This email was triggered by <rule name>" (getsentry/sentry
- * src/sentry/templates/sentry/emails/issue_alert_base.html), and a metric alert's PagerDuty
- * incident summary and email subject are the rule name (src/sentry/integrations/pagerduty/utils.py,
- * build_incident_attachment: "summary": incident.alert_rule.name). So the name carries it: the
- * full URL where the name limit allows, else the runbook's file name.
- */
-export const ERRORS_RUNBOOK = "sentry-errors.md";
 
 /**
  * Issue alerts: the pinned provider's validation.StringLenBetween(1, 64), in bytes
@@ -140,7 +130,7 @@ export function buildFeatureErrorAlerts(catalog: Catalog, feature: Feature): Fea
   const critical = feature.errors?.criticalCount10m ?? stack.sentry.criticalCount10m;
   const warning = feature.errors?.warningCount10m ?? stack.sentry.warningCount10m;
   const emailTeam: SentryMetricAlertAction = { type: "email", targetType: "team", targetIdentifier: team };
-  // Many errors in 10 minutes is "a feature is failing" (P2 in monitors/severity.ts): it pages
+  // Many errors in 10 minutes is "a feature is failing" (P2 in config/names.ts): it pages
   // where the stack may page; the warning level only ever emails.
   const pageTeam: SentryMetricAlertAction[] = pagerdutyService
     ? [{ type: "pagerduty", targetType: "specific", targetIdentifier: pagerdutyService, integrationId: PAGERDUTY_ACCOUNT_REF }]
@@ -217,7 +207,7 @@ const RUNBOOK_POINTER = `runbook ${ERRORS_RUNBOOK.replace(/\.md$/, "")}`;
  */
 export function issueAlertName(env: string, featureId: string, rule: "notify" | "page"): string {
   const forms = rule === "page" ? ["high-priority issue pages", "pages"] : ["new or regressed issue", "new issue", ""];
-  const name = (e: string, f: string, text: string) => `[llm ${e}] ${f}${text ? `: ${text}` : ""} · ${RUNBOOK_POINTER}`;
+  const name = (e: string, f: string, text: string) => `${monitorNamePrefix(e)} ${f}${text ? `: ${text}` : ""} · ${RUNBOOK_POINTER}`;
   for (const text of forms) {
     const candidate = name(env, featureId, text);
     if (bytes(candidate) <= SENTRY_ISSUE_ALERT_NAME_MAX) return candidate;
@@ -231,7 +221,7 @@ export function issueAlertName(env: string, featureId: string, rule: "notify" | 
 
 /** The full runbook URL when the metric alert's 256 characters allow it, else the runbook's file name. */
 export function metricAlertName(stack: Pick<StackConfig, "env" | "runbookBaseUrl">, featureId: string, what: string): string {
-  const base = `[llm ${stack.env}] ${featureId}: ${what}`;
+  const base = `${monitorNamePrefix(stack.env)} ${featureId}: ${what}`;
   const withUrl = `${base} · runbook ${runbookUrl(stack, ERRORS_RUNBOOK)}`;
   if ([...withUrl].length <= SENTRY_METRIC_ALERT_NAME_MAX) return withUrl;
   return `${base} · ${RUNBOOK_POINTER}`;

@@ -2,6 +2,7 @@
 // PagerDuty integration) in Sentry, resolves the references, creates the rules.
 import * as pulumi from "@pulumi/pulumi";
 import * as sentry from "@pulumiverse/sentry";
+import { COMPONENT, resourceName } from "../config/names";
 import {
   type FeatureErrorAlerts,
   hasSentryRefs,
@@ -24,7 +25,7 @@ export class ErrorAlerts extends pulumi.ComponentResource {
   readonly features: Record<string, { issueAlert: string; metricAlert: string; pagingAlert?: string }> = {};
 
   constructor(name: string, args: ErrorAlertsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("llm-observability:errors:ErrorAlerts", name, {}, opts);
+    super(COMPONENT.errorAlerts, name, {}, opts);
     const invokeOpts = { parent: this };
 
     const teamIds = Object.fromEntries(
@@ -49,13 +50,13 @@ export class ErrorAlerts extends pulumi.ComponentResource {
       hasSentryRefs(value) ? (ids.apply((i) => resolveSentryRefs(value, i)) as pulumi.Output<T>) : value;
 
     for (const d of args.definitions) {
-      new sentry.SentryIssueAlert(`sentry-issue-alert-${d.featureId}`, resolveFields(d.issueAlert, resolve), { parent: this });
+      new sentry.SentryIssueAlert(resourceName("sentryIssueAlert", d.featureId), resolveFields(d.issueAlert, resolve), { parent: this });
       if (d.pagingAlert) {
-        new sentry.SentryIssueAlert(`sentry-issue-page-${d.featureId}`, resolveFields(d.pagingAlert, resolve), { parent: this });
+        new sentry.SentryIssueAlert(resourceName("sentryIssuePage", d.featureId), resolveFields(d.pagingAlert, resolve), { parent: this });
       }
       const { triggers, ...metric } = d.metricAlert;
       new sentry.SentryMetricAlert(
-        `sentry-metric-alert-${d.featureId}`,
+        resourceName("sentryMetricAlert", d.featureId),
         { ...resolveFields(metric, resolve), triggers: pulumi.output(resolve(triggers)).apply(withNumericIntegrationIds) },
         { parent: this },
       );

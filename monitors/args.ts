@@ -4,7 +4,7 @@
 // field that silently never reaches Datadog. synth uses the inverse to write each monitor
 // "as it would be sent" from the plan's recorded inputs.
 import type { DatadogMonitor, MonitorOptions, MonitorThresholds, OnMissingData, RenotifyStatus } from "./definition";
-import type { Priority } from "./severity";
+import type { Priority } from "../config/names";
 
 /** Resolved provider inputs, shaped like `datadog.MonitorArgs` (component.ts checks the assignment). */
 export interface MonitorInputs {

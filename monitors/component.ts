@@ -4,9 +4,9 @@
 import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
 import { referencedDashboards, resolveDashboardUrls } from "../config/links";
+import { COMPONENT, MONITOR_TAG_POLICY_NAME, RESOURCE_TAG } from "../config/names";
 import { toMonitorInputs } from "./args";
 import type { MonitorDefinition } from "./definition";
-import { MONITOR_TAG } from "./kinds";
 
 export interface MonitorsArgs {
   definitions: MonitorDefinition[];
@@ -26,16 +26,16 @@ export class Monitors extends pulumi.ComponentResource {
    * Datadog rejects the unknown handle.
    */
   constructor(name: string, args: MonitorsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("llm-observability:monitors:Monitors", name, {}, opts);
+    super(COMPONENT.monitors, name, {}, opts);
     const upstream = asList(opts?.dependsOn);
     // Created first, so a monitor of ours that the policy would reject fails on creation
     // instead of passing once and failing on its next update.
     const policy = args.teamTagPolicy
       ? new datadog.MonitorConfigPolicy(
-          "monitor-config-policy-team",
+          MONITOR_TAG_POLICY_NAME,
           {
             policyType: "tag",
-            tagPolicy: { tagKey: MONITOR_TAG.team, tagKeyRequired: true, validTagValues: [...args.teamTagPolicy.validTeams].sort() },
+            tagPolicy: { tagKey: RESOURCE_TAG.team, tagKeyRequired: true, validTagValues: [...args.teamTagPolicy.validTeams].sort() },
           },
           { parent: this, dependsOn: upstream },
         )

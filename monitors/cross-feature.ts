@@ -1,27 +1,35 @@
-// The monitors that watch across features: exactly one monitor each (multi-alert where
-// grouped), so their number never grows with tenants, providers or features. The org-wide
-// observability-cost monitor is built here too, but only the org stack creates it (org/build.ts).
+// The builders of the kinds that watch across features (registered in kinds.ts): exactly one
+// monitor each (multi-alert where grouped), so their number never grows with tenants,
+// providers or features. The org-wide observability-cost monitor is built here too, but only
+// the org stack creates it (org/build.ts).
 import { STATUS_VALUES, TAG } from "../config/contract";
 import { metricQuery } from "../config/query";
 import { CHAPTER_DEFAULTS } from "../config/schema";
 import type { Catalog } from "../config/validate";
 import type { MonitorDefinition } from "./definition";
-import { defineMonitor, frame } from "./frame";
+import { defineMonitor, type Frame } from "./frame";
 import { groupName } from "./message";
-import { type AnomalySpec, anomalyQuery, formatNumber, requestsBeforeJudgeSilenceIsSuspicious, thresholdQuery } from "./queries";
+import {
+  anomalyQuery,
+  type AnomalySpec,
+  formatNumber,
+  p95OverTenMinutes,
+  requestsBeforeJudgeSilenceIsSuspicious,
+  thresholdQuery,
+} from "./queries";
 
 const ERROR_STATUS: (typeof STATUS_VALUES)[number] = "error";
 
 /**
  * Datadog's own estimate of indexed custom metrics per metric name. It is not part of the
- * metric contract (the emitter never writes it); the lint allows it in this monitor only.
+ * metric contract (the emitter never writes it); the registry entry of observability-cost
+ * declares it, so the lint allows it in that monitor only.
  */
 export const ESTIMATED_USAGE_METRIC = "datadog.estimated_usage.metrics.custom.by_metric";
 export const ESTIMATED_USAGE_TAG = "metric_name";
 
 /** Chapter: "any tenant crosses 3 sigma above their normal". One multi-alert monitor by {tenant}. */
-export function tenantSpendAnomalyMonitor(catalog: Catalog): MonitorDefinition {
-  const f = frame(catalog, "tenant-spend-anomaly");
+export function tenantSpendAnomalyMonitor(f: Frame, catalog: Catalog): MonitorDefinition {
   const { contract, stack } = catalog;
   const anomaly: AnomalySpec = {
     // ~5x the alert window, as Datadog recommends; it only sizes the notification graph.
@@ -61,22 +69,26 @@ export function tenantSpendAnomalyMonitor(catalog: Catalog): MonitorDefinition {
       new_group_delay: 86400,
     },
     message: {
-      summary: `Spend of tenant **${groupName(TAG.tenant)}** has been more than ${formatNumber(anomaly.deviations)} deviations above its own normal for the whole last hour (anomalous share of points: {{value}}, alert at ${formatNumber(anomaly.threshold)}).`,
+      summary:
+        `Spend of tenant **${groupName(TAG.tenant)}** has been more than ${formatNumber(anomaly.deviations)} deviations above its ` +
+        `own normal for the whole last hour (anomalous share of points: {{value}}, alert at ${formatNumber(anomaly.threshold)}).`,
       dashboard: { label: `Tenant view: ${groupName(TAG.tenant)}`, url: f.dashboardUrl({ [TAG.tenant]: groupName(TAG.tenant) }) },
       firstSteps: [
-        "On the tenant view, see which feature carries the extra spend and since when; compare requests with $/answer to tell more usage from more expensive usage.",
-        "Decide whether it is legitimate (onboarding, a batch import the tenant told us about) or not (a retry loop, a leaked API key, scripted abuse).",
+        "On the tenant view, see which feature carries the extra spend and since when; compare requests with $/answer to tell " +
+          "more usage from more expensive usage.",
+        "Decide whether it is legitimate (onboarding, a batch import the tenant told us about) or not (a retry loop, a leaked " +
+          "API key, scripted abuse).",
         "Tell the tenant's CSM either way; if it is not legitimate, apply the tenant's usage cap and watch the feature's cost monitor.",
       ],
       recovery:
-        "the tenant's spend is back inside its normal band. Note in the channel what it was (legitimate or not) so the next on-call recognises the pattern.",
+        "the tenant's spend is back inside its normal band. Note in the channel what it was (legitimate or not) so the next " +
+        "on-call recognises the pattern.",
     },
   });
 }
 
 /** Error ratio by {provider} with a minimum-traffic guard, so 1 error in 2 requests at night is not an outage. */
-export function providerOutageMonitor(catalog: Catalog): MonitorDefinition {
-  const f = frame(catalog, "provider-outage");
+export function providerOutageMonitor(f: Frame, catalog: Catalog): MonitorDefinition {
   const { contract, stack } = catalog;
   const { providerErrorRatePct, providerMinRequests } = stack.monitoring;
   const requests = (filters: Record<string, string>) =>
@@ -102,21 +114,28 @@ export function providerOutageMonitor(catalog: Catalog): MonitorDefinition {
       evaluation_delay: 60,
     },
     message: {
-      summary: `**${groupName(TAG.provider)}** failed {{value}} % of LLM calls over the last 5 minutes (alert above ${formatNumber(providerErrorRatePct)} %, evaluated only when it served more than ${providerMinRequests} requests).`,
+      summary:
+        `**${groupName(TAG.provider)}** failed {{value}} % of LLM calls over the last 5 minutes (alert above ` +
+        `${formatNumber(providerErrorRatePct)} %, evaluated only when it served more than ${providerMinRequests} requests).`,
       dashboard: { label: `Overview: ${groupName(TAG.provider)}`, url: f.dashboardUrl({ [TAG.provider]: groupName(TAG.provider) }) },
       firstSteps: [
-        `Verify failover: features with a fallback provider should already be shifting traffic; confirm on the dashboard that requests to ${groupName(TAG.provider)} are falling and the fallback's are rising. If not, flip the routing flag by hand.`,
-        "Communicate status: post in the incident channel and update the status page for the features that have no fallback (they are down or degraded for customers).",
-        "Monitor recovery: watch the provider's own status page and our error ratio; fail back only after it has been healthy for 15 minutes.",
+        `Verify failover: features with a fallback provider should already be shifting traffic; confirm on the dashboard that ` +
+          `requests to ${groupName(TAG.provider)} are falling and the fallback's are rising. If not, flip the routing flag by hand.`,
+        "Communicate status: post in the incident channel and update the status page for the features that have no fallback " +
+          "(they are down or degraded for customers).",
+        "Monitor recovery: watch the provider's own status page and our error ratio; fail back only after it has been healthy " +
+          "for 15 minutes.",
       ],
-      recovery: `${groupName(TAG.provider)}'s error ratio is back under ${formatNumber(providerErrorRatePct)} %. If traffic was failed over, that may only mean we stopped calling it: check its status page before failing back, then update the status page. Customer-visible outage: write a postmortem within 48 hours: ${f.postmortemUrl}`,
+      recovery:
+        `${groupName(TAG.provider)}'s error ratio is back under ${formatNumber(providerErrorRatePct)} %. If traffic was failed ` +
+        `over, that may only mean we stopped calling it: check its status page before failing back, then update the status page. ` +
+        `Customer-visible outage: write a postmortem within 48 hours: ${f.postmortemUrl}`,
     },
   });
 }
 
 /** Requests flow but no judge score arrives for a feature: the quality dashboard would go blank silently. */
-export function judgeStalledMonitor(catalog: Catalog): MonitorDefinition {
-  const f = frame(catalog, "judge-stalled");
+export function judgeStalledMonitor(f: Frame, catalog: Catalog): MonitorDefinition {
   const { contract, stack, features } = catalog;
   const minutes = stack.monitoring.judgeStallMinutes;
   // One multi-alert monitor has one guard, so it is sized for the lowest sample rate.
@@ -146,23 +165,29 @@ export function judgeStalledMonitor(catalog: Catalog): MonitorDefinition {
       evaluation_delay: 60,
     },
     message: {
-      summary: `No judge score arrived for **${groupName(TAG.feature)}** in the last ${minutes} minutes although it served more than ${minRequests} requests (stall indicator {{value}}, alert at 1). At a ${formatNumber(lowestRate * 100)} % sample rate that happens by chance less than once in 1000. The quality dashboard for it is going blank.`,
+      summary:
+        `No judge score arrived for **${groupName(TAG.feature)}** in the last ${minutes} minutes although it served more than ` +
+        `${minRequests} requests (stall indicator {{value}}, alert at 1). At a ${formatNumber(lowestRate * 100)} % sample rate ` +
+        `that happens by chance less than once in 1000. The quality dashboard for it is going blank.`,
       dashboard: { label: `Quality: ${groupName(TAG.feature)}`, url: f.dashboardUrl({ [TAG.feature]: groupName(TAG.feature) }) },
       firstSteps: [
         "Check the judge queue: failed or stuck jobs for this feature, a growing backlog, or a consumer that stopped after a deploy.",
         "Check the judge model's API: errors, quota or rate limits, and whether its pinned version was retired.",
         "Check that sampling still runs for this feature (sample rate flag, a refactor that bypassed the sampler).",
       ],
-      noData: `No data for ${groupName(TAG.feature)}: either it had no traffic in the window, or its scores stopped so completely that Datadog has nothing to compare. Look at its request count on the quality dashboard; if requests are flowing, treat this as a stall.`,
+      noData:
+        `No data for ${groupName(TAG.feature)}: either it had no traffic in the window, or its scores stopped so completely that ` +
+        `Datadog has nothing to compare. Look at its request count on the quality dashboard; if requests are flowing, treat this ` +
+        `as a stall.`,
       recovery:
-        "judge scores are arriving again. Backfill is not automatic: the quality trend has a gap for the stalled period, so say so where the weekly quality numbers are reported.",
+        "judge scores are arriving again. Backfill is not automatic: the quality trend has a gap for the stalled period, so say " +
+        "so where the weekly quality numbers are reported.",
     },
   });
 }
 
 /** p95 vector-index query time by {index}: the chapter's "vector index slow" runbook. */
-export function retrievalSlowMonitor(catalog: Catalog): MonitorDefinition {
-  const f = frame(catalog, "retrieval-slow");
+export function retrievalSlowMonitor(f: Frame, catalog: Catalog): MonitorDefinition {
   const { contract, stack } = catalog;
   const critical = stack.monitoring.retrievalP95Ms;
   const series = metricQuery(contract, contract.metrics.retrievalDuration, {
@@ -171,22 +196,22 @@ export function retrievalSlowMonitor(catalog: Catalog): MonitorDefinition {
     by: [TAG.index],
   });
   return defineMonitor(f, {
-    query: thresholdQuery(`percentile(last_10m):${series}`, ">", critical),
-    thresholds: { critical },
-    options: {
-      // No queries means no slow queries; keeping the last state would report a stale index.
-      on_missing_data: "resolve",
-      require_full_window: false,
-    },
+    // No queries means no slow queries; keeping the last state would report a stale index.
+    ...p95OverTenMinutes(series, critical),
     message: {
-      summary: `p95 query time of vector index **${groupName(TAG.index)}** is {{value}} ms over the last 10 minutes (threshold ${formatNumber(critical)} ms).`,
+      summary:
+        `p95 query time of vector index **${groupName(TAG.index)}** is {{value}} ms over the last 10 minutes (threshold ` +
+        `${formatNumber(critical)} ms).`,
       dashboard: { label: "Latency", url: f.dashboardUrl() },
       firstSteps: [
-        "Check the IVFFlat list count against the row count: lists should be about rows/1000 (sqrt(rows) above 1M rows); an index built when the table was much smaller drifts slow.",
+        "Check the IVFFlat list count against the row count: lists should be about rows/1000 (sqrt(rows) above 1M rows); an " +
+          "index built when the table was much smaller drifts slow.",
         "Check probes, recent bulk inserts or deletes, and whether the planner still uses the index (EXPLAIN on a sample query).",
         "If drift is confirmed, rebuild the index (REINDEX CONCURRENTLY, or build a new one and swap) outside peak hours.",
       ],
-      recovery: `p95 query time of ${groupName(TAG.index)} is back under ${formatNumber(critical)} ms. If the index was rebuilt, record the new list count and row count so the next drift is measurable.`,
+      recovery:
+        `p95 query time of ${groupName(TAG.index)} is back under ${formatNumber(critical)} ms. If the index was rebuilt, record ` +
+        `the new list count and row count so the next drift is measurable.`,
     },
   });
 }
@@ -206,8 +231,7 @@ export interface OrgMetricBudget {
  * metric has no env tag (it counts per metric name, and every stack of the org emits the same
  * names), so it can only be judged against an org budget, by one monitor in one stack.
  */
-export function observabilityCostMonitor(catalog: Catalog, budget: OrgMetricBudget): MonitorDefinition {
-  const f = frame(catalog, "observability-cost");
+export function observabilityCostMonitor(f: Frame, catalog: Catalog, budget: OrgMetricBudget): MonitorDefinition {
   const { stack } = catalog;
   const { critical, warning, planned } = budget;
   return defineMonitor(f, {
@@ -224,22 +248,24 @@ export function observabilityCostMonitor(catalog: Catalog, budget: OrgMetricBudg
     message: {
       summary:
         `Datadog estimates {{value}} indexed custom metrics under \`${stack.metricPrefix}.*\` across the whole org, every stack included ` +
-        `(org budget ${critical}; planned steady state ${planned}; ${warning === undefined ? "no warning: the budget does not cover the plan" : `warning at ${warning}`}). ` +
+        `(org budget ${critical}; planned steady state ${planned}; ` +
+        `${warning === undefined ? "no warning: the budget does not cover the plan" : `warning at ${warning}`}). ` +
         "Every distinct tag combination is billed, a percentile distribution 10 times.",
       ...(warning === undefined
         ? {}
         : { warning: `Usage is above the planned steady state of ${planned}: find the growth this week, before it is on the invoice.` }),
       dashboard: { label: "Overview", url: f.dashboardUrl() },
       firstSteps: [
-        `In Datadog, Metrics > Volume, filter on \`${stack.metricPrefix}.\` and sort by change: find the metric whose series count grew, and which env it grew in.`,
-        "On that metric, find the tag with the most values: an unbounded tag (user, request or trace id) or a tenant tag on a percentile metric is the usual cause.",
-        "Fix the emitter to drop the tag; a tag no dashboard or monitor reads is already dropped from indexing by the org's tag configurations, so growth here means a queried tag grew or a stack scaled. Re-run the cardinality report of each stack.",
+        `In Datadog, Metrics > Volume, filter on \`${stack.metricPrefix}.\` and sort by change: find the metric whose series ` +
+          `count grew, and which env it grew in.`,
+        "On that metric, find the tag with the most values: an unbounded tag (user, request or trace id) or a tenant tag on a " +
+          "percentile metric is the usual cause.",
+        "Fix the emitter to drop the tag; a tag no dashboard or monitor reads is already dropped from indexing by the org's tag " +
+          "configurations, so growth here means a queried tag grew or a stack scaled. Re-run the cardinality report of each stack.",
       ],
-      recovery: `estimated usage under \`${stack.metricPrefix}.*\` is back under ${critical}. Record which tag or stack caused it in the cardinality report's notes.`,
+      recovery:
+        `estimated usage under \`${stack.metricPrefix}.*\` is back under ${critical}. Record which tag or stack caused it in the ` +
+        `cardinality report's notes.`,
     },
   });
-}
-
-export function crossFeatureMonitors(catalog: Catalog): MonitorDefinition[] {
-  return [tenantSpendAnomalyMonitor(catalog), providerOutageMonitor(catalog), judgeStalledMonitor(catalog), retrievalSlowMonitor(catalog)];
 }

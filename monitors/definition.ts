@@ -1,7 +1,7 @@
 // What the monitor builders produce: Datadog monitor bodies in the API's own (snake_case)
 // shape, exactly what `POST /api/v1/monitor` takes. No Pulumi here; monitors/args.ts maps
 // this shape to the provider's inputs and back.
-import type { Priority } from "./severity";
+import type { Priority } from "../config/names";
 
 export type OnMissingData = "default" | "show_no_data" | "show_and_notify_no_data" | "resolve";
 export type RenotifyStatus = "alert" | "warn" | "no data";

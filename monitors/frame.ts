@@ -1,17 +1,57 @@
-// What every monitor shares: identity, owner, priority, routing, tags, name and links.
-// Builders in per-feature.ts / cross-feature.ts supply only the query, the options that
-// are specific to their signal, and the words of the message.
+// What every monitor shares: identity, owner, priority, routing, tags, name and links, all
+// derived from its kind's entry in the registry (kinds.ts). Builders in per-feature.ts /
+// cross-feature.ts supply only the query, the options that are specific to their signal, and
+// the words of the message.
 import { dashboardUrlPlaceholder, runbookUrl } from "../config/links";
+import { monitorName, monitorNamePrefix, PROJECT, type Priority, RESOURCE_TAG, tag } from "../config/names";
 import type { Feature } from "../config/schema";
 import { type Catalog, teamById } from "../config/validate";
 import type { DatadogMonitor, MonitorDefinition, MonitorOptions, MonitorThresholds } from "./definition";
-import { KINDS, type MonitorKind, MONITOR_TAG, monitorId, monitorNamePrefix, monitorTags, POSTMORTEM_TEMPLATE, runbookFile } from "./kinds";
 import { dashboardLink, type MessageParts, monitorMessage } from "./message";
 import { renotifyOptions, type Routes, routesFor } from "./routing";
 
+/** The `signal:` tag: which of the chapter's concerns a monitor watches. */
+export const SIGNALS = ["quality", "cost", "latency", "availability", "pipeline"] as const;
+export type Signal = (typeof SIGNALS)[number];
+
+/** Dashboard ids pinned by the dashboards builder (dashboards/dashboard.ts DASHBOARD_IDS). */
+export type DashboardId = "quality" | "cost" | "latency" | "tenant" | "overview";
+
+/** What the frame needs to know about a kind; its registry entry (kinds.ts) says it once. */
+export interface KindIdentity {
+  /** Slug: the `monitor:<kind>` tag and part of the resource name. Pinned: renaming it replaces monitors. */
+  kind: string;
+  signal: Signal;
+  /** Who gets woken up: see the severity map in config/names.ts (P1/P2 page on paging stacks). */
+  priority: Priority;
+  /** The `<signal>` part of the monitor name: `[llm <env>] <feature name>: <title>` or `[llm <env>] <title>`. */
+  title: string;
+  /** The dashboard the message links, with its variables filled in. */
+  dashboard: DashboardId;
+  /** File under runbooks/, linked as `<runbookBaseUrl>/<file>`. */
+  runbook: string;
+}
+
+export const POSTMORTEM_TEMPLATE = "postmortem-template.md";
+
+/** Value of `service:` on every monitor this package creates. */
+export const MONITOR_SERVICE = PROJECT;
+
+export function monitorTags(t: { team: string; featureId?: string; env: string; signal: Signal; kind: string }): string[] {
+  return [
+    tag(RESOURCE_TAG.team, t.team),
+    ...(t.featureId ? [tag(RESOURCE_TAG.feature, t.featureId)] : []),
+    tag(RESOURCE_TAG.env, t.env),
+    tag(RESOURCE_TAG.signal, t.signal),
+    tag(RESOURCE_TAG.service, MONITOR_SERVICE),
+    tag(RESOURCE_TAG.monitor, t.kind),
+  ];
+}
+
 export interface Frame {
   id: string;
-  kind: MonitorKind;
+  kind: string;
+  priority: Priority;
   feature?: Feature;
   owner: string;
   routes: Routes;
@@ -19,31 +59,33 @@ export interface Frame {
   tags: string[];
   runbookUrl: string;
   postmortemUrl: string;
-  env: string;
   /** The kind's dashboard, with `env` (and `feature` for per-feature monitors) pre-filled plus `extra`. */
   dashboardUrl(extra?: Record<string, string>): string;
 }
 
-export function frame(catalog: Catalog, kind: MonitorKind, feature?: Feature): Frame {
+/** The frame of a per-feature monitor. */
+export type FeatureFrame = Frame & { feature: Feature };
+
+export function frame(catalog: Catalog, spec: KindIdentity, feature?: Feature): Frame {
   const { stack } = catalog;
-  const spec = KINDS[kind];
+  const { kind } = spec;
   // Per-feature monitors belong to the feature's owner; cross-feature ones to the platform team.
   const owner = feature ? feature.owner : stack.platformTeam;
   const team = teamById(catalog, owner);
-  const preset: Record<string, string> = feature ? { [MONITOR_TAG.feature]: feature.id } : {};
+  const preset: Record<string, string> = feature ? { [RESOURCE_TAG.feature]: feature.id } : {};
   return {
-    id: monitorId(kind, feature?.id),
+    id: monitorName(kind, feature?.id),
     kind,
+    priority: spec.priority,
     feature,
     owner,
     routes: routesFor(stack, team, spec.priority),
     name: `${monitorNamePrefix(stack.env)} ${feature ? `${feature.name}: ${spec.title}` : spec.title}`,
     tags: monitorTags({ team: owner, featureId: feature?.id, env: stack.env, signal: spec.signal, kind }),
-    runbookUrl: runbookUrl(stack, runbookFile(kind)),
+    runbookUrl: runbookUrl(stack, spec.runbook),
     postmortemUrl: runbookUrl(stack, POSTMORTEM_TEMPLATE),
-    env: stack.env,
     dashboardUrl: (extra = {}) =>
-      dashboardLink(dashboardUrlPlaceholder(spec.dashboard), { ...preset, ...extra, [MONITOR_TAG.env]: stack.env }),
+      dashboardLink(dashboardUrlPlaceholder(spec.dashboard), { ...preset, ...extra, [RESOURCE_TAG.env]: stack.env }),
   };
 }
 
@@ -56,7 +98,7 @@ export interface MonitorSpec {
 }
 
 export function defineMonitor(f: Frame, spec: MonitorSpec): MonitorDefinition {
-  const priority = KINDS[f.kind].priority;
+  const { priority } = f;
   const body: DatadogMonitor = {
     type: "query alert",
     name: f.name,

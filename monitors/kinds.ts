@@ -1,36 +1,68 @@
-// The monitor kinds: one table that fixes, per kind, its signal, its priority (and so who
-// gets woken up), its runbook and the dashboard its message links to. Kind slugs are
-// pinned: they are the `monitor:<kind>` tag, the runbook file name and part of every
-// resource name, and the policy pack and on-call wiring rely on them.
-import { TAG } from "../config/contract";
-import { PROJECT } from "../config/validate";
-import type { Priority } from "./severity";
+// The monitor-kind registry: one entry per kind, and the only place a kind is declared. An entry
+// says who the monitor wakes (priority), what it watches (signal), what it is called, which
+// dashboard and runbook it links, how it is built, and what the diff and the preview say about
+// it. Everything else reads this list: the builders' driver (index.ts), synth's lint, the policy
+// pack's feature-has-all-monitors, the diff, the preview page and the runbook test.
+//
+// Adding a kind: write its builder (per-feature.ts or cross-feature.ts), its runbook
+// (runbooks/<kind>.md, six sections, listed in runbooks/README.md), and one entry below.
+//
+// Kind slugs are pinned: they are the `monitor:<kind>` tag, the runbook file name and part of
+// every resource name; renaming one replaces its monitors (and loses their history).
+import type { Catalog } from "../config/validate";
+import {
+  judgeStalledMonitor,
+  observabilityCostMonitor,
+  providerOutageMonitor,
+  retrievalSlowMonitor,
+  tenantSpendAnomalyMonitor,
+  ESTIMATED_USAGE_METRIC,
+  ESTIMATED_USAGE_TAG,
+  type OrgMetricBudget,
+} from "./cross-feature";
+import type { MonitorDefinition } from "./definition";
+import type { FeatureFrame, Frame, KindIdentity } from "./frame";
+import { costBudgetMonitor, latencyMonitor, qualityDropMonitor } from "./per-feature";
+import { formatValue, type KindReview, thresholdReview } from "./review";
 
-export const PER_FEATURE_KINDS = ["quality-drop", "cost-budget", "ttft-p95", "total-latency-p95"] as const;
-export const CROSS_FEATURE_KINDS = ["tenant-spend-anomaly", "provider-outage", "judge-stalled", "retrieval-slow"] as const;
-/** Kinds whose monitor watches the whole Datadog org: only the stack with `ownsOrgResources` creates them (org/build.ts). */
-export const ORG_KINDS = ["observability-cost"] as const;
-export const MONITOR_KINDS = [...PER_FEATURE_KINDS, ...CROSS_FEATURE_KINDS, ...ORG_KINDS] as const;
-
-export type PerFeatureKind = (typeof PER_FEATURE_KINDS)[number];
-export type CrossFeatureKind = (typeof CROSS_FEATURE_KINDS)[number];
-export type OrgKind = (typeof ORG_KINDS)[number];
-export type MonitorKind = (typeof MONITOR_KINDS)[number];
-
-export type Signal = "quality" | "cost" | "latency" | "availability" | "pipeline";
-
-/** Dashboard ids pinned by the dashboards builder. */
-export type DashboardId = "quality" | "cost" | "latency" | "tenant" | "overview";
-
-export interface KindSpec {
-  signal: Signal;
-  priority: Priority;
-  /** The `<signal>` part of the monitor name: `[llm <env>] <feature name>: <title>` or `[llm <env>] <title>`. */
-  title: string;
-  dashboard: DashboardId;
+interface KindEntry extends KindIdentity {
+  /** Metrics outside the metric contract this kind may query, with the tags it may use (synth's lint allows them here only). */
+  extraMetrics?: Record<string, string[]>;
+  /** What the diff and the preview show for it; without one, only its generic monitor row. */
+  review?: KindReview;
 }
 
-// Priorities (see the severity map in severity.ts; P1/P2 page on paging stacks):
+/** One monitor per feature of the catalog, owned by the feature's owner. */
+export interface FeatureKind extends KindEntry {
+  scope: "feature";
+  /** Every feature must have it: the policy pack's feature-has-all-monitors checks it on every stack. */
+  required: boolean;
+  build(f: FeatureFrame, catalog: Catalog): MonitorDefinition | MonitorDefinition[];
+}
+
+/** One monitor per stack, across features (multi-alert where grouped), owned by the platform team. */
+export interface StackKind extends KindEntry {
+  scope: "stack";
+  build(f: Frame, catalog: Catalog): MonitorDefinition | MonitorDefinition[];
+}
+
+/** What an org-wide kind is built from: the org's budget, derived by org/build.ts from every stack's estimate. */
+export interface OrgContext {
+  budget: OrgMetricBudget;
+}
+
+/**
+ * One monitor for the whole Datadog org, watching every stack at once: only the stack with
+ * `ownsOrgResources` creates it (org/build.ts builds these kinds; buildMonitors does not).
+ */
+export interface OrgKind extends KindEntry {
+  scope: "org";
+  build(f: Frame, catalog: Catalog, org: OrgContext): MonitorDefinition | MonitorDefinition[];
+}
+
+export type MonitorKindSpec = FeatureKind | StackKind | OrgKind;
+
+// Priorities (see the severity map in config/names.ts; P1/P2 page on paging stacks):
 // - quality-drop P3: the rule compares 7-day averages, so it fires about a day after a bad
 //   prompt change lands. Waking someone at 3 a.m. gains nothing over acting at 9 a.m.; the
 //   owner's channel gets it and the runbook's first step (revert) happens the same day.
@@ -48,79 +80,185 @@ export interface KindSpec {
 // - observability-cost P4: cardinality drift costs money over a month, not a minute. It
 //   watches the whole Datadog org (every stack under the metric prefix), so only the stack
 //   that owns the org's resources creates it.
-export const KINDS: Record<MonitorKind, KindSpec> = {
-  "quality-drop": { signal: "quality", priority: 3, title: "judge score dropped week over week", dashboard: "quality" },
-  "cost-budget": { signal: "cost", priority: 2, title: "daily spend over budget", dashboard: "cost" },
-  "ttft-p95": { signal: "latency", priority: 2, title: "p95 time to first token too high", dashboard: "latency" },
-  "total-latency-p95": { signal: "latency", priority: 2, title: "p95 total response time too high", dashboard: "latency" },
-  "tenant-spend-anomaly": { signal: "cost", priority: 3, title: "Tenant spend anomaly", dashboard: "tenant" },
-  "provider-outage": { signal: "availability", priority: 1, title: "LLM provider error rate high", dashboard: "overview" },
-  "judge-stalled": { signal: "pipeline", priority: 3, title: "Judge pipeline stalled", dashboard: "quality" },
-  "retrieval-slow": { signal: "latency", priority: 3, title: "Vector index retrieval slow", dashboard: "latency" },
-  "observability-cost": {
+export const MONITOR_KINDS: readonly MonitorKindSpec[] = [
+  {
+    kind: "quality-drop",
+    scope: "feature",
+    required: true,
+    signal: "quality",
+    priority: 3,
+    title: "judge score dropped week over week",
+    dashboard: "quality",
+    runbook: "quality-drop.md",
+    build: qualityDropMonitor,
+    review: {
+      // The critical threshold is the negative allowed drop (`change(...) < -5`).
+      columns: [
+        {
+          key: "qualityDrop",
+          header: "quality drop (week over week)",
+          unit: "points",
+          read: (t) => (t.critical === undefined ? undefined : Math.abs(t.critical)),
+        },
+      ],
+      added: (v) => (v.qualityDrop === undefined ? undefined : `quality alert on a ${formatValue("points", v.qualityDrop)} weekly drop`),
+      changed: (b, a) =>
+        b.qualityDrop === a.qualityDrop
+          ? []
+          : [
+              `quality alert moves from a ${formatValue("points", b.qualityDrop)} to a ${formatValue("points", a.qualityDrop)} ` +
+                "week-over-week drop",
+            ],
+    },
+  },
+  {
+    kind: "cost-budget",
+    scope: "feature",
+    required: true,
+    signal: "cost",
+    priority: 2,
+    title: "daily spend over budget",
+    dashboard: "cost",
+    runbook: "cost-budget.md",
+    build: costBudgetMonitor,
+    review: costBudgetReview(),
+  },
+  {
+    kind: "ttft-p95",
+    scope: "feature",
+    required: true,
+    signal: "latency",
+    priority: 2,
+    title: "p95 time to first token too high",
+    dashboard: "latency",
+    runbook: "ttft-p95.md",
+    build: (f, catalog) => latencyMonitor(f, catalog, "ttft"),
+    review: thresholdReview({ key: "ttftMs", header: "TTFT p95", unit: "ms", noun: "TTFT p95 alert" }),
+  },
+  {
+    kind: "total-latency-p95",
+    scope: "feature",
+    required: true,
+    signal: "latency",
+    priority: 2,
+    title: "p95 total response time too high",
+    dashboard: "latency",
+    runbook: "total-latency-p95.md",
+    build: (f, catalog) => latencyMonitor(f, catalog, "total"),
+    review: thresholdReview({
+      key: "totalMs",
+      header: "total p95",
+      unit: "ms",
+      noun: "total p95 alert",
+      changedNoun: "total response p95 alert",
+    }),
+  },
+  {
+    kind: "tenant-spend-anomaly",
+    scope: "stack",
+    signal: "cost",
+    priority: 3,
+    title: "Tenant spend anomaly",
+    dashboard: "tenant",
+    runbook: "tenant-spend-anomaly.md",
+    build: tenantSpendAnomalyMonitor,
+  },
+  {
+    kind: "provider-outage",
+    scope: "stack",
+    signal: "availability",
+    priority: 1,
+    title: "LLM provider error rate high",
+    dashboard: "overview",
+    runbook: "provider-outage.md",
+    build: providerOutageMonitor,
+  },
+  {
+    kind: "judge-stalled",
+    scope: "stack",
+    signal: "pipeline",
+    priority: 3,
+    title: "Judge pipeline stalled",
+    dashboard: "quality",
+    runbook: "judge-stalled.md",
+    build: judgeStalledMonitor,
+  },
+  {
+    kind: "retrieval-slow",
+    scope: "stack",
+    signal: "latency",
+    priority: 3,
+    title: "Vector index retrieval slow",
+    dashboard: "latency",
+    runbook: "retrieval-slow.md",
+    build: retrievalSlowMonitor,
+  },
+  {
+    kind: "observability-cost",
+    scope: "org",
     signal: "cost",
     priority: 4,
     title: "Observability custom-metric usage over the org budget",
     dashboard: "overview",
+    runbook: "observability-cost.md",
+    // Datadog's own estimate of indexed custom metrics; the emitter never writes it.
+    extraMetrics: { [ESTIMATED_USAGE_METRIC]: [ESTIMATED_USAGE_TAG] },
+    build: (f, catalog, org) => observabilityCostMonitor(f, catalog, org.budget),
   },
-};
+];
 
-export function isPerFeatureKind(kind: string): kind is PerFeatureKind {
-  return (PER_FEATURE_KINDS as readonly string[]).includes(kind);
+/** The 1x budget is the warning, the alert is at 2x; a plan without a warning implies the budget from the alert. */
+function costBudgetReview(): KindReview {
+  const money = (n: number | undefined) => formatValue("usd", n);
+  return {
+    columns: [
+      {
+        key: "budget",
+        header: "daily budget",
+        unit: "usd per day",
+        read: (t) => t.warning ?? (t.critical === undefined ? undefined : t.critical / 2),
+      },
+      { key: "costAlert", header: "cost alert (2× budget)", unit: "usd per day", read: (t) => t.critical },
+    ],
+    added: (v) => (v.costAlert === undefined ? undefined : `cost alert at ${money(v.costAlert)} a day (2× its ${money(v.budget)} budget)`),
+    changed: (b, a) => {
+      if (b.costAlert !== a.costAlert) {
+        const budget =
+          b.budget !== a.budget
+            ? ` (2× its daily budget, which moves from ${money(b.budget)} to ${money(a.budget)})`
+            : " (2× its daily budget)";
+        return [`cost alert moves from ${money(b.costAlert)} to ${money(a.costAlert)} a day${budget}`];
+      }
+      return b.budget === a.budget ? [] : [`cost warning (its daily budget) moves from ${money(b.budget)} to ${money(a.budget)}`];
+    },
+  };
 }
 
-/** `monitor-<featureId>-<kind>` per feature, `monitor-<kind>` across features. */
-export function monitorId(kind: MonitorKind, featureId?: string): string {
-  return featureId ? `monitor-${featureId}-${kind}` : `monitor-${kind}`;
+/** The entry of a kind, if the registry has it. */
+export function kindSpec(kinds: readonly MonitorKindSpec[], kind: string | undefined): MonitorKindSpec | undefined {
+  return kinds.find((k) => k.kind === kind);
 }
 
-/**
- * `[llm prod]`, `[llm staging]`: the start of every monitor name. Every stack, prod included,
- * names its env, so stacks sharing one Datadog org never look alike in the monitor list, in
- * Slack or in a PagerDuty incident title, there is no special env name to agree on, and the
- * prefix matches the Sentry rule names (errors/build.ts).
- */
-export function monitorNamePrefix(env: string): string {
-  return `[llm ${env}]`;
+export function featureKinds(kinds: readonly MonitorKindSpec[] = MONITOR_KINDS): FeatureKind[] {
+  return kinds.filter((k): k is FeatureKind => k.scope === "feature");
 }
 
-/** Runbook file under runbooks/, linked as `<runbookBaseUrl>/<file>`. */
-export function runbookFile(kind: MonitorKind): string {
-  return `${kind}.md`;
+export function stackKinds(kinds: readonly MonitorKindSpec[] = MONITOR_KINDS): StackKind[] {
+  return kinds.filter((k): k is StackKind => k.scope === "stack");
 }
 
-export const POSTMORTEM_TEMPLATE = "postmortem-template.md";
-
-/**
- * Keys of the monitors' own tags (resource tags, not metric tags). `team` is Datadog's
- * ownership key and the one the tag policy enforces; feature and env reuse the metric
- * contract's keys so a monitor tag and a metric tag never disagree.
- */
-export const MONITOR_TAG = {
-  team: "team",
-  feature: TAG.feature,
-  env: TAG.env,
-  signal: "signal",
-  service: "service",
-  monitor: "monitor",
-} as const;
-
-/** Value of `service:` on every monitor this package creates. */
-export const MONITOR_SERVICE = PROJECT;
-
-export function monitorTags(t: { team: string; featureId?: string; env: string; signal: Signal; kind: MonitorKind }): string[] {
-  return [
-    `${MONITOR_TAG.team}:${t.team}`,
-    ...(t.featureId ? [`${MONITOR_TAG.feature}:${t.featureId}`] : []),
-    `${MONITOR_TAG.env}:${t.env}`,
-    `${MONITOR_TAG.signal}:${t.signal}`,
-    `${MONITOR_TAG.service}:${MONITOR_SERVICE}`,
-    `${MONITOR_TAG.monitor}:${t.kind}`,
-  ];
+export function orgKinds(kinds: readonly MonitorKindSpec[] = MONITOR_KINDS): OrgKind[] {
+  return kinds.filter((k): k is OrgKind => k.scope === "org");
 }
 
-/** The value of `<key>:<value>` in a tag list, if present. */
-export function tagValue(tags: readonly string[], key: string): string | undefined {
-  const tag = tags.find((t) => t.startsWith(`${key}:`));
-  return tag?.slice(key.length + 1);
+/** Kinds every feature must have (the policy pack's feature-has-all-monitors). */
+export function requiredFeatureKinds(kinds: readonly MonitorKindSpec[] = MONITOR_KINDS): string[] {
+  return featureKinds(kinds)
+    .filter((k) => k.required)
+    .map((k) => k.kind);
+}
+
+/** Columns of the per-feature thresholds table, in registry order. */
+export function reviewColumns(kinds: readonly MonitorKindSpec[] = MONITOR_KINDS) {
+  return featureKinds(kinds).flatMap((k) => k.review?.columns ?? []);
 }

@@ -1,43 +1,50 @@
 // Checks Datadog's OpenAPI schema cannot make: the schema does not parse query strings or
 // messages. Runs on every synth (tools/verify.ts) over the monitors as they would be sent,
 // and the tests run it over deliberately broken monitors.
-import { type MetricContract, queryableTags } from "../config/contract";
-import { extractMetricTerms, PERCENTILES, scopeTagKey } from "../config/query";
-import type { StackConfig } from "../config/schema";
-import { ESTIMATED_USAGE_METRIC, ESTIMATED_USAGE_TAG } from "./cross-feature";
-import type { DatadogMonitor } from "./definition";
+import type { MetricContract } from "../config/contract";
 import {
-  isPerFeatureKind,
-  MONITOR_KINDS,
-  MONITOR_SERVICE,
-  MONITOR_TAG,
-  type MonitorKind,
+  HANDLE_PREFIX,
+  handleReach,
+  handlesFor,
+  isPagerdutyHandle,
+  isPagingPriority,
   monitorNamePrefix,
-  runbookFile,
+  NOTIFICATIONS,
+  notificationsSent,
+  type ParsedMessage,
+  parseMessage,
+  reachableHandles,
+  RESOURCE_TAG,
   tagValue,
-} from "./kinds";
+  unconditionalHandles,
+} from "../config/names";
+import { contractMetric, extractMetricTerms, scopeTagKey, termProblems } from "../config/query";
+import type { StackConfig } from "../config/schema";
+import type { DatadogMonitor } from "./definition";
+import { MONITOR_SERVICE, SIGNALS } from "./frame";
+import { kindSpec, MONITOR_KINDS, type MonitorKindSpec } from "./kinds";
 import { splitThreshold, windowSeconds } from "./queries";
-import { isPagingPriority } from "./severity";
 
 export interface LintContext {
   contract: MetricContract;
   stack: Pick<StackConfig, "runbookBaseUrl" | "paging" | "env">;
+  /** The monitor-kind registry; defaults to monitors/kinds.ts. */
+  kinds?: readonly MonitorKindSpec[];
 }
-
-const SIGNALS = ["quality", "cost", "latency", "availability", "pipeline"];
-/** States whose notifications may reach PagerDuty: the alert, and the recovery that resolves it. */
-const PAGING_BLOCKS = ["is_alert", "is_recovery"];
 
 /** Every problem with one monitor body; empty when it is fine. */
 export function lintMonitor(body: DatadogMonitor, ctx: LintContext): string[] {
   const problems: string[] = [];
-  const kind = tagValue(body.tags, MONITOR_TAG.monitor) as MonitorKind | undefined;
-  problems.push(...lintTags(body, kind));
+  const kindTag = tagValue(body.tags, RESOURCE_TAG.monitor);
+  const kind = kindSpec(ctx.kinds ?? MONITOR_KINDS, kindTag);
+  problems.push(...lintTags(body, kindTag, kind));
   if (body.type !== "query alert") problems.push(`type must be "query alert" (got ${JSON.stringify(body.type)})`);
   if (!Number.isInteger(body.priority) || body.priority < 1 || body.priority > 5)
     problems.push(`priority must be an integer 1-5 (got ${JSON.stringify(body.priority)})`);
+  else if (kind && body.priority !== kind.priority)
+    problems.push(`priority P${body.priority} is not the P${kind.priority} that kind "${kind.kind}" declares in monitors/kinds.ts`);
   problems.push(...lintName(body.name, ctx.stack.env));
-  problems.push(...lintMetricTerms(body.query, ctx.contract, kind));
+  problems.push(...lintMetricTerms(body.query, ctx.contract, kind, ctx.kinds ?? MONITOR_KINDS));
   problems.push(...lintThresholds(body));
   problems.push(...lintAnomaly(body));
   problems.push(...lintMessage(body, ctx, kind));
@@ -59,62 +66,59 @@ function lintName(name: string, env: string): string[] {
   return problems;
 }
 
-function lintTags(body: DatadogMonitor, kind: string | undefined): string[] {
+function lintTags(body: DatadogMonitor, kindTag: string | undefined, kind: MonitorKindSpec | undefined): string[] {
   const problems: string[] = [];
-  for (const key of [MONITOR_TAG.team, MONITOR_TAG.env, MONITOR_TAG.signal, MONITOR_TAG.service, MONITOR_TAG.monitor]) {
+  for (const key of [RESOURCE_TAG.team, RESOURCE_TAG.env, RESOURCE_TAG.signal, RESOURCE_TAG.service, RESOURCE_TAG.monitor]) {
     if (!tagValue(body.tags, key)) problems.push(`tags: missing "${key}:<value>"`);
   }
-  if (kind !== undefined && !(MONITOR_KINDS as readonly string[]).includes(kind)) problems.push(`tags: unknown monitor kind "${kind}"`);
-  const signal = tagValue(body.tags, MONITOR_TAG.signal);
-  if (signal !== undefined && !SIGNALS.includes(signal))
+  if (kindTag !== undefined && !kind) problems.push(`tags: unknown monitor kind "${kindTag}" (not in monitors/kinds.ts)`);
+  const signal = tagValue(body.tags, RESOURCE_TAG.signal);
+  if (signal !== undefined && !(SIGNALS as readonly string[]).includes(signal))
     problems.push(`tags: signal must be one of ${SIGNALS.join(", ")} (got "${signal}")`);
-  const service = tagValue(body.tags, MONITOR_TAG.service);
+  else if (signal !== undefined && kind && signal !== kind.signal)
+    problems.push(`tags: signal "${signal}" is not the "${kind.signal}" that kind "${kind.kind}" declares`);
+  const service = tagValue(body.tags, RESOURCE_TAG.service);
   if (service !== undefined && service !== MONITOR_SERVICE) problems.push(`tags: service must be "${MONITOR_SERVICE}" (got "${service}")`);
-  const feature = tagValue(body.tags, MONITOR_TAG.feature);
-  if (kind && isPerFeatureKind(kind) && !feature) problems.push(`tags: per-feature monitor "${kind}" needs "${MONITOR_TAG.feature}:<id>"`);
-  if (kind && !isPerFeatureKind(kind) && feature)
-    problems.push(`tags: cross-feature monitor "${kind}" must not carry "${MONITOR_TAG.feature}:"`);
+  const feature = tagValue(body.tags, RESOURCE_TAG.feature);
+  if (kind?.scope === "feature" && !feature) problems.push(`tags: per-feature monitor "${kind.kind}" needs "${RESOURCE_TAG.feature}:<id>"`);
+  if (kind && kind.scope !== "feature" && feature)
+    problems.push(`tags: cross-feature monitor "${kind.kind}" must not carry "${RESOURCE_TAG.feature}:"`);
   return problems;
 }
 
-function lintMetricTerms(query: string, contract: MetricContract, kind: string | undefined): string[] {
+/** Every metric term against the contract (or the kind's declared extra metrics); monitors cannot use template variables. */
+function lintMetricTerms(
+  query: string,
+  contract: MetricContract,
+  kind: MonitorKindSpec | undefined,
+  kinds: readonly MonitorKindSpec[],
+): string[] {
   const problems: string[] = [];
   const terms = extractMetricTerms(query);
   if (terms.length === 0) problems.push(`query names no metric: ${query}`);
-  const byName = new Map(Object.values(contract.metrics).map((m) => [m.name, m]));
   for (const term of terms) {
-    let allowed: Set<string>;
-    if (term.metric === ESTIMATED_USAGE_METRIC) {
-      if (kind !== "observability-cost") {
-        problems.push(`${term.metric} is Datadog's usage estimate, allowed only in the observability-cost monitor`);
-        continue;
-      }
-      allowed = new Set([ESTIMATED_USAGE_TAG]);
-    } else {
-      const metric = byName.get(term.metric);
-      if (!metric) {
-        problems.push(`unknown metric "${term.metric}" (contract: ${[...byName.keys()].join(", ")})`);
-        continue;
-      }
-      allowed = new Set(queryableTags(contract, metric));
-      if ((PERCENTILES as readonly string[]).includes(term.aggregation) && !metric.percentiles) {
-        problems.push(`${term.aggregation}:${metric.name}: percentiles are not enabled for this metric`);
-      }
-      if (term.aggregation === "count" && metric.type !== "distribution")
-        problems.push(`count:${metric.name}: count: applies to distributions only`);
+    const variables = term.scope.filter((entry) => scopeTagKey(entry).variable !== undefined);
+    for (const entry of variables) problems.push(`${term.metric}: "${entry}" is a dashboard template variable; monitors cannot use them`);
+    const tags = [
+      ...term.scope.flatMap((entry) => scopeTagKey(entry).tag ?? []).map((tag) => ({ tag, how: "filter" })),
+      ...term.by.map((tag) => ({ tag, how: "group-by" })),
+    ];
+    const extra = kind?.extraMetrics?.[term.metric];
+    if (extra) {
+      for (const { tag, how } of tags)
+        if (!extra.includes(tag)) problems.push(`${term.metric} has no tag "${tag}" (${how}); it carries ${extra.join(", ")}`);
+      continue;
     }
-    for (const entry of term.scope) {
-      const { variable, tag } = scopeTagKey(entry);
-      if (variable) problems.push(`${term.metric}: "${entry}" is a dashboard template variable; monitors cannot use them`);
-      else if (tag && !allowed.has(tag))
-        problems.push(`${term.metric}: filter on unknown tag "${tag}" (allowed: ${[...allowed].join(", ")})`);
+    const declaredBy = kinds.filter((k) => k.extraMetrics?.[term.metric]).map((k) => k.kind);
+    if (declaredBy.length) {
+      problems.push(
+        `${term.metric} is not a contract metric; only kind ${declaredBy.join(", ")} declares it (monitors/kinds.ts extraMetrics)`,
+      );
+      continue;
     }
-    for (const tag of term.by)
-      if (!allowed.has(tag)) problems.push(`${term.metric}: group-by unknown tag "${tag}" (allowed: ${[...allowed].join(", ")})`);
-  }
-  for (const m of query.matchAll(/([A-Za-z][\w.]*)\{[^}]*\}(?:\s*by\s*\{[^}]*\})?\.as_count\(\)/g)) {
-    const metric = byName.get(m[1]);
-    if (metric && metric.type !== "count") problems.push(`${metric.name}.as_count(): ${metric.name} is a ${metric.type}, not a count`);
+    const metric = contractMetric(contract, term.metric);
+    if (typeof metric === "string") problems.push(metric);
+    else problems.push(...termProblems(contract, metric, { aggregation: term.aggregation, asCount: term.asCount, tags }));
   }
   return problems;
 }
@@ -177,86 +181,86 @@ function lintAnomaly(body: DatadogMonitor): string[] {
   return problems;
 }
 
-function lintMessage(body: DatadogMonitor, ctx: LintContext, kind: MonitorKind | undefined): string[] {
+function lintMessage(body: DatadogMonitor, ctx: LintContext, kind: MonitorKindSpec | undefined): string[] {
   const problems: string[] = [];
   const message = body.message ?? "";
-  const blocks = stateBlocks(message);
-  if (kind && !message.includes(`${ctx.stack.runbookBaseUrl}/${runbookFile(kind)}`)) {
-    problems.push(`message must link the runbook ${ctx.stack.runbookBaseUrl}/${runbookFile(kind)}`);
+  const parsed = parseMessage(message);
+  problems.push(...parsed.problems.map((p) => `message: ${p}`));
+  if (kind && !message.includes(`${ctx.stack.runbookBaseUrl}/${kind.runbook}`)) {
+    problems.push(`message must link the runbook ${ctx.stack.runbookBaseUrl}/${kind.runbook}`);
   }
   if (!/Dashboard: \[[^\]]+\]\((https?:\/\/|@@dashboard-url:)[^)]+\)/.test(message)) problems.push("message must link a dashboard");
-  if (!blocks.some((b) => b.name === "is_recovery")) problems.push("message needs an {{#is_recovery}} section");
+  if (!parsed.nodes.some((n) => n.kind === "block" && n.name === "is_recovery" && !n.negated)) {
+    problems.push("message needs an {{#is_recovery}} section");
+  }
   const groups = new Set(extractMetricTerms(body.query).flatMap((t) => t.by));
   for (const m of message.matchAll(/\{\{\s*([\w.-]+)\.name\s*\}\}/g)) {
     if (!groups.has(m[1])) problems.push(`{{${m[1]}.name}} is used but the query does not group by "${m[1]}"`);
   }
-  problems.push(...lintHandles(body, ctx, blocks));
+  problems.push(...lintHandles(body, ctx, parsed));
   return problems;
 }
 
-interface StateBlock {
-  name: string;
-  start: number;
-  end: number;
-  body: string;
-}
-
-/** `{{#is_x}}...{{/is_x}}` blocks (not nested in our messages). */
-export function stateBlocks(message: string): StateBlock[] {
-  return [...message.matchAll(/\{\{#(\w+)\}\}([\s\S]*?)\{\{\/\1\}\}/g)].map((m) => ({
-    name: m[1],
-    start: m.index!,
-    end: m.index! + m[0].length,
-    body: m[2],
-  }));
-}
-
+/** The forms of handle our messages may use; anything else is a typo that notifies no one. */
 const HANDLE_FORMS: Record<string, RegExp> = {
-  pagerduty: /^@pagerduty-[A-Za-z0-9][A-Za-z0-9_.-]*$/,
-  slack: /^@slack-[a-z0-9][a-z0-9._-]*$/,
+  pagerduty: /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
+  slack: /^[a-z0-9][a-z0-9._-]*$/,
 };
 
-function lintHandles(body: DatadogMonitor, ctx: LintContext, blocks: StateBlock[]): string[] {
+/** Notifications that may reach PagerDuty: the alert, its renotification, and the recoveries that resolve the incident. */
+const MAY_PAGE = new Set([
+  "alert",
+  "alert renotify",
+  "alert to warning",
+  "recovery from alert",
+  "recovery from warning",
+  "recovery from no data",
+]);
+
+/**
+ * Who each notification reaches, judged per state as Datadog renders the message (config/names.ts):
+ * the alert reaches someone, PagerDuty only on paging stacks and priorities, never on a warning
+ * or no-data notification, and the recovery from alert reaches the PagerDuty handle that opened
+ * the incident.
+ */
+function lintHandles(body: DatadogMonitor, ctx: LintContext, parsed: ParsedMessage): string[] {
   const problems: string[] = [];
-  const message = body.message ?? "";
   const pagingPriority = isPagingPriority(body.priority);
-  const shouldPage = ctx.stack.paging && pagingPriority;
-  let alertHandles = 0;
-  let pagesOnAlert = false;
-  let pagesOnRecovery = false;
-  // `@@dashboard-url:<id>@@` placeholders (unresolved links) are not handles.
-  for (const m of message.matchAll(/(?<!@)@(?!@)[^\s]*/g)) {
-    const handle = m[0];
-    const at = m.index!;
-    if (at > 0 && !/\s/.test(message[at - 1])) problems.push(`handle ${handle} must be preceded by a space`);
-    const integration = /^@(\w+)-/.exec(handle)?.[1];
-    const form = integration ? HANDLE_FORMS[integration] : undefined;
-    if (!form) {
-      problems.push(`handle ${handle} is not a known form (@pagerduty-<service>, @slack-<channel>)`);
-      continue;
-    }
-    if (!form.test(handle)) problems.push(`handle ${handle} is malformed`);
-    const block = blocks.find((b) => at >= b.start && at < b.end);
-    if (!block) {
-      problems.push(`handle ${handle} sits outside any {{#is_...}} block, so it is notified in every state`);
-      continue;
-    }
-    if (block.name === "is_alert") alertHandles++;
-    if (integration === "pagerduty") {
-      if (!ctx.stack.paging) problems.push(`handle ${handle}: this stack may not page (paging: false)`);
-      else if (!pagingPriority) problems.push(`handle ${handle}: priority P${body.priority} does not page (see monitors/severity.ts)`);
-      if (!PAGING_BLOCKS.includes(block.name))
-        problems.push(`handle ${handle} in {{#${block.name}}}: only the alert (and its recovery) may page; warnings never page`);
-      if (block.name === "is_alert") pagesOnAlert = true;
-      if (block.name === "is_recovery") pagesOnRecovery = true;
+  const sent = notificationsSent({ renotifyInterval: body.options?.renotify_interval, renotifyStatuses: body.options?.renotify_statuses });
+  const reached = (label: string, unknown = true) =>
+    handlesFor(parsed, { ...NOTIFICATIONS.find((n) => n.label === label)!.ctx, priority: body.priority }, { unknown });
+  for (const { ctx: notification } of sent) {
+    for (const h of handlesFor(parsed, { ...notification, priority: body.priority })) {
+      if (h.glued) problems.push(`handle ${h.raw} must be preceded by a space`);
     }
   }
-  if (alertHandles === 0) problems.push("the {{#is_alert}} block notifies no one");
-  if (shouldPage && !pagesOnAlert) problems.push(`priority P${body.priority} pages, but the alert reaches no @pagerduty- handle`);
-  if (pagesOnAlert && !pagesOnRecovery)
-    problems.push("the PagerDuty handle must also be in {{#is_recovery}}, or the incident never resolves");
+  for (const h of reachableHandles(parsed)) {
+    const form = HANDLE_FORMS[h.integration];
+    if (!form) problems.push(`handle ${h.raw} is not a known form (${HANDLE_PREFIX.pagerduty}<service>, ${HANDLE_PREFIX.slack}<channel>)`);
+    else if (!form.test(h.target)) problems.push(`handle ${h.raw} is malformed`);
+  }
+  for (const h of unconditionalHandles(parsed)) {
+    problems.push(`handle ${h.raw} sits outside any {{#is_...}} block, so it is notified in every state`);
+  }
+  for (const [raw, labels] of handleReach(parsed, body.priority, sent)) {
+    if (!raw.toLowerCase().startsWith(HANDLE_PREFIX.pagerduty)) continue;
+    if (!ctx.stack.paging) problems.push(`handle ${raw}: this stack may not page (paging: false)`);
+    else if (!pagingPriority)
+      problems.push(`handle ${raw}: priority P${body.priority} does not page (see the severity map in config/names.ts)`);
+    const quiet = labels.filter((l) => !MAY_PAGE.has(l));
+    if (quiet.length) problems.push(`handle ${raw} is notified on ${quiet.join(", ")}: only the alert (and its recovery) may page`);
+  }
+  const alertPages = reached("alert", false).filter(isPagerdutyHandle);
+  if (reached("alert", false).length === 0) problems.push("the alert notifies no one");
+  if (ctx.stack.paging && pagingPriority && alertPages.length === 0) {
+    problems.push(`priority P${body.priority} pages, but the alert reaches no ${HANDLE_PREFIX.pagerduty} handle`);
+  }
+  const resolves = new Set(reached("recovery from alert").map((h) => h.raw.toLowerCase()));
+  for (const h of alertPages) {
+    if (!resolves.has(h.raw.toLowerCase())) problems.push(`${h.raw} must also be notified on recovery, or the incident never resolves`);
+  }
   const renotifies = body.options?.renotify_interval !== undefined;
-  if (pagesOnAlert && !renotifies) problems.push("paging monitors must renotify (options.renotify_interval)");
-  if (!pagesOnAlert && renotifies) problems.push("only paging monitors renotify; a repeated Slack post gets a channel muted");
-  return problems;
+  if (alertPages.length && !renotifies) problems.push("paging monitors must renotify (options.renotify_interval)");
+  if (!alertPages.length && renotifies) problems.push("only paging monitors renotify; a repeated Slack post gets a channel muted");
+  return [...new Set(problems)];
 }

@@ -1,7 +1,7 @@
 // Monitor messages, written for the person reading them on a phone at 3 a.m.: what fired
 // and by how much, where to look (dashboard with its variables filled in, runbook), the
 // first steps, what recovery means, and who was notified. Handles sit only inside state
-// blocks, so each state reaches exactly the people routes.ts chose.
+// blocks, so each state reaches exactly the people routing.ts chose.
 import type { Routes } from "./routing";
 
 export interface MessageParts {
@@ -36,7 +36,8 @@ export function monitorMessage(p: MessageParts): string {
       "",
       block(
         "is_renotify",
-        "Still in alert. If the page has not been acknowledged, PagerDuty escalates to the secondary on its own; if it was resolved by hand, the condition is still true.",
+        "Still in alert. If the page has not been acknowledged, PagerDuty escalates to the secondary on its own; if it was " +
+          "resolved by hand, the condition is still true.",
       ),
     );
   }

@@ -84,3 +84,20 @@ export function requestsBeforeJudgeSilenceIsSuspicious(sampleRate: number): numb
   if (!Number.isSafeInteger(n)) throw new Error(`judge sample rate ${sampleRate} gives no usable request count (${n})`);
   return n;
 }
+
+/**
+ * The p95 of every value in the last 10 minutes above `critical`. No values means nothing was
+ * slow: the monitor resolves rather than keep alerting on the last value. Traffic is sparse at
+ * night, and with a full-window requirement the monitor would skip evaluations.
+ */
+export function p95OverTenMinutes(
+  series: string,
+  critical: number,
+): { query: string; thresholds: { critical: number }; options: { on_missing_data: "resolve"; require_full_window: false } } {
+  return {
+    // percentile(...) is the p95 of all values in the window; avg(last_10m):p95 would be a mean of per-interval p95s.
+    query: thresholdQuery(`percentile(last_10m):${series}`, ">", critical),
+    thresholds: { critical },
+    options: { on_missing_data: "resolve", require_full_window: false },
+  };
+}

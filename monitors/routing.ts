@@ -3,8 +3,7 @@
 // "warnings never page", "staging pages no one" and "staging talks only in its own channel"
 // hold by construction rather than by convention.
 import type { StackConfig, Team } from "../config/schema";
-import { pagerdutyHandle, slackHandle } from "../oncall/names";
-import { isPagingPriority, type Priority } from "./severity";
+import { isPagingPriority, pagerdutyHandle, type Priority, slackHandle } from "../config/names";
 import type { RenotifyStatus } from "./definition";
 
 export interface Routes {

@@ -4,10 +4,8 @@
 import { runbookUrl } from "../config/links";
 import type { Team } from "../config/schema";
 import type { Catalog } from "../config/validate";
-import { ERRORS_RUNBOOK } from "../errors/build";
-import { SEVERITIES } from "../monitors/severity";
-import { pagerdutyHandle, pagerdutyServiceName } from "./names";
-import { isoInZone, rotationAnchor } from "./time";
+import { ERRORS_RUNBOOK, pagerdutyHandle, pagerdutyServiceName, SEVERITIES } from "../config/names";
+import { isoInZone, rotationAnchor } from "../config/time";
 
 export const WEEK_SECONDS = 7 * 24 * 60 * 60;
 
@@ -40,7 +38,7 @@ export type PagerdutySeverity = keyof typeof PAGERDUTY_URGENCY_BY_SEVERITY;
 /**
  * The PagerDuty event severity sent for each monitor priority. Assumed from Datadog's
  * PagerDuty integration (P1 critical, P2 error, P3 warning, P4/P5 info); the urgency it
- * implies must agree with monitors/severity.ts, which a test checks.
+ * implies must agree with config/names.ts, which a test checks.
  */
 export const PAGERDUTY_SEVERITY_BY_PRIORITY: Record<keyof typeof SEVERITIES, PagerdutySeverity> = {
   1: "critical",
@@ -125,13 +123,18 @@ export function buildTeamOnCall(catalog: Catalog, team: Team): TeamOnCall {
   const start = isoInZone(anchor.instant, onCall.handoff.timeZone);
   const serviceName = pagerdutyServiceName(env, team.id);
   const delay = onCall.escalationDelayMinutes;
+  const sentry = catalog.stack.sentryPagerdutyIntegration
+    ? `, high-priority errors from Sentry (runbook ${runbookUrl(catalog.stack, ERRORS_RUNBOOK)})`
+    : "";
   return {
     teamId: team.id,
     serviceName,
     handle: pagerdutyHandle(env, team.id),
     schedule: {
       name: `${team.name} on-call (${serviceName})`,
-      description: `Weekly rotation, one engineer at a time; handoff ${onCall.handoff.day} ${onCall.handoff.time} ${onCall.handoff.timeZone}. Managed by llm-observability (teams.ts); edits in the UI are overwritten.`,
+      description:
+        `Weekly rotation, one engineer at a time; handoff ${onCall.handoff.day} ${onCall.handoff.time} ${onCall.handoff.timeZone}. ` +
+        `Managed by llm-observability (teams.ts); edits in the UI are overwritten.`,
       timeZone: ianaSpelling(onCall.handoff.timeZone),
       layer: {
         name: "Weekly",
@@ -143,14 +146,16 @@ export function buildTeamOnCall(catalog: Catalog, team: Team): TeamOnCall {
     },
     escalation: {
       name: `${team.name} escalation (${serviceName})`,
-      description: `On-call engineer first, then after ${delay} minutes ${describeSecondary(team, platformTeam)}. Managed by llm-observability.`,
+      description:
+        `On-call engineer first, then after ${delay} minutes ${describeSecondary(team, platformTeam)}. ` + "Managed by llm-observability.",
       numLoops: NUM_LOOPS,
       rules: escalationRules(team, platformTeam),
     },
     service: {
       name: serviceName,
       // PagerDuty shows the service, not the Sentry rule, to whoever is paged: the Sentry runbook is named here.
-      description: `LLM features of ${team.name} (${env}): quality, cost and latency monitors from Datadog${catalog.stack.sentryPagerdutyIntegration ? `, high-priority errors from Sentry (runbook ${runbookUrl(catalog.stack, ERRORS_RUNBOOK)})` : ""}. Runbooks: ${runbookBaseUrl}`,
+      description:
+        `LLM features of ${team.name} (${env}): quality, cost and latency monitors from Datadog${sentry}. ` + `Runbooks: ${runbookBaseUrl}`,
       acknowledgementTimeout: String(ACKNOWLEDGEMENT_TIMEOUT_SECONDS),
       autoResolveTimeout: String(AUTO_RESOLVE_TIMEOUT_SECONDS),
       alertCreation: "create_alerts_and_incidents",

@@ -4,6 +4,7 @@
 import * as datadog from "@pulumi/datadog";
 import * as pagerduty from "@pulumi/pagerduty";
 import * as pulumi from "@pulumi/pulumi";
+import { COMPONENT, resourceName } from "../config/names";
 import { type EscalationTarget, peopleOf, type TeamOnCall } from "./build";
 
 export interface OnCallArgs {
@@ -24,7 +25,7 @@ export class OnCall extends pulumi.ComponentResource {
   readonly teams: Record<string, TeamPaging> = {};
 
   constructor(name: string, args: OnCallArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("llm-observability:oncall:OnCall", name, {}, opts);
+    super(COMPONENT.onCall, name, {}, opts);
     const invokeOpts = { parent: this };
 
     const userIds = new Map<string, pulumi.Output<string>>();
@@ -44,7 +45,7 @@ export class OnCall extends pulumi.ComponentResource {
       schedules.set(
         d.teamId,
         new pagerduty.Schedule(
-          `schedule-${d.teamId}`,
+          resourceName("schedule", d.teamId),
           {
             name: d.schedule.name,
             description: d.schedule.description,
@@ -73,7 +74,7 @@ export class OnCall extends pulumi.ComponentResource {
     const vendor = pagerduty.getVendorOutput({ name: "Datadog" }, invokeOpts);
     for (const d of args.definitions) {
       const policy = new pagerduty.EscalationPolicy(
-        `escalation-${d.teamId}`,
+        resourceName("escalationPolicy", d.teamId),
         {
           name: d.escalation.name,
           description: d.escalation.description,
@@ -82,16 +83,20 @@ export class OnCall extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      const service = new pagerduty.Service(`service-${d.teamId}`, { ...d.service, escalationPolicy: policy.id }, { parent: this });
+      const service = new pagerduty.Service(
+        resourceName("service", d.teamId),
+        { ...d.service, escalationPolicy: policy.id },
+        { parent: this },
+      );
       const integration = new pagerduty.ServiceIntegration(
-        `integration-datadog-${d.teamId}`,
+        resourceName("serviceIntegration", d.teamId),
         { name: d.integration.name, service: service.id, vendor: vendor.id },
         // The provider does not mark the key secret (3.4.0); this keeps it encrypted in state too.
         { parent: this, additionalSecretOutputs: ["integrationKey"] },
       );
       this.serviceObjects.push(
         new datadog.pagerduty.ServiceObject(
-          `pagerduty-service-${d.teamId}`,
+          resourceName("pagerdutyServiceObject", d.teamId),
           // The Datadog SDK marks serviceKey secret as well; this does not rely on it.
           { serviceName: d.serviceName, serviceKey: pulumi.secret(integration.integrationKey) },
           { parent: this },

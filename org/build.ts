@@ -8,9 +8,9 @@ import { type CardinalityEstimate, estimateCardinality } from "../cardinality";
 import type { Catalog } from "../config/validate";
 import { buildDashboards } from "../dashboards";
 import type { DashboardDefinition } from "../dashboards/definition";
-import { buildMonitors } from "../monitors";
-import { observabilityCostMonitor } from "../monitors/cross-feature";
+import { buildMonitors, buildOrgMonitors } from "../monitors";
 import type { MonitorDefinition } from "../monitors/definition";
+import { MONITOR_KINDS, type MonitorKindSpec } from "../monitors/kinds";
 import { readsOf, type TagConfigurationDefinition, tagConfigurations } from "./tag-configurations";
 
 /**
@@ -24,7 +24,8 @@ export interface OrgResources {
   tagConfigurations: TagConfigurationDefinition[];
   /** Present when `monitoring.teamTagPolicy` (default on): the teams a monitor's `team:` tag may name. */
   tagPolicy?: { validTeams: string[] };
-  costMonitor: MonitorDefinition;
+  /** The org-wide monitors: every org kind of the registry (monitors/kinds.ts), observability-cost among them. */
+  monitors: MonitorDefinition[];
   planned: { thisStack: number; otherStacks: number; total: number };
   /** The budget does not cover the planned steady state plus its margin: the cost monitor has no warning and will alert. */
   overBudget: boolean;
@@ -44,6 +45,7 @@ export function stackCardinality(catalog: Catalog): CardinalityEstimate {
 export function buildOrgResources(
   catalog: Catalog,
   built: { dashboards: readonly DashboardDefinition[]; monitors: readonly MonitorDefinition[] },
+  kinds: readonly MonitorKindSpec[] = MONITOR_KINDS,
 ): OrgResources | undefined {
   const { stack } = catalog;
   if (!stack.ownsOrgResources) return undefined;
@@ -61,7 +63,7 @@ export function buildOrgResources(
   return {
     tagConfigurations: configurations,
     tagPolicy: stack.monitoring.teamTagPolicy ? { validTeams: catalog.teams.map((t) => t.id).sort() } : undefined,
-    costMonitor: observabilityCostMonitor(catalog, { critical, warning: warning < critical ? warning : undefined, planned: total }),
+    monitors: buildOrgMonitors(catalog, { budget: { critical, warning: warning < critical ? warning : undefined, planned: total } }, kinds),
     planned: { thisStack, otherStacks, total },
     overBudget: warning >= critical,
   };

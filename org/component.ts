@@ -3,6 +3,7 @@
 // live in the Monitors component, next to the monitors they govern.
 import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
+import { COMPONENT, tagConfigurationResourceName } from "../config/names";
 import { type TagConfigurationDefinition, tagConfigurationInputs } from "./tag-configurations";
 
 export interface OrgTagConfigurationsArgs {
@@ -10,13 +11,9 @@ export interface OrgTagConfigurationsArgs {
 }
 
 /** `llm.retrieval.duration` -> `metric-tags-llm-retrieval-duration`: stable, from the metric name. */
-export function tagConfigurationResourceName(metricName: string): string {
-  return `metric-tags-${metricName.replace(/[._]/g, "-")}`;
-}
-
 export class OrgTagConfigurations extends pulumi.ComponentResource {
   constructor(name: string, args: OrgTagConfigurationsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("llm-observability:org:TagConfigurations", name, {}, opts);
+    super(COMPONENT.orgTagConfigurations, name, {}, opts);
     for (const d of args.definitions) {
       new datadog.MetricTagConfiguration(tagConfigurationResourceName(d.metricName), tagConfigurationInputs(d), { parent: this });
     }

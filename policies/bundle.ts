@@ -1,7 +1,7 @@
 // Builds the publishable copy of the pack: `npx tsx policies/bundle.ts [--out policies/dist]`.
 //
 // `pulumi policy publish` uploads only the pack directory (it runs `npm pack` there), and the
-// rules import repo files (../config, ../features.ts, ../teams.ts, ../monitors/severity.ts).
+// rules import repo files (../config, ../features.ts, ../teams.ts, ../monitors/kinds.ts).
 // So the published pack is one bundled index.js plus the SDKs it needs at run time, which the
 // CLI installs when it downloads the pack. Bundled teams.ts is a snapshot of publish time;
 // stack settings (runbook base URL, paging, features, budget) come from the policy group's
@@ -27,7 +27,7 @@ export function isBundleFile(relPath: string): boolean {
 
 export function bundle(outDir: string): void {
   const pkg = JSON.parse(fs.readFileSync(path.join(PACK_DIR, "package.json"), "utf8"));
-  // esbuild is installed as tsx's own dependency (tsx is a root dependency), so no new package.
+  // esbuild is a pinned dev dependency (also what tsx runs on), so the bundle is built offline.
   const built = buildSync({
     entryPoints: [path.join(PACK_DIR, "index.ts")],
     bundle: true,
@@ -97,6 +97,7 @@ if (require.main === module) {
     process.exit(2);
   }
   console.log(
-    `bundled the pack into ${out} (policy config per stack in ${path.join(out, "config")}); publish with: cd ${out} && pulumi policy publish <org>`,
+    `bundled the pack into ${out} (policy config per stack in ${path.join(out, "config")}); publish with: cd ${out} && pulumi ` +
+      `policy publish <org>`,
   );
 }

@@ -2,10 +2,11 @@
 // defaults itself (teams.ts, Pulumi.<stack>.yaml); a published pack has no repo, so its policy
 // group gets them as config instead, generated here from the same files so the two never drift.
 import type { Catalog } from "../config/validate";
+import { MONITOR_KINDS, type MonitorKindSpec, requiredFeatureKinds } from "../monitors/kinds";
 import type { PolicyPackConfig } from "./offline";
-import { PER_FEATURE_MONITOR_KINDS } from "./rules/stack";
 
-export function policyConfigFor(catalog: Catalog): PolicyPackConfig {
+/** `kinds` is the monitor-kind registry whose required per-feature kinds every feature must have. */
+export function policyConfigFor(catalog: Catalog, kinds: readonly MonitorKindSpec[] = MONITOR_KINDS): PolicyPackConfig {
   const teams = catalog.teams.map((t) => t.id);
   const { stack } = catalog;
   return {
@@ -13,7 +14,7 @@ export function policyConfigFor(catalog: Catalog): PolicyPackConfig {
     "dashboard-has-team-tag": { teams },
     "monitor-has-runbook": { runbookBaseUrl: stack.runbookBaseUrl },
     "monitor-has-escalation-path": { paging: stack.paging },
-    "feature-has-all-monitors": { features: catalog.features.map((f) => f.id), kinds: [...PER_FEATURE_MONITOR_KINDS] },
+    "feature-has-all-monitors": { features: catalog.features.map((f) => f.id), kinds: requiredFeatureKinds(kinds) },
     "paging-budget": { maxPagingMonitorsPerTeam: stack.monitoring.pagingBudgetPerTeam },
     ...(stack.sentryPagerdutyServices ? { "sentry-alert-has-owner-team": { pagerdutyServices: stack.sentryPagerdutyServices } } : {}),
   };

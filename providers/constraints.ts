@@ -13,7 +13,7 @@
 //   the snapshot's head, and the SDK's own docs in node_modules/@pulumi/datadog agree with them.
 // Adding a resource kind (issue 14: ServiceLevelObjective, `slo alert` monitors): add its entries
 // here with their source; tests/provider-constraints.test.ts requires one breaking example per entry.
-import { TYPE } from "../tools/plan";
+import { TYPE } from "../config/names";
 import { custom, integerBetween, lengthBetween, matches, oneOf, type ResourceConstraint, type Source, shown, valuesAt } from "./rules";
 
 // ---------------------------------------------------------------------------------------------
@@ -29,6 +29,9 @@ const pagerdutyProvider = (file: string, lines: string) =>
   gh("PagerDuty/terraform-provider-pagerduty", "v2.4.0", `pagerduty/${file}`, lines);
 const datadogProvider = (file: string, lines: string) => gh("DataDog/terraform-provider-datadog", "v4.19.0", `datadog/${file}`, lines);
 
+/** Where resource_pagerduty_schedule.go validates each RFC 3339 field. */
+const SCHEDULE_LINES = { "layers[].start": "87-92", "layers[].rotationVirtualStart": "101-106" } as const;
+
 const SENTRY_RULES_API: Source = {
   ref: "getsentry/sentry src/sentry/api/endpoints/project_rules.py, ProjectRulesPostSerializer (issue alert rules API)",
   url: "https://docs.sentry.io/api/alerts/create-an-issue-alert-rule-for-a-project/",
@@ -43,7 +46,8 @@ const PAGERDUTY_SERVICES_API: Source = {
 };
 const PAGERDUTY_ALERT_GROUPING_FIX: Source = {
   ref:
-    "PagerDuty/terraform-provider-pagerduty#887 and commit 9298321e 'Remove invalid alert_grouping_parameters fields after strict check in API' " +
+    "PagerDuty/terraform-provider-pagerduty#887 and commit 9298321e 'Remove invalid alert_grouping_parameters fields after " +
+    "strict check in API' " +
     "(time: timeout only; intelligent: time_window only; content_based: aggregate, fields, time_window)",
   url: "https://github.com/PagerDuty/terraform-provider-pagerduty/commit/9298321ed928e2707d33c4dc7f7f016f6784a6d3",
 };
@@ -215,7 +219,9 @@ const sentryMetricAlert: ResourceConstraint[] = [
       rule: '1 or 2 triggers, labelled "critical" then "warning", each with at least one action',
       enforcedBy: "api",
       source: SENTRY_ALERT_RULE_API,
-      note: "AlertRuleSerializer.validate: 'Must send 1 or 2 triggers', 'Trigger N must be labeled ...', 'Each trigger must have an associated action'.",
+      note:
+        "AlertRuleSerializer.validate: 'Must send 1 or 2 triggers', 'Trigger N must be labeled ...', 'Each trigger must have an " +
+        "associated action'.",
     },
     (inputs) => {
       const triggers = Array.isArray(inputs.triggers) ? (inputs.triggers as Record<string, unknown>[]) : [];
@@ -325,7 +331,9 @@ const pagerdutyService: ResourceConstraint[] = [
       rule: 'type "constant" with urgency high | low | severity_based, or type "use_support_hours" without urgency',
       enforcedBy: "api",
       source: PAGERDUTY_SERVICES_API,
-      note: "The provider passes type and urgency through unchecked, except use_support_hours with an urgency (resource_pagerduty_service.go:23-31).",
+      note:
+        "The provider passes type and urgency through unchecked, except use_support_hours with an urgency " +
+        "(resource_pagerduty_service.go:23-31).",
     },
     (inputs) => {
       const rule = inputs.incidentUrgencyRule as Record<string, unknown> | undefined;
@@ -401,7 +409,7 @@ const pagerdutySchedule: ResourceConstraint[] = [
         : [];
     },
   ),
-  ...(["layers[].start", "layers[].rotationVirtualStart"] as const).map((field) =>
+  ...(Object.keys(SCHEDULE_LINES) as (keyof typeof SCHEDULE_LINES)[]).map((field) =>
     matches(
       {
         id: `pagerduty.schedule.${field === "layers[].start" ? "layer-start" : "layer-rotation-virtual-start"}.rfc3339`,
@@ -409,7 +417,7 @@ const pagerdutySchedule: ResourceConstraint[] = [
         field,
         enforcedBy: "provider",
         source: pagerdutyProvider("util.go", "23-30"),
-        note: `validateRFC3339 (time.Parse(time.RFC3339)) on ${field} (resource_pagerduty_schedule.go:${field === "layers[].start" ? "87-92" : "101-106"}).`,
+        note: `validateRFC3339 (time.Parse(time.RFC3339)) on ${field} (resource_pagerduty_schedule.go:${SCHEDULE_LINES[field]}).`,
       },
       /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/,
       "an RFC 3339 date-time with offset, e.g. 2026-01-05T09:00:00+01:00",
@@ -542,10 +550,14 @@ const datadogMonitor: ResourceConstraint[] = [
       id: "datadog.monitor.tags.normalized",
       type: DD_MONITOR,
       field: "tags[]",
-      rule: "already in Datadog's normal form: lowercase, starts with a letter, only a-z 0-9 _ - : . /, no trailing or doubled _, at most 200 characters",
+      rule:
+        "already in Datadog's normal form: lowercase, starts with a letter, only a-z 0-9 _ - : . /, no trailing or doubled _, at " +
+        "most 200 characters",
       enforcedBy: "api",
       source: DATADOG_TAGS_DOCS,
-      note: "Datadog stores the normalized tag, so any other spelling reappears as a diff on every preview and never matches a tag policy or a search.",
+      note:
+        "Datadog stores the normalized tag, so any other spelling reappears as a diff on every preview and never matches a tag " +
+        "policy or a search.",
     },
     (inputs) => valuesAt(inputs, "tags[]").flatMap(({ field, value }) => tagProblem(field, value)),
   ),
@@ -575,7 +587,9 @@ const datadogTagConfiguration: ResourceConstraint[] = [
       field: "metricType",
       enforcedBy: "provider",
       source: datadogProvider("resource_datadog_metric_tag_configuration.go", "78-84"),
-      note: "datadogV2.MetricTagConfigurationMetricTypes. DogStatsD counts are stored as rate (docs metrics/custom_metrics/dogstatsd_metrics_submission).",
+      note:
+        "datadogV2.MetricTagConfigurationMetricTypes. DogStatsD counts are stored as rate " +
+        "(docs metrics/custom_metrics/dogstatsd_metrics_submission).",
     },
     ["gauge", "count", "rate", "distribution"],
   ),
@@ -606,7 +620,9 @@ const datadogTagConfiguration: ResourceConstraint[] = [
       rule: 'set (even to false) only when metricType is "distribution"',
       enforcedBy: "provider",
       source: datadogProvider("resource_datadog_metric_tag_configuration.go", "27-48"),
-      note: "CustomizeDiff: GetOkExists(include_percentiles) with any other type fails the plan; buildDatadogMetricTagConfiguration repeats it (lines 172-174).",
+      note:
+        "CustomizeDiff: GetOkExists(include_percentiles) with any other type fails the plan; buildDatadogMetricTagConfiguration " +
+        "repeats it (lines 172-174).",
     },
     (inputs) =>
       inputs.includePercentiles !== undefined && inputs.metricType !== "distribution"
@@ -789,7 +805,8 @@ export const NO_DOCUMENTED_LIMIT: readonly { field: string; where: string }[] = 
   {
     field: "PagerDuty Schedule `name`, EscalationPolicy `name`, Service `description`",
     where:
-      "terraform-provider-pagerduty v2.4.0 (no validation on these fields); the API's own limits, if any, were not found in the docs available here",
+      "terraform-provider-pagerduty v2.4.0 (no validation on these fields); the API's own limits, if any, were not found in the " +
+      "docs available here",
   },
   {
     field: "Sentry issue alert `frequency` in the provider",

@@ -5,7 +5,7 @@
 // synth holds the org stack to its own resources; `npm run check -- --org-plan` holds any
 // other stack to the org stack's.
 import { dashboardReads, type MetricRead, monitorReads } from "../org/usage";
-import { TYPE } from "../tools/plan";
+import { TYPE } from "../config/names";
 import type { Breach, CheckedResource, Source } from "./rules";
 
 export interface PlanResources {

@@ -13,7 +13,8 @@ import {
 import { stackCardinality, stackTagConfigurations } from "../org/build";
 import type { FeatureInput } from "../config/schema";
 import { loadCatalog, stackConfigFromPulumi } from "../config/validate";
-import { renderArtifacts, summarize } from "../tools/artifacts";
+import { renderArtifacts } from "../tools/artifacts";
+import { summarize } from "../tools/summary";
 import { exampleCatalog, exampleTeams, generatedFeatures, stackConfig, synthExample } from "./helpers";
 
 const SMALL_FEATURES: FeatureInput[] = [

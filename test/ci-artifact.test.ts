@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acceptPrPlans, ARTIFACT_LIMITS, main } from "../tools/ci/pr-plans";
 import { ArtifactError, readZip } from "../tools/ci/zip";
-import { planJson } from "../tools/plan";
+import { planJson } from "../plan/plan";
 import { craftPlan } from "./diff-fixtures";
 import { fixtureCatalog } from "./fixtures/diff-catalog";
 import { type FakeEntry, makeZip } from "./fixtures/zip";

@@ -1,7 +1,6 @@
 // Every CLI explains itself (issue 12): `--help` prints its usage on stdout and exits 0 without
 // doing anything else; an unknown option prints the problem and the usage on stderr and exits 2.
 // Run as the user runs them: child processes, exact output.
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "vitest";
@@ -12,21 +11,10 @@ import { CHECK_USAGE } from "../tools/check";
 import { DIFF_USAGE } from "../tools/diff/cli";
 import { SNAPSHOT_ROOT, SNAPSHOTS_USAGE } from "../tools/snapshots";
 import { SYNTH_USAGE } from "../tools/synth";
-import { ROOT } from "./helpers";
+import { runChild, runScript } from "./helpers";
 
-function run(cmd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(cmd, args, { cwd: ROOT });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-const tsx = (script: string, args: string[]) => run(process.execPath, ["--import", "tsx", script, ...args]);
+const run = (cmd: string, args: string[]) => runChild(cmd, args);
+const tsx = (script: string, args: string[]) => runScript(script, args);
 
 /** Every command-line tool of the package, by the name it reports itself under. */
 const CLIS: [name: string, script: string, usage: string, firstLine: string][] = [

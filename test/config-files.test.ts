@@ -33,7 +33,8 @@ describe("problems in a stack file", () => {
       name: "Pulumi.bare.yaml",
       text: "config:\n  llm-observability:env: staging\n  llm-observability:paging: true\n  paging: false\n",
       problems: [
-        'Pulumi.bare.yaml:4:3: config key "paging" and "llm-observability:paging" (line 3) both set llm-observability:paging, so one would silently override the other; keep one',
+        'Pulumi.bare.yaml:4:3: config key "paging" and "llm-observability:paging" (line 3) both set llm-observability:paging, so ' +
+          "one would silently override the other; keep one",
       ],
     },
     {
@@ -41,7 +42,8 @@ describe("problems in a stack file", () => {
       name: "Pulumi.bare-first.yaml",
       text: "config:\n  paging: false\n  llm-observability:env: staging\n  llm-observability:paging: true\n",
       problems: [
-        'Pulumi.bare-first.yaml:4:3: config key "llm-observability:paging" and "paging" (line 2) both set llm-observability:paging, so one would silently override the other; keep one',
+        'Pulumi.bare-first.yaml:4:3: config key "llm-observability:paging" and "paging" (line 2) both set ' +
+          "llm-observability:paging, so one would silently override the other; keep one",
       ],
     },
     {
@@ -49,8 +51,10 @@ describe("problems in a stack file", () => {
       name: "Pulumi.twice.yaml",
       text: "config:\n  llm-observability:env: prod\n  env: staging\n  llm-observability:paging: true\n  paging: false\n",
       problems: [
-        'Pulumi.twice.yaml:3:3: config key "env" and "llm-observability:env" (line 2) both set llm-observability:env, so one would silently override the other; keep one',
-        'Pulumi.twice.yaml:5:3: config key "paging" and "llm-observability:paging" (line 4) both set llm-observability:paging, so one would silently override the other; keep one',
+        'Pulumi.twice.yaml:3:3: config key "env" and "llm-observability:env" (line 2) both set llm-observability:env, so one ' +
+          "would silently override the other; keep one",
+        'Pulumi.twice.yaml:5:3: config key "paging" and "llm-observability:paging" (line 4) both set llm-observability:paging, ' +
+          "so one would silently override the other; keep one",
       ],
     },
     {

@@ -36,7 +36,9 @@ const BUDGET = "must be between 0.01 and 1000000 USD per day";
 const SAMPLE_RATE = "must be between 0.0001 (1 request in 10,000) and 1";
 const SENTRY_SLUG = "must be a Sentry slug: lowercase letters, digits, '_' and '-', at most 50 characters, not only digits";
 const ROTATION = "must be a date from 1970-01-01 to 2099-12-31";
-const LATEST = `is a floating alias: "latest" moves to newer models, and the quality trend with it; name a pinned snapshot such as ${PINNED_MODEL_EXAMPLES}`;
+const LATEST =
+  'is a floating alias: "latest" moves to newer models, and the quality trend with it; ' +
+  `name a pinned snapshot such as ${PINNED_MODEL_EXAMPLES}`;
 const ALIAS = `must name a pinned snapshot, not an alias that can move to another model (e.g. ${PINNED_MODEL_EXAMPLES})`;
 
 const cases: Record<string, Case> = {
@@ -65,13 +67,15 @@ const cases: Record<string, Case> = {
   "A TTFT threshold equal to the total threshold is rejected.": {
     features: (f) => void (f[1].latency = { ttftP95Ms: 4000, totalP95Ms: 4000 }),
     errors: [
-      "features[1].latency.ttftP95Ms: must be below latency.totalP95Ms (4000 ms): the first token cannot arrive after the whole response (got 4000)",
+      "features[1].latency.ttftP95Ms: must be below latency.totalP95Ms (4000 ms): the first token cannot arrive after the whole " +
+        "response (got 4000)",
     ],
   },
   "A TTFT override above the default total threshold is rejected.": {
     features: (f) => void (f[0].latency = { ttftP95Ms: 6000 }),
     errors: [
-      "features[0].latency.ttftP95Ms: must be below latency.totalP95Ms (5000 ms): the first token cannot arrive after the whole response (got 6000)",
+      "features[0].latency.ttftP95Ms: must be below latency.totalP95Ms (5000 ms): the first token cannot arrive after the whole " +
+        "response (got 6000)",
     ],
   },
   "A judge sample rate above 1 is rejected.": {
@@ -89,7 +93,8 @@ const cases: Record<string, Case> = {
   "An unknown provider is rejected with the known list.": {
     features: (f) => void (f[0].providers = ["anthropic", "antropic"]),
     errors: [
-      'features[0].providers[1]: unknown provider "antropic" (known: anthropic, openai, azure-openai, google, aws-bedrock, mistral, cohere)',
+      'features[0].providers[1]: unknown provider "antropic" (known: anthropic, openai, azure-openai, google, aws-bedrock, ' +
+        "mistral, cohere)",
     ],
   },
   "A feature with no providers is rejected.": {

@@ -1,14 +1,18 @@
 // "No other file may spell a metric name or tag key as a literal": every string and template
 // literal in the package's source is scanned (comments are not code), so a query, message or
-// link can only name a metric or tag through config/contract.ts.
+// link can only name a metric or tag through config/contract.ts. Likewise every convention of
+// config/names.ts (resource-name prefixes, handle prefixes, Pulumi type tokens, the secret
+// marker, the project name) is spelled there and nowhere else, regular expressions included.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { allMetrics, metricContract, TAG } from "../config/contract";
+import { DASHBOARD_LIST_NAME, MONITOR_TAG_POLICY_NAME, PROJECT, SECRET, TYPE } from "../config/names";
 import { ROOT } from "./helpers";
 
 const CONTRACT_FILE = path.join("config", "contract.ts");
+const NAMES_FILE = path.join("config", "names.ts");
 const SKIP_DIRS = new Set(["node_modules", "out", "dist", "test", "snapshots", "vendor", ".git", ".github"]);
 
 function sourceFiles(dir = ROOT): string[] {
@@ -19,18 +23,37 @@ function sourceFiles(dir = ROOT): string[] {
   });
 }
 
-/** Text of every string literal and template-literal chunk, with its line. */
-function literals(file: string): { line: number; text: string }[] {
-  const sf = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
-  const out: { line: number; text: string }[] = [];
+interface Literal {
+  line: number;
+  text: string;
+  /** A regular expression literal (its source), as opposed to a string or template chunk. */
+  regex: boolean;
+}
+
+/** Text of every string literal, template-literal chunk and regular expression literal of a file (or of `code`), with its line. */
+function literals(file: string, code = fs.readFileSync(file, "utf8")): Literal[] {
+  const sf = ts.createSourceFile(file, code, ts.ScriptTarget.Latest, true);
+  const out: Literal[] = [];
   const visit = (node: ts.Node) => {
+    const line = () => sf.getLineAndCharacterOfPosition(node.getStart()).line + 1;
     if (ts.isStringLiteralLike(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) {
-      out.push({ line: sf.getLineAndCharacterOfPosition(node.getStart()).line + 1, text: node.text });
+      out.push({ line: line(), text: node.text, regex: false });
+    } else if (ts.isRegularExpressionLiteral(node)) {
+      out.push({ line: line(), text: node.text.slice(1, node.text.lastIndexOf("/")), regex: true });
     }
     ts.forEachChild(node, visit);
   };
   visit(sf);
   return out;
+}
+
+/** Every literal in `files` that `hit` flags, as `path:line: text` (so a failure names the place). */
+function literalHits(files: string[], hit: (l: Literal) => boolean): string[] {
+  return files.flatMap((f) =>
+    literals(f)
+      .filter(hit)
+      .map((l) => `${path.relative(ROOT, f)}:${l.line}: ${l.text.slice(0, 80)}`),
+  );
 }
 
 const contract = metricContract({ prefix: "llm" });
@@ -39,11 +62,50 @@ const metricNames = allMetrics(contract).map((m) => m.name);
 const tagKeys = Object.values(TAG).filter((t) => t !== TAG.env);
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const metricPattern = new RegExp(`(^|[^\\w.])(${metricNames.map(esc).join("|")})(?![\\w.])`);
-// A tag key used as one: a filter `key:value` (prose such as "per feature: ..." has a space), a group-by `by {key`, a message variable `{{key.`,
-// a link variable `tpl_var_key`, or a log attribute `@key`.
+// A tag key used as one: a filter `key:value` (prose such as "per feature: ..." has a space), a group-by
+// `by {key`, a message variable `{{key.`, a link variable `tpl_var_key`, or a log attribute `@key`.
+const keys = tagKeys.join("|");
 const tagPattern = new RegExp(
-  `(^|[\\s{,!(@])(${tagKeys.map(esc).join("|")}):(?=[^\\s])|by \\{[^}]*\\b(${tagKeys.join("|")})\\b|\\{\\{\\s*(${tagKeys.join("|")})\\.|tpl_var_(${tagKeys.join("|")})\\b|@(${tagKeys.join("|")})\\b`,
+  [
+    `(^|[\\s{,!(@])(${tagKeys.map(esc).join("|")}):(?=[^\\s])`,
+    `by \\{[^}]*\\b(${keys})\\b`,
+    `\\{\\{\\s*(${keys})\\.`,
+    `tpl_var_(${keys})\\b`,
+    `@(${keys})\\b`,
+  ].join("|"),
 );
+
+// Resource-name prefixes (config/names.ts PREFIX): a literal that ends in one (a template head such
+// as `schedule-${id}`), or names one before a placeholder (`schedule-<team>`), or a regex that
+// matches one (`/^sentry-(issue-alert|...)-/`). Policy names such as "monitor-has-owner" are not
+// resource names and do not match.
+const PREFIXES = [
+  "dashboard",
+  "schedule",
+  "escalation",
+  "service",
+  "integration-datadog",
+  "pagerduty-service",
+  "sentry-issue-alert",
+  "sentry-issue-page",
+  "sentry-metric-alert",
+  "sentry",
+  "monitor",
+  "metric-tags",
+];
+const namePattern = new RegExp(`(^|[^\\w@-])(${PREFIXES.map(esc).join("|")})-(\\$\\{|<|$)`);
+const nameRegexPattern = new RegExp(`(^|[^\\w@-])(${PREFIXES.map(esc).join("|")})-(\\(|\\[|\\.|\\\\|$)`);
+// Handles: `@pagerduty-`, `@slack-`, in any case, in strings and in regexes.
+const handlePattern = /@(pagerduty|slack)-/i;
+/** Every spelled convention: type tokens, the secret marker, the project as a namespace, the singleton resource names. */
+const exactConventions = new Set<string>([...Object.values(TYPE), SECRET, DASHBOARD_LIST_NAME, MONITOR_TAG_POLICY_NAME]);
+const conventionPattern = new RegExp(`${esc(SECRET)}|^${esc(PROJECT)}(:|$)`);
+
+function conventionHits(l: Literal): boolean {
+  if (handlePattern.test(l.text)) return true;
+  if (exactConventions.has(l.text) || conventionPattern.test(l.text)) return true;
+  return l.regex ? nameRegexPattern.test(l.text) : namePattern.test(l.text);
+}
 
 describe("the metric contract is the only place that spells metric names and tag keys", () => {
   const files = sourceFiles().filter((f) => path.relative(ROOT, f) !== CONTRACT_FILE);
@@ -54,21 +116,11 @@ describe("the metric contract is the only place that spells metric names and tag
   });
 
   it("finds no metric name in any string literal outside config/contract.ts.", () => {
-    const hits = files.flatMap((f) =>
-      literals(f)
-        .filter((l) => metricPattern.test(l.text))
-        .map((l) => `${path.relative(ROOT, f)}:${l.line}: ${l.text.slice(0, 80)}`),
-    );
-    expect(hits).toEqual([]);
+    expect(literalHits(files, (l) => metricPattern.test(l.text))).toEqual([]);
   });
 
   it("finds no tag key used as a filter, group-by, message variable, link variable or log attribute in any string literal.", () => {
-    const hits = files.flatMap((f) =>
-      literals(f)
-        .filter((l) => tagPattern.test(l.text))
-        .map((l) => `${path.relative(ROOT, f)}:${l.line}: ${l.text.slice(0, 80)}`),
-    );
-    expect(hits).toEqual([]);
+    expect(literalHits(files, (l) => tagPattern.test(l.text))).toEqual([]);
   });
 
   it.each([
@@ -78,8 +130,37 @@ describe("the metric contract is the only place that spells metric names and tag
     ["a message variable", 'const m = "Tenant {{tenant.name}} is over";', tagPattern],
     ["a dashboard link variable", 'const u = "?tpl_var_feature=x";', tagPattern],
   ])("would catch %s written as a literal.", (_, code, pattern) => {
-    const file = path.join(fs.mkdtempSync(path.join(require("node:os").tmpdir(), "lit-")), "x.ts");
-    fs.writeFileSync(file, code);
-    expect(literals(file).some((l) => pattern.test(l.text))).toBe(true);
+    expect(literals("x.ts", code).some((l) => pattern.test(l.text))).toBe(true);
+  });
+});
+
+describe("config/names.ts is the only place that spells resource names, handles and other conventions", () => {
+  const files = sourceFiles().filter((f) => path.relative(ROOT, f) !== NAMES_FILE);
+
+  it("finds no resource-name prefix, handle prefix, type token, secret marker or project namespace in any literal elsewhere.", () => {
+    expect(literalHits(files, conventionHits)).toEqual([]);
+  });
+
+  it.each([
+    ["a resource name built from a prefix", "const n = `schedule-${team}`;"],
+    ["a resource name in prose", 'const t = "the schedule-<team> resource";'],
+    ["a resource-name parser", "const re = /^sentry-(issue-alert|metric-alert)-(.+)$/;"],
+    ["a prefix stripped by a regex", 'const id = name.replace(/^dashboard-/, "");'],
+    ["a PagerDuty handle", "const h = `@pagerduty-${service}`;"],
+    ["a Slack handle pattern", "const re = /@slack-[a-z]+/;"],
+    ["a capitalised handle", 'const h = "@PagerDuty-x";'],
+    ["a Pulumi type token", 'const t = "datadog:index/monitor:Monitor";'],
+    ["the secret marker", "if (s.includes('\"[secret]\"')) {}"],
+    ["the project namespace", 'const key = "llm-observability:env";'],
+  ])("would catch %s.", (_, code) => {
+    expect(literals("x.ts", code).some(conventionHits)).toBe(true);
+  });
+
+  it.each([
+    ["a policy name", 'const p = "monitor-has-owner";'],
+    ["a dashboard id", 'const id = "quality";'],
+    ["prose about monitors", 'const t = "every monitor- and dashboard-level change";'],
+  ])("lets %s through.", (_, code) => {
+    expect(literals("x.ts", code).some(conventionHits)).toBe(false);
   });
 });

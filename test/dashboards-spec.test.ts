@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { FeatureInput } from "../config/schema";
 import { buildDashboards } from "../dashboards";
 import { lintDashboard } from "../dashboards/lint";
-import { dashboardsOf } from "../tools/plan";
+import { dashboardsOf } from "../plan/dashboards";
 import { SPEC_PATH, validateDashboard } from "../tools/datadog-spec";
 import { exampleCatalog, STACKS, synthExample } from "./helpers";
 
@@ -79,8 +79,9 @@ function closedDashboardSchema(): ValidateFunction {
     return o;
   };
   const spec = loadYaml(fs.readFileSync(SPEC_PATH, "utf8")) as { components: { schemas: Record<string, object> } };
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const schemas = Object.fromEntries(Object.entries(spec.components.schemas).map(([n, s]) => [n, close(fromSchema(s as any))]));
+  const schemas = Object.fromEntries(
+    Object.entries(spec.components.schemas).map(([n, s]) => [n, close(fromSchema(s as Parameters<typeof fromSchema>[0]))]),
+  );
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
   ajv.addSchema({ $id: "dd-closed", components: { schemas } });
@@ -149,7 +150,8 @@ describe("the contract lint", () => {
     [
       "a metric that is not in the contract",
       (b: Record<string, unknown>) => setQuery(b, "avg:llm.judge.scor{$feature} by {feature}"),
-      `${chart}: unknown metric "llm.judge.scor" (contract: llm.requests, llm.cost.usd, llm.tokens, llm.ttft, llm.duration, llm.judge.score, llm.retrieval.duration)`,
+      `${chart}: unknown metric "llm.judge.scor" (contract: llm.requests, llm.cost.usd, llm.tokens, llm.ttft, llm.duration, ` +
+        `llm.judge.score, llm.retrieval.duration)`,
     ],
     [
       "a template variable the dashboard does not declare",

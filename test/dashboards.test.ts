@@ -222,7 +222,8 @@ describe("the cost dashboard", () => {
     expect(links(w)).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^${dashboardUrlPlaceholder("tenant")}\\?tpl_var_feature=\\{\\{\\$feature\\.value\\}\\}&tpl_var_tenant=\\{\\{tenant\\.value\\}\\}&`,
+          `^${dashboardUrlPlaceholder("tenant")}\\?tpl_var_feature=\\{\\{\\$feature\\.value\\}\\}&` +
+            "tpl_var_tenant=\\{\\{tenant\\.value\\}\\}&",
         ),
       ),
     ]);

@@ -11,10 +11,10 @@ import type { FeatureInput } from "../config/schema";
 import { main } from "../tools/diff/cli";
 import { MAX_CHARS } from "../tools/diff/markdown";
 import { INHERITED_ENV, readPlanDir } from "../tools/diff/sources";
-import { planJson } from "../tools/plan";
+import { planJson } from "../plan/plan";
 import { craftPlan } from "./diff-fixtures";
 import { FIXTURE_FEATURES, FIXTURE_STACK_FILES, FIXTURE_TEAMS, featuresModule, fixtureCatalog, teamsModule } from "./fixtures/diff-catalog";
-import { ROOT } from "./helpers";
+import { type ChildResult, ROOT, runScript } from "./helpers";
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "llmobs-diffcli-"));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -27,23 +27,9 @@ function tmpDir(): string {
 }
 
 /** Runs the CLI as a child process; async, so the tests of this file run side by side. */
-function diffCli(
-  args: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function diffCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ChildResult> {
   const cwd = opts.cwd ?? ROOT;
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(cwd, "tools/diff/cli.ts"), ...args], {
-    cwd,
-    env: opts.env ?? process.env,
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runScript(path.join(cwd, "tools/diff/cli.ts"), args, { cwd, env: opts.env });
 }
 
 /** The same CLI in this process (no process start-up), for cases that need no environment or signal of their own. */
@@ -131,7 +117,8 @@ if (!fs.lstatSync("node_modules").isSymbolicLink()) {
   fs.writeFileSync(path.join("node_modules", ".llmobs-probe"), "poison");
   poisoned = fs.realpathSync(path.join("node_modules", ".llmobs-probe"));
 }
-fs.writeFileSync(path.join(${JSON.stringify(repo.reports)}, \`\${process.pid}.json\`), JSON.stringify({ env: process.env, home: os.homedir(), cwd: process.cwd(), poisoned, gitLink: fs.existsSync(".git") }));
+const report = { env: process.env, home: os.homedir(), cwd: process.cwd(), poisoned, gitLink: fs.existsSync(".git") };
+fs.writeFileSync(path.join(${JSON.stringify(repo.reports)}, \`\${process.pid}.json\`), JSON.stringify(report));
 fs.mkdirSync(path.join(arg("--out"), arg("--stack")), { recursive: true });
 fs.copyFileSync(${JSON.stringify(repo.probePlan)}, path.join(arg("--out"), arg("--stack"), "plan.json"));
 `,
@@ -149,32 +136,34 @@ function probeReports(): { env: Record<string, string>; home: string; cwd: strin
 }
 
 describe.concurrent("npm run diff (CLI)", () => {
-  it("writes the same Markdown to stdout and --out, the highlighted head page and the full diff from two plan directories, and lists what it wrote.", async ({
-    expect,
-  }) => {
-    const dir = tmpDir();
-    const base = writePlanDir(path.join(dir, "base"));
-    const head = writePlanDir(path.join(dir, "head"), withBudget(FIXTURE_FEATURES, "extract-clause", 50));
-    const out = path.join(dir, "diff.md");
-    const html = path.join(dir, "diff");
-    const r = await diffCli(["--base", base, "--head", head, "--out", out, "--html-dir", html]);
-    expect(r.code).toBe(0);
-    expect(r.stderr).toBe(
-      [
-        `diff: wrote ${html}/index.html  the head's preview, changes marked`,
-        `diff: wrote ${html}/full.md     the full diff`,
-        `diff: wrote ${out}${" ".repeat(html.length + "/index.html".length - out.length)}  the diff as printed`,
-        "",
-      ].join("\n"),
-    );
-    expect(r.stdout).toBe(fs.readFileSync(out, "utf8"));
-    expect(r.stdout).toContain("- `extract-clause`: cost alert moves from $80 to $100 a day");
-    expect(r.stdout.length).toBeLessThan(MAX_CHARS);
-    expect(fs.readFileSync(path.join(html, "full.md"), "utf8")).toBe(r.stdout);
-    const page = fs.readFileSync(path.join(html, "index.html"), "utf8");
-    expect(page).toContain('<tr class="monitor changed" data-monitor="monitor-extract-clause-cost-budget">');
-    expect(page.match(/class="widget [^"]*\bchanged\b/g)).toHaveLength(1);
-  });
+  it(
+    "writes the same Markdown to stdout and --out, the highlighted head page and the full diff from two plan directories, and " +
+      "lists what it wrote.",
+    async ({ expect }) => {
+      const dir = tmpDir();
+      const base = writePlanDir(path.join(dir, "base"));
+      const head = writePlanDir(path.join(dir, "head"), withBudget(FIXTURE_FEATURES, "extract-clause", 50));
+      const out = path.join(dir, "diff.md");
+      const html = path.join(dir, "diff");
+      const r = await diffCli(["--base", base, "--head", head, "--out", out, "--html-dir", html]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe(
+        [
+          `diff: wrote ${html}/index.html  the head's preview, changes marked`,
+          `diff: wrote ${html}/full.md     the full diff`,
+          `diff: wrote ${out}${" ".repeat(html.length + "/index.html".length - out.length)}  the diff as printed`,
+          "",
+        ].join("\n"),
+      );
+      expect(r.stdout).toBe(fs.readFileSync(out, "utf8"));
+      expect(r.stdout).toContain("- `extract-clause`: cost alert moves from $80 to $100 a day");
+      expect(r.stdout.length).toBeLessThan(MAX_CHARS);
+      expect(fs.readFileSync(path.join(html, "full.md"), "utf8")).toBe(r.stdout);
+      const page = fs.readFileSync(path.join(html, "index.html"), "utf8");
+      expect(page).toContain('<tr class="monitor changed" data-monitor="monitor-extract-clause-cost-budget">');
+      expect(page.match(/class="widget [^"]*\bchanged\b/g)).toHaveLength(1);
+    },
+  );
 
   it("with several stacks writes one index.html with a section per stack, in the order given, and no page per stack.", async ({
     expect,
@@ -225,7 +214,8 @@ describe.concurrent("npm run diff (CLI)", () => {
     [["--base", "a", "--colour"], "diff: unknown option --colour"],
     [
       ["--base", "a", "--stack", "../prod"],
-      'diff: --stack "../prod": a stack name may only contain alphanumeric, hyphens, underscores, or periods: invalid character "/" at position 2',
+      'diff: --stack "../prod": a stack name may only contain alphanumeric, hyphens, underscores, or periods: invalid character ' +
+        '"/" at position 2',
     ],
   ] as [string[], string][])("rejects %j with the problem, the usage and exit code 2.", async ([args, message], { expect }) => {
     const r = await diffMain(args);
@@ -251,7 +241,8 @@ describe.concurrent("npm run diff (CLI)", () => {
   });
 
   it(
-    "synthesizes git refs on both sides (`--head HEAD`), says the cost alert moves from $80 to $100, lists what it wrote and leaves nothing behind.",
+    "synthesizes git refs on both sides (`--head HEAD`), says the cost alert moves from $80 to $100, lists what it wrote and " +
+      "leaves nothing behind.",
     { timeout: 180_000 },
     async ({ expect }) => {
       const tmp = tmpDir();
@@ -264,7 +255,8 @@ describe.concurrent("npm run diff (CLI)", () => {
       expect(r.stdout.split("\n").slice(0, 3)).toEqual([
         "## What this change does to `prod`",
         "",
-        `Base: \`${repo.base} (${repo.base.slice(0, 7)})\` · head: \`HEAD (${head})\`. Widgets are matched by their stable id, resources by their stable name.`,
+        `Base: \`${repo.base} (${repo.base.slice(0, 7)})\` · head: \`HEAD (${head})\`. Widgets are matched by their stable id, ` +
+          `resources by their stable name.`,
       ]);
       expect(r.stdout).toContain(
         "- `extract-clause`: cost alert moves from $80 to $100 a day (2× its daily budget, which moves from $40 to $50).",

@@ -1,4 +1,4 @@
-// Crafted plans in the pinned formats (tools/plan.ts; resource names, monitor inputs, widget
+// Crafted plans in the pinned formats (plan/plan.ts; resource names, monitor inputs, widget
 // ids): dashboards with groups, monitors with routing blocks, PagerDuty per team and Sentry
 // rules per feature. They let the diff and preview tests pin exact behaviour independently
 // of how the builders evolve; test/diff-proof.test.ts runs the same proofs on the real program.
@@ -6,10 +6,10 @@ import { createHash } from "node:crypto";
 import { stableWidgetId } from "../dashboards/layout";
 import { renderMarkdown } from "../tools/diff/markdown";
 import { comparePlans } from "../tools/diff/compare";
-import { type MonitorKind, monitorTags, type Signal } from "../monitors/kinds";
-import { pagerdutyHandle, pagerdutyServiceName, slackHandle } from "../oncall/names";
+import { monitorTags, type Signal } from "../monitors/frame";
+import { pagerdutyHandle, pagerdutyServiceName, slackHandle, TYPE } from "../config/names";
 import type { Catalog } from "../config/validate";
-import { type Plan, type PlanResource, TYPE } from "../tools/plan";
+import { type Plan, type PlanResource } from "../plan/plan";
 
 const PROJECT = "llm-observability";
 export const COMPONENT = {
@@ -267,7 +267,11 @@ export function craftPlan(catalog: Catalog, stackName = catalog.stack.env, opts:
     const team = teamOf(teamId);
     const slack = slackHandle(team.slack);
     const pages = catalog.stack.paging && priority <= 2;
-    return `{{#is_alert}}${pages ? pagerdutyHandle(env, teamId) : slack}{{/is_alert}}\n{{#is_warning}}${slack}{{/is_warning}}\n{{#is_recovery}}${slack}{{/is_recovery}}`;
+    return [
+      `{{#is_alert}}${pages ? pagerdutyHandle(env, teamId) : slack}{{/is_alert}}`,
+      `{{#is_warning}}${slack}{{/is_warning}}`,
+      `{{#is_recovery}}${slack}{{/is_recovery}}`,
+    ].join("\n");
   };
   const monitor = (
     name: string,
@@ -279,7 +283,7 @@ export function craftPlan(catalog: Catalog, stackName = catalog.stack.env, opts:
       priority: number;
       team: string;
       feature?: string;
-      kind: MonitorKind;
+      kind: string;
       signal: Signal;
     },
   ) =>
@@ -287,7 +291,11 @@ export function craftPlan(catalog: Catalog, stackName = catalog.stack.env, opts:
       name: o.title,
       type: "query alert",
       query: o.query,
-      message: `${o.title}: {{value}} vs {{threshold}}.\nRunbook: ${catalog.stack.runbookBaseUrl}/${o.kind}.md\n${routing(o.team, o.priority)}`,
+      message: [
+        `${o.title}: {{value}} vs {{threshold}}.`,
+        `Runbook: ${catalog.stack.runbookBaseUrl}/${o.kind}.md`,
+        routing(o.team, o.priority),
+      ].join("\n"),
       tags: monitorTags({ team: o.team, featureId: o.feature, env, signal: o.signal, kind: o.kind }),
       priority: String(o.priority),
       monitorThresholds: { critical: String(o.critical), ...(o.warning !== undefined ? { warning: String(o.warning) } : {}) },

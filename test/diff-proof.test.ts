@@ -3,8 +3,10 @@
 // diff must say exactly what changed for the on-call engineer and the dashboard reader.
 import { beforeAll, describe, expect, it } from "vitest";
 import { comparePlans, leafChanges } from "../tools/diff/compare";
-import { code, renderMarkdown } from "../tools/diff/markdown";
-import { dashboardsOf, type Plan, TYPE } from "../tools/plan";
+import { code } from "../tools/diff/markdown";
+import { dashboardsOf } from "../plan/dashboards";
+import { type Plan } from "../plan/plan";
+import { TYPE } from "../config/names";
 import { diffMarkdown, linesMatching, monitorRows, widgetId } from "./diff-fixtures";
 import { exampleFeatures, exampleTeams, synthExample } from "./helpers";
 
@@ -40,7 +42,7 @@ function reflow(widgets: Widget[]): number {
 }
 
 describe("the diff of a pull request against the example config, on the real program", () => {
-  it("turns a raised budget into exactly the cost monitor's query and threshold lines, and says the cost alert moves from $80 to $100.", async () => {
+  it("turns a raised budget into exactly the cost monitor's query and threshold lines and a cost alert from $80 to $100.", async () => {
     const features = exampleFeatures();
     expect(features[0]).toMatchObject({ id: "extract-clause", budgetUsdPerDay: 40 });
     features[0].budgetUsdPerDay = 50;

@@ -2,9 +2,10 @@
 // change a reviewer must see, and none for what did not change.
 import { describe, expect, it } from "vitest";
 import { comparePlans, hasChanges, type PlanDiff } from "../tools/diff/compare";
+import { describeHandles, TYPE } from "../config/names";
+import { featureViews } from "../plan/features";
+import type { Plan } from "../plan/plan";
 import { code, MAX_CHARS, NO_CHANGES, renderMarkdown, text } from "../tools/diff/markdown";
-import { featureViews, messageHandles } from "../tools/diff/model";
-import { type Plan, TYPE } from "../tools/plan";
 import { craftPlan, diffMarkdown, linesMatching, monitorRows, type WidgetSpec } from "./diff-fixtures";
 import { exampleCatalog, exampleFeatures, exampleTeams } from "./helpers";
 
@@ -49,13 +50,14 @@ describe("npm run diff on crafted plans", () => {
     expect(renderMarkdown([diff], { baseLabel: "a", headLabel: "b" }).markdown).toBe(NO_CHANGES);
   });
 
-  it("turns a raised budget into exactly the cost monitor's query and threshold lines, and says the cost alert moves from $80 to $100.", () => {
+  it("turns a raised budget into exactly the cost monitor's query and threshold lines, and a cost alert moving from $80 to $100.", () => {
     const md = diffMarkdown(
       crafted(),
       crafted((f) => (f[0].budgetUsdPerDay = 50)),
     );
     expect(monitorRows(md, "monitor-extract-clause-cost-budget")).toEqual([
-      "| query | `sum(last_1d):sum:llm.cost.usd{feature:extract-clause,env:prod}.as_count() > 80` | `sum(last_1d):sum:llm.cost.usd{feature:extract-clause,env:prod}.as_count() > 100` |",
+      "| query | `sum(last_1d):sum:llm.cost.usd{feature:extract-clause,env:prod}.as_count() > 80` | " +
+        "`sum(last_1d):sum:llm.cost.usd{feature:extract-clause,env:prod}.as_count() > 100` |",
       "| critical threshold | `80` | `100` |",
       "| warning threshold | `40` | `50` |",
     ]);
@@ -65,7 +67,8 @@ describe("npm run diff on crafted plans", () => {
     expect(linesMatching(md, /^- `extract-clause`/)).toEqual([
       "- `extract-clause`: cost alert moves from $80 to $100 a day (2× its daily budget, which moves from $40 to $50).",
     ]);
-    expect(md).toContain("| `extract-clause` | contracts-ai | **$40 → $50** | **$80 → $100** | 800 ms | 5,000 ms | 5 points |");
+    // Columns in the order of the monitor-kind registry: quality, cost, TTFT, total.
+    expect(md).toContain("| `extract-clause` | contracts-ai | 5 points | **$40 → $50** | **$80 → $100** | 800 ms | 5,000 ms |");
   });
 
   it("reports an inserted widget as exactly one addition, with the widgets after it only shifting.", () => {
@@ -107,17 +110,25 @@ describe("npm run diff on crafted plans", () => {
   });
 
   it("shows old → new for a widget's title, query, formula, marker, link and conditional format.", () => {
+    /** The parts of a widget definition this test edits. */
+    interface Editable {
+      title: string;
+      requests: { queries: { query: string }[]; formulas: { alias?: string }[]; conditional_formats: { value: number }[] }[];
+      markers: { value: string }[];
+      custom_links: { link: string }[];
+    }
+    const editable = (spec: { definition: unknown }) => spec.definition as Editable;
     const base = crafted();
     const head = crafted(undefined, {
       costWidgets: (s) => {
-        const perFeature = s[0].children![1].definition as Record<string, any>;
+        const perFeature = editable(s[0].children![1]);
         perFeature.title = "Spend per feature per day";
         perFeature.requests[0].queries[0].query = "sum:llm.cost.usd{$feature,$tenant,$env,$provider} by {feature}.as_count()";
         perFeature.requests[0].formulas[0].alias = "USD/day";
         perFeature.markers[0].value = "y = 120";
-        const top = s[0].children![2].definition as Record<string, any>;
+        const top = editable(s[0].children![2]);
         top.custom_links[0].link = "https://app.datadoghq.com/dashboard/xyz?tpl_var_tenant={{tenant.value}}";
-        const total = s[0].children![0].definition as Record<string, any>;
+        const total = editable(s[0].children![0]);
         total.requests[0].conditional_formats[0].value = 800;
         return s;
       },
@@ -129,7 +140,8 @@ describe("npm run diff on crafted plans", () => {
       "  - marker: `value > 500 → white_on_red` → `value > 800 → white_on_red`",
       '- **changed** "Spend per feature per day" (timeseries) in group "Spend":',
       "  - title: `$/day per feature` → `Spend per feature per day`",
-      "  - query spend: `spend: sum:llm.cost.usd{$feature,$tenant,$env} by {feature}.as_count() (sum)` → `spend: sum:llm.cost.usd{$feature,$tenant,$env,$provider} by {feature}.as_count() (sum)`",
+      "  - query spend: `spend: sum:llm.cost.usd{$feature,$tenant,$env} by {feature}.as_count() (sum)` → `spend: " +
+        "sum:llm.cost.usd{$feature,$tenant,$env,$provider} by {feature}.as_count() (sum)`",
       '  - formula: `spend as "$/day"` → `spend as "USD/day"`',
       '  - marker: `y = 100 (warning dashed) "budget"` → `y = 120 (warning dashed) "budget"`',
       '- **changed** "Top 10 tenants &lt;by spend&gt; &amp; {{tenant.value}}" (toplist) in group "Spend":',
@@ -146,7 +158,8 @@ describe("npm run diff on crafted plans", () => {
     const md = renderMarkdown([diff], { baseLabel: "a", headLabel: "b" }).markdown;
     expect(monitorRows(md, "monitor-extract-clause-cost-budget")).toEqual([
       "| name | `[llm] Clause extraction: daily spend over budget` | `[llm] Clause extraction (v2): daily spend over budget` |",
-      "| message | `[llm] Clause extraction: daily spend over budget: {{value}} vs {{threshold}}.` | `[llm] Clause extraction (v2): daily spend over budget: {{value}} vs {{threshold}}.` |",
+      "| message | `[llm] Clause extraction: daily spend over budget: {{value}} vs {{threshold}}.` | `[llm] Clause extraction " +
+        "(v2): daily spend over budget: {{value}} vs {{threshold}}.` |",
     ]);
   });
 
@@ -156,10 +169,15 @@ describe("npm run diff on crafted plans", () => {
       crafted((f) => (f[2].owner = "platform")),
     );
     expect(linesMatching(md, /^- `legal-chat`/)).toEqual([
-      "- `legal-chat`: owner moves from team `research-assistant` to team `platform`; **now pages `@pagerduty-llm-prod-platform`, `Sentry → PagerDuty service 102`** instead of `@pagerduty-llm-prod-research-assistant`, `Sentry → PagerDuty service 101`; now notifies `@slack-ai-platform-alerts` instead of `@slack-research-assistant-alerts`; Sentry rules now owned by `team:ai-platform` (was `team:research-assistant`).",
+      "- `legal-chat`: owner moves from team `research-assistant` to team `platform`; **now pages " +
+        "`@pagerduty-llm-prod-platform`, `Sentry → PagerDuty service 102`** instead of `@pagerduty-llm-prod-research-assistant`, " +
+        "`Sentry → PagerDuty service 101`; now notifies `@slack-ai-platform-alerts` instead of `@slack-research-assistant-alerts`; " +
+        "Sentry rules now owned by `team:ai-platform` (was `team:research-assistant`).",
     ]);
     expect(monitorRows(md, "monitor-legal-chat-ttft-p95")).toEqual([
-      "| routing handles | `@pagerduty-llm-prod-research-assistant (alert), @slack-research-assistant-alerts (recovery, warning)` | `@pagerduty-llm-prod-platform (alert), @slack-ai-platform-alerts (recovery, warning)` |",
+      "| routing handles | `@pagerduty-llm-prod-research-assistant (alert), @slack-research-assistant-alerts (warning, alert to " +
+        "warning, recovery)` | " +
+        "`@pagerduty-llm-prod-platform (alert), @slack-ai-platform-alerts (warning, alert to warning, recovery)` |",
       "| tags | `team:research-assistant` | `team:platform` |",
     ]);
   });
@@ -271,18 +289,24 @@ describe("npm run diff on crafted plans", () => {
   });
 });
 
-describe("monitor routing as the diff reads it", () => {
+describe("monitor routing as the diff reads it (the message grammar of config/names.ts)", () => {
   it.each([
     [
       "{{#is_alert}}@pagerduty-llm-prod-x{{/is_alert}} {{#is_warning}}@slack-x{{/is_warning}}",
-      ["@pagerduty-llm-prod-x (alert)", "@slack-x (warning)"],
+      ["@pagerduty-llm-prod-x (alert + renotify)", "@slack-x (warning + renotify, alert to warning)"],
     ],
-    ["Runbook. @slack-team-a\n{{^is_recovery}}@pagerduty-svc{{/is_recovery}}", ["@pagerduty-svc (not recovery)", "@slack-team-a (always)"]],
-    ['{{#is_alert}}{{#is_match "tenant.name" "acme"}}@slack-acme{{/is_match}}{{/is_alert}}', ["@slack-acme (alert › is_match)"]],
+    [
+      "Runbook. @slack-team-a\n{{^is_recovery}}@pagerduty-svc{{/is_recovery}}",
+      ["@pagerduty-svc (alert + renotify, warning + renotify, alert to warning, no data + renotify)", "@slack-team-a (always)"],
+    ],
+    [
+      '{{#is_alert}}{{#is_match "tenant.name" "acme"}}@slack-acme{{/is_match}}{{/is_alert}}',
+      ["@slack-acme (alert + renotify; conditional)"],
+    ],
     ["mail ops@example.com or @webhook-ops.", ["@webhook-ops (always)"]],
-    ["{{#is_alert}}@slack-a{{/is_alert}}{{#is_recovery}}@slack-a{{/is_recovery}}", ["@slack-a (alert, recovery)"]],
-  ])("reads the handles of %j with the states that reach them.", (message, expected) => {
-    expect(messageHandles(message)).toEqual(expected);
+    ["{{#is_alert}}@slack-a{{/is_alert}}{{#is_recovery}}@slack-a{{/is_recovery}}", ["@slack-a (alert + renotify, recovery)"]],
+  ])("reads the handles of %j with the notifications that reach them.", (message, expected) => {
+    expect(describeHandles(message).map((h) => h.text)).toEqual(expected);
   });
 });
 
@@ -314,11 +338,7 @@ describe("effective thresholds per feature", () => {
     const f = featureViews(crafted()).find((x) => x.id === "summarize-contract")!;
     expect(f).toMatchObject({
       team: "contracts-ai",
-      budget: 120,
-      costAlert: 240,
-      ttftMs: 1500,
-      totalMs: 12000,
-      qualityDrop: 4,
+      values: { budget: 120, costAlert: 240, ttftMs: 1500, totalMs: 12000, qualityDrop: 4 },
       sentryErrors: { critical: 50, warning: 20 },
     });
     expect(f.pages).toEqual(["@pagerduty-llm-prod-contracts-ai", "Sentry → PagerDuty service 100"]);

@@ -14,7 +14,8 @@ afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 const STACK_URN = "urn:pulumi:prod::llm-observability::pulumi:pulumi:Stack::llm-observability-prod";
 const MONITOR_URN =
-  "urn:pulumi:prod::llm-observability::llm-observability:monitors:Monitors$datadog:index/monitor:Monitor::monitor-extract-clause-cost-budget";
+  "urn:pulumi:prod::llm-observability::llm-observability:monitors:Monitors$datadog:index/monitor:Monitor::" +
+  "monitor-extract-clause-cost-budget";
 const DASHBOARD_URN =
   "urn:pulumi:prod::llm-observability::llm-observability:dashboards:Dashboards$datadog:index/dashboardJson:DashboardJson::dashboard-cost";
 const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:abc" };
@@ -79,7 +80,8 @@ describe("the drift summary", () => {
       [
         "### `prod`: 1 resource differs from the code",
         "",
-        "Someone changed these outside Pulumi (or the provider now reports them differently). The next `pulumi up` puts the code's version back (1 to update). Keep the change by making it in code; otherwise let the next deploy revert it.",
+        "Someone changed these outside Pulumi (or the provider now reports them differently). The next `pulumi up` puts the " +
+          "code's version back (1 to update). Keep the change by making it in code; otherwise let the next deploy revert it.",
         "",
         "- `monitor-extract-clause-cost-budget` (datadog:index/monitor:Monitor): update",
         '  - `message`: runs `"Cost over budget (silenced by Sam)"`, code says `"Cost over budget @pagerduty-llm-prod-platform"`',
@@ -152,7 +154,8 @@ describe("the drift summary", () => {
       stack: "prod",
       status: "error",
       summary:
-        "### `prod`: the drift check could not run\n\n`pulumi preview` exited 255 and proposed no change.\n- 403 Forbidden: invalid API key\n",
+        "### `prod`: the drift check could not run\n\n`pulumi preview` exited 255 and proposed no change.\n- 403 Forbidden: " +
+        "invalid API key\n",
     });
   });
 

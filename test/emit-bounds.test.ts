@@ -12,49 +12,15 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { METRIC_RANGES } from "../config/contract";
 import { BUCKET, createEmitter, type Emitter, type EmitterOptions, type LlmCall } from "../emit";
 import { DECISION_CACHE_BYTES, DecisionCache } from "../emit/guards";
+import { CALL as EXAMPLE_CALL, EXTRACT_CLAUSE, mockEmitter } from "./fixtures/emit";
 import { ROOT } from "./helpers";
 
-const FEATURES: EmitterOptions["features"] = [
-  {
-    id: "extract-clause",
-    providers: ["anthropic", "openai"],
-    flags: ["clause-prompt-v2"],
-    retrieval: { indexes: ["clause-library"] },
-    quality: { judgeModel: "claude-opus-4-1-20250805" },
-  },
-];
+const FEATURES: EmitterOptions["features"] = [EXTRACT_CLAUSE];
 
-const CALL: LlmCall = {
-  feature: "extract-clause",
-  tenant: "acme-legal",
-  provider: "anthropic",
-  model: "claude-sonnet-4-5",
-  status: "ok",
-  ttftMs: 300,
-  durationMs: 1200,
-  inputTokens: 1000,
-  outputTokens: 200,
-  cachedTokens: 0,
-  costUsd: 0.01,
-};
-
-interface Warning {
-  message: string;
-  fields: Record<string, unknown>;
-}
+const CALL: LlmCall = { ...EXAMPLE_CALL, cachedTokens: 0 };
 
 function setup(overrides: Partial<EmitterOptions> = {}) {
-  const client = new StatsD({ mock: true });
-  const warnings: Warning[] = [];
-  const judged: Record<string, string | number>[] = [];
-  const emitter = createEmitter({
-    features: FEATURES,
-    client,
-    logger: { warn: (message, fields) => warnings.push({ message, fields }) },
-    judgeLog: (r) => judged.push(r),
-    ...overrides,
-  });
-  return { emitter, lines: () => client.mockBuffer ?? [], warnings, judged };
+  return mockEmitter(FEATURES, overrides);
 }
 
 /** The value of each line: `llm.duration:1200|d|#...` -> 1200. */
@@ -202,7 +168,11 @@ describe("flush() and close() against a transport that never finishes", () => {
       const { createEmitter } = require(${JSON.stringify(path.join(ROOT, "emit", "index.ts"))});
       const llm = createEmitter({
         features: [{ id: "extract-clause", providers: ["anthropic"] }],
-        statsd: { host: "dd-agent.unresolvable.invalid", udpSocketOptions: { type: "udp4", lookup: () => {} }, bufferFlushInterval: 600000 },
+        statsd: {
+          host: "dd-agent.unresolvable.invalid",
+          udpSocketOptions: { type: "udp4", lookup: () => {} },
+          bufferFlushInterval: 600000,
+        },
         flushTimeoutMs: 200,
         logger: { warn: () => {} },
       });
@@ -422,7 +392,7 @@ describe("the bucket value", () => {
 
   it("is the value every doc and report that names the bucket spells", () => {
     // The cardinality report and the policy's remediation text interpolate BUCKET_VALUE; their output is in the snapshots.
-    const files = ["README.md", "emit/README.md"];
+    const files = ["docs/contract.md", "emit/README.md"];
     for (const stack of fs.readdirSync(path.join(ROOT, "snapshots"))) files.push(`snapshots/${stack}/cardinality.md`);
     // "as `other`", "sent as `other`", "bucketed as `other`", "the `other` bucket"; not "a tenant named `other`".
     const naming = /\b(?:as|bucket\w*)\s+`(_*other)`|`(_*other)`\s+bucket/gi;
@@ -440,6 +410,7 @@ describe("a transport that cannot work", () => {
   it("is a uds transport here: unix-dgram is never built in this repository", () => {
     // package.json allowScripts keeps unix-dgram's native build from running, so it cannot load.
     expect(pkg.allowScripts["unix-dgram"]).toBe(false);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loading the native module is the point: it must fail
     expect(() => require(require.resolve("unix-dgram", { paths: [path.dirname(require.resolve("hot-shots"))] }))).toThrow();
   });
 

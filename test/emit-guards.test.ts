@@ -7,49 +7,17 @@ import {
   costUsd,
   createEmitter,
   type EmitterOptions,
-  type JudgeLogRecord,
   type LlmCall,
   looksUnbounded,
   type ModelPrice,
   normalizeModelId,
 } from "../emit";
+import { CALL, EXTRACT_CLAUSE, mockEmitter } from "./fixtures/emit";
 
-const FEATURES: EmitterOptions["features"] = [
-  {
-    id: "extract-clause",
-    providers: ["anthropic", "openai"],
-    flags: ["clause-prompt-v2"],
-    retrieval: { indexes: ["clause-library"] },
-    quality: { judgeModel: "claude-opus-4-1-20250805" },
-  },
-  { id: "intake-classify", providers: ["openai"] },
-];
-
-const CALL: LlmCall = {
-  feature: "extract-clause",
-  tenant: "acme-legal",
-  provider: "anthropic",
-  model: "claude-sonnet-4-5",
-  status: "ok",
-  ttftMs: 300,
-  durationMs: 1200,
-  inputTokens: 1000,
-  outputTokens: 200,
-  costUsd: 0.01,
-};
+const FEATURES: EmitterOptions["features"] = [EXTRACT_CLAUSE, { id: "intake-classify", providers: ["openai"] }];
 
 function setup(overrides: Partial<EmitterOptions> = {}) {
-  const client = new StatsD({ mock: true });
-  const warnings: { message: string; fields: Record<string, unknown> }[] = [];
-  const judged: JudgeLogRecord[] = [];
-  const emitter = createEmitter({
-    features: FEATURES,
-    client,
-    logger: { warn: (message, fields) => warnings.push({ message, fields }) },
-    judgeLog: (r) => judged.push(r),
-    ...overrides,
-  });
-  const lines = () => client.mockBuffer ?? [];
+  const { emitter, client, lines, warnings, judged } = mockEmitter(FEATURES, overrides);
   /** The value of `tag` on the first line of `metric`. */
   const tagOf = (metric: string, tag: string) => {
     const line = lines().find((l) => l.startsWith(`${metric}:`));

@@ -43,8 +43,8 @@ function catalogFor(tool: DocumentedTraceId["tool"]): Catalog {
   return loadCatalog({ features: exampleFeatures(), teams: exampleTeams(), config: stackConfigFromPulumi(stackConfig("prod", overrides)) });
 }
 
-/** What the judge writes for one documented trace id. */
-function judgeRecord(catalog: Catalog, traceId: string): JudgeLogRecord {
+/** What the judge sends for one trace id (the outcome) and writes to its log (the records). */
+function judge(catalog: Catalog, traceId: string): { outcome: string; records: JudgeLogRecord[] } {
   const records: JudgeLogRecord[] = [];
   const emitter = createEmitter({
     features: catalog.features,
@@ -52,7 +52,14 @@ function judgeRecord(catalog: Catalog, traceId: string): JudgeLogRecord {
     judgeLog: (r) => records.push(r),
     logger: { warn: () => {} },
   });
-  expect(emitter.recordJudgeScore({ feature: "extract-clause", tenant: "acme-legal", score: 31, scale: "0-100", traceId })).toBe("sent");
+  const outcome = emitter.recordJudgeScore({ feature: "extract-clause", tenant: "acme-legal", score: 31, scale: "0-100", traceId });
+  return { outcome, records };
+}
+
+/** What the judge writes for one documented trace id. */
+function judgeRecord(catalog: Catalog, traceId: string): JudgeLogRecord {
+  const { outcome, records } = judge(catalog, traceId);
+  expect(outcome).toBe("sent");
   expect(records).toHaveLength(1);
   return records[0];
 }
@@ -119,16 +126,8 @@ describe("the judge trace link", () => {
     ["129 characters", "a".repeat(129)],
   ])("is left out of the judge log when the trace id has %s, so no broken link is ever rendered", (_, traceId) => {
     const catalog = catalogFor("langfuse");
-    const records: JudgeLogRecord[] = [];
-    const emitter = createEmitter({
-      features: catalog.features,
-      statsd: { mock: true },
-      judgeLog: (r) => records.push(r),
-      logger: { warn: () => {} },
-    });
-    expect(emitter.recordJudgeScore({ feature: "extract-clause", tenant: "acme-legal", score: 31, scale: "0-100", traceId })).toBe(
-      "bucketed",
-    );
+    const { outcome, records } = judge(catalog, traceId);
+    expect(outcome).toBe("bucketed");
     expect(records[0]).not.toHaveProperty(catalog.contract.judgeLog.attributes.traceId);
   });
 });

@@ -49,7 +49,8 @@ describe("the llm-observability/emit package entry", () => {
       `const e = require("llm-observability/emit");
        const loaded = Object.keys(require.cache).filter((f) => /node_modules[\\\\/](@pulumi|zod)/.test(f));
        const emitter = e.createEmitter({ features: [{ id: "extract-clause", providers: ["anthropic"] }], statsd: { mock: true } });
-       const outcome = emitter.recordLlmCall({ feature: "extract-clause", tenant: "acme", provider: "anthropic", model: "claude-sonnet-4-5", status: "ok", durationMs: 900, inputTokens: 10, outputTokens: 5, costUsd: 0.001 });
+       const outcome = emitter.recordLlmCall({ feature: "extract-clause", tenant: "acme", provider: "anthropic",
+         model: "claude-sonnet-4-5", status: "ok", durationMs: 900, inputTokens: 10, outputTokens: 5, costUsd: 0.001 });
        emitter.close().then(() => console.log(JSON.stringify({ exports: Object.keys(e).sort(), loaded, outcome })));`,
     ]);
     const result = JSON.parse(out);

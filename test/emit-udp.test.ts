@@ -145,7 +145,8 @@ describe("the emitter over UDP", () => {
     expect(outcomes).toEqual(["sent", "sent", "sent", "sent", "bucketed", "rejected", "rejected"]);
     const g = "env:prod,host:";
     expect(lines).toEqual([
-      `llm.requests:1|c|#${g},feature:extract-clause,tenant:acme-legal,provider:anthropic,model:claude-sonnet-4-5,status:ok,flag_clause_prompt_v2:on`,
+      `llm.requests:1|c|#${g},feature:extract-clause,tenant:acme-legal,provider:anthropic,model:claude-sonnet-4-5,status:ok,` +
+        "flag_clause_prompt_v2:on",
       `llm.cost.usd:0.00909|c|#${g},feature:extract-clause,tenant:acme-legal,provider:anthropic,model:claude-sonnet-4-5`,
       `llm.tokens:1200|c|#${g},feature:extract-clause,provider:anthropic,model:claude-sonnet-4-5,token_type:input`,
       `llm.tokens:350|c|#${g},feature:extract-clause,provider:anthropic,model:claude-sonnet-4-5,token_type:output`,
@@ -162,7 +163,8 @@ describe("the emitter over UDP", () => {
 
       `llm.judge.score:82|d|#${g},feature:extract-clause,tenant:acme-legal`,
 
-      `llm.requests:1|c|#${g},feature:summarize-contract,tenant:_other,provider:anthropic,model:_other,status:ok,flag_summary_long_context:_other`,
+      `llm.requests:1|c|#${g},feature:summarize-contract,tenant:_other,provider:anthropic,model:_other,status:ok,` +
+        "flag_summary_long_context:_other",
       `llm.cost.usd:0.0421|c|#${g},feature:summarize-contract,tenant:_other,provider:anthropic,model:_other`,
       `llm.tokens:42000|c|#${g},feature:summarize-contract,provider:anthropic,model:_other,token_type:input`,
       `llm.tokens:1800|c|#${g},feature:summarize-contract,provider:anthropic,model:_other,token_type:output`,

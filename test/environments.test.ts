@@ -6,10 +6,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { readStackFile } from "../config/load";
 import { stackConfigFromPulumi } from "../config/validate";
 import { buildMonitors } from "../monitors";
-import { monitorsOf, type PlannedMonitor } from "../monitors/from-plan";
+import { monitorsOf, type PlannedMonitor } from "../plan/monitors";
 import { lintMonitor } from "../monitors/lint";
 import { routesFor } from "../monitors/routing";
-import { pagerdutyHandle, slackHandle } from "../oncall/names";
+import { pagerdutyHandle, slackHandle } from "../config/names";
 import { fixtureCatalog, synthFixture } from "./fixtures/catalog";
 import { exampleCatalog, ROOT, STACKS } from "./helpers";
 

@@ -5,15 +5,9 @@
 import { describe, expect, it } from "vitest";
 import type { FeatureInput } from "../config/schema";
 import { loadCatalog, stackConfigFromPulumi } from "../config/validate";
-import {
-  buildErrorAlerts,
-  ERRORS_RUNBOOK,
-  issueAlertName,
-  SENTRY_ISSUE_ALERT_NAME_MAX,
-  SENTRY_METRIC_ALERT_NAME_MAX,
-} from "../errors/build";
+import { buildErrorAlerts, issueAlertName, SENTRY_ISSUE_ALERT_NAME_MAX, SENTRY_METRIC_ALERT_NAME_MAX } from "../errors/build";
+import { ERRORS_RUNBOOK, TYPE } from "../config/names";
 import { checkResources } from "../providers/check";
-import { TYPE } from "../tools/plan";
 import { exampleTeams, stackConfig } from "./helpers";
 
 /** mulberry32: a small deterministic PRNG, so a failure names its seed and reproduces. */

@@ -5,7 +5,6 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   buildErrorAlerts,
-  ERRORS_RUNBOOK,
   ISSUE_ALERT_FREQUENCY_MINUTES,
   PAGING_FREQUENCY_MINUTES,
   resolveSentryRefs,
@@ -14,12 +13,13 @@ import {
   SENTRY_RULES,
   sentryTeamRef,
 } from "../errors/build";
+import { ERRORS_RUNBOOK, TYPE } from "../config/names";
 import { TAG } from "../config/contract";
 import { PAGERDUTY_URGENCY_BY_SEVERITY, type PagerdutySeverity } from "../oncall/build";
 import { runProgram } from "../program";
 import { fabricatedInvoke, synthesize } from "../tools/mocks";
-import { type Plan, type PlanResource, TYPE } from "../tools/plan";
-import { exampleCatalog, exampleFeatures, exampleTeams, ROOT, stackConfig, synthExample } from "./helpers";
+import { type Plan, type PlanResource } from "../plan/plan";
+import { exampleCatalog, exampleFeatures, exampleTeams, ROOT, stackConfig, synthExample, resourceNamed } from "./helpers";
 
 const SENTRY_TYPES = [TYPE.sentryIssueAlert, TYPE.sentryMetricAlert] as const;
 const FEATURES = exampleFeatures();
@@ -49,12 +49,6 @@ beforeAll(async () => {
   staging = await synthExample("staging");
 });
 
-function rule(plan: Plan, type: string, name: string): PlanResource {
-  const r = plan.resources.find((x) => x.type === type && x.name === name);
-  if (!r) throw new Error(`no ${type} named ${name}`);
-  return r;
-}
-
 type Node = Record<string, unknown>;
 interface Trigger {
   label: string;
@@ -75,6 +69,9 @@ function teamIdsTargeted(r: PlanResource): string[] {
   return [owner, ...targets];
 }
 
+/** Where every Sentry rule of a feature lives on the prod stack: its org, its project, the env. */
+const scopeOf = (f: { sentryProject: string }) => ({ organization: ORG, project: f.sentryProject, environment: "prod" });
+
 describe("Sentry rules per feature", () => {
   it.each([
     ["prod", TYPE.sentryIssueAlert, (id: string) => [`sentry-issue-alert-${id}`, `sentry-issue-page-${id}`]],
@@ -93,11 +90,9 @@ describe("Sentry rules per feature", () => {
   it.each(FEATURES)(
     "the issue alert of $id fires on a new or regressed issue tagged with the feature, in its project and environment",
     (f) => {
-      const inputs = rule(prod, TYPE.sentryIssueAlert, `sentry-issue-alert-${f.id}`).inputs;
+      const inputs = resourceNamed(prod, TYPE.sentryIssueAlert, `sentry-issue-alert-${f.id}`).inputs;
       expect(inputs).toMatchObject({
-        organization: ORG,
-        project: f.sentryProject,
-        environment: "prod",
+        ...scopeOf(f),
         actionMatch: "any",
         filterMatch: "all",
       });
@@ -114,11 +109,9 @@ describe("Sentry rules per feature", () => {
   });
 
   it.each(FEATURES)("the metric alert of $id counts the feature's errors over 10 minutes, owned by its team", (f) => {
-    const inputs = rule(prod, TYPE.sentryMetricAlert, `sentry-metric-alert-${f.id}`).inputs;
+    const inputs = resourceNamed(prod, TYPE.sentryMetricAlert, `sentry-metric-alert-${f.id}`).inputs;
     expect(inputs).toMatchObject({
-      organization: ORG,
-      project: f.sentryProject,
-      environment: "prod",
+      ...scopeOf(f),
       dataset: "events",
       eventTypes: ["error"],
       query: `${TAG.feature}:${f.id}`,
@@ -133,7 +126,7 @@ describe("Sentry rules per feature", () => {
     ["extract-clause", 50, 20, "the stack defaults"],
     ["legal-chat", 80, 30, "the feature's own errors thresholds"],
   ])("%s alerts above %i (critical) and %i (warning) errors, from %s", (featureId, critical, warning) => {
-    const inputs = rule(prod, TYPE.sentryMetricAlert, `sentry-metric-alert-${featureId}`).inputs;
+    const inputs = resourceNamed(prod, TYPE.sentryMetricAlert, `sentry-metric-alert-${featureId}`).inputs;
     const triggers = inputs.triggers as Trigger[];
     expect(triggers.map((t) => [t.label, t.alertThreshold, t.thresholdType])).toEqual([
       ["critical", critical, 0],
@@ -144,7 +137,7 @@ describe("Sentry rules per feature", () => {
 
   it("stack-level Sentry defaults apply to features without their own thresholds", async () => {
     const plan = await synthExample("prod", { config: { sentry: { criticalCount10m: 200, warningCount10m: 100 } } });
-    const triggers = rule(plan, TYPE.sentryMetricAlert, "sentry-metric-alert-cite-check").inputs.triggers as Trigger[];
+    const triggers = resourceNamed(plan, TYPE.sentryMetricAlert, "sentry-metric-alert-cite-check").inputs.triggers as Trigger[];
     expect(triggers.map((t) => t.alertThreshold)).toEqual([200, 100]);
   });
 });
@@ -200,7 +193,7 @@ describe("ownership", () => {
 
 describe("paging from Sentry", () => {
   it.each(FEATURES)("on prod, a high-priority issue of $id pages its owner's PagerDuty service with critical severity", (f) => {
-    const inputs = rule(prod, TYPE.sentryIssueAlert, `sentry-issue-page-${f.id}`).inputs;
+    const inputs = resourceNamed(prod, TYPE.sentryIssueAlert, `sentry-issue-page-${f.id}`).inputs;
     expect(inputs.conditions).toEqual([{ id: SENTRY_RULES.newHighPriority }, { id: SENTRY_RULES.existingHighPriority }]);
     expect(inputs.filters).toEqual([{ id: SENTRY_RULES.taggedEvent, key: TAG.feature, match: "eq", value: f.id }]);
     expect(inputs.actions).toEqual([
@@ -216,7 +209,7 @@ describe("paging from Sentry", () => {
   });
 
   it.each(FEATURES)("on prod, the critical error count of $id also pages, the warning only emails", (f) => {
-    const [critical, warning] = rule(prod, TYPE.sentryMetricAlert, `sentry-metric-alert-${f.id}`).inputs.triggers as Trigger[];
+    const [critical, warning] = resourceNamed(prod, TYPE.sentryMetricAlert, `sentry-metric-alert-${f.id}`).inputs.triggers as Trigger[];
     expect(critical.actions).toContainEqual({
       type: "pagerduty",
       targetType: "specific",

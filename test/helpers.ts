@@ -1,4 +1,5 @@
 // Shared test fixtures: the example catalog and the program run under mocks.
+import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { features } from "../features";
 import { teams } from "../teams";
@@ -7,7 +8,7 @@ import type { FeatureInput, TeamInput } from "../config/schema";
 import { type Catalog, loadCatalog, stackConfigFromPulumi } from "../config/validate";
 import { runProgram } from "../program";
 import { synthesize } from "../tools/mocks";
-import type { Plan } from "../tools/plan";
+import type { Plan, PlanResource } from "../plan/plan";
 
 export const ROOT = path.resolve(__dirname, "..");
 export const STACKS = ["prod", "staging"] as const;
@@ -60,4 +61,44 @@ export function generatedFeatures(n: number): FeatureInput[] {
     flags: i % 20 === 0 ? [`flag-${i}`] : [],
     ...(i % 4 === 0 ? { retrieval: { indexes: [`index-${i % 3}`] } } : {}),
   }));
+}
+
+/** Widgets of a dashboard body, those nested in groups included, counted from the raw JSON (independently of plan/dashboards.ts). */
+export function countRawWidgets(widgets: unknown): number {
+  if (!Array.isArray(widgets)) return 0;
+  return widgets.reduce<number>((n, w) => {
+    const def = (w as { definition?: { type?: string; widgets?: unknown } }).definition;
+    return n + 1 + (def?.type === "group" ? countRawWidgets(def.widgets) : 0);
+  }, 0);
+}
+
+export interface ChildResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command as a child process and collects its output; async, so the tests of a file run side by side. */
+export function runChild(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ChildResult> {
+  const child = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: opts.env ?? process.env });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A TypeScript script run as `npm run` runs it (node with tsx). */
+export function runScript(script: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ChildResult> {
+  return runChild(process.execPath, ["--import", "tsx", script, ...args], opts);
+}
+
+/** The resource of `type` named `name` in a plan; throws (naming both) when the plan has none. */
+export function resourceNamed(plan: Plan, type: string, name: string): PlanResource {
+  const r = plan.resources.find((x) => x.type === type && x.name === name);
+  if (!r) throw new Error(`no ${type} named ${name}`);
+  return r;
 }

@@ -1,7 +1,27 @@
 // The one reader of Datadog notification messages (config/names.ts): which handles each
 // notification carries, judged per state block the way Datadog renders the message.
 import { describe, expect, it } from "vitest";
-import { handleReach, handlesFor, handlesIn, type NotificationContext, parseMessage, unconditionalHandles } from "../config/names";
+import {
+  describeReach,
+  handleReach,
+  handlesFor,
+  handlesIn,
+  idFromName,
+  monitorName,
+  type NamedRole,
+  NOTIFICATIONS,
+  notificationsSent,
+  type NotificationContext,
+  pagerdutyHandle,
+  pagerdutyServicesIn,
+  parseMessage,
+  parseMonitorName,
+  parseSentryRuleName,
+  reachableHandles,
+  resourceName,
+  slackHandle,
+  unconditionalHandles,
+} from "../config/names";
 
 const ALERT: NotificationContext = { from: "ok", to: "alert" };
 const WARN: NotificationContext = { from: "ok", to: "warn" };
@@ -19,7 +39,8 @@ describe("handlesFor: who a notification reaches", () => {
     {
       name: "An alert reaches the handles of the is_alert block and the unconditional ones, not the warning's.",
       message:
-        "Summary @slack-all\n{{#is_alert}}\nNotify: @pagerduty-svc @slack-team\n{{/is_alert}}\n{{#is_warning}}\n@slack-warn\n{{/is_warning}}",
+        "Summary @slack-all\n{{#is_alert}}\nNotify: @pagerduty-svc @slack-team\n{{/is_alert}}\n" +
+        "{{#is_warning}}\n@slack-warn\n{{/is_warning}}",
       ctx: ALERT,
       expected: ["@slack-all", "@pagerduty-svc", "@slack-team"],
     },
@@ -44,7 +65,8 @@ describe("handlesFor: who a notification reaches", () => {
     {
       name: "Recovery from alert reaches is_recovery and is_alert_recovery.",
       message:
-        "{{#is_recovery}} @pagerduty-svc {{/is_recovery}}{{#is_alert_recovery}} @slack-a {{/is_alert_recovery}}{{#is_warning_recovery}} @slack-w {{/is_warning_recovery}}",
+        "{{#is_recovery}} @pagerduty-svc {{/is_recovery}}{{#is_alert_recovery}} @slack-a " +
+        "{{/is_alert_recovery}}{{#is_warning_recovery}} @slack-w {{/is_warning_recovery}}",
       ctx: RECOVER_ALERT,
       expected: ["@pagerduty-svc", "@slack-a"],
     },
@@ -57,7 +79,8 @@ describe("handlesFor: who a notification reaches", () => {
     {
       name: "Alert to warning reaches is_alert_to_warning, is_warning and (per Datadog's note) is_alert_recovery.",
       message:
-        "{{#is_alert_to_warning}} @slack-a2w {{/is_alert_to_warning}}{{#is_warning}} @slack-w {{/is_warning}}{{#is_alert_recovery}} @pagerduty-svc {{/is_alert_recovery}}",
+        "{{#is_alert_to_warning}} @slack-a2w {{/is_alert_to_warning}}{{#is_warning}} @slack-w " +
+        "{{/is_warning}}{{#is_alert_recovery}} @pagerduty-svc {{/is_alert_recovery}}",
       ctx: ALERT_TO_WARN,
       expected: ["@slack-a2w", "@slack-w", "@pagerduty-svc"],
     },
@@ -179,5 +202,101 @@ describe("handleReach: the notifications that reach each handle", () => {
       "@pagerduty-svc": ["alert", "alert renotify", "recovery from alert", "recovery from warning", "recovery from no data"],
       "@slack-t": ["recovery from alert", "recovery from warning", "recovery from no data"],
     });
+  });
+});
+
+describe("handlesIn: what is not a handle", () => {
+  it.each([
+    ["an unresolved dashboard-link placeholder", "Dashboard: [Cost](@@dashboard-url:cost@@?tpl_var_feature=x)"],
+    ["an @ in a URL path", "See https://example.com/@team/board"],
+    ["an email address in prose", "mail ops@example.com"],
+  ])("%s.", (_, text) => {
+    expect(handlesIn(text)).toEqual([]);
+  });
+});
+
+describe("reachableHandles and pagerdutyServicesIn: what a message may notify, for readers that ask no particular transition", () => {
+  it.each([
+    ["{{#is_alert}} @pagerduty-llm-prod-contracts-ai {{/is_alert}}", ["llm-prod-contracts-ai"]],
+    ["Page @pagerduty-llm-prod-platform.", ["llm-prod-platform"]],
+    ["{{#is_alert}}@pagerduty-llm-prod-platform{{/is_alert}}", ["llm-prod-platform"]],
+    ["@pagerduty-a, @pagerduty-b and @pagerduty-a again", ["a", "b"]],
+    ["{{#is_recovery}} @PagerDuty-c {{/is_recovery}}", ["c"]],
+    ["@slack-contracts-ai-alerts only", []],
+  ])("finds the PagerDuty services of %j.", (text, names) => {
+    expect(pagerdutyServicesIn(text)).toEqual(names);
+  });
+
+  it("lists each handle once, whichever notifications carry it.", () => {
+    const message =
+      "{{#is_alert}} @slack-a @pagerduty-p {{/is_alert}}{{#is_recovery}} @slack-a {{/is_recovery}}{{#is_warning}} @slack-w {{/is_warning}}";
+    expect(reachableHandles(message).map((h) => h.raw)).toEqual(["@slack-a", "@pagerduty-p", "@slack-w"]);
+  });
+});
+
+describe("notificationsSent: the notifications a monitor's options let it send", () => {
+  const labels = (options: Parameters<typeof notificationsSent>[0]) => notificationsSent(options).map((n) => n.label);
+  it("sends no renotification without renotify_interval.", () => {
+    expect(labels({})).not.toContain("alert renotify");
+  });
+  it("renotifies alert and no data by default once renotify_interval is set (Datadog's documented default).", () => {
+    expect(labels({ renotifyInterval: 60 }).filter((l) => l.endsWith("renotify"))).toEqual(["alert renotify", "no data renotify"]);
+  });
+  it("renotifies exactly the listed statuses.", () => {
+    expect(labels({ renotifyInterval: 60, renotifyStatuses: ["warn"] }).filter((l) => l.endsWith("renotify"))).toEqual([
+      "warning renotify",
+    ]);
+  });
+});
+
+describe("describeReach: the notifications of a handle in words", () => {
+  const all = NOTIFICATIONS.map((n) => n.label);
+  it.each([
+    [["alert", "alert renotify"], "alert + renotify"],
+    [["alert", "recovery from alert", "recovery from warning", "recovery from no data"], "alert, recovery"],
+    [["warning", "alert to warning", "recovery from alert"], "warning, alert to warning, recovery from alert"],
+    [all, "always"],
+  ])("reads %j as %j.", (labels, words) => {
+    expect(describeReach(labels)).toBe(words);
+  });
+});
+
+describe("resource names: every builder has its parser", () => {
+  const roles: NamedRole[] = [
+    "dashboard",
+    "schedule",
+    "escalationPolicy",
+    "service",
+    "serviceIntegration",
+    "pagerdutyServiceObject",
+    "sentryIssueAlert",
+    "sentryIssuePage",
+    "sentryMetricAlert",
+  ];
+  it.each(roles)("The %s name of an id parses back to that id, and no other role claims it.", (role) => {
+    const name = resourceName(role, "contracts-ai");
+    expect(idFromName(role, name)).toBe("contracts-ai");
+    for (const other of roles.filter((r) => r !== role)) expect(idFromName(other, name), other).not.toBe("contracts-ai");
+  });
+
+  it.each([
+    [monitorName("ttft-p95", "extract-clause"), { kind: "ttft-p95", featureId: "extract-clause" }],
+    [monitorName("total-latency-p95", "summarize-contract"), { kind: "total-latency-p95", featureId: "summarize-contract" }],
+    [monitorName("provider-outage"), { kind: "provider-outage" }],
+  ])("The monitor name %s parses back to its kind and feature.", (name, expected) => {
+    expect(parseMonitorName(name, ["ttft-p95", "total-latency-p95", "provider-outage"])).toEqual(expected);
+  });
+
+  it("A Sentry rule name gives back its feature and role.", () => {
+    expect(parseSentryRuleName(resourceName("sentryIssuePage", "legal-chat"))).toEqual({
+      role: "sentryIssuePage",
+      featureId: "legal-chat",
+    });
+    expect(parseSentryRuleName(resourceName("schedule", "legal-chat"))).toBeUndefined();
+  });
+
+  it("Handles derive from the names they page.", () => {
+    expect(pagerdutyHandle("prod", "platform")).toBe(`@pagerduty-${"llm-prod-platform"}`);
+    expect(slackHandle("#team-alerts")).toBe("@slack-team-alerts");
   });
 });

@@ -7,10 +7,12 @@ import { absoluteDatadogUrl } from "../config/links";
 import { stackConfigFromPulumi } from "../config/validate";
 import { buildMonitors } from "../monitors";
 import { Monitors } from "../monitors/component";
-import { monitorsOf } from "../monitors/from-plan";
-import { renderArtifacts, summarize } from "../tools/artifacts";
-import { fakeId, synthesize } from "../tools/mocks";
-import { type Plan, resourcesOfType, TYPE } from "../tools/plan";
+import { monitorsOf } from "../plan/monitors";
+import { renderArtifacts } from "../tools/artifacts";
+import { summarize } from "../tools/summary";
+import { fakeId, observeRegistrations, synthesize } from "../tools/mocks";
+import { type Plan, resourcesOfType } from "../plan/plan";
+import { TYPE } from "../config/names";
 import { verifyPlan } from "../tools/verify";
 import { exampleCatalog, stackConfig, synthExample } from "./helpers";
 
@@ -182,13 +184,5 @@ describe("synth checks and files", () => {
 
 /** Wraps the mock engine's registerResource to record each resource's explicit dependencies. */
 function recordDependencies(deps: Map<string, string[]>): void {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const monitor = (pulumi.runtime as any).getMonitor();
-  const register = monitor.registerResource.bind(monitor);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) =>
-    register(req, (err: unknown, resp: { getUrn(): string }) => {
-      if (!err) deps.set(resp.getUrn(), req.getDependenciesList());
-      callback(err, resp);
-    });
+  observeRegistrations((req, urn) => deps.set(urn, req.getDependenciesList()));
 }

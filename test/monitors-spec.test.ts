@@ -94,12 +94,12 @@ describe("monitor lint", () => {
     {
       what: "a filter on a tag the metric does not carry",
       body: () => withQuery(get("monitor-extract-clause-cost-budget"), (q) => q.replace("env:prod", "env:prod,user:bob")),
-      expected: 'llm.cost.usd: filter on unknown tag "user"',
+      expected: 'llm.cost.usd has no tag "user" (filter); it carries feature, tenant, provider, model, env',
     },
     {
       what: "a tenant group-by on a latency percentile (tenant is deliberately not on latency)",
       body: () => withQuery(get("monitor-extract-clause-ttft-p95"), (q) => q.replace("} >", "} by {tenant} >")),
-      expected: 'llm.ttft: group-by unknown tag "tenant"',
+      expected: 'llm.ttft has no tag "tenant" (group-by); it carries feature, provider, model, env',
     },
     {
       what: "a dashboard template variable in a monitor query",
@@ -109,7 +109,7 @@ describe("monitor lint", () => {
     {
       what: "a percentile of a metric without percentiles",
       body: () => withQuery(get("monitor-extract-clause-quality-drop"), (q) => q.replace("avg:llm.judge.score", "p95:llm.judge.score")),
-      expected: "p95:llm.judge.score: percentiles are not enabled for this metric",
+      expected: "p95:llm.judge.score needs percentiles, which llm.judge.score does not have enabled",
     },
     {
       what: ".as_count() on a distribution",
@@ -124,7 +124,8 @@ describe("monitor lint", () => {
           () => "avg(last_4h):sum:datadog.estimated_usage.metrics.custom.by_metric{metric_name:llm.*} > 80",
         ),
       expected:
-        "datadog.estimated_usage.metrics.custom.by_metric is Datadog's usage estimate, allowed only in the observability-cost monitor",
+        "datadog.estimated_usage.metrics.custom.by_metric is not a contract metric; only kind observability-cost declares it " +
+        "(monitors/kinds.ts extraMetrics)",
     },
     {
       what: "a query threshold that differs from thresholds.critical",
@@ -185,13 +186,14 @@ describe("monitor lint", () => {
       what: "a malformed Slack handle",
       body: () =>
         withMessage(get("monitor-extract-clause-quality-drop"), (m) => m.replace("@slack-contracts-ai-alerts", "@slack-Contracts_AI!")),
-      expected: "handle @slack-Contracts_AI! is malformed",
+      // Trailing sentence punctuation is not part of a handle (config/names.ts).
+      expected: "handle @slack-Contracts_AI is malformed",
     },
     {
       what: "a handle with parentheses, which Datadog does not parse",
       body: () =>
         withMessage(get("monitor-extract-clause-quality-drop"), (m) => m.replace("@slack-contracts-ai-alerts", "@slack-(contracts)")),
-      expected: "handle @slack-(contracts) is malformed",
+      expected: "handle @slack-(contracts is malformed",
     },
     {
       what: "a handle glued to the text before it",
@@ -217,8 +219,7 @@ describe("monitor lint", () => {
         withMessage(get("monitor-extract-clause-cost-budget"), (m) =>
           m.replace("{{#is_warning}}\nNotify: @slack", "{{#is_warning}}\nNotify: @pagerduty-llm-prod-contracts-ai @slack"),
         ),
-      expected:
-        "handle @pagerduty-llm-prod-contracts-ai in {{#is_warning}}: only the alert (and its recovery) may page; warnings never page",
+      expected: "handle @pagerduty-llm-prod-contracts-ai is notified on warning: only the alert (and its recovery) may page",
     },
     {
       what: "a PagerDuty handle on a stack that may not page",
@@ -233,7 +234,7 @@ describe("monitor lint", () => {
         b.priority = 3;
         return b;
       },
-      expected: "handle @pagerduty-llm-prod-contracts-ai: priority P3 does not page (see monitors/severity.ts)",
+      expected: "handle @pagerduty-llm-prod-contracts-ai: priority P3 does not page (see the severity map in config/names.ts)",
     },
     {
       what: "a paging priority whose alert reaches no PagerDuty service",
@@ -246,7 +247,7 @@ describe("monitor lint", () => {
         withMessage(get("monitor-extract-clause-cost-budget"), (m) =>
           m.replace(/(Notify: )@pagerduty-llm-prod-contracts-ai (@slack-contracts-ai-alerts\n\{\{\/is_recovery\}\})/, "$1$2"),
         ),
-      expected: "the PagerDuty handle must also be in {{#is_recovery}}, or the incident never resolves",
+      expected: "@pagerduty-llm-prod-contracts-ai must also be notified on recovery, or the incident never resolves",
     },
     {
       what: "a paging monitor that does not renotify",
@@ -272,7 +273,7 @@ describe("monitor lint", () => {
         withMessage(get("monitor-extract-clause-quality-drop"), (m) =>
           m.replace("{{#is_alert}}\nNotify: @slack-contracts-ai-alerts\n{{/is_alert}}", ""),
         ),
-      expected: "the {{#is_alert}} block notifies no one",
+      expected: "the alert notifies no one",
     },
     {
       what: "a group variable the query does not group by",

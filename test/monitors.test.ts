@@ -3,13 +3,10 @@
 import { describe, expect, it } from "vitest";
 import { CHAPTER_DEFAULTS, type FeatureInput } from "../config/schema";
 import { type Catalog, loadCatalog, stackConfigFromPulumi, validateCatalog } from "../config/validate";
-import { buildMonitors, type MonitorDefinition } from "../monitors";
-import { observabilityCostMonitor } from "../monitors/cross-feature";
-import { CROSS_FEATURE_KINDS, KINDS, MONITOR_KINDS, PER_FEATURE_KINDS, tagValue } from "../monitors/kinds";
-import { stateBlocks } from "../monitors/lint";
+import { buildMonitors, buildOrgMonitors, type MonitorDefinition } from "../monitors";
+import { featureKinds, MONITOR_KINDS, stackKinds } from "../monitors/kinds";
 import { formatNumber, requestsBeforeJudgeSilenceIsSuspicious } from "../monitors/queries";
-import { isPagingPriority } from "../monitors/severity";
-import { pagerdutyHandle, slackHandle } from "../oncall/names";
+import { type BlockNode, isPagingPriority, tagValue, pagerdutyHandle, parseMessage, slackHandle } from "../config/names";
 import { exampleCatalog, exampleFeatures, exampleTeams, generatedFeatures, type StackName, stackConfig } from "./helpers";
 
 function catalogWith(stack: StackName, opts: { features?: FeatureInput[]; config?: Record<string, unknown> } = {}): Catalog {
@@ -26,20 +23,23 @@ function byId(monitors: MonitorDefinition[], id: string): MonitorDefinition {
   return m;
 }
 
+/** The text of the message's top-level `{{#name}}` blocks. */
 function block(message: string, name: string): string {
-  return stateBlocks(message)
-    .filter((b) => b.name === name)
-    .map((b) => b.body)
+  return parseMessage(message)
+    .nodes.filter((n): n is BlockNode => n.kind === "block" && n.name === name && !n.negated)
+    .map((b) => b.body.map((n) => (n.kind === "text" ? n.text : "")).join(""))
     .join("\n");
 }
 
 const prod = exampleCatalog("prod");
 const staging = exampleCatalog("staging");
+const PER_FEATURE_KINDS = featureKinds().map((k) => k.kind);
+const CROSS_FEATURE_KINDS = stackKinds().map((k) => k.kind);
 const prodMonitors = buildMonitors(prod);
 const stagingMonitors = buildMonitors(staging);
 
 describe("monitor identity and count", () => {
-  it("Every example feature gets exactly the four per-feature monitors, named by its stable id.", () => {
+  it("Every example feature gets exactly one monitor per per-feature kind of the registry, named by its stable id.", () => {
     for (const f of prod.features) {
       const own = prodMonitors.filter((m) => m.featureId === f.id).map((m) => m.id);
       expect(own).toEqual(PER_FEATURE_KINDS.map((k) => `monitor-${f.id}-${k}`));
@@ -56,12 +56,15 @@ describe("monitor identity and count", () => {
     { features: 5, tenants: 40 },
     { features: 5, tenants: 100_000 },
     { features: 60, tenants: 400 },
-  ])("With $features features and $tenants tenants there are 4 x features + 4 monitors.", ({ features, tenants }) => {
-    const catalog = catalogWith("prod", { features: generatedFeatures(features), config: { scale: { tenants, models: 4 } } });
-    const monitors = buildMonitors(catalog);
-    expect(monitors).toHaveLength(4 * features + CROSS_FEATURE_KINDS.length);
-    expect(new Set(monitors.map((m) => m.id)).size).toBe(monitors.length);
-  });
+  ])(
+    "With $features features and $tenants tenants there are (per-feature kinds) x features + (cross-feature kinds) monitors.",
+    ({ features, tenants }) => {
+      const catalog = catalogWith("prod", { features: generatedFeatures(features), config: { scale: { tenants, models: 4 } } });
+      const monitors = buildMonitors(catalog);
+      expect(monitors).toHaveLength(PER_FEATURE_KINDS.length * features + CROSS_FEATURE_KINDS.length);
+      expect(new Set(monitors.map((m) => m.id)).size).toBe(monitors.length);
+    },
+  );
 
   it("Renaming a feature changes monitor names but never monitor ids.", () => {
     const renamed = exampleFeatures();
@@ -124,7 +127,8 @@ describe("cross-feature monitors", () => {
   it("The tenant spend anomaly is one multi-alert monitor by tenant with matching anomaly windows and a new-group delay.", () => {
     const { body } = byId(prodMonitors, "monitor-tenant-spend-anomaly");
     expect(body.query).toBe(
-      "avg(last_5h):anomalies(sum:llm.cost.usd{env:prod} by {tenant}.as_count(), 'agile', 3, direction='above', alert_window='last_1h', interval=300, count_default_zero='true', seasonality='weekly') >= 1",
+      "avg(last_5h):anomalies(sum:llm.cost.usd{env:prod} by {tenant}.as_count(), 'agile', 3, direction='above', " +
+        "alert_window='last_1h', interval=300, count_default_zero='true', seasonality='weekly') >= 1",
     );
     expect(body.options.thresholds).toEqual({ critical: 1, critical_recovery: 0 });
     expect(body.options.threshold_windows).toEqual({ trigger_window: "last_1h", recovery_window: "last_1h" });
@@ -136,7 +140,8 @@ describe("cross-feature monitors", () => {
     const catalog = catalogWith("prod", { config: { monitoring: { providerErrorRatePct: 5, providerMinRequests: 200 } } });
     const { body } = byId(buildMonitors(catalog), "monitor-provider-outage");
     expect(body.query).toBe(
-      "sum(last_5m):sum:llm.requests{env:prod,status:error} by {provider}.as_count() / sum:llm.requests{env:prod} by {provider}.as_count() * 100 * is_greater(sum:llm.requests{env:prod} by {provider}.as_count(), 200) > 5",
+      "sum(last_5m):sum:llm.requests{env:prod,status:error} by {provider}.as_count() / sum:llm.requests{env:prod} by " +
+        "{provider}.as_count() * 100 * is_greater(sum:llm.requests{env:prod} by {provider}.as_count(), 200) > 5",
     );
     expect(body.options.thresholds.critical).toBe(5);
     expect(body.options.evaluation_delay).toBe(60);
@@ -150,7 +155,8 @@ describe("cross-feature monitors", () => {
     const { body } = byId(buildMonitors(catalog), "monitor-judge-stalled");
     const n = requestsBeforeJudgeSilenceIsSuspicious(0.05);
     expect(body.query).toBe(
-      `sum(last_240m):is_greater(sum:llm.requests{env:prod} by {feature}.as_count(), ${n}) - count:llm.judge.score{env:prod} by {feature} >= 1`,
+      `sum(last_240m):is_greater(sum:llm.requests{env:prod} by {feature}.as_count(), ${n}) - count:llm.judge.score{env:prod} by ` +
+        `{feature} >= 1`,
     );
     expect(body.options.on_missing_data).toBe("show_and_notify_no_data");
     expect(byId(prodMonitors, "monitor-judge-stalled").body.query).toContain(`, ${requestsBeforeJudgeSilenceIsSuspicious(0.01)}) -`);
@@ -173,13 +179,15 @@ describe("cross-feature monitors", () => {
   });
 
   it("The observability-cost monitor counts the whole org under the prefix (no env), alerting at the org budget.", () => {
-    const { body } = observabilityCostMonitor(prod, { critical: 50000, warning: 30000, planned: 27000 });
+    const [{ body }] = buildOrgMonitors(prod, { budget: { critical: 50000, warning: 30000, planned: 27000 } });
     expect(body.query).toBe("avg(last_4h):sum:datadog.estimated_usage.metrics.custom.by_metric{metric_name:llm.*} > 50000");
     expect(body.options.thresholds).toEqual({ critical: 50000, warning: 30000 });
   });
 
   it("The observability-cost monitor follows a custom metric prefix.", () => {
-    const { body } = observabilityCostMonitor(catalogWith("prod", { config: { metricPrefix: "acme.ai" } }), { critical: 9, planned: 9 });
+    const [{ body }] = buildOrgMonitors(catalogWith("prod", { config: { metricPrefix: "acme.ai" } }), {
+      budget: { critical: 9, planned: 9 },
+    });
     expect(body.query).toContain("{metric_name:acme.ai.*}");
     expect(body.options.thresholds).toEqual({ critical: 9 });
   });
@@ -229,7 +237,7 @@ describe("ownership, names, tags and priority", () => {
     expect(byId(prodMonitors, "monitor-provider-outage").body.name).toBe("[llm prod] LLM provider error rate high");
   });
 
-  it.each(MONITOR_KINDS.map((kind) => ({ kind, priority: KINDS[kind].priority })))(
+  it.each(MONITOR_KINDS.map(({ kind, priority }) => ({ kind, priority })))(
     "Every $kind monitor has priority $priority from the documented severity map.",
     ({ kind, priority }) => {
       for (const m of prodMonitors.filter((x) => x.kind === kind)) expect(m.body.priority).toBe(priority);

@@ -1,7 +1,7 @@
 // The rotation anchor: the handoff's local day and time in the team's zone, turned into
 // the fixed instant PagerDuty rotates from, across DST changes and odd offsets.
 import { describe, expect, it } from "vitest";
-import { type Handoff, instantOf, isoInZone, offsetMinutes, rotationAnchor, weekdayOf } from "../oncall/time";
+import { type Handoff, instantOf, isoInZone, offsetMinutes, rotationAnchor, weekdayOf } from "../config/time";
 
 const handoff = (day: Handoff["day"], time: string, timeZone: string): Handoff => ({ day, time, timeZone });
 

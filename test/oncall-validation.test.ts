@@ -83,37 +83,44 @@ describe("a single bad on-call or Sentry value", () => {
     [
       "a feature whose Sentry project is empty",
       (_t, f) => void (f[2].sentryProject = ""),
-      `features[2].sentryProject: must be a Sentry slug: lowercase letters, digits, '_' and '-', at most 50 characters, not only digits (got "")`,
+      `features[2].sentryProject: must be a Sentry slug: lowercase letters, digits, '_' and '-', at most 50 characters, not only ` +
+        `digits (got "")`,
     ],
     [
       "a rotation start that is not a date",
       (t) => void (t[0].onCall.rotationStart = "next monday"),
-      'teams[0].onCall.rotationStart: must be an ISO 8601 date (2026-01-05) or date-time with offset (2026-01-05T09:00:00+01:00) (got "next monday")',
+      "teams[0].onCall.rotationStart: must be an ISO 8601 date (2026-01-05) or date-time with offset (2026-01-05T09:00:00+01:00) " +
+        '(got "next monday")',
     ],
     [
       "a rotation start without an offset",
       (t) => void (t[0].onCall.rotationStart = "2026-01-05T09:00:00"),
-      'teams[0].onCall.rotationStart: must be an ISO 8601 date (2026-01-05) or date-time with offset (2026-01-05T09:00:00+01:00) (got "2026-01-05T09:00:00")',
+      "teams[0].onCall.rotationStart: must be an ISO 8601 date (2026-01-05) or date-time with offset (2026-01-05T09:00:00+01:00) " +
+        '(got "2026-01-05T09:00:00")',
     ],
     [
       "a rotation start written with the winter offset in summer",
       (t) => void (t[0].onCall.rotationStart = "2026-04-06T09:00:00+01:00"),
-      "teams[0].onCall.rotationStart: 2026-04-06T09:00:00+01:00 is monday 10:00 in Europe/Berlin, not a handoff (monday 09:00); use 2026-04-06T09:00:00+02:00 or the date 2026-04-06",
+      "teams[0].onCall.rotationStart: 2026-04-06T09:00:00+01:00 is monday 10:00 in Europe/Berlin, not a handoff (monday 09:00); " +
+        "use 2026-04-06T09:00:00+02:00 or the date 2026-04-06",
     ],
     [
       "a rotation start in UTC for a Berlin handoff",
       (t) => void (t[2].onCall.rotationStart = "2026-01-05T09:00:00Z"),
-      "teams[2].onCall.rotationStart: 2026-01-05T09:00:00Z is monday 10:00 in Europe/Berlin, not a handoff (monday 09:00); use 2026-01-05T09:00:00+01:00 or the date 2026-01-05",
+      "teams[2].onCall.rotationStart: 2026-01-05T09:00:00Z is monday 10:00 in Europe/Berlin, not a handoff (monday 09:00); use " +
+        "2026-01-05T09:00:00+01:00 or the date 2026-01-05",
     ],
     [
       "a rotation start on the wrong weekday",
       (t) => void (t[1].onCall.rotationStart = "2026-01-05T10:00:00-05:00"),
-      "teams[1].onCall.rotationStart: 2026-01-05T10:00:00-05:00 is monday 10:00 in America/New_York, not a handoff (tuesday 10:00); use 2026-01-06T10:00:00-05:00 or the date 2026-01-06",
+      "teams[1].onCall.rotationStart: 2026-01-05T10:00:00-05:00 is monday 10:00 in America/New_York, not a handoff (tuesday " +
+        "10:00); use 2026-01-06T10:00:00-05:00 or the date 2026-01-06",
     ],
     [
       "a secondary that is neither an email nor a team id",
       (t) => void (t[0].onCall.secondary = "Bob Smith"),
-      "teams[0].onCall.secondary: must be an email address (the team's manager) or a team id (that team's on-call schedule) (got \"Bob Smith\")",
+      "teams[0].onCall.secondary: must be an email address (the team's manager) or a team id (that team's on-call schedule) (got " +
+        '"Bob Smith")',
     ],
     [
       "a secondary naming an unknown team",
@@ -123,7 +130,8 @@ describe("a single bad on-call or Sentry value", () => {
     [
       "a secondary naming the team itself",
       (t) => void (t[0].onCall.secondary = "contracts-ai"),
-      'teams[0].onCall.secondary: must not be the team itself ("contracts-ai"): the on-call schedule is already the first level (omit it to loop)',
+      'teams[0].onCall.secondary: must not be the team itself ("contracts-ai"): the on-call schedule is already the first level ' +
+        "(omit it to loop)",
     ],
     [
       "a feature warning threshold equal to its critical one",
@@ -148,7 +156,8 @@ describe("a single bad on-call or Sentry value", () => {
     [
       "a Sentry PagerDuty service id missing for a team that owns features",
       setConfig("sentryPagerdutyServices", { "contracts-ai": 101, platform: 103 }),
-      'llm-observability:sentryPagerdutyServices.research-assistant: required: team "research-assistant" owns features whose high-priority Sentry issues page (sentryPagerdutyIntegration is set); give Sentry\'s id of its service in that integration',
+      'llm-observability:sentryPagerdutyServices.research-assistant: required: team "research-assistant" owns features whose ' +
+        "high-priority Sentry issues page (sentryPagerdutyIntegration is set); give Sentry's id of its service in that integration",
     ],
     [
       "a Sentry PagerDuty service id for an unknown team",
@@ -198,12 +207,14 @@ describe("several bad values at once", () => {
       c["llm-observability:sentryPagerdutyServices"] = JSON.stringify({ "contracts-ai": 101, "research-assistant": 102 });
     });
     expect(problems).toEqual([
-      `features[3].sentryProject: must be a Sentry slug: lowercase letters, digits, '_' and '-', at most 50 characters, not only digits (got "")`,
+      `features[3].sentryProject: must be a Sentry slug: lowercase letters, digits, '_' and '-', at most 50 characters, not only ` +
+        `digits (got "")`,
       "teams[0].onCall.members: must list at least one on-call member (got [])",
       "teams[1].onCall.escalationDelayMinutes: must be between 5 and 60 minutes (got 0)",
       'teams[1].onCall.handoff.timeZone: unknown IANA time zone "Mars/Olympus" (e.g. Europe/Berlin)',
       'teams[2].onCall.handoff.time: must be a 24h time "HH:MM" (got "9am")',
-      'llm-observability:sentryPagerdutyServices.platform: required: team "platform" owns features whose high-priority Sentry issues page (sentryPagerdutyIntegration is set); give Sentry\'s id of its service in that integration',
+      'llm-observability:sentryPagerdutyServices.platform: required: team "platform" owns features whose high-priority Sentry ' +
+        "issues page (sentryPagerdutyIntegration is set); give Sentry's id of its service in that integration",
     ]);
   });
 });

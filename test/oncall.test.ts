@@ -1,16 +1,15 @@
 // PagerDuty on-call under Pulumi mocks: what each team gets, that nothing pages from
 // staging, that the integration key stays secret and that every handle resolves.
 import { beforeAll, describe, expect, it } from "vitest";
-import { SEVERITIES } from "../monitors/severity";
+import { pagerdutyHandle, pagerdutyServiceName, SECRET, SEVERITIES, TYPE } from "../config/names";
 import { stackConfigFromPulumi, validateCatalog } from "../config/validate";
 import { buildOnCall, PAGERDUTY_SEVERITY_BY_PRIORITY, PAGERDUTY_URGENCY_BY_SEVERITY, WEEK_SECONDS } from "../oncall/build";
+import { danglingPagerdutyHandles } from "../plan/oncall";
+import type { Plan, PlanResource } from "../plan/plan";
 import { checkResources } from "../providers/check";
-import { danglingPagerdutyHandles, pagerdutyHandlesIn } from "../oncall/handles";
-import { pagerdutyHandle, pagerdutyServiceName } from "../oncall/names";
 import { renderArtifacts } from "../tools/artifacts";
 import { fabricatedInvoke, fabricatedOutputs } from "../tools/mocks";
-import { type Plan, type PlanResource, SECRET, TYPE } from "../tools/plan";
-import { exampleCatalog, exampleFeatures, exampleTeams, stackConfig, synthExample } from "./helpers";
+import { exampleCatalog, exampleFeatures, exampleTeams, stackConfig, synthExample, resourceNamed } from "./helpers";
 
 const PAGERDUTY_TYPES = [TYPE.schedule, TYPE.escalationPolicy, TYPE.service, TYPE.serviceIntegration, TYPE.pagerdutyServiceObject] as const;
 const NAME_PREFIX: Record<(typeof PAGERDUTY_TYPES)[number], string> = {
@@ -28,12 +27,6 @@ beforeAll(async () => {
   prod = await synthExample("prod");
   staging = await synthExample("staging");
 });
-
-function named(plan: Plan, type: string, name: string): PlanResource {
-  const r = plan.resources.find((x) => x.type === type && x.name === name);
-  if (!r) throw new Error(`no ${type} named ${name}`);
-  return r;
-}
 
 function userId(email: string): string {
   return String(fabricatedInvoke("pagerduty:index/getUser:getUser", { email }).id);
@@ -66,15 +59,15 @@ describe("PagerDuty resources per team", () => {
 
   it.each(TEAM_IDS)("the service and the service object of %s both carry the name monitors page with", (teamId) => {
     const name = pagerdutyServiceName("prod", teamId);
-    expect(named(prod, TYPE.service, `service-${teamId}`).inputs.name).toBe(name);
-    expect(named(prod, TYPE.pagerdutyServiceObject, `pagerduty-service-${teamId}`).inputs.serviceName).toBe(name);
+    expect(resourceNamed(prod, TYPE.service, `service-${teamId}`).inputs.name).toBe(name);
+    expect(resourceNamed(prod, TYPE.pagerdutyServiceObject, `pagerduty-service-${teamId}`).inputs.serviceName).toBe(name);
     expect(pagerdutyHandle("prod", teamId)).toBe(`@pagerduty-${name}`);
   });
 });
 
 describe("the schedule", () => {
   it.each(exampleTeams())("$id rotates weekly through its members in order, one layer, in the handoff's time zone", (team) => {
-    const schedule = named(prod, TYPE.schedule, `schedule-${team.id}`);
+    const schedule = resourceNamed(prod, TYPE.schedule, `schedule-${team.id}`);
     expect(schedule.inputs.timeZone).toBe(team.onCall.handoff.timeZone);
     const layers = schedule.inputs.layers as Record<string, unknown>[];
     expect(layers).toHaveLength(1);
@@ -87,7 +80,7 @@ describe("the schedule", () => {
     ["research-assistant", "2026-01-06T10:00:00-05:00"],
     ["platform", "2026-01-05T09:00:00+01:00"],
   ])("%s is anchored on its first handoff, %s, for both start and rotationVirtualStart", (teamId, anchor) => {
-    const layer = (named(prod, TYPE.schedule, `schedule-${teamId}`).inputs.layers as Record<string, unknown>[])[0];
+    const layer = (resourceNamed(prod, TYPE.schedule, `schedule-${teamId}`).inputs.layers as Record<string, unknown>[])[0];
     expect(layer.rotationVirtualStart).toBe(anchor);
     expect(layer.start).toBe(anchor);
   });
@@ -96,7 +89,7 @@ describe("the schedule", () => {
     const teams = exampleTeams();
     teams[0].onCall.rotationStart = "2026-03-30";
     const plan = await synthExample("prod", { teams });
-    const layer = (named(plan, TYPE.schedule, "schedule-contracts-ai").inputs.layers as Record<string, unknown>[])[0];
+    const layer = (resourceNamed(plan, TYPE.schedule, "schedule-contracts-ai").inputs.layers as Record<string, unknown>[])[0];
     expect(layer.rotationVirtualStart).toBe("2026-03-30T09:00:00+02:00");
   });
 
@@ -109,7 +102,7 @@ describe("the schedule", () => {
 
 describe("the escalation policy", () => {
   const rulesOf = (plan: Plan, teamId: string) =>
-    named(plan, TYPE.escalationPolicy, `escalation-${teamId}`).inputs.rules as {
+    resourceNamed(plan, TYPE.escalationPolicy, `escalation-${teamId}`).inputs.rules as {
       escalationDelayInMinutes: number;
       targets: { type: string; id: string }[];
     }[];
@@ -125,7 +118,7 @@ describe("the escalation policy", () => {
       { escalationDelayInMinutes: delay, targets: [{ type: "schedule_reference", id: `schedule-${teamId}-id` }] },
       { escalationDelayInMinutes: delay, targets: [{ type, id }] },
     ]);
-    expect(named(prod, TYPE.escalationPolicy, `escalation-${teamId}`).inputs.numLoops).toBeGreaterThan(0);
+    expect(resourceNamed(prod, TYPE.escalationPolicy, `escalation-${teamId}`).inputs.numLoops).toBeGreaterThan(0);
   });
 
   it("a secondary given as a team id escalates to that team's schedule", async () => {
@@ -142,7 +135,7 @@ describe("the escalation policy", () => {
     expect(rulesOf(plan, "platform")).toEqual([
       { escalationDelayInMinutes: 15, targets: [{ type: "schedule_reference", id: "schedule-platform-id" }] },
     ]);
-    expect(named(plan, TYPE.escalationPolicy, "escalation-platform").inputs.numLoops).toBeGreaterThan(0);
+    expect(resourceNamed(plan, TYPE.escalationPolicy, "escalation-platform").inputs.numLoops).toBeGreaterThan(0);
   });
 
   it("escalation delay defaults to 15 minutes when a team leaves it out", async () => {
@@ -154,7 +147,7 @@ describe("the escalation policy", () => {
 
 describe("the service", () => {
   it.each(TEAM_IDS)("%s uses its escalation policy, severity-based urgency and deliberate timeouts", (teamId) => {
-    const inputs = named(prod, TYPE.service, `service-${teamId}`).inputs;
+    const inputs = resourceNamed(prod, TYPE.service, `service-${teamId}`).inputs;
     expect(inputs.escalationPolicy).toBe(`escalation-${teamId}-id`);
     expect(inputs.incidentUrgencyRule).toEqual({ type: "constant", urgency: "severity_based" });
     expect(inputs.alertCreation).toBe("create_alerts_and_incidents");
@@ -165,12 +158,12 @@ describe("the service", () => {
   // Defect 4 of issue 10: every service sent time grouping, which the pinned provider always
   // sends with aggregate "" and PagerDuty's strict API rejects for type time.
   it.each(TEAM_IDS)("%s sends no alert grouping unless teams.ts asks for it", (teamId) => {
-    const inputs = named(prod, TYPE.service, `service-${teamId}`).inputs;
+    const inputs = resourceNamed(prod, TYPE.service, `service-${teamId}`).inputs;
     expect(inputs).not.toHaveProperty("alertGroupingParameters");
     expect(checkResources([{ type: TYPE.service, name: `service-${teamId}`, inputs }])).toEqual([]);
   });
 
-  it("a team that asks for grouping gets intelligent grouping with no config, the one shape the provider sends as the API accepts it", () => {
+  it("a team asking for grouping gets intelligent grouping with no config, the one shape the provider sends that the API accepts", () => {
     const teams = exampleTeams();
     teams[0].onCall.alertGrouping = "intelligent";
     const [service] = buildOnCall(exampleCatalog("prod", { teams })).map((d) => d.service);
@@ -205,7 +198,7 @@ describe("the service", () => {
   });
 
   it.each(TEAM_IDS)("the Datadog integration of %s uses the Datadog vendor on that team's service", (teamId) => {
-    const inputs = named(prod, TYPE.serviceIntegration, `integration-datadog-${teamId}`).inputs;
+    const inputs = resourceNamed(prod, TYPE.serviceIntegration, `integration-datadog-${teamId}`).inputs;
     expect(inputs.service).toBe(`service-${teamId}-id`);
     expect(inputs.vendor).toBe(fabricatedInvoke("pagerduty:index/getVendor:getVendor", { name: "Datadog" }).id);
   });
@@ -230,16 +223,6 @@ describe("the integration key", () => {
 });
 
 describe("@pagerduty- handles resolve to service objects", () => {
-  it.each([
-    ["{{#is_alert}} @pagerduty-llm-prod-contracts-ai {{/is_alert}}", ["llm-prod-contracts-ai"]],
-    ["Page @pagerduty-llm-prod-platform.", ["llm-prod-platform"]],
-    ["{{#is_alert}}@pagerduty-llm-prod-platform{{/is_alert}}", ["llm-prod-platform"]],
-    ["@pagerduty-a, @pagerduty-b and @pagerduty-a again", ["a", "b"]],
-    ["@slack-contracts-ai-alerts only", []],
-  ])("finds the service names in %j", (text, names) => {
-    expect(pagerdutyHandlesIn(text)).toEqual(names);
-  });
-
   it("every handle in every monitor of the prod plan names a service object of the same plan", () => {
     expect(danglingPagerdutyHandles(prod)).toEqual([]);
   });

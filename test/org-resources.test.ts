@@ -11,12 +11,12 @@ import { buildDashboards } from "../dashboards";
 import { buildMonitors } from "../monitors";
 import { toMonitorInputs } from "../monitors/args";
 import { buildOrgResources, stackCardinality, WARNING_ABOVE_PLAN } from "../org/build";
-import { tagConfigurationResourceName } from "../org/component";
 import { readsOf, tagConfigurationInputs, tagConfigurations } from "../org/tag-configurations";
 import { checkAgainstOrg, formatBreach } from "../providers/check";
 import type { PlanResources } from "../providers/org";
 import { main as checkMain } from "../tools/check";
-import { type Plan, planJson, resourcesOfType, TYPE } from "../tools/plan";
+import { type Plan, planJson, resourcesOfType } from "../plan/plan";
+import { tagConfigurationResourceName, TYPE } from "../config/names";
 import { exampleCatalog, exampleFeatures, exampleTeams, generatedFeatures, stackConfig, synthExample } from "./helpers";
 
 let prod: Plan;
@@ -38,7 +38,7 @@ function builtPlan(catalog: Catalog): PlanResources {
     stack: catalog.stack.env,
     resources: [
       ...dashboards.map((d) => ({ type: TYPE.dashboard, name: `dashboard-${d.id}`, inputs: { dashboard: JSON.stringify(d.body) } })),
-      ...[...monitors, ...(org ? [org.costMonitor] : [])].map((m) => ({
+      ...[...monitors, ...(org?.monitors ?? [])].map((m) => ({
         type: TYPE.monitor,
         name: m.id,
         inputs: { ...toMonitorInputs(m.body) } as Record<string, unknown>,
@@ -146,7 +146,7 @@ describe("org-wide resources in exactly one stack", () => {
     const tight = { ...catalog, stack: { ...catalog.stack, orgBudget: { customMetrics: 1000, otherStacksCustomMetrics: 0 } } };
     const org = buildOrgResources(tight, { dashboards: buildDashboards(tight), monitors: buildMonitors(tight) })!;
     expect(org.overBudget).toBe(true);
-    expect(org.costMonitor.body.options.thresholds).toEqual({ critical: 1000 });
+    expect(org.monitors.find((m) => m.kind === "observability-cost")!.body.options.thresholds).toEqual({ critical: 1000 });
   });
 
   const configCases: [string, Record<string, unknown>, string, string[]][] = [

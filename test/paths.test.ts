@@ -2,15 +2,14 @@
 // stack names follow Pulumi's own rule, output paths resolve under their root, and a directory
 // is replaced only when the tool wrote it. The CLI cases run the real commands against victim
 // directories, which the tools before this change deleted.
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { planJson } from "../tools/plan";
+import { planJson } from "../plan/plan";
 import { OWNER_MARK, OutputPathError, replaceOwnedDir, resolveUnder, stackNameProblem } from "../tools/paths";
 import { craftPlan } from "./diff-fixtures";
-import { exampleCatalog, ROOT } from "./helpers";
+import { type ChildResult, exampleCatalog, ROOT, runScript } from "./helpers";
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "llmobs-paths-"));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -30,18 +29,14 @@ function victim(dir: string): string {
   return dir;
 }
 
+/** What a tool says when it refuses to replace a directory holding someone's work. */
+const refusal = (tool: string, dir: string) =>
+  `${tool}: ${dir} was not written by ${tool} (it holds keep/thesis.tex); refusing to replace it. ` +
+  "Choose another output directory, or remove it yourself.";
 const intact = (dir: string) => fs.readFileSync(path.join(dir, "keep", "thesis.tex"), "utf8") === "four years of work";
 
-function tool(script: string, args: string[], cwd = ROOT): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, script), ...args], { cwd });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function tool(script: string, args: string[], cwd = ROOT): Promise<ChildResult> {
+  return runScript(path.join(ROOT, script), args, { cwd });
 }
 
 describe("a stack name", () => {
@@ -113,11 +108,7 @@ describe("replacing an output directory", () => {
 
   it("refuses a directory holding anything else, says what, and leaves it as it was.", () => {
     const dir = victim(fresh());
-    expect(() => replaceOwnedDir(dir, files, { tool: "synth", owns })).toThrow(
-      new OutputPathError(
-        `synth: ${dir} was not written by synth (it holds keep/thesis.tex); refusing to replace it. Choose another output directory, or remove it yourself.`,
-      ),
-    );
+    expect(() => replaceOwnedDir(dir, files, { tool: "synth", owns })).toThrow(new OutputPathError(refusal("synth", dir)));
     expect(intact(dir)).toBe(true);
     expect(fs.readdirSync(dir)).toEqual(["keep"]);
   });
@@ -155,7 +146,8 @@ describe.concurrent("the CLIs keep to their output root", () => {
     const r = await tool("tools/synth.ts", ["--out", path.join(t, "a", "out"), "--stack", "../../victim", "--config", "Pulumi.prod.yaml"]);
     expect(r.code).toBe(2);
     expect(r.stderr.split("\n")[0]).toBe(
-      'synth: --stack "../../victim": a stack name may only contain alphanumeric, hyphens, underscores, or periods: invalid character "/" at position 2',
+      'synth: --stack "../../victim": a stack name may only contain alphanumeric, hyphens, underscores, or periods: invalid ' +
+        'character "/" at position 2',
     );
     expect(r.stderr).toContain("usage: npm run synth");
     expect(intact(target)).toBe(true);
@@ -180,9 +172,7 @@ describe.concurrent("the CLIs keep to their output root", () => {
     const target = victim(path.join(out, "prod"));
     const r = await tool("tools/synth.ts", ["--out", out]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(
-      `synth: ${target} was not written by synth (it holds keep/thesis.tex); refusing to replace it. Choose another output directory, or remove it yourself.\n`,
-    );
+    expect(r.stderr).toBe(refusal("synth", target) + "\n");
     expect(intact(target)).toBe(true);
   });
 
@@ -193,9 +183,7 @@ describe.concurrent("the CLIs keep to their output root", () => {
     const target = victim(path.join(t, "site"));
     const r = await tool("tools/diff/cli.ts", ["--base", path.join(t, "plans"), "--head", path.join(t, "plans"), "--html-dir", target]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(
-      `diff: ${target} was not written by diff (it holds keep/thesis.tex); refusing to replace it. Choose another output directory, or remove it yourself.\n`,
-    );
+    expect(r.stderr).toBe(refusal("diff", target) + "\n");
     expect(intact(target)).toBe(true);
   });
 
@@ -203,9 +191,7 @@ describe.concurrent("the CLIs keep to their output root", () => {
     const target = victim(fresh());
     const r = await tool("policies/bundle.ts", ["--out", target]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(
-      `bundle: ${target} was not written by bundle (it holds keep/thesis.tex); refusing to replace it. Choose another output directory, or remove it yourself.\n`,
-    );
+    expect(r.stderr).toBe(refusal("bundle", target) + "\n");
     expect(intact(target)).toBe(true);
   });
 });

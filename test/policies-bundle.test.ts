@@ -68,7 +68,7 @@ describe("the bundled pack", () => {
     }
   });
 
-  it("given its stack's config, accepts the example stack and catches a feature missing its TTFT monitor, like the repo's pack", async () => {
+  it("given its stack's config, accepts the example stack and catches a feature without its TTFT monitor, as in the repo", async () => {
     const config = JSON.parse(fs.readFileSync(path.join(out, "config", "prod.json"), "utf8")) as Record<string, Record<string, unknown>>;
     await pack.configure(
       Object.fromEntries(packArgs.policies.map((p) => [p.name, { level: p.enforcementLevel!, settings: config[p.name] ?? {} }])),

@@ -5,7 +5,7 @@
 // 2-CPU runner), so this file holds only what needs the real server.
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pagerdutyHandle } from "../oncall/names";
+import { pagerdutyHandle } from "../config/names";
 import { runPolicies } from "../policies/offline";
 import { packArgs } from "../policies/rules";
 import { type RunningPack, ruleMessage, startPack } from "./fixtures/analyzer";

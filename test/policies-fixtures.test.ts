@@ -7,7 +7,8 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Violation } from "../policies/offline";
 import { main } from "../tools/check";
-import { type Plan, type PlanResource, planJson, TYPE } from "../tools/plan";
+import { type Plan, type PlanResource, planJson } from "../plan/plan";
+import { TYPE } from "../config/names";
 import { STACKS, synthExample } from "./helpers";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fixture-plans-"));

@@ -6,10 +6,10 @@ import {
   monitorHasOwner,
   monitorHasPriority,
   monitorHasRunbook,
+  monitorRules,
   monitorThresholdMatchesQuery,
 } from "../policies/rules/monitors";
-import { pagerdutyHandle, slackHandle } from "../oncall/names";
-import { TYPE } from "../tools/plan";
+import { pagerdutyHandle, slackHandle, TYPE } from "../config/names";
 import {
   anomalyMonitorProps,
   assertHasResourceViolation,
@@ -33,17 +33,16 @@ describe("every monitor rule", () => {
     },
   );
 
-  it.each([
-    monitorHasOwner,
-    monitorHasRunbook,
-    monitorHasEscalationPath,
-    monitorHasPriority,
-    monitorThresholdMatchesQuery,
-    monitorAnomalyWindows,
-  ])("$name does not apply to a resource that is not a monitor, and says so the way the engine expects", async (policy) => {
-    const run = await runResourcePolicy(policy, resource(TYPE.pagerdutyServiceObject, "pagerduty-service-platform", { serviceName: "x" }));
-    expect(run).toEqual({ violations: [], notApplicable: true });
-  });
+  it.each(monitorRules)(
+    "$name does not apply to a resource that is not a monitor, and says so the way the engine expects",
+    async (policy) => {
+      const run = await runResourcePolicy(
+        policy,
+        resource(TYPE.pagerdutyServiceObject, "pagerduty-service-platform", { serviceName: "x" }),
+      );
+      expect(run).toEqual({ violations: [], notApplicable: true });
+    },
+  );
 });
 
 describe("monitor-has-owner", () => {

@@ -12,7 +12,7 @@ import { monitorRules } from "../policies/rules/monitors";
 import { queryRules } from "../policies/rules/queries";
 import { sentryRules } from "../policies/rules/sentry";
 import { stackRules } from "../policies/rules/stack";
-import { TYPE } from "../tools/plan";
+import { TYPE } from "../config/names";
 
 const captured = vi.hoisted(() => [] as { name: string; args: PolicyPackArgs }[]);
 vi.mock("@pulumi/policy", async (importOriginal) => ({

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { dashboardHasTeamTag } from "../policies/rules/dashboards";
 import { noUnboundedGroupBy, queryGroupByKeys } from "../policies/rules/queries";
 import { sentryAlertHasOwnerTeam } from "../policies/rules/sentry";
-import { TYPE } from "../tools/plan";
+import { TYPE } from "../config/names";
 import {
   assertHasResourceViolation,
   assertNoResourceViolations,

@@ -2,7 +2,7 @@
 // builders are pinned to produce.
 import { describe, expect, it } from "vitest";
 import { features } from "../features";
-import { pagerdutyHandle, slackHandle } from "../oncall/names";
+import { pagerdutyHandle, slackHandle } from "../config/names";
 import { featureHasAllMonitors, pagerdutyHandlesResolve, pagingBudget, PER_FEATURE_MONITOR_KINDS } from "../policies/rules/stack";
 import { teams } from "../teams";
 import type { CheckedResource } from "../policies/offline";

@@ -6,11 +6,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { countWidgets } from "../tools/artifacts";
 import { comparePlans } from "../tools/diff/compare";
-import { dashboardsOf, type Plan } from "../tools/plan";
-import { highlightsFromDiff, renderPreview } from "../tools/preview/html";
-import { exampleCatalog, exampleFeatures, ROOT, STACKS, synthExample } from "./helpers";
+import { dashboardsOf } from "../plan/dashboards";
+import { type Plan } from "../plan/plan";
+import { highlightsFromDiff } from "../tools/diff/highlights";
+import { renderPreview } from "../tools/preview/html";
+import { countRawWidgets, exampleCatalog, exampleFeatures, ROOT, STACKS, synthExample } from "./helpers";
 
 const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 /** The flags a root, offline machine needs (see .ci/run). */
@@ -83,7 +84,8 @@ async function render(plan: Plan, html: string, name: string): Promise<Rendered>
       const [col, span] = num(w.style.gridColumn);
       const [row, rows] = num(w.style.gridRow);
       const parent = w.parentElement.closest(".widget");
-      return { id: w.dataset.widgetId, parent: parent ? parent.dataset.widgetId : "", x: r.x, y: r.y, w: r.width, h: r.height, col, span, row, rows };
+      const id = w.dataset.widgetId;
+      return { id, parent: parent ? parent.dataset.widgetId : "", x: r.x, y: r.y, w: r.width, h: r.height, col, span, row, rows };
     }),
   }))`)) as Rendered["dashboards"];
   for (const d of dashboardsOf(plan)) {
@@ -106,7 +108,7 @@ describe("the preview page in chromium", () => {
       const r = await render(plan, renderPreview(plan, { catalog: exampleCatalog(stack) }), stack);
       expect(r.errors).toEqual([]);
       expect(r.requests.filter((u) => !u.startsWith("file://"))).toEqual([]);
-      const expected = dashboardsOf(plan).map((d) => ({ id: d.id, widgets: countWidgets(d.body.widgets) }));
+      const expected = dashboardsOf(plan).map((d) => ({ id: d.id, widgets: countRawWidgets(d.body.widgets) }));
       expect(r.dashboards.map((d) => ({ id: d.id, widgets: d.widgets }))).toEqual(expected);
       for (const d of r.dashboards) {
         for (const a of d.boxes) {
@@ -138,6 +140,6 @@ describe("the preview page in chromium", () => {
     const changed = diff.dashboards.flatMap((d) => d.changed.map((w) => w.key));
     expect(changed.length).toBeGreaterThan(0);
     expect(r.dashboards.reduce((n, d) => n + d.changed, 0)).toBe(changed.length);
-    expect(r.dashboards.map((d) => d.widgets)).toEqual(dashboardsOf(head).map((d) => countWidgets(d.body.widgets)));
+    expect(r.dashboards.map((d) => d.widgets)).toEqual(dashboardsOf(head).map((d) => countRawWidgets(d.body.widgets)));
   });
 });

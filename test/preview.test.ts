@@ -2,13 +2,14 @@
 // escaped and nothing outside the file is referenced. test/preview-browser.test.ts renders it.
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { countWidgets } from "../tools/artifacts";
 import { comparePlans } from "../tools/diff/compare";
-import { dashboardsOf, type Plan } from "../tools/plan";
-import { escapeHtml, highlightsFromDiff, renderPreview } from "../tools/preview/html";
+import { dashboardsOf } from "../plan/dashboards";
+import { type Plan } from "../plan/plan";
+import { escapeHtml, renderPreview } from "../tools/preview/html";
+import { highlightsFromDiff } from "../tools/diff/highlights";
 import { synth } from "../tools/synth";
 import { craftPlan, type WidgetSpec } from "./diff-fixtures";
-import { exampleCatalog, exampleFeatures, ROOT, STACKS } from "./helpers";
+import { countRawWidgets, exampleCatalog, exampleFeatures, ROOT, STACKS } from "./helpers";
 
 function crafted(
   mutate: (f: ReturnType<typeof exampleFeatures>) => void = () => {},
@@ -37,7 +38,7 @@ describe("the preview page", () => {
     expect(page, "preview/index.html artifact").toBeDefined();
     for (const d of dashboardsOf(result.plan)) {
       const html = section(page!.content, d.id);
-      const n = countWidgets(d.body.widgets);
+      const n = countRawWidgets(d.body.widgets);
       expect(n).toBeGreaterThan(0);
       expect(html).toContain(`data-widget-count="${n}"`);
       expect(html.match(/ data-widget-id="/g)?.length, d.id).toBe(n);
@@ -121,7 +122,8 @@ describe("the preview page", () => {
     expect(html.match(/class="widget [^"]*\badded\b/g)).toHaveLength(1);
     expect(html.match(/class="widget [^"]*\bchanged\b/g)).toHaveLength(1);
     expect(html).toContain(
-      "<code>formula: 100 * f_extract_clause / 40 as &quot;Clause extraction ($40/day)&quot; → 100 * f_extract_clause / 50 as &quot;Clause extraction ($50/day)&quot;</code>",
+      "<code>formula: 100 * f_extract_clause / 40 as &quot;Clause extraction ($40/day)&quot; → 100 * f_extract_clause / 50 as " +
+        "&quot;Clause extraction ($50/day)&quot;</code>",
     );
     expect(html).toMatch(
       /<b>Removed widgets:<\/b><ul><li>Tokens by type <span class="type">timeseries<\/span> from group Spend<\/li><\/ul>/,

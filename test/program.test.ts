@@ -1,8 +1,8 @@
 // The real program under Pulumi mocks: identity, uniqueness and the validation edge.
-import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../config/errors";
-import { planJson } from "../tools/plan";
+import { planJson } from "../plan/plan";
+import { registeredResourceCount } from "../tools/mocks";
 import { exampleFeatures, exampleTeams, STACKS, synthExample } from "./helpers";
 
 describe("the program under mocks", () => {
@@ -41,8 +41,7 @@ describe("the program under mocks", () => {
     features[1].owner = "growht";
     const error = await synthExample("prod", { features }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    expect((pulumi.runtime as any).getMonitor().getRegisteredResources().size).toBe(0);
+    expect(registeredResourceCount()).toBe(0);
     expect((error as ConfigError).problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
       'features[1].owner: unknown team "growht" (known: contracts-ai, research-assistant, platform)',
       "features[2].budgetUsdPerDay: must be between 0.01 and 1000000 USD per day (got -5)",

@@ -9,7 +9,8 @@ import { checkAgainstOrg, checkPlan, checkResources, formatBreach } from "../pro
 import { renderConstraintsPage } from "../providers/doc";
 import { ORG_CONSTRAINTS, type PlanResources } from "../providers/org";
 import type { CheckedResource } from "../providers/rules";
-import { type Plan, TYPE } from "../tools/plan";
+import { type Plan } from "../plan/plan";
+import { TYPE } from "../config/names";
 import { verifyPlan } from "../tools/verify";
 import { exampleCatalog, ROOT, synthExample } from "./helpers";
 
@@ -347,7 +348,8 @@ describe("the example stacks", () => {
     expect(problems).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^SentryIssueAlert ${alert.name} name: has 65 bytes: .*terraform-provider-sentry v0\\.11\\.2 .*\\[sentry\\.issue-alert\\.name\\.length\\]$`,
+          `^SentryIssueAlert ${alert.name} name: has 65 bytes: .*terraform-provider-sentry v0\\.11\\.2 ` +
+            ".*\\[sentry\\.issue-alert\\.name\\.length\\]$",
         ),
       ),
     ]);

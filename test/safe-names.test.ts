@@ -4,20 +4,20 @@
 // accepted notify exactly the handles routing chose.
 import { beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, formatProblem, showValue } from "../config/errors";
-import { handleReach } from "../config/names";
+import { handleReach, pagerdutyHandle, slackHandle } from "../config/names";
 import { validateCatalog } from "../config/validate";
 import { buildMonitors } from "../monitors";
-import { monitorsOf, type PlannedMonitor } from "../monitors/from-plan";
+import { monitorsOf, type PlannedMonitor } from "../plan/monitors";
 import { lintMonitor } from "../monitors/lint";
-import { pagerdutyHandle, slackHandle } from "../oncall/names";
-import type { Plan } from "../tools/plan";
+import type { Plan } from "../plan/plan";
 import { fixtureCatalog, fixtureFeatures, fixtureStackConfig, fixtureTeams, synthFixture } from "./fixtures/catalog";
 
 const ATTACK = "Clause {{#is_alert}} @slack-attacker {{/is_alert}}";
 const NAME_CHARS =
   "may contain only letters, digits, spaces and . , : ; ' \" & + - / ( ) # % ! ? _ or typographic quotes and dashes; found";
 const BASE_URL =
-  'must be a plain http(s) base URL: host and path only (no credentials, query or fragment), RFC 3986 path characters, no spaces or @ ( ) [ ] { } < > " `';
+  "must be a plain http(s) base URL: host and path only (no credentials, query or fragment), RFC 3986 path characters, no spaces " +
+  'or @ ( ) [ ] { } < > " `';
 const SEGMENT = "must be one URL path segment of at most 128 characters: letters, digits, - . _ ~ or %XX escapes (e.g. My%20Project)";
 
 type Config = Record<string, unknown>;
@@ -113,7 +113,8 @@ const injections: Record<string, Injection> = {
   "A Sentry PagerDuty integration name with a line break is refused.": {
     config: (c) => void (c.sentryPagerdutyIntegration = "PagerDuty\r\n"),
     problem:
-      'llm-observability:sentryPagerdutyIntegration: must be a single line of printable text (found U+000D carriage return) (got "PagerDuty\\r\\n")',
+      "llm-observability:sentryPagerdutyIntegration: must be a single line of printable text " +
+      '(found U+000D carriage return) (got "PagerDuty\\r\\n")',
   },
 };
 

@@ -5,8 +5,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main as checkMain } from "../tools/check";
-import { readPlan } from "../tools/plan";
-import { describeResourceCount } from "../tools/resource-count";
+import { readPlan } from "../plan/plan";
+import { describeResourceCount } from "../plan/resource-count";
 import { exampleFeatures, exampleTeams, ROOT } from "./helpers";
 
 function synthCli(args: string[]) {
@@ -45,7 +45,7 @@ describe("npm run synth", () => {
     }
     expect(r.stdout).toMatch(/Resources by type:/);
 
-    // Synth and check count the same plan the same way (tools/resource-count.ts).
+    // Synth and check count the same plan the same way (plan/resource-count.ts).
     const count = describeResourceCount(readPlan(path.join(out, "prod", "plan.json")));
     expect(count).toMatch(/^\d+ resources \(\+\d+ components\)$/);
     expect(r.stdout.split("\n")[1].endsWith(`teams → ${count}`), r.stdout.split("\n")[1]).toBe(true);

@@ -1,5 +1,5 @@
 // The GitHub workflows cannot run here, so they are checked offline, and every trust boundary of
-// README "CI and its trust boundaries" is asserted, so that a later edit cannot quietly undo it:
+// docs/review.md "CI and its trust boundaries" is asserted, so that a later edit cannot quietly undo it:
 // pull-request code never runs where a deploy secret is; the real preview waits for a
 // maintainer; the sticky comment is written by the base branch's code from plan files; only
 // main deploys and checks drift; checkouts keep no credentials; every action is pinned by SHA.
@@ -58,9 +58,9 @@ const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"))
   dependencies: Record<string, string>;
 };
 
-/** The secrets table of the README: rows whose first cell is a backticked NAME. */
+/** The secrets table of docs/review.md: rows whose first cell is a backticked NAME. */
 function documentedSecrets(): string[] {
-  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const readme = fs.readFileSync(path.join(ROOT, "docs", "review.md"), "utf8");
   return [...readme.matchAll(/^\|\s*`([A-Z][A-Z0-9_]*)`\s*\|/gm)].map((m) => m[1]);
 }
 
@@ -75,7 +75,7 @@ const MAIN_ONLY = "github.ref == 'refs/heads/main'";
 const checkouts = (job: Job) => job.steps.filter((s) => s.uses?.startsWith("actions/checkout@"));
 
 describe("every workflow", () => {
-  it("the repository has the four workflows the README describes.", () => {
+  it("the repository has the workflows docs/review.md describes.", () => {
     expect(WORKFLOWS).toEqual(["deploy.yml", "drift.yml", "preview-comment.yml", "preview.yml"]);
   });
 
@@ -94,12 +94,12 @@ describe("every workflow", () => {
     }
   });
 
-  it.each(WORKFLOWS)("%s uses only secrets that the README documents.", (file) => {
+  it.each(WORKFLOWS)("%s uses only secrets that docs/review.md documents.", (file) => {
     const used = [...new Set([...read(file).matchAll(/\bsecrets\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]))].sort();
     const documented = documentedSecrets();
     expect(
       used.filter((s) => !documented.includes(s)),
-      "secrets missing from the README's secrets table",
+      "secrets missing from the secrets table of docs/review.md",
     ).toEqual([]);
   });
 
@@ -303,7 +303,7 @@ describe("preview-comment.yml (the base branch's code, trusted)", () => {
     expect(diff.run).toContain('--expect-head "$HEAD_SHA" --base-branch "refs/remotes/origin/$BASE_REF"');
     for (const s of stacks) expect(diff.run).toContain(`--stack ${s}`);
     expect(diff.run).toMatch(/npm run diff -- --base "\$base_sha" --head out\/pr-head( --stack \w+)+ --out out\/diff\.md/);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a workflow script is plain CommonJS without typings
     const { ARTIFACT } = require("../tools/ci/review-run.cjs") as { ARTIFACT: string };
     expect(ARTIFACT).toBe("pr-plans");
   });
@@ -473,7 +473,7 @@ const context = {
 };
 
 describe("the sticky diff comment (tools/diff/sticky-comment.cjs)", () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the workflow's script is plain CommonJS without typings
   const { upsertComment, MARKER, GITHUB_LIMIT } = require("../tools/diff/sticky-comment.cjs") as {
     upsertComment: (a: {
       github: unknown;
@@ -525,7 +525,7 @@ describe("the sticky diff comment (tools/diff/sticky-comment.cjs)", () => {
 });
 
 describe("the drift issue (tools/ci/drift-issue.cjs)", () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a workflow script is plain CommonJS without typings
   const { reportDrift, LABEL, TITLE, MARKER } = require("../tools/ci/drift-issue.cjs") as {
     reportDrift: (a: unknown) => Promise<{ action: string; number?: number; closedDuplicates: number[] }>;
     LABEL: string;
@@ -603,7 +603,7 @@ describe("the drift issue (tools/ci/drift-issue.cjs)", () => {
 });
 
 describe("finding the pull request and its plans (tools/ci/review-run.cjs)", () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a workflow script is plain CommonJS without typings
   const { findPullRequest, downloadPlans, MAX_ARTIFACT_BYTES } = require("../tools/ci/review-run.cjs") as {
     findPullRequest: (a: unknown) => Promise<{ number: number; baseRef: string } | undefined>;
     downloadPlans: (a: unknown) => Promise<{ ok: boolean; reason?: string; bytes?: number }>;
@@ -631,7 +631,7 @@ describe("finding the pull request and its plans (tools/ci/review-run.cjs)", () 
   }
   const pr = (number: number, sha: string) => ({ number, label: "fork-owner:feature", head: { sha }, base: { ref: "main" } });
 
-  it("finds the open pull request whose head is the run's commit, from a fork too, and nothing once a newer push moved the head.", async () => {
+  it("finds the open pull request whose head is the run's commit, from a fork too, and none after a newer push moved it.", async () => {
     const github = fake([pr(41, "a".repeat(40)), pr(42, "b".repeat(40))], []);
     const args = { github, context, headOwner: "fork-owner", headBranch: "feature" };
     expect(await findPullRequest({ ...args, headSha: "b".repeat(40) })).toEqual({ number: 42, baseRef: "main" });

@@ -17,9 +17,9 @@ import { ENFORCEMENT_LEVELS, type PolicyPackConfig, PolicyCrashError, runPolicie
 import { PACK_NAME, packArgs, type Rule } from "../policies/rules";
 import { checkAgainstOrg } from "../providers/check";
 import { ORG_CONSTRAINTS, ownsOrgResources } from "../providers/org";
-import { type Plan, PlanError, readPlan } from "./plan";
+import { type Plan, PlanError, readPlan } from "../plan/plan";
 import { consoleIo, type Io, parseCli, runCli, UsageError } from "./cli";
-import { describeResourceCount } from "./resource-count";
+import { describeResourceCount } from "../plan/resource-count";
 
 export { UsageError };
 export type { Io };
@@ -105,9 +105,8 @@ export function readPolicyConfig(file: string, policies: readonly Rule[]): Polic
       if (!schema) {
         problems.push(`${where}.${key}: not a setting of this policy (settings: ${Object.keys(properties).join(", ") || "none"})`);
       } else if (!matchesType(setting, schema.type)) {
-        problems.push(
-          `${where}.${key}: must be ${schema.type === "array" || schema.type === "object" || schema.type === "integer" ? "an" : "a"} ${schema.type} (got ${JSON.stringify(setting)})`,
-        );
+        const article = schema.type === "array" || schema.type === "object" || schema.type === "integer" ? "an" : "a";
+        problems.push(`${where}.${key}: must be ${article} ${schema.type} (got ${JSON.stringify(setting)})`);
       }
     }
   }

@@ -1,6 +1,6 @@
 // Validates generated JSON against Datadog's own OpenAPI v1 schemas (vendored), offline.
 // The spec has no additionalProperties:false and does not parse query strings; the
-// contract lints (tools/lint.ts) cover what it cannot.
+// contract lints (dashboards/lint.ts, monitors/lint.ts) cover what it cannot.
 //
 // Parsing the 45k-line YAML and compiling its schemas with Ajv took ~0.7 s of every synth, so the
 // validators are compiled once into standalone code (https://ajv.js.org/standalone.html) cached
@@ -46,8 +46,8 @@ function compileSpec(specText: string): Compiled & { code: string } {
   const schemas: Record<string, unknown> = {};
   const widgetSchemas: Record<string, string> = {};
   for (const [name, schema] of Object.entries(spec.components.schemas)) {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    schemas[name] = fromSchema(schema as any);
+    // The vendored spec is parsed YAML; the converter's input type is the OpenAPI schema object it is.
+    schemas[name] = fromSchema(schema as Parameters<typeof fromSchema>[0]);
     const typeRef = (schema.properties as Record<string, { $ref?: string }> | undefined)?.type?.$ref;
     const typeSchema = typeRef ? spec.components.schemas[typeRef.split("/").pop()!] : undefined;
     if (name.endsWith("WidgetDefinition") && Array.isArray(typeSchema?.enum) && typeSchema.enum.length === 1) {
@@ -113,9 +113,7 @@ function compile(): Compiled {
 function validator(schemaName: string): ValidateFunction {
   const fn = compile().validators[schemaName];
   if (!fn)
-    throw new Error(
-      `no precompiled validator for schema ${schemaName} of ${SPEC_PATH} (tools/datadog-spec.ts compiles Dashboard, Monitor and the widget definitions)`,
-    );
+    throw new Error(`no precompiled validator for ${schemaName}: compileSpec() compiles Dashboard, Monitor and the widget definitions`);
   return fn;
 }
 
@@ -126,7 +124,7 @@ function toErrors(errors: ErrorObject[] | null | undefined, prefix = ""): SpecEr
   }));
 }
 
-/** Validates against a precompiled schema of the spec: "Dashboard", "Monitor" or a widget definition such as "TimeseriesWidgetDefinition". */
+/** Validates against a precompiled schema of the spec: "Dashboard", "Monitor" or a widget definition, e.g. "TimeseriesWidgetDefinition". */
 export function validateAgainst(schemaName: string, doc: unknown): SpecError[] {
   const fn = validator(schemaName);
   return fn(doc) ? [] : toErrors(fn.errors);

@@ -3,8 +3,8 @@
 // benchmarks; the program itself has no idea it is mocked.
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT } from "../config/validate";
-import { type Plan, type PlanResource, SECRET } from "./plan";
+import { PROJECT, SECRET, TYPE } from "../config/names";
+import type { Plan, PlanResource } from "../plan/plan";
 
 export type { Plan, PlanResource };
 
@@ -22,9 +22,9 @@ export function fakeId(seed: string, length = 7): string {
  */
 export function fabricatedOutputs(type: string, name: string): Record<string, unknown> {
   switch (type) {
-    case "datadog:index/dashboardJson:DashboardJson":
+    case TYPE.dashboard:
       return { url: `/dashboard/synth-${fakeId(name, 3)}-${fakeId(`${name}#`, 3)}` };
-    case "pagerduty:index/serviceIntegration:ServiceIntegration":
+    case TYPE.serviceIntegration:
       // Secret in the program; tests assert this exact string never reaches plan.json.
       return { integrationKey: `synth-integration-key-${fakeId(name, 16)}` };
     default:
@@ -90,28 +90,16 @@ export async function synthesize(opts: SynthesizeOptions): Promise<Plan> {
   );
 
   const resources: PlanResource[] = [];
-  // The mock monitor is the engine's stand-in; wrapping it is how we see parents and the
-  // exact serialized inputs (including secret markers) without touching the program.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const monitor = (pulumi.runtime as any).getMonitor();
-  const register = monitor.registerResource.bind(monitor);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const rpc = require("@pulumi/pulumi/runtime/rpc");
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  monitor.registerResource = (req: any, callback: (err: unknown, resp: any) => void) =>
-    register(req, (err: unknown, resp: { getUrn(): string }) => {
-      if (!err) {
-        resources.push({
-          urn: resp.getUrn(),
-          type: req.getType(),
-          name: req.getName(),
-          parent: req.getParent() || null,
-          custom: req.getCustom(),
-          inputs: redactSecrets(rpc.deserializeProperties(req.getObject())) as Record<string, unknown>,
-        });
-      }
-      callback(err, resp);
-    });
+  observeRegistrations((req, urn) =>
+    resources.push({
+      urn,
+      type: req.getType(),
+      name: req.getName(),
+      parent: req.getParent() || null,
+      custom: req.getCustom(),
+      inputs: redactSecrets(pulumi.runtime.deserializeProperties(req.getObject())) as Record<string, unknown>,
+    }),
+  );
 
   // The SDK records `new Error().stack` on every promise it makes: 4 per resource property
   // (@pulumi/pulumi 3.248.0, runtime/rpc.js transferProperties -> runtime/debuggable.js:85
@@ -126,13 +114,56 @@ export async function synthesize(opts: SynthesizeOptions): Promise<Plan> {
   try {
     const outputs = opts.program();
     await settle(outputs);
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    await (pulumi.runtime as any).waitForRPCs();
+    // Exported by the SDK's runtime at run time, though not in its typings: waits for every registration RPC.
+    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   } finally {
     Error.stackTraceLimit = limit;
   }
   resources.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
   return { project: PROJECT, stack: opts.stack, resources };
+}
+
+/** The gRPC RegisterResourceRequest as the mock monitor receives it (the parts read here). */
+export interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getObject(): Parameters<typeof pulumi.runtime.deserializeProperties>[0];
+  getDependenciesList(): string[];
+}
+
+/**
+ * The SDK's MockMonitor (@pulumi/pulumi runtime/mocks.js), which `runtime.getMonitor()` returns
+ * under setMocks; the SDK types the getter as its gRPC client, so this names the methods used.
+ */
+interface MockMonitor {
+  registerResource(req: RegisterRequest, callback: (err: unknown, resp: { getUrn(): string }) => void): void;
+  getRegisteredResources(): Map<string, unknown>;
+}
+
+function mockMonitor(): MockMonitor {
+  return pulumi.runtime.getMonitor() as unknown as MockMonitor;
+}
+
+/**
+ * Calls `observe` for every resource registration the engine accepts, after setMocks. The mock
+ * monitor is the engine's stand-in; wrapping it is how synth sees parents, dependencies and the
+ * exact serialized inputs (secret markers included) without touching the program.
+ */
+export function observeRegistrations(observe: (req: RegisterRequest, urn: string) => void): void {
+  const monitor = mockMonitor();
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) =>
+    register(req, (err, resp) => {
+      if (!err) observe(req, resp.getUrn());
+      callback(err, resp);
+    });
+}
+
+/** How many resources the mock engine has registered in this process. */
+export function registeredResourceCount(): number {
+  return mockMonitor().getRegisteredResources().size;
 }
 
 /** Waits for every Output inside the program's return value, as the engine does for stack outputs. */

@@ -25,7 +25,10 @@ export function stackNameProblem(name: string): string | undefined {
   if (name.length > 100) return "a stack name cannot exceed 100 characters";
   const bad = /[^A-Za-z0-9_.-]/.exec(name);
   if (bad) {
-    return `a stack name may only contain alphanumeric, hyphens, underscores, or periods: invalid character ${JSON.stringify(bad[0])} at position ${bad.index}`;
+    return (
+      "a stack name may only contain alphanumeric, hyphens, underscores, or periods: " +
+      `invalid character ${JSON.stringify(bad[0])} at position ${bad.index}`
+    );
   }
   // Pulumi's character class admits "." and "..": valid stack names, but never a directory of their own.
   if (name === "." || name === "..") return `"${name}" names a directory, not a stack`;
@@ -146,7 +149,8 @@ export function assertReplaceable(dir: string, opts: Pick<ReplaceOptions, "tool"
       .map((e) => e.path)
       .join(", ");
     throw new OutputPathError(
-      `${opts.tool}: ${dir} was not written by ${opts.tool} (it holds ${shown}${foreign.length > 3 ? `, and ${foreign.length - 3} more` : ""}); ` +
+      `${opts.tool}: ${dir} was not written by ${opts.tool} (it holds ` +
+        `${shown}${foreign.length > 3 ? `, and ${foreign.length - 3} more` : ""}); ` +
         "refusing to replace it. Choose another output directory, or remove it yourself.",
     );
   }

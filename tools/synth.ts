@@ -144,7 +144,7 @@ async function main(): Promise<number> {
     }
     throw e;
   }
-  const { summarize } = await import("./artifacts");
+  const { summarize } = await import("./summary");
   console.log(summarize(result.plan, result.catalog, result.artifacts, path.join(opts.outDir, opts.stack)));
   return 0;
 }

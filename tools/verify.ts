@@ -2,16 +2,20 @@
 // validate against Datadog's spec, use only the metric contract, page only services that
 // exist in the same stack, and meet every constraint the pinned providers and the services'
 // APIs enforce (providers/constraints.ts), so what synth accepts, `pulumi up` deploys.
+import { pagerdutyHandleOf } from "../config/names";
 import type { Catalog } from "../config/validate";
 import { lintDashboard } from "../dashboards/lint";
-import { monitorsOf } from "../monitors/from-plan";
+import { monitorsOf } from "../plan/monitors";
+import { MONITOR_KINDS, type MonitorKindSpec } from "../monitors/kinds";
 import { lintMonitor } from "../monitors/lint";
-import { danglingPagerdutyHandles } from "../oncall/handles";
+import { danglingPagerdutyHandles } from "../plan/oncall";
 import { checkPlan, formatBreach } from "../providers/check";
 import { formatSpecErrors, validateDashboard, validateMonitor } from "./datadog-spec";
-import { dashboardsOf, type Plan } from "./plan";
+import { dashboardsOf } from "../plan/dashboards";
+import { type Plan } from "../plan/plan";
 
-export function verifyPlan(plan: Plan, catalog: Catalog): string[] {
+/** Every problem, each naming its resource; `kinds` is the monitor-kind registry the lint holds monitors to. */
+export function verifyPlan(plan: Plan, catalog: Catalog, kinds: readonly MonitorKindSpec[] = MONITOR_KINDS): string[] {
   const problems: string[] = [];
   for (const d of dashboardsOf(plan)) {
     const errors = validateDashboard(d.body);
@@ -20,7 +24,9 @@ export function verifyPlan(plan: Plan, catalog: Catalog): string[] {
     if (lint.length) problems.push(`dashboard ${d.id} breaks the metric contract:\n${lint.map((p) => `  ${p}`).join("\n")}`);
   }
   for (const d of danglingPagerdutyHandles(plan)) {
-    problems.push(`${d.resource} pages @pagerduty-${d.serviceName}, but no PagerDuty service object of that name exists in this stack`);
+    problems.push(
+      `${d.resource} pages ${pagerdutyHandleOf(d.serviceName)}, but no PagerDuty service object of that name exists in this stack`,
+    );
   }
   let monitors: ReturnType<typeof monitorsOf>;
   try {
@@ -31,7 +37,8 @@ export function verifyPlan(plan: Plan, catalog: Catalog): string[] {
   for (const m of monitors) {
     const errors = validateMonitor(m.body);
     if (errors.length) problems.push(`monitor ${m.id} does not match Datadog's Monitor schema:\n${formatSpecErrors(errors)}`);
-    for (const p of lintMonitor(m.body, { contract: catalog.contract, stack: catalog.stack })) problems.push(`monitor ${m.id}: ${p}`);
+    for (const p of lintMonitor(m.body, { contract: catalog.contract, stack: catalog.stack, kinds }))
+      problems.push(`monitor ${m.id}: ${p}`);
   }
   for (const b of checkPlan(plan, { ownsOrgResources: catalog.stack.ownsOrgResources })) problems.push(formatBreach(b));
   return problems;

@@ -26,7 +26,8 @@ const positiveInteger = { type: "integer", minimum: 1 } as const;
 export const customMetricBudget: StackValidationPolicy = {
   name: CUSTOM_METRIC_BUDGET_POLICY,
   description:
-    "The estimated indexed Datadog custom metrics of the metric contract (under the org's tag configurations), at the stack's declared scale, stay within the stack's custom-metric budget.",
+    "The estimated indexed Datadog custom metrics of the metric contract (under the org's tag configurations), at the stack's " +
+    "declared scale, stay within the stack's custom-metric budget.",
   enforcementLevel: "advisory",
   configSchema: {
     properties: {
@@ -40,8 +41,10 @@ export const customMetricBudget: StackValidationPolicy = {
   remediationSteps: [
     "Read out/<stack>/cardinality.md (npm run synth): it lists custom metrics per metric and per feature.",
     "If the scale is real, raise llm-observability:monitoring.customMetricBudget with the owner of the Datadog bill.",
-    `Otherwise cut combinations: fewer models or flag variants per feature, retire finished feature flags, or cap tenants (the emitter's tenants.allow / maxDistinct) so long-tail tenants report as \`${BUCKET_VALUE}\`.`,
-    "Never add a tag to a metric in config/contract.ts without re-running the estimate; tenant belongs only on counters and the judge score.",
+    `Otherwise cut combinations: fewer models or flag variants per feature, retire finished feature flags, or cap tenants (the ` +
+      `emitter's tenants.allow / maxDistinct) so long-tail tenants report as \`${BUCKET_VALUE}\`.`,
+    "Never add a tag to a metric in config/contract.ts without re-running the estimate; tenant belongs only on counters and the " +
+      "judge score.",
   ].join("\n"),
   validateStack: (args, reportViolation) => {
     const config = args.getConfig<CardinalityPolicyConfig>();

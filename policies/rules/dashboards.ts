@@ -3,20 +3,23 @@
 import * as datadog from "@pulumi/datadog";
 import { type ReportViolation, type ResourceValidationArgs, type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { repoTeamIds } from "../context";
-import { asString, asStringArray, quoteList, TEAM_TAG, tagValues } from "./common";
+import { RESOURCE_TAG, tagValues } from "../../config/names";
+import { asString, asStringArray, quoteList } from "./common";
 
 function checkTeams(tags: string[], args: ResourceValidationArgs, report: ReportViolation) {
   const known = args.getConfig<{ teams?: string[] }>().teams ?? repoTeamIds();
-  const teams = tagValues(tags, TEAM_TAG);
+  const teams = tagValues(tags, RESOURCE_TAG.team);
   if (teams.length === 0) {
     report(
-      `dashboard "${args.name}" has no ${TEAM_TAG}: tag, so nobody owns it. ` +
-        `Add "${TEAM_TAG}:<id>" to the dashboard's tags with a known team (${quoteList(known)}); the dashboard builders take it from the owning team or platformTeam.`,
+      `dashboard "${args.name}" has no ${RESOURCE_TAG.team}: tag, so nobody owns it. ` +
+        `Add "${RESOURCE_TAG.team}:<id>" to the dashboard's tags with a known team (${quoteList(known)}); the dashboard builders ` +
+        `take it from the owning team or platformTeam.`,
     );
   }
   for (const team of teams.filter((t) => !known.includes(t))) {
     report(
-      `dashboard "${args.name}" is tagged ${TEAM_TAG}:${team}, but "${team}" is not a known team (known: ${quoteList(known)}). Use a team id from teams.ts.`,
+      `dashboard "${args.name}" is tagged ${RESOURCE_TAG.team}:${team}, but "${team}" is not a known team (known: ` +
+        `${quoteList(known)}). Use a team id from teams.ts.`,
     );
   }
 }
@@ -39,7 +42,8 @@ export const dashboardHasTeamTag: ResourceValidationPolicy = {
         body = JSON.parse(asString(dashboard.dashboard) ?? "");
       } catch (e) {
         report(
-          `dashboard "${args.name}" has a dashboard body that is not valid JSON (${(e as Error).message}), so its owner cannot be read. Pass JSON.stringify(body).`,
+          `dashboard "${args.name}" has a dashboard body that is not valid JSON (${(e as Error).message}), so its owner cannot ` +
+            `be read. Pass JSON.stringify(body).`,
         );
         return;
       }

@@ -23,7 +23,8 @@ export const packArgs: PolicyPackArgs = {
   enforcementLevel: "mandatory",
   displayName: "LLM observability guard",
   description:
-    "Every monitor has an owner, a runbook and an escalation path; no unbounded group-bys; every feature fully monitored; Sentry rules and dashboards owned.",
+    "Every monitor has an owner, a runbook and an escalation path; no unbounded group-bys; every feature fully monitored; Sentry " +
+    "rules and dashboards owned.",
   provider: "datadog",
   tags: ["datadog", "pagerduty", "sentry", "observability"],
 };

@@ -102,7 +102,8 @@ function checkMonitor(monitor: { query?: unknown }, args: ResourceValidationArgs
   const query = asString(monitor.query) ?? "";
   for (const key of queryGroupByKeys(query).filter(isUnbounded)) {
     report(
-      `monitor "${args.name}" groups by ${key} in "${query}": ${key} is unbounded, so the monitor creates one alert group (and series) per id. ${FIX}`,
+      `monitor "${args.name}" groups by ${key} in "${query}": ${key} is unbounded, so the monitor creates one alert group (and ` +
+        `series) per id. ${FIX}`,
     );
   }
 }
@@ -118,7 +119,8 @@ function checkDashboard(dashboard: { dashboard?: unknown }, args: ResourceValida
   }
   for (const f of dashboardUnboundedGroupBys(body, unboundedMatcher(args.getConfig<GroupByConfig>()))) {
     report(
-      `dashboard "${args.name}" ${f.where} groups by ${f.key} ("${f.query}"): ${f.key} is unbounded, so every id becomes its own series. ${FIX}`,
+      `dashboard "${args.name}" ${f.where} groups by ${f.key} ("${f.query}"): ${f.key} is unbounded, so every id becomes its own ` +
+        `series. ${FIX}`,
     );
   }
 }
@@ -126,7 +128,8 @@ function checkDashboard(dashboard: { dashboard?: unknown }, args: ResourceValida
 export const noUnboundedGroupBy: ResourceValidationPolicy = {
   name: "no-unbounded-group-by",
   description:
-    "No monitor or dashboard query groups by user, session, request or trace ids: each id would become its own series (a billed custom metric) and, in a monitor, its own alert.",
+    "No monitor or dashboard query groups by user, session, request or trace ids: each id would become its own series (a billed " +
+    "custom metric) and, in a monitor, its own alert.",
   remediationSteps: FIX,
   enforcementLevel: "mandatory",
   configSchema: {
@@ -135,7 +138,8 @@ export const noUnboundedGroupBy: ResourceValidationPolicy = {
         type: "array",
         items: { type: "string" },
         description:
-          "Case-insensitive regular expressions for unbounded tag keys / facets. Default: user, session, request, trace, span and conversation ids.",
+          "Case-insensitive regular expressions for unbounded tag keys / facets. Default: user, session, request, trace, span " +
+          "and conversation ids.",
       },
     },
   },

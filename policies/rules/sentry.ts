@@ -19,10 +19,12 @@ function isTeamTarget(action: unknown): boolean {
 export const sentryAlertHasOwnerTeam: ResourceValidationPolicy = {
   name: "sentry-alert-has-owner-team",
   description:
-    'Every Sentry alert rule has an owning team: metric alerts set owner "team:<id>"; issue alerts (which have no owner field in the provider) notify a Team target, or page a team\'s PagerDuty service listed in sentryPagerdutyServices.',
+    'Every Sentry alert rule has an owning team: metric alerts set owner "team:<id>"; issue alerts (which have no owner field in ' +
+    "the provider) notify a Team target, or page a team's PagerDuty service listed in sentryPagerdutyServices.",
   remediationSteps:
     "Look the team up with `sentry.getSentryTeamOutput({organization, slug: team.sentryTeam})` and use its internalId: " +
-    '`owner: team:<internalId>` on SentryMetricAlert, and an action `{targetType: "Team", targetIdentifier: <internalId>}` on SentryIssueAlert.',
+    "`owner: team:<internalId>` on SentryMetricAlert, " +
+    'and an action `{targetType: "Team", targetIdentifier: <internalId>}` on SentryIssueAlert.',
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -38,11 +40,13 @@ export const sentryAlertHasOwnerTeam: ResourceValidationPolicy = {
       const owner = asString(alert.owner);
       if (!owner) {
         report(
-          `Sentry metric alert "${args.name}" has no owner, so its errors belong to nobody. Set owner: "team:<id>" with the owning team's Sentry team id.`,
+          `Sentry metric alert "${args.name}" has no owner, so its errors belong to nobody. Set owner: "team:<id>" with the ` +
+            `owning team's Sentry team id.`,
         );
       } else if (!TEAM_ACTOR.test(owner)) {
         report(
-          `Sentry metric alert "${args.name}" has owner "${owner}", which is not a team. Set owner: "team:<id>" with the owning team's Sentry team id.`,
+          `Sentry metric alert "${args.name}" has owner "${owner}", which is not a team. Set owner: "team:<id>" with the owning ` +
+            `team's Sentry team id.`,
         );
       }
     }),
@@ -61,7 +65,8 @@ export const sentryAlertHasOwnerTeam: ResourceValidationPolicy = {
       if (paged.some((service) => teamOfService.has(service))) return;
       if (paged.length > 0) {
         report(
-          `Sentry issue alert "${args.name}" pages PagerDuty service ${paged.join(", ")}, which is no team's service in sentryPagerdutyServices ` +
+          `Sentry issue alert "${args.name}" pages PagerDuty service ${paged.join(", ")}, which is no team's service in ` +
+            `sentryPagerdutyServices ` +
             `(known: ${quoteList([...teamOfService].map(([id, team]) => `${team}=${id}`))}), so nobody owns its issues. ` +
             `Page the owning team's service, or add an action {targetType: "Team", targetIdentifier: <Sentry team id>}.`,
         );
@@ -69,7 +74,8 @@ export const sentryAlertHasOwnerTeam: ResourceValidationPolicy = {
       }
       report(
         `Sentry issue alert "${args.name}" notifies no team (no action with targetType "Team"), so nobody owns its issues. ` +
-          `Add an action {id: "sentry.mail.actions.NotifyEmailAction", targetType: "Team", targetIdentifier: <Sentry team id>} for the owning team.`,
+          `Add an action {id: "sentry.mail.actions.NotifyEmailAction", targetType: "Team", targetIdentifier: <Sentry team id>} ` +
+          `for the owning team.`,
       );
     }),
   ],

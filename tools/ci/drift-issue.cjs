@@ -12,7 +12,10 @@ const MARKER = "<!-- llm-observability:drift -->";
 const GITHUB_LIMIT = 65536;
 
 /**
- * @param {{ github: any, context: any, stacks: string[], reports: { stack: string, status: "clean" | "drift" | "error", summary: string }[], runUrl: string }} args
+ * @param {{
+ *   github: any, context: any, stacks: string[], runUrl: string,
+ *   reports: { stack: string, status: "clean" | "drift" | "error", summary: string }[],
+ * }} args
  *   `stacks`: every stack the run checks; one without a report counts as a check that could not run
  * @returns {Promise<{ action: "created" | "updated" | "closed" | "none", number?: number, closedDuplicates: number[] }>}
  */

@@ -9,6 +9,7 @@
 // (pkg/backend/display/json.go, ResourceOutputsEvent), followed by the step that would put the
 // code's version back. `--expect-no-changes` makes the CLI exit non-zero after printing the
 // digest when anything would change (pkg/cmd/pulumi/operations/preview.go:591).
+import { SECRET } from "../../config/names";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { consoleIo, type Io, parseCli, runCli, UsageError } from "../cli";
@@ -52,7 +53,9 @@ export function summarizeDrift(stack: string, previewText: string, exitCode: num
     return {
       stack,
       status: "error",
-      summary: `### \`${stack}\`: the drift check could not run\n\n\`pulumi preview\` exited ${exitCode} without a JSON digest (${(e as Error).message}). See the job log.\n`,
+      summary:
+        `### \`${stack}\`: the drift check could not run\n\n\`pulumi preview\` exited ${exitCode} without a JSON digest ` +
+        `(${(e as Error).message}). See the job log.\n`,
     };
   }
   const steps = Array.isArray(digest.steps) ? digest.steps : [];
@@ -83,7 +86,8 @@ export function summarizeDrift(stack: string, previewText: string, exitCode: num
   const lines = [
     `### \`${stack}\`: ${byUrn.size} resource${byUrn.size === 1 ? " differs" : "s differ"} from the code`,
     "",
-    `Someone changed these outside Pulumi (or the provider now reports them differently). The next \`pulumi up\` puts the code's version back${counts ? ` (${counts})` : ""}. Keep the change by making it in code; otherwise let the next deploy revert it.`,
+    `Someone changed these outside Pulumi (or the provider now reports them differently). The next \`pulumi up\` puts the code's ` +
+      `version back${counts ? ` (${counts})` : ""}. Keep the change by making it in code; otherwise let the next deploy revert it.`,
     "",
   ];
   for (const [urn, ss] of [...byUrn].slice(0, MAX_RESOURCES)) lines.push(...describeResource(urn, ss));
@@ -108,7 +112,8 @@ function describeResource(urn: string, steps: Step[]): string[] {
   const { type, name } = parseUrn(urn);
   const ops = [...new Set(steps.map((s) => s.op!))];
   const deleted = steps.some((s) => s.op === "delete") && steps.some((s) => s.op === "create");
-  const head = `- \`${oneLine(name)}\` (${oneLine(type)}): ${deleted ? "deleted outside Pulumi; the next deploy recreates it" : ops.join(", ")}`;
+  const what = deleted ? "deleted outside Pulumi; the next deploy recreates it" : ops.join(", ");
+  const head = `- \`${oneLine(name)}\` (${oneLine(type)}): ${what}`;
   const paths = new Set<string>();
   for (const s of steps) {
     for (const p of Object.keys(s.detailedDiff ?? {})) paths.add(p);
@@ -143,11 +148,11 @@ export function valueAt(root: unknown, propertyPath: string): unknown {
 /** A value as one short, markdown-safe code span; secrets stay secret. */
 function show(value: unknown): string {
   if (value === undefined) return "nothing";
-  if (value !== null && typeof value === "object" && SECRET_SIG in (value as object)) return "`[secret]`";
+  if (value !== null && typeof value === "object" && SECRET_SIG in (value as object)) return `\`${SECRET}\``;
   let text =
     typeof value === "string"
       ? JSON.stringify(value)
-      : JSON.stringify(value, (_k, v) => (v !== null && typeof v === "object" && SECRET_SIG in v ? "[secret]" : v));
+      : JSON.stringify(value, (_k, v) => (v !== null && typeof v === "object" && SECRET_SIG in v ? SECRET : v));
   text = oneLine(text);
   if (text.length > MAX_VALUE) text = `${text.slice(0, MAX_VALUE)}…`;
   return `\`${text.replace(/`/g, "'")}\``;

@@ -9,10 +9,10 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PROJECT } from "../../config/validate";
+import { PROJECT } from "../../config/names";
 import { consoleIo, type Io, parseCli, runCli, UsageError } from "../cli";
 import { OutputPathError, replaceOwnedDir, stackNameProblem } from "../paths";
-import { PlanError, readPlan } from "../plan";
+import { PlanError, readPlan } from "../../plan/plan";
 import { ArtifactError, readZip, type ZipLimits } from "./zip";
 
 /** A 200-feature catalog's plan is about 7 MB; these leave room and still bound memory and disk. */

@@ -7,9 +7,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { consoleIo, type Io, parseCli, runCli, UsageError } from "../cli";
 import { assertStackName, OutputPathError, replaceOwnedDir } from "../paths";
-import { PlanError } from "../plan";
-import { highlightsFromDiff, renderPreview, renderStacksPage } from "../preview/html";
+import { PlanError } from "../../plan/plan";
+import { renderPreview, renderStacksPage } from "../preview/html";
 import { comparePlans, hasChanges, type PlanDiff } from "./compare";
+import { highlightsFromDiff } from "./highlights";
 import { renderMarkdown } from "./markdown";
 import { emptyPlan, readPlanDir, type Side, SourceError, synthesizeSource, type SynthOptions } from "./sources";
 

@@ -2,20 +2,13 @@
 // derive from a stable key, monitors and every other resource by their stable logical name,
 // so inserting one widget is one addition, never a cascade of index-shifted changes.
 // Pure: two plans in, a structured diff out (markdown.ts puts it into words).
-import { type Plan, type PlanResource, TYPE } from "../plan";
-import {
-  type DashboardView,
-  dashboardViews,
-  type FeatureView,
-  featureViews,
-  flattenWidgets,
-  handleName,
-  type MonitorView,
-  monitorViews,
-  stableJson,
-  typeLabel,
-  type WidgetView,
-} from "./model";
+import { TYPE } from "../../config/names";
+import { MONITOR_KINDS, type MonitorKindSpec } from "../../monitors/kinds";
+import { type DashboardView, dashboardViews, flattenWidgets, type WidgetView } from "../../plan/dashboards";
+import { type FeatureView, featureViews } from "../../plan/features";
+import { type MonitorView, monitorViews } from "../../plan/monitors";
+import { holdsSecrets, type Plan, type PlanResource, typeLabel } from "../../plan/plan";
+import { stableJson } from "../../plan/read";
 
 // ---------------------------------------------------------------------------------------------
 // Shapes
@@ -134,9 +127,10 @@ function identity(r: PlanResource): string {
   return `${r.type}::${r.name}`;
 }
 
-export function comparePlans(base: Plan, head: Plan): PlanDiff {
-  const b = new Map(base.resources.filter((r) => r.custom).map((r) => [identity(r), r]));
-  const h = new Map(head.resources.filter((r) => r.custom).map((r) => [identity(r), r]));
+/** `kinds` (default: the registry) says which numbers each monitor kind contributes to a feature. */
+/** `kinds` (default: the registry) says which numbers each monitor kind contributes to a feature. */
+export function comparePlans(base: Plan, head: Plan, kinds: readonly MonitorKindSpec[] = MONITOR_KINDS): PlanDiff {
+  const custom = (plan: Plan) => plan.resources.filter((r) => r.custom);
   const counts = new Map<string, ResourceCounts>();
   const count = (type: string) => {
     let c = counts.get(type);
@@ -147,46 +141,30 @@ export function comparePlans(base: Plan, head: Plan): PlanDiff {
     return c;
   };
   const replacements: Replacement[] = [];
-  const status = new Map<string, "added" | "removed" | "changed" | "replaced">();
+  const others: ResourceDiff[] = [];
   let secretsHidden = false;
 
-  for (const [id, after] of h) {
-    const before = b.get(id);
-    if (!before) {
-      count(after.type).added++;
-      status.set(id, "added");
-      continue;
-    }
-    const reason = replacementReason(before, after);
-    if (reason) {
-      count(after.type).replaced++;
-      replacements.push({ type: after.type, name: after.name, reason });
-      status.set(id, "replaced");
-    } else if (stableJson(before.inputs) !== stableJson(after.inputs)) {
-      count(after.type).changed++;
-      status.set(id, "changed");
-    } else continue;
-    if (JSON.stringify(after.inputs).includes('"[secret]"')) secretsHidden = true;
-  }
-  for (const [id, before] of b) {
-    if (!h.has(id)) {
-      count(before.type).removed++;
-      status.set(id, "removed");
-    }
-  }
-
-  const others: ResourceDiff[] = [];
-  for (const [id, st] of status) {
-    const before = b.get(id);
-    const after = h.get(id);
+  for (const { before, after } of pairByKey(custom(base), custom(head), identity)) {
     const r = (after ?? before)!;
+    const reason = before && after ? replacementReason(before, after) : undefined;
+    const status: ResourceDiff["status"] | undefined = !before
+      ? "added"
+      : !after
+        ? "removed"
+        : reason || stableJson(before.inputs) !== stableJson(after.inputs)
+          ? "changed"
+          : undefined;
+    if (!status) continue;
+    count(r.type)[reason ? "replaced" : status]++;
+    if (reason) replacements.push({ type: r.type, name: r.name, reason });
+    if (status === "changed" && holdsSecrets(after!)) secretsHidden = true;
     if (r.type === TYPE.dashboard || r.type === TYPE.monitor) continue;
     others.push({
       type: r.type,
       name: r.name,
-      status: st === "replaced" ? "changed" : st,
-      changes: st === "changed" || st === "replaced" ? leafChanges(before!.inputs, after!.inputs) : [],
-      replaced: st === "replaced" ? replacements.find((x) => x.type === r.type && x.name === r.name)?.reason : undefined,
+      status,
+      changes: status === "changed" ? leafChanges(before!.inputs, after!.inputs) : [],
+      replaced: reason,
     });
   }
   others.sort((x, y) => typeLabel(x.type).localeCompare(typeLabel(y.type)) || x.name.localeCompare(y.name));
@@ -197,10 +175,28 @@ export function comparePlans(base: Plan, head: Plan): PlanDiff {
     replacements: replacements.sort((x, y) => x.name.localeCompare(y.name)),
     dashboards: compareDashboards(dashboardViews(base), dashboardViews(head)),
     monitors: compareMonitors(monitorViews(base), monitorViews(head), replacements),
-    features: compareFeatures(featureViews(base), featureViews(head)),
+    features: compareFeatures(featureViews(base, kinds), featureViews(head, kinds)),
     others,
     secretsHidden,
   };
+}
+
+/**
+ * Base and head items paired by key, each key once: `before` or `after` is missing where the
+ * item exists on one side only. Keys in sorted order, or in order of first appearance (base
+ * first) with `sorted: false`.
+ */
+export function pairByKey<T>(
+  base: readonly T[],
+  head: readonly T[],
+  key: (item: T) => string,
+  opts: { sorted?: boolean } = {},
+): { key: string; before?: T; after?: T }[] {
+  const b = new Map(base.map((x) => [key(x), x]));
+  const h = new Map(head.map((x) => [key(x), x]));
+  const keys = [...new Set([...b.keys(), ...h.keys()])];
+  if (opts.sorted ?? true) keys.sort();
+  return keys.map((k) => ({ key: k, before: b.get(k), after: h.get(k) }));
 }
 
 function replacementReason(before: PlanResource, after: PlanResource): string | undefined {
@@ -264,46 +260,62 @@ function flatten(value: unknown, prefix = "", out = new Map<string, string>()): 
 // Dashboards
 
 export function compareDashboards(base: DashboardView[], head: DashboardView[]): DashboardDiff[] {
-  const b = new Map(base.map((d) => [d.id, d]));
-  const h = new Map(head.map((d) => [d.id, d]));
-  const out: DashboardDiff[] = [];
-  for (const id of [...new Set([...b.keys(), ...h.keys()])].sort()) {
-    const before = b.get(id);
-    const after = h.get(id);
-    if (!before || !after) {
-      const d = (after ?? before)!;
-      out.push({
-        id,
-        name: d.name,
-        title: d.title,
-        status: after ? "added" : "removed",
-        widgetCount: flattenWidgets(d.widgets).length,
-        settings: [],
-        added: [],
-        removed: [],
-        moved: [],
-        changed: [],
-        shifted: 0,
-      });
-      continue;
-    }
-    const diff = compareDashboard(before, after);
-    if (diff) out.push(diff);
-  }
-  return out;
+  return pairByKey(base, head, (d) => d.id).flatMap(({ key: id, before, after }) => {
+    if (before && after) return compareDashboard(before, after) ?? [];
+    const d = (after ?? before)!;
+    const status = after ? "added" : "removed";
+    const widgetCount = flattenWidgets(d.widgets).length;
+    return [
+      { id, name: d.name, title: d.title, status, widgetCount, settings: [], added: [], removed: [], moved: [], changed: [], shifted: 0 },
+    ];
+  });
 }
 
+/** A dashboard on both sides: its settings, then its widgets matched by stable key (added, removed, moved, changed, shifted). */
 function compareDashboard(before: DashboardView, after: DashboardView): DashboardDiff | undefined {
+  const settings = dashboardSettingChanges(before, after);
+  const widgets = new WidgetPairs(before, after);
+  const added = widgets.onlyAfter().map((x) => ({ ...widgetRef(x), where: placement(x) }));
+  // A removed group's children are removed with it; list them all, a reviewer wants to see what goes.
+  const removed = widgets.onlyBefore().map(widgetRef);
+  const moved = movedWidgets(widgets, before, after);
+  const movedKeys = new Set(moved.map((m) => m.key));
+  const changed: WidgetChange[] = [];
+  let shifted = 0;
+  for (const { before: prev, after: x } of widgets.onBoth()) {
+    const changes = compareWidget(prev.widget, x.widget);
+    if (changes.length) changed.push({ ...widgetRef(x), changes });
+    const p = prev.widget.layout;
+    const n = x.widget.layout;
+    if (p && n && (p.x !== n.x || p.y !== n.y) && !movedKeys.has(x.widget.key)) shifted++;
+  }
+  const nothingReviewable = !settings.length && !added.length && !removed.length && !moved.length && !changed.length && !shifted;
+  // Byte-level differences with no reviewable meaning (key order, resolved links) still count.
+  if (nothingReviewable && stableJson(before) === stableJson(after)) return undefined;
+  const widgetCount = widgets.after.length;
+  return {
+    id: after.id,
+    name: after.name,
+    title: after.title,
+    status: "changed",
+    widgetCount,
+    settings,
+    added,
+    removed,
+    moved,
+    changed,
+    shifted,
+  };
+}
+
+/** Title, description, tags, template variables (each, and their order) and every other dashboard-level setting. */
+function dashboardSettingChanges(before: DashboardView, after: DashboardView): FieldChange[] {
   const settings: FieldChange[] = [];
   field(settings, "title", before.title, after.title);
   field(settings, "description", before.description, after.description);
   field(settings, "tags", before.tags.join(", "), after.tags.join(", "));
-  const vars = (d: DashboardView) => new Map(d.templateVariables.map((v) => [v.name, v]));
-  const bv = vars(before);
-  const av = vars(after);
-  for (const name of [...new Set([...bv.keys(), ...av.keys()])]) {
-    const x = bv.get(name);
-    const y = av.get(name);
+  const variables = pairByKey(before.templateVariables, after.templateVariables, (v) => v.name, { sorted: false });
+  for (const { key: name, before: x, after: y } of variables) {
     if (!x || !y) {
       field(settings, `template variable $${name}`, x && describeVariable(x), y && describeVariable(y));
       continue;
@@ -315,53 +327,71 @@ function compareDashboard(before: DashboardView, after: DashboardView): Dashboar
     if (gone.length) settings.push({ field: `template variable $${name} values`, before: gone.join(", ") });
     if (came.length) settings.push({ field: `template variable $${name} values`, after: came.join(", ") });
   }
-  field(
-    settings,
-    "template variable order",
-    [...bv.keys()].join(", "),
-    [...av.keys()].join(", "),
-    () => bv.size === av.size && [...bv.keys()].every((k) => av.has(k)),
-  );
+  // Reordering alone is a change; adding or removing one is already reported above.
+  const names = (d: DashboardView) => d.templateVariables.map((v) => v.name);
+  if (variables.every((v) => v.before && v.after))
+    field(settings, "template variable order", names(before).join(", "), names(after).join(", "));
   if (before.settings !== after.settings) {
     const changed = leafChanges(JSON.parse(before.settings), JSON.parse(after.settings)).map((c) => c.field);
     settings.push({ field: "other dashboard settings", before: changed.join(", "), after: changed.join(", ") });
   }
+  return settings;
+}
 
-  const bw = flattenWidgets(before.widgets);
-  const aw = flattenWidgets(after.widgets);
-  const bByKey = new Map(bw.map((x) => [x.widget.key, x]));
-  const aByKey = new Map(aw.map((x) => [x.widget.key, x]));
-  const ref = (x: { widget: WidgetView; group?: WidgetView }): WidgetRef => ({
-    key: x.widget.key,
-    title: x.widget.title,
-    type: x.widget.type,
-    group: x.group ? x.group.title : undefined,
-  });
+type Placed = { widget: WidgetView; group?: WidgetView };
 
-  const added = aw.filter((x) => !bByKey.has(x.widget.key)).map((x) => ({ ...ref(x), where: placement(x, after) }));
-  // A removed group's children are removed with it; list them all, a reviewer wants to see what goes.
-  const removed = bw.filter((x) => !aByKey.has(x.widget.key)).map(ref);
+/** Both sides' widgets, groups' children included, matched by their stable key. */
+class WidgetPairs {
+  readonly before: Placed[];
+  readonly after: Placed[];
+  readonly beforeByKey: Map<string, Placed>;
+  readonly afterByKey: Map<string, Placed>;
+
+  constructor(before: DashboardView, after: DashboardView) {
+    this.before = flattenWidgets(before.widgets);
+    this.after = flattenWidgets(after.widgets);
+    this.beforeByKey = new Map(this.before.map((x) => [x.widget.key, x]));
+    this.afterByKey = new Map(this.after.map((x) => [x.widget.key, x]));
+  }
+
+  onlyAfter(): Placed[] {
+    return this.after.filter((x) => !this.beforeByKey.has(x.widget.key));
+  }
+
+  onlyBefore(): Placed[] {
+    return this.before.filter((x) => !this.afterByKey.has(x.widget.key));
+  }
+
+  /** Widgets on both sides, in the head's reading order. */
+  onBoth(): { before: Placed; after: Placed }[] {
+    return this.after.flatMap((x) => {
+      const prev = this.beforeByKey.get(x.widget.key);
+      return prev ? [{ before: prev, after: x }] : [];
+    });
+  }
+}
+
+function widgetRef(x: Placed): WidgetRef {
+  return { key: x.widget.key, title: x.widget.title, type: x.widget.type, group: x.group ? x.group.title : undefined };
+}
+
+/** Widgets in a different parent group, then widgets out of order relative to those both sides share (longest common subsequence). */
+function movedWidgets(widgets: WidgetPairs, before: DashboardView, after: DashboardView): WidgetMove[] {
   const moved: WidgetMove[] = [];
-  const changed: WidgetChange[] = [];
   const movedKeys = new Set<string>();
-
-  // Moves: a different parent group, or out of order relative to the widgets both sides share.
-  for (const x of aw) {
-    const prev = bByKey.get(x.widget.key);
-    if (!prev) continue;
-    if ((prev.group?.key ?? "") !== (x.group?.key ?? "")) {
-      moved.push({ ...ref(x), how: `from ${groupName(prev.group)} to ${groupName(x.group)}` });
-      movedKeys.add(x.widget.key);
-    }
+  for (const { before: prev, after: x } of widgets.onBoth()) {
+    if ((prev.group?.key ?? "") === (x.group?.key ?? "")) continue;
+    moved.push({ ...widgetRef(x), how: `from ${groupName(prev.group)} to ${groupName(x.group)}` });
+    movedKeys.add(x.widget.key);
   }
   const containers = (d: DashboardView) => {
     const map = new Map<string, WidgetView[]>([["", d.widgets]]);
     for (const { widget } of flattenWidgets(d.widgets)) if (widget.children.length) map.set(widget.key, widget.children);
     return map;
   };
-  const bc = containers(before);
+  const beforeContainers = containers(before);
   for (const [key, children] of containers(after)) {
-    const prevChildren = bc.get(key);
+    const prevChildren = beforeContainers.get(key);
     if (!prevChildren) continue;
     const prevOrder = prevChildren.map((w) => w.key).filter((k) => children.some((c) => c.key === k));
     const order = children.map((w) => w.key).filter((k) => prevOrder.includes(k));
@@ -370,41 +400,16 @@ function compareDashboard(before: DashboardView, after: DashboardView): Dashboar
       if (keep.has(k) || movedKeys.has(k)) continue;
       const pos = order.indexOf(k);
       const prevNeighbour = [...order.slice(0, pos)].reverse().find((o) => keep.has(o));
-      const x = aByKey.get(k)!;
-      const neighbour = prevNeighbour ? aByKey.get(prevNeighbour)!.widget : undefined;
-      moved.push({ ...ref(x), how: neighbour ? `now after "${neighbour.title || neighbour.type}"` : `now first in ${groupName(x.group)}` });
+      const x = widgets.afterByKey.get(k)!;
+      const neighbour = prevNeighbour ? widgets.afterByKey.get(prevNeighbour)!.widget : undefined;
+      moved.push({
+        ...widgetRef(x),
+        how: neighbour ? `now after "${neighbour.title || neighbour.type}"` : `now first in ${groupName(x.group)}`,
+      });
       movedKeys.add(k);
     }
   }
-
-  let shifted = 0;
-  for (const x of aw) {
-    const prev = bByKey.get(x.widget.key);
-    if (!prev) continue;
-    const changes = compareWidget(prev.widget, x.widget);
-    if (changes.length) changed.push({ ...ref(x), changes });
-    const p = prev.widget.layout;
-    const n = x.widget.layout;
-    if (p && n && (p.x !== n.x || p.y !== n.y) && !movedKeys.has(x.widget.key)) shifted++;
-  }
-
-  if (!settings.length && !added.length && !removed.length && !moved.length && !changed.length && !shifted) {
-    // Byte-level differences with no reviewable meaning (key order, resolved links) still count.
-    if (stableJson(before) === stableJson(after)) return undefined;
-  }
-  return {
-    id: after.id,
-    name: after.name,
-    title: after.title,
-    status: "changed",
-    widgetCount: aw.length,
-    settings,
-    added,
-    removed,
-    moved,
-    changed,
-    shifted,
-  };
+  return moved;
 }
 
 function describeVariable(v: DashboardView["templateVariables"][number]): string {
@@ -416,10 +421,9 @@ function groupName(group?: WidgetView): string {
   return group ? `group "${group.title || group.key}"` : "the top level";
 }
 
-function placement(x: { widget: WidgetView; group?: WidgetView }, d: DashboardView): string {
+function placement(x: Placed): string {
   const where = x.group ? `in group "${x.group.title}"` : "at the top level";
   const l = x.widget.layout;
-  void d;
   return l ? `${where}, column ${l.x + 1}, row ${l.y + 1}, ${l.width}×${l.height}` : where;
 }
 
@@ -511,30 +515,16 @@ const THRESHOLD_NAMES: Record<string, string> = {
 };
 
 export function compareMonitors(base: MonitorView[], head: MonitorView[], replacements: Replacement[] = []): MonitorDiff[] {
-  const b = new Map(base.map((m) => [m.name, m]));
-  const h = new Map(head.map((m) => [m.name, m]));
-  const out: MonitorDiff[] = [];
-  for (const name of [...new Set([...b.keys(), ...h.keys()])].sort()) {
-    const before = b.get(name);
-    const after = h.get(name);
+  return pairByKey(base, head, (m) => m.name).flatMap(({ key: name, before, after }): MonitorDiff[] => {
     if (!before || !after) {
       const m = (after ?? before)!;
-      out.push({ name, title: m.title, status: after ? "added" : "removed", monitor: m, changes: [] });
-      continue;
+      return [{ name, title: m.title, status: after ? "added" : "removed", monitor: m, changes: [] }];
     }
     const changes = compareMonitor(before, after);
-    if (changes.length) {
-      out.push({
-        name,
-        title: after.title,
-        status: "changed",
-        monitor: after,
-        changes,
-        replaced: replacements.find((r) => r.type === TYPE.monitor && r.name === name)?.reason,
-      });
-    }
-  }
-  return out;
+    if (!changes.length) return [];
+    const replaced = replacements.find((r) => r.type === TYPE.monitor && r.name === name)?.reason;
+    return [{ name, title: after.title, status: "changed", monitor: after, changes, replaced }];
+  });
 }
 
 export function compareMonitor(before: MonitorView, after: MonitorView): FieldChange[] {
@@ -549,9 +539,8 @@ export function compareMonitor(before: MonitorView, after: MonitorView): FieldCh
     field(out, `threshold window ${key}`, before.thresholdWindows[key], after.thresholdWindows[key]);
   }
   field(out, "priority", before.priority && `P${before.priority}`, after.priority && `P${after.priority}`);
-  if (before.handles.join() !== after.handles.join()) {
-    out.push({ field: "routing handles", before: before.handles.join(", ") || undefined, after: after.handles.join(", ") || undefined });
-  }
+  const routing = (m: MonitorView) => m.handles.map((h) => h.text).join(", ");
+  field(out, "routing handles", routing(before), routing(after));
   const goneTags = before.tags.filter((t) => !after.tags.includes(t));
   const newTags = after.tags.filter((t) => !before.tags.includes(t));
   if (goneTags.length || newTags.length)
@@ -577,7 +566,7 @@ function orderedKeys(order: Record<string, string>, a: Record<string, string>, b
 /** A message line without what other rows report: handles, runbook links and threshold numbers. */
 function normalizeLine(m: MonitorView, line: string): string {
   let text = line;
-  for (const h of m.handles.map(handleName)) text = text.split(h).join("");
+  for (const { handle } of m.handles) text = text.split(handle.raw).join("");
   for (const r of m.runbooks) text = text.split(r).join("");
   for (const t of Object.values(m.thresholds)) {
     const n = t.replace(/^-/, "").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -607,17 +596,11 @@ function messageLineChanges(before: MonitorView, after: MonitorView): { before?:
 // Features
 
 export function compareFeatures(base: FeatureView[], head: FeatureView[]): FeatureDiff[] {
-  const b = new Map(base.map((f) => [f.id, f]));
-  const h = new Map(head.map((f) => [f.id, f]));
-  const out: FeatureDiff[] = [];
-  for (const id of [...new Set([...b.keys(), ...h.keys()])].sort()) {
-    const before = b.get(id);
-    const after = h.get(id);
-    if (!before) out.push({ id, status: "added", after });
-    else if (!after) out.push({ id, status: "removed", before });
-    else if (featureSignature(before) !== featureSignature(after)) out.push({ id, status: "changed", before, after });
-  }
-  return out;
+  return pairByKey(base, head, (f) => f.id).flatMap(({ key: id, before, after }): FeatureDiff[] => {
+    if (!before) return [{ id, status: "added", after }];
+    if (!after) return [{ id, status: "removed", before }];
+    return featureSignature(before) === featureSignature(after) ? [] : [{ id, status: "changed", before, after }];
+  });
 }
 
 function featureSignature(f: FeatureView): string {

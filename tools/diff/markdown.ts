@@ -2,11 +2,13 @@
 // for the dashboard reader. Output goes into a PR comment, whose limit is 64,000 characters
 // (pulumi/actions#1387), so it is built from blocks that can be left out whole, most
 // important first, and says what it left out.
-import { isPagingPriority } from "../../monitors/severity";
+import { isPagingPriority, pagerdutyHandleOf, SECRET, TYPE } from "../../config/names";
+import { featureKinds, MONITOR_KINDS, type MonitorKindSpec, reviewColumns } from "../../monitors/kinds";
+import { formatValue } from "../../monitors/review";
 import type { DashboardDiff, FeatureDiff, FieldChange, MonitorDiff, PlanDiff, ResourceDiff } from "./compare";
 import { hasChanges } from "./compare";
-import { type FeatureView, typeLabel } from "./model";
-import { TYPE } from "../plan";
+import { type FeatureView } from "../../plan/features";
+import { typeLabel } from "../../plan/plan";
 
 export const MAX_CHARS = 60_000;
 export const NO_CHANGES = "no changes";
@@ -19,6 +21,8 @@ export interface MarkdownOptions {
   maxChars?: number;
   /** Where the unabridged diff can be found, named when something is left out. */
   fullDiffName?: string;
+  /** The monitor-kind registry whose review columns and sentences describe features (default: monitors/kinds.ts). */
+  kinds?: readonly MonitorKindSpec[];
 }
 
 export interface MarkdownResult {
@@ -68,18 +72,6 @@ function val(v: string | undefined): string {
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
-}
-
-function money(n: number | undefined): string {
-  return n === undefined ? "—" : `$${n.toLocaleString("en-US", { maximumFractionDigits: 2 })}`;
-}
-
-function ms(n: number | undefined): string {
-  return n === undefined ? "—" : `${n.toLocaleString("en-US")} ms`;
-}
-
-function points(n: number | undefined): string {
-  return n === undefined ? "—" : `${n.toLocaleString("en-US")} points`;
 }
 
 function list(items: string[]): string {
@@ -163,19 +155,19 @@ function compose(sections: Section[], order: Section["kind"][], kept: Map<Sectio
         if (!shown.some((b) => b.item) && kind !== "summary") {
           if (s.blocks.some((b) => b.item))
             out.push(
-              `\n### ${sectionTitle(kind)}\n\n_Left out to keep this comment under ${(opts.maxChars ?? MAX_CHARS).toLocaleString("en-US")} characters._`,
+              `\n### ${sectionTitle(kind)}\n\n_Left out to keep this comment under ` +
+                `${(opts.maxChars ?? MAX_CHARS).toLocaleString("en-US")} characters._`,
             );
           continue;
         }
         out.push(...shown.map((b) => b.text));
         const dropped = s.blocks.slice(n).filter((b) => b.item).length;
-        if (dropped)
-          out.push(
-            `\n_… and ${dropped} more ${s.noun}, left out to keep this comment short${opts.fullDiffName ? ` (all of them are in ${code(opts.fullDiffName)})` : ""}._`,
-          );
+        const where = opts.fullDiffName ? ` (all of them are in ${code(opts.fullDiffName)})` : "";
+        if (dropped) out.push(`\n_… and ${dropped} more ${s.noun}, left out to keep this comment short${where}._`);
         if (kind === "summary" && omitted.length && stack === stacks[0]) {
           out.push(
-            `\n> **Shortened** to stay under ${(opts.maxChars ?? MAX_CHARS).toLocaleString("en-US")} characters: left out ${omitted.join(", ")}.` +
+            `\n> **Shortened** to stay under ${(opts.maxChars ?? MAX_CHARS).toLocaleString("en-US")} characters: ` +
+              `left out ${omitted.join(", ")}.` +
               (opts.fullDiffName ? ` The full diff is ${code(opts.fullDiffName)} in the preview artifact.` : ""),
           );
         }
@@ -212,7 +204,7 @@ function sectionsOf(diff: PlanDiff, opts: MarkdownOptions, multi: boolean): Sect
   }
   return [
     { stack, kind: "summary", noun: "", blocks: summaryBlocks(diff, opts, multi) },
-    { stack, kind: "features", noun: "feature changes", blocks: featureBlocks(diff.features) },
+    { stack, kind: "features", noun: "feature changes", blocks: featureBlocks(diff.features, opts.kinds ?? MONITOR_KINDS) },
     { stack, kind: "monitors", noun: "monitor changes", blocks: monitorBlocks(diff.monitors) },
     { stack, kind: "dashboards", noun: "dashboard changes", blocks: dashboardBlocks(diff.dashboards) },
     { stack, kind: "others", noun: "on-call and Sentry changes", blocks: otherBlocks(diff.others) },
@@ -227,7 +219,8 @@ function summaryBlocks(diff: PlanDiff, opts: MarkdownOptions, multi: boolean): B
   lines.push(`${multi ? "\n" : ""}## What this change does to \`${diff.stack}\``);
   lines.push("");
   lines.push(
-    `Base: ${code(opts.baseLabel)} · head: ${code(opts.headLabel)}. Widgets are matched by their stable id, resources by their stable name.`,
+    `Base: ${code(opts.baseLabel)} · head: ${code(opts.headLabel)}. Widgets are matched by their stable id, resources by their ` +
+      `stable name.`,
   );
   lines.push("");
   lines.push("| resource type | added | changed | removed | replaced |");
@@ -253,7 +246,7 @@ function summaryBlocks(diff: PlanDiff, opts: MarkdownOptions, multi: boolean): B
   }
   if (diff.secretsHidden) {
     lines.push("");
-    lines.push("_Secret inputs appear as `[secret]` in plans and are not compared._");
+    lines.push(`_Secret inputs appear as \`${SECRET}\` in plans and are not compared._`);
   }
   return [{ text: lines.join("\n"), item: false }];
 }
@@ -261,29 +254,32 @@ function summaryBlocks(diff: PlanDiff, opts: MarkdownOptions, multi: boolean): B
 // ---------------------------------------------------------------------------------------------
 // Features
 
-function featureBlocks(features: FeatureDiff[]): Block[] {
+function featureBlocks(features: FeatureDiff[], kinds: readonly MonitorKindSpec[]): Block[] {
   if (!features.length) return [];
   const blocks: Block[] = [{ text: `\n### ${sectionTitle("features")}\n`, item: false }];
-  for (const f of features) blocks.push({ text: `- ${featureSentence(f)}`, item: true });
+  for (const f of features) blocks.push({ text: `- ${featureSentence(f, kinds)}`, item: true });
+  const columns = reviewColumns(kinds);
   const table = [
     "",
-    "| feature | owner | daily budget | cost alert (2× budget) | TTFT p95 | total p95 | quality drop (week over week) |",
-    "|---|---|---:|---:|---:|---:|---:|",
+    `| feature | owner | ${columns.map((c) => c.header).join(" | ")} |`,
+    `|---|---|${columns.map(() => "---:|").join("")}`,
     ...features.map((f) => {
       const cell = (pick: (v: FeatureView) => string) => {
         const a = f.before ? pick(f.before) : "—";
         const b = f.after ? pick(f.after) : "—";
         return a === b ? a : `**${a} → ${b}**`;
       };
-      return `| \`${f.id}\`${f.status === "changed" ? "" : ` (${f.status})`} | ${cell((v) => v.team ?? "—")} | ${cell((v) => money(v.budget))} | ${cell((v) => money(v.costAlert))} | ${cell((v) => ms(v.ttftMs))} | ${cell((v) => ms(v.totalMs))} | ${cell((v) => points(v.qualityDrop))} |`;
+      const values = columns.map((c) => cell((v) => formatValue(c.unit, v.values[c.key])));
+      return `| \`${f.id}\`${f.status === "changed" ? "" : ` (${f.status})`} | ${cell((v) => v.team ?? "—")} | ${values.join(" | ")} |`;
     }),
   ].join("\n");
   blocks.push({ text: table, item: false });
   return blocks;
 }
 
-/** One line, in plain words, of what a feature's change means for the people it alerts. */
-export function featureSentence(f: FeatureDiff): string {
+/** One line, in plain words, of what a feature's change means for the people it alerts; each kind says its own numbers. */
+export function featureSentence(f: FeatureDiff, kinds: readonly MonitorKindSpec[] = MONITOR_KINDS): string {
+  const reviews = featureKinds(kinds).flatMap((k) => k.review ?? []);
   const id = `\`${f.id}\``;
   if (f.status === "removed") {
     const b = f.before!;
@@ -296,11 +292,7 @@ export function featureSentence(f: FeatureDiff): string {
   if (f.status === "added") {
     const a = f.after!;
     const parts = [`${id} is new: ${plural(a.monitors.length, "monitor")} and ${plural(a.sentryRules.length, "Sentry rule")}`];
-    const t: string[] = [];
-    if (a.costAlert !== undefined) t.push(`cost alert at ${money(a.costAlert)} a day (2× its ${money(a.budget)} budget)`);
-    if (a.ttftMs !== undefined) t.push(`TTFT p95 alert at ${ms(a.ttftMs)}`);
-    if (a.totalMs !== undefined) t.push(`total p95 alert at ${ms(a.totalMs)}`);
-    if (a.qualityDrop !== undefined) t.push(`quality alert on a ${points(a.qualityDrop)} weekly drop`);
+    const t = reviews.flatMap((r) => r.added(a.values) ?? []);
     if (t.length) parts.push(t.join(", "));
     if (a.team) parts.push(`owned by team \`${a.team}\``);
     parts.push(a.pages.length ? `pages ${list(a.pages)}` : "pages no one");
@@ -308,20 +300,7 @@ export function featureSentence(f: FeatureDiff): string {
   }
   const b = f.before!;
   const a = f.after!;
-  const s: string[] = [];
-  if (b.costAlert !== a.costAlert) {
-    const budget =
-      b.budget !== a.budget
-        ? ` (2× its daily budget, which moves from ${money(b.budget)} to ${money(a.budget)})`
-        : " (2× its daily budget)";
-    s.push(`cost alert moves from ${money(b.costAlert)} to ${money(a.costAlert)} a day${budget}`);
-  } else if (b.budget !== a.budget) {
-    s.push(`cost warning (its daily budget) moves from ${money(b.budget)} to ${money(a.budget)}`);
-  }
-  if (b.ttftMs !== a.ttftMs) s.push(`TTFT p95 alert moves from ${ms(b.ttftMs)} to ${ms(a.ttftMs)}`);
-  if (b.totalMs !== a.totalMs) s.push(`total response p95 alert moves from ${ms(b.totalMs)} to ${ms(a.totalMs)}`);
-  if (b.qualityDrop !== a.qualityDrop)
-    s.push(`quality alert moves from a ${points(b.qualityDrop)} to a ${points(a.qualityDrop)} week-over-week drop`);
+  const s = reviews.flatMap((r) => r.changed(b.values, a.values));
   if (b.team !== a.team) s.push(`owner moves from team \`${b.team ?? "none"}\` to team \`${a.team ?? "none"}\``);
   if (b.pages.join() !== a.pages.join()) {
     if (!a.pages.length) s.push(`**no longer pages anyone** (paged ${list(b.pages)})`);
@@ -374,7 +353,7 @@ function monitorBlocks(monitors: MonitorDiff[]): Block[] {
       v.team ? `team \`${v.team}\`` : undefined,
       v.thresholds.critical !== undefined ? `critical ${code(v.thresholds.critical)}` : undefined,
       v.thresholds.warning !== undefined ? `warning ${code(v.thresholds.warning)}` : undefined,
-      m.status === "added" ? `routes to ${v.handles.map((h) => code(h)).join(", ") || "no one"}` : undefined,
+      m.status === "added" ? `routes to ${v.handles.map((h) => code(h.text)).join(", ") || "no one"}` : undefined,
     ].filter(Boolean);
     blocks.push({ text: `- **${m.status}** ${code(m.name)} ${text(m.title)}: ${facts.join(", ")}`, item: true });
   }
@@ -484,7 +463,7 @@ export function plainWords(r: ResourceDiff): string[] {
   }
   if (r.type === TYPE.pagerdutyServiceObject) {
     for (const c of pick(/^serviceName$/))
-      out.push(`monitors now page \`@pagerduty-${n(c.after)}\` instead of \`@pagerduty-${n(c.before)}\``);
+      out.push(`monitors now page ${code(pagerdutyHandleOf(n(c.after)))} instead of ${code(pagerdutyHandleOf(n(c.before)))}`);
   }
   if (r.type === TYPE.sentryMetricAlert) {
     for (const c of pick(/^triggers\[\d+\]\.alertThreshold$/)) out.push(`a trigger moves from ${n(c.before)} to ${n(c.after)} errors`);

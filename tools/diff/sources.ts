@@ -13,7 +13,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Catalog } from "../../config/validate";
-import { type Plan, PlanError, readPlan } from "../plan";
+import { PROJECT } from "../../config/names";
+import { type Plan, PlanError, readPlan } from "../../plan/plan";
 
 export interface Side {
   /** How the side is named in the output (`origin/main (1a2b3c4)`, `working tree`, a directory). */
@@ -201,7 +202,7 @@ export async function synthesizeSource(source: SynthSource, stacks: string[], op
     for (const stack of stacks) {
       if (!fs.existsSync(path.join(cwd, `Pulumi.${stack}.yaml`))) {
         if (!sha) throw new SourceError(`stack "${stack}" has no Pulumi.${stack}.yaml in the working tree`);
-        plans.set(stack, emptyPlan("llm-observability", stack));
+        plans.set(stack, emptyPlan(PROJECT, stack));
         continue;
       }
       const result = await runChild(process.execPath, ["--import", "tsx", "tools/synth.ts", "--stack", stack, "--out", out], {

@@ -3,20 +3,16 @@
 // static HTML file. No script, no external asset; a Content-Security-Policy forbids any
 // fetch, so opening it can never touch the network. Pure: plan in, HTML out.
 import type { Catalog } from "../../config/validate";
-import type { DashboardDiff, PlanDiff } from "../diff/compare";
-import {
-  arr,
-  type DashboardView,
-  dashboardViews,
-  featureViews,
-  handleName,
-  type MonitorView,
-  monitorViews,
-  obj,
-  type WidgetView,
-} from "../diff/model";
-import { type Plan, type PlanResource, resourcesOfType, TYPE } from "../plan";
-import { countResources } from "../resource-count";
+import { isPagerdutyHandle, pagerdutyHandleOf, TYPE } from "../../config/names";
+import { countWidgets, type DashboardView, dashboardViews, type WidgetView } from "../../plan/dashboards";
+import { featureViews, monitorSentence } from "../../plan/features";
+import { MONITOR_KINDS, type MonitorKindSpec, reviewColumns } from "../../monitors/kinds";
+import { formatValue } from "../../monitors/review";
+import { type MonitorView, monitorViews } from "../../plan/monitors";
+import { onCallTeamIds, sentryRuleViews, teamOnCallView } from "../../plan/oncall";
+import { type Plan, type PlanResource, resourcesOfType } from "../../plan/plan";
+import { arr, obj } from "../../plan/read";
+import { countResources } from "../../plan/resource-count";
 
 export type WidgetStatus = "added" | "changed" | "moved";
 
@@ -37,44 +33,8 @@ export interface PreviewOptions {
   /** The validated catalog, when known: adds display names, members and Slack channels. */
   catalog?: Catalog;
   highlights?: Highlights;
-}
-
-export function highlightsFromDiff(diff: PlanDiff, baseLabel: string): Highlights {
-  const widgets = new Map<string, Map<string, WidgetStatus>>();
-  const widgetChanges = new Map<string, Map<string, string[]>>();
-  const removedWidgets = new Map<string, { title: string; type: string; group?: string }[]>();
-  const dashboards = new Map<string, "added" | "changed">();
-  const removedDashboards: { id: string; title: string }[] = [];
-  const mark = (d: DashboardDiff) => {
-    const m = new Map<string, WidgetStatus>();
-    const details = new Map<string, string[]>();
-    for (const w of d.moved) {
-      m.set(w.key, "moved");
-      details.set(w.key, [`moved ${w.how}`]);
-    }
-    for (const w of d.changed) {
-      m.set(w.key, "changed");
-      details.set(w.key, [...(details.get(w.key) ?? []), ...w.changes.map((c) => `${c.field}: ${c.before ?? "—"} → ${c.after ?? "—"}`)]);
-    }
-    for (const w of d.added) m.set(w.key, "added");
-    widgets.set(d.id, m);
-    widgetChanges.set(d.id, details);
-    if (d.removed.length) removedWidgets.set(d.id, d.removed);
-  };
-  for (const d of diff.dashboards) {
-    if (d.status === "removed") removedDashboards.push({ id: d.id, title: d.title });
-    else {
-      dashboards.set(d.id, d.status);
-      mark(d);
-    }
-  }
-  const monitors = new Map<string, "added" | "changed">();
-  const removedMonitors: { name: string; title: string }[] = [];
-  for (const m of diff.monitors) {
-    if (m.status === "removed") removedMonitors.push({ name: m.name, title: m.title });
-    else monitors.set(m.name, m.status);
-  }
-  return { baseLabel, widgets, widgetChanges, removedWidgets, dashboards, removedDashboards, monitors, removedMonitors };
+  /** The monitor-kind registry whose review columns and sentences describe features (default: monitors/kinds.ts). */
+  kinds?: readonly MonitorKindSpec[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -120,7 +80,8 @@ export function renderStacksPage(title: string, sections: StackSection[]): strin
     ...sections.map((s) => {
       const prefix = `${slugAttr(s.plan.stack)}-`;
       const inner = previewBody(s.plan, s.opts, prefix).body;
-      return `<section class="stack" id="stack-${slugAttr(s.plan.stack)}" data-stack="${e(s.plan.stack)}">\n<p class="meta">${e(s.summary)}</p>\n${inner}\n</section>`;
+      const attrs = `class="stack" id="stack-${slugAttr(s.plan.stack)}" data-stack="${e(s.plan.stack)}"`;
+      return `<section ${attrs}>\n<p class="meta">${e(s.summary)}</p>\n${inner}\n</section>`;
     }),
   ].join("\n");
   return page(title, body);
@@ -132,17 +93,21 @@ function previewBody(plan: Plan, opts: PreviewOptions, idPrefix: string): { titl
   const h = opts.highlights;
   const title = h ? `Changes to ${plan.stack} (against ${h.baseLabel})` : `${plan.project} · ${plan.stack}`;
   const nav = [
-    ...dashboards.map((d) => `<a href="#${idPrefix}dashboard-${slugAttr(d.id)}">${e(d.title || d.id)}</a>`),
+    ...dashboards.map((d) => `<a href="#${idPrefix}${slugAttr(d.name)}">${e(d.title || d.id)}</a>`),
     `<a href="#${idPrefix}monitors">Monitors (${monitors.length})</a>`,
     `<a href="#${idPrefix}oncall">On-call and Sentry</a>`,
   ].join("");
+  const stack = opts.catalog ? ` · env ${e(opts.catalog.stack.env)} · paging ${opts.catalog.stack.paging ? "on" : "off"}` : "";
+  const { resources } = countResources(plan);
+  const counts = `${resources} resources · ${dashboards.length} dashboards · ${monitors.length} monitors`;
   const body = [
     `<header class="page"><h1>${e(title)}</h1>`,
-    `<p class="meta">Stack <b>${e(plan.stack)}</b>${opts.catalog ? ` · env ${e(opts.catalog.stack.env)} · paging ${opts.catalog.stack.paging ? "on" : "off"}` : ""} · ${countResources(plan).resources} resources · ${dashboards.length} dashboards · ${monitors.length} monitors. Static preview: positions and sizes follow the dashboard JSON on a 12-column grid; no data is shown.</p>`,
+    `<p class="meta">Stack <b>${e(plan.stack)}</b>${stack} · ${counts}. ` +
+      "Static preview: positions and sizes follow the dashboard JSON on a 12-column grid; no data is shown.</p>",
     h ? legend(h) : "",
     `<nav>${nav}</nav></header>`,
     ...dashboards.map((d) => renderDashboard(d, h, idPrefix)),
-    renderMonitors(monitors, h, idPrefix),
+    renderMonitors(plan, monitors, opts.kinds ?? MONITOR_KINDS, h, idPrefix),
     renderOnCall(plan, opts.catalog, idPrefix),
   ].join("\n");
   return { title, body };
@@ -169,7 +134,9 @@ function legend(h: Highlights): string {
   const removed = h.removedDashboards.length
     ? `<p class="removed">Removed dashboards: ${h.removedDashboards.map((d) => `<b>${e(d.title)}</b> (${e(d.id)})`).join(", ")}</p>`
     : "";
-  return `<p class="legend">Marked against <code>${e(h.baseLabel)}</code>: <span class="badge added">added</span> <span class="badge changed">changed</span> <span class="badge moved">moved</span>; removed items are listed where they were.</p>${removed}`;
+  const badges = ["added", "changed", "moved"].map((s) => `<span class="badge ${s}">${s}</span>`).join(" ");
+  const against = `Marked against <code>${e(h.baseLabel)}</code>`;
+  return `<p class="legend">${against}: ${badges}; removed items are listed where they were.</p>${removed}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -178,31 +145,33 @@ function legend(h: Highlights): string {
 function renderDashboard(d: DashboardView, h: Highlights | undefined, idPrefix: string): string {
   const marks = h ? { status: h.widgets.get(d.id), details: h.widgetChanges.get(d.id) } : undefined;
   const status = h?.dashboards.get(d.id);
-  const count = countAll(d.widgets);
+  const count = countWidgets(d.widgets);
   const vars = d.templateVariables.length
     ? `<ul class="vars">${d.templateVariables
         .map(
           (v) =>
-            `<li><code>$${e(v.name)}</code> tag <code>${e(v.prefix)}</code>, default <code>${e(v.defaults.join(" or ") || "*")}</code>${v.availableValues.length ? `, values ${e(v.availableValues.join(", "))}` : ""}</li>`,
+            `<li><code>$${e(v.name)}</code> tag <code>${e(v.prefix)}</code>, default <code>${e(v.defaults.join(" or ") || "*")}</code>` +
+            `${v.availableValues.length ? `, values ${e(v.availableValues.join(", "))}` : ""}</li>`,
         )
         .join("")}</ul>`
     : `<p class="meta">No template variables.</p>`;
   const removed = h?.removedWidgets.get(d.id);
+  const removedItem = (w: { title: string; type: string; group?: string }) =>
+    `<li>${e(w.title || "untitled")} <span class="type">${e(w.type)}</span>${w.group ? ` from group ${e(w.group)}` : ""}</li>`;
   const removedList = removed?.length
-    ? `<div class="removed"><b>Removed widgets:</b><ul>${removed.map((w) => `<li>${e(w.title || "untitled")} <span class="type">${e(w.type)}</span>${w.group ? ` from group ${e(w.group)}` : ""}</li>`).join("")}</ul></div>`
+    ? `<div class="removed"><b>Removed widgets:</b><ul>${removed.map(removedItem).join("")}</ul></div>`
     : "";
-  return `<section class="dashboard${status ? ` status-${status}` : ""}" id="${idPrefix}dashboard-${slugAttr(d.id)}" data-dashboard="${e(d.id)}" data-widget-count="${count}">
+  const tags = d.tags.length ? ` · tags ${d.tags.map((t) => `<code>${e(t)}</code>`).join(" ")}` : "";
+  const cls = `dashboard${status ? ` status-${status}` : ""}`;
+  const attrs = `class="${cls}" id="${idPrefix}${slugAttr(d.name)}" data-dashboard="${e(d.id)}" data-widget-count="${count}"`;
+  return `<section ${attrs}>
 <h2>${e(d.title)}${status ? ` <span class="badge ${status}">${status}</span>` : ""}</h2>
-<p class="meta">Dashboard <code>${e(d.id)}</code> · resource <code>${e(d.name)}</code> · ${count} widgets${d.tags.length ? ` · tags ${d.tags.map((t) => `<code>${e(t)}</code>`).join(" ")}` : ""}</p>
+<p class="meta">Dashboard <code>${e(d.id)}</code> · resource <code>${e(d.name)}</code> · ${count} widgets${tags}</p>
 ${d.description ? `<p class="description">${e(d.description)}</p>` : ""}
 ${vars}
 ${removedList}
 <div class="grid">${d.widgets.map((w) => renderWidget(w, marks)).join("\n")}</div>
 </section>`;
-}
-
-function countAll(widgets: WidgetView[]): number {
-  return widgets.reduce((n, w) => n + 1 + countAll(w.children), 0);
 }
 
 function placement(w: WidgetView): string {
@@ -250,7 +219,29 @@ ${changes}${text}${rows.join("")}
 // ---------------------------------------------------------------------------------------------
 // Monitors
 
-function renderMonitors(monitors: MonitorView[], h: Highlights | undefined, idPrefix: string): string {
+/** Per feature, the numbers each kind declares for review: the same columns as the diff's table. */
+function renderThresholds(plan: Plan, kinds: readonly MonitorKindSpec[]): string {
+  const columns = reviewColumns(kinds);
+  const features = featureViews(plan, kinds);
+  if (!features.length || !columns.length) return "";
+  const head = `<tr><th>feature</th><th>owner</th>${columns.map((c) => `<th>${e(c.header)}</th>`).join("")}</tr>`;
+  const rows = features.map(
+    (f) =>
+      `<tr data-thresholds="${e(f.id)}"><td><code>${e(f.id)}</code></td><td>${e(f.team ?? "—")}</td>` +
+      `${columns.map((c) => `<td>${e(formatValue(c.unit, f.values[c.key]))}</td>`).join("")}</tr>`,
+  );
+  return `<h3>Thresholds per feature</h3>\n<table class="thresholds"><thead>${head}</thead><tbody>${rows.join("\n")}</tbody></table>`;
+}
+
+const MONITOR_COLUMNS = ["name", "priority", "team", "query", "thresholds", "handles (states)", "runbook"];
+
+function renderMonitors(
+  plan: Plan,
+  monitors: MonitorView[],
+  kinds: readonly MonitorKindSpec[],
+  h: Highlights | undefined,
+  idPrefix: string,
+): string {
   const sorted = [...monitors].sort(
     (a, b) => (a.team ?? "").localeCompare(b.team ?? "") || a.priority.localeCompare(b.priority) || a.name.localeCompare(b.name),
   );
@@ -262,6 +253,8 @@ function renderMonitors(monitors: MonitorView[], h: Highlights | undefined, idPr
     const windows = Object.entries(m.thresholdWindows)
       .map(([k, v]) => `${e(k)} <code>${e(v)}</code>`)
       .join("<br>");
+    const sentence = monitorSentence(m, kinds);
+    const handles = m.handles.map((h) => `<code class="${isPagerdutyHandle(h.handle) ? "pager" : "notify"}">${e(h.text)}</code>`);
     const runbooks = m.runbooks
       .map((u) => (/^https?:\/\//.test(u) ? `<a href="${e(u)}" rel="noopener noreferrer">${e(u.split("/").pop())}</a>` : e(u)))
       .join("<br>");
@@ -270,20 +263,20 @@ function renderMonitors(monitors: MonitorView[], h: Highlights | undefined, idPr
 <td>${m.priority ? `P${e(m.priority)}` : "—"}</td>
 <td>${e(m.team ?? "—")}${m.feature ? `<br><span class="small">feature ${e(m.feature)}</span>` : ""}</td>
 <td><code>${e(m.query)}</code></td>
-<td>${thresholds || "—"}${windows ? `<br><span class="small">windows</span><br>${windows}` : ""}</td>
-<td>${m.handles.map((x) => `<code class="${handleName(x).startsWith("@pagerduty-") ? "pager" : "notify"}">${e(x)}</code>`).join("<br>") || "—"}</td>
+<td>${sentence ? `${e(sentence)}<br>` : ""}${thresholds || "—"}${windows ? `<br><span class="small">windows</span><br>${windows}` : ""}</td>
+<td>${handles.join("<br>") || "—"}</td>
 <td>${runbooks || "—"}</td>
 </tr>`;
   });
-  const removed = h?.removedMonitors.length
-    ? `<div class="removed"><b>Removed monitors:</b><ul>${h.removedMonitors.map((m) => `<li>${e(m.title)} <code>${e(m.name)}</code></li>`).join("")}</ul></div>`
-    : "";
+  const removedItems = h?.removedMonitors.map((m) => `<li>${e(m.title)} <code>${e(m.name)}</code></li>`).join("");
+  const removed = removedItems ? `<div class="removed"><b>Removed monitors:</b><ul>${removedItems}</ul></div>` : "";
   return `<section id="${idPrefix}monitors" class="monitors">
 <h2>Monitors (${monitors.length})</h2>
 ${removed}
+${renderThresholds(plan, kinds)}
 ${
   monitors.length
-    ? `<table><thead><tr><th>name</th><th>priority</th><th>team</th><th>query</th><th>thresholds</th><th>handles (states)</th><th>runbook</th></tr></thead><tbody>
+    ? `<table><thead><tr>${MONITOR_COLUMNS.map((c) => `<th>${c}</th>`).join("")}</tr></thead><tbody>
 ${rows.join("\n")}
 </tbody></table>`
     : `<p class="meta">No monitors on this stack.</p>`
@@ -293,10 +286,6 @@ ${rows.join("\n")}
 
 // ---------------------------------------------------------------------------------------------
 // On-call and Sentry
-
-function named(plan: Plan, type: string, name: string): PlanResource | undefined {
-  return plan.resources.find((r) => r.type === type && r.name === name);
-}
 
 function txt(v: unknown): string {
   return v === undefined || v === null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
@@ -311,17 +300,13 @@ function duration(seconds: unknown): string {
   return `${Math.round(s / 60)} min`;
 }
 
+const NO_PAGING = "No PagerDuty schedules or services on this stack: it does not page, and every monitor routes to Slack.";
+
 function renderOnCall(plan: Plan, catalog: Catalog | undefined, idPrefix: string): string {
-  const fromNames = (prefix: string, type: string) =>
-    resourcesOfType(plan, type)
-      .map((r) => r.name.slice(prefix.length))
-      .filter((x) => x);
   const teamIds = [
     ...new Set([
       ...(catalog?.teams.map((t) => t.id) ?? []),
-      ...fromNames("schedule-", TYPE.schedule),
-      ...fromNames("escalation-", TYPE.escalationPolicy),
-      ...fromNames("service-", TYPE.service),
+      ...onCallTeamIds(plan),
       ...monitorViews(plan).flatMap((m) => (m.team ? [m.team] : [])),
     ]),
   ];
@@ -329,7 +314,7 @@ function renderOnCall(plan: Plan, catalog: Catalog | undefined, idPrefix: string
   const teams = teamIds.map((id) => renderTeam(plan, id, catalog)).join("\n");
   return `<section id="${idPrefix}oncall" class="oncall">
 <h2>On-call</h2>
-${paging ? "" : `<p class="meta">No PagerDuty schedules or services on this stack: it does not page, and every monitor routes to Slack.</p>`}
+${paging ? "" : `<p class="meta">${NO_PAGING}</p>`}
 <div class="teams">${teams}</div>
 <h2>Sentry rules per feature</h2>
 ${renderSentry(plan, catalog)}
@@ -338,10 +323,7 @@ ${renderSentry(plan, catalog)}
 
 function renderTeam(plan: Plan, id: string, catalog?: Catalog): string {
   const team = catalog?.teams.find((t) => t.id === id);
-  const schedule = named(plan, TYPE.schedule, `schedule-${id}`);
-  const escalation = named(plan, TYPE.escalationPolicy, `escalation-${id}`);
-  const service = named(plan, TYPE.service, `service-${id}`);
-  const serviceObject = named(plan, TYPE.pagerdutyServiceObject, `pagerduty-service-${id}`);
+  const { schedule, escalationPolicy: escalation, service, pagerdutyServiceObject: serviceObject } = teamOnCallView(plan, id);
   const features =
     catalog?.features.filter((f) => f.owner === id).map((f) => f.id) ??
     featureViews(plan)
@@ -352,14 +334,18 @@ function renderTeam(plan: Plan, id: string, catalog?: Catalog): string {
     facts.push(`<dt>Slack</dt><dd><code>${e(team.slack)}</code></dd>`);
     facts.push(`<dt>Members</dt><dd>${team.onCall.members.map((m, i) => `${i + 1}. ${e(m)}`).join("<br>")}</dd>`);
     facts.push(
-      `<dt>Handoff</dt><dd>${e(team.onCall.handoff.day)} ${e(team.onCall.handoff.time)} ${e(team.onCall.handoff.timeZone)}, anchored at ${e(team.onCall.rotationStart)}</dd>`,
+      `<dt>Handoff</dt><dd>${e(team.onCall.handoff.day)} ${e(team.onCall.handoff.time)} ${e(team.onCall.handoff.timeZone)}, ` +
+        `anchored at ${e(team.onCall.rotationStart)}</dd>`,
     );
   }
   if (features.length) facts.push(`<dt>Features</dt><dd>${features.map((f) => `<code>${e(f)}</code>`).join(" ")}</dd>`);
   if (schedule) {
     const layers = arr(schedule.inputs.layers).map((l) => {
       const layer = obj(l);
-      return `${e(layer.name ?? "layer")}: ${duration(layer.rotationTurnLengthSeconds)} turns, ${arr(layer.users).length} engineers, start ${e(txt(layer.start))}, virtual start ${e(txt(layer.rotationVirtualStart))}`;
+      return (
+        `${e(layer.name ?? "layer")}: ${duration(layer.rotationTurnLengthSeconds)} turns, ${arr(layer.users).length} engineers, ` +
+        `start ${e(txt(layer.start))}, virtual start ${e(txt(layer.rotationVirtualStart))}`
+      );
     });
     facts.push(
       `<dt>Rotation</dt><dd><code>${e(schedule.name)}</code> (${e(txt(schedule.inputs.timeZone))})<br>${layers.join("<br>")}</dd>`,
@@ -369,44 +355,46 @@ function renderTeam(plan: Plan, id: string, catalog?: Catalog): string {
     const rules = arr(escalation.inputs.rules).map((r, i) => {
       const rule = obj(r);
       const targets = arr(rule.targets).map((t) => `${e(txt(obj(t).type))} <code>${e(txt(obj(t).id))}</code>`);
-      return `${i + 1}. ${targets.join(", ")}${rule.escalationDelayInMinutes !== undefined ? `; escalates after ${e(txt(rule.escalationDelayInMinutes))} min unacknowledged` : ""}`;
+      const delay = rule.escalationDelayInMinutes;
+      return `${i + 1}. ${targets.join(", ")}${delay !== undefined ? `; escalates after ${e(txt(delay))} min unacknowledged` : ""}`;
     });
-    facts.push(
-      `<dt>Escalation</dt><dd><code>${e(escalation.name)}</code>${escalation.inputs.numLoops !== undefined ? `, ${e(txt(escalation.inputs.numLoops))} loops` : ""}<br>${rules.join("<br>")}</dd>`,
-    );
+    const loops = escalation.inputs.numLoops !== undefined ? `, ${e(txt(escalation.inputs.numLoops))} loops` : "";
+    facts.push(`<dt>Escalation</dt><dd><code>${e(escalation.name)}</code>${loops}<br>${rules.join("<br>")}</dd>`);
   }
   if (service) {
-    const urgency = obj(service.inputs.incidentUrgencyRule);
+    const rule = obj(service.inputs.incidentUrgencyRule);
+    const urgency = Object.keys(rule).length ? `, urgency ${e(txt(rule.type))}${rule.urgency ? ` ${e(txt(rule.urgency))}` : ""}` : "";
     facts.push(
-      `<dt>Service</dt><dd><code>${e(txt(service.inputs.name) || service.name)}</code>, acknowledgement timeout ${e(duration(service.inputs.acknowledgementTimeout))}, auto-resolve ${e(duration(service.inputs.autoResolveTimeout))}${Object.keys(urgency).length ? `, urgency ${e(txt(urgency.type))}${urgency.urgency ? ` ${e(txt(urgency.urgency))}` : ""}` : ""}</dd>`,
+      `<dt>Service</dt><dd><code>${e(txt(service.inputs.name) || service.name)}</code>, ` +
+        `acknowledgement timeout ${e(duration(service.inputs.acknowledgementTimeout))}, ` +
+        `auto-resolve ${e(duration(service.inputs.autoResolveTimeout))}${urgency}</dd>`,
     );
   }
   if (serviceObject)
-    facts.push(`<dt>Datadog handle</dt><dd><code class="pager">@pagerduty-${e(txt(serviceObject.inputs.serviceName))}</code></dd>`);
+    facts.push(`<dt>Datadog handle</dt><dd><code class="pager">${e(pagerdutyHandleOf(txt(serviceObject.inputs.serviceName)))}</code></dd>`);
   if (!schedule && !service) facts.push(`<dt>Paging</dt><dd>none on this stack</dd>`);
-  return `<article class="team" data-team="${e(id)}"><h3>${e(team?.name ?? id)} <code>${e(id)}</code></h3><dl>${facts.join("")}</dl></article>`;
+  const heading = `<h3>${e(team?.name ?? id)} <code>${e(id)}</code></h3>`;
+  return `<article class="team" data-team="${e(id)}">${heading}<dl>${facts.join("")}</dl></article>`;
 }
 
 function renderSentry(plan: Plan, catalog?: Catalog): string {
-  const rules = plan.resources.filter((r) => r.type.startsWith("sentry:") && r.custom);
+  const rules = sentryRuleViews(plan);
   if (!rules.length) return `<p class="meta">No Sentry rules on this stack.</p>`;
   const byFeature = new Map<string, PlanResource[]>();
-  for (const r of rules) {
-    const feature = /^sentry-(?:issue-alert|metric-alert|issue-page)-(.+)$/.exec(r.name)?.[1] ?? "(other)";
-    byFeature.set(feature, [...(byFeature.get(feature) ?? []), r]);
-  }
+  for (const { featureId, resource } of rules) byFeature.set(featureId, [...(byFeature.get(featureId) ?? []), resource]);
   const rows = [...byFeature]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([feature, rs]) => {
       const name = catalog?.features.find((f) => f.id === feature)?.name;
+      const rule = (r: PlanResource) =>
+        `<div class="rule"><code>${e(r.name)}</code><br>${e(txt(r.inputs.name))}<br>` +
+        `<span class="small">${describeSentryRule(r)}</span></div>`;
       const cells = rs
         .sort((a, b) => a.name.localeCompare(b.name))
-        .map(
-          (r) =>
-            `<div class="rule"><code>${e(r.name)}</code><br>${e(txt(r.inputs.name))}<br><span class="small">${describeSentryRule(r)}</span></div>`,
-        )
+        .map(rule)
         .join("");
-      return `<tr data-feature="${e(feature)}"><td><b>${e(name ?? feature)}</b><br><code class="small">${e(feature)}</code></td><td>${cells}</td></tr>`;
+      const heading = `<b>${e(name ?? feature)}</b><br><code class="small">${e(feature)}</code>`;
+      return `<tr data-feature="${e(feature)}"><td>${heading}</td><td>${cells}</td></tr>`;
     });
   return `<table class="sentry"><thead><tr><th>feature</th><th>rules</th></tr></thead><tbody>${rows.join("\n")}</tbody></table>`;
 }
@@ -429,7 +417,8 @@ function describeSentryRule(r: PlanResource): string {
   if (conditions.length) parts.push(`when ${e(conditions.join(" or "))}`);
   const filters = arr(i.filters).map((f) => {
     const filter = obj(f);
-    return `${short(filter.id)}${filter.key ? ` ${txt(filter.key)}${filter.match ? ` ${txt(filter.match)}` : ""} ${txt(filter.value ?? "")}` : ""}`;
+    const match = filter.match ? ` ${txt(filter.match)}` : "";
+    return `${short(filter.id)}${filter.key ? ` ${txt(filter.key)}${match} ${txt(filter.value ?? "")}` : ""}`;
   });
   if (filters.length) parts.push(`if ${e(filters.join(", "))}`);
   const actions = arr(i.actions).map((a) => {
@@ -447,9 +436,11 @@ function describeSentryRule(r: PlanResource): string {
 // ---------------------------------------------------------------------------------------------
 
 const STYLE = `
-:root { --fg:#1d2330; --muted:#5b6474; --line:#d6dae2; --bg:#f5f6f8; --card:#fff; --add:#1e8e3e; --chg:#b26a00; --mov:#1a66d2; --del:#c5221f; }
+:root { --fg:#1d2330; --muted:#5b6474; --line:#d6dae2; --bg:#f5f6f8; --card:#fff;
+  --add:#1e8e3e; --chg:#b26a00; --mov:#1a66d2; --del:#c5221f; }
 * { box-sizing: border-box; }
-body { margin: 0; padding: 0 24px 48px; font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color: var(--fg); background: var(--bg); }
+body { margin: 0; padding: 0 24px 48px; font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
+  color: var(--fg); background: var(--bg); }
 h1 { font-size: 20px; margin: 16px 0 4px; }
 h2 { font-size: 17px; margin: 28px 0 4px; }
 h3 { font-size: 14px; margin: 0 0 6px; }
@@ -472,7 +463,8 @@ section.stack { border-top: 3px solid var(--line); margin-top: 32px; }
 .widget > header { display: flex; gap: 6px; align-items: baseline; margin-bottom: 4px; }
 .widget > header b { flex: 1; }
 .widget .size { color: var(--muted); font-size: 10px; }
-.widget .type { font-size: 10px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); background: #eef0f4; padding: 0 4px; border-radius: 3px; }
+.widget .type { font-size: 10px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); background: #eef0f4;
+  padding: 0 4px; border-radius: 3px; }
 .widget.type-group { background: #eceff4; border-style: dashed; }
 .widget.added { border: 2px solid var(--add); box-shadow: 0 0 0 3px #1e8e3e22; }
 .widget.changed { border: 2px solid var(--chg); box-shadow: 0 0 0 3px #b26a0022; }

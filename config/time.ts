@@ -81,7 +81,8 @@ export function isoInZone(instant: number, timeZone: string): string {
   const offset = offsetMinutes(instant, timeZone);
   const sign = offset < 0 ? "-" : "+";
   const abs = Math.abs(offset);
-  return `${l.year}-${pad(l.month)}-${pad(l.day)}T${pad(l.hour)}:${pad(l.minute)}:${pad(l.second)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  const time = `${pad(l.hour)}:${pad(l.minute)}:${pad(l.second)}`;
+  return `${l.year}-${pad(l.month)}-${pad(l.day)}T${time}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
 
 export function weekdayOf(date: LocalDate): Weekday {
@@ -150,7 +151,8 @@ export function rotationAnchor(rotationStart: string, handoff: Handoff): AnchorR
     ok: false,
     message:
       `${rotationStart} is ${weekdayOf(local)} ${pad(local.hour)}:${pad(local.minute)} in ${handoff.timeZone}, ` +
-      `not a handoff (${handoff.day} ${handoff.time}); use ${isoInZone(suggestion, handoff.timeZone)} or the date ${formatDate(localDateTime(suggestion, handoff.timeZone))}`,
+      `not a handoff (${handoff.day} ${handoff.time}); use ${isoInZone(suggestion, handoff.timeZone)} ` +
+      `or the date ${formatDate(localDateTime(suggestion, handoff.timeZone))}`,
   };
 }
 

@@ -1,6 +1,8 @@
 // The plan file (`out/<stack>/plan.json`): every resource the program registers, with its
-// inputs as the engine receives them. Written by synth; read by check, diff and preview.
+// inputs as the engine receives them. Written by synth; read by check, diff, preview and the
+// summaries, through the views next to this file (plan/).
 import * as fs from "node:fs";
+import { SECRET, TYPE } from "../config/names";
 
 export interface PlanResource {
   urn: string;
@@ -10,7 +12,7 @@ export interface PlanResource {
   name: string;
   parent: string | null;
   custom: boolean;
-  /** Inputs as registered (camelCase); secrets replaced by "[secret]". */
+  /** Inputs as registered (camelCase); secrets replaced by SECRET (config/names.ts). */
   inputs: Record<string, unknown>;
 }
 
@@ -20,41 +22,8 @@ export interface Plan {
   resources: PlanResource[];
 }
 
-/** How secret values appear in a plan. */
-export const SECRET = "[secret]";
-
-export const TYPE = {
-  dashboard: "datadog:index/dashboardJson:DashboardJson",
-  dashboardList: "datadog:index/dashboardList:DashboardList",
-  monitor: "datadog:index/monitor:Monitor",
-  monitorConfigPolicy: "datadog:index/monitorConfigPolicy:MonitorConfigPolicy",
-  metricTagConfiguration: "datadog:index/metricTagConfiguration:MetricTagConfiguration",
-  serviceLevelObjective: "datadog:index/serviceLevelObjective:ServiceLevelObjective",
-  pagerdutyServiceObject: "datadog:pagerduty/serviceObject:ServiceObject",
-  schedule: "pagerduty:index/schedule:Schedule",
-  escalationPolicy: "pagerduty:index/escalationPolicy:EscalationPolicy",
-  service: "pagerduty:index/service:Service",
-  serviceIntegration: "pagerduty:index/serviceIntegration:ServiceIntegration",
-  sentryIssueAlert: "sentry:index/sentryIssueAlert:SentryIssueAlert",
-  sentryMetricAlert: "sentry:index/sentryMetricAlert:SentryMetricAlert",
-} as const;
-
 export function resourcesOfType(plan: Plan, type: string): PlanResource[] {
   return plan.resources.filter((r) => r.type === type);
-}
-
-/** Dashboard id (`quality`) from its resource (`dashboard-quality`), and its parsed JSON. */
-export function dashboardsOf(plan: Plan): { id: string; resource: PlanResource; body: Record<string, unknown> }[] {
-  return resourcesOfType(plan, TYPE.dashboard).map((r) => ({
-    id: r.name.replace(/^dashboard-/, ""),
-    resource: r,
-    body: JSON.parse(String(r.inputs.dashboard)) as Record<string, unknown>,
-  }));
-}
-
-/** Deterministic JSON: object keys sorted at every level, 2-space indent, trailing newline. */
-export function canonicalJson(value: unknown): string {
-  return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
 }
 
 /** plan.json in its documented key order, with inputs canonicalized, so two runs are byte-identical. */
@@ -114,4 +83,28 @@ export function readPlan(file: string): Plan {
     }
   });
   return plan as Plan;
+}
+
+/** Resource types in the words a reviewer uses. */
+export const TYPE_LABELS: Record<string, string> = {
+  [TYPE.dashboard]: "Datadog dashboard",
+  [TYPE.dashboardList]: "Datadog dashboard list",
+  [TYPE.monitor]: "Datadog monitor",
+  [TYPE.monitorConfigPolicy]: "Datadog monitor tag policy",
+  [TYPE.pagerdutyServiceObject]: "Datadog PagerDuty service object",
+  [TYPE.schedule]: "PagerDuty schedule",
+  [TYPE.escalationPolicy]: "PagerDuty escalation policy",
+  [TYPE.service]: "PagerDuty service",
+  [TYPE.serviceIntegration]: "PagerDuty service integration",
+  [TYPE.sentryIssueAlert]: "Sentry issue alert",
+  [TYPE.sentryMetricAlert]: "Sentry metric alert",
+};
+
+export function typeLabel(type: string): string {
+  return TYPE_LABELS[type] ?? type;
+}
+
+/** Whether any input of the resource is a secret (its value cannot be compared offline). */
+export function holdsSecrets(r: PlanResource): boolean {
+  return JSON.stringify(r.inputs).includes(JSON.stringify(SECRET));
 }
