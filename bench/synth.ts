@@ -3,7 +3,7 @@
 // @pulumi/pulumi plus the three providers. Wall and CPU time, medians of interleaved runs; on a
 // shared machine compare the CPU column. Also: the Pulumi SDK alone registering the same
 // resources under the same mocks (bench/sdk-replay.ts), the first run after `npm ci` (it fills
-// node_modules/.cache/llm-observability), and the same synth under tsx for reference.
+// node_modules/.cache), and the same synth under tsx for reference.
 // Run: npm run bench:synth   (BENCH_RUNS=5 for more rounds)
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -11,11 +11,11 @@ import * as path from "node:path";
 import { features } from "../features";
 import { teams } from "../teams";
 import type { FeatureInput } from "../config/schema";
+import { TOOLS_CACHE } from "../tools/datadog-spec";
 import { type Command, npmScript, printTable, ratios, timeCommands } from "./timing";
 
 const ROOT = path.resolve(__dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const CACHE = path.join(ROOT, "node_modules", ".cache", "llm-observability");
 export const FLOOR_ARGS = [
   "-e",
   "require('@pulumi/pulumi');require('@pulumi/datadog');require('@pulumi/pagerduty');require('@pulumiverse/sentry')",
@@ -73,7 +73,7 @@ function main() {
     };
 
     // The first run after `npm ci`: compiles the .ts files and the spec validator into the cache.
-    fs.rmSync(CACHE, { recursive: true, force: true });
+    fs.rmSync(TOOLS_CACHE, { recursive: true, force: true });
     const [cold] = timeCommands([example], 1);
     // Each round synthesizes before it replays, so the plans exist.
     const [tFloor, tExample, tBig, tSdkExample, tSdkBig, tTsx] = timeCommands(

@@ -10,10 +10,12 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ErrorObject, ValidateFunction } from "ajv";
+import { PROJECT } from "../config/names";
 
 const ROOT = path.join(__dirname, "..");
 export const SPEC_PATH = path.join(ROOT, "vendor", "datadog", "openapi-v1.yaml");
-const CACHE_DIR = path.join(ROOT, "node_modules", ".cache", "llm-observability");
+/** Where the offline tools keep what they compile once (tools/ts-hook.cjs uses the same directory). */
+export const TOOLS_CACHE = path.join(ROOT, "node_modules", ".cache", PROJECT);
 const CACHE_PREFIX = "datadog-spec-";
 
 export interface SpecError {
@@ -86,9 +88,9 @@ function writeCache(file: string, content: string): boolean {
     const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, content);
     fs.renameSync(tmp, file);
-    for (const old of fs.readdirSync(CACHE_DIR)) {
-      if (old.startsWith(CACHE_PREFIX) && old.endsWith(".cjs") && path.join(CACHE_DIR, old) !== file) {
-        fs.rmSync(path.join(CACHE_DIR, old), { force: true });
+    for (const old of fs.readdirSync(TOOLS_CACHE)) {
+      if (old.startsWith(CACHE_PREFIX) && old.endsWith(".cjs") && path.join(TOOLS_CACHE, old) !== file) {
+        fs.rmSync(path.join(TOOLS_CACHE, old), { force: true });
       }
     }
     return true;
@@ -100,7 +102,7 @@ function writeCache(file: string, content: string): boolean {
 function compile(): Compiled {
   if (compiled) return compiled;
   const specText = fs.readFileSync(SPEC_PATH, "utf8");
-  const file = path.join(CACHE_DIR, `${CACHE_PREFIX}${cacheKey(specText)}.cjs`);
+  const file = path.join(TOOLS_CACHE, `${CACHE_PREFIX}${cacheKey(specText)}.cjs`);
   if (!fs.existsSync(file)) {
     const fresh = compileSpec(specText);
     if (!writeCache(file, fresh.code)) return (compiled = fresh);

@@ -14,7 +14,8 @@ const fs = require("node:fs");
 const path = require("node:path");
 
 const ROOT = path.resolve(__dirname, "..");
-const CACHE_DIR = path.join(ROOT, "node_modules", ".cache", "llm-observability", "ts");
+// Next to the spec validator (tools/datadog-spec.ts TOOLS_CACHE), both named after the project.
+const CACHE_DIR = path.join(ROOT, "node_modules", ".cache", require("../package.json").name, "ts");
 const TRANSFORM = {
   loader: "ts",
   format: "cjs",
