@@ -82,7 +82,7 @@ export interface DiffRun {
 
 /** A side from a directory of plans, or synthesized from a git ref (or the working tree when absent). */
 async function side(flag: "--base" | "--head", value: string | undefined, stacks: string[], opts: SynthOptions): Promise<Side> {
-  if (value !== undefined && isDir(value)) return readPlanDir(value, stacks);
+  if (value !== undefined && isDir(value)) return readPlanDir(value, stacks, { asHead: flag === "--head", root: opts.root });
   return synthesizeSource({ flag, ref: value }, stacks, opts);
 }
 
