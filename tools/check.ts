@@ -9,8 +9,11 @@
 // it, which no single-stack check (and no CrossGuard policy, which sees one stack) can do. A plan
 // that owns the org's resources is always held to its own.
 //
-// Exit codes: 0 no mandatory violation, 1 at least one, 2 the plan (or config) cannot be read
-// or a rule crashed.
+// The rules read this checkout's catalog, so a plan made from other inputs (a feature added since
+// synth) is refused before any rule runs, with the fix: re-run synth (tools/plan-inputs.ts).
+//
+// Exit codes: 0 no mandatory violation, 1 at least one, 2 the plan (or config) cannot be read, the
+// plan is stale, or a rule crashed.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ENFORCEMENT_LEVELS, type PolicyPackConfig, PolicyCrashError, runPolicies, type Violation } from "../policies/offline";
@@ -53,7 +56,8 @@ Runs the policy pack's rules over a synthesized plan, offline.
   --config <file>       policy config, the format of --policy-pack-config
   -h, --help            print this help
 
-Exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 bad usage or unreadable plan/config.`;
+A plan whose inputs changed since synth (catalog, stack file, code) is refused: re-run synth.
+Exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 bad usage, an unreadable or stale plan, or a bad config.`;
 
 const CHECK_OPTIONS = {
   plan: { type: "string", default: DEFAULT_PLAN },

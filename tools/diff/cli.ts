@@ -36,7 +36,8 @@ Says what a change does to each stack's dashboards, monitors, on-call and Sentry
 
 A git ref runs that commit's code (its tools/synth.ts and its catalog), as a child process with an
 allowlisted environment; review an untrusted branch only where running its code is acceptable.
-Exit codes: 0 compared, 1 the working tree does not synthesize, 2 bad usage or a side cannot be read.`;
+A --head directory that npm run synth wrote in this checkout must still match the working tree.
+Exit codes: 0 compared, 1 the working tree does not synthesize, 2 bad usage, a side cannot be read, or a stale --head.`;
 
 const DIFF_OPTIONS = {
   base: { type: "string" },
