@@ -23,6 +23,9 @@ function tree(): string {
     "tools/diff/markdown.ts": "// reads plans\n",
     "tools/synth.ts": "// makes plans\n",
     "node_modules/x/index.ts": "// a dependency's source\n",
+    "tsconfig.json": "{}",
+    "eslint.config.mjs": "export default [];\n",
+    "config/generated-validator.cjs": "module.exports = {};\n",
     "features.ts": "export const features = [];\n",
     "teams.ts": "export const teams = [];\n",
     "Pulumi.prod.yaml": "config: {}\n",
@@ -41,8 +44,8 @@ const inputsOf = (root: string) =>
   );
 
 describe("a plan's inputs", () => {
-  it("cover the code synth runs and the lockfile, not tests, dependencies, the catalog or the code that only reads plans", () => {
-    expect(codeFiles(tree())).toEqual(["monitors/per-feature.ts", "package-lock.json", "tools/synth.ts"]);
+  it("cover the code synth runs and the lockfile, not tests, dependencies, tool configs, the catalog or code that only reads plans", () => {
+    expect(codeFiles(tree())).toEqual(["config/generated-validator.cjs", "monitors/per-feature.ts", "package-lock.json", "tools/synth.ts"]);
   });
 
   it("record the catalog and stack files relative to the checkout, and the same files give the same hash", () => {
@@ -53,7 +56,7 @@ describe("a plan's inputs", () => {
       ["teams", "teams.ts"],
       ["stack", "Pulumi.prod.yaml"],
     ]);
-    expect([a.package, a.code.files]).toEqual(["0.1.0", 3]);
+    expect([a.package, a.code.files]).toEqual(["0.1.0", 4]);
     expect(inputsOf(root)).toEqual(a);
   });
 

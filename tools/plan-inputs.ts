@@ -5,8 +5,8 @@
 // the working tree's (`npm run diff -- --head out`) refuse a stale one with the fix: re-run synth.
 //
 // The code hash. A builder edit changes plans as surely as a catalog edit, so the inputs include
-// a hash of the package's source: every `.ts` file under the checkout (and package-lock.json, for
-// the providers' versions), sorted by path, each hashed with its path. It leaves out what synth
+// a hash of the package's source: every source file under the checkout (and package-lock.json,
+// for the providers' versions), sorted by path, each hashed with its path. It leaves out what synth
 // never loads to make plan.json (tests, benches, docs, the policy pack, the emitter, the tools
 // that read plans), so editing those never makes a plan stale. New folders are in by default:
 // a file wrongly in costs a re-synth, a file wrongly out hides a stale plan. It reads about
@@ -45,12 +45,22 @@ export function codeFiles(root: string = CHECKOUT, exclude: readonly string[] = 
       if (!rel && (NOT_CODE_DIRS.includes(entry.name) || CATALOG_FILES.includes(entry.name))) continue;
       if (PLAN_READERS.some((r) => (r.endsWith("/") ? `${p}/`.startsWith(r) : p === r))) continue;
       if (entry.isDirectory()) walk(p);
-      else if (entry.isFile() && p.endsWith(".ts") && !p.endsWith(".d.ts") && !exclude.includes(p)) out.push(p);
+      else if (entry.isFile() && isSource(p, rel === "") && !exclude.includes(p)) out.push(p);
     }
   };
   walk("");
   if (fs.existsSync(path.join(root, "package-lock.json"))) out.push("package-lock.json");
   return out.sort();
+}
+
+/**
+ * TypeScript, JavaScript and JSON in the package's folders (a generated validator or data file
+ * counts as much as a builder); at the top level only `.ts` (the program), since the other files
+ * there configure tools (tsconfig, lint, vitest, package.json scripts) and make no plan.
+ */
+function isSource(p: string, topLevel: boolean): boolean {
+  if (p.endsWith(".d.ts")) return false;
+  return topLevel ? p.endsWith(".ts") : /\.(ts|mts|cts|js|mjs|cjs|json)$/.test(p);
 }
 
 function codeHash(root: string, exclude: readonly string[]): PlanInputs["code"] {

@@ -2,7 +2,8 @@
 // for the dashboard reader. Output goes into a PR comment, whose limit is 64,000 characters
 // (pulumi/actions#1387), so it is built from blocks that can be left out whole, most
 // important first, and says what it left out.
-import { isPagingPriority, pagerdutyHandleOf, SECRET, TYPE } from "../../config/names";
+import { TAG } from "../../config/contract";
+import { isPagingPriority, pagerdutyHandleOf, SECRET, tag, TYPE } from "../../config/names";
 import { featureKinds, MONITOR_KINDS, type MonitorKindSpec, reviewColumns } from "../../monitors/kinds";
 import { formatValue } from "../../monitors/review";
 import { usd } from "../../cardinality";
@@ -270,7 +271,7 @@ function renameLines(r: FeatureRename): string[] {
   ].filter(Boolean);
   return [
     `> **Looks like a rename: ${code(r.from)} → ${code(r.to)}** (${why}). A feature's id is its identity, so this change loses:`,
-    `> - **its metric history**: Datadog keeps it under \`feature:${r.from}\`, while the dashboards and monitors of ${code(r.to)} ` +
+    `> - **its metric history**: Datadog keeps it under ${code(tag(TAG.feature, r.from))}, while the dashboards and monitors of ${code(r.to)} ` +
       `only see data sent with the new id (the emitter rejects calls that still pass ${code(r.from)}).`,
     `> - **its monitor history**: ${resources.length ? `its ${resources.join(" and ")} are` : "its monitors are"} deleted and new ` +
       "ones created in their place, without their history, mutes or downtimes; monitors that compare with the past start " +
