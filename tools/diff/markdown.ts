@@ -271,8 +271,8 @@ function renameLines(r: FeatureRename): string[] {
   ].filter(Boolean);
   return [
     `> **Looks like a rename: ${code(r.from)} → ${code(r.to)}** (${why}). A feature's id is its identity, so this change loses:`,
-    `> - **its metric history**: Datadog keeps it under ${code(tag(TAG.feature, r.from))}, while the dashboards and monitors of ${code(r.to)} ` +
-      `only see data sent with the new id (the emitter rejects calls that still pass ${code(r.from)}).`,
+    `> - **its metric history**: Datadog keeps it under ${code(tag(TAG.feature, r.from))}, while the dashboards and monitors ` +
+      `of ${code(r.to)} only see data sent with the new id (the emitter rejects calls that still pass ${code(r.from)}).`,
     `> - **its monitor history**: ${resources.length ? `its ${resources.join(" and ")} are` : "its monitors are"} deleted and new ` +
       "ones created in their place, without their history, mutes or downtimes; monitors that compare with the past start " +
       "without a baseline.",
