@@ -4,14 +4,27 @@ import type { PolicyPackArgs } from "@pulumi/policy";
 import { cardinalityRules } from "./cardinality";
 import { dashboardRules } from "./dashboards";
 import { monitorRules } from "./monitors";
+import { pagingRules } from "./paging";
 import { queryRules } from "./queries";
+import { runbookRules } from "./runbooks";
 import { sentryRules } from "./sentry";
 import { stackRules } from "./stack";
+import { thresholdRules } from "./thresholds";
 import type { Rule } from "./types";
 
 export type { Rule };
 
-export const rules: Rule[] = [...monitorRules, ...queryRules, ...dashboardRules, ...sentryRules, ...stackRules, ...cardinalityRules];
+export const rules: Rule[] = [
+  ...stackRules,
+  ...monitorRules,
+  ...runbookRules,
+  ...pagingRules,
+  ...thresholdRules,
+  ...queryRules,
+  ...dashboardRules,
+  ...sentryRules,
+  ...cardinalityRules,
+];
 
 /** The pack's name in `pulumi preview --policy-pack` output and in Pulumi Cloud policy groups. */
 export const PACK_NAME = "llm-observability-guard";
@@ -23,8 +36,8 @@ export const packArgs: PolicyPackArgs = {
   enforcementLevel: "mandatory",
   displayName: "LLM observability guard",
   description:
-    "Every monitor has an owner, a runbook and an escalation path; no unbounded group-bys; every feature fully monitored; Sentry " +
-    "rules and dashboards owned.",
+    "Every monitor has an owner, a runbook and an escalation path; no unbounded group-bys; every feature fully monitored; Sentry rules " +
+    "and dashboards owned.",
   provider: "datadog",
   tags: ["datadog", "pagerduty", "sentry", "observability"],
 };
