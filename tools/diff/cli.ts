@@ -1,6 +1,6 @@
 // `npm run diff -- --base <git-ref|plan-dir> [--head <git-ref|plan-dir>] [--stack prod] [--out out/diff.md]`
-// What a change does to the dashboards, monitors, on-call and Sentry rules of a stack, in
-// words a reviewer can act on. Markdown goes to stdout and `--out`; the head's preview page,
+// What a change does to the dashboards, monitors, on-call, Sentry rules and custom-metric cost
+// of a stack, in words a reviewer can act on. Markdown goes to stdout and `--out`; the head's preview page,
 // changed widgets highlighted (one page, a section per stack), and the unabridged diff go to
 // `--html-dir` (out/diff/). The paths written are listed on stderr.
 import * as fs from "node:fs";
@@ -24,7 +24,7 @@ export interface DiffOptions {
 
 export const DIFF_USAGE = `usage: npm run diff -- --base <git-ref|plan-dir> [options]
 
-Says what a change does to each stack's dashboards, monitors, on-call and Sentry rules.
+Says what a change does to each stack's dashboards, monitors, on-call, Sentry rules and custom-metric cost.
 
   --base <ref|dir>      the side before: a git ref (synthesized by that commit's own synth), or a
                         directory of plans (out/ as npm run synth writes it, or out/<stack>/)
