@@ -71,8 +71,9 @@ export function orgCost(catalog: Catalog, thisStack: number): OrgCost | undefine
   return { budget, otherStacks, planned, ...(warning < budget ? { warning } : {}) };
 }
 
-/** What synth records in plan.json under `cost` (cardinality/record.ts); synth passes the estimate it already has. */
-export function stackCostRecord(catalog: Catalog, estimate: CardinalityEstimate = stackCardinality(catalog)): CostRecord {
+/** What synth records in plan.json under `cost` (cardinality/record.ts). */
+export function stackCostRecord(catalog: Catalog): CostRecord {
+  const estimate = stackCardinality(catalog);
   return costRecord(estimate, orgCost(catalog, estimate.indexed.total));
 }
 

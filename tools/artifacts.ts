@@ -1,5 +1,5 @@
 // Everything `npm run synth` writes under out/<stack>/, rendered in memory from the plan.
-import { type CardinalityEstimate, renderCardinalityReport } from "../cardinality";
+import { renderCardinalityReport } from "../cardinality";
 import type { Catalog } from "../config/validate";
 import { stackCardinality, stackCostRecord } from "../org/build";
 import { dashboardsOf } from "../plan/dashboards";
@@ -24,25 +24,14 @@ export function recordPlan(plan: Plan, catalog: Catalog, inputs: PlanInputs): Pl
     stack: plan.stack,
     inputs,
     features: catalog.features.map((f) => ({ id: f.id, name: f.name, owner: f.owner, budgetUsdPerDay: f.budgetUsdPerDay })),
-    cost: stackCostRecord(catalog, cardinalityOf(catalog)),
+    cost: stackCostRecord(catalog),
     resources: plan.resources,
   };
 }
 
-/**
- * The stack's cardinality estimate, computed once per catalog: it rebuilds every dashboard and
- * monitor, and synth needs it for cardinality.md and for the summary (~150 ms at 200 features).
- */
-const cardinalityCache = new WeakMap<Catalog, CardinalityEstimate>();
-export function cardinalityOf(catalog: Catalog): CardinalityEstimate {
-  let estimate = cardinalityCache.get(catalog);
-  if (!estimate) cardinalityCache.set(catalog, (estimate = stackCardinality(catalog)));
-  return estimate;
-}
-
 export function renderArtifacts(plan: Plan, catalog: Catalog): Artifact[] {
   const artifacts: Artifact[] = [{ path: "plan.json", content: planJson(plan) }];
-  artifacts.push({ path: "cardinality.md", content: renderCardinalityReport(cardinalityOf(catalog)) });
+  artifacts.push({ path: "cardinality.md", content: renderCardinalityReport(stackCardinality(catalog)) });
   for (const d of dashboardsOf(plan)) {
     // Exactly the body sent to Datadog, only pretty-printed (key order kept as built).
     artifacts.push({ path: `dashboards/${d.id}.json`, content: `${JSON.stringify(d.body, null, 2)}\n` });

@@ -5,12 +5,13 @@ import { cardinalitySummary } from "../cardinality";
 import { HANDLE_PREFIX, idFromName, isPagerdutyHandle, pagerdutyHandleOf, RESOURCE_TAG, TYPE, tag } from "../config/names";
 import type { Catalog } from "../config/validate";
 import { WEEK_SECONDS } from "../oncall/build";
+import { stackCardinality } from "../org/build";
 import { countWidgets, dashboardViews } from "../plan/dashboards";
 import { type MonitorView, monitorsOf, monitorViews } from "../plan/monitors";
 import { danglingPagerdutyHandles, sentryRuleViews, teamOnCallView } from "../plan/oncall";
 import { type Plan, resourcesOfType } from "../plan/plan";
 import { describeResourceCount } from "../plan/resource-count";
-import { type Artifact, cardinalityOf } from "./artifacts";
+import type { Artifact } from "./artifacts";
 
 interface LayerInputs {
   start?: string;
@@ -122,7 +123,7 @@ export function summarize(plan: Plan, catalog: Catalog, artifacts: Artifact[], d
   lines.push("");
   lines.push(...onCallSummary(plan, catalog), "", ...sentrySummary(plan, catalog));
   lines.push("");
-  lines.push(...cardinalitySummary(cardinalityOf(catalog)));
+  lines.push(...cardinalitySummary(stackCardinality(catalog)));
   lines.push("");
   lines.push(`Wrote ${artifacts.length} files to ${dir}/`);
   return lines.join("\n");
