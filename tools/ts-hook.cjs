@@ -15,7 +15,8 @@ const path = require("node:path");
 
 const ROOT = path.resolve(__dirname, "..");
 // Next to the spec validator (tools/datadog-spec.ts TOOLS_CACHE), both named after the project.
-const CACHE_DIR = path.join(ROOT, "node_modules", ".cache", require("../package.json").name, "ts");
+const { name } = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+const CACHE_DIR = path.join(ROOT, "node_modules", ".cache", name, "ts");
 const TRANSFORM = {
   loader: "ts",
   format: "cjs",
