@@ -12,7 +12,7 @@ import { main } from "../tools/check";
 import { TYPE } from "../config/names";
 import { type Plan, planJson } from "../plan/plan";
 import { BROKEN_PLANS, named, PAGER, TARGET } from "./fixtures/broken-plans";
-import { STACKS, synthExample } from "./helpers";
+import { recordedPlan, STACKS, synthExample } from "./helpers";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fixture-plans-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -24,7 +24,7 @@ beforeAll(async () => {
 
 async function check(plan: Plan, name: string): Promise<{ code: number; violations: Violation[] }> {
   const file = path.join(dir, `${name}.json`);
-  fs.writeFileSync(file, planJson(plan));
+  fs.writeFileSync(file, planJson(recordedPlan(plan)));
   let out = "";
   const code = await main(["--plan", file, "--json"], { out: (t) => (out += t), err: (t) => expect.fail(t) });
   return { code, violations: JSON.parse(out) };
