@@ -6,6 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { features } from "../features";
 import { teams } from "../teams";
+import { HANDLE_PREFIX } from "../config/names";
 import { runScenario } from "../evaluator/run";
 import { validateScenario } from "../evaluator/scenario";
 import { runScenarioDir } from "../tools/scenarios";
@@ -43,7 +44,7 @@ const LONG = {
     { monitor: "tenant-spend-anomaly", group: { tenant: "t-007" }, state: "alert", within: ["586h", "590h"] },
     { monitor: "provider-outage", state: "alert", within: ["590h", "591h"] },
     // A count over every monitor: all of them are evaluated (run.ts evaluates only the monitors an expectation reads).
-    { notifies: "@slack-*", atLeast: 1 },
+    { notifies: `${HANDLE_PREFIX.slack}*`, atLeast: 1 },
   ],
 };
 
