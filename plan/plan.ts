@@ -194,6 +194,7 @@ export const TYPE_LABELS: Record<string, string> = {
   [TYPE.dashboardList]: "Datadog dashboard list",
   [TYPE.monitor]: "Datadog monitor",
   [TYPE.monitorConfigPolicy]: "Datadog monitor tag policy",
+  [TYPE.downtimeSchedule]: "Datadog downtime",
   [TYPE.pagerdutyServiceObject]: "Datadog PagerDuty service object",
   [TYPE.schedule]: "PagerDuty schedule",
   [TYPE.escalationPolicy]: "PagerDuty escalation policy",
