@@ -8,7 +8,7 @@ import { KNOWN_PROVIDERS } from "../config/schema";
 import type { Catalog } from "../config/validate";
 import { TAG } from "../config/contract";
 import { RESOURCE_TAG, tagValue } from "../config/names";
-import type { MonitorUnderTest } from "./monitor";
+import { compositeConstituents, type MonitorUnderTest } from "./monitor";
 import { metricTerms, parseMetricMonitorQuery } from "./query";
 import { parseDuration } from "./time";
 
@@ -95,6 +95,8 @@ const notifyExpectation = z
     within: window.optional(),
     monitor: z.string().min(1).optional(),
     state: z.enum(NOTIFICATION_STATES, { error: `must be one of ${NOTIFICATION_STATES.join(", ")}` }).optional(),
+    /** Optional: count only notifications whose message, rendered for that notification, contains this text. */
+    mentions: z.string().min(1).optional(),
     /** Optional: the bound holds for every matching monitor separately. */
     each: z.boolean().optional(),
     paging,
@@ -138,8 +140,10 @@ export interface Scenario {
 export interface ScenarioContext {
   catalog: Catalog;
   monitors: MonitorUnderTest[];
-  /** Constituents of composite monitors (resource names): a kind names the composite, not its parts. */
+  /** Building blocks of composite monitors (resource names): a kind names the composite, not its parts. */
   constituents?: ReadonlySet<string>;
+  /** Resource name of the monitor a composite query references by this id (a composite's groups are its constituents'). */
+  monitorById?: ReadonlyMap<string, string>;
 }
 
 export function isNotifyExpectation(e: Expectation): e is NotifyExpectation {
@@ -156,7 +160,8 @@ export function appliesTo(e: Expectation, catalog: Catalog): boolean {
 
 /**
  * The monitors an expectation's `monitor:` names: a kind (its monitor:<kind> tag), a resource
- * name, or a Datadog name. A kind built as a composite names the composite; its constituents
+ * name, or a Datadog name. A kind built as a composite names the composite and any constituent
+ * that notifies on its own; its building blocks (`constituents`: muted, they notify no one)
  * carry the kind's tag too, and are named by resource name.
  */
 export function monitorsNamed(
@@ -169,9 +174,25 @@ export function monitorsNamed(
   );
 }
 
-/** Tags a monitor's groups carry (its query's group-by) and the feature it belongs to, if per feature. */
-export function monitorGroupKeys(m: MonitorUnderTest): { by: string[]; feature?: string } {
+/**
+ * Tags a monitor's groups carry (its query's group-by) and the feature it belongs to, if per
+ * feature. A composite's groups are those of its multi-alert constituent (docs
+ * monitors/types/composite: "If even one individual monitor is multi alert, then the composite
+ * monitor is also multi alert"); `stack` resolves the ids its query references.
+ */
+export function monitorGroupKeys(
+  m: MonitorUnderTest,
+  stack?: { monitors: readonly MonitorUnderTest[]; monitorById: ReadonlyMap<string, string> },
+): { by: string[]; feature?: string } {
   const feature = tagValue(m.body.tags, RESOURCE_TAG.feature);
+  if (m.body.type === "composite" && stack) {
+    for (const ref of compositeConstituents(m)) {
+      const c = stack.monitors.find((x) => x.id === (stack.monitorById.get(ref) ?? ref));
+      const by = c ? monitorGroupKeys(c).by : [];
+      if (by.length) return { by, feature };
+    }
+    return { by: [], feature };
+  }
   if (m.body.type !== "query alert" && m.body.type !== "metric alert") return { by: [], feature };
   try {
     const q = parseMetricMonitorQuery(m.body.query);
@@ -279,7 +300,7 @@ export function validateScenario(doc: unknown, file: string, ctx: ScenarioContex
     }
     for (const [key, value] of Object.entries(x.group ?? {})) {
       const usable = named.some((m) => {
-        const g = monitorGroupKeys(m);
+        const g = monitorGroupKeys(m, { monitors: ctx.monitors, monitorById: ctx.monitorById ?? new Map() });
         return (key === TAG.feature && g.feature !== undefined) || g.by.includes(key);
       });
       if (!usable) add([...path, "group", key], `monitor "${x.monitor}" is neither per ${key} nor grouped by ${key}`);

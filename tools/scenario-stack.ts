@@ -46,11 +46,13 @@ export function orgStackBeside(configFile: string): string | undefined {
 export function stackFromPlan(name: string, plan: Plan, catalog: Catalog): StackUnderTest {
   const monitors = monitorsOf(plan).map((m) => ({ id: m.id, body: m.body }));
   const monitorById = new Map(monitors.map((m) => [mockResourceId(m.id, TYPE.monitor), m.id]));
-  const constituents = new Set(monitors.flatMap((m) => compositeConstituents(m).map((id) => monitorById.get(id) ?? id)));
-  return withOrgConfigurations(
-    { name, catalog, monitors, percentiles: new Set(), monitorById, muted: mutedMonitors(plan, monitorById), constituents },
-    plan,
+  const muted = mutedMonitors(plan, monitorById);
+  // Building blocks: the constituents muted by a downtime. A constituent that notifies on its own
+  // (tenant-spend-anomaly's all-tenants detector) is one of its kind's monitors like any other.
+  const constituents = new Set(
+    monitors.flatMap((m) => compositeConstituents(m).map((id) => monitorById.get(id) ?? id)).filter((id) => muted.has(id)),
   );
+  return withOrgConfigurations({ name, catalog, monitors, percentiles: new Set(), monitorById, muted, constituents }, plan);
 }
 
 /**
