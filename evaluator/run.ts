@@ -1,6 +1,6 @@
 // Runs a scenario against a stack's monitors: generate the traffic, evaluate every monitor,
 // check the expectations, and explain each failure with the timeline that contradicts it.
-import type { Catalog } from "../config/validate";
+import type { ScenarioCatalog } from "./catalog";
 import { ESTIMATED_USAGE_METRIC } from "../monitors/cross-feature";
 import { HANDLE_PREFIX, RESOURCE_TAG } from "../config/names";
 import {
@@ -33,7 +33,7 @@ import { TAG } from "../config/contract";
 export interface StackUnderTest {
   /** Stack name (`prod`). */
   name: string;
-  catalog: Catalog;
+  catalog: ScenarioCatalog;
   monitors: MonitorUnderTest[];
   /** Distribution metrics whose percentiles a tag configuration enables (none enabled: no pNN data). */
   percentiles: ReadonlySet<string>;
@@ -126,7 +126,7 @@ export function runScenario(s: Scenario, stack: StackUnderTest): ScenarioResult 
  * (the rule that such a stack never pages holds in every scenario). A message without one can
  * never notify PagerDuty, whatever its data. The others need no traffic and no evaluation.
  */
-function monitorsToEvaluate(s: Scenario, stack: StackUnderTest): Set<string> {
+export function monitorsToEvaluate(s: Scenario, stack: StackUnderTest): Set<string> {
   const ids = new Set<string>();
   for (const x of s.expect) {
     if (!appliesTo(x, stack.catalog)) continue;
