@@ -82,7 +82,7 @@ export const BEHAVIOUR_BUDGET_MS = 8 * 60_000;
 export function reviewBehaviour(input: BehaviourInput): StackBehaviour[] {
   const started = Date.now();
   const budget = input.budgetMs ?? BEHAVIOUR_BUDGET_MS;
-  const overBudget = () => Date.now() - started > budget;
+  const overBudget = () => Date.now() - started >= budget;
   const parsed = (input.scenarios.files ?? []).map((f) => ({ ...f, doc: parseScenarioText(f.text) }));
   let exports: QueryExport[] | undefined;
   let exportProblem: string | undefined;
@@ -127,6 +127,7 @@ export function reviewBehaviour(input: BehaviourInput): StackBehaviour[] {
     }
     const outcomes = new Map<string, Outcome>();
     let skipped = 0;
+    let unexported = 0;
     const outcome = (i: number, which: "base" | "head"): Outcome => {
       const key = `${i}|${which}`;
       let o = outcomes.get(key);
@@ -151,11 +152,19 @@ export function reviewBehaviour(input: BehaviourInput): StackBehaviour[] {
         rows.push({ file: c.file, name, base: outcome(i, "base"), head: outcome(i, "head") });
       });
       const line = exports ? backtestLine(m.name, sides, exports) : undefined;
-      return { id: m.name, status: m.status as "added" | "changed", rows, ...(line ? { backtest: line } : {}) };
+      if (line === NOTHING_EXPORTED) unexported++;
+      return {
+        id: m.name,
+        status: m.status as "added" | "changed",
+        rows,
+        ...(line && line !== NOTHING_EXPORTED ? { backtest: line } : {}),
+      };
     });
+    if (unexported)
+      notes.push(`${unexported} of the ${changed.length} added or changed monitors read no query the exports hold: they are not replayed.`);
     if (skipped)
       notes.push(
-        `${skipped} scenario run(s) were not run: the review's time budget of ${budget / 60_000} minutes was spent ` +
+        `${skipped} scenario run(s) were not run: the review's time budget of ${Math.round(budget / 1000)} s was spent ` +
           "(run `npm run scenarios` on each side for all of them).",
       );
     out.push({ stack: diff.stack, notes, monitors });
@@ -235,9 +244,13 @@ function run(c: CheckedScenario, stack: StackUnderTest): Outcome {
 
 const firstLine = (s: string) => s.split("\n")[0];
 
-/** Notifications that page: those reaching a PagerDuty handle, recoveries excluded (a reminder that reaches it pages again). */
+/**
+ * Notifications that page: an alert (or its reminder) reaching a PagerDuty handle. Leaving alert
+ * reaches PagerDuty too, to resolve the incident ({{#is_alert_recovery}}, also on alert to
+ * warning): that is no page.
+ */
 function pages(r: MonitorRun): number {
-  return r.notifications.filter((n) => n.state !== "recovery" && n.handles.some((h) => h.toLowerCase().startsWith(HANDLE_PREFIX.pagerduty)))
+  return r.notifications.filter((n) => n.to === "alert" && n.handles.some((h) => h.toLowerCase().startsWith(HANDLE_PREFIX.pagerduty)))
     .length;
 }
 
@@ -245,7 +258,10 @@ function notified(r: MonitorRun): number {
   return r.notifications.filter((n) => n.state !== "recovery").length;
 }
 
-type Replay = { run: MonitorRun; days: number } | { absent: true } | { missing: string[] } | { error: string };
+/** backtestLine's answer for a monitor none of whose queries were exported: counted in a note, not said per monitor. */
+const NOTHING_EXPORTED = "";
+
+type Replay = { run: MonitorRun; days: number } | { absent: true } | { missing: string[]; none: boolean } | { error: string };
 
 function replay(id: string, side: SideStack, exports: QueryExport[]): Replay | undefined {
   const s = side.stack;
@@ -257,7 +273,7 @@ function replay(id: string, side: SideStack, exports: QueryExport[]): Replay | u
     const needed = new Set(neededQueries(m, s.monitors, s.monitorById).map((n) => n.query.replace(/\s+/g, "")));
     const own = exports.filter((e) => needed.has(e.query.replace(/\s+/g, "")));
     const r = backtest(m, s.monitors, s.monitorById, own, s.catalog.contract);
-    if (r.missing.length) return { missing: r.missing };
+    if (r.missing.length) return { missing: r.missing, none: own.length === 0 };
     return { run: r.run, days: (r.to - r.from) / 86_400 };
   } catch (e) {
     return { error: firstLine((e as Error).message) };
@@ -269,7 +285,8 @@ function backtestLine(id: string, sides: { base: SideStack; head: SideStack }, e
   const head = replay(id, sides.head, exports);
   const base = replay(id, sides.base, exports);
   if (!head) return undefined;
-  if ("missing" in head) return `not replayed: the exports hold no ${head.missing.map((q) => `\`${q}\``).join(", ")}`;
+  if ("missing" in head)
+    return head.none ? NOTHING_EXPORTED : `not replayed: the exports hold no ${head.missing.map((q) => `\`${q}\``).join(", ")}`;
   if ("error" in head) return `not replayed: ${head.error}`;
   if ("absent" in head) return undefined;
   const paging = pages(head.run) > 0 || (base !== undefined && "run" in base && pages(base.run) > 0) || pagesAnyone(id, sides);
@@ -283,7 +300,9 @@ function backtestLine(id: string, sides: { base: SideStack; head: SideStack }, e
       : "absent" in base
         ? "no such monitor"
         : "missing" in base
-          ? `not replayed (no export of ${base.missing.map((q) => `\`${q}\``).join(", ")})`
+          ? base.none
+            ? "not replayed (no export of its queries)"
+            : `not replayed (no export of ${base.missing.map((q) => `\`${q}\``).join(", ")})`
           : "error" in base
             ? `not replayed (${base.error})`
             : String(count(base.run));
