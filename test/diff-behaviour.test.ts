@@ -230,7 +230,7 @@ describe("npm run diff: the behaviour section", () => {
     expect(behaviourSection(r.stdout)).not.toContain("| scenario |");
   });
 
-  it("reads a plan directory's own scenarios/ (as CI's artifact carries them) and refuses a --scenarios that is not a directory.", async () => {
+  it("reads a plan directory's own scenarios/ (as in CI's artifact), and refuses a --scenarios that is not a directory.", async () => {
     const head = path.join(scratch, "head-with-scenarios");
     fs.cpSync(dirs.head, head, { recursive: true });
     fs.mkdirSync(path.join(head, "scenarios"));
