@@ -293,6 +293,30 @@ describe("npm run diff: the behaviour section", () => {
     );
   });
 
+  it("does not run a scenario too large to finish within the review (a file a pull request controls), and says so.", async () => {
+    const base = readPlanDir(dirs.base, ["prod"]);
+    const head = readPlanDir(dirs.head, ["prod"]);
+    const diffs = [comparePlans(base.plans.get("prod")!, head.plans.get("prod")!)];
+    const huge = SCENARIOS["extract-clause-at-30.yaml"].replace("requestsPerMinute: 10", "requestsPerMinute: 1000000");
+    const [prod] = reviewBehaviour({
+      stacks: ["prod"],
+      base,
+      head,
+      diffs,
+      scenarios: { source: "fixtures", files: [{ name: "huge.yaml", text: huge }] },
+    });
+    const row = prod.monitors.find((m) => m.id === "monitor-extract-clause-cost-budget")!.rows[0];
+    expect([row.base, row.head]).toEqual([
+      { kind: "not run", why: "too large" },
+      { kind: "not run", why: "too large" },
+    ]);
+    const md = renderMarkdown(diffs, { baseLabel: "b", headLabel: "h", behaviour: { source: "fixtures", stacks: [prod] } }).markdown;
+    expect(md).toContain(
+      '| `huge.yaml` "extract-clause spending $30 a day never alerts" | not run (too large for the review: run `npm run scenarios`) | ' +
+        "not run (too large for the review: run `npm run scenarios`) |",
+    );
+  });
+
   it("runs nothing when no monitor changed.", async () => {
     const run = await runDiff({
       base: dirs.base,

@@ -9,7 +9,8 @@ import { ExportError, backtest, neededQueries, type QueryExport, readExports } f
 import type { MonitorRun } from "../../evaluator/monitor";
 import { UnmodelledError } from "../../evaluator/query";
 import { monitorsToEvaluate, runScenario, type StackUnderTest } from "../../evaluator/run";
-import { type CheckedScenario, validateScenario } from "../../evaluator/scenario";
+import type { ScenarioCatalog } from "../../evaluator/catalog";
+import { type CheckedScenario, type Scenario, type TrafficParams, validateScenario } from "../../evaluator/scenario";
 import { HANDLE_PREFIX } from "../../config/names";
 import type { Plan } from "../../plan/plan";
 import { stackFromRecordedPlan, withOrgConfigurations } from "../plan-stack";
@@ -78,6 +79,27 @@ export interface BehaviourInput {
  */
 export const BEHAVIOUR_BUDGET_MS = 8 * 60_000;
 
+/**
+ * The largest scenario the review runs, in generated requests: one run costs about 0.7 s per
+ * million on this repository's bench machine (docs/benchmarks.md), and a single run cannot be cut
+ * short, so a larger one would outlast the time budget. The largest of scenarios/ is about 2 million (example catalog).
+ */
+export const REVIEW_MAX_REQUESTS = 50_000_000;
+
+/**
+ * An upper bound of the requests a scenario generates: the highest rate any of its traffic or
+ * events sets, per feature it reaches, for its whole duration (a judged rate counts at the lowest
+ * sample rate of the catalog).
+ */
+export function scenarioRequests(s: Scenario, catalog: ScenarioCatalog): number {
+  const minRate = Math.min(1, ...catalog.features.map((f) => f.quality.judgeSampleRate));
+  const peak = (r: TrafficParams["requestsPerMinute"]) => (r === undefined ? 0 : typeof r === "number" ? r : Math.max(r.day, r.night));
+  const perMinute = (p: TrafficParams) => Math.max(peak(p.requestsPerMinute), peak(p.judgedPerMinute) / minRate);
+  const highest = Math.max(0, ...s.traffic.map(perMinute), ...s.events.map((e) => perMinute(e.set)));
+  const features = s.traffic.some((t) => t.feature === "*") ? catalog.features.length : new Set(s.traffic.map((t) => t.feature)).size;
+  return highest * features * (s.duration / 60);
+}
+
 /** Per stack, the behaviour of every added or changed monitor; empty when no monitor changed. */
 export function reviewBehaviour(input: BehaviourInput): StackBehaviour[] {
   const started = Date.now();
@@ -140,6 +162,8 @@ export function reviewBehaviour(input: BehaviourInput): StackBehaviour[] {
       else if (overBudget()) {
         skipped++;
         o = { kind: "not run", why: "time budget" };
+      } else if (scenarioRequests(c.scenario, stack.catalog) > REVIEW_MAX_REQUESTS) {
+        o = { kind: "not run", why: "too large" };
       } else o = run(c, stack);
       outcomes.set(key, o);
       return o;

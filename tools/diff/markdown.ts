@@ -548,7 +548,11 @@ function outcomeText(o: Outcome): string {
     case "invalid":
       return `invalid: ${few(o.problems)}`;
     case "not run":
-      return o.why === "time budget" ? "not run (time budget)" : "—";
+      return o.why === "time budget"
+        ? "not run (time budget)"
+        : o.why === "too large"
+          ? "not run (too large for the review: run `npm run scenarios`)"
+          : "—";
   }
 }
 
