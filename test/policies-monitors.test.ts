@@ -307,7 +307,7 @@ describe("monitor-has-escalation-path", () => {
     await assertHasResourceViolation(monitorHasEscalationPath, monitor("m", { message: `${runbook}${body}` }), expected);
   });
 
-  it("accepts a P2 that resolves its page through {{#is_alert_recovery}}, and one without a warning threshold through {{#is_recovery}}", async () => {
+  it("accepts a P2 that resolves its page in {{#is_alert_recovery}}, and one without a warning threshold in {{#is_recovery}}", async () => {
     const resolves = `{{#is_alert}} ${PD} ${SLACK} {{/is_alert}}{{#is_alert_recovery}} ${PD} {{/is_alert_recovery}}`;
     await assertNoResourceViolations(monitorHasEscalationPath, monitor("m", { message: `${runbook}${resolves}` }));
     const onRecovery = `{{#is_alert}} ${PD} ${SLACK} {{/is_alert}}{{#is_recovery}} ${PD} {{/is_recovery}}`;

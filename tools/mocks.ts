@@ -12,7 +12,6 @@ export { fakeId, mockResourceId };
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
-
 /**
  * Fabricates the outputs real providers compute (ids, URLs, integration keys). Inputs are
  * echoed back, as the provider would. The values are obviously synthetic on purpose.
@@ -47,7 +46,6 @@ export function fabricatedInvoke(token: string, inputs: Record<string, unknown>)
       return inputs;
   }
 }
-
 
 function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);
