@@ -140,11 +140,15 @@ export function reviewBehaviour(input: BehaviourInput): StackBehaviour[] {
       const s = c.head.scenario ?? c.base.scenario;
       return s && side.stack ? monitorsToEvaluate(s, side.stack) : new Set<string>();
     });
-    const invalidEverywhere = checked.filter((c) => !c.head.scenario && !c.base.scenario && !c.head.onlyMissing && !c.base.onlyMissing);
+    // Malformed wherever it could be checked (a side without a stack checks nothing).
+    const problemOf = (c: (typeof checked)[number]) => [...c.head.problems, ...c.base.problems][0];
+    const invalidEverywhere = checked.filter(
+      (c) => problemOf(c) !== undefined && !c.head.scenario && !c.base.scenario && !c.head.onlyMissing && !c.base.onlyMissing,
+    );
     if (invalidEverywhere.length) {
       notes.push(
         `${invalidEverywhere.length} scenario file(s) are invalid on both sides and judge nothing: ` +
-          `${invalidEverywhere.map((c) => `${c.file} (${firstLine(c.head.problems[0] ?? "")})`).join("; ")}.`,
+          `${invalidEverywhere.map((c) => `${c.file} (${firstLine(problemOf(c)!)})`).join("; ")}.`,
       );
     }
     const outcomes = new Map<string, Outcome>();
