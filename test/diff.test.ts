@@ -175,9 +175,10 @@ describe("npm run diff on crafted plans", () => {
         "Sentry rules now owned by `team:ai-platform` (was `team:research-assistant`).",
     ]);
     expect(monitorRows(md, "monitor-legal-chat-ttft-p95")).toEqual([
-      "| routing handles | `@pagerduty-llm-prod-research-assistant (alert), @slack-research-assistant-alerts (warning, alert to " +
-        "warning, recovery)` | " +
-        "`@pagerduty-llm-prod-platform (alert), @slack-ai-platform-alerts (warning, alert to warning, recovery)` |",
+      "| routing handles | `@pagerduty-llm-prod-research-assistant (alert, alert to warning, recovery from alert), " +
+        "@slack-research-assistant-alerts (warning, alert to warning, recovery)` | " +
+        "`@pagerduty-llm-prod-platform (alert, alert to warning, recovery from alert), @slack-ai-platform-alerts (warning, alert to " +
+        "warning, recovery)` |",
       "| tags | `team:research-assistant` | `team:platform` |",
     ]);
   });

@@ -10,7 +10,7 @@ import { Monitors } from "../monitors/component";
 import { monitorsOf } from "../plan/monitors";
 import { renderArtifacts } from "../tools/artifacts";
 import { summarize } from "../tools/summary";
-import { fakeId, observeRegistrations, synthesize } from "../tools/mocks";
+import { fakeId, mockResourceId, observeRegistrations, synthesize } from "../tools/mocks";
 import { type Plan, resourcesOfType } from "../plan/plan";
 import { downtimeName, TYPE } from "../config/names";
 import { verifyPlan } from "../tools/verify";
@@ -56,9 +56,12 @@ describe("resources the engine receives", () => {
     const downtimes = resourcesOfType(prodPlan, TYPE.downtimeSchedule);
     expect(downtimes.map((d) => d.name).sort()).toEqual(muted.map((m) => downtimeName(m.id)).sort());
     for (const d of downtimes) expect(d.inputs).toMatchObject({ scope: "*", oneTimeSchedule: {} });
-    const composite = resourcesOfType(prodPlan, TYPE.monitor).find((r) => r.inputs.type === "composite")!;
-    const referenced = String(composite.inputs.query).match(/\d+/g)!.map(Number);
-    expect(downtimes.map((d) => (d.inputs.monitorIdentifier as { monitorId: number }).monitorId).sort()).toEqual(referenced.sort());
+    // Every building block is a constituent some composite names by its id; a constituent that notifies on its own has no downtime.
+    const composites = resourcesOfType(prodPlan, TYPE.monitor).filter((r) => r.inputs.type === "composite");
+    const referenced = new Set(composites.flatMap((c) => String(c.inputs.query).match(/\d+/g)!.map(Number)));
+    const mutedIds = downtimes.map((d) => (d.inputs.monitorIdentifier as { monitorId: number }).monitorId);
+    expect(mutedIds.sort()).toEqual(muted.map((m) => Number(mockResourceId(m.id, TYPE.monitor))).sort());
+    for (const id of mutedIds) expect(referenced.has(id)).toBe(true);
   });
 
   it("Thresholds and priority reach the provider as strings, as @pulumi/datadog expects.", () => {
@@ -163,21 +166,21 @@ describe("synth checks and files", () => {
     const catalog = exampleCatalog("prod");
     const files = Object.fromEntries(renderArtifacts(prodPlan, catalog).map((a) => [a.path, a.content]));
     const planned = monitorsOf(prodPlan);
-    expect(planned).toHaveLength(27);
+    expect(planned).toHaveLength(29);
     for (const m of planned) {
       const body = JSON.parse(files[`monitors/${m.id}.json`]);
       expect(body).toEqual(m.body);
       expect(typeof body.priority).toBe("number");
       if (body.type === "query alert") expect(typeof body.options.thresholds.critical).toBe("number");
-      // A composite names its building blocks by the ids the engine gave them.
+      // A composite names its constituents by the ids the engine gave them.
       else expect(body.query).toMatch(/^\d+ && !\d+$/);
     }
   });
 
   it("The synth summary counts monitors, paging monitors and priorities per team.", () => {
     const text = summarize(prodPlan, exampleCatalog("prod"), [], "out/prod");
-    expect(text).toContain("Monitors: 27 (20 per feature, 5 cross-feature, 2 muted building blocks of composites), 16 page");
-    expect(text).toMatch(/platform\s+11 monitors,\s+4 paging\s+\(P1x1 P2x3 P3x4 P4x1 P5x2\)/);
+    expect(text).toContain("Monitors: 29 (20 per feature, 6 cross-feature, 3 muted building blocks of composites), 16 page");
+    expect(text).toMatch(/platform\s+13 monitors,\s+4 paging\s+\(P1x1 P2x3 P3x5 P4x1 P5x3\)/);
     const staging = summarize(stagingPlan, exampleCatalog("staging"), [], "out/staging");
     expect(staging).toContain("0 page (paging off: all to Slack)");
   });

@@ -47,6 +47,8 @@ const PER_FEATURE_KINDS = featureKinds().map((k) => k.kind);
 const CROSS_FEATURE_KINDS = stackKinds().map((k) => k.kind);
 const prodMonitors = buildMonitors(prod);
 const stagingMonitors = buildMonitors(staging);
+/** Constituents of a composite that notify on their own (not muted): tenant-spend-anomaly's all-tenants detector. */
+const SELF_NOTIFYING_CONSTITUENTS = ["monitor-tenant-spend-anomaly-global"];
 /** The monitors that notify: every monitor but the muted building blocks of composites. */
 const notifying = (monitors: MonitorDefinition[]) => monitors.filter((m) => !m.muted);
 
@@ -63,12 +65,16 @@ describe("monitor identity and count", () => {
     }
   });
 
-  it("Exactly one notifying monitor exists per cross-feature kind, named by the kind.", () => {
-    const cross = notifying(prodMonitors)
-      .filter((m) => m.featureId === undefined)
-      .map((m) => m.id);
-    expect(cross).toEqual(CROSS_FEATURE_KINDS.map((k) => `monitor-${k}`));
-  });
+  it(
+    "Exactly one notifying monitor exists per cross-feature kind, named by the kind, plus the all-tenants detector of " +
+      "tenant-spend-anomaly, which notifies on its own.",
+    () => {
+      const cross = notifying(prodMonitors)
+        .filter((m) => m.featureId === undefined)
+        .map((m) => m.id);
+      expect([...cross].sort()).toEqual([...CROSS_FEATURE_KINDS.map((k) => `monitor-${k}`), ...SELF_NOTIFYING_CONSTITUENTS].sort());
+    },
+  );
 
   it("Every muted monitor is a P5 building block of exactly one composite of its own kind, named after it.", () => {
     const muted = prodMonitors.filter((m) => m.muted);
@@ -90,11 +96,14 @@ describe("monitor identity and count", () => {
     { features: 5, tenants: 100_000 },
     { features: 60, tenants: 400 },
   ])(
-    "With $features features and $tenants tenants there are (per-feature kinds) x features + (cross-feature kinds) notifying monitors.",
+    "With $features features and $tenants tenants there are (per-feature kinds) x features + (cross-feature kinds) + 1 notifying " +
+      "monitors.",
     ({ features, tenants }) => {
       const catalog = catalogWith("prod", { features: generatedFeatures(features), config: { scale: { tenants, models: 4 } } });
       const monitors = buildMonitors(catalog);
-      expect(notifying(monitors)).toHaveLength(PER_FEATURE_KINDS.length * features + CROSS_FEATURE_KINDS.length);
+      expect(notifying(monitors)).toHaveLength(
+        PER_FEATURE_KINDS.length * features + CROSS_FEATURE_KINDS.length + SELF_NOTIFYING_CONSTITUENTS.length,
+      );
       // Building blocks do not grow with the catalog: they are grouped by feature like their composite.
       expect(monitors.length - notifying(monitors).length).toBe(prodMonitors.length - notifying(prodMonitors).length);
       expect(new Set(monitors.map((m) => m.id)).size).toBe(monitors.length);
@@ -177,19 +186,37 @@ describe("thresholds come from features.ts, one number for query and options", (
 });
 
 describe("cross-feature monitors", () => {
-  it("The tenant spend anomaly is one monitor by tenant with matching anomaly windows, a new-group delay and one notification.", () => {
-    const { body } = byId(prodMonitors, "monitor-tenant-spend-anomaly");
-    expect(body.query).toBe(
-      "avg(last_5h):anomalies(sum:llm.cost.usd{env:prod} by {tenant}.as_count(), 'agile', 3, direction='above', " +
-        "alert_window='last_1h', interval=300, count_default_zero='true', seasonality='weekly') >= 1",
-    );
-    expect(body.options.thresholds).toEqual({ critical: 1, critical_recovery: 0 });
-    expect(body.options.threshold_windows).toEqual({ trigger_window: "last_1h", recovery_window: "last_1h" });
-    expect(body.options.new_group_delay).toBeGreaterThanOrEqual(3600);
-    // Notified as a simple alert: 400 tenants moving at once (a price change) are one notification, not 400.
-    expect(body.options.notify_by).toEqual(["*"]);
-    expect(body.message).not.toContain("{{tenant.name}}");
-  });
+  it(
+    "The tenant spend anomaly notifies per tenant through a composite, tenant && !global, which the all-tenants detector holds " +
+      "back and notifies for once.",
+    () => {
+      const composite = byId(prodMonitors, "monitor-tenant-spend-anomaly");
+      const tenant = byId(prodMonitors, "monitor-tenant-spend-anomaly-tenant");
+      const global = byId(prodMonitors, "monitor-tenant-spend-anomaly-global");
+      expect(composite.body.type).toBe("composite");
+      expect(composite.body.query).toBe("<<monitor-tenant-spend-anomaly-tenant>> && !<<monitor-tenant-spend-anomaly-global>>");
+      // One notification per tenant, naming it: no notify_by.
+      expect(composite.body.options.notify_by).toBeUndefined();
+      expect(composite.body.message).toContain("Spend of tenant **{{tenant.name}}**");
+      expect(tenant.muted).toBe(true);
+      expect(tenant.body.query).toBe(
+        "avg(last_5h):anomalies(sum:llm.cost.usd{env:prod} by {tenant}.as_count(), 'agile', 3, direction='above', " +
+          "alert_window='last_1h', interval=300, count_default_zero='true', seasonality='weekly') >= 1",
+      );
+      expect(tenant.body.options.thresholds).toEqual({ critical: 1, critical_recovery: 0 });
+      expect(tenant.body.options.threshold_windows).toEqual({ trigger_window: "last_1h", recovery_window: "last_1h" });
+      expect(tenant.body.options.new_group_delay).toBeGreaterThanOrEqual(3600);
+      // The all-tenants detector: ungrouped, a shorter trigger window (it must alert first) and a longer recovery window (last out).
+      expect(global.muted).toBeUndefined();
+      expect(global.body.priority).toBe(composite.body.priority);
+      expect(global.body.query).toBe(
+        "avg(last_3h):anomalies(sum:llm.cost.usd{env:prod}.as_count(), 'agile', 6, direction='above', " +
+          "alert_window='last_30m', interval=300, count_default_zero='true', seasonality='weekly') >= 1",
+      );
+      expect(global.body.options.threshold_windows).toEqual({ trigger_window: "last_30m", recovery_window: "last_3h" });
+      expect(handles(global, { from: "ok", to: "alert" })).toEqual([slackHandle(prod.teams.find((t) => t.id === global.owner)!.slack)]);
+    },
+  );
 
   it("The provider outage monitor divides errors by requests per provider, behind the traffic guard, recovering at a quarter.", () => {
     const catalog = catalogWith("prod", { config: { monitoring: { providerErrorRatePct: 5, providerMinRequests: 200 } } });
@@ -388,10 +415,11 @@ describe("messages", () => {
     },
   );
 
-  it("Per-provider and per-index links pre-fill the group's value; monitors that notify for all groups at once link unfiltered.", () => {
+  it("Per-provider, per-tenant and per-index links pre-fill the group's value; monitors of no single group link unfiltered.", () => {
     expect(byId(prodMonitors, "monitor-provider-outage").body.message).toContain("tpl_var_provider={{provider.name}}");
     expect(byId(prodMonitors, "monitor-judge-stalled-traffic").body.message).toContain("tpl_var_feature={{feature.name}}");
-    expect(byId(prodMonitors, "monitor-tenant-spend-anomaly").body.message).not.toContain("{{tenant.name}}");
+    expect(byId(prodMonitors, "monitor-tenant-spend-anomaly").body.message).toContain("tpl_var_tenant={{tenant.name}}");
+    expect(byId(prodMonitors, "monitor-tenant-spend-anomaly-global").body.message).not.toContain("{{tenant.name}}");
     expect(byId(prodMonitors, "monitor-judge-stalled").body.message).not.toContain("{{feature.name}}");
   });
 

@@ -83,7 +83,9 @@ describe("the preview page", () => {
     expect(cells).toContain("research-assistant");
     expect(cells).toContain("<code>sum(last_1d):sum:llm.cost.usd{feature:legal-chat,env:prod}.as_count() &gt; 500</code>");
     expect(cells).toContain("critical <code>500</code><br>warning <code>250</code>");
-    expect(cells).toContain('<code class="pager">@pagerduty-llm-prod-research-assistant (alert)</code>');
+    expect(cells).toContain(
+      '<code class="pager">@pagerduty-llm-prod-research-assistant (alert, alert to warning, recovery from alert)</code>',
+    );
     expect(cells).toContain(
       '<a href="https://github.com/acme-legal/llm-observability/blob/main/runbooks/cost-budget.md" rel="noopener noreferrer">cost-budget.md</a>',
     );

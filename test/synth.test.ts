@@ -45,7 +45,7 @@ describe("npm run synth", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const plan = JSON.parse(fs.readFileSync(path.join(out, "prod", "plan.json"), "utf8"));
-    expect(Object.keys(plan)).toEqual(["formatVersion", "project", "stack", "inputs", "features", "cost", "resources"]);
+    expect(Object.keys(plan)).toEqual(["formatVersion", "project", "stack", "inputs", "features", "cost", "evaluation", "resources"]);
     expect(plan.project).toBe("llm-observability");
     expect(plan.stack).toBe("prod");
     for (const res of plan.resources) expect(Object.keys(res)).toEqual(["urn", "type", "name", "parent", "custom", "inputs"]);
