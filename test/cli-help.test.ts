@@ -11,9 +11,10 @@ import { CHECK_USAGE } from "../tools/check";
 import { DIFF_USAGE } from "../tools/diff/cli";
 import { SNAPSHOT_ROOT, SNAPSHOTS_USAGE } from "../tools/snapshots";
 import { SYNTH_USAGE } from "../tools/synth";
-import { runChild, runScript } from "./helpers";
+import { ROOT, runChild, runScript } from "./helpers";
 
-const run = (cmd: string, args: string[]) => runChild(cmd, args);
+// npm finds the package from the repository root; --help reads no catalog.
+const run = (cmd: string, args: string[]) => runChild(cmd, args, { cwd: ROOT });
 const tsx = (script: string, args: string[]) => runScript(script, args);
 
 /** Every command-line tool of the package, by the name it reports itself under. */

@@ -7,7 +7,8 @@ import type { FeatureInput, TeamInput } from "../config/schema";
 import { stackConfigFromPulumi, validateCatalog } from "../config/validate";
 import { formatProblem } from "../config/errors";
 import { requestsBeforeJudgeSilenceIsSuspicious } from "../monitors/queries";
-import { exampleFeatures, exampleTeams, ROOT, STACKS } from "./helpers";
+import { ROOT } from "./helpers";
+import { legalFeatures, legalTeams, LEGAL_STACKS, legalStackConfig } from "./fixtures/legal";
 import { fixtureFeatures, fixtureStackConfig, fixtureTeams } from "./fixtures/catalog";
 
 type Config = Record<string, unknown>;
@@ -310,9 +311,9 @@ const acceptedButShouldFail: Record<string, Case> = {
 };
 
 describe("config validation", () => {
-  it.each(STACKS)("accepts the bundled example for the %s stack.", (stack) => {
-    const config = stackConfigFromPulumi(readStackFile(`${ROOT}/Pulumi.${stack}.yaml`).config);
-    const result = validateCatalog({ features: exampleFeatures(), teams: exampleTeams(), config });
+  it.each(LEGAL_STACKS)("accepts the legal fixture (the bundled example, frozen) for the %s stack.", (stack) => {
+    const config = stackConfigFromPulumi(legalStackConfig(stack));
+    const result = validateCatalog({ features: legalFeatures(), teams: legalTeams(), config });
     expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([]);
   });
 

@@ -6,10 +6,10 @@ import { buildMonitors, type DatadogMonitor } from "../monitors";
 import { monitorBodyFromInputs, toMonitorInputs } from "../monitors/args";
 import { type LintContext, lintMonitor } from "../monitors/lint";
 import { validateMonitor } from "../tools/datadog-spec";
-import { exampleCatalog, STACKS } from "./helpers";
+import { legalCatalog, LEGAL_STACKS } from "./fixtures/legal";
 
-const examples = STACKS.flatMap((stack) => {
-  const catalog = exampleCatalog(stack);
+const examples = LEGAL_STACKS.flatMap((stack) => {
+  const catalog = legalCatalog(stack);
   return buildMonitors(catalog).map((m) => ({
     stack,
     id: m.id,

@@ -1,17 +1,23 @@
-// `npm run synth` end to end, as a user runs it: a child process, files on disk, exit codes.
-import { spawnSync } from "node:child_process";
+// `npm run synth` end to end, as a user runs it: a child process, files on disk, exit codes. It runs
+// in the legal fixture's directory, so its defaults (features.ts, teams.ts, Pulumi.<stack>.yaml)
+// read the fixture. The prod stack is synthesized once with the defaults and shared.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { main as checkMain } from "../tools/check";
 import { readPlan } from "../plan/plan";
 import { describeResourceCount } from "../plan/resource-count";
-import { exampleFeatures, exampleTeams, ROOT } from "./helpers";
+import { type ChildResult, runScript } from "./helpers";
+import { LEGAL_DIR, legalFeatures, legalTeams } from "./fixtures/legal";
 
-function synthCli(args: string[]) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "tools/synth.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+// The policy pack reads the legal fixture as its repository's catalog, never the user's (test/fixtures/legal-context.ts).
+vi.mock("../policies/context", async (importOriginal) =>
+  (await import("./fixtures/legal-context")).legalRepoContext(await importOriginal()),
+);
+
+function synthCli(args: string[]): Promise<ChildResult> {
+  return runScript("tools/synth.ts", args, { cwd: LEGAL_DIR });
 }
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "llmobs-synth-"));
@@ -21,10 +27,22 @@ function tmpDir(): string {
   return fs.mkdtempSync(path.join(scratch, "t"));
 }
 
-describe("npm run synth", () => {
-  it("writes the plan and every dashboard for the prod stack, and summarizes them, counting resources as check does.", async () => {
+/** `npm run synth -- --out <dir>`: every default (the prod stack, features.ts, teams.ts, Pulumi.prod.yaml). */
+let defaults: { out: string; run: Promise<ChildResult> } | undefined;
+function synthDefaults() {
+  if (!defaults) {
     const out = tmpDir();
-    const r = synthCli(["--out", out]);
+    defaults = { out, run: synthCli(["--out", out]) };
+  }
+  return defaults;
+}
+
+describe.concurrent("npm run synth", () => {
+  it("writes the plan and every dashboard for the prod stack, and summarizes them, counting resources as check does.", async ({
+    expect,
+  }) => {
+    const { out, run } = synthDefaults();
+    const r = await run;
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const plan = JSON.parse(fs.readFileSync(path.join(out, "prod", "plan.json"), "utf8"));
@@ -51,14 +69,12 @@ describe("npm run synth", () => {
     expect(header.endsWith(`(stack prod, ${count})`), header).toBe(true);
   });
 
-  it("renders the same plan from the JSON form of features and teams as from the .ts modules.", () => {
+  it("renders the same plan from the JSON form of features and teams as from the .ts modules.", async ({ expect }) => {
     const dir = tmpDir();
-    fs.writeFileSync(path.join(dir, "features.json"), JSON.stringify(exampleFeatures()));
-    fs.writeFileSync(path.join(dir, "teams.json"), JSON.stringify(exampleTeams()));
-    const a = synthCli(["--stack", "staging", "--out", path.join(dir, "a")]);
-    const b = synthCli([
-      "--stack",
-      "staging",
+    fs.writeFileSync(path.join(dir, "features.json"), JSON.stringify(legalFeatures()));
+    fs.writeFileSync(path.join(dir, "teams.json"), JSON.stringify(legalTeams()));
+    const a = synthDefaults();
+    const b = await synthCli([
       "--out",
       path.join(dir, "b"),
       "--features",
@@ -66,21 +82,21 @@ describe("npm run synth", () => {
       "--teams",
       path.join(dir, "teams.json"),
     ]);
-    expect([a.code, b.code]).toEqual([0, 0]);
-    expect(fs.readFileSync(path.join(dir, "b", "staging", "plan.json"), "utf8")).toBe(
-      fs.readFileSync(path.join(dir, "a", "staging", "plan.json"), "utf8"),
+    expect([(await a.run).code, b.code]).toEqual([0, 0]);
+    expect(fs.readFileSync(path.join(dir, "b", "prod", "plan.json"), "utf8")).toBe(
+      fs.readFileSync(path.join(a.out, "prod", "plan.json"), "utf8"),
     );
   });
 
-  it("prints every problem of a bad features.json with its path, exits 1 and writes nothing.", () => {
+  it("prints every problem of a bad features.json with its path, exits 1 and writes nothing.", async ({ expect }) => {
     const dir = tmpDir();
-    const features = exampleFeatures();
+    const features = legalFeatures();
     features[2].budgetUsdPerDay = -5;
     features[1].owner = "growht";
     features[0].quality = { judgeSampleRate: 2 };
     fs.writeFileSync(path.join(dir, "features.json"), JSON.stringify(features));
     const out = path.join(dir, "out");
-    const r = synthCli(["--features", path.join(dir, "features.json"), "--out", out]);
+    const r = await synthCli(["--features", path.join(dir, "features.json"), "--out", out]);
     expect(r.code).toBe(1);
     expect(r.stderr.split("\n").filter((l) => l.startsWith("  "))).toEqual([
       "  features[0].quality.judgeSampleRate: must be between 0.0001 (1 request in 10,000) and 1 (got 2)",
@@ -91,16 +107,16 @@ describe("npm run synth", () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 
-  it("refuses a features file that is not JSON with a clear message.", () => {
+  it("refuses a features file that is not JSON with a clear message.", async ({ expect }) => {
     const dir = tmpDir();
     fs.writeFileSync(path.join(dir, "features.json"), "[{ id: oops");
-    const r = synthCli(["--features", path.join(dir, "features.json"), "--out", path.join(dir, "out")]);
+    const r = await synthCli(["--features", path.join(dir, "features.json"), "--out", path.join(dir, "out")]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/features\.json: not valid JSON/);
   });
 
-  it("rejects an unknown flag with usage and exit code 2.", () => {
-    const r = synthCli(["--stak", "prod"]);
+  it("rejects an unknown flag with usage and exit code 2.", async ({ expect }) => {
+    const r = await synthCli(["--stak", "prod"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/usage: npm run synth/);
   });
