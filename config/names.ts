@@ -49,6 +49,7 @@ export const TYPE = {
   dashboard: "datadog:index/dashboardJson:DashboardJson",
   dashboardList: "datadog:index/dashboardList:DashboardList",
   monitor: "datadog:index/monitor:Monitor",
+  downtimeSchedule: "datadog:index/downtimeSchedule:DowntimeSchedule",
   monitorConfigPolicy: "datadog:index/monitorConfigPolicy:MonitorConfigPolicy",
   metricTagConfiguration: "datadog:index/metricTagConfiguration:MetricTagConfiguration",
   serviceLevelObjective: "datadog:index/serviceLevelObjective:ServiceLevelObjective",
@@ -87,10 +88,11 @@ const PREFIX = {
   sentryIssuePage: "sentry-issue-page-",
   sentryMetricAlert: "sentry-metric-alert-",
   monitor: "monitor-",
+  downtime: "downtime-",
 } as const;
 
 /** Resources of which a stack has one per id, named `<prefix><id>`. */
-export type NamedRole = Exclude<keyof typeof PREFIX, "monitor">;
+export type NamedRole = Exclude<keyof typeof PREFIX, "monitor" | "downtime">;
 
 /** The resource type of each named role. */
 export const ROLE_TYPE: Record<NamedRole, ResourceType> = {
@@ -144,6 +146,19 @@ export function monitorName(kind: string, featureId?: string): string {
 }
 
 /**
+ * A building block of a kind built as a composite monitor: `monitor-judge-stalled-traffic` for
+ * part `traffic` (docs monitors/types/composite).
+ */
+export function monitorPartName(kind: string, part: string, featureId?: string): string {
+  return `${monitorName(kind, featureId)}-${part}`;
+}
+
+/** The downtime that mutes a monitor for good (a composite's building block): `downtime-<monitor name>`. */
+export function downtimeName(monitorResourceName: string): string {
+  return `${PREFIX.downtime}${monitorResourceName}`;
+}
+
+/**
  * Kind and feature of a monitor resource name, given the kinds that may occur (a feature id
  * may contain `-`, so the kind is the longest known suffix). Undefined for an unknown name.
  */
@@ -194,6 +209,8 @@ export const RESOURCE_TAG = {
   signal: "signal",
   service: "service",
   monitor: "monitor",
+  /** A composite's building block: `part:<name>` (it is muted; the composite of its kind notifies). */
+  part: "part",
 } as const;
 
 /** `key:value`. */

@@ -16,6 +16,7 @@ import {
 } from "./fixtures/legal";
 
 export { generatedFeatures } from "./fixtures/generated";
+export { recordedPlan } from "./fixtures/legal";
 
 export const ROOT = path.resolve(__dirname, "..");
 

@@ -12,7 +12,7 @@ import { main } from "../tools/check";
 import { TYPE } from "../config/names";
 import { type Plan, planJson } from "../plan/plan";
 import { BROKEN_PLANS, named, PAGER, TARGET } from "./fixtures/broken-plans";
-import { LEGAL_STACKS, synthLegal } from "./fixtures/legal";
+import { recordedPlan, LEGAL_STACKS, synthLegal } from "./fixtures/legal";
 
 // The policy pack reads the legal fixture as its repository's catalog, never the user's (test/fixtures/legal-context.ts).
 vi.mock("../policies/context", async (importOriginal) =>
@@ -29,7 +29,7 @@ beforeAll(async () => {
 
 async function check(plan: Plan, name: string): Promise<{ code: number; violations: Violation[] }> {
   const file = path.join(dir, `${name}.json`);
-  fs.writeFileSync(file, planJson(plan));
+  fs.writeFileSync(file, planJson(recordedPlan(plan)));
   let out = "";
   const code = await main(["--plan", file, "--json"], { out: (t) => (out += t), err: (t) => expect.fail(t) });
   return { code, violations: JSON.parse(out) };
