@@ -11,7 +11,7 @@ import { packArgs } from "../policies/rules";
 import { DEFAULT_PLAN, main } from "../tools/check";
 import { parseSynthArgs } from "../tools/synth";
 import { cleanStack, monitor, planOf } from "./fixtures/policy-args";
-import { recordedPlan } from "./helpers";
+import { recordedPlan } from "./fixtures/legal";
 
 // The policy pack reads the legal fixture as its repository's catalog, never the user's (test/fixtures/legal-context.ts).
 vi.mock("../policies/context", async (importOriginal) =>

@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type * as Bundle from "../policies/bundle";
 import { policyConfigFor } from "../policies/config";
 import { readPolicyConfig } from "../tools/check";
@@ -16,6 +16,11 @@ import { type RunningPack, ruleMessage, startPack } from "./fixtures/analyzer";
 import { monitor, serviceObject } from "./fixtures/policy-args";
 import { legalCatalog, legalPlan, LEGAL_STACKS } from "./fixtures/legal";
 import { copyRepo, legalCatalogFiles } from "./fixtures/repo-copy";
+
+// The policy pack reads the legal fixture as its repository's catalog, never the user's (test/fixtures/legal-context.ts).
+vi.mock("../policies/context", async (importOriginal) =>
+  (await import("./fixtures/legal-context")).legalRepoContext(await importOriginal()),
+);
 
 const ROOT = path.resolve(__dirname, "..");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "llmobs-pack-dist-"));

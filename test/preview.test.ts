@@ -9,8 +9,8 @@ import { escapeHtml, renderPreview } from "../tools/preview/html";
 import { highlightsFromDiff } from "../tools/diff/highlights";
 import { synth } from "../tools/synth";
 import { craftPlan, type WidgetSpec } from "./diff-fixtures";
-import { countRawWidgets, ROOT } from "./helpers";
-import { legalCatalog, legalFeatures, LEGAL_STACKS } from "./fixtures/legal";
+import { countRawWidgets } from "./helpers";
+import { LEGAL_DIR, legalCatalog, legalFeatures, LEGAL_STACKS, legalStackFile } from "./fixtures/legal";
 
 function crafted(mutate: (f: ReturnType<typeof legalFeatures>) => void = () => {}, costWidgets?: (s: WidgetSpec[]) => WidgetSpec[]): Plan {
   const features = legalFeatures();
@@ -28,9 +28,9 @@ describe("the preview page", () => {
   it.each(LEGAL_STACKS)("is written by synth for %s, with every widget of every dashboard.", async (stack) => {
     const result = await synth({
       stack,
-      configFile: path.join(ROOT, `Pulumi.${stack}.yaml`),
-      featuresFile: path.join(ROOT, "features.ts"),
-      teamsFile: path.join(ROOT, "teams.ts"),
+      configFile: legalStackFile(stack),
+      featuresFile: path.join(LEGAL_DIR, "features.ts"),
+      teamsFile: path.join(LEGAL_DIR, "teams.ts"),
     });
     const page = result.artifacts.find((a) => a.path === "preview/index.html");
     expect(page, "preview/index.html artifact").toBeDefined();

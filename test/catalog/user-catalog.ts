@@ -10,6 +10,7 @@ import type { FeatureInput, TeamInput } from "../../config/schema";
 import { type Catalog, loadCatalog, stackConfigFromPulumi } from "../../config/validate";
 import { features } from "../../features";
 import { teams } from "../../teams";
+import { snapshotSources } from "../../tools/snapshots";
 import { synth, type SynthResult } from "../../tools/synth";
 
 export const REPO = path.resolve(__dirname, "..", "..");
@@ -43,19 +44,12 @@ export function userCatalog(stack: string): Catalog {
 const synths = new Map<string, Promise<SynthResult>>();
 
 /**
- * What `npm run synth -- --stack <stack>` renders from the user's files (the same function, with
- * its defaults), once per stack per test file: plan, validated catalog and artifacts.
+ * What `npm run synth -- --stack <stack>` (and `npm run snapshots`) render from the user's files,
+ * by the same function with the same files, once per stack per test file: plan, validated catalog
+ * and artifacts.
  */
 export function userSynth(stack: string): Promise<SynthResult> {
   let result = synths.get(stack);
-  if (!result) {
-    result = synth({
-      stack,
-      configFile: userStackFile(stack),
-      featuresFile: path.join(REPO, "features.ts"),
-      teamsFile: path.join(REPO, "teams.ts"),
-    });
-    synths.set(stack, result);
-  }
+  if (!result) synths.set(stack, (result = synth(snapshotSources(stack))));
   return result;
 }
