@@ -73,7 +73,13 @@ function loads(file: string, sources: Sources): { imp: Import; to: string }[] {
 function closure(file: string, sources: Sources): string[] {
   const seen = new Set([file]);
   const queue = [file];
-  while (queue.length) for (const { to } of loads(queue.shift()!, sources)) if (!seen.has(to)) (seen.add(to), queue.push(to));
+  while (queue.length) {
+    for (const { to } of loads(queue.shift()!, sources)) {
+      if (seen.has(to)) continue;
+      seen.add(to);
+      queue.push(to);
+    }
+  }
   return [...seen];
 }
 
@@ -98,7 +104,10 @@ function mocked(file: string, sources: Sources): Set<string> {
   return out;
 }
 
-/** `path.join(ROOT, "features.ts")`, `path.resolve(REPO, \`Pulumi.${s}.yaml\`)`, `` `${ROOT}/Pulumi.${s}.yaml` ``: the user's files by path. */
+/**
+ * The user's files by path: `path.join(ROOT, "features.ts")`, `path.resolve(REPO, \`Pulumi.${s}.yaml\`)`,
+ * `` `${ROOT}/Pulumi.${s}.yaml` ``.
+ */
 function rootPaths(file: string, text: string): string[] {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const out: string[] = [];

@@ -1,13 +1,11 @@
 // Config validation: each bad input is one mutation of the fixture catalog (test/fixtures/catalog.ts),
 // with the exact problems, path and message, it must produce (sloth-style tables).
 import { describe, expect, it } from "vitest";
-import { readStackFile } from "../config/load";
 import { PINNED_MODEL_EXAMPLES, pinnedModelProblem } from "../config/models";
 import type { FeatureInput, TeamInput } from "../config/schema";
 import { stackConfigFromPulumi, validateCatalog } from "../config/validate";
 import { formatProblem } from "../config/errors";
 import { requestsBeforeJudgeSilenceIsSuspicious } from "../monitors/queries";
-import { ROOT } from "./helpers";
 import { legalFeatures, legalTeams, LEGAL_STACKS, legalStackConfig } from "./fixtures/legal";
 import { fixtureFeatures, fixtureStackConfig, fixtureTeams } from "./fixtures/catalog";
 

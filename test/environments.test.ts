@@ -3,7 +3,6 @@
 // stays per team. Exact names and handles are pinned on the fixture catalogs; the user's own
 // stacks are held to the invariant in test/catalog/stacks.test.ts.
 import { beforeAll, describe, expect, it } from "vitest";
-import { readStackFile } from "../config/load";
 import { stackConfigFromPulumi } from "../config/validate";
 import { buildMonitors } from "../monitors";
 import { monitorsOf, type PlannedMonitor } from "../plan/monitors";
@@ -11,7 +10,6 @@ import { lintMonitor } from "../monitors/lint";
 import { routesFor } from "../monitors/routing";
 import { pagerdutyHandle, slackHandle } from "../config/names";
 import { fixtureCatalog, synthFixture } from "./fixtures/catalog";
-import { ROOT } from "./helpers";
 import { legalCatalog, LEGAL_STACKS, legalStackConfig } from "./fixtures/legal";
 
 const handlesOf = (message: string) => [...message.matchAll(/(?<!@)@(?!@)\S+/g)].map((m) => m[0]);

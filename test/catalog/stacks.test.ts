@@ -30,7 +30,7 @@ afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 const isPart = (tags: string[]) => tagValue(tags, RESOURCE_TAG.part) !== undefined;
 
 describe.each(USER_STACKS)("the user's %s stack", (stack) => {
-  it("synthesizes, and synth accepts every definition: Datadog's spec, the metric contract, the providers' constraints, handles that resolve.", async () => {
+  it("is accepted by synth: Datadog's spec, the metric contract, the providers' constraints, handles that resolve.", async () => {
     const { plan, catalog } = await userSynth(stack);
     expect(verifyPlan(plan, catalog)).toEqual([]);
   });
@@ -44,7 +44,7 @@ describe.each(USER_STACKS)("the user's %s stack", (stack) => {
       expect(components.has(r.parent ?? ""), `${r.urn} has a component parent`).toBe(true);
   });
 
-  it("gives every feature exactly one monitor of each per-feature kind of the registry, owned by the feature's owner, and no other feature any.", async () => {
+  it("gives every feature one monitor of each per-feature kind of the registry, owned by its owner, and none to others.", async () => {
     const { plan, catalog } = await userSynth(stack);
     const monitors = monitorViews(plan);
     for (const f of catalog.features) {
@@ -60,7 +60,7 @@ describe.each(USER_STACKS)("the user's %s stack", (stack) => {
     expect(monitors.filter((m) => m.feature !== undefined && !known.has(m.feature)).map((m) => m.name)).toEqual([]);
   });
 
-  it("has one monitor of each stack kind, owned by the platform team, and the org's kinds only where it owns the org's resources.", async () => {
+  it("has one monitor of each stack kind, owned by the platform team and the org's kinds only if it owns the org resources.", async () => {
     const { plan, catalog } = await userSynth(stack);
     const monitors = monitorViews(plan).filter((m) => !isPart(m.tags));
     const kinds = [...stackKinds(), ...(catalog.stack.ownsOrgResources ? orgKinds() : [])].map((k) => k.kind);
@@ -69,7 +69,7 @@ describe.each(USER_STACKS)("the user's %s stack", (stack) => {
     for (const m of crossFeature) expect(m.team, m.name).toBe(catalog.stack.platformTeam);
   });
 
-  it("counts its monitors as (per-feature kinds x features) + stack kinds (+ org kinds), besides the muted building blocks of composites.", async () => {
+  it("counts (per-feature kinds x features) + stack kinds (+ org kinds) monitors, besides composites' muted building blocks.", async () => {
     const { plan, catalog } = await userSynth(stack);
     const notifying = monitorViews(plan).filter((m) => !isPart(m.tags));
     const org = catalog.stack.ownsOrgResources ? orgKinds().length : 0;
@@ -103,7 +103,7 @@ describe.each(USER_STACKS)("the user's %s stack", (stack) => {
     }
   });
 
-  it("gives every team its PagerDuty schedule, escalation policy, service and Datadog wiring when it pages, and none when it does not.", async () => {
+  it("gives every team its PagerDuty schedule, escalation policy, service and Datadog wiring if paging, else none.", async () => {
     const { plan, catalog } = await userSynth(stack);
     if (!catalog.stack.paging) {
       expect(onCallTeamIds(plan)).toEqual([]);
@@ -137,7 +137,7 @@ describe.each(USER_STACKS)("the user's %s stack", (stack) => {
     expect(rules).toHaveLength(first.length * catalog.features.length);
   });
 
-  it("has the dashboards the builder always makes, whatever the catalog (features are rows, never dashboards), each on the preview page.", async () => {
+  it("has the dashboards the builder always makes (features are rows, never dashboards), each on the preview page.", async () => {
     const { plan, artifacts } = await userSynth(stack);
     const dashboards = dashboardsOf(plan);
     expect(dashboards.map((d) => d.id).sort()).toEqual(
