@@ -2,6 +2,7 @@
 // test/fixtures/ (the legal fixture, the small fixture, generated ones), loaded explicitly; only
 // test/catalog/ reads the user's features.ts, teams.ts and Pulumi.<stack>.yaml.
 import { spawn } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Plan, PlanResource } from "../plan/plan";
 import {
@@ -19,6 +20,7 @@ export { generatedFeatures } from "./fixtures/generated";
 export { recordedPlan } from "./fixtures/legal";
 
 export const ROOT = path.resolve(__dirname, "..");
+const SCRIPTS = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
 
 // The legal fixture under the names it had while it was the root catalog, for tests written before it
 // moved (branches in flight). New tests import ./fixtures/legal, or test/catalog/user-catalog.ts for invariants.
@@ -69,9 +71,15 @@ export function runChild(cmd: string, args: string[], opts: { cwd?: string; env?
   });
 }
 
-/** A TypeScript script of the package (`tools/synth.ts`, or an absolute path) run as `npm run` runs it (node with tsx). */
+/**
+ * A TypeScript script of the package (`tools/synth.ts`, or an absolute path) run as its npm script
+ * runs it: `node -r ./tools/ts-hook.cjs <script>` where package.json says so, else with tsx (`npx tsx <script>`).
+ */
 export function runScript(script: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ChildResult> {
-  return runChild(process.execPath, ["--import", "tsx", path.resolve(ROOT, script), ...args], opts);
+  const file = path.resolve(ROOT, script);
+  const hooked = Object.values(SCRIPTS).includes(`node -r ./tools/ts-hook.cjs ${path.relative(ROOT, file)}`);
+  const loader = hooked ? ["-r", path.join(ROOT, "tools", "ts-hook.cjs")] : ["--import", "tsx"];
+  return runChild(process.execPath, [...loader, file, ...args], opts);
 }
 
 /** The resource of `type` named `name` in a plan; throws (naming both) when the plan has none. */
