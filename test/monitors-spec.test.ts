@@ -7,10 +7,10 @@ import { referencedMonitors } from "../monitors/definition";
 import { monitorBodyFromInputs, toMonitorInputs } from "../monitors/args";
 import { type LintContext, lintMonitor } from "../monitors/lint";
 import { validateMonitor } from "../tools/datadog-spec";
-import { exampleCatalog, STACKS } from "./helpers";
+import { legalCatalog, LEGAL_STACKS } from "./fixtures/legal";
 
-const examples = STACKS.flatMap((stack) => {
-  const catalog = exampleCatalog(stack);
+const examples = LEGAL_STACKS.flatMap((stack) => {
+  const catalog = legalCatalog(stack);
   const monitors = buildMonitors(catalog);
   // A composite names its constituents by placeholder before the engine gives them ids.
   const constituents = (c: DatadogMonitor) => referencedMonitors(c.query).flatMap((id) => monitors.find((m) => m.id === id)?.body ?? []);

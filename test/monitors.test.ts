@@ -1,4 +1,4 @@
-// Monitor builders over the example catalog: thresholds from features.ts, ownership,
+// Monitor builders over the legal fixture (test/fixtures/legal/): thresholds from its features.ts, ownership,
 // routing (prod pages, staging never does), messages and the monitor count.
 import { describe, expect, it } from "vitest";
 import { CHAPTER_DEFAULTS, type FeatureInput } from "../config/schema";
@@ -17,13 +17,14 @@ import {
   slackHandle,
   tagValue,
 } from "../config/names";
-import { exampleCatalog, exampleFeatures, exampleTeams, generatedFeatures, type StackName, stackConfig } from "./helpers";
+import { generatedFeatures } from "./helpers";
+import { legalCatalog, legalFeatures, legalTeams, type LegalStack, legalStackConfig } from "./fixtures/legal";
 
-function catalogWith(stack: StackName, opts: { features?: FeatureInput[]; config?: Record<string, unknown> } = {}): Catalog {
+function catalogWith(stack: LegalStack, opts: { features?: FeatureInput[]; config?: Record<string, unknown> } = {}): Catalog {
   return loadCatalog({
-    features: opts.features ?? exampleFeatures(),
-    teams: exampleTeams(),
-    config: stackConfigFromPulumi(stackConfig(stack, opts.config)),
+    features: opts.features ?? legalFeatures(),
+    teams: legalTeams(),
+    config: stackConfigFromPulumi(legalStackConfig(stack, opts.config)),
   });
 }
 
@@ -41,8 +42,8 @@ function block(message: string, name: string): string {
     .join("\n");
 }
 
-const prod = exampleCatalog("prod");
-const staging = exampleCatalog("staging");
+const prod = legalCatalog("prod");
+const staging = legalCatalog("staging");
 const PER_FEATURE_KINDS = featureKinds().map((k) => k.kind);
 const CROSS_FEATURE_KINDS = stackKinds().map((k) => k.kind);
 const prodMonitors = buildMonitors(prod);
@@ -58,7 +59,7 @@ function handles(m: MonitorDefinition, ctx: NotificationContext): string[] {
 }
 
 describe("monitor identity and count", () => {
-  it("Every example feature gets exactly one monitor per per-feature kind of the registry, named by its stable id.", () => {
+  it("Every feature of the legal fixture gets exactly one monitor per per-feature kind of the registry, named by its stable id.", () => {
     for (const f of prod.features) {
       const own = prodMonitors.filter((m) => m.featureId === f.id).map((m) => m.id);
       expect(own).toEqual(PER_FEATURE_KINDS.map((k) => `monitor-${f.id}-${k}`));
@@ -111,7 +112,7 @@ describe("monitor identity and count", () => {
   );
 
   it("Renaming a feature changes monitor names but never monitor ids.", () => {
-    const renamed = exampleFeatures();
+    const renamed = legalFeatures();
     renamed[0].name = "Clause finder";
     const monitors = buildMonitors(catalogWith("prod", { features: renamed }));
     expect(monitors.map((m) => m.id)).toEqual(prodMonitors.map((m) => m.id));
@@ -120,7 +121,7 @@ describe("monitor identity and count", () => {
 });
 
 describe("thresholds come from features.ts, one number for query and options", () => {
-  it.each(exampleFeatures().map((f) => ({ id: f.id, budget: f.budgetUsdPerDay })))(
+  it.each(legalFeatures().map((f) => ({ id: f.id, budget: f.budgetUsdPerDay })))(
     "Feature $id with budget $budget alerts at twice its budget and warns at its budget.",
     ({ id, budget }) => {
       const { body } = byId(prodMonitors, `monitor-${id}-cost-budget`);
@@ -134,7 +135,7 @@ describe("thresholds come from features.ts, one number for query and options", (
     { budget: 0.15, critical: "0.3" },
     { budget: 0.01, critical: "0.02" },
   ])("A budget of $budget USD/day is written as $critical in the query, never in exponent form.", ({ budget, critical }) => {
-    const features = exampleFeatures();
+    const features = legalFeatures();
     features[0].budgetUsdPerDay = budget;
     const { body } = byId(buildMonitors(catalogWith("prod", { features })), "monitor-extract-clause-cost-budget");
     expect(body.query.endsWith(`> ${critical}`)).toBe(true);
@@ -142,7 +143,7 @@ describe("thresholds come from features.ts, one number for query and options", (
   });
 
   it.each(
-    exampleFeatures().flatMap((f) => [
+    legalFeatures().flatMap((f) => [
       { id: f.id, kind: "ttft-p95", metric: "llm.ttft", ms: f.latency?.ttftP95Ms ?? CHAPTER_DEFAULTS.ttftP95Ms, f },
       { id: f.id, kind: "total-latency-p95", metric: "llm.duration", ms: f.latency?.totalP95Ms ?? CHAPTER_DEFAULTS.totalP95Ms, f },
     ]),
@@ -161,19 +162,19 @@ describe("thresholds come from features.ts, one number for query and options", (
   );
 
   it("A feature's latency.minRequestsPerMinute sets the traffic floor of both latency monitors.", () => {
-    const features = exampleFeatures();
+    const features = legalFeatures();
     features[0].latency = { ...features[0].latency, minRequestsPerMinute: 30 };
     const monitors = buildMonitors(catalogWith("prod", { features }));
     for (const kind of ["ttft-p95", "total-latency-p95"])
       expect(byId(monitors, `monitor-${features[0].id}-${kind}`).body.query).toContain(".rollup(sum, 60)), 29) >");
   });
 
-  it("The example catalog really overrides latency for some features, so the table above tests overrides.", () => {
+  it("The legal fixture really overrides latency for some features, so the table above tests overrides.", () => {
     expect(byId(prodMonitors, "monitor-summarize-contract-total-latency-p95").body.options.thresholds?.critical).toBe(12000);
     expect(byId(prodMonitors, "monitor-cite-check-total-latency-p95").body.options.thresholds?.critical).toBe(CHAPTER_DEFAULTS.totalP95Ms);
   });
 
-  it.each(exampleFeatures().map((f) => ({ id: f.id, drop: f.quality?.maxWeeklyDropPoints ?? CHAPTER_DEFAULTS.maxWeeklyDropPoints })))(
+  it.each(legalFeatures().map((f) => ({ id: f.id, drop: f.quality?.maxWeeklyDropPoints ?? CHAPTER_DEFAULTS.maxWeeklyDropPoints })))(
     "Feature $id alerts when its two-day judge score average falls more than $drop points below the same two days a week before.",
     ({ id, drop }) => {
       const { body } = byId(prodMonitors, `monitor-${id}-quality-drop`);
@@ -232,7 +233,7 @@ describe("cross-feature monitors", () => {
   });
 
   it("The judge stall window comes from the stack config and its traffic guard from the lowest sample rate.", () => {
-    const features = exampleFeatures().map((f) => ({ ...f, quality: { ...f.quality, judgeSampleRate: 0.05 } }));
+    const features = legalFeatures().map((f) => ({ ...f, quality: { ...f.quality, judgeSampleRate: 0.05 } }));
     const catalog = catalogWith("prod", { features, config: { monitoring: { judgeStallMinutes: 240 } } });
     const monitors = buildMonitors(catalog);
     const n = requestsBeforeJudgeSilenceIsSuspicious(0.05);
@@ -381,7 +382,7 @@ describe("routing: who is notified", () => {
     expect(reminder.includes(pagerdutyHandle("prod", m.owner))).toBe(m.kind !== "cost-budget");
   });
 
-  it("The example prod stack pages for cost, latency and provider outages, and for nothing else.", () => {
+  it("The legal fixture's prod stack pages for cost, latency and provider outages, and for nothing else.", () => {
     const paging = prodMonitors.filter((m) => m.pages).map((m) => m.kind);
     expect(new Set(paging)).toEqual(new Set(["cost-budget", "ttft-p95", "total-latency-p95", "provider-outage"]));
   });
@@ -470,9 +471,9 @@ describe("number formatting", () => {
 describe("monitoring config", () => {
   it("A non-boolean monitoring.teamTagPolicy is reported at its exact path before anything is built.", () => {
     const result = validateCatalog({
-      features: exampleFeatures(),
-      teams: exampleTeams(),
-      config: stackConfigFromPulumi(stackConfig("prod", { monitoring: { teamTagPolicy: "yes" } })),
+      features: legalFeatures(),
+      teams: legalTeams(),
+      config: stackConfigFromPulumi(legalStackConfig("prod", { monitoring: { teamTagPolicy: "yes" } })),
     });
     expect(result.ok).toBe(false);
     if (!result.ok) {

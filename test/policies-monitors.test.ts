@@ -1,5 +1,5 @@
 // The runbook rule reads the repo's own runbooks/ (ttft-p95.md exists, ttft-p99.md does not).
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { monitorHasOwner, monitorHasPriority } from "../policies/rules/monitors";
 import { monitorHasEscalationPath } from "../policies/rules/paging";
 import { monitorHasRunbook } from "../policies/rules/runbooks";
@@ -17,6 +17,11 @@ import {
   RUNBOOK_BASE,
   runResourcePolicy,
 } from "./fixtures/policy-args";
+
+// The policy pack reads the legal fixture as its repository's catalog, never the user's (test/fixtures/legal-context.ts).
+vi.mock("../policies/context", async (importOriginal) =>
+  (await import("./fixtures/legal-context")).legalRepoContext(await importOriginal()),
+);
 
 const withMessage = (message: string) => monitor("monitor-extract-clause-ttft-p95", { message });
 const slackOnly = (text = "") =>

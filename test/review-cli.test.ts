@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { FeatureInput } from "../config/schema";
 import { ORG_CONSTRAINTS } from "../providers/org";
 import { describeResourceCount } from "../plan/resource-count";
@@ -17,6 +17,11 @@ import { main as diffMain } from "../tools/diff/cli";
 import { planInputs } from "../tools/plan-inputs";
 import { synth, writeArtifacts } from "../tools/synth";
 import { FIXTURE_FEATURES, FIXTURE_STACK_FILES, FIXTURE_TEAMS } from "./fixtures/diff-catalog";
+
+// The policy pack reads the legal fixture as its repository's catalog, never the user's (test/fixtures/legal-context.ts).
+vi.mock("../policies/context", async (importOriginal) =>
+  (await import("./fixtures/legal-context")).legalRepoContext(await importOriginal()),
+);
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "llmobs-review-"));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
