@@ -591,7 +591,9 @@ export function unconditionalHandles(parsed: ParsedMessage): Handle[] {
  * no particular transition: the policy pack, the dangling-handle check, the summaries.
  */
 export function reachableHandles(message: string | ParsedMessage): Handle[] {
-  const parsed = typeof message === "string" ? parseMessage(message) : message;
+  if (typeof message === "string")
+    return remembered(reachableByText, message, () => reachableHandles(parseMessage(message))).map(copyHandle);
+  const parsed = message;
   const seen = new Map<string, Handle>();
   for (const { ctx } of NOTIFICATIONS) {
     for (const h of handlesFor(parsed, ctx)) if (!seen.has(h.raw.toLowerCase())) seen.set(h.raw.toLowerCase(), h);
@@ -665,8 +667,16 @@ export function describeHandles(
   message: string | ParsedMessage,
   monitor: { priority?: number; sent?: readonly { label: string; ctx: NotificationContext }[] } = {},
 ): DescribedHandle[] {
-  const parsed = typeof message === "string" ? parseMessage(message) : message;
   const { priority, sent = NOTIFICATIONS } = monitor;
+  if (typeof message === "string") {
+    // The notifications are keyed by label: `sent` is always a selection of NOTIFICATIONS (notificationsSent).
+    const key = `${priority}\u0000${sent.map((n) => `${n.label}=${JSON.stringify(n.ctx)}`).join("\u0001")}\u0000${message}`;
+    return remembered(describedByText, key, () => describeHandles(parseMessage(message), monitor)).map((d) => ({
+      ...d,
+      handle: copyHandle(d.handle),
+    }));
+  }
+  const parsed = message;
   const certain = new Set<string>();
   for (const { label, ctx } of sent) {
     for (const h of handlesFor(parsed, { ...ctx, priority }, { unknown: false })) certain.add(`${h.raw}\u0000${label}`);
@@ -679,4 +689,27 @@ export function describeHandles(
       return { handle: handles.get(raw) ?? handlesIn(raw)[0], reach, text: `${raw} (${reach})` };
     })
     .sort((a, b) => a.text.localeCompare(b.text));
+}
+
+// Reading handles renders a message once per notification (30 renders for describeHandles), and a
+// synth asks again for every monitor from the checks, the preview, the feature views and the summary:
+// at 200 features that was ~15% of synth (bench/synth.ts). Answers are remembered by the message text
+// itself (and the notifications asked), so a changed message is never answered from memory; callers
+// get copies. The memory is bounded: it is dropped whole when full.
+const REMEMBERED_MAX = 4096;
+const reachableByText = new Map<string, Handle[]>();
+const describedByText = new Map<string, DescribedHandle[]>();
+
+function remembered<T>(memory: Map<string, T>, key: string, compute: () => T): T {
+  let value = memory.get(key);
+  if (value === undefined) {
+    value = compute();
+    if (memory.size >= REMEMBERED_MAX) memory.clear();
+    memory.set(key, value);
+  }
+  return value;
+}
+
+function copyHandle(h: Handle): Handle {
+  return { ...h };
 }
