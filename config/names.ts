@@ -564,9 +564,17 @@ export function handleReach(
   notifications: readonly { label: string; ctx: NotificationContext }[] = NOTIFICATIONS,
 ): Map<string, string[]> {
   const parsed = typeof message === "string" ? parseMessage(message) : message;
+  return reachOf((ctx) => handlesFor(parsed, { ...ctx, priority }), notifications);
+}
+
+/** The notifications that carry each handle, by what `notified` says each notification carries. */
+function reachOf(
+  notified: (ctx: NotificationContext) => Handle[],
+  notifications: readonly { label: string; ctx: NotificationContext }[],
+): Map<string, string[]> {
   const reach = new Map<string, string[]>();
   for (const { label, ctx } of notifications) {
-    for (const h of handlesFor(parsed, { ...ctx, priority })) {
+    for (const h of notified(ctx)) {
       const labels = reach.get(h.raw) ?? [];
       labels.push(label);
       reach.set(h.raw, labels);
@@ -594,9 +602,13 @@ export function reachableHandles(message: string | ParsedMessage): Handle[] {
   if (typeof message === "string")
     return remembered(reachableByText, message, () => reachableHandles(parseMessage(message))).map(copyHandle);
   const parsed = message;
+  return reachableOf((ctx) => handlesFor(parsed, ctx));
+}
+
+function reachableOf(notified: (ctx: NotificationContext) => Handle[]): Handle[] {
   const seen = new Map<string, Handle>();
   for (const { ctx } of NOTIFICATIONS) {
-    for (const h of handlesFor(parsed, ctx)) if (!seen.has(h.raw.toLowerCase())) seen.set(h.raw.toLowerCase(), h);
+    for (const h of notified(ctx)) if (!seen.has(h.raw.toLowerCase())) seen.set(h.raw.toLowerCase(), h);
   }
   return [...seen.values()];
 }
@@ -677,18 +689,41 @@ export function describeHandles(
     }));
   }
   const parsed = message;
+  // A message whose every block is decided by the transition alone renders the same whatever the
+  // priority and however undecidable conditions are read: one render per notification then serves
+  // the three readings below (30 renders become 10).
+  const byTransition = decidedByTransition(parsed.nodes) ? new Map<NotificationContext, Handle[]>() : undefined;
+  const notified = (ctx: NotificationContext, withPriority: boolean, query: HandleQuery): Handle[] => {
+    if (!byTransition) return handlesFor(parsed, withPriority ? { ...ctx, priority } : ctx, query);
+    let handles = byTransition.get(ctx);
+    if (!handles) byTransition.set(ctx, (handles = handlesFor(parsed, ctx)));
+    return handles;
+  };
   const certain = new Set<string>();
   for (const { label, ctx } of sent) {
-    for (const h of handlesFor(parsed, { ...ctx, priority }, { unknown: false })) certain.add(`${h.raw}\u0000${label}`);
+    for (const h of notified(ctx, true, { unknown: false })) certain.add(`${h.raw}\u0000${label}`);
   }
-  const handles = new Map(reachableHandles(parsed).map((h) => [h.raw, h]));
-  return [...handleReach(parsed, priority, sent)]
+  const handles = new Map(reachableOf((ctx) => notified(ctx, false, {})).map((h) => [h.raw, h]));
+  return [...reachOf((ctx) => notified(ctx, true, {}), sent)]
     .map(([raw, labels]) => {
       const conditional = labels.some((l) => !certain.has(`${raw}\u0000${l}`));
       const reach = `${describeReach(labels, sent)}${conditional ? "; conditional" : ""}`;
       return { handle: handles.get(raw) ?? handlesIn(raw)[0], reach, text: `${raw} (${reach})` };
     })
     .sort((a, b) => a.text.localeCompare(b.text));
+}
+
+/** No block that a priority decides (`is_priority`) or that a message alone cannot decide (`is_match`, unknown variables). */
+function decidedByTransition(nodes: readonly TemplateNode[]): boolean {
+  return nodes.every(
+    (n) =>
+      n.kind === "text" ||
+      (n.name !== "is_priority" &&
+        n.name in CONDITIONS &&
+        CONDITIONS[n.name]({ from: "ok", to: "ok" }, n.args) !== undefined &&
+        decidedByTransition(n.body) &&
+        decidedByTransition(n.elseBody)),
+  );
 }
 
 // Reading handles renders a message once per notification (30 renders for describeHandles), and a
