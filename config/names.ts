@@ -516,6 +516,16 @@ export function handlesIn(text: string): Handle[] {
 /** The handles a message notifies in this notification, each once, in order of appearance. */
 export function handlesFor(message: string | ParsedMessage, ctx: NotificationContext, query: HandleQuery = {}): Handle[] {
   const parsed = typeof message === "string" ? parseMessage(message) : message;
+  const renders = rendersByTransition(parsed);
+  if (!renders) return notifiedHandles(parsed, ctx, query);
+  // Decided by the transition alone: the priority and `query.unknown` change nothing.
+  const key = `${ctx.from}\u0000${ctx.to}\u0000${ctx.renotify === true}`;
+  let handles = renders.get(key);
+  if (!handles) renders.set(key, (handles = notifiedHandles(parsed, ctx, query)));
+  return [...handles];
+}
+
+function notifiedHandles(parsed: ParsedMessage, ctx: NotificationContext, query: HandleQuery): Handle[] {
   const seen = new Set<string>();
   return handlesIn(renderMessage(parsed, ctx, query)).filter((h) => {
     const key = h.raw.toLowerCase();
@@ -564,17 +574,9 @@ export function handleReach(
   notifications: readonly { label: string; ctx: NotificationContext }[] = NOTIFICATIONS,
 ): Map<string, string[]> {
   const parsed = typeof message === "string" ? parseMessage(message) : message;
-  return reachOf((ctx) => handlesFor(parsed, { ...ctx, priority }), notifications);
-}
-
-/** The notifications that carry each handle, by what `notified` says each notification carries. */
-function reachOf(
-  notified: (ctx: NotificationContext) => Handle[],
-  notifications: readonly { label: string; ctx: NotificationContext }[],
-): Map<string, string[]> {
   const reach = new Map<string, string[]>();
   for (const { label, ctx } of notifications) {
-    for (const h of notified(ctx)) {
+    for (const h of handlesFor(parsed, { ...ctx, priority })) {
       const labels = reach.get(h.raw) ?? [];
       labels.push(label);
       reach.set(h.raw, labels);
@@ -602,13 +604,9 @@ export function reachableHandles(message: string | ParsedMessage): Handle[] {
   if (typeof message === "string")
     return remembered(reachableByText, message, () => reachableHandles(parseMessage(message))).map(copyHandle);
   const parsed = message;
-  return reachableOf((ctx) => handlesFor(parsed, ctx));
-}
-
-function reachableOf(notified: (ctx: NotificationContext) => Handle[]): Handle[] {
   const seen = new Map<string, Handle>();
   for (const { ctx } of NOTIFICATIONS) {
-    for (const h of notified(ctx)) if (!seen.has(h.raw.toLowerCase())) seen.set(h.raw.toLowerCase(), h);
+    for (const h of handlesFor(parsed, ctx)) if (!seen.has(h.raw.toLowerCase())) seen.set(h.raw.toLowerCase(), h);
   }
   return [...seen.values()];
 }
@@ -681,7 +679,7 @@ export function describeHandles(
 ): DescribedHandle[] {
   const { priority, sent = NOTIFICATIONS } = monitor;
   if (typeof message === "string") {
-    // The notifications are keyed by label: `sent` is always a selection of NOTIFICATIONS (notificationsSent).
+    // Keyed by everything the answer depends on: the priority, each notification asked (label and context) and the text.
     const key = `${priority}\u0000${sent.map((n) => `${n.label}=${JSON.stringify(n.ctx)}`).join("\u0001")}\u0000${message}`;
     return remembered(describedByText, key, () => describeHandles(parseMessage(message), monitor)).map((d) => ({
       ...d,
@@ -689,22 +687,12 @@ export function describeHandles(
     }));
   }
   const parsed = message;
-  // A message whose every block is decided by the transition alone renders the same whatever the
-  // priority and however undecidable conditions are read: one render per notification then serves
-  // the three readings below (30 renders become 10).
-  const byTransition = decidedByTransition(parsed.nodes) ? new Map<NotificationContext, Handle[]>() : undefined;
-  const notified = (ctx: NotificationContext, withPriority: boolean, query: HandleQuery): Handle[] => {
-    if (!byTransition) return handlesFor(parsed, withPriority ? { ...ctx, priority } : ctx, query);
-    let handles = byTransition.get(ctx);
-    if (!handles) byTransition.set(ctx, (handles = handlesFor(parsed, ctx)));
-    return handles;
-  };
   const certain = new Set<string>();
   for (const { label, ctx } of sent) {
-    for (const h of notified(ctx, true, { unknown: false })) certain.add(`${h.raw}\u0000${label}`);
+    for (const h of handlesFor(parsed, { ...ctx, priority }, { unknown: false })) certain.add(`${h.raw}\u0000${label}`);
   }
-  const handles = new Map(reachableOf((ctx) => notified(ctx, false, {})).map((h) => [h.raw, h]));
-  return [...reachOf((ctx) => notified(ctx, true, {}), sent)]
+  const handles = new Map(reachableHandles(parsed).map((h) => [h.raw, h]));
+  return [...handleReach(parsed, priority, sent)]
     .map(([raw, labels]) => {
       const conditional = labels.some((l) => !certain.has(`${raw}\u0000${l}`));
       const reach = `${describeReach(labels, sent)}${conditional ? "; conditional" : ""}`;
@@ -724,6 +712,21 @@ function decidedByTransition(nodes: readonly TemplateNode[]): boolean {
         decidedByTransition(n.body) &&
         decidedByTransition(n.elseBody)),
   );
+}
+
+// A message is rendered once per notification it may send, by each reader (lint, routing views,
+// policy): a message whose every block is decided by the transition alone (no `is_priority`, nothing
+// undecidable) renders the same for every priority and reading, so each transition's handles are kept
+// with the parsed message. Parsed messages are never changed after parsing.
+const transitionRenders = new WeakMap<ParsedMessage, Map<string, Handle[]> | null>();
+
+function rendersByTransition(parsed: ParsedMessage): Map<string, Handle[]> | undefined {
+  let renders = transitionRenders.get(parsed);
+  if (renders === undefined) {
+    renders = decidedByTransition(parsed.nodes) ? new Map() : null;
+    transitionRenders.set(parsed, renders);
+  }
+  return renders ?? undefined;
 }
 
 // Reading handles renders a message once per notification (30 renders for describeHandles), and a
