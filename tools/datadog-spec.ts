@@ -10,7 +10,9 @@
 // synth loads), and the one that lists every error, loaded only for a document that is not.
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as path from "node:path";
+import * as vm from "node:vm";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { PROJECT } from "../config/names";
 
@@ -103,7 +105,7 @@ function cacheKey(specText: string): string {
 }
 
 /** Writes each file atomically (concurrent runs each write their own temp file), then removes the files of older keys. */
-function writeCache(key: string, files: Record<string, string>): boolean {
+function writeCache(key: string, files: Record<string, string | Buffer>): boolean {
   try {
     fs.mkdirSync(TOOLS_CACHE, { recursive: true });
     for (const [file, content] of Object.entries(files)) {
@@ -112,7 +114,7 @@ function writeCache(key: string, files: Record<string, string>): boolean {
       fs.renameSync(tmp, file);
     }
     for (const old of fs.readdirSync(TOOLS_CACHE)) {
-      if (old.startsWith(CACHE_PREFIX) && old.endsWith(".cjs") && !old.startsWith(`${CACHE_PREFIX}${key}`)) {
+      if (old.startsWith(CACHE_PREFIX) && !old.startsWith(`${CACHE_PREFIX}${key}`)) {
         fs.rmSync(path.join(TOOLS_CACHE, old), { force: true });
       }
     }
@@ -135,8 +137,31 @@ function cachedModule(kind: "errors" | "verdicts"): Record<string, unknown> | un
       return undefined;
     }
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(file(kind)) as Record<string, unknown>;
+  return loadWithCodeCache(file(kind), key);
+}
+
+/**
+ * Runs a generated CommonJS module with V8's code cache for it (vm.Script `cachedData`), kept next
+ * to it per Node version: the validators are a few large functions that V8 otherwise parses and
+ * compiles on every run. The cache is written at exit of a run that had none (or had one V8 refused),
+ * so it holds the functions that run compiled. A cache that cannot be written costs only the compile.
+ */
+function loadWithCodeCache(file: string, key: string): Record<string, unknown> {
+  const cacheFile = `${file}.${process.version}-${process.arch}.v8`;
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {
+    // First run with this Node version.
+  }
+  const wrapper = `(function (exports, require, module, __filename, __dirname) {${fs.readFileSync(file, "utf8")}\n})`;
+  const script = new vm.Script(wrapper, { filename: file, cachedData });
+  const module = { exports: {} as Record<string, unknown> };
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, path.dirname(file));
+  if (!cachedData || script.cachedDataRejected) {
+    process.once("exit", () => writeCache(key, { [cacheFile]: script.createCachedData() }));
+  }
+  return module.exports;
 }
 
 function compile(): Compiled {
