@@ -1,4 +1,4 @@
-// Required by tools/ts-hook.cjs: the offline tools load two modules of the Pulumi SDK only if called.
+// Required by tools/ts-hook.cjs: the offline tools load three parts of the Pulumi SDK only when used.
 //
 // `@pulumi/pulumi/runtime/index.js` (3.248.0) requires `./closure/serializeClosure` and
 // `./closure/codePaths` at import, only to re-export `serializeFunction`, `serializeFunctionAsync`
@@ -18,10 +18,15 @@ const LAZY = {
   "./closure/codePaths": ["computeCodePaths"],
 };
 const RUNTIME_INDEX = /[\\/]node_modules[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]index\.js$/;
+// `@pulumi/pulumi/index.js` requires the Automation API (`./automation`: the CLI driver, never used by
+// a program) only to expose it as `pulumi.automation`; it becomes a module that loads on first use.
+const SDK_INDEX = /[\\/]node_modules[\\/]@pulumi[\\/]pulumi[\\/]index\.js$/;
 const checked = new Map();
 
-function isPinnedSdk(runtimeIndex) {
-  const pkg = path.join(path.dirname(runtimeIndex), "..", "package.json");
+/** Whether the SDK that `index` (its index.js or runtime/index.js) belongs to is the version these stand-ins were written for. */
+function isPinnedSdk(index) {
+  const dir = path.dirname(index);
+  const pkg = path.join(path.basename(dir) === "runtime" ? path.dirname(dir) : dir, "package.json");
   if (!checked.has(pkg)) {
     let version;
     try {
@@ -34,8 +39,33 @@ function isPinnedSdk(runtimeIndex) {
   return checked.get(pkg);
 }
 
+/** A stand-in for a whole ES-style module (`__esModule`, read by the SDK's `__importStar`): any other use loads it. */
+function lazyNamespace(loadReal) {
+  let real;
+  const module = () => (real ??= loadReal());
+  return new Proxy(
+    {},
+    {
+      get: (_, key) => (key === "__esModule" ? true : module()[key]),
+      has: (_, key) => key in module(),
+      ownKeys: () => Reflect.ownKeys(module()),
+      getOwnPropertyDescriptor: (_, key) => {
+        const d = Reflect.getOwnPropertyDescriptor(module(), key);
+        // Reported as configurable: the stand-in itself holds no property (a Proxy invariant).
+        return d && { ...d, configurable: true };
+      },
+      set: (_, key, value) => Reflect.set(module(), key, value),
+      defineProperty: (_, key, d) => Reflect.defineProperty(module(), key, d),
+      deleteProperty: (_, key) => Reflect.deleteProperty(module(), key),
+    },
+  );
+}
+
 const load = Module._load;
 Module._load = function lazySdkLoad(request, parent, isMain) {
+  if (request === "./automation" && parent?.filename && SDK_INDEX.test(parent.filename) && isPinnedSdk(parent.filename)) {
+    return lazyNamespace(() => load.call(Module, request, parent, isMain));
+  }
   const names = Object.hasOwn(LAZY, request) ? LAZY[request] : undefined;
   if (!names || !parent?.filename || !RUNTIME_INDEX.test(parent.filename) || !isPinnedSdk(parent.filename)) {
     return load.apply(this, arguments);
