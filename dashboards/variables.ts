@@ -144,6 +144,7 @@ const MEASURE: Record<MetricKey, string> = {
   duration: "latency",
   judgeScore: "quality",
   retrievalDuration: "retrieval",
+  sloEvents: "SLIs",
 };
 
 export function allOf(variable: string): string {

@@ -16,8 +16,8 @@ export interface MonitorInputs {
   priority: string;
   monitorThresholds: { critical: string; warning?: string; criticalRecovery?: string; warningRecovery?: string };
   monitorThresholdWindows?: { triggerWindow: string; recoveryWindow: string };
-  onMissingData: string;
-  requireFullWindow: boolean;
+  onMissingData?: string;
+  requireFullWindow?: boolean;
   evaluationDelay?: number;
   newGroupDelay?: number;
   renotifyInterval?: number;
@@ -90,7 +90,7 @@ export function monitorBodyFromInputs(inputs: Record<string, unknown>): DatadogM
       trigger_window: i.monitorThresholdWindows.triggerWindow,
       recovery_window: i.monitorThresholdWindows.recoveryWindow,
     },
-    on_missing_data: i.onMissingData as OnMissingData,
+    on_missing_data: i.onMissingData as OnMissingData | undefined,
     require_full_window: i.requireFullWindow,
     evaluation_delay: i.evaluationDelay,
     new_group_delay: i.newGroupDelay,

@@ -3,7 +3,7 @@
 // those created by hand in the UI).
 import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
-import { referencedDashboards, resolveDashboardUrls } from "../config/links";
+import { referencedDashboards, referencedSlos, resolveDashboardUrls, resolveSloIds } from "../config/links";
 import { COMPONENT, MONITOR_TAG_POLICY_NAME, RESOURCE_TAG } from "../config/names";
 import { toMonitorInputs } from "./args";
 import type { MonitorDefinition } from "./definition";
@@ -12,6 +12,8 @@ export interface MonitorsArgs {
   definitions: MonitorDefinition[];
   /** Absolute URL per dashboard id (the Dashboards component's `urls`). */
   dashboardUrls: Record<string, pulumi.Input<string>>;
+  /** Datadog SLO id per SLO resource name (the ServiceLevelObjectives component's `ids`), for `slo alert` queries. */
+  sloIds?: Record<string, pulumi.Input<string>>;
   /** When set, create the org-wide policy requiring `team:<one of validTeams>` on every monitor. */
   teamTagPolicy?: { validTeams: string[] };
 }
@@ -50,7 +52,15 @@ export class Monitors extends pulumi.ComponentResource {
             .all(linked.map((id) => args.dashboardUrls[id]))
             .apply((urls) => resolveDashboardUrls(inputs.message, Object.fromEntries(linked.map((id, i) => [id, urls[i]]))))
         : inputs.message;
-      const monitorArgs: datadog.MonitorArgs = { ...inputs, message };
+      const slos = referencedSlos(inputs.query);
+      const unknown = slos.filter((id) => !(id in (args.sloIds ?? {})));
+      if (unknown.length) throw new Error(`monitor ${def.id} watches SLOs that are not created: ${unknown.join(", ")}`);
+      const query = slos.length
+        ? pulumi
+            .all(slos.map((id) => args.sloIds![id]))
+            .apply((ids) => resolveSloIds(inputs.query, Object.fromEntries(slos.map((id, i) => [id, ids[i]]))))
+        : inputs.query;
+      const monitorArgs: datadog.MonitorArgs = { ...inputs, message, query };
       const monitor = new datadog.Monitor(def.id, monitorArgs, { parent: this, dependsOn: policy ? [...upstream, policy] : upstream });
       this.ids[def.id] = monitor.id;
     }

@@ -18,8 +18,9 @@ export interface MonitorOptions {
   thresholds: MonitorThresholds;
   /** Anomaly monitors only, and required there. */
   threshold_windows?: { trigger_window: string; recovery_window: string };
-  on_missing_data: OnMissingData;
-  require_full_window: boolean;
+  /** Required on `query alert` monitors (lint); not available on `slo alert` ones (providers/constraints.ts). */
+  on_missing_data?: OnMissingData;
+  require_full_window?: boolean;
   /** Seconds. */
   evaluation_delay?: number;
   /** Seconds before a new group (tenant, provider, ...) is evaluated. */
@@ -30,7 +31,8 @@ export interface MonitorOptions {
 }
 
 export interface DatadogMonitor {
-  type: "query alert";
+  /** `slo alert`: a burn-rate or error-budget monitor on an SLO (monitors/slo.ts). */
+  type: "query alert" | "slo alert";
   name: string;
   query: string;
   message: string;

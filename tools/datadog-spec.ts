@@ -101,6 +101,11 @@ export function validateMonitor(monitor: unknown): SpecError[] {
   return validateAgainst("Monitor", monitor);
 }
 
+/** Validates an SLO body (API shape) against `#/components/schemas/ServiceLevelObjectiveRequest`, what `POST /api/v1/slo` takes. */
+export function validateSlo(slo: unknown): SpecError[] {
+  return validateAgainst("ServiceLevelObjectiveRequest", slo);
+}
+
 export function formatSpecErrors(errors: SpecError[], limit = 20): string {
   const shown = errors.slice(0, limit).map((e) => `  ${e.at || "/"}: ${e.message}`);
   if (errors.length > limit) shown.push(`  ... and ${errors.length - limit} more`);
