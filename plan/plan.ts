@@ -91,6 +91,7 @@ export const TYPE_LABELS: Record<string, string> = {
   [TYPE.dashboardList]: "Datadog dashboard list",
   [TYPE.monitor]: "Datadog monitor",
   [TYPE.monitorConfigPolicy]: "Datadog monitor tag policy",
+  [TYPE.serviceLevelObjective]: "Datadog SLO",
   [TYPE.pagerdutyServiceObject]: "Datadog PagerDuty service object",
   [TYPE.schedule]: "PagerDuty schedule",
   [TYPE.escalationPolicy]: "PagerDuty escalation policy",

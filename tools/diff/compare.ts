@@ -121,13 +121,14 @@ const REPLACE_ON_CHANGE: Record<string, string[]> = {
   [TYPE.monitor]: ["type"],
   // ForceNew in terraform-provider-datadog datadog/resource_datadog_metric_tag_configuration.go:71-84.
   [TYPE.metricTagConfiguration]: ["metricName", "metricType"],
+  // ForceNew in terraform-provider-datadog v4.19.0 datadog/resource_datadog_service_level_objective.go:205-211.
+  [TYPE.serviceLevelObjective]: ["type"],
 };
 
 function identity(r: PlanResource): string {
   return `${r.type}::${r.name}`;
 }
 
-/** `kinds` (default: the registry) says which numbers each monitor kind contributes to a feature. */
 /** `kinds` (default: the registry) says which numbers each monitor kind contributes to a feature. */
 export function comparePlans(base: Plan, head: Plan, kinds: readonly MonitorKindSpec[] = MONITOR_KINDS): PlanDiff {
   const custom = (plan: Plan) => plan.resources.filter((r) => r.custom);
@@ -604,6 +605,6 @@ export function compareFeatures(base: FeatureView[], head: FeatureView[]): Featu
 }
 
 function featureSignature(f: FeatureView): string {
-  const { monitors: _m, sentryRules: _s, ...rest } = f;
+  const { monitors: _m, sentryRules: _s, slos: _o, ...rest } = f;
   return stableJson(rest);
 }

@@ -6,6 +6,7 @@ import type { Catalog } from "../../config/validate";
 import { isPagerdutyHandle, pagerdutyHandleOf, TYPE } from "../../config/names";
 import { countWidgets, type DashboardView, dashboardViews, type WidgetView } from "../../plan/dashboards";
 import { featureViews, monitorSentence } from "../../plan/features";
+import { slosOf } from "../../plan/slos";
 import { MONITOR_KINDS, type MonitorKindSpec, reviewColumns } from "../../monitors/kinds";
 import { formatValue } from "../../monitors/review";
 import { type MonitorView, monitorViews } from "../../plan/monitors";
@@ -242,6 +243,7 @@ function renderMonitors(
   h: Highlights | undefined,
   idPrefix: string,
 ): string {
+  const slos = slosOf(plan);
   const sorted = [...monitors].sort(
     (a, b) => (a.team ?? "").localeCompare(b.team ?? "") || a.priority.localeCompare(b.priority) || a.name.localeCompare(b.name),
   );
@@ -253,7 +255,7 @@ function renderMonitors(
     const windows = Object.entries(m.thresholdWindows)
       .map(([k, v]) => `${e(k)} <code>${e(v)}</code>`)
       .join("<br>");
-    const sentence = monitorSentence(m, kinds);
+    const sentence = monitorSentence(m, kinds, slos);
     const handles = m.handles.map((h) => `<code class="${isPagerdutyHandle(h.handle) ? "pager" : "notify"}">${e(h.text)}</code>`);
     const runbooks = m.runbooks
       .map((u) => (/^https?:\/\//.test(u) ? `<a href="${e(u)}" rel="noopener noreferrer">${e(u.split("/").pop())}</a>` : e(u)))
