@@ -5,9 +5,10 @@ import { STATUS_VALUES, TAG } from "../config/contract";
 import { buildDashboard } from "./dashboard";
 import type { DashboardDefinition } from "./definition";
 import { drillDown } from "./links";
+import { sloGroup } from "./slo";
 import { tripleStrip } from "./triple";
 import { metric, type Scope, sharedBy } from "./variables";
-import { formula, group, marker, queryName, queryTable, timeseries, toplist, type WidgetSpec } from "./widgets";
+import { formula, group, marker, optional, queryName, queryTable, timeseries, toplist, type WidgetSpec } from "./widgets";
 
 const [OK] = STATUS_VALUES;
 export const DAY = { method: "sum", seconds: 86400 } as const;
@@ -19,6 +20,7 @@ export function costDashboard(scope: Scope): DashboardDefinition {
     purpose: "What does each feature and each tenant cost, per day and per answer, against its budget?",
     widgets: [
       tripleStrip(scope),
+      ...optional(sloGroup(scope)),
       group({
         key: "cost/spend",
         title: "Spend",
