@@ -20,7 +20,6 @@ export function costDashboard(scope: Scope): DashboardDefinition {
     purpose: "What does each feature and each tenant cost, per day and per answer, against its budget?",
     widgets: [
       tripleStrip(scope),
-      ...optional(sloGroup(scope)),
       group({
         key: "cost/spend",
         title: "Spend",
@@ -34,6 +33,7 @@ export function costDashboard(scope: Scope): DashboardDefinition {
       }),
       group({ key: "cost/unit-cost", title: "Cost per answer", children: [costPerAnswerTrend(scope), costPerAnswerWeek(scope)] }),
       group({ key: "cost/budgets", title: "Budgets", children: [budgetUse(scope)] }),
+      ...optional(sloGroup(scope)),
     ],
   });
 }

@@ -35,7 +35,6 @@ export function latencyDashboard(scope: Scope): DashboardDefinition {
     purpose: "How fast does each feature answer, against its own thresholds, and which provider is responsible?",
     widgets: [
       tripleStrip(scope),
-      ...optional(sloGroup(scope)),
       ...LATENCY_KINDS.map((k) =>
         group({
           key: `latency/${k.slug}`,
@@ -53,6 +52,7 @@ export function latencyDashboard(scope: Scope): DashboardDefinition {
           ...(retrieves ? [retrieval(scope)] : []),
         ],
       }),
+      ...optional(sloGroup(scope)),
     ],
   });
 }

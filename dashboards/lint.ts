@@ -147,16 +147,17 @@ class DashboardLint {
   }
 
   /**
-   * A measure of one SLO: an SLO id (resolved from its placeholder by the Dashboards component),
+   * A measure of one SLO: an SLO id (a placeholder in a definition, resolved by the Dashboards component),
    * a measure of metric SLOs (docs dashboards/guide/slo_data_source), and only declared variables
    * in its extra filters.
    */
   private sloQuery(q: Json, at: string): void {
     const id = q.slo_id;
     if (typeof id !== "string" || !id.trim()) this.problems.push(`${at}: SLO query "${String(q.name)}" names no slo_id`);
-    else if (id.includes("@@")) this.problems.push(`${at}: SLO query "${String(q.name)}" still names its SLO by placeholder (${id})`);
     if (!SLO_MEASURES.includes(String(q.measure)))
-      this.problems.push(`${at}: SLO query "${String(q.name)}" measure ${JSON.stringify(q.measure)} is not one of ${SLO_MEASURES.join(", ")}`);
+      this.problems.push(
+        `${at}: SLO query "${String(q.name)}" measure ${JSON.stringify(q.measure)} is not one of ${SLO_MEASURES.join(", ")}`,
+      );
     for (const m of String(q.additional_query_filters ?? "").matchAll(/\$([\w-]+)/g)) this.variable(m[1], at);
   }
 

@@ -21,7 +21,6 @@ export function qualityDashboard(scope: Scope): DashboardDefinition {
     purpose: "Is each feature still giving good answers? LLM-as-judge scores of sampled production traces.",
     widgets: [
       tripleStrip(scope),
-      ...optional(sloGroup(scope)),
       group({
         key: "quality/scores",
         title: "Judge score",
@@ -29,6 +28,7 @@ export function qualityDashboard(scope: Scope): DashboardDefinition {
       }),
       group({ key: "quality/drill-down", title: "Worst traces and tenants", children: [bottomTraces(scope), lowestTenants(scope)] }),
       group({ key: "quality/sampling", title: "Judge coverage", children: [coverage(scope)] }),
+      ...optional(sloGroup(scope)),
     ],
   });
 }

@@ -44,8 +44,10 @@ function statusList(): WidgetSpec {
 /**
  * One line per feature: the burn rate of its SLO of this objective (observed error rate over the
  * sustainable one: docs dashboards/guide/slo_data_source, "Burn rate"), with the fast and slow
- * burn-rate alert thresholds of each window in use. `$feature` narrows it to one feature: the
- * extra filter scopes each SLO's own metric queries (docs dashboards/guide/slo_graph_query).
+ * burn-rate alert thresholds of each window in use. `$feature` narrows it to one feature and `$env`
+ * keeps it to the dashboard's environment: the extra filters scope each SLO's own metric queries
+ * (docs dashboards/guide/slo_graph_query). Tenants and providers are not applied: the SLI events
+ * of latency and quality carry neither (config/contract.ts).
  */
 function burnRate(scope: Scope, features: Feature[], objective: SloObjective): WidgetSpec {
   const queries: SloQuery[] = features.map((f) => ({
@@ -55,7 +57,7 @@ function burnRate(scope: Scope, features: Feature[], objective: SloObjective): W
     measure: "burn_rate",
     slo_query_type: "metric",
     group_mode: "overall",
-    additional_query_filters: `$${RESOURCE_TAG.feature}`,
+    additional_query_filters: [RESOURCE_TAG.feature, RESOURCE_TAG.env].map((v) => `$${v}`).join(","),
   }));
   const windows = [...new Set(features.map((f) => featureSlo(f, scope.catalog.stack)!.window))].sort();
   return timeseries({
@@ -65,7 +67,6 @@ function burnRate(scope: Scope, features: Feature[], objective: SloObjective): W
       `How fast each feature spends its ${objective} error budget: 1 means the budget lasts exactly the window. ` +
       `The lines are the burn-rate alerts: fast burn pages, slow burn posts to Slack.`,
     width: 4,
-    scopeNote: "all tenants and providers",
     requests: [{ queries, formulas: features.map((f) => formula(queryName("f", f.id), f.name)) }],
     markers: windows.flatMap((w) => burnMarkers(w as SloWindow, windows.length > 1)),
     yaxis: { min: "0", include_zero: true },

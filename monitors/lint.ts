@@ -97,7 +97,12 @@ function lintTags(body: DatadogMonitor, kindTag: string | undefined, kind: Monit
   if (signal !== undefined && !(SIGNALS as readonly string[]).includes(signal))
     problems.push(`tags: signal must be one of ${SIGNALS.join(", ")} (got "${signal}")`);
   else if (signal !== undefined && kind && ![kind.signal].flat().includes(signal as Signal))
-    problems.push(`tags: signal "${signal}" is not ${[kind.signal].flat().map((s) => `"${s}"`).join(" or ")}, which kind "${kind.kind}" declares`);
+    problems.push(
+      `tags: signal "${signal}" is not ${[kind.signal]
+        .flat()
+        .map((s) => `"${s}"`)
+        .join(" or ")}, which kind "${kind.kind}" declares`,
+    );
   const service = tagValue(body.tags, RESOURCE_TAG.service);
   if (service !== undefined && service !== MONITOR_SERVICE) problems.push(`tags: service must be "${MONITOR_SERVICE}" (got "${service}")`);
   const feature = tagValue(body.tags, RESOURCE_TAG.feature);
@@ -175,7 +180,6 @@ function lintSloAlert(body: DatadogMonitor, ctx: LintContext, kind: MonitorKindS
   if (kind && !("sloAlert" in kind && kind.sloAlert)) problems.push(`type "slo alert" is for the SLO kinds only, not "${kind.kind}"`);
   if (body.options?.on_missing_data !== undefined) problems.push("options.on_missing_data is not available on a slo alert monitor");
   const query = body.query.trim();
-  if (/@@slo-id:/.test(query)) problems.push(`query still names an SLO by placeholder: ${query}`);
   const burn = BURN_RATE.exec(query);
   const budget = ERROR_BUDGET.exec(query);
   if (!burn && !budget) {
@@ -202,7 +206,8 @@ function lintSloAlert(body: DatadogMonitor, ctx: LintContext, kind: MonitorKindS
   if (!objective) problems.push(`tags: a slo alert needs "${RESOURCE_TAG.objective}:<objective>" (the SLO it watches)`);
   if (!ctx.slos || !feature || !objective) return problems;
   const slo = ctx.slos.find((x) => x.featureId === feature && x.objective === objective);
-  if (!slo) return [...problems, `watches no SLO of this stack tagged ${RESOURCE_TAG.feature}:${feature} ${RESOURCE_TAG.objective}:${objective}`];
+  if (!slo)
+    return [...problems, `watches no SLO of this stack tagged ${RESOURCE_TAG.feature}:${feature} ${RESOURCE_TAG.objective}:${objective}`];
   if (slo.timeframe !== undefined && slo.timeframe !== window)
     problems.push(`over("${window}") is not the window of its SLO (${slo.timeframe}), which has no target for ${window}`);
   if (burn && threshold !== undefined && slo.target !== undefined && threshold > maxBurnRate(slo.target)) {

@@ -3,7 +3,10 @@
 //   slo-fast-burn  burn rate over the window's fast pair (14.4x over 1 h and 5 min for 30 days): pages the owner;
 //   slo-slow-burn  burn rate over the slow pair (6x over 6 h and 30 min): the owner's Slack;
 //   slo-budget     share of the window's error budget spent: warns at 75 %, alerts at 100 %.
-// The pairs and why they are what they are: config/slo.ts BURN_ALERTS and docs/slo.md. The SLO a
+// The pairs and why they are what they are: config/slo.ts BURN_ALERTS and docs/slo.md. Messages
+// use the variables SLO alerts add (docs monitors/types/slo, "Notifications"): {{long_window_burn_rate}}
+// and {{short_window_burn_rate}} for burn-rate alerts, {{value}} (% of the budget spent) for
+// error-budget alerts. The SLO a
 // monitor watches is named by a placeholder (`@@slo-id:slo-<feature>-<objective>@@`) that the
 // Monitors component replaces with the SLO's id once Datadog has created it.
 import { sloIdPlaceholder } from "../config/links";
@@ -77,7 +80,12 @@ export function sloAlertMonitors(f: FeatureFrame, catalog: Catalog, alert: SloAl
  * review find the SLO it watches by tags.
  */
 function objectiveFrame(f: FeatureFrame, catalog: Catalog, objective: SloObjective): FeatureFrame {
-  const spec = { ...f.spec, signal: OBJECTIVE_SIGNALS[objective], dashboard: OBJECTIVE_DASHBOARD[objective], title: `${objective} ${f.spec.title}` };
+  const spec = {
+    ...f.spec,
+    signal: OBJECTIVE_SIGNALS[objective],
+    dashboard: OBJECTIVE_DASHBOARD[objective],
+    title: `${objective} ${f.spec.title}`,
+  };
   const of = frame(catalog, spec, f.feature, objective);
   return { ...of, feature: f.feature, tags: [...of.tags, tag(RESOURCE_TAG.objective, objective)] };
 }
@@ -107,11 +115,15 @@ function burnMonitor(f: FeatureFrame, slo: ResolvedSlo, objective: SloObjective,
     options: {},
     message: {
       summary:
-        `${capitalize(what(f, slo, objective))} is burning its error budget at ${formatNumber(pair.rate)}x or more, over the last ` +
-        `${windowWords(pair.longWindow)} and the last ${windowWords(pair.shortWindow)}. At ${formatNumber(pair.rate)}x the ${days}-day ` +
-        `budget is gone in ${lasts}; ${pair.budgetSpentPct} % of it went in the last ${windowWords(pair.longWindow)}.`,
+        `${capitalize(what(f, slo, objective))} is burning its error budget at {{long_window_burn_rate}}x over the last ` +
+        `${windowWords(pair.longWindow)} and {{short_window_burn_rate}}x over the last ${windowWords(pair.shortWindow)}; the alert ` +
+        `is at ${formatNumber(pair.rate)}x on both. At ${formatNumber(pair.rate)}x the ${days}-day budget is gone in ${lasts}, and ` +
+        `${pair.budgetSpentPct} % of it goes every ${windowWords(pair.longWindow)}.`,
       dashboard: { label: `${capitalize(objective)}: ${f.feature.name}`, url: f.dashboardUrl() },
-      firstSteps: [...FIRST_STEPS[objective], "Open the SLO from the dashboard's SLO group: when did the burn start, and is it still going?"],
+      firstSteps: [
+        ...FIRST_STEPS[objective],
+        "Open the SLO from the dashboard's SLO group: when did the burn start, and is it still going?",
+      ],
       recovery:
         `the burn rate of ${f.feature.name}'s ${objective} SLO over the last ${windowWords(pair.shortWindow)} is back under ` +
         `${formatNumber(pair.rate)}x. What was spent stays spent: check the budget left on the SLO, and write a postmortem if ` +
@@ -131,8 +143,8 @@ function budgetMonitor(f: FeatureFrame, slo: ResolvedSlo, objective: SloObjectiv
     options: {},
     message: {
       summary:
-        `${capitalize(what(f, slo, objective))} has spent more of its ${days}-day error budget than planned: the warning is at ` +
-        `${warningPct} % spent, the alert at ${criticalPct} % (the SLO is missed for this window).`,
+        `${capitalize(what(f, slo, objective))} has spent {{value}} % of its error budget over the rolling ${days} days. The ` +
+        `warning is at ${warningPct} % spent, the alert at ${criticalPct} % (the SLO is missed for this window).`,
       warning:
         `${warningPct} % of the budget is gone. Slow down risky changes to ${f.feature.name} (prompts, models, provider mix) until ` +
         `the budget recovers, and agree with its product owner whether the target still fits.`,
@@ -231,7 +243,8 @@ function sloChanges(b: ReviewValues, a: ReviewValues, name: string): string[] {
     if (bt === undefined) return [`${subject} is new: ${pct(at)} over ${ad} days (error budget ${budget(at!, ad ?? 0)})`];
     if (at === undefined) return [`${subject} is removed (was ${pct(bt)} over ${bd} days)`];
     if (bd === undefined || ad === undefined || (bt === at && bd === ad)) return [];
-    if (bd === ad) return [`${subject} moves from ${pct(bt)} to ${pct(at)}: error budget from ${budget(bt, bd)} to ${budget(at, ad)} per ${ad} days`];
+    if (bd === ad)
+      return [`${subject} moves from ${pct(bt)} to ${pct(at)}: error budget from ${budget(bt, bd)} to ${budget(at, ad)} per ${ad} days`];
     const from = bt === at ? `a ${bd}-day to a ${ad}-day window` : `${pct(bt)} over ${bd} days to ${pct(at)} over ${ad} days`;
     return [`${subject} moves from ${from}: error budget from ${budget(bt, bd)} per ${bd} days to ${budget(at, ad)} per ${ad} days`];
   });

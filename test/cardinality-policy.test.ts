@@ -55,15 +55,15 @@ describe("the custom-metric budget policy", () => {
   it("flags prod when its budget is below the estimate, naming both numbers", async () => {
     const violations = await run({ stack: "prod", config: { customMetricBudget: 20_000 } });
     expect(violations).toHaveLength(1);
-    expect(violations[0]).toContain("estimated 23,824 custom metrics exceed the budget of 20,000 for stack prod");
+    expect(violations[0]).toContain("estimated 23,844 custom metrics exceed the budget of 20,000 for stack prod");
     expect(violations[0]).toContain("llm.requests 10,400");
   });
 
   it.each<[string, string, CardinalityPolicyConfig]>([
-    ["prod within its configured budget (23,824 of 30,000)", "prod", {}],
-    ["staging's 40 tenants (2,584 of 8,000)", "staging", {}],
+    ["prod within its configured budget (23,844 of 30,000)", "prod", {}],
+    ["staging's 40 tenants (2,604 of 8,000)", "staging", {}],
     ["a budget raised by policy config", "prod", { customMetricBudget: 50_000 }],
-    ["a tenant scale lowered by policy config (6,124)", "prod", { tenants: 100, customMetricBudget: 20_000 }],
+    ["a tenant scale lowered by policy config (6,144)", "prod", { tenants: 100, customMetricBudget: 20_000 }],
     ["the stack named in policy config rather than in the URNs", "prod", { stack: "staging" }],
   ])("stays quiet for %s", async (_, stack, config) => {
     expect(await run({ stack, config })).toEqual([]);
@@ -71,7 +71,7 @@ describe("the custom-metric budget policy", () => {
 
   it("fires when an override pushes a stack over its budget", async () => {
     const violations = await run({ stack: "staging", config: { customMetricBudget: 2_000 } });
-    expect(violations).toEqual([expect.stringContaining("estimated 2,584 custom metrics exceed the budget of 2,000 for stack staging")]);
+    expect(violations).toEqual([expect.stringContaining("estimated 2,604 custom metrics exceed the budget of 2,000 for stack staging")]);
   });
 
   it.each<[string, Parameters<typeof run>[0], string]>([

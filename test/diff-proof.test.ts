@@ -1,6 +1,7 @@
 // The issue's proof, on the real program: a temporary copy of the example config is changed
 // the way a pull request would change it, both sides are synthesized under mocks, and the
 // diff must say exactly what changed for the on-call engineer and the dashboard reader.
+import { featureKinds, sloKinds } from "../monitors/kinds";
 import { beforeAll, describe, expect, it } from "vitest";
 import { comparePlans, leafChanges } from "../tools/diff/compare";
 import { code } from "../tools/diff/markdown";
@@ -102,13 +103,16 @@ describe("the diff of a pull request against the example config, on the real pro
     expect(md).not.toMatch(/\*\*(added|removed|moved)\*\*|Replaced/);
   });
 
-  it("lists every monitor and Sentry rule of a removed feature as removed.", async () => {
+  it("lists every monitor, SLO and Sentry rule of a removed feature as removed.", async () => {
     const features = exampleFeatures().filter((f) => f.id !== "cite-check");
     const md = diffMarkdown(base, await synthExample("prod", { features }));
     const gone = base.resources
-      .filter((r) => /^monitor-cite-check-|^sentry-(issue-alert|metric-alert|issue-page)-cite-check$/.test(r.name))
+      .filter((r) => /^monitor-cite-check-|^slo-cite-check-|^sentry-(issue-alert|metric-alert|issue-page)-cite-check$/.test(r.name))
       .map((r) => r.name);
-    expect(gone.filter((n) => n.startsWith("monitor-"))).toHaveLength(4);
+    // One monitor per per-feature kind, and one per objective (three) of each SLO kind.
+    const monitors = featureKinds().length + 2 * sloKinds().length;
+    expect(gone.filter((n) => n.startsWith("monitor-"))).toHaveLength(monitors);
+    expect(gone.filter((n) => n.startsWith("slo-"))).toHaveLength(3);
     const removed = linesMatching(md, /^- \*\*removed\*\*/);
     for (const name of gone)
       expect(
@@ -116,7 +120,7 @@ describe("the diff of a pull request against the example config, on the real pro
         name,
       ).toHaveLength(1);
     expect(removed.filter((l) => l.includes("cite-check"))).toHaveLength(gone.length);
-    expect(linesMatching(md, /^- `cite-check` is removed: its 4 monitors/)).toHaveLength(1);
+    expect(linesMatching(md, new RegExp(`^- \`cite-check\` is removed: its ${monitors} monitors .* and 3 SLOs`))).toHaveLength(1);
   });
 
   it("finds a widget id on every widget of every example dashboard, so none is matched by position.", () => {

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { absoluteDatadogUrl } from "../config/links";
 import { stackConfigFromPulumi } from "../config/validate";
+import { buildSlos } from "../slos";
 import { buildMonitors } from "../monitors";
 import { Monitors } from "../monitors/component";
 import { monitorsOf } from "../plan/monitors";
@@ -103,6 +104,7 @@ describe("dependencies", () => {
             dashboardUrls: Object.fromEntries(
               ["quality", "cost", "latency", "tenant", "overview"].map((id) => [id, `https://example.test/${id}`]),
             ),
+            sloIds: Object.fromEntries(buildSlos(catalog).map((slo) => [slo.id, `${slo.id}-id`])),
             teamTagPolicy: { validTeams: ["platform"] },
           },
           { dependsOn: [serviceObject] },
@@ -153,7 +155,7 @@ describe("synth checks and files", () => {
     const catalog = exampleCatalog("prod");
     const files = Object.fromEntries(renderArtifacts(prodPlan, catalog).map((a) => [a.path, a.content]));
     const planned = monitorsOf(prodPlan);
-    expect(planned).toHaveLength(25);
+    expect(planned).toHaveLength(70);
     for (const m of planned) {
       const body = JSON.parse(files[`monitors/${m.id}.json`]);
       expect(body).toEqual(m.body);
@@ -164,8 +166,8 @@ describe("synth checks and files", () => {
 
   it("The synth summary counts monitors, paging monitors and priorities per team.", () => {
     const text = summarize(prodPlan, exampleCatalog("prod"), [], "out/prod");
-    expect(text).toContain("Monitors: 25 (20 per feature, 5 cross-feature), 16 page");
-    expect(text).toMatch(/platform\s+9 monitors,\s+4 paging\s+\(P1x1 P2x3 P3x4 P4x1\)/);
+    expect(text).toContain("Monitors: 70 (65 per feature, 5 cross-feature), 31 page");
+    expect(text).toMatch(/platform\s+18 monitors,\s+7 paging\s+\(P1x1 P2x6 P3x10 P4x1\)/);
     const staging = summarize(stagingPlan, exampleCatalog("staging"), [], "out/staging");
     expect(staging).toContain("0 page (paging off: all to Slack)");
   });

@@ -1,12 +1,13 @@
 // Monitor builders over the example catalog: thresholds from features.ts, ownership,
 // routing (prod pages, staging never does), messages and the monitor count.
 import { describe, expect, it } from "vitest";
-import { CHAPTER_DEFAULTS, type FeatureInput } from "../config/schema";
+import { CHAPTER_DEFAULTS, type Feature, type FeatureInput } from "../config/schema";
 import { type Catalog, loadCatalog, stackConfigFromPulumi, validateCatalog } from "../config/validate";
 import { buildMonitors, buildOrgMonitors, type MonitorDefinition } from "../monitors";
-import { featureKinds, MONITOR_KINDS, stackKinds } from "../monitors/kinds";
+import { featureKinds, MONITOR_KINDS, sloKinds, stackKinds } from "../monitors/kinds";
+import { featureSlo, SLO_OBJECTIVES } from "../config/slo";
 import { formatNumber, requestsBeforeJudgeSilenceIsSuspicious } from "../monitors/queries";
-import { type BlockNode, isPagingPriority, tagValue, pagerdutyHandle, parseMessage, slackHandle } from "../config/names";
+import { type BlockNode, isPagingPriority, monitorName, tagValue, pagerdutyHandle, parseMessage, slackHandle } from "../config/names";
 import { exampleCatalog, exampleFeatures, exampleTeams, generatedFeatures, type StackName, stackConfig } from "./helpers";
 
 function catalogWith(stack: StackName, opts: { features?: FeatureInput[]; config?: Record<string, unknown> } = {}): Catalog {
@@ -36,13 +37,20 @@ const staging = exampleCatalog("staging");
 const PER_FEATURE_KINDS = featureKinds().map((k) => k.kind);
 const CROSS_FEATURE_KINDS = stackKinds().map((k) => k.kind);
 const prodMonitors = buildMonitors(prod);
+
+/** A feature's monitor ids in build order: one per per-feature kind, one per objective of each SLO kind when it has SLOs. */
+function expectedFeatureMonitors(catalog: Catalog, f: Feature): string[] {
+  return featureKinds().flatMap((k) =>
+    !k.sloAlert ? [monitorName(k.kind, f.id)] : featureSlo(f, catalog.stack) ? SLO_OBJECTIVES.map((o) => monitorName(k.kind, f.id, o)) : [],
+  );
+}
 const stagingMonitors = buildMonitors(staging);
 
 describe("monitor identity and count", () => {
-  it("Every example feature gets exactly one monitor per per-feature kind of the registry, named by its stable id.", () => {
+  it("Every example feature gets one monitor per per-feature kind, and one per SLO objective of each SLO kind, named by stable ids.", () => {
     for (const f of prod.features) {
       const own = prodMonitors.filter((m) => m.featureId === f.id).map((m) => m.id);
-      expect(own).toEqual(PER_FEATURE_KINDS.map((k) => `monitor-${f.id}-${k}`));
+      expect(own).toEqual(expectedFeatureMonitors(prod, f));
     }
   });
 
@@ -57,11 +65,13 @@ describe("monitor identity and count", () => {
     { features: 5, tenants: 100_000 },
     { features: 60, tenants: 400 },
   ])(
-    "With $features features and $tenants tenants there are (per-feature kinds) x features + (cross-feature kinds) monitors.",
+    "With $features features and $tenants tenants there are (per-feature kinds + 2 per SLO kind) x features + (cross-feature kinds) monitors.",
     ({ features, tenants }) => {
       const catalog = catalogWith("prod", { features: generatedFeatures(features), config: { scale: { tenants, models: 4 } } });
       const monitors = buildMonitors(catalog);
-      expect(monitors).toHaveLength(PER_FEATURE_KINDS.length * features + CROSS_FEATURE_KINDS.length);
+      const perFeature = catalog.features.flatMap((f) => expectedFeatureMonitors(catalog, f)).length;
+      expect(perFeature).toBe((PER_FEATURE_KINDS.length + 2 * sloKinds().length) * features);
+      expect(monitors).toHaveLength(perFeature + CROSS_FEATURE_KINDS.length);
       expect(new Set(monitors.map((m) => m.id)).size).toBe(monitors.length);
     },
   );
@@ -270,9 +280,9 @@ describe("routing: who is notified", () => {
     },
   );
 
-  it("The example prod stack pages for cost, latency and provider outages, and for nothing else.", () => {
+  it("The example prod stack pages for cost, latency, provider outages and fast SLO burns, and for nothing else.", () => {
     const paging = prodMonitors.filter((m) => m.pages).map((m) => m.kind);
-    expect(new Set(paging)).toEqual(new Set(["cost-budget", "ttft-p95", "total-latency-p95", "provider-outage"]));
+    expect(new Set(paging)).toEqual(new Set(["cost-budget", "ttft-p95", "total-latency-p95", "provider-outage", "slo-fast-burn"]));
   });
 });
 
@@ -289,16 +299,22 @@ describe("messages", () => {
     "observability-cost": "overview",
   };
 
+  /** The SLO kinds link their objective's dashboard, and share one runbook. */
+  const objectiveDashboards: Record<string, string> = { availability: "overview", latency: "latency", quality: "quality" };
+  /** What fired: the value against the threshold; burn-rate alerts have one per window instead (docs monitors/types/slo). */
+  const firedValue = (kind: string) => (kind === "slo-fast-burn" || kind === "slo-slow-burn" ? "{{long_window_burn_rate}}" : "{{value}}");
+
   it.each(prodMonitors.map((m) => ({ id: m.id, m })))(
     "The message of $id says what fired, links its dashboard with variables filled in and its runbook, and has a recovery section.",
     ({ m }) => {
       const msg = m.body.message;
-      expect(msg).toContain("{{value}}");
-      const link = `@@dashboard-url:${dashboards[m.kind]}@@?`;
+      expect(msg).toContain(firedValue(m.kind));
+      const objective = tagValue(m.body.tags, "objective");
+      const link = `@@dashboard-url:${objective ? objectiveDashboards[objective] : dashboards[m.kind]}@@?`;
       expect(msg).toContain(link);
       expect(msg).toContain("tpl_var_env=prod");
       if (m.featureId) expect(msg).toContain(`tpl_var_feature=${m.featureId}`);
-      expect(msg).toContain(`${prod.stack.runbookBaseUrl}/${m.kind}.md`);
+      expect(msg).toContain(`${prod.stack.runbookBaseUrl}/${objective ? "slo-burn" : m.kind}.md`);
       expect(block(msg, "is_recovery").length).toBeGreaterThan(40);
     },
   );
@@ -317,7 +333,8 @@ describe("messages", () => {
 });
 
 describe("data handling options", () => {
-  it.each(prodMonitors.map((m) => ({ id: m.id, m })))(
+  const metricMonitors = prodMonitors.filter((m) => m.body.type === "query alert");
+  it.each(metricMonitors.map((m) => ({ id: m.id, m })))(
     "$id sets on_missing_data deliberately and never the legacy notify_no_data.",
     ({ m }) => {
       expect(["default", "show_no_data", "show_and_notify_no_data", "resolve"]).toContain(m.body.options.on_missing_data);
@@ -327,7 +344,17 @@ describe("data handling options", () => {
   );
 
   it("Every monitor on the contract's sparse metrics evaluates partial windows; only the usage gauge needs a full one.", () => {
-    for (const m of prodMonitors) expect(m.body.options.require_full_window).toBe(m.kind === "observability-cost");
+    for (const m of metricMonitors) expect(m.body.options.require_full_window).toBe(m.kind === "observability-cost");
+  });
+
+  it("SLO alerts set no data-handling option: Datadog offers none on SLO monitors.", () => {
+    const sloAlerts = prodMonitors.filter((m) => m.body.type === "slo alert");
+    expect(sloAlerts.length).toBeGreaterThan(0);
+    for (const m of sloAlerts) {
+      expect(m.body.options).not.toHaveProperty("on_missing_data");
+      expect(m.body.options).not.toHaveProperty("require_full_window");
+      expect(m.body.options).not.toHaveProperty("notify_no_data");
+    }
   });
 });
 
