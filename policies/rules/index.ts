@@ -6,12 +6,21 @@ import { dashboardRules } from "./dashboards";
 import { monitorRules } from "./monitors";
 import { queryRules } from "./queries";
 import { sentryRules } from "./sentry";
+import { sloRules } from "./slos";
 import { stackRules } from "./stack";
 import type { Rule } from "./types";
 
 export type { Rule };
 
-export const rules: Rule[] = [...monitorRules, ...queryRules, ...dashboardRules, ...sentryRules, ...stackRules, ...cardinalityRules];
+export const rules: Rule[] = [
+  ...monitorRules,
+  ...queryRules,
+  ...dashboardRules,
+  ...sentryRules,
+  ...stackRules,
+  ...sloRules,
+  ...cardinalityRules,
+];
 
 /** The pack's name in `pulumi preview --policy-pack` output and in Pulumi Cloud policy groups. */
 export const PACK_NAME = "llm-observability-guard";
@@ -23,8 +32,8 @@ export const packArgs: PolicyPackArgs = {
   enforcementLevel: "mandatory",
   displayName: "LLM observability guard",
   description:
-    "Every monitor has an owner, a runbook and an escalation path; no unbounded group-bys; every feature fully monitored; Sentry " +
-    "rules and dashboards owned.",
+    "Every monitor has an owner, a runbook and an escalation path; no unbounded group-bys; every feature fully monitored, with its " +
+    "SLOs on paging stacks; Sentry rules and dashboards owned.",
   provider: "datadog",
   tags: ["datadog", "pagerduty", "sentry", "observability"],
 };
