@@ -11,3 +11,5 @@ export {
   multiplier,
 } from "./estimate";
 export { cardinalitySummary, renderCardinalityReport } from "./report";
+export { type CostCrossing, costCrossings, type CostSituation, costViolation, expectedOrgUsage, type OrgOwner, usd } from "./crossings";
+export { type CostRecord, type CostVolume, costRecord, monthlyCost, type OrgCost } from "./record";

@@ -4,7 +4,7 @@
 // tag configurations and policy, and each cost monitor would judge the other stack's series
 // against its own budget. So exactly one stack, the one with `ownsOrgResources: true`,
 // builds them (docs/org-resources.md).
-import { type CardinalityEstimate, estimateCardinality } from "../cardinality";
+import { type CardinalityEstimate, type CostRecord, costRecord, estimateCardinality, type OrgCost } from "../cardinality";
 import type { Catalog } from "../config/validate";
 import { buildDashboards } from "../dashboards";
 import type { DashboardDefinition } from "../dashboards/definition";
@@ -38,9 +38,45 @@ export function stackTagConfigurations(catalog: Catalog): TagConfigurationDefini
   return tagConfigurations(catalog.contract, readsOf(buildDashboards(catalog), buildMonitors(catalog), buildSlos(catalog)));
 }
 
-/** This stack's custom metrics, indexed under the tag configurations its own queries derive. */
+const estimates = new WeakMap<Catalog, CardinalityEstimate>();
+
+/**
+ * This stack's custom metrics, indexed under the tag configurations its own queries derive.
+ * Synth asks for it three times (plan record, cardinality.md, summary) with one catalog object,
+ * which is never mutated, so it is estimated once per catalog.
+ */
 export function stackCardinality(catalog: Catalog): CardinalityEstimate {
-  return estimateCardinality(catalog, stackTagConfigurations(catalog));
+  let estimate = estimates.get(catalog);
+  if (!estimate) {
+    estimate = estimateCardinality(catalog, stackTagConfigurations(catalog));
+    estimates.set(catalog, estimate);
+  }
+  return estimate;
+}
+
+/**
+ * The observability-cost monitor's numbers for a stack whose indexed estimate is `thisStack`, or
+ * undefined on a stack that does not own the org's resources.
+ */
+export function orgCost(catalog: Catalog, thisStack: number): OrgCost | undefined {
+  const { stack } = catalog;
+  if (!stack.ownsOrgResources) return undefined;
+  // Validation requires it on the org stack; reaching this means a catalog that skipped it.
+  if (!stack.orgBudget) throw new Error("orgBudget is required when ownsOrgResources is true");
+  const otherStacks = stack.orgBudget.otherStacksCustomMetrics;
+  const planned = thisStack + otherStacks;
+  const budget = stack.orgBudget.customMetrics;
+  // Quiet while usage is as planned; when the budget does not even cover the plan there is no
+  // room for a warning between them (Datadog wants warning below critical for `>`), and the
+  // monitor alerts as soon as usage reaches the plan, which is the truth: the org is over budget.
+  const warning = Math.ceil(planned * WARNING_ABOVE_PLAN);
+  return { budget, otherStacks, planned, ...(warning < budget ? { warning } : {}) };
+}
+
+/** What synth records in plan.json under `cost` (cardinality/record.ts). */
+export function stackCostRecord(catalog: Catalog): CostRecord {
+  const estimate = stackCardinality(catalog);
+  return costRecord(estimate, orgCost(catalog, estimate.indexed.total));
 }
 
 /** The org's resources, or undefined on a stack that does not own them. */
@@ -51,22 +87,14 @@ export function buildOrgResources(
 ): OrgResources | undefined {
   const { stack } = catalog;
   if (!stack.ownsOrgResources) return undefined;
-  // Validation requires it on the org stack; reaching this means a catalog that skipped it.
-  if (!stack.orgBudget) throw new Error("orgBudget is required when ownsOrgResources is true");
   const configurations = tagConfigurations(catalog.contract, readsOf(built.dashboards, built.monitors, built.slos));
   const thisStack = estimateCardinality(catalog, configurations).indexed.total;
-  const otherStacks = stack.orgBudget.otherStacksCustomMetrics;
-  const total = thisStack + otherStacks;
-  const critical = stack.orgBudget.customMetrics;
-  // Quiet while usage is as planned; when the budget does not even cover the plan there is no
-  // room for a warning between them (Datadog wants warning below critical for `>`), and the
-  // monitor alerts as soon as usage reaches the plan, which is the truth: the org is over budget.
-  const warning = Math.ceil(total * WARNING_ABOVE_PLAN);
+  const cost = orgCost(catalog, thisStack)!;
   return {
     tagConfigurations: configurations,
     tagPolicy: stack.monitoring.teamTagPolicy ? { validTeams: catalog.teams.map((t) => t.id).sort() } : undefined,
-    monitors: buildOrgMonitors(catalog, { budget: { critical, warning: warning < critical ? warning : undefined, planned: total } }, kinds),
-    planned: { thisStack, otherStacks, total },
-    overBudget: warning >= critical,
+    monitors: buildOrgMonitors(catalog, { budget: { critical: cost.budget, warning: cost.warning, planned: cost.planned } }, kinds),
+    planned: { thisStack, otherStacks: cost.otherStacks, total: cost.planned },
+    overBudget: cost.warning === undefined,
   };
 }

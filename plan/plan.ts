@@ -2,6 +2,7 @@
 // inputs as the engine receives them. Written by synth; read by check, diff, preview and the
 // summaries, through the views next to this file (plan/).
 import * as fs from "node:fs";
+import type { CostRecord } from "../cardinality/record";
 import { SECRET, TYPE } from "../config/names";
 
 export interface PlanResource {
@@ -16,9 +17,49 @@ export interface PlanResource {
   inputs: Record<string, unknown>;
 }
 
+/**
+ * The plan format this code writes and reads. Plans without `formatVersion` (written before it
+ * existed) are read as data, without the records below. Bump it when a reader of the old format
+ * would misread the new one; docs/architecture.md#plan-files lists what each key holds.
+ */
+export const PLAN_FORMAT_VERSION = 1;
+
+/** One file the plan was made from, as synth loaded it. */
+export interface PlanInputFile {
+  role: "features" | "teams" | "stack";
+  /** Relative to the checkout that made the plan (`/`-separated), or absolute when outside it. */
+  path: string;
+  sha256: string;
+}
+
+/** What the plan was made from: enough to tell, later, that it no longer matches (tools/plan-inputs.ts). */
+export interface PlanInputs {
+  /** sha256 over the package version, every file below and the code hash. */
+  hash: string;
+  /** `version` of package.json. */
+  package: string;
+  files: PlanInputFile[];
+  /** sha256 over the package's own source files and lockfile, and how many files that is. */
+  code: { sha256: string; files: number };
+}
+
+/** A feature of the catalog as the plan was made from it: what the diff needs to recognise a renamed id. */
+export interface FeatureRecord {
+  id: string;
+  name: string;
+  owner: string;
+  budgetUsdPerDay: number;
+}
+
 export interface Plan {
+  /** Absent on plans written before formatVersion existed; they carry none of the optional records. */
+  formatVersion?: number;
   project: string;
   stack: string;
+  inputs?: PlanInputs;
+  features?: FeatureRecord[];
+  /** The cost estimate (cardinality/record.ts). */
+  cost?: CostRecord;
   resources: PlanResource[];
 }
 
@@ -29,8 +70,12 @@ export function resourcesOfType(plan: Plan, type: string): PlanResource[] {
 /** plan.json in its documented key order, with inputs canonicalized, so two runs are byte-identical. */
 export function planJson(plan: Plan): string {
   const ordered = {
+    ...(plan.formatVersion !== undefined ? { formatVersion: plan.formatVersion } : {}),
     project: plan.project,
     stack: plan.stack,
+    ...(plan.inputs ? { inputs: plan.inputs } : {}),
+    ...(plan.features ? { features: plan.features } : {}),
+    ...(plan.cost ? { cost: sortKeys(plan.cost) } : {}),
     resources: plan.resources.map((r) => ({
       urn: r.urn,
       type: r.type,
@@ -71,6 +116,15 @@ export function readPlan(file: string): Plan {
   if (typeof plan?.project !== "string" || typeof plan.stack !== "string" || !Array.isArray(plan.resources)) {
     throw new PlanError(`plan file ${file} is malformed: expected {project, stack, resources[]}`);
   }
+  if (plan.formatVersion !== undefined && plan.formatVersion !== PLAN_FORMAT_VERSION) {
+    throw new PlanError(
+      `plan file ${file} has formatVersion ${JSON.stringify(plan.formatVersion)}, which this llm-observability cannot read ` +
+        `(it reads formatVersion ${PLAN_FORMAT_VERSION} and plans from before formatVersion existed). Re-run \`npm run synth\` ` +
+        "with this checkout, or read the plan with the version that wrote it.",
+    );
+  }
+  const problem = plan.formatVersion === undefined ? undefined : recordProblem(plan);
+  if (problem) throw new PlanError(`plan file ${file} is malformed: ${problem}`);
   plan.resources.forEach((r, i) => {
     if (
       typeof r?.urn !== "string" ||
@@ -83,6 +137,55 @@ export function readPlan(file: string): Plan {
     }
   });
   return plan as Plan;
+}
+
+const isCount = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v >= 0;
+const isText = (v: unknown) => typeof v === "string";
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/**
+ * The first thing wrong with the records of a formatVersion 1 plan, or undefined. Plans are
+ * data that may come from anywhere (a CI artifact: tools/ci/pr-plans.ts reads it with this), so
+ * every value a reader uses is checked before it is trusted.
+ */
+function recordProblem(plan: Partial<Plan>): string | undefined {
+  const inputs = plan.inputs as unknown;
+  if (!isObject(inputs) || !isText(inputs.hash) || !isText(inputs.package) || !Array.isArray(inputs.files) || !isObject(inputs.code))
+    return "inputs needs hash, package, files[] and code";
+  if (
+    inputs.files.some(
+      (f) => !isObject(f) || !["features", "teams", "stack"].includes(f.role as string) || !isText(f.path) || !isText(f.sha256),
+    )
+  )
+    return "every inputs.files[] needs role (features, teams or stack), path and sha256";
+  if (!isText(inputs.code.sha256) || !isCount(inputs.code.files)) return "inputs.code needs sha256 and files";
+  const features = plan.features as unknown;
+  if (
+    !Array.isArray(features) ||
+    features.some((f) => !isObject(f) || !isText(f.id) || !isText(f.name) || !isText(f.owner) || !isCount(f.budgetUsdPerDay))
+  )
+    return "features[] needs id, name, owner and budgetUsdPerDay";
+  const cost = plan.cost as unknown;
+  const volume = (v: unknown) => isObject(v) && isCount(v.customMetrics) && isCount(v.pricePer100) && isCount(v.monthlyUsd);
+  if (!isObject(cost) || !isCount(cost.budget) || !volume(cost.indexed) || !volume(cost.ingested) || !isCount(cost.monthlyUsd))
+    return "cost needs budget, indexed, ingested and monthlyUsd";
+  const tally = (list: unknown, key: "id" | "name") =>
+    Array.isArray(list) && list.every((x) => isObject(x) && isText(x[key]) && isCount(x.indexed) && isCount(x.ingested));
+  if (!tally(cost.features, "id") || !tally(cost.metrics, "name") || !isObject(cost.scale))
+    return "cost needs scale, features[] {id, indexed, ingested} and metrics[] {name, indexed, ingested}";
+  const org = cost.org;
+  if (
+    org !== undefined &&
+    !(
+      isObject(org) &&
+      isCount(org.budget) &&
+      isCount(org.otherStacks) &&
+      isCount(org.planned) &&
+      (org.warning === undefined || isCount(org.warning))
+    )
+  )
+    return "cost.org needs budget, otherStacks, planned and an optional warning";
+  return undefined;
 }
 
 /** Resource types in the words a reviewer uses. */

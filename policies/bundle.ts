@@ -14,7 +14,9 @@ import { buildSync } from "esbuild";
 import { consoleIo, parseCli } from "../tools/cli";
 import { OutputPathError, replaceOwnedDir } from "../tools/paths";
 import { policyConfigFor } from "./config";
-import { REPO_ROOT, repoCatalog } from "./context";
+import { repoCatalog, repoStacks } from "./context";
+
+export { repoStacks };
 
 const PACK_DIR = __dirname;
 /** Loaded by the CLI from the downloaded pack's node_modules, never bundled. */
@@ -60,15 +62,6 @@ export function bundle(outDir: string): void {
   }
   // Replaces only a directory the bundle wrote (tools/paths.ts): `--out ..` cannot empty the repository.
   replaceOwnedDir(outDir, files, { tool: "bundle", owns: isBundleFile });
-}
-
-/** Stacks with a Pulumi.<stack>.yaml in the repo. */
-export function repoStacks(): string[] {
-  return fs
-    .readdirSync(REPO_ROOT)
-    .map((f) => /^Pulumi\.([^.]+)\.yaml$/.exec(f)?.[1])
-    .filter((s): s is string => s !== undefined)
-    .sort();
 }
 
 export const BUNDLE_USAGE = `usage: npx tsx policies/bundle.ts [--out policies/dist]

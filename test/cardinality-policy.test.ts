@@ -55,7 +55,8 @@ describe("the custom-metric budget policy", () => {
   it("flags prod when its budget is below the estimate, naming both numbers", async () => {
     const violations = await run({ stack: "prod", config: { customMetricBudget: 20_000 } });
     expect(violations).toHaveLength(1);
-    expect(violations[0]).toContain("estimated 23,844 custom metrics exceed the budget of 20,000 for stack prod");
+    expect(violations[0]).toContain("stack prod: estimated 23,844 indexed custom metrics");
+    expect(violations[0]).toContain("23,844 indexed custom metrics exceed stack prod's budget of 20,000");
     expect(violations[0]).toContain("llm.requests 10,400");
   });
 
@@ -71,7 +72,7 @@ describe("the custom-metric budget policy", () => {
 
   it("fires when an override pushes a stack over its budget", async () => {
     const violations = await run({ stack: "staging", config: { customMetricBudget: 2_000 } });
-    expect(violations).toEqual([expect.stringContaining("estimated 2,604 custom metrics exceed the budget of 2,000 for stack staging")]);
+    expect(violations).toEqual([expect.stringContaining("2,604 indexed custom metrics exceed stack staging's budget of 2,000")]);
   });
 
   it.each<[string, Parameters<typeof run>[0], string]>([

@@ -11,6 +11,7 @@ import { packArgs } from "../policies/rules";
 import { DEFAULT_PLAN, main } from "../tools/check";
 import { parseSynthArgs } from "../tools/synth";
 import { cleanStack, monitor, planOf } from "./fixtures/policy-args";
+import { recordedPlan } from "./helpers";
 
 const ROOT = path.resolve(__dirname, "..");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "check-"));
@@ -38,8 +39,8 @@ const unowned = () => {
 };
 
 describe("npm run check", () => {
-  const clean = writeJson("clean.json", planOf(cleanStack()));
-  const broken = writeJson("broken.json", planOf(unowned()));
+  const clean = writeJson("clean.json", recordedPlan(planOf(cleanStack())));
+  const broken = writeJson("broken.json", recordedPlan(planOf(unowned())));
 
   it("exits 0 on a plan every policy accepts, ending with a count line", async () => {
     const r = await run(["--plan", clean]);

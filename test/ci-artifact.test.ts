@@ -123,6 +123,29 @@ describe("the pr-plans artifact", () => {
       /prod\/plan\.json: is malformed/,
     ],
     [
+      "a plan of a formatVersion this code cannot read",
+      () => [good()[0], { name: "prod/plan.json", data: plans.prod.replace("{", '{"formatVersion": 9,') }, good()[2]],
+      /prod\/plan\.json: has formatVersion 9, which this llm-observability cannot read/,
+    ],
+    [
+      "a plan whose cost record is not numbers",
+      () => [
+        good()[0],
+        {
+          name: "prod/plan.json",
+          data: JSON.stringify({
+            ...JSON.parse(plans.prod),
+            formatVersion: 1,
+            inputs: { hash: "h", package: "0.1.0", files: [], code: { sha256: "c", files: 0 } },
+            features: [],
+            cost: { budget: "lots" },
+          }),
+        },
+        good()[2],
+      ],
+      /prod\/plan\.json: is malformed: cost needs budget, indexed, ingested and monthlyUsd/,
+    ],
+    [
       "another stack's plan in a stack's place",
       () => [good()[0], { name: "prod/plan.json", data: plans.staging }, good()[2]],
       /prod\/plan\.json is the plan of stack "staging"/,

@@ -7,7 +7,9 @@ import { readStackFile } from "../config/load";
 import type { FeatureInput, TeamInput } from "../config/schema";
 import { type Catalog, loadCatalog, stackConfigFromPulumi } from "../config/validate";
 import { runProgram } from "../program";
+import { recordPlan } from "../tools/artifacts";
 import { synthesize } from "../tools/mocks";
+import { planInputs } from "../tools/plan-inputs";
 import type { Plan, PlanResource } from "../plan/plan";
 
 export const ROOT = path.resolve(__dirname, "..");
@@ -34,6 +36,23 @@ export function exampleCatalog(stack: StackName = "prod", input: { features?: un
     teams: input.teams ?? exampleTeams(),
     config: stackConfigFromPulumi(stackConfig(stack)),
   });
+}
+
+/**
+ * The plan as `npm run synth` writes it from the example's files (features.ts, teams.ts,
+ * Pulumi.<stack>.yaml): its records added (formatVersion, inputs, features, cost), so check and
+ * diff take it as current. A stack without a file of its own is recorded as made from prod's.
+ */
+export function recordedPlan(
+  plan: Plan,
+  stack: StackName = (STACKS as readonly string[]).includes(plan.stack) ? (plan.stack as StackName) : "prod",
+): Plan {
+  const inputs = planInputs({
+    features: path.join(ROOT, "features.ts"),
+    teams: path.join(ROOT, "teams.ts"),
+    stack: path.join(ROOT, `Pulumi.${stack}.yaml`),
+  });
+  return recordPlan(plan, exampleCatalog(stack), inputs);
 }
 
 /** Runs the real program under Pulumi mocks and returns every registered resource. */

@@ -19,7 +19,7 @@ import type { PlanResources } from "../providers/org";
 import { main as checkMain } from "../tools/check";
 import { type Plan, planJson, resourcesOfType } from "../plan/plan";
 import { tagConfigurationResourceName, TYPE } from "../config/names";
-import { exampleCatalog, exampleFeatures, exampleTeams, generatedFeatures, stackConfig, synthExample } from "./helpers";
+import { exampleCatalog, exampleFeatures, exampleTeams, generatedFeatures, recordedPlan, stackConfig, synthExample } from "./helpers";
 
 let prod: Plan;
 let staging: Plan;
@@ -192,7 +192,7 @@ describe("npm run check -- --org-plan", () => {
   }
   const write = (name: string, plan: Plan) => {
     const file = path.join(scratch, name);
-    fs.writeFileSync(file, planJson(plan));
+    fs.writeFileSync(file, planJson(recordedPlan(plan)));
     return file;
   };
 

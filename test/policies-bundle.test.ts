@@ -51,13 +51,38 @@ describe("the bundled pack", () => {
     ]);
   });
 
-  it("has no repo to read runbooks or stack config from, so it accepts a runbook link without looking for the file", async () => {
+  it("has no repo to read stack settings from, so without policy config it rejects a monitor, naming each setting it lacks", async () => {
     const { diagnostics } = await pack.analyze(monitor());
-    expect(diagnostics).toEqual([]);
+    expect(diagnostics.map((d) => [d.policy, d.level, ruleMessage(d)])).toEqual([
+      [
+        "monitor-has-runbook",
+        "mandatory",
+        expect.stringMatching(
+          new RegExp(
+            /^monitor-has-runbook needs the URL runbooks\/ is browsable at \(runbookBaseUrl\) for stack "prod", but this copy /.source +
+              /of the pack runs outside the repository/.source,
+          ),
+        ),
+      ],
+      [
+        "monitor-has-escalation-path",
+        "mandatory",
+        expect.stringMatching(
+          /^monitor-has-escalation-path needs whether the stack may page \(paging\) .* --config config\/<stack>\.json\.$/,
+        ),
+      ],
+    ]);
   });
 
-  it("leaves the feature catalog to policy config, which a published pack must be given", async () => {
-    expect(await pack.analyzeStack([monitor(), serviceObject("contracts-ai")])).toEqual([]);
+  it("without policy config, rejects the stack in every stack rule that needs a setting, instead of skipping them", async () => {
+    const found = await pack.analyzeStack([monitor(), serviceObject("contracts-ai")]);
+    expect(found.map((d) => [d.policy, d.level])).toEqual([
+      ["feature-has-all-monitors", "mandatory"],
+      ["monitor-pages-its-owner", "mandatory"],
+      ["pagerduty-handles-resolve", "mandatory"],
+      ["paging-budget", "advisory"],
+    ]);
+    for (const d of found) expect(ruleMessage(d)).toMatch(/runs outside the repository/);
   });
 
   it("writes one policy config per stack of the repo, which npm run check accepts against every policy's schema", () => {

@@ -59,6 +59,21 @@ describe("the pack under the SDK's own policy runner", () => {
     expect(ruleMessage(found[0])).toMatch(/^feature "legal-chat" has no ttft-p95 monitor/);
   });
 
+  it("rejects a stack the repository has no Pulumi.<stack>.yaml for by stack-has-config alone, naming the missing file", async () => {
+    const sandbox = cleanStack().map((r) => ({ ...r, urn: r.urn.replace("urn:pulumi:prod::", "urn:pulumi:sandbox::") }));
+    const found = await pack.analyzeStack(sandbox);
+    expect(found.map((d) => [d.policy, d.level, ruleMessage(d)])).toEqual([
+      [
+        "stack-has-config",
+        "mandatory",
+        expect.stringMatching(/^stack "sandbox": there is no Pulumi\.sandbox\.yaml in \S+ \(stacks here: prod, staging\), so the rules/),
+      ],
+    ]);
+    const { diagnostics, notApplicable } = await pack.analyze(sandbox[0]);
+    expect(diagnostics).toEqual([]);
+    expect(notApplicable).toEqual(expect.arrayContaining(["monitor-has-runbook", "monitor-has-escalation-path"]));
+  });
+
   it("accepts every resource of the synthesized prod stack, as npm run check does", async () => {
     const plan = await synthExample("prod");
     const resources = plan.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, props: r.inputs }));

@@ -9,9 +9,12 @@ import { parse as parseYaml } from "yaml";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { dashboardRules } from "../policies/rules/dashboards";
 import { monitorRules } from "../policies/rules/monitors";
+import { pagingRules } from "../policies/rules/paging";
 import { queryRules } from "../policies/rules/queries";
+import { runbookRules } from "../policies/rules/runbooks";
 import { sentryRules } from "../policies/rules/sentry";
 import { stackRules } from "../policies/rules/stack";
+import { thresholdRules } from "../policies/rules/thresholds";
 import { TYPE } from "../config/names";
 
 const captured = vi.hoisted(() => [] as { name: string; args: PolicyPackArgs }[]);
@@ -53,11 +56,14 @@ describe("the policy pack entry", () => {
   });
 
   it.each([
+    "stack-has-config",
     "monitor-has-owner",
     "monitor-has-runbook",
     "monitor-has-escalation-path",
+    "monitor-pages-its-owner",
     "monitor-has-priority",
     "monitor-threshold-matches-query",
+    "monitor-thresholds-ordered",
     "monitor-anomaly-windows",
     "no-unbounded-group-by",
     "sentry-alert-has-owner-team",
@@ -85,7 +91,16 @@ describe("the policy pack entry", () => {
   });
 
   it("makes the paging budget advisory and every other rule of this pack's modules mandatory", () => {
-    const own = [...monitorRules, ...queryRules, ...dashboardRules, ...sentryRules, ...stackRules];
+    const own = [
+      ...stackRules,
+      ...monitorRules,
+      ...runbookRules,
+      ...pagingRules,
+      ...thresholdRules,
+      ...queryRules,
+      ...dashboardRules,
+      ...sentryRules,
+    ];
     expect(own.filter((p) => p.enforcementLevel === "advisory").map((p) => p.name)).toEqual(["paging-budget"]);
     for (const p of own) expect(captured[0].args.policies, p.name).toContain(p);
   });

@@ -2,7 +2,7 @@
 // dashboard ownership, Sentry rule ownership.
 import { describe, expect, it } from "vitest";
 import { dashboardHasTeamTag } from "../policies/rules/dashboards";
-import { noUnboundedGroupBy, queryGroupByKeys } from "../policies/rules/queries";
+import { contractTagKeys, noUnboundedGroupBy, queryGroupByKeys } from "../policies/rules/queries";
 import { sentryAlertHasOwnerTeam } from "../policies/rules/sentry";
 import { TYPE } from "../config/names";
 import {
@@ -73,6 +73,19 @@ describe("no-unbounded-group-by", () => {
     ["by {session_id} among bounded tags", "sum(last_1d):sum:llm.cost.usd{*} by {tenant,session_id}.as_count() > 5", "session_id"],
     ["a log monitor by @usr.id", 'logs("service:web").index("*").rollup("count").by("@usr.id").last("5m") > 10', "@usr.id"],
     ["by {dd.trace_id}", "sum(last_5m):sum:llm.requests{*} by {dd.trace_id}.as_count() > 5", "dd.trace_id"],
+    ["by {thread_id}", "sum(last_5m):sum:llm.requests{*} by {thread_id}.as_count() > 5", "thread_id"],
+    ["by {message_id}", "sum(last_5m):sum:llm.requests{*} by {message_id}.as_count() > 5", "message_id"],
+    ["by {customer_id}", "sum(last_5m):sum:llm.requests{*} by {customer_id}.as_count() > 5", "customer_id"],
+    [
+      "by {tenant_id}, which the contract does not declare (it declares tenant)",
+      "sum(last_5m):sum:llm.requests{*} by {tenant_id}.as_count() > 5",
+      "tenant_id",
+    ],
+    ["by {Order-ID}", "sum(last_5m):sum:llm.requests{*} by {Order-ID}.as_count() > 5", "Order-ID"],
+    ["by {customerId}", "sum(last_5m):sum:llm.requests{*} by {customerId}.as_count() > 5", "customerId"],
+    ["by {document_uuid}", "sum(last_5m):sum:llm.requests{*} by {document_uuid}.as_count() > 5", "document_uuid"],
+    ["by {id}", "sum(last_5m):sum:llm.requests{*} by {id}.as_count() > 5", "id"],
+    ["a log monitor by @message.id", 'logs("service:web").index("*").rollup("count").by("@message.id").last("5m") > 10', "@message.id"],
   ])("rejects a monitor grouped %s", async (_case, query, key) => {
     await assertHasResourceViolation(
       noUnboundedGroupBy,
@@ -116,6 +129,23 @@ describe("no-unbounded-group-by", () => {
       dashboardJson("dashboard-quality", dashboard([judgeLogTable({})])),
       /widget "Bottom 20 judged traces" groups by @trace_id \("group_by @trace_id without limit"\)/,
     );
+  });
+
+  it.each(["provider", "model", "tenant", "token_type", "index", "status", "paid", "valid", "android"])(
+    "passes a monitor grouped by {%s}, a contract tag or a word that merely ends in id",
+    async (key) => {
+      await assertNoResourceViolations(
+        noUnboundedGroupBy,
+        monitor("m", { query: `sum(last_5m):sum:llm.requests{*} by {${key}}.as_count() > 5` }),
+      );
+    },
+  );
+
+  it("derives the bounded keys from the metric contract, so a contract key that ends in _id stays bounded via boundedKeys", async () => {
+    expect(contractTagKeys()).toEqual(expect.arrayContaining(["feature", "tenant", "provider", "model", "env"]));
+    const r = monitor("m", { query: "sum(last_5m):sum:llm.requests{*} by {region_id}.as_count() > 5" });
+    await assertHasResourceViolation(noUnboundedGroupBy, r, /groups by region_id/);
+    await assertNoResourceViolations(noUnboundedGroupBy, r, { boundedKeys: [...contractTagKeys(), "region_id"] });
   });
 
   it("takes the unbounded keys from policy config when set", async () => {
@@ -233,7 +263,10 @@ describe("sentry-alert-has-owner-team", () => {
     await assertHasResourceViolation(
       sentryAlertHasOwnerTeam,
       page("999"),
-      /pages PagerDuty service 999, which is no team's service in sentryPagerdutyServices \(known: contracts-ai=101, research-assistant=102, platform=103\)/,
+      new RegExp(
+        /pages PagerDuty service 999, which is no team's service in sentryPagerdutyServices \(known: contracts-ai=101, /.source +
+          /research-assistant=102, platform=103\)/.source,
+      ),
     );
   });
 

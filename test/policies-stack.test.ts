@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { features } from "../features";
 import { pagerdutyHandle, slackHandle } from "../config/names";
-import { featureHasAllMonitors, pagerdutyHandlesResolve, pagingBudget, PER_FEATURE_MONITOR_KINDS } from "../policies/rules/stack";
+import { monitorPagesItsOwner, pagerdutyHandlesResolve, pagingBudget } from "../policies/rules/paging";
+import { featureHasAllMonitors, PER_FEATURE_MONITOR_KINDS } from "../policies/rules/stack";
 import { teams } from "../teams";
 import type { CheckedResource } from "../policies/offline";
 import { monitor, runStackPolicy, serviceObject } from "./fixtures/policy-args";
@@ -42,7 +43,11 @@ describe("pagerduty-handles-resolve", () => {
       {
         urn: dangling.urn,
         message: expect.stringMatching(
-          /^monitor "monitor-legal-chat-ttft-p95" notifies @pagerduty-llm-prod-legal, but no datadog.pagerduty.ServiceObject in this stack has serviceName "llm-prod-legal" \(service objects: llm-prod-contracts-ai, llm-prod-research-assistant, llm-prod-platform\)/,
+          new RegExp(
+            /^monitor "monitor-legal-chat-ttft-p95" notifies @pagerduty-llm-prod-legal, but no datadog.pagerduty.ServiceObject /.source +
+              /in this stack has serviceName "llm-prod-legal" \(service objects: llm-prod-contracts-ai, /.source +
+              /llm-prod-research-assistant, llm-prod-platform\)/.source,
+          ),
         ),
       },
     ]);
@@ -56,6 +61,47 @@ describe("pagerduty-handles-resolve", () => {
     ]);
   });
 
+  it.each([
+    [
+      "a handle that differs only in case",
+      "@pagerduty-LLM-prod-platform",
+      new RegExp(
+        /notifies @pagerduty-LLM-prod-platform, whose service name differs only in case from the ServiceObject's serviceName /.source +
+          /"llm-prod-platform"/.source,
+      ),
+    ],
+    [
+      "a templated handle",
+      "@pagerduty-llm-prod-{{team.name}}",
+      /notifies @pagerduty-llm-prod-\{\{team\.name\}\}, a templated PagerDuty handle/,
+    ],
+    [
+      "a handle reached only on recovery",
+      "{{#is_recovery}} @pagerduty-llm-prod-nobody {{/is_recovery}}",
+      /notifies @pagerduty-llm-prod-nobody, but no/,
+    ],
+  ])("rejects %s", async (_case, handle, expected) => {
+    const m = monitor("monitor-x", {
+      message: `Runbook: x {{#is_alert}} ${handle} {{/is_alert}}`.replace(/\{\{#is_alert\}\} (\{\{#is_recovery)/, "$1"),
+    });
+    const { violations } = await runStackPolicy(pagerdutyHandlesResolve, [...exampleStack(), m]);
+    expect(violations.map((v) => v.message)).toEqual([expect.stringMatching(expected)]);
+  });
+
+  it("ignores a handle in a block no notification renders", async () => {
+    const m = monitor("monitor-x", {
+      message: `{{#is_alert}}{{#is_warning}} @pagerduty-llm-prod-nobody {{/is_warning}}{{/is_alert}} @slack-x`,
+    });
+    expect((await runStackPolicy(pagerdutyHandlesResolve, [...exampleStack(), m])).violations).toEqual([]);
+  });
+
+  it("steps aside on a stack that may not page, where monitor-has-escalation-path rejects every PagerDuty handle", async () => {
+    expect(await runStackPolicy(pagerdutyHandlesResolve, featureMonitors("legal-chat", "staging"))).toEqual({
+      violations: [],
+      notApplicable: true,
+    });
+  });
+
   it("rejects a PagerDuty handle on a stack that creates no service objects", async () => {
     const { violations } = await runStackPolicy(pagerdutyHandlesResolve, featureMonitors("intake-classify"));
     expect(violations).toHaveLength(4);
@@ -64,6 +110,86 @@ describe("pagerduty-handles-resolve", () => {
 
   it("does not apply to a stack without monitors", async () => {
     expect((await runStackPolicy(pagerdutyHandlesResolve, [serviceObject("platform")])).notApplicable).toBe(true);
+  });
+});
+
+describe("monitor-pages-its-owner", () => {
+  const paging = (owner: string, handle: string) =>
+    monitor(`monitor-${owner}`, {
+      tags: [`team:${owner}`, "monitor:provider-outage"],
+      message: `{{#is_alert}} ${handle} @slack-x {{/is_alert}}`,
+    });
+
+  it("passes a stack where every monitor pages its own team", async () => {
+    expect(await runStackPolicy(monitorPagesItsOwner, exampleStack())).toEqual({ violations: [], notApplicable: false });
+  });
+
+  it("rejects a monitor owned by one team that pages another team's service, naming both", async () => {
+    const m = paging("platform", pagerdutyHandle("prod", "contracts-ai"));
+    const { violations } = await runStackPolicy(monitorPagesItsOwner, [...exampleStack(), m]);
+    expect(violations).toEqual([
+      {
+        urn: m.urn,
+        message: expect.stringMatching(
+          new RegExp(
+            /^monitor "monitor-platform" is owned by team:platform but may page @pagerduty-llm-prod-contracts-ai, the service /.source +
+              /of team contracts-ai \(alert, alert renotify\), so someone who does not own the alert is woken up\. Page /.source +
+              /@pagerduty-llm-prod-platform/.source,
+          ),
+        ),
+      },
+    ]);
+  });
+
+  it("matches service names whatever their case", async () => {
+    const m = paging("platform", "@PagerDuty-LLM-PROD-CONTRACTS-AI");
+    const services = exampleStack();
+    const { violations } = await runStackPolicy(monitorPagesItsOwner, [...services, m]);
+    expect(violations.map((v) => v.message)).toEqual([expect.stringMatching(/the service of team contracts-ai/)]);
+  });
+
+  it("rejects another team's service hidden in the escalation message or a tag-matched block", async () => {
+    const escalating = monitor("monitor-a", {
+      tags: ["team:platform"],
+      message: `{{#is_alert}} ${pagerdutyHandle("prod", "platform")} {{/is_alert}}`,
+      escalationMessage: `Still firing ${pagerdutyHandle("prod", "research-assistant")}`,
+    });
+    const matched = paging("platform", `{{#is_match "tenant.name" "acme"}} ${pagerdutyHandle("prod", "contracts-ai")} {{/is_match}}`);
+    const { violations } = await runStackPolicy(monitorPagesItsOwner, [...exampleStack(), escalating, matched]);
+    expect(violations.map((v) => v.message)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          /^monitor "monitor-a" .* may page @pagerduty-llm-prod-research-assistant, the service of team research-assistant /.source +
+            /\(alert renotify, warning renotify, no data renotify\)/.source,
+        ),
+      ),
+      expect.stringMatching(
+        new RegExp(
+          /^monitor "monitor-platform" .* may page @pagerduty-llm-prod-contracts-ai, the service of team contracts-ai \(alert, /.source +
+            /alert renotify\)/.source,
+        ),
+      ),
+    ]);
+  });
+
+  it("leaves a dangling handle to pagerduty-handles-resolve, and a monitor with no known owner to monitor-has-owner", async () => {
+    const dangling = paging("platform", pagerdutyHandle("prod", "nobody"));
+    const unowned = monitor("monitor-u", {
+      tags: ["team:growth"],
+      message: `{{#is_alert}} ${pagerdutyHandle("prod", "platform")} {{/is_alert}}`,
+    });
+    expect((await runStackPolicy(monitorPagesItsOwner, [...exampleStack(), dangling, unowned])).violations).toEqual([]);
+  });
+
+  it("takes the env that names the services from policy config when set", async () => {
+    const eu = [serviceObject("platform"), serviceObject("contracts-ai"), paging("platform", pagerdutyHandle("prod", "platform"))];
+    expect((await runStackPolicy(monitorPagesItsOwner, eu)).violations).toEqual([]);
+    const { violations } = await runStackPolicy(monitorPagesItsOwner, eu, { env: "eu" });
+    expect(violations.map((v) => v.message)).toEqual([
+      expect.stringMatching(
+        /may page @pagerduty-llm-prod-platform, a service of no team \(alert, alert renotify\).* Page @pagerduty-llm-eu-platform/,
+      ),
+    ]);
   });
 });
 
@@ -79,7 +205,10 @@ describe("feature-has-all-monitors", () => {
       {
         urn: undefined,
         message: expect.stringMatching(
-          /^feature "legal-chat" has no ttft-p95 monitor: .*tagged feature:legal-chat with monitor:ttft-p95 \(expected "monitor-legal-chat-ttft-p95"\)/,
+          new RegExp(
+            /^feature "legal-chat" has no ttft-p95 monitor: .*tagged feature:legal-chat with monitor:ttft-p95 \(expected /.source +
+              /"monitor-legal-chat-ttft-p95"\)/.source,
+          ),
         ),
       },
     ]);

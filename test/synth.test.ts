@@ -3,14 +3,19 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main as checkMain } from "../tools/check";
 import { readPlan } from "../plan/plan";
 import { describeResourceCount } from "../plan/resource-count";
+import { codeFiles } from "../tools/plan-inputs";
 import { exampleFeatures, exampleTeams, ROOT } from "./helpers";
 
-function synthCli(args: string[]) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "tools/synth.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+function synthCli(args: string[], opts: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}) {
+  const r = spawnSync(process.execPath, [...(opts.nodeArgs ?? []), "--import", "tsx", path.join(ROOT, "tools/synth.ts"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: opts.env ?? process.env,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -21,14 +26,24 @@ function tmpDir(): string {
   return fs.mkdtempSync(path.join(scratch, "t"));
 }
 
+/** One synth of the example's prod stack, reused by the tests that only read what it wrote; it lists the modules it loaded. */
+const prod = { out: "", loaded: "", r: { code: null as number | null, stdout: "", stderr: "" } };
+beforeAll(() => {
+  prod.out = tmpDir();
+  prod.loaded = path.join(prod.out, "loaded.json");
+  prod.r = synthCli(["--out", prod.out], {
+    nodeArgs: ["--require", path.join(ROOT, "test/fixtures/loaded-files.cjs")],
+    env: { ...process.env, LLMOBS_LOADED_FILES: prod.loaded },
+  });
+});
+
 describe("npm run synth", () => {
   it("writes the plan and every dashboard for the prod stack, and summarizes them, counting resources as check does.", async () => {
-    const out = tmpDir();
-    const r = synthCli(["--out", out]);
+    const { out, r } = prod;
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const plan = JSON.parse(fs.readFileSync(path.join(out, "prod", "plan.json"), "utf8"));
-    expect(Object.keys(plan)).toEqual(["project", "stack", "resources"]);
+    expect(Object.keys(plan)).toEqual(["formatVersion", "project", "stack", "inputs", "features", "cost", "resources"]);
     expect(plan.project).toBe("llm-observability");
     expect(plan.stack).toBe("prod");
     for (const res of plan.resources) expect(Object.keys(res)).toEqual(["urn", "type", "name", "parent", "custom", "inputs"]);
@@ -51,6 +66,19 @@ describe("npm run synth", () => {
     expect(header.endsWith(`(stack prod, ${count})`), header).toBe(true);
   });
 
+  it("records a code hash that covers every package file synth loaded to make the plan.", () => {
+    const { out, r, loaded } = prod;
+    expect(r.code).toBe(0);
+    const files = (JSON.parse(fs.readFileSync(loaded, "utf8")) as string[])
+      .filter((f) => f.startsWith(`${ROOT}/`) && !f.includes("/node_modules/") && !f.endsWith("loaded-files.cjs"))
+      .map((f) => path.relative(ROOT, f));
+    expect(files.length, "the hook saw the program's modules").toBeGreaterThan(20);
+    const plan = readPlan(path.join(out, "prod", "plan.json"));
+    const covered = new Set([...codeFiles(), ...plan.inputs!.files.map((f) => f.path)]);
+    expect(files.filter((f) => !covered.has(f))).toEqual([]);
+    expect(plan.inputs!.code.files).toBe(codeFiles().length);
+  });
+
   it("renders the same plan from the JSON form of features and teams as from the .ts modules.", () => {
     const dir = tmpDir();
     fs.writeFileSync(path.join(dir, "features.json"), JSON.stringify(exampleFeatures()));
@@ -67,9 +95,15 @@ describe("npm run synth", () => {
       path.join(dir, "teams.json"),
     ]);
     expect([a.code, b.code]).toEqual([0, 0]);
-    expect(fs.readFileSync(path.join(dir, "b", "staging", "plan.json"), "utf8")).toBe(
-      fs.readFileSync(path.join(dir, "a", "staging", "plan.json"), "utf8"),
-    );
+    const [fromTs, fromJson] = ["a", "b"].map((side) => readPlan(path.join(dir, side, "staging", "plan.json")));
+    // The same plan; only the record of the files it was made from differs, as it must.
+    expect({ ...fromJson, inputs: undefined }).toEqual({ ...fromTs, inputs: undefined });
+    expect(fromJson.inputs!.files.map((f) => f.path)).toEqual([
+      path.join(dir, "features.json"),
+      path.join(dir, "teams.json"),
+      "Pulumi.staging.yaml",
+    ]);
+    expect(fromJson.inputs!.code).toEqual(fromTs.inputs!.code);
   });
 
   it("prints every problem of a bad features.json with its path, exits 1 and writes nothing.", () => {

@@ -1,16 +1,32 @@
 // Everything `npm run synth` writes under out/<stack>/, rendered in memory from the plan.
 import { renderCardinalityReport } from "../cardinality";
 import type { Catalog } from "../config/validate";
-import { stackCardinality } from "../org/build";
+import { stackCardinality, stackCostRecord } from "../org/build";
 import { dashboardsOf } from "../plan/dashboards";
 import { monitorsOf } from "../plan/monitors";
-import { type Plan, planJson } from "../plan/plan";
+import { type Plan, PLAN_FORMAT_VERSION, type PlanInputs, planJson } from "../plan/plan";
 import { renderPreview } from "./preview/html";
 
 export interface Artifact {
   /** Relative to out/<stack>/. */
   path: string;
   content: string;
+}
+
+/**
+ * The plan with what readers that hold only plans need (docs/architecture.md#plan-files): its
+ * format, the inputs it was made from, the catalog's features and the cost estimate.
+ */
+export function recordPlan(plan: Plan, catalog: Catalog, inputs: PlanInputs): Plan {
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    project: plan.project,
+    stack: plan.stack,
+    inputs,
+    features: catalog.features.map((f) => ({ id: f.id, name: f.name, owner: f.owner, budgetUsdPerDay: f.budgetUsdPerDay })),
+    cost: stackCostRecord(catalog),
+    resources: plan.resources,
+  };
 }
 
 export function renderArtifacts(plan: Plan, catalog: Catalog): Artifact[] {

@@ -9,17 +9,22 @@
 // it, which no single-stack check (and no CrossGuard policy, which sees one stack) can do. A plan
 // that owns the org's resources is always held to its own.
 //
-// Exit codes: 0 no mandatory violation, 1 at least one, 2 the plan (or config) cannot be read
-// or a rule crashed.
+// The rules read this checkout's catalog, so a plan made from other inputs (a feature added since
+// synth) is refused before any rule runs, with the fix: re-run synth (tools/plan-inputs.ts).
+//
+// Exit codes: 0 no mandatory violation, 1 at least one, 2 the plan (or config) cannot be read, the
+// plan is stale, or a rule crashed.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ENFORCEMENT_LEVELS, type PolicyPackConfig, PolicyCrashError, runPolicies, type Violation } from "../policies/offline";
 import { PACK_NAME, packArgs, type Rule } from "../policies/rules";
+import { costFromCatalog, type CostSource, CUSTOM_METRIC_BUDGET_POLICY, customMetricBudgetPolicy } from "../policies/rules/cardinality";
 import { checkAgainstOrg } from "../providers/check";
 import { ORG_CONSTRAINTS, ownsOrgResources } from "../providers/org";
 import { type Plan, PlanError, readPlan } from "../plan/plan";
 import { consoleIo, type Io, parseCli, runCli, UsageError } from "./cli";
 import { describeResourceCount } from "../plan/resource-count";
+import { assertCurrentPlan } from "./plan-inputs";
 
 export { UsageError };
 export type { Io };
@@ -51,7 +56,8 @@ Runs the policy pack's rules over a synthesized plan, offline.
   --config <file>       policy config, the format of --policy-pack-config
   -h, --help            print this help
 
-Exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 bad usage or unreadable plan/config.`;
+A plan whose inputs changed since synth (catalog, stack file, code) is refused: re-run synth.
+Exit codes: 0 no mandatory violation, 1 a mandatory violation, 2 bad usage, an unreadable or stale plan, or a bad config.`;
 
 const CHECK_OPTIONS = {
   plan: { type: "string", default: DEFAULT_PLAN },
@@ -139,7 +145,11 @@ export async function check(
   policies: Rule[] = packArgs.policies,
 ): Promise<CheckReport> {
   const plan = readPlan(opts.plan);
+  // The rules read this checkout's catalog: a plan made from other inputs would be judged against
+  // the wrong one (a feature added since synth "has no monitors"), so it is refused with the fix.
+  assertCurrentPlan(plan, opts.plan);
   const orgPlan = opts.orgPlan ? readPlan(opts.orgPlan) : undefined;
+  if (orgPlan) assertCurrentPlan(orgPlan, opts.orgPlan!);
   if (orgPlan && !ownsOrgResources(orgPlan)) {
     throw new UsageError(
       `org plan ${opts.orgPlan} (stack ${orgPlan.stack}) creates no tag configuration or monitor tag policy; ` +
@@ -147,11 +157,31 @@ export async function check(
     );
   }
   const config = opts.config ? readPolicyConfig(opts.config, policies) : {};
+  policies = policies.map((p) => (p.name === CUSTOM_METRIC_BUDGET_POLICY ? customMetricBudgetPolicy(costFromPlan(plan, orgPlan)) : p));
   const resources = plan.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, props: r.inputs }));
   const { violations, policiesRun } = await runPolicies(resources, { policies, packEnforcementLevel: packArgs.enforcementLevel, config });
   const org = orgPlan ?? (ownsOrgResources(plan) ? plan : undefined);
   if (org) violations.push(...orgViolations(plan, org));
   return { plan, violations, policiesRun: policiesRun + (org ? ORG_CONSTRAINTS.length : 0) };
+}
+
+/**
+ * The custom-metric budget policy's view of a plan: the estimate synth recorded in it, and the
+ * org-wide monitor's numbers from the plan that owns the org's resources (this one, or --org-plan).
+ * Policy config that changes the scale needs a new estimate, which only the catalog can give.
+ */
+export function costFromPlan(plan: Plan, orgPlan?: Plan): CostSource {
+  return (stack, config) => {
+    if (config.tenants !== undefined || config.models !== undefined || config.flagVariants !== undefined) {
+      return costFromCatalog(stack, config);
+    }
+    if (!plan.cost) return { notApplicable: `${plan.stack}'s plan records no cost estimate` };
+    const cost = { ...plan.cost, budget: config.customMetricBudget ?? plan.cost.budget };
+    const ownerPlan = plan.cost.org ? plan : orgPlan?.cost?.org ? orgPlan : undefined;
+    const owner = ownerPlan && { stack: ownerPlan.stack, indexed: ownerPlan.cost!.indexed.customMetrics, org: ownerPlan.cost!.org! };
+    const others = owner && owner.stack !== plan.stack ? [{ stack: plan.stack, indexed: plan.cost.indexed.customMetrics }] : [];
+    return { stack, cost, owner, others };
+  };
 }
 
 /** The org constraints (providers/org.ts) as violations, one per breach, named by constraint id. */

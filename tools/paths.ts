@@ -86,6 +86,8 @@ export interface ReplaceOptions {
   owns: (relPath: string) => boolean;
   /** Write the owner mark (default true; false for committed directories). */
   mark?: boolean;
+  /** A line added to the mark: synth names the checkout that wrote the plans (tools/plan-inputs.ts). */
+  markNote?: string;
 }
 
 /**
@@ -109,7 +111,7 @@ export function replaceOwnedDir(dir: string, files: OutputFile[], opts: ReplaceO
     if (opts.mark !== false) {
       fs.writeFileSync(
         path.join(staging, OWNER_MARK),
-        `Written by \`npm run ${opts.tool}\`, which replaces this directory on every run.\n`,
+        `Written by \`npm run ${opts.tool}\`, which replaces this directory on every run.\n${opts.markNote ? `${opts.markNote}\n` : ""}`,
       );
     }
     if (fs.existsSync(target)) {

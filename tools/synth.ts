@@ -4,7 +4,8 @@ import * as path from "node:path";
 import { ConfigError, formatProblem } from "../config/errors";
 import { loadCatalogFile, readStackFile } from "../config/load";
 import { type Catalog, loadCatalog, stackConfigFromPulumi } from "../config/validate";
-import type { Plan } from "./mocks";
+import type { Plan } from "../plan/plan";
+import { checkoutMark, planInputs } from "./plan-inputs";
 import type { Artifact } from "./artifacts";
 import { consoleIo, type Io, parseCli, runCli, UsageError } from "./cli";
 import { assertReplaceable, assertStackName, OutputPathError, replaceOwnedDir, resolveUnder } from "./paths";
@@ -27,7 +28,7 @@ export interface SynthResult {
  * The Pulumi SDK and the providers load here, not at import, so `--help` and usage errors answer at once.
  */
 export async function synth(opts: SynthOptions): Promise<SynthResult> {
-  const [{ runProgram }, { synthesize }, { renderArtifacts }] = await Promise.all([
+  const [{ runProgram }, { synthesize }, { recordPlan, renderArtifacts }] = await Promise.all([
     import("../program"),
     import("./mocks"),
     import("./artifacts"),
@@ -44,7 +45,8 @@ export async function synth(opts: SynthOptions): Promise<SynthResult> {
     program: () => runProgram({ features, teams }),
   });
   const catalog = loadCatalog({ features, teams, config: stackConfigFromPulumi(stackFile.config) });
-  return { catalog, plan, artifacts: renderArtifacts(plan, catalog) };
+  const recorded = recordPlan(plan, catalog, planInputs({ features: opts.featuresFile, teams: opts.teamsFile, stack: opts.configFile }));
+  return { catalog, plan: recorded, artifacts: renderArtifacts(recorded, catalog) };
 }
 
 /** What synth writes into out/<stack>/: a directory holding only these may be replaced. */
@@ -57,7 +59,7 @@ export function isSynthArtifact(relPath: string): boolean {
  * refuses a directory synth did not write (tools/paths.ts).
  */
 export function writeArtifacts(dir: string, artifacts: Artifact[]): void {
-  replaceOwnedDir(dir, artifacts, { tool: "synth", owns: isSynthArtifact });
+  replaceOwnedDir(dir, artifacts, { tool: "synth", owns: isSynthArtifact, markNote: checkoutMark() });
 }
 
 export const SYNTH_USAGE = `usage: npm run synth -- [options]

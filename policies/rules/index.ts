@@ -4,21 +4,27 @@ import type { PolicyPackArgs } from "@pulumi/policy";
 import { cardinalityRules } from "./cardinality";
 import { dashboardRules } from "./dashboards";
 import { monitorRules } from "./monitors";
+import { pagingRules } from "./paging";
 import { queryRules } from "./queries";
+import { runbookRules } from "./runbooks";
 import { sentryRules } from "./sentry";
 import { sloRules } from "./slos";
 import { stackRules } from "./stack";
+import { thresholdRules } from "./thresholds";
 import type { Rule } from "./types";
 
 export type { Rule };
 
 export const rules: Rule[] = [
+  ...stackRules,
+  ...sloRules,
   ...monitorRules,
+  ...runbookRules,
+  ...pagingRules,
+  ...thresholdRules,
   ...queryRules,
   ...dashboardRules,
   ...sentryRules,
-  ...stackRules,
-  ...sloRules,
   ...cardinalityRules,
 ];
 
@@ -32,8 +38,8 @@ export const packArgs: PolicyPackArgs = {
   enforcementLevel: "mandatory",
   displayName: "LLM observability guard",
   description:
-    "Every monitor has an owner, a runbook and an escalation path; no unbounded group-bys; every feature fully monitored, with its " +
-    "SLOs on paging stacks; Sentry rules and dashboards owned.",
+    "Every monitor has an owner, a runbook and an escalation path; no unbounded group-bys; every feature fully monitored, with its SLOs " +
+    "on paging stacks; Sentry rules and dashboards owned.",
   provider: "datadog",
   tags: ["datadog", "pagerduty", "sentry", "observability"],
 };

@@ -4,17 +4,38 @@
 // not come from unbounded sources.
 import * as datadog from "@pulumi/datadog";
 import { type ResourceValidationPolicy, type ResourceValidationArgs, type ReportViolation, validateResourceOfType } from "@pulumi/policy";
+import { metricContract } from "../../config/contract";
 import { asString } from "./common";
 
 /**
- * Tag keys and log facets treated as unbounded, matched case-insensitively against the key
- * with any leading `@`, and against its last dotted segment (`@usr.id`, `dd.trace_id`).
+ * Tag keys and log facets treated as unbounded by name, matched case-insensitively against the
+ * key with any leading `@`, and against its last dotted segment (`@usr.id`, `dd.trace_id`).
  */
 export const DEFAULT_UNBOUNDED_KEYS = [
   "^(usr|user|session|request|req|trace|span|conversation|correlation)[._-]?(id|uuid)$",
   "^(usr|user)([._-]?(email|name))?$",
   "^(session|request|trace)$",
 ];
+
+/**
+ * Any identifier key: `*_id`, `*-id`, `*.id`, `*Id`, `id`, and the same with uuid/guid. An id
+ * names one thing among an open-ended set (a thread, a message, a customer), which Datadog's
+ * tagging guidance rules out as a tag source ("tags shouldn't originate from unbounded
+ * sources, such as epoch timestamps, user IDs, or request IDs": docs
+ * getting_started/tagging, "Define tags"). Unbounded unless the metric contract declares the key as one of its tags.
+ */
+const IDENTIFIER_KEY = /(^|[._-])(id|uuid|guid)$/i;
+const CAMEL_IDENTIFIER_KEY = /[a-z0-9](Id|ID|Uuid|UUID|Guid|GUID)$/;
+
+/**
+ * Tag keys the metric contract declares (config/contract.ts), bounded by construction: the
+ * emitter sends only those keys, each value checked or capped (e.g. tenants beyond the cap
+ * report as the overflow bucket). A contract key that ends in `_id` stays bounded.
+ */
+export function contractTagKeys(): string[] {
+  const contract = metricContract();
+  return [...new Set([...contract.globalTags, ...Object.values(contract.metrics).flatMap((m) => m.tags)])].sort();
+}
 
 /**
  * A structured (logs, events, spans) group-by over an unbounded facet is allowed only as an
@@ -26,14 +47,17 @@ export const MAX_TOP_N = 100;
 
 interface GroupByConfig {
   unboundedKeys?: string[];
+  boundedKeys?: string[];
 }
 
 function unboundedMatcher(config: GroupByConfig): (key: string) => boolean {
   const patterns = (config.unboundedKeys ?? DEFAULT_UNBOUNDED_KEYS).map((p) => new RegExp(p, "i"));
+  const bounded = new Set((config.boundedKeys ?? contractTagKeys()).map((k) => k.toLowerCase()));
   return (key) => {
     const bare = key.trim().replace(/^@/, "");
     const last = bare.split(".").pop() ?? bare;
-    return patterns.some((p) => p.test(bare) || p.test(last));
+    if (patterns.some((p) => p.test(bare) || p.test(last))) return true;
+    return !bounded.has(bare.toLowerCase()) && (IDENTIFIER_KEY.test(bare) || CAMEL_IDENTIFIER_KEY.test(bare));
   };
 }
 
@@ -102,8 +126,8 @@ function checkMonitor(monitor: { query?: unknown }, args: ResourceValidationArgs
   const query = asString(monitor.query) ?? "";
   for (const key of queryGroupByKeys(query).filter(isUnbounded)) {
     report(
-      `monitor "${args.name}" groups by ${key} in "${query}": ${key} is unbounded, so the monitor creates one alert group (and ` +
-        `series) per id. ${FIX}`,
+      `monitor "${args.name}" groups by ${key} in "${query}": ${key} is unbounded, so the monitor creates one alert group (and series) ` +
+        `per id. ${FIX}`,
     );
   }
 }
@@ -128,8 +152,9 @@ function checkDashboard(dashboard: { dashboard?: unknown }, args: ResourceValida
 export const noUnboundedGroupBy: ResourceValidationPolicy = {
   name: "no-unbounded-group-by",
   description:
-    "No monitor or dashboard query groups by user, session, request or trace ids: each id would become its own series (a billed " +
-    "custom metric) and, in a monitor, its own alert.",
+    "No monitor or dashboard query groups by an unbounded key: user, session, request or trace ids, and any other *_id key the metric " +
+    "contract does not declare (thread_id, message_id, customer_id, ...). Each id would become its own series (a billed custom metric) " +
+    "and, in a monitor, its own alert.",
   remediationSteps: FIX,
   enforcementLevel: "mandatory",
   configSchema: {
@@ -138,8 +163,15 @@ export const noUnboundedGroupBy: ResourceValidationPolicy = {
         type: "array",
         items: { type: "string" },
         description:
-          "Case-insensitive regular expressions for unbounded tag keys / facets. Default: user, session, request, trace, span " +
-          "and conversation ids.",
+          "Case-insensitive regular expressions for unbounded tag keys / facets, on top of every *_id key. Default: user, session, " +
+          "request, trace, span and conversation ids and names.",
+      },
+      boundedKeys: {
+        type: "array",
+        items: { type: "string" },
+        description:
+          "Tag keys that are bounded even though they look like ids (unboundedKeys still wins). Default: the tag keys of the metric " +
+          "contract (config/contract.ts).",
       },
     },
   },

@@ -8,27 +8,22 @@ import * as datadog from "@pulumi/datadog";
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { TAG } from "../../config/contract";
 import { monitorName, RESOURCE_TAG, sloResourceName, tagValue } from "../../config/names";
-import { featureSlo, SLO_OBJECTIVES } from "../../config/slo";
+import { SLO_OBJECTIVES } from "../../config/slo";
 import { sloKinds } from "../../monitors/kinds";
-import { asStringArray, catalogForUrn, quoteList } from "./common";
+import { stackSetting } from "../settings";
+import { asStringArray, quoteList } from "./common";
 
 /** The SLO alert kinds every objective of every feature with SLOs must have (monitors/kinds.ts). */
 export const SLO_ALERT_KINDS: readonly string[] = sloKinds().map((k) => k.kind);
 
-interface FeatureSlosConfig {
-  paging?: boolean;
-  features?: string[];
-  /** Feature id -> its `sloOptOutReason` ("" when it opted out without one). */
-  sloOptOuts?: Record<string, string>;
-  kinds?: string[];
-}
+const POLICY = "feature-has-slos";
 
 function tagsOf(r: PolicyResource): string[] {
   return asStringArray(r.props.tags);
 }
 
 export const featureHasSlos: StackValidationPolicy = {
-  name: "feature-has-slos",
+  name: POLICY,
   description:
     "On a stack that pages, every feature has its availability, latency and quality SLOs, each watched by the fast-burn, " +
     "slow-burn and error-budget monitors, or opts out with slo: false and a sloOptOutReason.",
@@ -53,18 +48,17 @@ export const featureHasSlos: StackValidationPolicy = {
     },
   },
   validateStack: (args, report) => {
-    const config = args.getConfig<FeatureSlosConfig>();
-    const catalog = catalogForUrn(args.resources[0]?.urn);
-    const paging = config.paging ?? catalog?.stack.paging;
-    if (paging === undefined) return args.notApplicable("no stack config for this stack (run from the repo, or set `paging`)");
+    // Each setting from this policy's config, else the stack's Pulumi.<stack>.yaml; without either
+    // the pack fails closed (policies/settings.ts).
+    const urn = args.resources[0]?.urn;
+    if (urn === undefined) return args.notApplicable("the plan has no resources");
+    const paging = stackSetting(args, urn, "paging", POLICY, (m) => report(m));
+    if (paging === undefined) return;
     if (!paging) return args.notApplicable("the stack may not page (paging: false); SLOs are required on paging stacks only");
-    const features = config.features ?? catalog?.features.map((f) => f.id);
-    if (!features) return args.notApplicable("no feature catalog for this stack (run from the repo, or set `features`)");
-    const optOuts =
-      config.sloOptOuts ??
-      Object.fromEntries(
-        (catalog?.features ?? []).filter((f) => !featureSlo(f, catalog!.stack)).map((f) => [f.id, f.sloOptOutReason ?? ""]),
-      );
+    const features = stackSetting(args, urn, "features", POLICY, (m) => report(m));
+    const optOuts = stackSetting(args, urn, "sloOptOuts", POLICY, (m) => report(m));
+    if (features === undefined || optOuts === undefined) return;
+    const config = args.getConfig<{ kinds?: string[] }>();
     const kinds = config.kinds ?? [...SLO_ALERT_KINDS];
     const slos = args.resources.filter((r) => r.isType(datadog.ServiceLevelObjective));
     const monitors = args.resources.filter((r) => r.isType(datadog.Monitor));

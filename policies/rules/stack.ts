@@ -1,19 +1,18 @@
-// Rules over the whole stack: things no single resource can show. A PagerDuty handle must
-// resolve to a service object the stack creates, every feature must have every required
-// per-feature monitor kind of the registry, and no team may be paged by so many monitors that
-// the pager gets muted.
+// Rules over the whole stack: things no single resource can show. The stack the plan is for
+// must have its settings (a valid Pulumi.<stack>.yaml in this repository), and every feature must
+// have every required per-feature monitor kind of the registry (monitors/kinds.ts). Paging across
+// the stack (handles that resolve, the paging budget) lives in paging.ts.
 import * as datadog from "@pulumi/datadog";
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { TAG } from "../../config/contract";
-import { HANDLE_PREFIX, monitorName, pagerdutyHandleOf, pagerdutyServicesIn, RESOURCE_TAG, tagValues } from "../../config/names";
+import { monitorName, RESOURCE_TAG, tagValues } from "../../config/names";
 import { requiredFeatureKinds } from "../../monitors/kinds";
-import { asString, asStringArray, catalogForUrn, quoteList } from "./common";
+import { repoStack, runningFromRepo, stackFromUrn } from "../context";
+import { STACK_CONFIG_POLICY, STACK_SETTINGS, stackSetting } from "../settings";
+import { asStringArray } from "./common";
 
 /** The monitors every feature must have: the required per-feature kinds of the registry (monitors/kinds.ts). */
 export const PER_FEATURE_MONITOR_KINDS: readonly string[] = requiredFeatureKinds();
-
-/** Used when neither policy config nor the stack config names a paging budget. */
-export const DEFAULT_PAGING_BUDGET = 12;
 
 function monitorsOf(resources: PolicyResource[]): PolicyResource[] {
   return resources.filter((r) => r.isType(datadog.Monitor));
@@ -23,34 +22,49 @@ function anyUrn(resources: PolicyResource[]): string | undefined {
   return resources[0]?.urn;
 }
 
-export const pagerdutyHandlesResolve: StackValidationPolicy = {
-  name: "pagerduty-handles-resolve",
+/** `runbookBaseUrl (monitor-has-runbook), paging (monitor-has-escalation-path, ...)`. */
+function settingsAndReaders(): string {
+  return Object.entries(STACK_SETTINGS)
+    .map(([name, s]) => `${name} (${s.policies.join(", ")})`)
+    .join(", ");
+}
+
+export const stackHasConfig: StackValidationPolicy = {
+  name: STACK_CONFIG_POLICY,
   description:
-    `Every ${HANDLE_PREFIX.pagerduty}<service> handle in a monitor message resolves to a datadog.pagerduty.ServiceObject with that ` +
-    `serviceName in the same stack; otherwise Datadog drops the page.`,
+    "Run from this repository, the stack named by the plan's URNs has a Pulumi.<stack>.yaml here that validates with features.ts and " +
+    "teams.ts: the rules read the stack's settings from it (runbook base URL, paging, env, features, budgets), so without it they " +
+    "cannot judge the plan and the plan is rejected, never passed unjudged.",
   remediationSteps:
-    "Build handles with `pagerdutyHandle(env, team)` from config/names.ts for a team that has on-call in teams.ts, so the handle and the " +
-    "ServiceObject's serviceName come from the same function; never type a PagerDuty service name by hand.",
+    "Check the plan of a stack this repository defines (`npm run synth -- --stack <stack>` writes out/<stack>/plan.json), or add " +
+    "Pulumi.<stack>.yaml (copy an existing stack file and set llm-observability:env and the rest) and fix every problem it reports. A " +
+    "published copy of the pack has no stack files: give each rule its settings as policy config (policies/bundle.ts writes " +
+    "config/<stack>.json).",
   enforcementLevel: "mandatory",
   validateStack: (args, report) => {
-    const monitors = monitorsOf(args.resources);
-    if (monitors.length === 0) return args.notApplicable("the stack has no Datadog monitors");
-    const services = args.resources
-      .filter((r) => r.isType(datadog.pagerduty.ServiceObject))
-      .map((r) => asString(r.props.serviceName))
-      .filter((s): s is string => s !== undefined);
-    for (const monitor of monitors) {
-      const texts = [monitor.props.message, monitor.props.escalationMessage].map(asString).filter((t): t is string => t !== undefined);
-      for (const service of new Set(texts.flatMap(pagerdutyServicesIn))) {
-        if (services.includes(service)) continue;
+    if (args.resources.length === 0) return args.notApplicable("the plan has no resources");
+    // Outside the repository there are no stack files; each rule rejects what it lacks itself (policies/settings.ts).
+    if (!runningFromRepo())
+      return args.notApplicable("no repository around this copy of the pack; each rule reports the policy config it lacks");
+    const stacks = new Map<string, string>();
+    for (const r of args.resources) {
+      const stack = stackFromUrn(r.urn);
+      if (stack === undefined) {
         report(
-          `monitor "${monitor.name}" notifies ${pagerdutyHandleOf(service)}, but no datadog.pagerduty.ServiceObject in this ` +
-            `stack has serviceName "${service}" ` +
-            `(service objects: ${quoteList(services)}), so Datadog drops the page. Use pagerdutyHandle(env, team) from ` +
-            `config/names.ts for a team with on-call.`,
-          monitor.urn,
+          `resource URN ${r.urn} names no stack, so the rules cannot tell which Pulumi.<stack>.yaml to read. Check a plan written by ` +
+            `npm run synth.`,
+          r.urn,
         );
-      }
+      } else if (!stacks.has(stack)) stacks.set(stack, r.urn);
+    }
+    for (const stack of stacks.keys()) {
+      const found = repoStack(stack);
+      if (found.ok) continue;
+      report(
+        `stack "${stack}": ${found.reason}, so the rules that read the stack's settings cannot judge this plan: ` +
+          `${settingsAndReaders()}. Check a plan of a stack this repository defines, or add Pulumi.${stack}.yaml and fix what it ` +
+          `reports.`,
+      );
     }
   },
 };
@@ -60,8 +74,10 @@ interface FeatureMonitorsConfig {
   kinds?: string[];
 }
 
+const FEATURES = "feature-has-all-monitors";
+
 export const featureHasAllMonitors: StackValidationPolicy = {
-  name: "feature-has-all-monitors",
+  name: FEATURES,
   description:
     `Every feature in the catalog has all its per-feature monitors (${PER_FEATURE_MONITOR_KINDS.join(", ")}), found by their ` +
     `${TAG.feature}:<id> and ${RESOURCE_TAG.monitor}:<kind> tags.`,
@@ -71,7 +87,11 @@ export const featureHasAllMonitors: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
-      features: { type: "array", items: { type: "string" }, description: "Feature ids that must be monitored. Default: features.ts." },
+      features: {
+        type: "array",
+        items: { type: "string" },
+        description: "Feature ids that must be monitored. Default: features.ts, with the stack's Pulumi.<stack>.yaml.",
+      },
       kinds: {
         type: "array",
         items: { type: "string" },
@@ -81,9 +101,8 @@ export const featureHasAllMonitors: StackValidationPolicy = {
   },
   validateStack: (args, report) => {
     const config = args.getConfig<FeatureMonitorsConfig>();
-    const features = config.features ?? catalogForUrn(anyUrn(args.resources))?.features.map((f) => f.id);
-    if (!features)
-      return args.notApplicable("no feature catalog for this stack (run from the repo, or set this policy's `features` config)");
+    const features = stackSetting(args, anyUrn(args.resources), "features", FEATURES, (m) => report(m));
+    if (features === undefined) return;
     const kinds = config.kinds ?? [...PER_FEATURE_MONITOR_KINDS];
     const present = new Set<string>();
     for (const monitor of monitorsOf(args.resources)) {
@@ -105,48 +124,4 @@ export const featureHasAllMonitors: StackValidationPolicy = {
   },
 };
 
-export const pagingBudget: StackValidationPolicy = {
-  name: "paging-budget",
-  description:
-    `Advisory: no team owns more paging monitors (those that notify ${HANDLE_PREFIX.pagerduty}) than the paging budget. ` +
-    'The chapter\'s "alerting on every metric" mistake: a pager that fires all day gets muted.',
-  remediationSteps:
-    "Demote monitors that need no action at night to P3-P5 (Slack), merge overlapping ones into a multi-alert, " +
-    "or raise `monitoring.pagingBudgetPerTeam` in Pulumi.<stack>.yaml deliberately.",
-  enforcementLevel: "advisory",
-  configSchema: {
-    properties: {
-      maxPagingMonitorsPerTeam: {
-        type: "integer",
-        minimum: 1,
-        description:
-          "Paging monitors allowed per team. " +
-          `Default: monitoring.pagingBudgetPerTeam in Pulumi.<stack>.yaml, else ${DEFAULT_PAGING_BUDGET}.`,
-      },
-    },
-  },
-  validateStack: (args, report) => {
-    const monitors = monitorsOf(args.resources);
-    if (monitors.length === 0) return args.notApplicable("the stack has no Datadog monitors");
-    const budget =
-      args.getConfig<{ maxPagingMonitorsPerTeam?: number }>().maxPagingMonitorsPerTeam ??
-      catalogForUrn(anyUrn(args.resources))?.stack.monitoring.pagingBudgetPerTeam ??
-      DEFAULT_PAGING_BUDGET;
-    const byTeam = new Map<string, string[]>();
-    for (const monitor of monitors) {
-      if (pagerdutyServicesIn(asString(monitor.props.message) ?? "").length === 0) continue;
-      const team = tagValues(asStringArray(monitor.props.tags), RESOURCE_TAG.team)[0] ?? "(no team)";
-      byTeam.set(team, [...(byTeam.get(team) ?? []), monitor.name]);
-    }
-    for (const [team, names] of [...byTeam].sort(([a], [b]) => a.localeCompare(b))) {
-      if (names.length <= budget) continue;
-      report(
-        `team "${team}" owns ${names.length} paging monitors, over the paging budget of ${budget} (${names.join(", ")}). ` +
-          `Demote the ones that need no action at night to P3-P5 (Slack), merge overlapping ones, or raise ` +
-          `monitoring.pagingBudgetPerTeam deliberately.`,
-      );
-    }
-  },
-};
-
-export const stackRules = [pagerdutyHandlesResolve, featureHasAllMonitors, pagingBudget];
+export const stackRules = [stackHasConfig, featureHasAllMonitors];

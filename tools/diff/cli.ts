@@ -1,6 +1,6 @@
 // `npm run diff -- --base <git-ref|plan-dir> [--head <git-ref|plan-dir>] [--stack prod] [--out out/diff.md]`
-// What a change does to the dashboards, monitors, on-call and Sentry rules of a stack, in
-// words a reviewer can act on. Markdown goes to stdout and `--out`; the head's preview page,
+// What a change does to the dashboards, monitors, on-call, Sentry rules and custom-metric cost
+// of a stack, in words a reviewer can act on. Markdown goes to stdout and `--out`; the head's preview page,
 // changed widgets highlighted (one page, a section per stack), and the unabridged diff go to
 // `--html-dir` (out/diff/). The paths written are listed on stderr.
 import * as fs from "node:fs";
@@ -24,7 +24,7 @@ export interface DiffOptions {
 
 export const DIFF_USAGE = `usage: npm run diff -- --base <git-ref|plan-dir> [options]
 
-Says what a change does to each stack's dashboards, monitors, on-call and Sentry rules.
+Says what a change does to each stack's dashboards, monitors, on-call, Sentry rules and custom-metric cost.
 
   --base <ref|dir>      the side before: a git ref (synthesized by that commit's own synth), or a
                         directory of plans (out/ as npm run synth writes it, or out/<stack>/)
@@ -36,7 +36,8 @@ Says what a change does to each stack's dashboards, monitors, on-call and Sentry
 
 A git ref runs that commit's code (its tools/synth.ts and its catalog), as a child process with an
 allowlisted environment; review an untrusted branch only where running its code is acceptable.
-Exit codes: 0 compared, 1 the working tree does not synthesize, 2 bad usage or a side cannot be read.`;
+A --head directory that npm run synth wrote in this checkout must still match the working tree.
+Exit codes: 0 compared, 1 the working tree does not synthesize, 2 bad usage, a side cannot be read, or a stale --head.`;
 
 const DIFF_OPTIONS = {
   base: { type: "string" },
@@ -82,7 +83,7 @@ export interface DiffRun {
 
 /** A side from a directory of plans, or synthesized from a git ref (or the working tree when absent). */
 async function side(flag: "--base" | "--head", value: string | undefined, stacks: string[], opts: SynthOptions): Promise<Side> {
-  if (value !== undefined && isDir(value)) return readPlanDir(value, stacks);
+  if (value !== undefined && isDir(value)) return readPlanDir(value, stacks, { asHead: flag === "--head", root: opts.root });
   return synthesizeSource({ flag, ref: value }, stacks, opts);
 }
 

@@ -9,6 +9,9 @@ import { type FeatureView, featureViews } from "../../plan/features";
 import { type MonitorView, monitorViews } from "../../plan/monitors";
 import { holdsSecrets, type Plan, type PlanResource, typeLabel } from "../../plan/plan";
 import { stableJson } from "../../plan/read";
+import { compareCost, type CostDiff } from "./cost";
+import { pairByKey } from "./pair";
+import { detectRenames, type FeatureRename } from "./renames";
 
 // ---------------------------------------------------------------------------------------------
 // Shapes
@@ -104,10 +107,15 @@ export interface PlanDiff {
   others: ResourceDiff[];
   /** True when a changed resource holds secrets: their values cannot be compared offline. */
   secretsHidden: boolean;
+  /** The custom-metric estimates of both sides; absent when neither plan records one. */
+  cost?: CostDiff;
+  /** Removed features that look renamed to added ones. */
+  renames: FeatureRename[];
 }
 
+/** Any resource changes, or the cost estimate does (a new `scale` changes the bill, not one resource). */
 export function hasChanges(diff: PlanDiff): boolean {
-  return diff.counts.some((c) => c.added + c.changed + c.removed + c.replaced > 0);
+  return diff.counts.some((c) => c.added + c.changed + c.removed + c.replaced > 0) || !!diff.cost?.changed;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -170,35 +178,24 @@ export function comparePlans(base: Plan, head: Plan, kinds: readonly MonitorKind
   }
   others.sort((x, y) => typeLabel(x.type).localeCompare(typeLabel(y.type)) || x.name.localeCompare(y.name));
 
+  const features = compareFeatures(featureViews(base, kinds), featureViews(head, kinds));
+  const removed = features.filter((f) => f.status === "removed").map((f) => f.before!);
+  const added = features.filter((f) => f.status === "added").map((f) => f.after!);
   return {
     stack: head.stack,
     counts: [...counts.values()].sort((x, y) => x.label.localeCompare(y.label)),
     replacements: replacements.sort((x, y) => x.name.localeCompare(y.name)),
     dashboards: compareDashboards(dashboardViews(base), dashboardViews(head)),
     monitors: compareMonitors(monitorViews(base), monitorViews(head), replacements),
-    features: compareFeatures(featureViews(base, kinds), featureViews(head, kinds)),
+    features,
     others,
     secretsHidden,
+    cost: compareCost(base, head),
+    renames: detectRenames(base, head, removed, added),
   };
 }
 
-/**
- * Base and head items paired by key, each key once: `before` or `after` is missing where the
- * item exists on one side only. Keys in sorted order, or in order of first appearance (base
- * first) with `sorted: false`.
- */
-export function pairByKey<T>(
-  base: readonly T[],
-  head: readonly T[],
-  key: (item: T) => string,
-  opts: { sorted?: boolean } = {},
-): { key: string; before?: T; after?: T }[] {
-  const b = new Map(base.map((x) => [key(x), x]));
-  const h = new Map(head.map((x) => [key(x), x]));
-  const keys = [...new Set([...b.keys(), ...h.keys()])];
-  if (opts.sorted ?? true) keys.sort();
-  return keys.map((k) => ({ key: k, before: b.get(k), after: h.get(k) }));
-}
+export { pairByKey };
 
 function replacementReason(before: PlanResource, after: PlanResource): string | undefined {
   if (before.urn !== after.urn) {

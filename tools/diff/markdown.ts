@@ -2,11 +2,15 @@
 // for the dashboard reader. Output goes into a PR comment, whose limit is 64,000 characters
 // (pulumi/actions#1387), so it is built from blocks that can be left out whole, most
 // important first, and says what it left out.
-import { isPagingPriority, pagerdutyHandleOf, SECRET, TYPE } from "../../config/names";
+import { TAG } from "../../config/contract";
+import { isPagingPriority, pagerdutyHandleOf, SECRET, tag, TYPE } from "../../config/names";
 import { featureKinds, MONITOR_KINDS, type MonitorKindSpec, reviewColumns } from "../../monitors/kinds";
 import { formatValue } from "../../monitors/review";
+import { usd } from "../../cardinality";
 import type { DashboardDiff, FeatureDiff, FieldChange, MonitorDiff, PlanDiff, ResourceDiff } from "./compare";
 import { hasChanges } from "./compare";
+import { reviewCost, type StackCostReview } from "./cost";
+import type { FeatureRename } from "./renames";
 import { type FeatureView } from "../../plan/features";
 import { typeLabel } from "../../plan/plan";
 
@@ -89,21 +93,22 @@ interface Block {
 
 interface Section {
   stack: string;
-  kind: "summary" | "features" | "monitors" | "dashboards" | "others";
+  kind: "summary" | "cost" | "features" | "monitors" | "dashboards" | "others";
   /** Noun for what a dropped block is, e.g. "monitor changes". */
   noun: string;
   blocks: Block[];
 }
 
 /** Kept first when the output must shrink: who is paged and at what threshold matters most. */
-const PRIORITY: Section["kind"][] = ["summary", "features", "others", "monitors", "dashboards"];
+const PRIORITY: Section["kind"][] = ["summary", "cost", "features", "others", "monitors", "dashboards"];
 /** Reading order. */
-const DISPLAY: Section["kind"][] = ["summary", "features", "monitors", "dashboards", "others"];
+const DISPLAY: Section["kind"][] = ["summary", "cost", "features", "monitors", "dashboards", "others"];
 
 export function renderMarkdown(diffs: PlanDiff[], opts: MarkdownOptions): MarkdownResult {
   if (!diffs.some(hasChanges)) return { markdown: NO_CHANGES, full: NO_CHANGES, truncated: false };
   const multi = diffs.length > 1;
-  const sections = diffs.flatMap((d) => sectionsOf(d, opts, multi));
+  const cost = reviewCost(diffs.map((d) => ({ stack: d.stack, cost: d.cost })));
+  const sections = diffs.flatMap((d) => sectionsOf(d, opts, multi, cost.get(d.stack)));
   const full = compose(sections, DISPLAY, new Map(), opts, multi);
   const max = opts.maxChars ?? MAX_CHARS;
   if (full.length <= max) return { markdown: full, full, truncated: false };
@@ -183,6 +188,7 @@ function compose(sections: Section[], order: Section["kind"][], kept: Map<Sectio
 function sectionTitle(kind: Section["kind"]): string {
   return {
     summary: "Summary",
+    cost: "Custom metrics: what the observability costs",
     features: "Features: effective thresholds",
     monitors: "Monitors",
     dashboards: "Dashboards",
@@ -190,7 +196,7 @@ function sectionTitle(kind: Section["kind"]): string {
   }[kind];
 }
 
-function sectionsOf(diff: PlanDiff, opts: MarkdownOptions, multi: boolean): Section[] {
+function sectionsOf(diff: PlanDiff, opts: MarkdownOptions, multi: boolean, cost?: StackCostReview): Section[] {
   const stack = diff.stack;
   if (!hasChanges(diff)) {
     return [
@@ -204,6 +210,7 @@ function sectionsOf(diff: PlanDiff, opts: MarkdownOptions, multi: boolean): Sect
   }
   return [
     { stack, kind: "summary", noun: "", blocks: summaryBlocks(diff, opts, multi) },
+    { stack, kind: "cost", noun: "feature cost changes", blocks: costBlocks(diff, cost) },
     { stack, kind: "features", noun: "feature changes", blocks: featureBlocks(diff.features, opts.kinds ?? MONITOR_KINDS) },
     { stack, kind: "monitors", noun: "monitor changes", blocks: monitorBlocks(diff.monitors) },
     { stack, kind: "dashboards", noun: "dashboard changes", blocks: dashboardBlocks(diff.dashboards) },
@@ -244,11 +251,116 @@ function summaryBlocks(diff: PlanDiff, opts: MarkdownOptions, multi: boolean): B
     lines.push("**Replaced** (deleted and created again; a replaced monitor loses its history, mutes and downtimes):");
     for (const r of diff.replacements) lines.push(`- ${typeLabel(r.type)} ${code(r.name)}: ${r.reason}`);
   }
+  for (const r of diff.renames) lines.push("", ...renameLines(r));
   if (diff.secretsHidden) {
     lines.push("");
     lines.push(`_Secret inputs appear as \`${SECRET}\` in plans and are not compared._`);
   }
   return [{ text: lines.join("\n"), item: false }];
+}
+
+/** What a renamed id loses and how to keep it, said where nobody scrolls past it. */
+function renameLines(r: FeatureRename): string[] {
+  const why =
+    "displayName" in r.match
+      ? `same display name ${text(r.match.displayName)}`
+      : `same owner \`${r.match.owner}\` and budget ${usd(r.match.budgetUsdPerDay)} a day`;
+  const resources = [
+    r.monitors.length ? plural(r.monitors.length, "monitor") : "",
+    r.sentryRules.length ? plural(r.sentryRules.length, "Sentry rule") : "",
+  ].filter(Boolean);
+  return [
+    `> **Looks like a rename: ${code(r.from)} → ${code(r.to)}** (${why}). A feature's id is its identity, so this change loses:`,
+    `> - **its metric history**: Datadog keeps it under ${code(tag(TAG.feature, r.from))}, while the dashboards and monitors ` +
+      `of ${code(r.to)} only see data sent with the new id (the emitter rejects calls that still pass ${code(r.from)}).`,
+    `> - **its monitor history**: ${resources.length ? `its ${resources.join(" and ")} are` : "its monitors are"} deleted and new ` +
+      "ones created in their place, without their history, mutes or downtimes; monitors that compare with the past start " +
+      "without a baseline.",
+    ">",
+    `> To keep both, keep the id ${code(r.from)} and change its \`name\` in features.ts instead.`,
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cost
+
+const count = (n: number) => n.toLocaleString("en-US");
+const signed = (n: number, show: (x: number) => string = count) => (n > 0 ? `+${show(n)}` : n < 0 ? `−${show(-n)}` : "0");
+const rate = (x: number) => (Number.isInteger(x) ? usd(x) : `$${x.toFixed(2)}`);
+
+/**
+ * Custom metrics and $/month on both sides as synth estimated them (plan.json `cost`), the change
+ * per feature, and a flag for every line the head crosses (cardinality/crossings.ts).
+ */
+function costBlocks(diff: PlanDiff, review?: StackCostReview): Block[] {
+  const c = diff.cost;
+  if (!c) return [];
+  const { before: b, after: a } = c;
+  const crossings = review?.crossings ?? [];
+  const head = `\n### ${sectionTitle("cost")}\n`;
+  if (b && a && !c.changed && !crossings.length) {
+    return [
+      {
+        text:
+          `${head}\nUnchanged: ${count(a.indexed.customMetrics)} indexed and ${count(a.ingested.customMetrics)} ingested custom ` +
+          `metrics ≈ ${usd(a.monthlyUsd)}/month, within the budget of ${count(a.budget)}.`,
+        item: false,
+      },
+    ];
+  }
+  const prices = (a ?? b)!;
+  const cell = (r: typeof a, pick: (x: NonNullable<typeof a>) => number | undefined, show: (x: number) => string = count) => {
+    const v = r ? pick(r) : undefined;
+    return v === undefined ? "none" : show(v);
+  };
+  const delta = (pick: (x: NonNullable<typeof a>) => number | undefined, show: (x: number) => string = count) => {
+    const x = b ? pick(b) : undefined;
+    const y = a ? pick(a) : undefined;
+    return x === undefined || y === undefined || !b || !a ? "—" : x === y ? "" : `**${signed(y - x, show)}**`;
+  };
+  const row = (label: string, pick: (x: NonNullable<typeof a>) => number | undefined, show: (x: number) => string = count) =>
+    `| ${label} | ${b ? cell(b, pick, show) : "—"} | ${a ? cell(a, pick, show) : "—"} | ${delta(pick, show)} |`;
+  const lines = [
+    head,
+    `Estimated at the stack's \`scale\` (Datadog bills a custom metric per tag-value combination: docs/cost.md).`,
+    "",
+    "| | base | head | change |",
+    "|---|---:|---:|---:|",
+    row(`indexed custom metrics (${rate(prices.indexed.pricePer100)} per 100)`, (x) => x.indexed.customMetrics),
+    row(`ingested custom metrics (${rate(prices.ingested.pricePer100)} per 100)`, (x) => x.ingested.customMetrics),
+    row("per month", (x) => x.monthlyUsd, usd),
+    row("budget, indexed (`monitoring.customMetricBudget`)", (x) => x.budget),
+  ];
+  if (a?.org || b?.org) {
+    lines.push(
+      row("observability-cost monitor (org-wide): warns above", (x) => x.org?.warning),
+      row("observability-cost monitor (org-wide): alerts above", (x) => x.org?.budget),
+    );
+  }
+  const missing = [b ? "" : "base", a ? "" : "head"].filter(Boolean);
+  for (const side of missing) {
+    lines.push("", `_The ${side}'s plan records no estimate: a synth from before plan formatVersion 1 made it._`);
+  }
+  if (crossings.length) lines.push("", crossings.map((x) => `> **⚠** ${x.text}`).join("\n>\n"));
+  else if (a && b && a.indexed.customMetrics > b.indexed.customMetrics && !review?.owner) {
+    lines.push(
+      "",
+      "_The org-wide observability-cost monitor lives in the stack with `ownsOrgResources`; compare that stack too " +
+        "(`--stack <name>`) to see this change against its warning._",
+    );
+  }
+  const blocks: Block[] = [{ text: lines.join("\n"), item: false }];
+  if (c.features.length) blocks.push({ text: "", item: false });
+  for (const f of c.features) {
+    const status = f.status === "added" ? " (new)" : f.status === "removed" ? " (removed)" : "";
+    blocks.push({
+      text:
+        `- ${code(f.id)}${status}: ${signed(f.indexed)} indexed, ${signed(f.ingested)} ingested custom metrics ≈ ` +
+        `${signed(f.monthlyUsd, usd)}/month`,
+      item: true,
+    });
+  }
+  return blocks;
 }
 
 // ---------------------------------------------------------------------------------------------

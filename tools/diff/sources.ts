@@ -15,6 +15,7 @@ import * as path from "node:path";
 import type { Catalog } from "../../config/validate";
 import { PROJECT } from "../../config/names";
 import { type Plan, PlanError, readPlan } from "../../plan/plan";
+import { assertCurrentPlan, madeInCheckout, StalePlanError } from "../plan-inputs";
 
 export interface Side {
   /** How the side is named in the output (`origin/main (1a2b3c4)`, `working tree`, a directory). */
@@ -42,15 +43,33 @@ export function emptyPlan(project: string, stack: string): Plan {
 /**
  * Reads `<dir>/<stack>/plan.json` for each stack (an `out/` directory as synth writes it), or
  * `<dir>/plan.json` when one stack is asked for and the directory is a single stack's output.
+ *
+ * A plan directory is data: a base saved earlier is old on purpose, and CI's head is the pull
+ * request's synth output read by the default branch's code (tools/ci/pr-plans.ts). So only a
+ * `--head` (`asHead`) whose plans synth wrote in this very checkout (the directory's mark names it)
+ * is held to the working tree: it claims to be what the working tree makes, and a stale one
+ * would review a change that is not the one on disk (docs/review.md, "Stale plans").
  */
-export function readPlanDir(dir: string, stacks: string[]): Side {
+export function readPlanDir(dir: string, stacks: string[], opts: { asHead?: boolean; root?: string } = {}): Side {
   const plans = new Map<string, Plan>();
+  const read = (file: string) => {
+    const plan = readPlan(file);
+    if (opts.asHead && madeInCheckout(file, opts.root)) {
+      try {
+        assertCurrentPlan(plan, file, opts.root);
+      } catch (e) {
+        if (!(e instanceof StalePlanError)) throw e;
+        throw new StalePlanError(`--head ${dir}: ${e.message} (or leave out --head: diff then synthesizes the working tree itself)`);
+      }
+    }
+    return plan;
+  };
   for (const stack of stacks) {
     const nested = path.join(dir, stack, "plan.json");
     const flat = path.join(dir, "plan.json");
-    if (fs.existsSync(nested)) plans.set(stack, readPlan(nested));
+    if (fs.existsSync(nested)) plans.set(stack, read(nested));
     else if (stacks.length === 1 && fs.existsSync(flat)) {
-      const plan = readPlan(flat);
+      const plan = read(flat);
       if (plan.stack !== stack)
         throw new SourceError(`${flat} is the plan of stack "${plan.stack}", not "${stack}"; pass --stack ${plan.stack}`);
       plans.set(stack, plan);
