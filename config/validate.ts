@@ -5,7 +5,17 @@ import { ConfigError, type ConfigProblem, problemsFromZod, showValue } from "./e
 import { type MetricContract, metricContract } from "./contract";
 import { CONFIG_NAMESPACE } from "./names";
 import { rotationAnchor } from "./time";
-import { BURN_ALERTS, maxBurnRate, minTargetFor, SLO_DEFAULTS, SLO_OBJECTIVES, SLO_WINDOWS, type SloObjective, type SloWindow } from "./slo";
+import {
+  BURN_ALERTS,
+  maxBurnRate,
+  minTargetFor,
+  SLO_DEFAULTS,
+  SLO_OBJECTIVES,
+  SLO_TARGET_RANGE,
+  SLO_WINDOWS,
+  type SloObjective,
+  type SloWindow,
+} from "./slo";
 import {
   CHAPTER_DEFAULTS,
   type Feature,
@@ -291,7 +301,9 @@ function crossCheckSlos(rawFeatures: unknown[], rawConfig: unknown): ConfigProbl
       const t = TARGET_FIELD[objective];
       const own = t.read(slo);
       const target = own ?? t.read(stackSlo) ?? t.fallback;
-      if (typeof target !== "number" || !Number.isFinite(target) || target >= 100 || fast.rate <= maxBurnRate(target)) continue;
+      // A target outside the range is the schema's to report; only a valid one is held to the window.
+      if (typeof target !== "number" || !(target >= SLO_TARGET_RANGE.min && target <= SLO_TARGET_RANGE.max)) continue;
+      if (fast.rate <= maxBurnRate(target)) continue;
       const path =
         own !== undefined
           ? `${featurePath}.${t.path}`
