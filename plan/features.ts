@@ -96,7 +96,8 @@ export function featureViews(plan: Plan, kinds: readonly MonitorKindSpec[] = MON
     const f = get(m.feature);
     f.monitors.push(m.name);
     if (m.team) f.team ??= m.team;
-    f.name ??= featureNameOf(m, kinds);
+    // The catalog's record in the plan when it has one (synth writes it), else the monitors' names.
+    f.name ??= plan.features?.find((x) => x.id === m.feature)?.name ?? featureNameOf(m, kinds);
     for (const { handle: h } of m.handles) {
       if (isPagerdutyHandle(h)) f.pages.push(h.raw);
       else if (isSlackHandle(h)) f.notifies.push(h.raw);
