@@ -35,7 +35,6 @@ export { CHAPTER_DEFAULTS };
 /** The lowest judge sample rate: 1 request in 10,000 (see quality.judgeSampleRate). */
 export const JUDGE_SAMPLE_RATE_MIN = 0.0001;
 
-
 const slug = z.string().regex(SLUG, { error: slugMessage });
 const email = z.email({ error: "must be an email address" });
 const isoDate = z.iso.date();

@@ -69,10 +69,7 @@ export function resolveSlo(feature: SloSettings | false | undefined, stack: SloS
 }
 
 /** The SLOs of a validated feature on its stack, or undefined when it opted out (`slo: false`). */
-export function featureSlo(
-  feature: { slo?: SloSettings | false },
-  stack: { monitoring: { slo?: SloSettings } },
-): ResolvedSlo | undefined {
+export function featureSlo(feature: { slo?: SloSettings | false }, stack: { monitoring: { slo?: SloSettings } }): ResolvedSlo | undefined {
   return resolveSlo(feature.slo, stack.monitoring.slo);
 }
 

@@ -152,7 +152,8 @@ function budgetMonitor(f: FeatureFrame, slo: ResolvedSlo, objective: SloObjectiv
       firstSteps: [
         "Open the SLO from the dashboard's SLO group: was the budget spent in one incident or in a slow leak?",
         "One incident: link its postmortem and check its action items. A slow leak: find the change it started with.",
-        `Decide with the product owner: freeze risky changes to ${f.feature.name} until the budget recovers, or change the target in features.ts.`,
+        `Decide with the product owner: freeze risky changes to ${f.feature.name} until the budget recovers, or change the ` +
+          "target in features.ts.",
       ],
       recovery:
         `less than ${warningPct} % of ${f.feature.name}'s ${objective} budget is spent over the rolling ${days} days. ` +
@@ -164,7 +165,8 @@ function budgetMonitor(f: FeatureFrame, slo: ResolvedSlo, objective: SloObjectiv
 const FIRST_STEPS: Record<SloObjective, string[]> = {
   availability: [
     "On the overview, check the feature's error rate; on the Latency dashboard, which provider's error rate rose.",
-    "One provider failing: fail over to the fallback provider (runbook provider-outage.md). Errors of our own: check the feature in Sentry.",
+    "One provider failing: fail over to the fallback provider (runbook provider-outage.md). Errors of our own: check the " +
+      "feature in Sentry.",
   ],
   latency: [
     "On the Latency dashboard, is TTFT or total response time over its p95 threshold, and for which provider?",

@@ -36,7 +36,11 @@ export interface FeatureView {
  * for a `slo alert` monitor, the SLO it watches in the same plan (so a plan from any commit reads
  * right); empty for a kind the registry does not review. Values a column cannot read are left out.
  */
-export function monitorValues(m: MonitorView, kinds: readonly MonitorKindSpec[] = MONITOR_KINDS, slos: readonly PlannedSlo[] = []): ReviewValues {
+export function monitorValues(
+  m: MonitorView,
+  kinds: readonly MonitorKindSpec[] = MONITOR_KINDS,
+  slos: readonly PlannedSlo[] = [],
+): ReviewValues {
   const t = m.thresholds;
   const thresholds: Thresholds = {
     critical: num(t.critical),

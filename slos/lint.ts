@@ -26,7 +26,8 @@ export function lintSlo(body: DatadogSlo, ctx: SloLintContext): string[] {
     problems.push(`tags: objective must be one of ${SLO_OBJECTIVES.join(", ")} (got "${objective}")`);
   if (body.thresholds?.length !== 1) problems.push(`thresholds must hold one target (got ${body.thresholds?.length ?? 0})`);
   for (const t of body.thresholds ?? []) {
-    if (!(SLO_WINDOWS as readonly string[]).includes(t.timeframe)) problems.push(`thresholds: timeframe must be one of ${SLO_WINDOWS.join(", ")}`);
+    if (!(SLO_WINDOWS as readonly string[]).includes(t.timeframe))
+      problems.push(`thresholds: timeframe must be one of ${SLO_WINDOWS.join(", ")}`);
   }
   problems.push(...lintQueries(body.query, ctx.contract));
   return problems;
@@ -57,11 +58,13 @@ function lintQueries(query: DatadogSlo["query"] | undefined, contract: MetricCon
         continue;
       }
       const tags = [...term.scope.flatMap((e) => scopeTagKey(e).tag ?? []).map((tag) => ({ tag, how: "filter" }))];
-      problems.push(...termProblems(contract, metric, { aggregation: term.aggregation, asCount: term.asCount, tags }).map((p) => `query.${side}: ${p}`));
+      const found = termProblems(contract, metric, { aggregation: term.aggregation, asCount: term.asCount, tags });
+      problems.push(...found.map((p) => `query.${side}: ${p}`));
       scopes[side] = term.scope;
     }
   }
   const missing = (scopes.denominator ?? []).filter((e) => !(scopes.numerator ?? []).includes(e));
-  if (scopes.numerator && missing.length) problems.push(`query.numerator must keep every filter of the denominator (missing ${missing.join(", ")})`);
+  if (scopes.numerator && missing.length)
+    problems.push(`query.numerator must keep every filter of the denominator (missing ${missing.join(", ")})`);
   return problems;
 }

@@ -47,7 +47,7 @@ function expectedFeatureMonitors(catalog: Catalog, f: Feature): string[] {
 const stagingMonitors = buildMonitors(staging);
 
 describe("monitor identity and count", () => {
-  it("Every example feature gets one monitor per per-feature kind, and one per SLO objective of each SLO kind, named by stable ids.", () => {
+  it("Every example feature gets one monitor per per-feature kind, and one per objective of each SLO kind, named by stable ids.", () => {
     for (const f of prod.features) {
       const own = prodMonitors.filter((m) => m.featureId === f.id).map((m) => m.id);
       expect(own).toEqual(expectedFeatureMonitors(prod, f));
@@ -65,7 +65,7 @@ describe("monitor identity and count", () => {
     { features: 5, tenants: 100_000 },
     { features: 60, tenants: 400 },
   ])(
-    "With $features features and $tenants tenants there are (per-feature kinds + 2 per SLO kind) x features + (cross-feature kinds) monitors.",
+    "With $features features and $tenants tenants there are (per-feature kinds + 2 per SLO kind) x features + cross-feature kinds.",
     ({ features, tenants }) => {
       const catalog = catalogWith("prod", { features: generatedFeatures(features), config: { scale: { tenants, models: 4 } } });
       const monitors = buildMonitors(catalog);

@@ -44,7 +44,8 @@ export function verifyPlan(plan: Plan, catalog: Catalog, kinds: readonly Monitor
   }
   for (const s of slos) {
     const errors = validateSlo(s.body);
-    if (errors.length) problems.push(`SLO ${s.id} does not match Datadog's ServiceLevelObjectiveRequest schema:\n${formatSpecErrors(errors)}`);
+    if (errors.length)
+      problems.push(`SLO ${s.id} does not match Datadog's ServiceLevelObjectiveRequest schema:\n${formatSpecErrors(errors)}`);
     for (const p of lintSlo(s.body, { contract: catalog.contract, env: catalog.stack.env })) problems.push(`SLO ${s.id}: ${p}`);
   }
   const watched = slosOf(plan);

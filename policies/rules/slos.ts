@@ -87,7 +87,8 @@ export const featureHasSlos: StackValidationPolicy = {
           `feature "${feature}" has no ${missingSlos.join(", ")} SLO${missingSlos.length === 1 ? "" : "s"}: no ` +
             `datadog.ServiceLevelObjective is tagged ${TAG.feature}:${feature} with ` +
             `${missingSlos.map((o) => `${RESOURCE_TAG.objective}:${o}`).join(" / ")} (expected ` +
-            `${missingSlos.map((o) => `"${sloResourceName(feature, o)}"`).join(", ")}). Restore ${missingSlos.length === 1 ? "it" : "them"} ` +
+            `${missingSlos.map((o) => `"${sloResourceName(feature, o)}"`).join(", ")}). ` +
+            `Restore ${missingSlos.length === 1 ? "it" : "them"} ` +
             `in the SLO builder, or set slo: false with a sloOptOutReason.`,
         );
       }
@@ -97,7 +98,8 @@ export const featureHasSlos: StackValidationPolicy = {
       if (missing.length) {
         report(
           `feature "${feature}" lacks ${missing.length} SLO monitor${missing.length === 1 ? "" : "s"} (${quoteList(missing)}): ` +
-            `each objective needs its ${quoteList(kinds)} monitor, tagged ${TAG.feature}:${feature}, ${RESOURCE_TAG.objective}:<objective> ` +
+            `each objective needs its ${quoteList(kinds)} monitor, tagged ${TAG.feature}:${feature}, ` +
+            `${RESOURCE_TAG.objective}:<objective> ` +
             `and ${RESOURCE_TAG.monitor}:<kind>, or its burn goes unnoticed. Restore them in the monitors builder (monitors/slo.ts).`,
         );
       }

@@ -259,6 +259,11 @@ function summaryBlocks(diff: PlanDiff, opts: MarkdownOptions, multi: boolean): B
   return [{ text: lines.join("\n"), item: false }];
 }
 
+/** `a`, `a and b`, `a, b and c`. */
+function listInWords(items: string[]): string {
+  return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+}
+
 /** What a renamed id loses and how to keep it, said where nobody scrolls past it. */
 function renameLines(r: FeatureRename): string[] {
   const why =
@@ -267,13 +272,14 @@ function renameLines(r: FeatureRename): string[] {
       : `same owner \`${r.match.owner}\` and budget ${usd(r.match.budgetUsdPerDay)} a day`;
   const resources = [
     r.monitors.length ? plural(r.monitors.length, "monitor") : "",
+    r.slos.length ? plural(r.slos.length, "SLO") : "",
     r.sentryRules.length ? plural(r.sentryRules.length, "Sentry rule") : "",
   ].filter(Boolean);
   return [
     `> **Looks like a rename: ${code(r.from)} → ${code(r.to)}** (${why}). A feature's id is its identity, so this change loses:`,
     `> - **its metric history**: Datadog keeps it under ${code(tag(TAG.feature, r.from))}, while the dashboards and monitors ` +
       `of ${code(r.to)} only see data sent with the new id (the emitter rejects calls that still pass ${code(r.from)}).`,
-    `> - **its monitor history**: ${resources.length ? `its ${resources.join(" and ")} are` : "its monitors are"} deleted and new ` +
+    `> - **its monitor history**: ${resources.length ? `its ${listInWords(resources)} are` : "its monitors are"} deleted and new ` +
       "ones created in their place, without their history, mutes or downtimes; monitors that compare with the past start " +
       "without a baseline.",
     ">",
