@@ -30,6 +30,8 @@ import { comparePlans } from "../tools/diff/compare";
 import { renderMarkdown } from "../tools/diff/markdown";
 import { validateDashboard, validateSlo } from "../tools/datadog-spec";
 import { verifyPlan } from "../tools/verify";
+import { renderPreview } from "../tools/preview/html";
+import { summarize } from "../tools/summary";
 import { fixtureCatalog, fixtureFeatures, fixtureStackConfig, fixtureTeams, synthFixture } from "./fixtures/catalog";
 import { exampleCatalog, STACKS } from "./helpers";
 
@@ -486,6 +488,12 @@ describe("the program and its plan", () => {
       for (const to of ["alert", "warn", "ok"] as const)
         expect(handlesFor(m.body.message, { from: to === "ok" ? "alert" : "ok", to }).some(isPagerdutyHandle)).toBe(false);
     }
+  });
+
+  it("Shows each SLO on the preview page with its target, window and error budget, and counts them in synth's summary.", () => {
+    const html = renderPreview(prod, { catalog: fixtureCatalog("prod") });
+    expect(html).toMatch(/<tr data-slo="slo-answer-availability">.*<td>99\.5 % over 30d<\/td><td>3 h 36 min<\/td><td>search<\/td>/);
+    expect(summarize(prod, fixtureCatalog("prod"), [], "out/prod")).toContain("SLOs: 6 (2 availability, 2 latency, 2 quality)");
   });
 
   it("Refuses a monitor that watches an SLO the program did not create, before registering anything.", () => {
