@@ -1,16 +1,25 @@
-// Synth wall time for the example catalog and a generated 200-feature catalog, resources
-// per feature, and the floor: importing @pulumi/pulumi plus the three providers.
-// Run: npm run bench:synth
+// Synth time for the example catalog and a generated 200-feature catalog, run exactly as
+// `npm run synth` runs it (package.json), against the floor: plain node importing
+// @pulumi/pulumi plus the three providers. Wall and CPU time, medians of interleaved runs; on a
+// shared machine compare the CPU column. Also: the Pulumi SDK alone registering the same
+// resources under the same mocks (bench/sdk-replay.ts), the first run after `npm ci` (it fills
+// node_modules/.cache), and the same synth under tsx for reference.
+// Run: npm run bench:synth   (BENCH_RUNS=5 for more rounds)
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { features } from "../features";
 import { teams } from "../teams";
 import type { FeatureInput } from "../config/schema";
-import { fmtMs, timeCommand } from "./timing";
+import { TOOLS_CACHE } from "../tools/datadog-spec";
+import { type Command, npmScript, printTable, ratios, timeCommands } from "./timing";
 
 const ROOT = path.resolve(__dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+export const FLOOR_ARGS = [
+  "-e",
+  "require('@pulumi/pulumi');require('@pulumi/datadog');require('@pulumi/pagerduty');require('@pulumiverse/sentry')",
+];
 
 /** A plausible large catalog: the example's shapes, cycled over its teams, with distinct ids. */
 export function generatedCatalog(n: number): FeatureInput[] {
@@ -27,44 +36,84 @@ export function generatedCatalog(n: number): FeatureInput[] {
   });
 }
 
-function synthOnce(dir: string, featuresFile: string) {
-  const out = path.join(dir, "out");
-  const t = timeCommand(process.execPath, ["--import", "tsx", "tools/synth.ts", "--features", featuresFile, "--out", out], {
-    cwd: ROOT,
-    runs: RUNS,
-  });
+function customResources(out: string): number {
   const plan = JSON.parse(fs.readFileSync(path.join(out, "prod", "plan.json"), "utf8")) as { resources: { custom: boolean }[] };
-  return { ...t, resources: plan.resources.filter((r) => r.custom).length };
+  return plan.resources.filter((r) => r.custom).length;
 }
 
 function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "llmobs-bench-"));
-  const exampleFile = path.join(dir, "features-example.json");
-  const bigFile = path.join(dir, "features-200.json");
-  fs.writeFileSync(exampleFile, JSON.stringify(features));
-  fs.writeFileSync(bigFile, JSON.stringify(generatedCatalog(200)));
+  try {
+    const exampleFile = path.join(dir, "features-example.json");
+    const bigFile = path.join(dir, "features-200.json");
+    fs.writeFileSync(exampleFile, JSON.stringify(features));
+    fs.writeFileSync(bigFile, JSON.stringify(generatedCatalog(200)));
 
-  const floor = timeCommand(
-    process.execPath,
-    ["-e", "require('@pulumi/pulumi');require('@pulumi/datadog');require('@pulumi/pagerduty');require('@pulumiverse/sentry')"],
-    { cwd: ROOT, runs: RUNS },
-  );
-  const example = synthOnce(dir, exampleFile);
-  const big = synthOnce(dir, bigFile);
-  const perFeature = (big.resources - example.resources) / (200 - features.length);
+    const synth = npmScript(ROOT, "synth");
+    const synthOf = (label: string, featuresFile: string, out: string): Command => ({
+      label,
+      cmd: synth.cmd,
+      args: [...synth.args, "--features", featuresFile, "--out", path.join(dir, out)],
+      cwd: ROOT,
+    });
+    const floor: Command = { label: "floor", cmd: process.execPath, args: FLOOR_ARGS, cwd: ROOT };
+    const example = synthOf("example", exampleFile, "example");
+    const big = synthOf("200 features", bigFile, "big");
+    const replayOf = (label: string, out: string): Command => ({
+      label,
+      cmd: process.execPath,
+      args: ["-r", "./tools/ts-hook.cjs", "bench/sdk-replay.ts", path.join(dir, out, "prod", "plan.json")],
+      cwd: ROOT,
+    });
+    const underTsx: Command = {
+      label: "example under tsx",
+      cmd: process.execPath,
+      args: ["--import", "tsx", "tools/synth.ts", "--features", exampleFile, "--out", path.join(dir, "tsx")],
+      cwd: ROOT,
+    };
 
-  console.log(`synth benchmark (median of ${RUNS}, node ${process.version}, ${os.cpus().length} cores)`);
-  console.log(`  floor: import @pulumi/pulumi + datadog + pagerduty + sentry   ${fmtMs(floor.medianMs)}`);
-  console.log(
-    `  synth, example catalog (${features.length} features, ${example.resources} resources)   ${fmtMs(example.medianMs)}   ` +
-      `${(example.medianMs / floor.medianMs).toFixed(1)}x floor`,
-  );
-  console.log(
-    `  synth, generated catalog (200 features, ${big.resources} resources)   ${fmtMs(big.medianMs)}   ` +
-      `${(big.medianMs / floor.medianMs).toFixed(1)}x floor`,
-  );
-  console.log(`  resources per additional feature: ${perFeature.toFixed(2)}`);
-  fs.rmSync(dir, { recursive: true, force: true });
+    // The first run after `npm ci`: compiles the .ts files and the spec validator into the cache.
+    fs.rmSync(TOOLS_CACHE, { recursive: true, force: true });
+    const [cold] = timeCommands([example], 1);
+    // Each round synthesizes before it replays, so the plans exist.
+    const [tFloor, tExample, tBig, tSdkExample, tSdkBig, tTsx] = timeCommands(
+      [floor, example, big, replayOf("sdk example", "example"), replayOf("sdk 200", "big"), underTsx],
+      RUNS,
+    );
+    const n = { example: customResources(path.join(dir, "example")), big: customResources(path.join(dir, "big")) };
+
+    printTable(
+      `synth benchmark (median of ${RUNS} interleaved runs, node ${process.version}, ${os.cpus().length} cores); ratios wall / CPU`,
+      [
+        { label: "floor: import @pulumi/pulumi + datadog + pagerduty + sentry", t: tFloor },
+        {
+          label: `npm run synth, example catalog (${features.length} features, ${n.example} resources)`,
+          t: tExample,
+          ratio: `${ratios(tExample, tFloor)} floor`,
+        },
+        {
+          label: `npm run synth, generated catalog (200 features, ${n.big} resources)`,
+          t: tBig,
+          ratio: `${ratios(tBig, tExample)} example`,
+        },
+        {
+          label: `the SDK alone registering the example's ${n.example} resources`,
+          t: tSdkExample,
+          ratio: `${ratios(tSdkExample, tFloor)} floor`,
+        },
+        {
+          label: `the SDK alone registering the 200-feature plan's ${n.big} resources`,
+          t: tSdkBig,
+          ratio: `${ratios(tSdkBig, tSdkExample)} of the above`,
+        },
+        { label: "npm run synth, example, first run after npm ci (fills the cache)", t: cold },
+        { label: "tsx tools/synth.ts, example (what npm run synth used to run)", t: tTsx, ratio: `${ratios(tTsx, tFloor)} floor` },
+      ],
+    );
+    console.log(`  resources per additional feature: ${((n.big - n.example) / (200 - features.length)).toFixed(2)}`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
-main();
+if (require.main === module) main();

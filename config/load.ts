@@ -20,8 +20,10 @@ export async function loadCatalogFile(file: string, exportName: "features" | "te
     }
   }
   if (/\.(ts|js|cjs|mts)$/.test(abs)) {
-    // import(), not require(): it goes through whichever TypeScript loader is active (tsx, vitest).
-    const mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+    // Through whichever TypeScript loader is active: tools/ts-hook.cjs (npm run synth) and tsx
+    // compile .ts for require(); vitest only for import().
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = (require.extensions[".ts"] ? require(abs) : await import(pathToFileURL(abs).href)) as Record<string, unknown>;
     if (!(exportName in mod)) throw new Error(`${file}: must export \`${exportName}\``);
     return mod[exportName];
   }

@@ -10,8 +10,10 @@ import { describeResourceCount } from "../plan/resource-count";
 import { codeFiles } from "../tools/plan-inputs";
 import { exampleFeatures, exampleTeams, ROOT } from "./helpers";
 
+// As package.json's "synth" script runs it: plain node with the .ts hook, not tsx.
 function synthCli(args: string[], opts: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}) {
-  const r = spawnSync(process.execPath, [...(opts.nodeArgs ?? []), "--import", "tsx", path.join(ROOT, "tools/synth.ts"), ...args], {
+  const hook = ["-r", path.join(ROOT, "tools/ts-hook.cjs")];
+  const r = spawnSync(process.execPath, [...(opts.nodeArgs ?? []), ...hook, path.join(ROOT, "tools/synth.ts"), ...args], {
     cwd: ROOT,
     encoding: "utf8",
     env: opts.env ?? process.env,

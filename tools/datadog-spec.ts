@@ -1,14 +1,22 @@
 // Validates generated JSON against Datadog's own OpenAPI v1 schemas (vendored), offline.
 // The spec has no additionalProperties:false and does not parse query strings; the
 // contract lints (dashboards/lint.ts, monitors/lint.ts) cover what it cannot.
+//
+// Parsing the 45k-line YAML and compiling its schemas with Ajv took ~0.7 s of every synth, so the
+// validators are compiled once into standalone code (https://ajv.js.org/standalone.html) cached
+// under node_modules/.cache, keyed by the spec, this file and the library versions that shape the
+// code. A cache that cannot be written (read-only node_modules) falls back to compiling in memory.
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { fromSchema } from "@openapi-contrib/openapi-schema-to-json-schema";
-import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
-import addFormats from "ajv-formats";
-import { load as loadYaml } from "js-yaml";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import { PROJECT } from "../config/names";
 
-export const SPEC_PATH = path.join(__dirname, "..", "vendor", "datadog", "openapi-v1.yaml");
+const ROOT = path.join(__dirname, "..");
+export const SPEC_PATH = path.join(ROOT, "vendor", "datadog", "openapi-v1.yaml");
+/** Where the offline tools keep what they compile once (tools/ts-hook.cjs uses the same directory). */
+export const TOOLS_CACHE = path.join(ROOT, "node_modules", ".cache", PROJECT);
+const CACHE_PREFIX = "datadog-spec-";
 
 export interface SpecError {
   /** JSON pointer inside the validated document. */
@@ -17,37 +25,97 @@ export interface SpecError {
 }
 
 interface Compiled {
-  ajv: Ajv;
+  /** Schema name -> validator, for "Dashboard", "Monitor" and every `*WidgetDefinition`. */
+  validators: Record<string, ValidateFunction>;
   /** widget `type` value -> concrete `*WidgetDefinition` schema name. */
-  widgetSchemas: Map<string, string>;
+  widgetSchemas: Record<string, string>;
 }
 
 let compiled: Compiled | undefined;
 
-function compile(): Compiled {
-  if (compiled) return compiled;
-  const spec = loadYaml(fs.readFileSync(SPEC_PATH, "utf8")) as { components: { schemas: Record<string, Record<string, unknown>> } };
+/** Compiles the schemas synth validates against; `code` is their standalone module source. */
+function compileSpec(specText: string): Compiled & { code: string } {
+  // Required here, not imported: a run that finds the cache never loads the compiler (~60 ms).
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { fromSchema } =
+    require("@openapi-contrib/openapi-schema-to-json-schema") as typeof import("@openapi-contrib/openapi-schema-to-json-schema");
+  const { default: Ajv, _ } = require("ajv") as typeof import("ajv");
+  const { default: standaloneCode } = require("ajv/dist/standalone") as typeof import("ajv/dist/standalone");
+  const { default: addFormats } = require("ajv-formats") as typeof import("ajv-formats");
+  const { load: loadYaml } = require("js-yaml") as typeof import("js-yaml");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const spec = loadYaml(specText) as { components: { schemas: Record<string, Record<string, unknown>> } };
   const schemas: Record<string, unknown> = {};
-  const widgetSchemas = new Map<string, string>();
+  const widgetSchemas: Record<string, string> = {};
   for (const [name, schema] of Object.entries(spec.components.schemas)) {
     // The vendored spec is parsed YAML; the converter's input type is the OpenAPI schema object it is.
     schemas[name] = fromSchema(schema as Parameters<typeof fromSchema>[0]);
     const typeRef = (schema.properties as Record<string, { $ref?: string }> | undefined)?.type?.$ref;
     const typeSchema = typeRef ? spec.components.schemas[typeRef.split("/").pop()!] : undefined;
     if (name.endsWith("WidgetDefinition") && Array.isArray(typeSchema?.enum) && typeSchema.enum.length === 1) {
-      widgetSchemas.set(String(typeSchema.enum[0]), name);
+      widgetSchemas[String(typeSchema.enum[0])] = name;
     }
   }
-  const ajv = new Ajv({ strict: false, allErrors: true });
+  // `code.formats` tells the standalone module where ajv-formats' checks live at run time.
+  const ajv = new Ajv({
+    strict: false,
+    allErrors: true,
+    code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` },
+  });
   addFormats(ajv);
   ajv.addSchema({ $id: "dd", components: { schemas } });
-  compiled = { ajv, widgetSchemas };
-  return compiled;
+  const names = ["Dashboard", "Monitor", ...new Set(Object.values(widgetSchemas))];
+  const refs = Object.fromEntries(names.map((n) => [n, `dd#/components/schemas/${n}`]));
+  const validators = Object.fromEntries(names.map((n) => [n, ajv.getSchema(refs[n])!]));
+  const code = `${standaloneCode(ajv, refs)}\nexports.widgetSchemas = ${JSON.stringify(widgetSchemas)};\n`;
+  return { validators, widgetSchemas, code };
+}
+
+/** What the generated code depends on: the spec, this file, and the versions of the libraries that write it. */
+function cacheKey(specText: string): string {
+  const hash = createHash("sha256").update(specText);
+  hash.update(fs.readFileSync(path.join(ROOT, "tools", "datadog-spec.ts")));
+  for (const pkg of ["ajv", "ajv-formats", "@openapi-contrib/openapi-schema-to-json-schema", "js-yaml"]) {
+    hash.update(`${pkg}@${(JSON.parse(fs.readFileSync(require.resolve(`${pkg}/package.json`), "utf8")) as { version: string }).version}`);
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
+/** Writes `content` to `file` atomically (concurrent runs each write their own temp file), replacing older keys. */
+function writeCache(file: string, content: string): boolean {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, content);
+    fs.renameSync(tmp, file);
+    for (const old of fs.readdirSync(TOOLS_CACHE)) {
+      if (old.startsWith(CACHE_PREFIX) && old.endsWith(".cjs") && path.join(TOOLS_CACHE, old) !== file) {
+        fs.rmSync(path.join(TOOLS_CACHE, old), { force: true });
+      }
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function compile(): Compiled {
+  if (compiled) return compiled;
+  const specText = fs.readFileSync(SPEC_PATH, "utf8");
+  const file = path.join(TOOLS_CACHE, `${CACHE_PREFIX}${cacheKey(specText)}.cjs`);
+  if (!fs.existsSync(file)) {
+    const fresh = compileSpec(specText);
+    if (!writeCache(file, fresh.code)) return (compiled = fresh);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { widgetSchemas, ...validators } = require(file) as Record<string, ValidateFunction> & { widgetSchemas: Record<string, string> };
+  return (compiled = { validators, widgetSchemas });
 }
 
 function validator(schemaName: string): ValidateFunction {
-  const fn = compile().ajv.getSchema(`dd#/components/schemas/${schemaName}`);
-  if (!fn) throw new Error(`no schema ${schemaName} in ${SPEC_PATH}`);
+  const fn = compile().validators[schemaName];
+  if (!fn)
+    throw new Error(`no precompiled validator for ${schemaName}: compileSpec() compiles Dashboard, Monitor and the widget definitions`);
   return fn;
 }
 
@@ -58,7 +126,7 @@ function toErrors(errors: ErrorObject[] | null | undefined, prefix = ""): SpecEr
   }));
 }
 
-/** Validates against any named schema of the spec, e.g. "Monitor" or "TimeseriesWidgetDefinition". */
+/** Validates against a precompiled schema of the spec: "Dashboard", "Monitor" or a widget definition, e.g. "TimeseriesWidgetDefinition". */
 export function validateAgainst(schemaName: string, doc: unknown): SpecError[] {
   const fn = validator(schemaName);
   return fn(doc) ? [] : toErrors(fn.errors);
@@ -78,7 +146,7 @@ export function validateDashboard(dashboard: unknown): SpecError[] {
     widgets.forEach((w, i) => {
       const def = (w as { definition?: { type?: string; widgets?: unknown } })?.definition;
       const where = `${at}/${i}/definition`;
-      const schema = def?.type ? compile().widgetSchemas.get(def.type) : undefined;
+      const schema = def?.type ? compile().widgetSchemas[def.type] : undefined;
       if (!def || !schema) {
         precise.push({ at: where, message: `unknown widget type ${JSON.stringify(def?.type)}` });
         return;

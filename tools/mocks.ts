@@ -101,10 +101,24 @@ export async function synthesize(opts: SynthesizeOptions): Promise<Plan> {
     }),
   );
 
-  const outputs = opts.program();
-  await settle(outputs);
-  // Exported by the SDK's runtime at run time, though not in its typings: waits for every registration RPC.
-  await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  // The SDK records `new Error().stack` on every promise it makes: 4 per resource property
+  // (@pulumi/pulumi 3.248.0, runtime/rpc.js transferProperties -> runtime/debuggable.js:85
+  // debuggablePromise), only ever printed for PULUMI_DEBUG_PROMISE_LEAKS. Capturing and
+  // formatting them (through source maps under tsx and vitest) was over half of synth at 200
+  // features. No SDK option skips it, so stacks are off while the program runs, unless that
+  // variable asks for them; set it too to see where a crash inside the program came from.
+  // Resources' source positions are unaffected (resource.js callsites() lifts the limit itself).
+  // `pulumi up` never runs this code.
+  const limit = Error.stackTraceLimit;
+  if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS) Error.stackTraceLimit = 0;
+  try {
+    const outputs = opts.program();
+    await settle(outputs);
+    // Exported by the SDK's runtime at run time, though not in its typings: waits for every registration RPC.
+    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
   resources.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
   return { project: PROJECT, stack: opts.stack, resources };
 }
