@@ -118,7 +118,7 @@ function burnMonitor(f: FeatureFrame, slo: ResolvedSlo, objective: SloObjective,
         `${capitalize(what(f, slo, objective))} is burning its error budget at {{long_window_burn_rate}}x over the last ` +
         `${windowWords(pair.longWindow)} and {{short_window_burn_rate}}x over the last ${windowWords(pair.shortWindow)}; the alert ` +
         `is at ${formatNumber(pair.rate)}x on both. At ${formatNumber(pair.rate)}x the ${days}-day budget is gone in ${lasts}, and ` +
-        `${pair.budgetSpentPct} % of it goes every ${windowWords(pair.longWindow)}.`,
+        `${pair.budgetSpentPct} % of it goes in ${windowWords(pair.longWindow)}.`,
       dashboard: { label: `${capitalize(objective)}: ${f.feature.name}`, url: f.dashboardUrl() },
       firstSteps: [
         ...FIRST_STEPS[objective],
