@@ -10,4 +10,9 @@ export const CHAPTER_DEFAULTS = {
   /** A pinned, dated version: the chapter wants a stronger model than the subject, never a floating alias. */
   judgeModel: "claude-opus-4-1-20250805",
   escalationDelayMinutes: 15,
+  /**
+   * Latency monitors judge only minutes with at least this many requests (50 in ten minutes):
+   * with fewer, a per-minute p95 is one slow call, not the feature's latency (docs/alerting.md).
+   */
+  latencyMinRequestsPerMinute: 5,
 } as const;

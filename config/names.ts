@@ -23,6 +23,7 @@ export const TYPE = {
   dashboard: "datadog:index/dashboardJson:DashboardJson",
   dashboardList: "datadog:index/dashboardList:DashboardList",
   monitor: "datadog:index/monitor:Monitor",
+  downtimeSchedule: "datadog:index/downtimeSchedule:DowntimeSchedule",
   monitorConfigPolicy: "datadog:index/monitorConfigPolicy:MonitorConfigPolicy",
   metricTagConfiguration: "datadog:index/metricTagConfiguration:MetricTagConfiguration",
   serviceLevelObjective: "datadog:index/serviceLevelObjective:ServiceLevelObjective",
@@ -62,11 +63,12 @@ const PREFIX = {
   sentryIssuePage: "sentry-issue-page-",
   sentryMetricAlert: "sentry-metric-alert-",
   monitor: "monitor-",
+  downtime: "downtime-",
   slo: "slo-",
 } as const;
 
 /** Resources of which a stack has one per id, named `<prefix><id>`. */
-export type NamedRole = Exclude<keyof typeof PREFIX, "monitor" | "slo">;
+export type NamedRole = Exclude<keyof typeof PREFIX, "monitor" | "downtime" | "slo">;
 
 /** The resource type of each named role. */
 export const ROLE_TYPE: Record<NamedRole, ResourceType> = {
@@ -122,6 +124,19 @@ export const MONITOR_TAG_POLICY_NAME = `${PREFIX.monitor}config-policy-team`;
 export function monitorName(kind: string, featureId?: string, variant?: string): string {
   const base = featureId ? `${PREFIX.monitor}${featureId}-${kind}` : `${PREFIX.monitor}${kind}`;
   return variant ? `${base}-${variant}` : base;
+}
+
+/**
+ * A building block of a kind built as a composite monitor: `monitor-judge-stalled-traffic` for
+ * part `traffic` (docs monitors/types/composite).
+ */
+export function monitorPartName(kind: string, part: string, featureId?: string): string {
+  return `${monitorName(kind, featureId)}-${part}`;
+}
+
+/** The downtime that mutes a monitor for good (a composite's building block): `downtime-<monitor name>`. */
+export function downtimeName(monitorResourceName: string): string {
+  return `${PREFIX.downtime}${monitorResourceName}`;
 }
 
 /**
@@ -207,6 +222,8 @@ export const RESOURCE_TAG = {
   monitor: "monitor",
   /** The SLO objective an SLO or a `slo alert` monitor is about (availability, latency, quality). */
   objective: TAG.objective,
+  /** A composite's building block: `part:<name>` (it is muted; the composite of its kind notifies). */
+  part: "part",
 } as const;
 
 /** `key:value`. */

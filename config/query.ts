@@ -20,6 +20,11 @@ export interface MetricQueryOptions {
   by?: readonly string[];
   /** Counts: report the raw count per interval (required for sums over a window). */
   asCount?: boolean;
+  /**
+   * `.rollup([aggregator, ]seconds)`: points per interval aligned to UNIX time (docs
+   * dashboards/functions/rollup). A distribution takes no aggregator: it merges in time and space.
+   */
+  rollup?: { seconds: number; aggregator?: "avg" | "sum" | "min" | "max" | "count" };
 }
 
 export function metricQuery(contract: MetricContract, metric: MetricDefinition, opts: MetricQueryOptions): string {
@@ -37,7 +42,8 @@ export function metricQuery(contract: MetricContract, metric: MetricDefinition, 
   for (const v of opts.templateVariables ?? []) if (allowed.has(v)) scope.push(`$${v}`);
   for (const [tag, value] of Object.entries(opts.filters ?? {})) scope.push(`${tag}:${value}`);
   const by = opts.by?.length ? ` by {${opts.by.join(",")}}` : "";
-  return `${opts.aggregation}:${metric.name}{${scope.length ? scope.join(",") : "*"}}${by}${opts.asCount ? ".as_count()" : ""}`;
+  const rollup = opts.rollup ? `.rollup(${opts.rollup.aggregator ? `${opts.rollup.aggregator}, ` : ""}${opts.rollup.seconds})` : "";
+  return `${opts.aggregation}:${metric.name}{${scope.length ? scope.join(",") : "*"}}${by}${opts.asCount ? ".as_count()" : ""}${rollup}`;
 }
 
 export interface TermUse {

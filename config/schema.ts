@@ -169,6 +169,8 @@ export const featureSchema = z
       .object({
         ttftP95Ms: latencyMs.default(CHAPTER_DEFAULTS.ttftP95Ms),
         totalP95Ms: latencyMs.default(CHAPTER_DEFAULTS.totalP95Ms),
+        /** The latency monitors judge only minutes with at least this many requests (docs/alerting.md). */
+        minRequestsPerMinute: z.number().int().min(1).max(10_000).default(CHAPTER_DEFAULTS.latencyMinRequestsPerMinute),
       })
       .strict()
       .prefault({}),
@@ -342,6 +344,8 @@ export const stackConfigSchema = z
       .object({
         judgeStallMinutes: z.number().int().min(30).max(1440).default(180),
         retrievalP95Ms: between(1, LATENCY_MAX_MS, " ms").default(500),
+        /** retrieval-slow judges only minutes with at least this many index queries (docs/alerting.md). */
+        retrievalMinQueriesPerMinute: z.number().int().min(1).max(10_000).default(CHAPTER_DEFAULTS.latencyMinRequestsPerMinute),
         /** Below 0.1 % a single failed call pages at ordinary volume (and a tiny value prints as 0 in the query). */
         providerErrorRatePct: between(0.1, 100, " %").default(10),
         providerMinRequests: z.number().int().positive().default(50),

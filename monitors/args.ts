@@ -14,14 +14,18 @@ export interface MonitorInputs {
   message: string;
   tags: string[];
   priority: string;
-  monitorThresholds: { critical: string; warning?: string; criticalRecovery?: string; warningRecovery?: string };
+  /** Query alerts only. */
+  monitorThresholds?: { critical: string; warning?: string; criticalRecovery?: string; warningRecovery?: string };
   monitorThresholdWindows?: { triggerWindow: string; recoveryWindow: string };
   onMissingData?: string;
+  notifyNoData?: boolean;
   requireFullWindow?: boolean;
   evaluationDelay?: number;
   newGroupDelay?: number;
   renotifyInterval?: number;
   renotifyStatuses?: string[];
+  /** The provider's (pluralized) name for the API's `notify_by`. */
+  notifyBies?: string[];
 }
 
 const BODY_KEYS = ["type", "name", "query", "message", "tags", "priority", "options"];
@@ -34,6 +38,8 @@ const OPTION_KEYS: Record<keyof MonitorOptions, keyof MonitorInputs> = {
   new_group_delay: "newGroupDelay",
   renotify_interval: "renotifyInterval",
   renotify_statuses: "renotifyStatuses",
+  notify_no_data: "notifyNoData",
+  notify_by: "notifyBies",
 };
 const THRESHOLD_KEYS: Record<keyof MonitorThresholds, "critical" | "warning" | "criticalRecovery" | "warningRecovery"> = {
   critical: "critical",
@@ -46,12 +52,17 @@ const INPUT_KEYS = new Set<string>(["type", "name", "query", "message", "tags", 
 export function toMonitorInputs(body: DatadogMonitor): MonitorInputs {
   rejectUnknown(body, BODY_KEYS, "monitor body");
   rejectUnknown(body.options, Object.keys(OPTION_KEYS), "monitor options");
-  rejectUnknown(body.options.thresholds, Object.keys(THRESHOLD_KEYS), "monitor thresholds");
+  rejectUnknown(body.options.thresholds ?? {}, Object.keys(THRESHOLD_KEYS), "monitor thresholds");
   const o = body.options;
-  const thresholds: MonitorInputs["monitorThresholds"] = { critical: String(o.thresholds.critical) };
-  for (const [api, input] of Object.entries(THRESHOLD_KEYS)) {
-    const v = o.thresholds[api as keyof MonitorThresholds];
-    if (api !== "critical" && v !== undefined) thresholds[input] = String(v);
+  let thresholds: MonitorInputs["monitorThresholds"];
+  if (o.thresholds) {
+    const t = o.thresholds;
+    const mapped: NonNullable<MonitorInputs["monitorThresholds"]> = { critical: String(t.critical) };
+    for (const [api, input] of Object.entries(THRESHOLD_KEYS)) {
+      const v = t[api as keyof MonitorThresholds];
+      if (api !== "critical" && v !== undefined) mapped[input] = String(v);
+    }
+    thresholds = mapped;
   }
   return dropUndefined({
     type: body.type,
@@ -66,11 +77,13 @@ export function toMonitorInputs(body: DatadogMonitor): MonitorInputs {
       recoveryWindow: o.threshold_windows.recovery_window,
     },
     onMissingData: o.on_missing_data,
+    notifyNoData: o.notify_no_data,
     requireFullWindow: o.require_full_window,
     evaluationDelay: o.evaluation_delay,
     newGroupDelay: o.new_group_delay,
     renotifyInterval: o.renotify_interval,
     renotifyStatuses: o.renotify_statuses && [...o.renotify_statuses],
+    notifyBies: o.notify_by && [...o.notify_by],
   });
 }
 
@@ -79,10 +92,14 @@ export function monitorBodyFromInputs(inputs: Record<string, unknown>): DatadogM
   rejectUnknown(inputs, [...INPUT_KEYS], "monitor inputs");
   const i = inputs as unknown as MonitorInputs;
   rejectUnknown(i.monitorThresholds ?? {}, Object.values(THRESHOLD_KEYS), "monitorThresholds");
-  const thresholds: MonitorThresholds = { critical: numberFrom(i.monitorThresholds?.critical, "monitorThresholds.critical") };
-  for (const [api, input] of Object.entries(THRESHOLD_KEYS)) {
-    const v = i.monitorThresholds?.[input];
-    if (api !== "critical" && v !== undefined) thresholds[api as keyof MonitorThresholds] = numberFrom(v, `monitorThresholds.${input}`);
+  let thresholds: MonitorThresholds | undefined;
+  if (i.monitorThresholds || i.type !== "composite") {
+    const t: MonitorThresholds = { critical: numberFrom(i.monitorThresholds?.critical, "monitorThresholds.critical") };
+    for (const [api, input] of Object.entries(THRESHOLD_KEYS)) {
+      const v = i.monitorThresholds?.[input];
+      if (api !== "critical" && v !== undefined) t[api as keyof MonitorThresholds] = numberFrom(v, `monitorThresholds.${input}`);
+    }
+    thresholds = t;
   }
   const options: MonitorOptions = dropUndefined({
     thresholds,
@@ -91,11 +108,13 @@ export function monitorBodyFromInputs(inputs: Record<string, unknown>): DatadogM
       recovery_window: i.monitorThresholdWindows.recoveryWindow,
     },
     on_missing_data: i.onMissingData as OnMissingData | undefined,
+    notify_no_data: i.notifyNoData,
     require_full_window: i.requireFullWindow,
     evaluation_delay: i.evaluationDelay,
     new_group_delay: i.newGroupDelay,
     renotify_interval: i.renotifyInterval,
     renotify_statuses: i.renotifyStatuses && ([...i.renotifyStatuses] as RenotifyStatus[]),
+    notify_by: i.notifyBies && [...i.notifyBies],
   });
   return {
     type: i.type as DatadogMonitor["type"],

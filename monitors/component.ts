@@ -1,12 +1,13 @@
 // Thin Pulumi layer: one datadog.Monitor per definition, plus Datadog's server-side tag
 // policy that makes `team:<known team>` mandatory on every monitor in the org (including
-// those created by hand in the UI).
+// those created by hand in the UI). A composite is created after its constituents, with their
+// ids in its query; a muted definition (a composite's building block) gets a downtime.
 import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
 import { referencedDashboards, referencedSlos, resolveDashboardUrls, resolveSloIds } from "../config/links";
-import { COMPONENT, MONITOR_TAG_POLICY_NAME, RESOURCE_TAG } from "../config/names";
+import { COMPONENT, downtimeName, MONITOR_TAG_POLICY_NAME, RESOURCE_TAG } from "../config/names";
 import { toMonitorInputs } from "./args";
-import type { MonitorDefinition } from "./definition";
+import { type MonitorDefinition, monitorIdPlaceholder, referencedMonitors } from "./definition";
 
 export interface MonitorsArgs {
   definitions: MonitorDefinition[];
@@ -42,8 +43,28 @@ export class Monitors extends pulumi.ComponentResource {
           { parent: this, dependsOn: upstream },
         )
       : undefined;
-    for (const def of args.definitions) {
+    // Constituents first: a composite's query names them by id (docs monitors/types/composite, API).
+    const ordered = [...args.definitions].sort((a, b) => Number(a.body.type === "composite") - Number(b.body.type === "composite"));
+    for (const def of ordered) {
       const inputs = toMonitorInputs(def.body);
+      const refs = referencedMonitors(inputs.query);
+      const unknownRefs = refs.filter((id) => !(id in this.ids));
+      if (unknownRefs.length) throw new Error(`composite ${def.id} combines monitors that are not created: ${unknownRefs.join(", ")}`);
+      // A `slo alert` names its SLO by id (monitors/slo.ts): the SLO component's output.
+      const slos = referencedSlos(inputs.query);
+      const unknownSlos = slos.filter((id) => !(id in (args.sloIds ?? {})));
+      if (unknownSlos.length) throw new Error(`monitor ${def.id} watches SLOs that are not created: ${unknownSlos.join(", ")}`);
+      const query =
+        refs.length || slos.length
+          ? pulumi
+              .all([pulumi.all(refs.map((id) => this.ids[id])), pulumi.all(slos.map((id) => args.sloIds![id]))])
+              .apply(([ids, sloIds]) =>
+                resolveSloIds(
+                  refs.reduce((q, id, i) => q.split(monitorIdPlaceholder(id)).join(ids[i]), inputs.query),
+                  Object.fromEntries(slos.map((id, i) => [id, sloIds[i]])),
+                ),
+              )
+          : inputs.query;
       const linked = referencedDashboards(inputs.message);
       const missing = linked.filter((id) => !(id in args.dashboardUrls));
       if (missing.length) throw new Error(`monitor ${def.id} links to dashboards that are not created: ${missing.join(", ")}`);
@@ -52,17 +73,23 @@ export class Monitors extends pulumi.ComponentResource {
             .all(linked.map((id) => args.dashboardUrls[id]))
             .apply((urls) => resolveDashboardUrls(inputs.message, Object.fromEntries(linked.map((id, i) => [id, urls[i]]))))
         : inputs.message;
-      const slos = referencedSlos(inputs.query);
-      const unknown = slos.filter((id) => !(id in (args.sloIds ?? {})));
-      if (unknown.length) throw new Error(`monitor ${def.id} watches SLOs that are not created: ${unknown.join(", ")}`);
-      const query = slos.length
-        ? pulumi
-            .all(slos.map((id) => args.sloIds![id]))
-            .apply((ids) => resolveSloIds(inputs.query, Object.fromEntries(slos.map((id, i) => [id, ids[i]]))))
-        : inputs.query;
       const monitorArgs: datadog.MonitorArgs = { ...inputs, message, query };
       const monitor = new datadog.Monitor(def.id, monitorArgs, { parent: this, dependsOn: policy ? [...upstream, policy] : upstream });
       this.ids[def.id] = monitor.id;
+      if (def.muted) {
+        // Muted for good: every group (scope *), from creation, no end (docs monitors/downtimes). A
+        // downtime on a composite's constituent "does not mute the composite monitor" (docs monitors/types/composite).
+        new datadog.DowntimeSchedule(
+          downtimeName(def.id),
+          {
+            scope: "*",
+            monitorIdentifier: { monitorId: monitor.id.apply(Number) },
+            oneTimeSchedule: {},
+            message: `Building block of a composite monitor: muted for good, the composite notifies.`,
+          },
+          { parent: this },
+        );
+      }
     }
     this.registerOutputs({ ids: this.ids });
   }

@@ -6,14 +6,15 @@ import { STATUS_VALUES, TAG } from "../config/contract";
 import { metricQuery } from "../config/query";
 import { CHAPTER_DEFAULTS } from "../config/schema";
 import type { Catalog } from "../config/validate";
-import type { MonitorDefinition } from "./definition";
-import { defineMonitor, type Frame } from "./frame";
+import { type MonitorDefinition, monitorIdPlaceholder } from "./definition";
+import { defineComposite, defineMonitor, type Frame, partFrame } from "./frame";
 import { groupName } from "./message";
 import {
   anomalyQuery,
   type AnomalySpec,
   formatNumber,
-  p95OverTenMinutes,
+  latencyRecoveryThreshold,
+  p95ForTenMinutes,
   requestsBeforeJudgeSilenceIsSuspicious,
   thresholdQuery,
 } from "./queries";
@@ -65,14 +66,22 @@ export function tenantSpendAnomalyMonitor(f: Frame, catalog: Catalog): MonitorDe
       // Per-tenant spend is sparse; a full-window requirement would skip most evaluations.
       require_full_window: false,
       // A new tenant's first day (bulk uploads during onboarding) has no normal to compare with;
-      // agile/weekly draws no band for its first weeks anyway, and this keeps day one quiet.
+      // agile/weekly draws no band for its first three weeks anyway (docs monitors/types/anomaly:
+      // "weekly seasonality requires at least three weeks of data"), and this keeps day one quiet.
       new_group_delay: 86400,
+      // One notification for the whole monitor, not one per tenant: a price-table edit moves every
+      // tenant above its band at once, and 400 tenants must not mean 400 posts. Each tenant still
+      // has its own state on the monitor's status page ("notify as a simple-alert": API spec
+      // MonitorOptions.notify_by).
+      notify_by: ["*"],
     },
     message: {
       summary:
-        `Spend of tenant **${groupName(TAG.tenant)}** has been more than ${formatNumber(anomaly.deviations)} deviations above its ` +
-        `own normal for the whole last hour (anomalous share of points: {{value}}, alert at ${formatNumber(anomaly.threshold)}).`,
-      dashboard: { label: `Tenant view: ${groupName(TAG.tenant)}`, url: f.dashboardUrl({ [TAG.tenant]: groupName(TAG.tenant) }) },
+        `Spend of one tenant or more has been more than ${formatNumber(anomaly.deviations)} deviations above its own normal for ` +
+        `the whole last hour (alert when ${formatNumber(anomaly.threshold * 100)} % of the hour's points are anomalous). This ` +
+        `monitor notifies once for all tenants: its status page lists every tenant in alert. Many tenants at once usually means ` +
+        `a change on our side (prices, a model), not the tenants.`,
+      dashboard: { label: "Tenant view", url: f.dashboardUrl() },
       firstSteps: [
         "On the tenant view, see which feature carries the extra spend and since when; compare requests with $/answer to tell " +
           "more usage from more expensive usage.",
@@ -81,13 +90,25 @@ export function tenantSpendAnomalyMonitor(f: Frame, catalog: Catalog): MonitorDe
         "Tell the tenant's CSM either way; if it is not legitimate, apply the tenant's usage cap and watch the feature's cost monitor.",
       ],
       recovery:
-        "the tenant's spend is back inside its normal band. Note in the channel what it was (legitimate or not) so the next " +
+        "every tenant's spend is back inside its normal band. Note in the channel what it was (legitimate or not) so the next " +
         "on-call recognises the pattern.",
     },
   });
 }
 
-/** Error ratio by {provider} with a minimum-traffic guard, so 1 error in 2 requests at night is not an outage. */
+/** Minutes of traffic each provider-outage evaluation reads. */
+const OUTAGE_WINDOW_MINUTES = 10;
+/** A provider in alert recovers once its error ratio is back at this fraction of the threshold. */
+const OUTAGE_RECOVERY_FRACTION = 0.25;
+
+/**
+ * Error ratio by {provider} with a minimum-traffic guard, so 1 error in 2 requests at night is
+ * not an outage, and with hysteresis: in alert, it recovers only once the ratio is back at a
+ * quarter of the threshold (docs monitors/guide/recovery-thresholds), so a ratio hovering at the
+ * threshold does not trigger and resolve a P1 page on every crossing. Ten minutes of traffic
+ * per evaluation: a 40 % outage crosses 10 % within two or three minutes, and the ratio of a
+ * low-traffic provider is steady enough for the recovery threshold to mean something.
+ */
 export function providerOutageMonitor(f: Frame, catalog: Catalog): MonitorDefinition {
   const { contract, stack } = catalog;
   const { providerErrorRatePct, providerMinRequests } = stack.monitoring;
@@ -95,16 +116,17 @@ export function providerOutageMonitor(f: Frame, catalog: Catalog): MonitorDefini
     metricQuery(contract, contract.metrics.requests, { aggregation: "sum", filters, by: [TAG.provider], asCount: true });
   const errors = requests({ [TAG.env]: stack.env, [TAG.status]: ERROR_STATUS });
   const total = requests({ [TAG.env]: stack.env });
+  const recoveryPct = Number((providerErrorRatePct * OUTAGE_RECOVERY_FRACTION).toPrecision(6));
   return defineMonitor(f, {
     // With .as_count() Datadog sums each term over the window before dividing (docs
     // monitors/guide/as-count-in-monitor-evaluations). is_greater(total, N) is 0 until the
     // provider served more than N requests (docs monitors/guide/add-a-minimum-request-threshold-for-error-rate-alerts).
     query: thresholdQuery(
-      `sum(last_5m):${errors} / ${total} * 100 * is_greater(${total}, ${providerMinRequests})`,
+      `sum(last_${OUTAGE_WINDOW_MINUTES}m):${errors} / ${total} * 100 * is_greater(${total}, ${providerMinRequests})`,
       ">",
       providerErrorRatePct,
     ),
-    thresholds: { critical: providerErrorRatePct },
+    thresholds: { critical: providerErrorRatePct, critical_recovery: recoveryPct },
     options: {
       // Counts: no traffic evaluates as 0 and recovers. After a failover the provider gets no
       // traffic, so recovery here means "we are off it", not "it is healthy" (the message says so).
@@ -115,8 +137,9 @@ export function providerOutageMonitor(f: Frame, catalog: Catalog): MonitorDefini
     },
     message: {
       summary:
-        `**${groupName(TAG.provider)}** failed {{value}} % of LLM calls over the last 5 minutes (alert above ` +
-        `${formatNumber(providerErrorRatePct)} %, evaluated only when it served more than ${providerMinRequests} requests).`,
+        `**${groupName(TAG.provider)}** failed {{value}} % of LLM calls over the last ${OUTAGE_WINDOW_MINUTES} minutes (alert ` +
+        `above ${formatNumber(providerErrorRatePct)} %, evaluated only when it served more than ${providerMinRequests} requests; ` +
+        `it recovers under ${formatNumber(recoveryPct)} %).`,
       dashboard: { label: `Overview: ${groupName(TAG.provider)}`, url: f.dashboardUrl({ [TAG.provider]: groupName(TAG.provider) }) },
       firstSteps: [
         `Verify failover: features with a fallback provider should already be shifting traffic; confirm on the dashboard that ` +
@@ -127,15 +150,30 @@ export function providerOutageMonitor(f: Frame, catalog: Catalog): MonitorDefini
           "for 15 minutes.",
       ],
       recovery:
-        `${groupName(TAG.provider)}'s error ratio is back under ${formatNumber(providerErrorRatePct)} %. If traffic was failed ` +
+        `${groupName(TAG.provider)}'s error ratio is back under ${formatNumber(recoveryPct)} %. If traffic was failed ` +
         `over, that may only mean we stopped calling it: check its status page before failing back, then update the status page. ` +
         `Customer-visible outage: write a postmortem within 48 hours: ${f.postmortemUrl}`,
     },
   });
 }
 
-/** Requests flow but no judge score arrives for a feature: the quality dashboard would go blank silently. */
-export function judgeStalledMonitor(f: Frame, catalog: Catalog): MonitorDefinition {
+/**
+ * Requests flow but no judge score arrives for a feature: the quality dashboard would go blank
+ * silently. Built as a composite (docs monitors/types/composite) of two building blocks grouped
+ * by feature, because no single query can alert on the absence of a series: in
+ * `requests - count:judge.score` a feature without scores has no second operand, so Datadog
+ * skips the evaluation (docs monitors/guide/monitor-arithmetic-and-sparse-metrics), and such a
+ * monitor could only reach NO DATA, where no traffic guard applies (quiet features posted "no
+ * data" every night):
+ *   - traffic: `sum:requests by {feature}` over the window above the guard (enough requests that
+ *     a healthy judge scores one of them with 99.9 % certainty);
+ *   - scores: `count:judge.score by {feature}` over the window above 0; a feature whose scores
+ *     stopped has no data, which this block reads as OK (`on_missing_data: resolve`);
+ *   - judge-stalled = traffic && !scores: ALERT exactly for a busy feature without scores.
+ * The building blocks are muted by a downtime, which "does not mute the composite monitor"
+ * (same page): only the composite notifies.
+ */
+export function judgeStalledMonitor(f: Frame, catalog: Catalog): MonitorDefinition[] {
   const { contract, stack, features } = catalog;
   const minutes = stack.monitoring.judgeStallMinutes;
   // One multi-alert monitor has one guard, so it is sized for the lowest sample rate.
@@ -149,59 +187,80 @@ export function judgeStalledMonitor(f: Frame, catalog: Catalog): MonitorDefiniti
     asCount: true,
   });
   const scores = metricQuery(contract, contract.metrics.judgeScore, { aggregation: "count", filters: scope, by: [TAG.feature] });
-  return defineMonitor(f, {
-    // 1 exactly when the feature served more than minRequests requests and received no score;
-    // 0 or less otherwise (scores are a count, so any score makes it <= 0).
-    query: thresholdQuery(`sum(last_${minutes}m):is_greater(${requests}, ${minRequests}) - ${scores}`, ">=", 1),
-    thresholds: { critical: 1 },
-    options: {
-      // If a feature's scores are absent for the whole window, Datadog may drop the group from
-      // the formula instead of evaluating 0; notifying on no data makes sure a stall cannot hide
-      // as NO DATA. Cost: a note when a feature also had no traffic for the whole window
-      // (raise monitoring.judgeStallMinutes if that is normal for a feature).
-      on_missing_data: "show_and_notify_no_data",
-      require_full_window: false,
-      // Arithmetic across two metrics: let both counts complete.
-      evaluation_delay: 60,
-    },
+  const dashboard = { label: `Quality: ${groupName(TAG.feature)}`, url: f.dashboardUrl({ [TAG.feature]: groupName(TAG.feature) }) };
+  const firstSteps = [
+    "Check the judge queue: failed or stuck jobs for this feature, a growing backlog, or a consumer that stopped after a deploy.",
+    "Check the judge model's API: errors, quota or rate limits, and whether its pinned version was retired.",
+    "Check that sampling still runs for this feature (sample rate flag, a refactor that bypassed the sampler).",
+  ];
+  const part = (name: string, title: string) => partFrame(f, catalog, { name, title, priority: 5 });
+  const buildingBlock = (what: string) =>
+    `Building block of **${f.name}**, muted by a downtime: it notifies no one; the composite does. It is in alert when ${what}.`;
+  const trafficFrame = part("traffic", "building block, traffic");
+  const traffic: MonitorDefinition = {
+    ...defineMonitor(trafficFrame, {
+      query: thresholdQuery(`sum(last_${minutes}m):${requests}`, ">", minRequests),
+      thresholds: { critical: minRequests },
+      // A count query: a feature without requests evaluates as 0, not busy.
+      options: { on_missing_data: "default", require_full_window: false, evaluation_delay: 60 },
+      message: {
+        summary: buildingBlock(`${groupName(TAG.feature)} served more than ${minRequests} requests in the last ${minutes} minutes`),
+        dashboard,
+        firstSteps,
+        recovery: "the feature's traffic is back under the guard.",
+      },
+    }),
+    muted: true,
+  };
+  const scoresFrame = part("scores", "building block, scores");
+  const scored: MonitorDefinition = {
+    ...defineMonitor(scoresFrame, {
+      query: thresholdQuery(`sum(last_${minutes}m):${scores}`, ">", 0),
+      thresholds: { critical: 0 },
+      // No score at all in the window is the signal: this block shows OK then, and the composite's `!` turns it into ALERT.
+      options: { on_missing_data: "resolve", require_full_window: false, evaluation_delay: 60 },
+      message: {
+        summary: buildingBlock(`judge scores arrived for ${groupName(TAG.feature)} in the last ${minutes} minutes`),
+        dashboard,
+        firstSteps,
+        recovery: "no judge score arrived in the window.",
+      },
+    }),
+    muted: true,
+  };
+  const composite = defineComposite(f, {
+    query: `${monitorIdPlaceholder(traffic.id)} && !${monitorIdPlaceholder(scored.id)}`,
+    // A feature with no traffic has no traffic block in alert: quiet, not "no data".
+    notifyNoData: false,
     message: {
       summary:
-        `No judge score arrived for **${groupName(TAG.feature)}** in the last ${minutes} minutes although it served more than ` +
-        `${minRequests} requests (stall indicator {{value}}, alert at 1). At a ${formatNumber(lowestRate * 100)} % sample rate ` +
-        `that happens by chance less than once in 1000. The quality dashboard for it is going blank.`,
-      dashboard: { label: `Quality: ${groupName(TAG.feature)}`, url: f.dashboardUrl({ [TAG.feature]: groupName(TAG.feature) }) },
-      firstSteps: [
-        "Check the judge queue: failed or stuck jobs for this feature, a growing backlog, or a consumer that stopped after a deploy.",
-        "Check the judge model's API: errors, quota or rate limits, and whether its pinned version was retired.",
-        "Check that sampling still runs for this feature (sample rate flag, a refactor that bypassed the sampler).",
-      ],
-      noData:
-        `No data for ${groupName(TAG.feature)}: either it had no traffic in the window, or its scores stopped so completely that ` +
-        `Datadog has nothing to compare. Look at its request count on the quality dashboard; if requests are flowing, treat this ` +
-        `as a stall.`,
+        `No judge score arrived for a feature in the last ${minutes} minutes although it served more than ${minRequests} ` +
+        `requests (the notification's title names the feature). At a ${formatNumber(lowestRate * 100)} % sample rate that happens ` +
+        `by chance less than once in 1000. The quality dashboard for it is going blank.`,
+      dashboard: { label: "Quality", url: f.dashboardUrl() },
+      firstSteps,
       recovery:
-        "judge scores are arriving again. Backfill is not automatic: the quality trend has a gap for the stalled period, so say " +
-        "so where the weekly quality numbers are reported.",
+        "judge scores are arriving again (or the feature's traffic fell under the guard). Backfill is not automatic: the quality " +
+        "trend has a gap for the stalled period, so say so where the weekly quality numbers are reported.",
     },
   });
+  return [composite, traffic, scored];
 }
 
 /** p95 vector-index query time by {index}: the chapter's "vector index slow" runbook. */
 export function retrievalSlowMonitor(f: Frame, catalog: Catalog): MonitorDefinition {
   const { contract, stack } = catalog;
   const critical = stack.monitoring.retrievalP95Ms;
-  const series = metricQuery(contract, contract.metrics.retrievalDuration, {
-    aggregation: "p95",
-    filters: { [TAG.env]: stack.env },
-    by: [TAG.index],
-  });
+  const min = stack.monitoring.retrievalMinQueriesPerMinute;
+  const per = (aggregation: "p95" | "count", rollup: { seconds: number; aggregator?: "sum" }) =>
+    metricQuery(contract, contract.metrics.retrievalDuration, { aggregation, filters: { [TAG.env]: stack.env }, by: [TAG.index], rollup });
   return defineMonitor(f, {
     // No queries means no slow queries; keeping the last state would report a stale index.
-    ...p95OverTenMinutes(series, critical),
+    ...p95ForTenMinutes(per("p95", { seconds: 60 }), per("count", { aggregator: "sum", seconds: 60 }), critical, min),
     message: {
       summary:
-        `p95 query time of vector index **${groupName(TAG.index)}** is {{value}} ms over the last 10 minutes (threshold ` +
-        `${formatNumber(critical)} ms).`,
+        `p95 query time of vector index **${groupName(TAG.index)}** has been above ${formatNumber(critical)} ms in each of the ` +
+        `last 10 minutes (lowest minute: {{value}} ms), with at least ${min} queries a minute.`,
       dashboard: { label: "Latency", url: f.dashboardUrl() },
       firstSteps: [
         "Check the IVFFlat list count against the row count: lists should be about rows/1000 (sqrt(rows) above 1M rows); an " +
@@ -210,7 +269,8 @@ export function retrievalSlowMonitor(f: Frame, catalog: Catalog): MonitorDefinit
         "If drift is confirmed, rebuild the index (REINDEX CONCURRENTLY, or build a new one and swap) outside peak hours.",
       ],
       recovery:
-        `p95 query time of ${groupName(TAG.index)} is back under ${formatNumber(critical)} ms. If the index was rebuilt, record ` +
+        `p95 query time of ${groupName(TAG.index)} is back under ${formatNumber(latencyRecoveryThreshold(critical))} ms ` +
+        `in a minute with traffic. If the index was rebuilt, record ` +
         `the new list count and row count so the next drift is measurable.`,
     },
   });

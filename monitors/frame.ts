@@ -3,12 +3,12 @@
 // cross-feature.ts supply only the query, the options that are specific to their signal, and
 // the words of the message.
 import { dashboardUrlPlaceholder, runbookUrl } from "../config/links";
-import { monitorName, monitorNamePrefix, PROJECT, type Priority, RESOURCE_TAG, tag } from "../config/names";
+import { monitorName, monitorNamePrefix, monitorPartName, PROJECT, type Priority, RESOURCE_TAG, tag } from "../config/names";
 import type { Feature } from "../config/schema";
 import { type Catalog, teamById } from "../config/validate";
 import type { DatadogMonitor, MonitorDefinition, MonitorOptions, MonitorThresholds } from "./definition";
 import { dashboardLink, type MessageParts, monitorMessage } from "./message";
-import { renotifyOptions, type Routes, routesFor } from "./routing";
+import { type Renotify, renotifyOptions, type Routes, routesFor } from "./routing";
 
 /** The `signal:` tag: which of the chapter's concerns a monitor watches. */
 export const SIGNALS = ["quality", "cost", "latency", "availability", "pipeline"] as const;
@@ -101,6 +101,22 @@ export function frame(catalog: Catalog, spec: KindIdentity, feature?: Feature, v
   };
 }
 
+/**
+ * The frame of one building block of a kind built as a composite: its own resource name and
+ * title, and its own priority (a muted building block is informational, P5: it notifies no one).
+ */
+export function partFrame(f: Frame, catalog: Catalog, part: { name: string; title: string; priority: Priority }): Frame {
+  const routes = routesFor(catalog.stack, teamById(catalog, f.owner), part.priority);
+  return {
+    ...f,
+    id: monitorPartName(f.kind, part.name, f.feature?.id),
+    name: `${f.name}: ${part.title}`,
+    priority: part.priority,
+    routes,
+    tags: [...f.tags, tag(RESOURCE_TAG.part, part.name)],
+  };
+}
+
 export interface MonitorSpec {
   /** Default `query alert` (a metric monitor); `slo alert` for burn-rate and error-budget monitors (monitors/slo.ts). */
   type?: DatadogMonitor["type"];
@@ -108,7 +124,32 @@ export interface MonitorSpec {
   thresholds: MonitorThresholds;
   /** Every option except thresholds and renotification (the frame adds those). */
   options: Omit<MonitorOptions, "thresholds" | "renotify_interval" | "renotify_statuses">;
-  message: Omit<MessageParts, "routes" | "runbookUrl">;
+  message: Omit<MessageParts, "routes" | "runbookUrl" | "renotifyPages">;
+  /** How a paging monitor reminds while in alert (default: every 30 or 60 minutes, paging again). */
+  renotify?: Renotify;
+}
+
+export interface CompositeSpec {
+  /** The constituents combined with `&& || !`, each written as `monitorIdPlaceholder(definition.id)`. */
+  query: string;
+  /** Notify when the composite has no data (docs monitors/types/composite, "No data"). */
+  notifyNoData: boolean;
+  message: Omit<MessageParts, "routes" | "runbookUrl" | "renotifyPages">;
+}
+
+/** A composite monitor: it notifies from its constituents' states (docs monitors/types/composite). */
+export function defineComposite(f: Frame, spec: CompositeSpec): MonitorDefinition {
+  const { priority } = f;
+  const body: DatadogMonitor = {
+    type: "composite",
+    name: f.name,
+    query: spec.query,
+    message: monitorMessage({ ...spec.message, routes: f.routes, runbookUrl: f.runbookUrl }),
+    tags: f.tags,
+    priority,
+    options: { notify_no_data: spec.notifyNoData, ...renotifyOptions(f.routes, priority) },
+  };
+  return { id: f.id, kind: f.kind, featureId: f.feature?.id, owner: f.owner, pages: f.routes.pages, body };
 }
 
 export function defineMonitor(f: Frame, spec: MonitorSpec): MonitorDefinition {
@@ -117,10 +158,10 @@ export function defineMonitor(f: Frame, spec: MonitorSpec): MonitorDefinition {
     type: spec.type ?? "query alert",
     name: f.name,
     query: spec.query,
-    message: monitorMessage({ ...spec.message, routes: f.routes, runbookUrl: f.runbookUrl }),
+    message: monitorMessage({ ...spec.message, routes: f.routes, runbookUrl: f.runbookUrl, renotifyPages: spec.renotify?.pages }),
     tags: f.tags,
     priority,
-    options: { thresholds: spec.thresholds, ...spec.options, ...renotifyOptions(f.routes, priority) },
+    options: { thresholds: spec.thresholds, ...spec.options, ...renotifyOptions(f.routes, priority, spec.renotify) },
   };
   return { id: f.id, kind: f.kind, featureId: f.feature?.id, owner: f.owner, pages: f.routes.pages, body };
 }

@@ -21,7 +21,7 @@ import {
 import { contractMetric, extractMetricTerms, scopeTagKey, termProblems } from "../config/query";
 import type { StackConfig } from "../config/schema";
 import { maxBurnRate, SLO_WINDOWS } from "../config/slo";
-import type { DatadogMonitor } from "./definition";
+import { type DatadogMonitor, referencedMonitors } from "./definition";
 import { MONITOR_SERVICE, type Signal, SIGNALS } from "./frame";
 import { kindSpec, MONITOR_KINDS, type MonitorKindSpec } from "./kinds";
 import { splitThreshold, windowSeconds } from "./queries";
@@ -51,24 +51,45 @@ export function lintMonitor(body: DatadogMonitor, ctx: LintContext): string[] {
   const problems: string[] = [];
   const kindTag = tagValue(body.tags, RESOURCE_TAG.monitor);
   const kind = kindSpec(ctx.kinds ?? MONITOR_KINDS, kindTag);
+  const part = tagValue(body.tags, RESOURCE_TAG.part);
   problems.push(...lintTags(body, kindTag, kind));
   if (!Number.isInteger(body.priority) || body.priority < 1 || body.priority > 5)
     problems.push(`priority must be an integer 1-5 (got ${JSON.stringify(body.priority)})`);
-  else if (kind && body.priority !== kind.priority)
+  else if (part !== undefined && body.priority !== 5)
+    problems.push(`priority P${body.priority}: a composite's building block (part:${part}) is informational, P5`);
+  else if (part === undefined && kind && body.priority !== kind.priority)
     problems.push(`priority P${body.priority} is not the P${kind.priority} that kind "${kind.kind}" declares in monitors/kinds.ts`);
   problems.push(...lintName(body.name, ctx.stack.env));
-  if (body.type === "query alert") {
+  if (body.type === "composite") problems.push(...lintComposite(body));
+  else if (body.type === "query alert") {
     if (kind && "sloAlert" in kind && kind.sloAlert) problems.push(`type must be "slo alert" for kind "${kind.kind}" (it watches an SLO)`);
     problems.push(...lintMetricTerms(body.query, ctx.contract, kind, ctx.kinds ?? MONITOR_KINDS));
     problems.push(...lintQueryAlertOptions(body));
+    problems.push(...lintThresholds(body));
+    problems.push(...lintAnomaly(body));
   } else if (body.type === "slo alert") {
     problems.push(...lintSloAlert(body, ctx, kind));
+    problems.push(...lintThresholds(body));
   } else {
-    problems.push(`type must be "query alert" or "slo alert" (got ${JSON.stringify(body.type)})`);
+    problems.push(`type must be "query alert", "composite" or "slo alert" (got ${JSON.stringify(body.type)})`);
   }
-  problems.push(...lintThresholds(body));
-  problems.push(...lintAnomaly(body));
   problems.push(...lintMessage(body, ctx, kind));
+  return problems;
+}
+
+/**
+ * docs monitors/types/composite: monitor ids combined with `&& || !` and parentheses, up to 10
+ * constituents, no thresholds, and `notify_no_data` instead of `on_missing_data`.
+ */
+function lintComposite(body: DatadogMonitor): string[] {
+  const problems: string[] = [];
+  const refs = referencedMonitors(body.query);
+  const ids = refs.length ? refs : (body.query.match(/\d+/g) ?? []);
+  if (ids.length < 2 || ids.length > 10) problems.push(`a composite combines 2 to 10 monitors (got ${ids.length}): ${body.query}`);
+  const rest = body.query.replace(/<<[^<>]+>>|\d+/g, "").replace(/&&|\|\||!|\(|\)|\s/g, "");
+  if (rest) problems.push(`composite query must combine monitor ids with && || ! and parentheses only: ${body.query}`);
+  if (body.options.thresholds) problems.push("a composite has no thresholds");
+  if (body.options.on_missing_data !== undefined) problems.push("a composite takes notify_no_data, not on_missing_data");
   return problems;
 }
 
@@ -354,6 +375,18 @@ function lintHandles(body: DatadogMonitor, ctx: LintContext, parsed: ParsedMessa
   const resolves = new Set(reached("recovery from alert").map((h) => h.raw.toLowerCase()));
   for (const h of alertPages) {
     if (!resolves.has(h.raw.toLowerCase())) problems.push(`${h.raw} must also be notified on recovery, or the incident never resolves`);
+  }
+  // Alert -> warning is a recovery from alert as well ({{#is_alert_recovery}}; the Datadog note
+  // cited in config/names.ts): without it the incident stays open while the monitor only warns,
+  // and the next alert re-pages into it.
+  if (body.options?.thresholds?.warning !== undefined) {
+    const demoted = new Set(reached("alert to warning").map((h) => h.raw.toLowerCase()));
+    for (const h of alertPages) {
+      if (!demoted.has(h.raw.toLowerCase()))
+        problems.push(
+          `${h.raw} must also be notified when the alert falls back to warning ({{#is_alert_recovery}}), or the incident stays open`,
+        );
+    }
   }
   const renotifies = body.options?.renotify_interval !== undefined;
   if (alertPages.length && !renotifies) problems.push("paging monitors must renotify (options.renotify_interval)");

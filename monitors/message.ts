@@ -17,8 +17,16 @@ export interface MessageParts {
   recovery: string;
   /** Shown only when the monitor notifies on missing data. */
   noData?: string;
+  /** Shown on a renotification; default: the paging reminder. */
+  renotify?: string;
+  /** false: a renotification reminds Slack and never pages again (routing.ts Renotify). */
+  renotifyPages?: boolean;
   routes: Routes;
 }
+
+const PAGING_REMINDER =
+  "Still in alert. If the page has not been acknowledged, PagerDuty escalates to the secondary on its own; if it was " +
+  "resolved by hand, the condition is still true.";
 
 export function monitorMessage(p: MessageParts): string {
   const lines: string[] = [p.summary];
@@ -31,21 +39,24 @@ export function monitorMessage(p: MessageParts): string {
     "First steps:",
     ...p.firstSteps.map((s, i) => `${i + 1}. ${s}`),
   );
-  if (p.routes.pages) {
-    lines.push(
-      "",
-      block(
-        "is_renotify",
-        "Still in alert. If the page has not been acknowledged, PagerDuty escalates to the secondary on its own; if it was " +
-          "resolved by hand, the condition is still true.",
-      ),
-    );
-  }
+  if (p.routes.pages) lines.push("", block("is_renotify", p.renotify ?? PAGING_REMINDER));
   if (p.noData) lines.push("", block("is_no_data", `${p.noData} Notify: ${p.routes.noData.join(" ")}`));
   lines.push("", block("is_recovery", `Recovered: ${p.recovery} Notify: ${p.routes.recovery.join(" ")}`));
-  lines.push("", block("is_alert", `Notify: ${p.routes.alert.join(" ")}`));
+  if (p.routes.alertRecovery.length) {
+    lines.push("", block("is_alert_recovery", `Out of alert: resolves the page. Notify: ${p.routes.alertRecovery.join(" ")}`));
+  }
+  lines.push("", block("is_alert", `Notify: ${alertHandles(p)}`));
   if (p.warning) lines.push(block("is_warning", `Notify: ${p.routes.warning.join(" ")}`));
   return lines.join("\n");
+}
+
+/** The alert's handles; PagerDuty's left out of renotifications when they must not page again. */
+function alertHandles(p: MessageParts): string {
+  if (p.renotifyPages !== false) return p.routes.alert.join(" ");
+  const paging = new Set(p.routes.alertRecovery);
+  const pages = p.routes.alert.filter((h) => paging.has(h));
+  const rest = p.routes.alert.filter((h) => !paging.has(h));
+  return `${pages.length ? `{{^is_renotify}}${pages.join(" ")} {{/is_renotify}}` : ""}${rest.join(" ")}`;
 }
 
 /** Body on its own lines: a handle must be followed by whitespace, never by the closing tag. */

@@ -6,35 +6,54 @@ import type { Feature } from "../config/schema";
 import type { Catalog } from "../config/validate";
 import type { MonitorDefinition } from "./definition";
 import { defineMonitor, type FeatureFrame } from "./frame";
-import { formatNumber, p95OverTenMinutes, thresholdQuery } from "./queries";
+import { formatNumber, latencyRecoveryThreshold, p95ForTenMinutes, thresholdQuery } from "./queries";
 
 function featureScope(catalog: Catalog, feature: Feature): Record<string, string> {
   return { [TAG.feature]: feature.id, [TAG.env]: catalog.stack.env };
 }
 
-/** Chapter: "judge score drops > 5 points week-over-week" (7-day average vs the previous 7 days). */
+/** Hours of judge scores averaged into each point of quality-drop's comparison. */
+const QUALITY_POINT_SECONDS = 3600;
+
+/**
+ * Chapter: "judge score drops > 5 points week-over-week". The last two days against the same
+ * two days a week earlier, hour by hour (docs/alerting.md, quality-drop):
+ *   - change(avg(last_2d),last_1w) differences each point with the point a week earlier and
+ *     averages those differences (docs monitors/types/change-alert). On raw points a judged
+ *     trace (1 % of calls) rarely has a partner exactly a week earlier, so the average rests on
+ *     a few pairs and is noise; `.rollup(avg, 3600)` makes every hour one point, the mean of its
+ *     scores, and every hour has a partner;
+ *   - two days, not seven: a drop is fully in the window after two days (a 7-day window needs
+ *     five days to move 5/7 of a 7-point drop), and 48 hourly pairs keep a 3-point drift well
+ *     under a 5-point alert at the chapter's 1 % of 20 requests a minute;
+ *   - the hour's delay lets the last hourly rollup complete (docs dashboards/functions/rollup).
+ */
 export function qualityDropMonitor(f: FeatureFrame, catalog: Catalog): MonitorDefinition {
   const { feature } = f;
   const { contract } = catalog;
   const allowed = feature.quality.maxWeeklyDropPoints;
   const critical = -allowed;
-  const series = metricQuery(contract, contract.metrics.judgeScore, { aggregation: "avg", filters: featureScope(catalog, feature) });
+  const series = metricQuery(contract, contract.metrics.judgeScore, {
+    aggregation: "avg",
+    filters: featureScope(catalog, feature),
+    rollup: { aggregator: "avg", seconds: QUALITY_POINT_SECONDS },
+  });
   const flags = feature.flags.map((flag) => `\`${flag}\``);
   return defineMonitor(f, {
-    // change(avg(last_1w),last_1w) = this week's average minus last week's (docs monitors/types/change-alert).
-    query: thresholdQuery(`change(avg(last_1w),last_1w):${series}`, "<", critical),
+    query: thresholdQuery(`change(avg(last_2d),last_1w):${series}`, "<", critical),
     thresholds: { critical },
     options: {
-      // A week without scores is judge-stalled's to report (one alert per cause); here it shows
+      // Two days without scores are judge-stalled's to report (one alert per cause); here it shows
       // NO DATA instead of freezing the last verdict.
       on_missing_data: "show_no_data",
       // Only a sample of traffic is judged, so points are sparse; a full window would skip evaluations.
       require_full_window: false,
+      evaluation_delay: QUALITY_POINT_SECONDS,
     },
     message: {
       summary:
-        `The 7-day average judge score of **${feature.name}** moved {{value}} points against the previous 7 days. The alert fires ` +
-        `below ${formatNumber(critical)} points (allowed weekly drop: ${formatNumber(allowed)}).`,
+        `The judge score of **${feature.name}** over the last two days moved {{value}} points against the same two days a week ` +
+        `earlier (hour by hour). The alert fires below ${formatNumber(critical)} points (allowed weekly drop: ${formatNumber(allowed)}).`,
       dashboard: { label: `Quality: ${feature.name}`, url: f.dashboardUrl() },
       firstSteps: [
         "On the Quality dashboard, find the day the score stepped down and whether all tenants moved or only some (per-tenant " +
@@ -44,7 +63,7 @@ export function qualityDropMonitor(f: FeatureFrame, catalog: Catalog): MonitorDe
         "If a recent prompt change lines up with the drop, revert it first, then open the investigation described in the runbook.",
       ],
       recovery:
-        `the weekly change of ${feature.name}'s judge score is back above ${formatNumber(critical)} points. Close the ` +
+        `the week-over-week change of ${feature.name}'s judge score is back above ${formatNumber(critical)} points. Close the ` +
         `investigation with the cause, and add the traces that exposed it to the eval set. If customers noticed, write a ` +
         `postmortem: ${f.postmortemUrl}`,
     },
@@ -73,6 +92,10 @@ export function costBudgetMonitor(f: FeatureFrame, catalog: Catalog): MonitorDef
       // Spend arrives only when requests do; a quiet hour must not skip the evaluation.
       require_full_window: false,
     },
+    // The rolling 24 hours stay above 2x for a day after the kill switch: renotifying PagerDuty would
+    // open a new incident every time PagerDuty auto-resolves the last one. One page per overspend;
+    // the channel gets a reminder every four hours.
+    renotify: { intervalMinutes: 240, pages: false },
     message: {
       summary:
         `**${feature.name}** spent {{value}} USD over the last 24 hours. Budget: ${formatNumber(budget)} USD/day; warning at ` +
@@ -90,6 +113,9 @@ export function costBudgetMonitor(f: FeatureFrame, catalog: Catalog): MonitorDef
       recovery:
         `24-hour spend of ${feature.name} is back under ${formatNumber(critical)} USD. If the kill switch was used, decide with ` +
         `the feature owner when to turn it back on, and note the tenant and cause in the incident.`,
+      renotify:
+        `Still over ${formatNumber(critical)} USD in the last 24 hours. The window keeps a fixed overspend in it for a day: if the ` +
+        `kill switch is on and spend per hour is back to normal, this clears by itself. PagerDuty is not paged again.`,
     },
   });
 }
@@ -102,14 +128,21 @@ export function latencyMonitor(f: FeatureFrame, catalog: Catalog, which: "ttft" 
   const metric = ttft ? contract.metrics.ttft : contract.metrics.duration;
   const critical = ttft ? feature.latency.ttftP95Ms : feature.latency.totalP95Ms;
   const what = ttft ? "time to first token" : "total response time";
-  const series = metricQuery(contract, metric, { aggregation: "p95", filters: featureScope(catalog, feature) });
+  const scope = featureScope(catalog, feature);
+  const perMinute = metricQuery(contract, metric, { aggregation: "p95", filters: scope, rollup: { seconds: 60 } });
+  const countPerMinute = metricQuery(contract, metric, {
+    aggregation: "count",
+    filters: scope,
+    rollup: { aggregator: "sum", seconds: 60 },
+  });
+  const min = feature.latency.minRequestsPerMinute;
   return defineMonitor(f, {
     // A feature that stopped answering is the provider-outage monitor's and Sentry's to report, not this one's.
-    ...p95OverTenMinutes(series, critical),
+    ...p95ForTenMinutes(perMinute, countPerMinute, critical, min),
     message: {
       summary:
-        `p95 ${what} of **${feature.name}** is {{value}} ms over the last 10 minutes (threshold ${formatNumber(critical)} ms, set ` +
-        `per feature in features.ts).`,
+        `p95 ${what} of **${feature.name}** has been above ${formatNumber(critical)} ms in each of the last 10 minutes (lowest ` +
+        `minute: {{value}} ms), with at least ${min} requests a minute (threshold and minimum set per feature in features.ts).`,
       dashboard: { label: `Latency: ${feature.name}`, url: f.dashboardUrl() },
       firstSteps: [
         "On the Latency dashboard, split by provider and model: is one provider slow (provider attribution), or all of them?",
@@ -121,8 +154,9 @@ export function latencyMonitor(f: FeatureFrame, catalog: Catalog, which: "ttft" 
         "Note the start time: a deploy, prompt change or traffic spike at that minute is the likeliest cause.",
       ],
       recovery:
-        `p95 ${what} of ${feature.name} is back under ${formatNumber(critical)} ms. If traffic was shifted to a fallback provider, ` +
-        `move it back only once the primary has been healthy for a while.`,
+        `p95 ${what} of ${feature.name} is back under ${formatNumber(latencyRecoveryThreshold(critical))} ms in a ` +
+        `minute with traffic. If traffic was shifted to a fallback provider, move it back only once the primary has been healthy ` +
+        `for a while.`,
     },
   });
 }

@@ -85,19 +85,47 @@ export function requestsBeforeJudgeSilenceIsSuspicious(sampleRate: number): numb
   return n;
 }
 
+/** A latency monitor in alert recovers once a minute's p95 is back at this share of the threshold (or traffic is too low). */
+export const LATENCY_RECOVERY_PERCENT = 70;
+
+/** The recovery threshold of a latency monitor, whole milliseconds (integer arithmetic: 350 x 0.7 is 244.99999... in floats). */
+export function latencyRecoveryThreshold(critical: number): number {
+  return Math.floor((critical * LATENCY_RECOVERY_PERCENT) / 100);
+}
+
 /**
- * The p95 of every value in the last 10 minutes above `critical`. No values means nothing was
- * slow: the monitor resolves rather than keep alerting on the last value. Traffic is sparse at
- * night, and with a full-window requirement the monitor would skip evaluations.
+ * "p95 above the threshold for 10 minutes" (docs/alerting.md): each of the last ten minutes,
+ * with at least `minPerMinute` requests in it, had a p95 above `critical`.
+ *   - `.rollup(60)` gives one p95 per minute (distributions merge in time and space; docs
+ *     metrics/faq/rollup-for-distributions-with-percentiles);
+ *   - `min(last_10m)` alerts only "if all points in the evaluation window ... cross the
+ *     threshold" (docs monitors/configuration, Aggregation method);
+ *   - `is_greater(count, minPerMinute - 1)` makes a minute with fewer requests 0, so it can
+ *     never be slow: at 3 a.m. one slow call is not the feature's p95 (docs
+ *     monitors/guide/add-a-minimum-request-threshold-for-error-rate-alerts);
+ *   - `default_zero` makes a minute without any request 0 as well, instead of leaving it out of
+ *     the minimum (docs dashboards/functions/interpolation);
+ *   - `critical_recovery` keeps a p95 hovering at the threshold from flapping: recovery needs a
+ *     minute back at 70 % of it (docs monitors/guide/recovery-thresholds);
+ *   - the 60 s delay lets each minute's rollup complete (docs dashboards/functions/rollup,
+ *     Rollups in monitors).
+ * No request at all in the window means nothing was slow: the monitor resolves. Night traffic
+ * is sparse, and a full-window requirement would skip evaluations.
  */
-export function p95OverTenMinutes(
-  series: string,
+export function p95ForTenMinutes(
+  p95PerMinute: string,
+  countPerMinute: string,
   critical: number,
-): { query: string; thresholds: { critical: number }; options: { on_missing_data: "resolve"; require_full_window: false } } {
+  minPerMinute: number,
+): {
+  query: string;
+  thresholds: { critical: number; critical_recovery: number };
+  options: { on_missing_data: "resolve"; require_full_window: false; evaluation_delay: number };
+} {
+  const guard = `is_greater(default_zero(${countPerMinute}), ${formatNumber(minPerMinute - 1)})`;
   return {
-    // percentile(...) is the p95 of all values in the window; avg(last_10m):p95 would be a mean of per-interval p95s.
-    query: thresholdQuery(`percentile(last_10m):${series}`, ">", critical),
-    thresholds: { critical },
-    options: { on_missing_data: "resolve", require_full_window: false },
+    query: thresholdQuery(`min(last_10m):default_zero(${p95PerMinute}) * ${guard}`, ">", critical),
+    thresholds: { critical, critical_recovery: latencyRecoveryThreshold(critical) },
+    options: { on_missing_data: "resolve", require_full_window: false, evaluation_delay: 60 },
   };
 }

@@ -195,6 +195,7 @@ export const TYPE_LABELS: Record<string, string> = {
   [TYPE.monitor]: "Datadog monitor",
   [TYPE.monitorConfigPolicy]: "Datadog monitor tag policy",
   [TYPE.serviceLevelObjective]: "Datadog SLO",
+  [TYPE.downtimeSchedule]: "Datadog downtime",
   [TYPE.pagerdutyServiceObject]: "Datadog PagerDuty service object",
   [TYPE.schedule]: "PagerDuty schedule",
   [TYPE.escalationPolicy]: "PagerDuty escalation policy",

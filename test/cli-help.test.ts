@@ -11,6 +11,8 @@ import { CHECK_USAGE } from "../tools/check";
 import { DIFF_USAGE } from "../tools/diff/cli";
 import { SNAPSHOT_ROOT, SNAPSHOTS_USAGE } from "../tools/snapshots";
 import { SYNTH_USAGE } from "../tools/synth";
+import { SCENARIOS_USAGE } from "../tools/scenarios";
+import { BACKTEST_USAGE } from "../tools/backtest";
 import { runChild, runScript } from "./helpers";
 
 const run = (cmd: string, args: string[]) => runChild(cmd, args);
@@ -22,6 +24,13 @@ const CLIS: [name: string, script: string, usage: string, firstLine: string][] =
   ["check", "tools/check.ts", CHECK_USAGE, "usage: npm run check -- [options]"],
   ["diff", "tools/diff/cli.ts", DIFF_USAGE, "usage: npm run diff -- --base <git-ref|plan-dir> [options]"],
   ["snapshots", "tools/snapshots.ts", SNAPSHOTS_USAGE, "usage: npm run snapshots"],
+  ["scenarios", "tools/scenarios.ts", SCENARIOS_USAGE, "usage: npm run scenarios -- [options]"],
+  [
+    "backtest",
+    "tools/backtest.ts",
+    BACKTEST_USAGE,
+    "usage: npm run backtest -- --monitor <name> (--series <file|dir> | --print-queries) [options]",
+  ],
   ["bundle", "policies/bundle.ts", BUNDLE_USAGE, "usage: npx tsx policies/bundle.ts [--out policies/dist]"],
   [
     "pr-plans",

@@ -70,7 +70,8 @@ describe("where notifications go", () => {
       pages: true,
       alert: ["@pagerduty-llm-prod-search", "@slack-llm-prod-all"],
       warning: ["@slack-llm-prod-all"],
-      recovery: ["@pagerduty-llm-prod-search", "@slack-llm-prod-all"],
+      recovery: ["@slack-llm-prod-all"],
+      alertRecovery: ["@pagerduty-llm-prod-search"],
       noData: ["@slack-llm-prod-all"],
     });
     expect(routesFor({ ...stack, notifications: {} }, { id: "search", slack: "#search-alerts" }, 3).alert).toEqual([

@@ -13,7 +13,7 @@ import { renderArtifacts } from "../tools/artifacts";
 import { summarize } from "../tools/summary";
 import { fakeId, observeRegistrations, synthesize } from "../tools/mocks";
 import { type Plan, resourcesOfType } from "../plan/plan";
-import { TYPE } from "../config/names";
+import { downtimeName, TYPE } from "../config/names";
 import { verifyPlan } from "../tools/verify";
 import { exampleCatalog, stackConfig, synthExample } from "./helpers";
 
@@ -47,9 +47,19 @@ describe("resources the engine receives", () => {
     expect(byName["monitor-extract-clause-cost-budget"]).toContain(
       `(${mockDashboardUrl("cost")}?tpl_var_feature=extract-clause&tpl_var_env=prod)`,
     );
-    expect(byName["monitor-tenant-spend-anomaly"]).toContain(
-      `(${mockDashboardUrl("tenant")}?tpl_var_tenant={{tenant.name}}&tpl_var_env=prod)`,
+    expect(byName["monitor-provider-outage"]).toContain(
+      `(${mockDashboardUrl("overview")}?tpl_var_provider={{provider.name}}&tpl_var_env=prod)`,
     );
+  });
+
+  it("Each muted building block gets one never-ending downtime over all its groups, on the id the composite's query names.", () => {
+    const muted = buildMonitors(exampleCatalog("prod")).filter((m) => m.muted);
+    const downtimes = resourcesOfType(prodPlan, TYPE.downtimeSchedule);
+    expect(downtimes.map((d) => d.name).sort()).toEqual(muted.map((m) => downtimeName(m.id)).sort());
+    for (const d of downtimes) expect(d.inputs).toMatchObject({ scope: "*", oneTimeSchedule: {} });
+    const composite = resourcesOfType(prodPlan, TYPE.monitor).find((r) => r.inputs.type === "composite")!;
+    const referenced = String(composite.inputs.query).match(/\d+/g)!.map(Number);
+    expect(downtimes.map((d) => (d.inputs.monitorIdentifier as { monitorId: number }).monitorId).sort()).toEqual(referenced.sort());
   });
 
   it("Thresholds and priority reach the provider as strings, as @pulumi/datadog expects.", () => {
@@ -145,9 +155,9 @@ describe("synth checks and files", () => {
 
   it("verifyPlan reports a monitor whose inputs cannot be mapped back instead of writing a partial file.", () => {
     const plan = structuredClone(prodPlan);
-    resourcesOfType(plan, TYPE.monitor)[0].inputs.notifyNoData = true;
+    resourcesOfType(plan, TYPE.monitor)[0].inputs.escalationMessage = "again";
     expect(verifyPlan(plan, exampleCatalog("prod"))).toEqual([
-      expect.stringMatching(/cannot be mapped back.*no mapping for "notifyNoData"/),
+      expect.stringMatching(/cannot be mapped back.*no mapping for "escalationMessage"/),
     ]);
   });
 
@@ -155,19 +165,23 @@ describe("synth checks and files", () => {
     const catalog = exampleCatalog("prod");
     const files = Object.fromEntries(renderArtifacts(prodPlan, catalog).map((a) => [a.path, a.content]));
     const planned = monitorsOf(prodPlan);
-    expect(planned).toHaveLength(70);
+    expect(planned).toHaveLength(72);
     for (const m of planned) {
       const body = JSON.parse(files[`monitors/${m.id}.json`]);
       expect(body).toEqual(m.body);
       expect(typeof body.priority).toBe("number");
-      expect(typeof body.options.thresholds.critical).toBe("number");
+      if (body.type === "query alert") expect(typeof body.options.thresholds.critical).toBe("number");
+      // A composite names its building blocks by the ids the engine gave them.
+      else if (body.type === "composite") expect(body.query).toMatch(/^\d+ && !\d+$/);
+      // An SLO alert names its SLO by the id the engine gave it.
+      else expect(body.query).toMatch(/^(burn_rate|error_budget)\("[^"@]+"\)/);
     }
   });
 
   it("The synth summary counts monitors, paging monitors and priorities per team.", () => {
     const text = summarize(prodPlan, exampleCatalog("prod"), [], "out/prod");
-    expect(text).toContain("Monitors: 70 (65 per feature, 5 cross-feature), 31 page");
-    expect(text).toMatch(/platform\s+18 monitors,\s+7 paging\s+\(P1x1 P2x6 P3x10 P4x1\)/);
+    expect(text).toContain("Monitors: 72 (65 per feature, 5 cross-feature, 2 muted building blocks of composites), 31 page");
+    expect(text).toMatch(/platform\s+20 monitors,\s+7 paging\s+\(P1x1 P2x6 P3x10 P4x1 P5x2\)/);
     const staging = summarize(stagingPlan, exampleCatalog("staging"), [], "out/staging");
     expect(staging).toContain("0 page (paging off: all to Slack)");
   });

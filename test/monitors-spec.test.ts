@@ -57,8 +57,8 @@ describe("API body <-> provider inputs", () => {
 
   it("An option the mapping does not know is refused, not silently dropped.", () => {
     const body = structuredClone(examples[0].body);
-    (body.options as unknown as Record<string, unknown>).notify_no_data = true;
-    expect(() => toMonitorInputs(body)).toThrow(/no mapping for "notify_no_data"/);
+    (body.options as unknown as Record<string, unknown>).no_data_timeframe = 20;
+    expect(() => toMonitorInputs(body)).toThrow(/no mapping for "no_data_timeframe"/);
   });
 
   it("A provider input the inverse does not know is refused, so the written file never hides a field.", () => {
@@ -68,7 +68,7 @@ describe("API body <-> provider inputs", () => {
 
   it("A non-numeric threshold in the inputs is reported with its field.", () => {
     const inputs = toMonitorInputs(examples[0].body);
-    inputs.monitorThresholds.critical = "eighty";
+    inputs.monitorThresholds!.critical = "eighty";
     expect(() => monitorBodyFromInputs(inputs as unknown as Record<string, unknown>)).toThrow(
       /monitorThresholds.critical: expected a number/,
     );
@@ -98,7 +98,7 @@ describe("monitor lint", () => {
     },
     {
       what: "a tenant group-by on a latency percentile (tenant is deliberately not on latency)",
-      body: () => withQuery(get("monitor-extract-clause-ttft-p95"), (q) => q.replace("} >", "} by {tenant} >")),
+      body: () => withQuery(get("monitor-extract-clause-ttft-p95"), (q) => q.replace("}.rollup(60)", "} by {tenant}.rollup(60)")),
       expected: 'llm.ttft has no tag "tenant" (group-by); it carries feature, provider, model, env',
     },
     {
@@ -113,7 +113,7 @@ describe("monitor lint", () => {
     },
     {
       what: ".as_count() on a distribution",
-      body: () => withQuery(get("monitor-extract-clause-ttft-p95"), (q) => q.replace("} >", "}.as_count() >")),
+      body: () => withQuery(get("monitor-extract-clause-ttft-p95"), (q) => q.replace("}.rollup(60)", "}.as_count().rollup(60)")),
       expected: "llm.ttft.as_count(): llm.ttft is a distribution, not a count",
     },
     {
@@ -131,7 +131,7 @@ describe("monitor lint", () => {
       what: "a query threshold that differs from thresholds.critical",
       body: () => {
         const b = get("monitor-extract-clause-cost-budget");
-        b.options.thresholds.critical = 81;
+        b.options.thresholds!.critical = 81;
         return b;
       },
       expected: "query threshold 80 does not equal options.thresholds.critical 81",
@@ -140,7 +140,7 @@ describe("monitor lint", () => {
       what: "a warning beyond the critical threshold",
       body: () => {
         const b = get("monitor-extract-clause-cost-budget");
-        b.options.thresholds.warning = 90;
+        b.options.thresholds!.warning = 90;
         return b;
       },
       expected: 'warning 90 must be below critical 80 for a ">" query',
@@ -244,10 +244,51 @@ describe("monitor lint", () => {
     {
       what: "a page whose recovery does not reach PagerDuty (the incident would never resolve)",
       body: () =>
-        withMessage(get("monitor-extract-clause-cost-budget"), (m) =>
-          m.replace(/(Notify: )@pagerduty-llm-prod-contracts-ai (@slack-contracts-ai-alerts\n\{\{\/is_recovery\}\})/, "$1$2"),
+        withMessage(get("monitor-extract-clause-ttft-p95"), (m) =>
+          m.replace(/\{\{#is_alert_recovery\}\}[\s\S]*?\{\{\/is_alert_recovery\}\}/, ""),
         ),
       expected: "@pagerduty-llm-prod-contracts-ai must also be notified on recovery, or the incident never resolves",
+    },
+    {
+      what: "a page that stays open when the alert falls back to warning (the recovery reaches PagerDuty only from alert to OK)",
+      body: () =>
+        withMessage(get("monitor-extract-clause-cost-budget"), (m) =>
+          m.replace(
+            /\{\{#is_alert_recovery\}\}([\s\S]*?)\{\{\/is_alert_recovery\}\}/,
+            "{{#is_alert_recovery}}{{^is_warning}}$1{{/is_warning}}{{/is_alert_recovery}}",
+          ),
+        ),
+      expected:
+        "@pagerduty-llm-prod-contracts-ai must also be notified when the alert falls back to warning ({{#is_alert_recovery}}), " +
+        "or the incident stays open",
+    },
+    {
+      what: "a composite with thresholds",
+      body: () => {
+        const b = get("monitor-judge-stalled");
+        b.options.thresholds = { critical: 1 };
+        return b;
+      },
+      expected: "a composite has no thresholds",
+    },
+    {
+      what: "a composite of a single monitor",
+      body: () => withQuery(get("monitor-judge-stalled"), (q) => q.replace(/ && .*$/, "")),
+      expected: "a composite combines 2 to 10 monitors (got 1)",
+    },
+    {
+      what: "a composite query with a metric expression in it",
+      body: () => withQuery(get("monitor-judge-stalled"), (q) => `${q} && avg:llm.requests{*} > 1`),
+      expected: "composite query must combine monitor ids with && || ! and parentheses only",
+    },
+    {
+      what: "a composite's building block that could page",
+      body: () => {
+        const b = get("monitor-judge-stalled-traffic");
+        b.priority = 2;
+        return b;
+      },
+      expected: "priority P2: a composite's building block (part:traffic) is informational, P5",
     },
     {
       what: "a paging monitor that does not renotify",

@@ -6,8 +6,19 @@ import { type Catalog, loadCatalog, stackConfigFromPulumi, validateCatalog } fro
 import { buildMonitors, buildOrgMonitors, type MonitorDefinition } from "../monitors";
 import { featureKinds, MONITOR_KINDS, sloKinds, stackKinds } from "../monitors/kinds";
 import { featureSlo, SLO_OBJECTIVES } from "../config/slo";
-import { formatNumber, requestsBeforeJudgeSilenceIsSuspicious } from "../monitors/queries";
-import { type BlockNode, isPagingPriority, monitorName, tagValue, pagerdutyHandle, parseMessage, slackHandle } from "../config/names";
+import { formatNumber, latencyRecoveryThreshold, requestsBeforeJudgeSilenceIsSuspicious } from "../monitors/queries";
+import {
+  type BlockNode,
+  handlesFor,
+  isPagingPriority,
+  monitorName,
+  type NotificationContext,
+  pagerdutyHandle,
+  parseMessage,
+  RESOURCE_TAG,
+  slackHandle,
+  tagValue,
+} from "../config/names";
 import { exampleCatalog, exampleFeatures, exampleTeams, generatedFeatures, type StackName, stackConfig } from "./helpers";
 
 function catalogWith(stack: StackName, opts: { features?: FeatureInput[]; config?: Record<string, unknown> } = {}): Catalog {
@@ -45,6 +56,13 @@ function expectedFeatureMonitors(catalog: Catalog, f: Feature): string[] {
   );
 }
 const stagingMonitors = buildMonitors(staging);
+/** The monitors that notify: every monitor but the muted building blocks of composites. */
+const notifying = (monitors: MonitorDefinition[]) => monitors.filter((m) => !m.muted);
+
+/** The handles one notification of `m` reaches, rendered as Datadog renders the message (config/names.ts). */
+function handles(m: MonitorDefinition, ctx: NotificationContext): string[] {
+  return handlesFor(m.body.message, { ...ctx, priority: m.body.priority }).map((h) => h.raw);
+}
 
 describe("monitor identity and count", () => {
   it("Every example feature gets one monitor per per-feature kind, and one per objective of each SLO kind, named by stable ids.", () => {
@@ -54,9 +72,25 @@ describe("monitor identity and count", () => {
     }
   });
 
-  it("Exactly one monitor exists per cross-feature kind, named by the kind.", () => {
-    const cross = prodMonitors.filter((m) => m.featureId === undefined).map((m) => m.id);
+  it("Exactly one notifying monitor exists per cross-feature kind, named by the kind.", () => {
+    const cross = notifying(prodMonitors)
+      .filter((m) => m.featureId === undefined)
+      .map((m) => m.id);
     expect(cross).toEqual(CROSS_FEATURE_KINDS.map((k) => `monitor-${k}`));
+  });
+
+  it("Every muted monitor is a P5 building block of exactly one composite of its own kind, named after it.", () => {
+    const muted = prodMonitors.filter((m) => m.muted);
+    expect(muted.length).toBeGreaterThan(0);
+    for (const m of muted) {
+      const part = tagValue(m.body.tags, RESOURCE_TAG.part);
+      expect(part).toBeDefined();
+      expect(m.id).toBe(`monitor-${m.kind}-${part}`);
+      expect(m.body.priority).toBe(5);
+      expect(m.pages).toBe(false);
+      const composites = prodMonitors.filter((c) => c.body.type === "composite" && c.body.query.includes(`<<${m.id}>>`));
+      expect(composites.map((c) => c.kind)).toEqual([m.kind]);
+    }
   });
 
   it.each([
@@ -65,13 +99,15 @@ describe("monitor identity and count", () => {
     { features: 5, tenants: 100_000 },
     { features: 60, tenants: 400 },
   ])(
-    "With $features features and $tenants tenants there are (per-feature kinds + 2 per SLO kind) x features + cross-feature kinds.",
+    "With $features features and $tenants tenants there are (per-feature kinds + 2 per SLO kind) x features + (cross-feature kinds) notifying monitors.",
     ({ features, tenants }) => {
       const catalog = catalogWith("prod", { features: generatedFeatures(features), config: { scale: { tenants, models: 4 } } });
       const monitors = buildMonitors(catalog);
       const perFeature = catalog.features.flatMap((f) => expectedFeatureMonitors(catalog, f)).length;
       expect(perFeature).toBe((PER_FEATURE_KINDS.length + 2 * sloKinds().length) * features);
-      expect(monitors).toHaveLength(perFeature + CROSS_FEATURE_KINDS.length);
+      expect(notifying(monitors)).toHaveLength(perFeature + CROSS_FEATURE_KINDS.length);
+      // Building blocks do not grow with the catalog: they are grouped by feature like their composite.
+      expect(monitors.length - notifying(monitors).length).toBe(prodMonitors.length - notifying(prodMonitors).length);
       expect(new Set(monitors.map((m) => m.id)).size).toBe(monitors.length);
     },
   );
@@ -104,37 +140,55 @@ describe("thresholds come from features.ts, one number for query and options", (
     features[0].budgetUsdPerDay = budget;
     const { body } = byId(buildMonitors(catalogWith("prod", { features })), "monitor-extract-clause-cost-budget");
     expect(body.query.endsWith(`> ${critical}`)).toBe(true);
-    expect(Number(critical)).toBe(body.options.thresholds.critical);
+    expect(Number(critical)).toBe(body.options.thresholds?.critical);
   });
 
   it.each(
     exampleFeatures().flatMap((f) => [
-      { id: f.id, kind: "ttft-p95", metric: "llm.ttft", ms: f.latency?.ttftP95Ms ?? CHAPTER_DEFAULTS.ttftP95Ms },
-      { id: f.id, kind: "total-latency-p95", metric: "llm.duration", ms: f.latency?.totalP95Ms ?? CHAPTER_DEFAULTS.totalP95Ms },
+      { id: f.id, kind: "ttft-p95", metric: "llm.ttft", ms: f.latency?.ttftP95Ms ?? CHAPTER_DEFAULTS.ttftP95Ms, f },
+      { id: f.id, kind: "total-latency-p95", metric: "llm.duration", ms: f.latency?.totalP95Ms ?? CHAPTER_DEFAULTS.totalP95Ms, f },
     ]),
-  )("Feature $id has its $kind threshold of $ms ms in both the query and the options.", ({ id, kind, metric, ms }) => {
-    const { body } = byId(prodMonitors, `monitor-${id}-${kind}`);
-    expect(body.query).toBe(`percentile(last_10m):p95:${metric}{feature:${id},env:prod} > ${ms}`);
-    expect(body.options.thresholds).toEqual({ critical: ms });
+  )(
+    "Feature $id alerts $kind when each of the last 10 minutes had its p95 above $ms ms and enough requests, recovering at 70 %.",
+    ({ id, kind, metric, ms, f }) => {
+      const { body } = byId(prodMonitors, `monitor-${id}-${kind}`);
+      const min = f.latency?.minRequestsPerMinute ?? CHAPTER_DEFAULTS.latencyMinRequestsPerMinute;
+      const scope = `{feature:${id},env:prod}`;
+      expect(body.query).toBe(
+        `min(last_10m):default_zero(p95:${metric}${scope}.rollup(60)) * ` +
+          `is_greater(default_zero(count:${metric}${scope}.rollup(sum, 60)), ${min - 1}) > ${ms}`,
+      );
+      expect(body.options.thresholds).toEqual({ critical: ms, critical_recovery: latencyRecoveryThreshold(ms) });
+    },
+  );
+
+  it("A feature's latency.minRequestsPerMinute sets the traffic floor of both latency monitors.", () => {
+    const features = exampleFeatures();
+    features[0].latency = { ...features[0].latency, minRequestsPerMinute: 30 };
+    const monitors = buildMonitors(catalogWith("prod", { features }));
+    for (const kind of ["ttft-p95", "total-latency-p95"])
+      expect(byId(monitors, `monitor-${features[0].id}-${kind}`).body.query).toContain(".rollup(sum, 60)), 29) >");
   });
 
   it("The example catalog really overrides latency for some features, so the table above tests overrides.", () => {
-    expect(byId(prodMonitors, "monitor-summarize-contract-total-latency-p95").body.options.thresholds.critical).toBe(12000);
-    expect(byId(prodMonitors, "monitor-cite-check-total-latency-p95").body.options.thresholds.critical).toBe(CHAPTER_DEFAULTS.totalP95Ms);
+    expect(byId(prodMonitors, "monitor-summarize-contract-total-latency-p95").body.options.thresholds?.critical).toBe(12000);
+    expect(byId(prodMonitors, "monitor-cite-check-total-latency-p95").body.options.thresholds?.critical).toBe(CHAPTER_DEFAULTS.totalP95Ms);
   });
 
   it.each(exampleFeatures().map((f) => ({ id: f.id, drop: f.quality?.maxWeeklyDropPoints ?? CHAPTER_DEFAULTS.maxWeeklyDropPoints })))(
-    "Feature $id alerts when its weekly judge score change falls below -$drop points.",
+    "Feature $id alerts when its two-day judge score average falls more than $drop points below the same two days a week before.",
     ({ id, drop }) => {
       const { body } = byId(prodMonitors, `monitor-${id}-quality-drop`);
-      expect(body.query).toBe(`change(avg(last_1w),last_1w):avg:llm.judge.score{feature:${id},env:prod} < -${drop}`);
+      expect(body.query).toBe(`change(avg(last_2d),last_1w):avg:llm.judge.score{feature:${id},env:prod}.rollup(avg, 3600) < -${drop}`);
       expect(body.options.thresholds).toEqual({ critical: -drop });
+      // The last hour's bucket is complete before it is compared.
+      expect(body.options.evaluation_delay).toBe(3600);
     },
   );
 });
 
 describe("cross-feature monitors", () => {
-  it("The tenant spend anomaly is one multi-alert monitor by tenant with matching anomaly windows and a new-group delay.", () => {
+  it("The tenant spend anomaly is one monitor by tenant with matching anomaly windows, a new-group delay and one notification.", () => {
     const { body } = byId(prodMonitors, "monitor-tenant-spend-anomaly");
     expect(body.query).toBe(
       "avg(last_5h):anomalies(sum:llm.cost.usd{env:prod} by {tenant}.as_count(), 'agile', 3, direction='above', " +
@@ -143,17 +197,19 @@ describe("cross-feature monitors", () => {
     expect(body.options.thresholds).toEqual({ critical: 1, critical_recovery: 0 });
     expect(body.options.threshold_windows).toEqual({ trigger_window: "last_1h", recovery_window: "last_1h" });
     expect(body.options.new_group_delay).toBeGreaterThanOrEqual(3600);
-    expect(body.message).toContain("{{tenant.name}}");
+    // Notified as a simple alert: 400 tenants moving at once (a price change) are one notification, not 400.
+    expect(body.options.notify_by).toEqual(["*"]);
+    expect(body.message).not.toContain("{{tenant.name}}");
   });
 
-  it("The provider outage monitor divides errors by requests per provider, behind the configured traffic guard.", () => {
+  it("The provider outage monitor divides errors by requests per provider, behind the traffic guard, recovering at a quarter.", () => {
     const catalog = catalogWith("prod", { config: { monitoring: { providerErrorRatePct: 5, providerMinRequests: 200 } } });
     const { body } = byId(buildMonitors(catalog), "monitor-provider-outage");
     expect(body.query).toBe(
-      "sum(last_5m):sum:llm.requests{env:prod,status:error} by {provider}.as_count() / sum:llm.requests{env:prod} by " +
+      "sum(last_10m):sum:llm.requests{env:prod,status:error} by {provider}.as_count() / sum:llm.requests{env:prod} by " +
         "{provider}.as_count() * 100 * is_greater(sum:llm.requests{env:prod} by {provider}.as_count(), 200) > 5",
     );
-    expect(body.options.thresholds.critical).toBe(5);
+    expect(body.options.thresholds).toEqual({ critical: 5, critical_recovery: 1.25 });
     expect(body.options.evaluation_delay).toBe(60);
     for (const step of ["failover", "status", "recovery"]) expect(body.message.toLowerCase()).toContain(step);
     expect(body.message).toContain("{{provider.name}}");
@@ -162,14 +218,21 @@ describe("cross-feature monitors", () => {
   it("The judge stall window comes from the stack config and its traffic guard from the lowest sample rate.", () => {
     const features = exampleFeatures().map((f) => ({ ...f, quality: { ...f.quality, judgeSampleRate: 0.05 } }));
     const catalog = catalogWith("prod", { features, config: { monitoring: { judgeStallMinutes: 240 } } });
-    const { body } = byId(buildMonitors(catalog), "monitor-judge-stalled");
+    const monitors = buildMonitors(catalog);
     const n = requestsBeforeJudgeSilenceIsSuspicious(0.05);
-    expect(body.query).toBe(
-      `sum(last_240m):is_greater(sum:llm.requests{env:prod} by {feature}.as_count(), ${n}) - count:llm.judge.score{env:prod} by ` +
-        `{feature} >= 1`,
-    );
-    expect(body.options.on_missing_data).toBe("show_and_notify_no_data");
-    expect(byId(prodMonitors, "monitor-judge-stalled").body.query).toContain(`, ${requestsBeforeJudgeSilenceIsSuspicious(0.01)}) -`);
+    const traffic = byId(monitors, "monitor-judge-stalled-traffic");
+    expect(traffic.body.query).toBe(`sum(last_240m):sum:llm.requests{env:prod} by {feature}.as_count() > ${n}`);
+    // A count: a feature without requests evaluates as 0 (not busy), never as no data.
+    expect(traffic.body.options.on_missing_data).toBe("default");
+    const scores = byId(monitors, "monitor-judge-stalled-scores");
+    expect(scores.body.query).toBe("sum(last_240m):count:llm.judge.score{env:prod} by {feature} > 0");
+    // No score at all is the signal: the block reads OK then, and the composite's `!` makes it an alert.
+    expect(scores.body.options.on_missing_data).toBe("resolve");
+    const { body } = byId(monitors, "monitor-judge-stalled");
+    expect(body.type).toBe("composite");
+    expect(body.query).toBe("<<monitor-judge-stalled-traffic>> && !<<monitor-judge-stalled-scores>>");
+    expect(body.options).toEqual({ notify_no_data: false });
+    expect(byId(prodMonitors, "monitor-judge-stalled-traffic").body.query).toContain(`> ${requestsBeforeJudgeSilenceIsSuspicious(0.01)}`);
   });
 
   it.each([0.01, 0.02, 0.05, 0.5])(
@@ -181,11 +244,14 @@ describe("cross-feature monitors", () => {
     },
   );
 
-  it("Retrieval thresholds come from the stack config.", () => {
-    const catalog = catalogWith("prod", { config: { monitoring: { retrievalP95Ms: 350 } } });
-    expect(byId(buildMonitors(catalog), "monitor-retrieval-slow").body.query).toBe(
-      "percentile(last_10m):p95:llm.retrieval.duration{env:prod} by {index} > 350",
+  it("Retrieval threshold and traffic floor come from the stack config.", () => {
+    const catalog = catalogWith("prod", { config: { monitoring: { retrievalP95Ms: 350, retrievalMinQueriesPerMinute: 20 } } });
+    const { body } = byId(buildMonitors(catalog), "monitor-retrieval-slow");
+    expect(body.query).toBe(
+      "min(last_10m):default_zero(p95:llm.retrieval.duration{env:prod} by {index}.rollup(60)) * " +
+        "is_greater(default_zero(count:llm.retrieval.duration{env:prod} by {index}.rollup(sum, 60)), 19) > 350",
     );
+    expect(body.options.thresholds).toEqual({ critical: 350, critical_recovery: 245 });
   });
 
   it("The observability-cost monitor counts the whole org under the prefix (no env), alerting at the org budget.", () => {
@@ -250,7 +316,7 @@ describe("ownership, names, tags and priority", () => {
   it.each(MONITOR_KINDS.map(({ kind, priority }) => ({ kind, priority })))(
     "Every $kind monitor has priority $priority from the documented severity map.",
     ({ kind, priority }) => {
-      for (const m of prodMonitors.filter((x) => x.kind === kind)) expect(m.body.priority).toBe(priority);
+      for (const m of notifying(prodMonitors).filter((x) => x.kind === kind)) expect(m.body.priority).toBe(priority);
     },
   );
 });
@@ -260,25 +326,44 @@ describe("routing: who is notified", () => {
     expect(JSON.stringify(m)).not.toContain("@pagerduty-");
     expect(m.pages).toBe(false);
     expect(m.body.options.renotify_interval).toBeUndefined();
-    expect(block(m.body.message, "is_alert")).toMatch(/@slack-[a-z0-9-]+/);
+    expect(handles(m, { from: "ok", to: "alert" }).join(" ")).toMatch(/@slack-[a-z0-9-]+/);
   });
 
-  it.each(prodMonitors.map((m) => ({ id: m.id, m })))(
-    "On prod, $id pages exactly when its priority pages, and only for the alert and its recovery.",
+  it.each(notifying(prodMonitors).map((m) => ({ id: m.id, m })))(
+    "On prod, $id pages exactly when its priority pages: on the alert and when it leaves alert, never on a warning or no data.",
     ({ m }) => {
       const pd = pagerdutyHandle("prod", m.owner);
       const slack = slackHandle(prod.teams.find((t) => t.id === m.owner)!.slack);
       const pages = isPagingPriority(m.body.priority);
       expect(m.pages).toBe(pages);
-      expect(block(m.body.message, "is_alert")).toContain(slack);
-      expect(block(m.body.message, "is_alert").includes(pd)).toBe(pages);
-      expect(block(m.body.message, "is_recovery").includes(pd)).toBe(pages);
-      for (const quiet of ["is_warning", "is_no_data", "is_renotify"]) expect(block(m.body.message, quiet)).not.toContain("@pagerduty-");
-      if (m.body.options.thresholds.warning !== undefined) expect(block(m.body.message, "is_warning")).toContain(slack);
+      expect(handles(m, { from: "ok", to: "alert" })).toContain(slack);
+      expect(handles(m, { from: "ok", to: "alert" }).includes(pd)).toBe(pages);
+      // Leaving alert resolves the incident, whether to OK or to warning ({{#is_alert_recovery}}: config/names.ts).
+      expect(handles(m, { from: "alert", to: "ok" }).includes(pd)).toBe(pages);
+      const quiet: NotificationContext[] = [
+        { from: "ok", to: "no data" },
+        { from: "no data", to: "ok" },
+      ];
+      if (m.body.options.thresholds?.warning !== undefined) {
+        expect(handles(m, { from: "ok", to: "warn" })).toContain(slack);
+        expect(handles(m, { from: "alert", to: "warn" }).includes(pd)).toBe(pages);
+        quiet.push({ from: "ok", to: "warn" }, { from: "warn", to: "ok" }, { from: "warn", to: "warn", renotify: true });
+      }
+      for (const ctx of quiet) expect(handles(m, ctx)).not.toContain(pd);
       expect(m.body.options.renotify_interval !== undefined).toBe(pages);
       if (pages) expect(m.body.options.renotify_statuses).toEqual(["alert"]);
     },
   );
+
+  it.each(
+    notifying(prodMonitors)
+      .filter((m) => m.pages)
+      .map((m) => ({ id: m.id, m })),
+  )("The reminder of $id reaches its team's channel, and pages again unless it is a cost budget (one overspend, one page).", ({ m }) => {
+    const reminder = handles(m, { from: "alert", to: "alert", renotify: true });
+    expect(reminder).toContain(slackHandle(prod.teams.find((t) => t.id === m.owner)!.slack));
+    expect(reminder.includes(pagerdutyHandle("prod", m.owner))).toBe(m.kind !== "cost-budget");
+  });
 
   it("The example prod stack pages for cost, latency, provider outages and fast SLO burns, and for nothing else.", () => {
     const paging = prodMonitors.filter((m) => m.pages).map((m) => m.kind);
@@ -301,14 +386,14 @@ describe("messages", () => {
 
   /** The SLO kinds link their objective's dashboard, and share one runbook. */
   const objectiveDashboards: Record<string, string> = { availability: "overview", latency: "latency", quality: "quality" };
-  /** What fired: the value against the threshold; burn-rate alerts have one per window instead (docs monitors/types/slo). */
-  const firedValue = (kind: string) => (kind === "slo-fast-burn" || kind === "slo-slow-burn" ? "{{long_window_burn_rate}}" : "{{value}}");
 
   it.each(prodMonitors.map((m) => ({ id: m.id, m })))(
     "The message of $id says what fired, links its dashboard with variables filled in and its runbook, and has a recovery section.",
     ({ m }) => {
       const msg = m.body.message;
-      expect(msg).toContain(firedValue(m.kind));
+      const fired = m.kind === "slo-fast-burn" || m.kind === "slo-slow-burn" ? "{{long_window_burn_rate}}" : "{{value}}";
+      // A composite has no value of its own, and a monitor notified once for all groups has no single group's value.
+      if (m.body.type !== "composite" && !m.muted && m.body.options.notify_by === undefined) expect(msg).toContain(fired);
       const objective = tagValue(m.body.tags, "objective");
       const link = `@@dashboard-url:${objective ? objectiveDashboards[objective] : dashboards[m.kind]}@@?`;
       expect(msg).toContain(link);
@@ -319,10 +404,11 @@ describe("messages", () => {
     },
   );
 
-  it("Per-tenant and per-provider links pre-fill the group's value.", () => {
-    expect(byId(prodMonitors, "monitor-tenant-spend-anomaly").body.message).toContain("tpl_var_tenant={{tenant.name}}");
+  it("Per-provider and per-index links pre-fill the group's value; monitors that notify for all groups at once link unfiltered.", () => {
     expect(byId(prodMonitors, "monitor-provider-outage").body.message).toContain("tpl_var_provider={{provider.name}}");
-    expect(byId(prodMonitors, "monitor-judge-stalled").body.message).toContain("tpl_var_feature={{feature.name}}");
+    expect(byId(prodMonitors, "monitor-judge-stalled-traffic").body.message).toContain("tpl_var_feature={{feature.name}}");
+    expect(byId(prodMonitors, "monitor-tenant-spend-anomaly").body.message).not.toContain("{{tenant.name}}");
+    expect(byId(prodMonitors, "monitor-judge-stalled").body.message).not.toContain("{{feature.name}}");
   });
 
   it("The cost message names the budget, both thresholds and the kill switch.", () => {
@@ -333,18 +419,23 @@ describe("messages", () => {
 });
 
 describe("data handling options", () => {
-  const metricMonitors = prodMonitors.filter((m) => m.body.type === "query alert");
-  it.each(metricMonitors.map((m) => ({ id: m.id, m })))(
-    "$id sets on_missing_data deliberately and never the legacy notify_no_data.",
+  it.each(prodMonitors.filter((m) => m.body.type !== "slo alert").map((m) => ({ id: m.id, m })))(
+    "$id sets on_missing_data deliberately (a composite: notify_no_data, which is all it has) and never no_data_timeframe.",
     ({ m }) => {
-      expect(["default", "show_no_data", "show_and_notify_no_data", "resolve"]).toContain(m.body.options.on_missing_data);
-      expect(m.body.options).not.toHaveProperty("notify_no_data");
+      if (m.body.type === "composite") {
+        expect(typeof m.body.options.notify_no_data).toBe("boolean");
+        expect(m.body.options).not.toHaveProperty("on_missing_data");
+      } else {
+        expect(["default", "show_no_data", "show_and_notify_no_data", "resolve"]).toContain(m.body.options.on_missing_data);
+        expect(m.body.options).not.toHaveProperty("notify_no_data");
+      }
       expect(m.body.options).not.toHaveProperty("no_data_timeframe");
     },
   );
 
   it("Every monitor on the contract's sparse metrics evaluates partial windows; only the usage gauge needs a full one.", () => {
-    for (const m of metricMonitors) expect(m.body.options.require_full_window).toBe(m.kind === "observability-cost");
+    for (const m of prodMonitors.filter((x) => x.body.type === "query alert"))
+      expect(m.body.options.require_full_window).toBe(m.kind === "observability-cost");
   });
 
   it("SLO alerts set no data-handling option: Datadog offers none on SLO monitors.", () => {

@@ -51,6 +51,15 @@ export function fabricatedInvoke(token: string, inputs: Record<string, unknown>)
   }
 }
 
+/**
+ * The id a mocked resource gets. Datadog monitor ids are integers (a composite's query and a
+ * downtime's monitor_id name monitors by them), so monitors get a stable number; the rest `<name>-id`.
+ */
+export function mockResourceId(name: string, type?: string): string {
+  if (type === TYPE.monitor) return String(parseInt(fakeId(`monitor:${name}`, 8), 16) % 1_000_000_000);
+  return `${name}-id`;
+}
+
 function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);
   if (value !== null && typeof value === "object") {
@@ -79,7 +88,7 @@ export async function synthesize(opts: SynthesizeOptions): Promise<Plan> {
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => ({
-        id: args.custom ? `${args.name}-id` : undefined,
+        id: args.custom ? mockResourceId(args.name, args.type) : undefined,
         state: { ...args.inputs, ...fabricatedOutputs(args.type, args.name) },
       }),
       call: (args) => fabricatedInvoke(args.token, args.inputs),

@@ -2,7 +2,7 @@
 // rules and the cost estimate, read from the plan (what would be created) with the catalog only
 // supplying names people recognise.
 import { cardinalitySummary } from "../cardinality";
-import { HANDLE_PREFIX, idFromName, isPagerdutyHandle, pagerdutyHandleOf, RESOURCE_TAG, TYPE, tag } from "../config/names";
+import { HANDLE_PREFIX, idFromName, isPagerdutyHandle, pagerdutyHandleOf, RESOURCE_TAG, TYPE, tag, tagValue } from "../config/names";
 import type { Catalog } from "../config/validate";
 import { WEEK_SECONDS } from "../oncall/build";
 import { stackCardinality } from "../org/build";
@@ -136,10 +136,13 @@ export function summarize(plan: Plan, catalog: Catalog, artifacts: Artifact[], d
 function monitorSummary(plan: Plan, catalog: Catalog): string[] {
   const monitors = monitorViews(plan);
   const perFeature = monitors.filter((m) => m.feature).length;
+  // A composite's building blocks are muted monitors (monitors/definition.ts `muted`): counted apart.
+  const parts = monitors.filter((m) => tagValue(m.tags, RESOURCE_TAG.part) !== undefined).length;
   const pages = (m: MonitorView) => m.handles.some((h) => isPagerdutyHandle(h.handle));
   const paging = catalog.stack.paging ? "" : " (paging off: all to Slack)";
+  const blocks = parts ? `, ${parts} muted building block${parts === 1 ? "" : "s"} of composites` : "";
   const lines = [
-    `Monitors: ${monitors.length} (${perFeature} per feature, ${monitors.length - perFeature} cross-feature), ` +
+    `Monitors: ${monitors.length} (${perFeature} per feature, ${monitors.length - perFeature - parts} cross-feature${blocks}), ` +
       `${monitors.filter(pages).length} page${paging}`,
   ];
   const teams = [...new Set(monitors.map((m) => m.team ?? "?"))].sort();
