@@ -2,7 +2,7 @@
 // check the expectations, and explain each failure with the timeline that contradicts it.
 import type { Catalog } from "../config/validate";
 import { ESTIMATED_USAGE_METRIC } from "../monitors/cross-feature";
-import { HANDLE_PREFIX, RESOURCE_TAG } from "../config/names";
+import { HANDLE_PREFIX } from "../config/names";
 import {
   compositeConstituents,
   evaluateComposite,
@@ -14,11 +14,13 @@ import {
   STATES,
 } from "./monitor";
 import { UnmodelledError } from "./query";
+import { evaluateSloAlert, type SloAlertPlan, sloAlertPlan, type SloUnderTest } from "./slo";
 import {
   appliesTo,
   isNotifyExpectation,
   loadScenario,
   monitorGroupKeys,
+  monitorPick,
   monitorsNamed,
   type NotifyExpectation,
   type Scenario,
@@ -44,6 +46,8 @@ export interface StackUnderTest {
   muted?: ReadonlySet<string>;
   /** Constituents of the stack's composite monitors (resource names). */
   constituents?: ReadonlySet<string>;
+  /** The stack's SLOs, by the id `slo alert` queries name them by (`burn_rate("<id>")`). */
+  slos?: ReadonlyMap<string, SloUnderTest>;
 }
 
 /** Whether a query term can read data under the org's tag configurations. */
@@ -149,26 +153,31 @@ export function simulate(s: Scenario, stack: StackUnderTest): MonitorRun[] {
   store.declare(ESTIMATED_USAGE_METRIC, "gauge");
   const evaluated = monitorsToEvaluate(s, stack);
   for (const m of stack.monitors) if (!evaluated.has(m.id)) compositeConstituents(m);
-  const all = stack.monitors.map((m) => ({ m, plan: monitorPlan(m, store) }));
-  const plans = all.filter(({ m }) => evaluated.has(m.id));
+  const slos = stack.slos ?? new Map<string, SloUnderTest>();
+  const all = stack.monitors.map((m) =>
+    m.body.type === "slo alert" ? { m, slo: sloAlertPlan(m, slos, store) } : { m, plan: monitorPlan(m, store) },
+  );
+  const plans: { m: MonitorUnderTest; plan?: ReturnType<typeof monitorPlan>; slo?: SloAlertPlan }[] = all.filter(({ m }) =>
+    evaluated.has(m.id),
+  );
   // A percentile term of a metric without percentiles reads nothing (compute.ts): no need to keep its values.
-  for (const { plan } of plans)
+  for (const { plan, slo } of plans) {
     for (const t of plan?.terms ?? [])
       if (t.shape !== "sketch" || stack.percentiles.has(t.term.metric)) store.watch(t.term, t.shape, t.step);
+    if (slo) for (const t of [slo.good, slo.total]) store.watch(t.term, t.shape, t.step);
+  }
   const readable = (metric: string, tags: readonly string[]) => termReadable(stack, metric, tags);
   generateTraffic(s, { catalog: stack.catalog, store, percentiles: stack.percentiles });
   const from = s.start;
   const to = s.start + s.duration;
   const runs = new Map<string, MonitorRun>();
-  for (const { m, plan } of plans) {
-    if (!plan) continue;
-    runs.set(
-      m.id,
-      evaluateMonitor(m, { source: store, percentilesEnabled: (metric) => stack.percentiles.has(metric), readable, from, to }),
-    );
+  const options = { source: store, percentilesEnabled: (metric: string) => stack.percentiles.has(metric), readable, from, to };
+  for (const { m, plan, slo } of plans) {
+    if (plan) runs.set(m.id, evaluateMonitor(m, options));
+    else if (slo) runs.set(m.id, evaluateSloAlert(m, slo, options));
   }
-  for (const { m, plan } of plans) {
-    if (plan) continue;
+  for (const { m, plan, slo } of plans) {
+    if (plan || slo) continue;
     const constituents = new Map<string, MonitorRun>();
     for (const ref of compositeConstituents(m)) {
       const id = stack.monitorById.get(ref);
@@ -229,16 +238,15 @@ function select(x: StateExpectation, runs: MonitorRun[], stack: StackUnderTest):
 }
 
 /** The expectation's group filters that apply to a run's groups, or undefined when the run is not selected at all. */
-function groupFilters(group: StateExpectation["group"], run: MonitorRun, stack: StackUnderTest): [string, string][] | undefined {
+function groupFilters(group: Record<string, string> | undefined, run: MonitorRun, stack: StackUnderTest): [string, string][] | undefined {
   const m = stack.monitors.find((y) => y.id === run.id)!;
-  const { by, feature } = monitorGroupKeys(m);
+  const { by } = monitorGroupKeys(m);
   const filters: [string, string][] = [];
   for (const [k, v] of Object.entries(group ?? {})) {
     if (v === "*") continue;
     if (by.includes(k)) filters.push([k, v]);
-    else if (k === RESOURCE_TAG.feature && feature !== undefined) {
-      if (feature !== v) return undefined;
-    } else return undefined;
+    // `feature` picks a per-feature monitor, `objective` an SLO alert, by the monitor's own tag.
+    else if (monitorPick(m, k) !== v) return undefined;
   }
   return filters;
 }
@@ -252,7 +260,7 @@ function expectedGroups(
   run: MonitorRun,
   stack: StackUnderTest,
   shape: TrafficShape,
-  group: StateExpectation["group"],
+  group: Record<string, string> | undefined,
 ): Record<string, string>[] {
   const m = stack.monitors.find((y) => y.id === run.id)!;
   const { by, feature } = monitorGroupKeys(m);
@@ -336,15 +344,31 @@ function checkNotifications(
   shape: TrafficShape,
 ): string | undefined {
   const [from, to] = rangeOf(s, x.within);
+  // `group` picks monitors (feature, objective) as in state expectations, and notification groups by their tags.
+  const picked = new Map<MonitorRun, [string, string][]>();
+  for (const r of runs) {
+    const filters = groupFilters(x.group, r, stack);
+    if (filters) picked.set(r, filters);
+  }
+  runs = runs.filter((r) => picked.has(r));
   const matching = (r: MonitorRun) =>
     r.notifications.filter(
       (n) =>
-        n.at >= from && n.at <= to && (x.state === undefined || n.state === x.state) && n.handles.some((h) => matchesHandle(x.notifies, h)),
+        n.at >= from &&
+        n.at <= to &&
+        (x.state === undefined || n.state === x.state) &&
+        picked.get(r)!.every(([k, v]) => n.group[k] === v) &&
+        n.handles.some((h) => matchesHandle(x.notifies, h)),
     );
   const bound = (n: number) => (x.count !== undefined ? n === x.count : x.atLeast !== undefined ? n >= x.atLeast : n <= x.atMost!);
   const boundText =
     x.count !== undefined ? `exactly ${x.count}` : x.atLeast !== undefined ? `at least ${x.atLeast}` : `at most ${x.atMost}`;
-  const filters = [x.monitor ? `monitor ${x.monitor}` : "", x.state ? `state ${x.state}` : "", rangeText(x.within)]
+  const filters = [
+    x.monitor ? `monitor ${x.monitor}` : "",
+    x.group ? `group ${groupText(x.group)}` : "",
+    x.state ? `state ${x.state}` : "",
+    rangeText(x.within),
+  ]
     .filter(Boolean)
     .join(", ");
   if (x.each) {

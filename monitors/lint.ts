@@ -62,7 +62,9 @@ export function lintMonitor(body: DatadogMonitor, ctx: LintContext): string[] {
   problems.push(...lintName(body.name, ctx.stack.env));
   if (body.type === "composite") problems.push(...lintComposite(body));
   else if (body.type === "query alert") {
-    if (kind && "sloAlert" in kind && kind.sloAlert) problems.push(`type must be "slo alert" for kind "${kind.kind}" (it watches an SLO)`);
+    // An SLO kind's metric monitor can only be a composite's building block (the fast burn's traffic guard, monitors/slo.ts).
+    if (kind && "sloAlert" in kind && kind.sloAlert && part === undefined)
+      problems.push(`type must be "slo alert" (or a composite of one) for kind "${kind.kind}": it watches an SLO`);
     problems.push(...lintMetricTerms(body.query, ctx.contract, kind, ctx.kinds ?? MONITOR_KINDS));
     problems.push(...lintQueryAlertOptions(body));
     problems.push(...lintThresholds(body));

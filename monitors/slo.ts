@@ -1,15 +1,19 @@
-// The builders of the SLO kinds (registered in kinds.ts): per feature with SLOs, one `slo alert`
+// The builders of the SLO kinds (registered in kinds.ts): per feature with SLOs, one notifying
 // monitor per objective for each of
-//   slo-fast-burn  burn rate over the window's fast pair (14.4x over 1 h and 5 min for 30 days): pages the owner;
-//   slo-slow-burn  burn rate over the slow pair (6x over 6 h and 30 min): the owner's Slack;
-//   slo-budget     share of the window's error budget spent: warns at 75 %, alerts at 100 %.
+//   slo-fast-burn  burn rate over the window's fast pair (14.4x over 1 h and 5 min for 30 days), with
+//                  traffic: pages the owner. A composite of a muted `slo alert` and a muted traffic
+//                  guard shared by the feature's three objectives (fastBurnMonitors);
+//   slo-slow-burn  `slo alert`, burn rate over the slow pair (6x over 6 h and 30 min): the owner's Slack;
+//   slo-budget     `slo alert`, share of the window's error budget spent: warns at 75 %, alerts at 100 %.
 // The pairs and why they are what they are: config/slo.ts BURN_ALERTS and docs/slo.md. Messages
 // use the variables SLO alerts add (docs monitors/types/slo, "Notifications"): {{long_window_burn_rate}}
 // and {{short_window_burn_rate}} for burn-rate alerts, {{value}} (% of the budget spent) for
 // error-budget alerts. The SLO a
 // monitor watches is named by a placeholder (`@@slo-id:slo-<feature>-<objective>@@`) that the
 // Monitors component replaces with the SLO's id once Datadog has created it.
+import { TAG } from "../config/contract";
 import { sloIdPlaceholder } from "../config/links";
+import { metricQuery } from "../config/query";
 import { RESOURCE_TAG, sloResourceName, tag, tagValue } from "../config/names";
 import {
   BURN_ALERTS,
@@ -28,9 +32,9 @@ import {
   windowWords,
 } from "../config/slo";
 import type { Catalog } from "../config/validate";
-import type { MonitorDefinition } from "./definition";
-import { type DashboardId, defineMonitor, type FeatureFrame, frame, type Signal } from "./frame";
-import { formatNumber, thresholdQuery } from "./queries";
+import { type MonitorDefinition, monitorIdPlaceholder } from "./definition";
+import { type DashboardId, defineComposite, defineMonitor, type FeatureFrame, frame, partFrame, type Signal } from "./frame";
+import { formatNumber, thresholdQuery, windowSeconds } from "./queries";
 import { formatValue, type KindReview, type ReviewValues } from "./review";
 
 export type SloAlert = "fast" | "slow" | "budget";
@@ -64,10 +68,14 @@ export function errorBudgetQuery(sloId: string, window: SloWindow, criticalPct: 
   return thresholdQuery(`error_budget("${sloId}").over("${window}")`, ">", criticalPct);
 }
 
-/** The monitors of one SLO kind for one feature: one per objective, none when the feature has `slo: false`. */
+/**
+ * The monitors of one SLO kind for one feature: one notifying monitor per objective (the fast burn
+ * adds its muted building blocks), none when the feature has `slo: false`.
+ */
 export function sloAlertMonitors(f: FeatureFrame, catalog: Catalog, alert: SloAlert): MonitorDefinition[] {
   const slo = featureSlo(f.feature, catalog.stack);
   if (!slo) return [];
+  if (alert === "fast") return fastBurnMonitors(f, catalog, slo);
   return SLO_OBJECTIVES.map((objective) => {
     const of = objectiveFrame(f, catalog, objective);
     return alert === "budget" ? budgetMonitor(of, slo, objective) : burnMonitor(of, slo, objective, alert);
@@ -102,10 +110,100 @@ function what(f: FeatureFrame, slo: ResolvedSlo, objective: SloObjective): strin
   );
 }
 
-function burnMonitor(f: FeatureFrame, slo: ResolvedSlo, objective: SloObjective, alert: "fast" | "slow"): MonitorDefinition {
+/** Requests in the fast burn's long window below which it does not page: the feature's own latency traffic floor, per minute. */
+export function fastBurnMinRequests(feature: { latency: { minRequestsPerMinute: number } }, longWindow: string): number {
+  return feature.latency.minRequestsPerMinute * (windowSeconds(`last_${longWindow}`)! / 60);
+}
+
+/** What a building block's message says first: it notifies no one, the composite does. */
+function buildingBlock(f: FeatureFrame, what: string): string {
+  return (
+    `Building block of **${f.feature.name}**, muted by a downtime: it notifies no one; the composite does. ` + `It is in alert when ${what}`
+  );
+}
+
+/**
+ * The fast burn pages, so like the paging latency monitors it needs traffic (issue 15: "no page
+ * for a slow minute when traffic in the window is below a minimum"). A burn rate is relative: at
+ * 3 am with a dozen calls an hour, one failed call is 16x a 99.5 % budget's error rate over the
+ * hour and 200x over 5 minutes: one bad call among the thousands a month's budget allows. `burn_rate()` has
+ * no traffic condition, so the page is a composite (docs monitors/types/composite; the "Monitor
+ * frequent metrics" case of monitors/guide/composite_use_cases: ignore spikes at low traffic):
+ *   - <objective>-burn: the `slo alert` burn-rate monitor, muted;
+ *   - traffic: the feature served more than `latency.minRequestsPerMinute` x 60 requests in the
+ *     long window, muted, shared by the three objectives ("many composite monitors may reference
+ *     the same individual monitor", same page);
+ *   - slo-fast-burn-<objective> = burn && traffic: pages.
+ * Below the floor the slow-burn and budget monitors still count every bad event.
+ */
+function fastBurnMonitors(f: FeatureFrame, catalog: Catalog, slo: ResolvedSlo): MonitorDefinition[] {
+  const pair = BURN_ALERTS[slo.window].fast;
+  const minRequests = fastBurnMinRequests(f.feature, pair.longWindow);
+  const long = windowWords(pair.longWindow);
+  const { contract, stack } = catalog;
+  const requests = metricQuery(contract, contract.metrics.requests, {
+    aggregation: "sum",
+    filters: { [TAG.feature]: f.feature.id, [TAG.env]: stack.env },
+    asCount: true,
+  });
+  const trafficFrame = { ...partFrame(f, catalog, { name: "traffic", title: "building block, traffic", priority: 5 }), feature: f.feature };
+  const traffic: MonitorDefinition = {
+    ...defineMonitor(trafficFrame, {
+      query: thresholdQuery(`sum(last_${windowSeconds(`last_${pair.longWindow}`)! / 60}m):${requests}`, ">", minRequests),
+      thresholds: { critical: minRequests },
+      // A count query: an hour without requests evaluates as 0, not busy.
+      options: { on_missing_data: "default", require_full_window: false },
+      message: {
+        summary: buildingBlock(f, `${f.feature.name} served more than ${formatNumber(minRequests)} requests in the last ${long}.`),
+        dashboard: { label: `Overview: ${f.feature.name}`, url: f.dashboardUrl() },
+        firstSteps: ["Nothing to do here: read the fast-burn monitor of the objective that paged."],
+        recovery: `the feature's traffic in the last ${long} is back under ${formatNumber(minRequests)} requests.`,
+      },
+    }),
+    muted: true,
+  };
+  const perObjective = SLO_OBJECTIVES.flatMap((objective) => {
+    const of = objectiveFrame(f, catalog, objective);
+    const burnFrame = {
+      ...partFrame(of, catalog, { name: `${objective}-burn`, title: "building block, burn rate", priority: 5 }),
+      feature: f.feature,
+    };
+    const burn: MonitorDefinition = { ...burnMonitor(burnFrame, slo, objective, "fast", true), muted: true };
+    const days = windowDays(slo.window);
+    const composite = defineComposite(of, {
+      query: `${monitorIdPlaceholder(burn.id)} && ${monitorIdPlaceholder(traffic.id)}`,
+      // Without traffic there is nothing to page about: quiet, not "no data".
+      notifyNoData: false,
+      message: {
+        summary:
+          `${capitalize(what(f, slo, objective))} is burning its error budget faster than ${formatNumber(pair.rate)}x over the ` +
+          `last ${long} and the last ${windowWords(pair.shortWindow)}, and the feature served more than ` +
+          `${formatNumber(minRequests)} requests in the last ${long}. At ${formatNumber(pair.rate)}x the ${days}-day budget is ` +
+          `gone in ${timeToExhaustion(pair.rate, slo.window)}, and ${pair.budgetSpentPct} % of it goes in ${long}. The burn rates ` +
+          `are on the SLO (the dashboard's SLO group).`,
+        dashboard: { label: `${capitalize(objective)}: ${f.feature.name}`, url: of.dashboardUrl() },
+        firstSteps: [
+          ...FIRST_STEPS[objective],
+          "Open the SLO from the dashboard's SLO group: when did the burn start, and is it still going?",
+        ],
+        recovery:
+          `the burn rate of ${f.feature.name}'s ${objective} SLO over the last ${windowWords(pair.shortWindow)} is back under ` +
+          `${formatNumber(pair.rate)}x (or traffic fell under the floor). What was spent stays spent: check the budget left on the ` +
+          `SLO, and write a postmortem if customers noticed: ${f.postmortemUrl}`,
+      },
+    });
+    return [composite, burn];
+  });
+  return [...perObjective, traffic];
+}
+
+function burnMonitor(f: FeatureFrame, slo: ResolvedSlo, objective: SloObjective, alert: "fast" | "slow", part = false): MonitorDefinition {
   const pair = BURN_ALERTS[slo.window][alert];
   const days = windowDays(slo.window);
   const lasts = timeToExhaustion(pair.rate, slo.window);
+  const burning =
+    `${what(f, slo, objective)} is burning its error budget at {{long_window_burn_rate}}x over the last ` +
+    `${windowWords(pair.longWindow)} and {{short_window_burn_rate}}x over the last ${windowWords(pair.shortWindow)}`;
   return defineMonitor(f, {
     type: "slo alert",
     query: burnRateQuery(sloId(f, objective), slo.window, pair),
@@ -114,11 +212,10 @@ function burnMonitor(f: FeatureFrame, slo: ResolvedSlo, objective: SloObjective,
     // resource_datadog_monitor.go:187, on_missing_data "is not available for ... SLO monitors").
     options: {},
     message: {
-      summary:
-        `${capitalize(what(f, slo, objective))} is burning its error budget at {{long_window_burn_rate}}x over the last ` +
-        `${windowWords(pair.longWindow)} and {{short_window_burn_rate}}x over the last ${windowWords(pair.shortWindow)}; the alert ` +
-        `is at ${formatNumber(pair.rate)}x on both. At ${formatNumber(pair.rate)}x the ${days}-day budget is gone in ${lasts}, and ` +
-        `${pair.budgetSpentPct} % of it goes in ${windowWords(pair.longWindow)}.`,
+      summary: part
+        ? buildingBlock(f, `${burning}, both at ${formatNumber(pair.rate)}x or more.`)
+        : `${capitalize(burning)}; the alert is at ${formatNumber(pair.rate)}x on both. At ${formatNumber(pair.rate)}x the ` +
+          `${days}-day budget is gone in ${lasts}, and ${pair.budgetSpentPct} % of it goes in ${windowWords(pair.longWindow)}.`,
       dashboard: { label: `${capitalize(objective)}: ${f.feature.name}`, url: f.dashboardUrl() },
       firstSteps: [
         ...FIRST_STEPS[objective],

@@ -2,6 +2,7 @@
 // the way a pull request would change it, both sides are synthesized under mocks, and the
 // diff must say exactly what changed for the on-call engineer and the dashboard reader.
 import { featureKinds, sloKinds } from "../monitors/kinds";
+import { SLO_OBJECTIVES } from "../config/slo";
 import { beforeAll, describe, expect, it } from "vitest";
 import { comparePlans, leafChanges } from "../tools/diff/compare";
 import { code } from "../tools/diff/markdown";
@@ -107,10 +108,13 @@ describe("the diff of a pull request against the example config, on the real pro
     const features = exampleFeatures().filter((f) => f.id !== "cite-check");
     const md = diffMarkdown(base, await synthExample("prod", { features }));
     const gone = base.resources
-      .filter((r) => /^monitor-cite-check-|^slo-cite-check-|^sentry-(issue-alert|metric-alert|issue-page)-cite-check$/.test(r.name))
+      .filter((r) =>
+        /^(downtime-)?monitor-cite-check-|^slo-cite-check-|^sentry-(issue-alert|metric-alert|issue-page)-cite-check$/.test(r.name),
+      )
       .map((r) => r.name);
-    // One monitor per per-feature kind, and one per objective (three) of each SLO kind.
-    const monitors = featureKinds().length + 2 * sloKinds().length;
+    // One monitor per per-feature kind, one per objective (three) of each SLO kind, and the fast burn's building
+    // blocks: a burn-rate block per objective and one traffic guard.
+    const monitors = featureKinds().length + 2 * sloKinds().length + SLO_OBJECTIVES.length + 1;
     expect(gone.filter((n) => n.startsWith("monitor-"))).toHaveLength(monitors);
     expect(gone.filter((n) => n.startsWith("slo-"))).toHaveLength(3);
     const removed = linesMatching(md, /^- \*\*removed\*\*/);

@@ -12,6 +12,7 @@ import {
   handlesFor,
   isPagingPriority,
   monitorName,
+  monitorPartName,
   type NotificationContext,
   pagerdutyHandle,
   parseMessage,
@@ -67,7 +68,9 @@ function handles(m: MonitorDefinition, ctx: NotificationContext): string[] {
 describe("monitor identity and count", () => {
   it("Every example feature gets one monitor per per-feature kind, and one per objective of each SLO kind, named by stable ids.", () => {
     for (const f of prod.features) {
-      const own = prodMonitors.filter((m) => m.featureId === f.id).map((m) => m.id);
+      const own = notifying(prodMonitors)
+        .filter((m) => m.featureId === f.id)
+        .map((m) => m.id);
       expect(own).toEqual(expectedFeatureMonitors(prod, f));
     }
   });
@@ -79,17 +82,20 @@ describe("monitor identity and count", () => {
     expect(cross).toEqual(CROSS_FEATURE_KINDS.map((k) => `monitor-${k}`));
   });
 
-  it("Every muted monitor is a P5 building block of exactly one composite of its own kind, named after it.", () => {
+  // A building block may serve several composites ("many composite monitors may reference the same individual
+  // monitor", docs monitors/types/composite): the fast burn's traffic guard serves the feature's three objectives.
+  it("Every muted monitor is a P5 building block of composites of its own kind (and of its feature), named after it.", () => {
     const muted = prodMonitors.filter((m) => m.muted);
     expect(muted.length).toBeGreaterThan(0);
     for (const m of muted) {
       const part = tagValue(m.body.tags, RESOURCE_TAG.part);
       expect(part).toBeDefined();
-      expect(m.id).toBe(`monitor-${m.kind}-${part}`);
+      expect(m.id).toBe(monitorPartName(m.kind, part!, m.featureId));
       expect(m.body.priority).toBe(5);
       expect(m.pages).toBe(false);
       const composites = prodMonitors.filter((c) => c.body.type === "composite" && c.body.query.includes(`<<${m.id}>>`));
-      expect(composites.map((c) => c.kind)).toEqual([m.kind]);
+      expect(composites.length).toBeGreaterThan(0);
+      for (const c of composites) expect([c.kind, c.featureId]).toEqual([m.kind, m.featureId]);
     }
   });
 
@@ -99,15 +105,18 @@ describe("monitor identity and count", () => {
     { features: 5, tenants: 100_000 },
     { features: 60, tenants: 400 },
   ])(
-    "With $features features and $tenants tenants there are (per-feature kinds + 2 per SLO kind) x features + (cross-feature kinds) notifying monitors.",
+    "With $features features and $tenants tenants, (per-feature kinds + 2 per SLO kind) x features + cross-feature kinds notify.",
     ({ features, tenants }) => {
       const catalog = catalogWith("prod", { features: generatedFeatures(features), config: { scale: { tenants, models: 4 } } });
       const monitors = buildMonitors(catalog);
       const perFeature = catalog.features.flatMap((f) => expectedFeatureMonitors(catalog, f)).length;
       expect(perFeature).toBe((PER_FEATURE_KINDS.length + 2 * sloKinds().length) * features);
       expect(notifying(monitors)).toHaveLength(perFeature + CROSS_FEATURE_KINDS.length);
-      // Building blocks do not grow with the catalog: they are grouped by feature like their composite.
-      expect(monitors.length - notifying(monitors).length).toBe(prodMonitors.length - notifying(prodMonitors).length);
+      // Cross-feature building blocks do not grow with the catalog (grouped by feature like their composite); the
+      // fast burn adds one burn-rate block per objective and one traffic guard per feature with SLOs.
+      const crossParts = prodMonitors.filter((m) => m.muted && m.featureId === undefined).length;
+      const withSlos = catalog.features.filter((f) => featureSlo(f, catalog.stack)).length;
+      expect(monitors.length - notifying(monitors).length).toBe(crossParts + withSlos * (SLO_OBJECTIVES.length + 1));
       expect(new Set(monitors.map((m) => m.id)).size).toBe(monitors.length);
     },
   );
@@ -382,6 +391,8 @@ describe("messages", () => {
     "judge-stalled": "quality",
     "retrieval-slow": "latency",
     "observability-cost": "overview",
+    // The fast burn's traffic guard: the kind's own dashboard (the objectives' monitors link theirs).
+    "slo-fast-burn": "overview",
   };
 
   /** The SLO kinds link their objective's dashboard, and share one runbook. */
@@ -399,7 +410,7 @@ describe("messages", () => {
       expect(msg).toContain(link);
       expect(msg).toContain("tpl_var_env=prod");
       if (m.featureId) expect(msg).toContain(`tpl_var_feature=${m.featureId}`);
-      expect(msg).toContain(`${prod.stack.runbookBaseUrl}/${objective ? "slo-burn" : m.kind}.md`);
+      expect(msg).toContain(`${prod.stack.runbookBaseUrl}/${MONITOR_KINDS.find((k) => k.kind === m.kind)!.runbook}`);
       expect(block(msg, "is_recovery").length).toBeGreaterThan(40);
     },
   );

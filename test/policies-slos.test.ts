@@ -39,6 +39,17 @@ describe("feature-has-slos", () => {
     ]);
   });
 
+  it("does not count a composite's muted building block as the objective's monitor", async () => {
+    const name = `monitor-${first.id}-slo-fast-burn-quality`;
+    const resources = stack().map((r) =>
+      r.name === name
+        ? { ...r, name: `${name}-burn`, props: { ...r.props, tags: [...(r.props.tags as string[]), "part:quality-burn"] } }
+        : r,
+    );
+    const { violations } = await runStackPolicy(featureHasSlos, resources);
+    expect(violations.map((v) => v.message)).toEqual([expect.stringContaining(`feature "${first.id}" lacks 1 SLO monitor (${name})`)]);
+  });
+
   it("rejects a feature that opted out without a reason", async () => {
     const resources = stack().filter((r) => !r.name.startsWith(`slo-${first.id}-`) && !r.name.startsWith(`monitor-${first.id}-slo-`));
     const { violations } = await runStackPolicy(featureHasSlos, resources, { sloOptOuts: { [first.id]: " " } });

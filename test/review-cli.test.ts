@@ -203,7 +203,7 @@ describe("a renamed feature id", () => {
         `> **Looks like a rename: \`legal-chat\` → \`${to}\`** ${why}. A feature's id is its identity, so this change loses:`,
         "> - **its metric history**: Datadog keeps it under `feature:legal-chat`, while the dashboards and monitors of " +
           `\`${to}\` only see data sent with the new id (the emitter rejects calls that still pass \`legal-chat\`).`,
-        "> - **its monitor history**: its 13 monitors, 3 SLOs and 2 Sentry rules are deleted and new ones created in their place, " +
+        "> - **its monitor history**: its 17 monitors, 3 SLOs and 2 Sentry rules are deleted and new ones created in their place, " +
           "without " +
           "their history, mutes or downtimes; monitors that compare with the past start without a baseline.",
         ">",

@@ -6,13 +6,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { BURN_ALERTS, featureSlo, formatErrorBudget, maxBurnRate, SLO_DEFAULTS, SLO_OBJECTIVES, type SloWindow } from "../config/slo";
 import type { FeatureInput } from "../config/schema";
 import { validateCatalog } from "../config/validate";
-import { handlesFor, isPagerdutyHandle, RESOURCE_TAG, sloResourceName, tagValue, TYPE } from "../config/names";
+import { handlesFor, isPagerdutyHandle, monitorPartName, RESOURCE_TAG, sloResourceName, tagValue, TYPE } from "../config/names";
 import { referencedSlos } from "../config/links";
 import { buildDashboards } from "../dashboards";
 import { lintDashboard } from "../dashboards/lint";
 import { buildMonitors, type DatadogMonitor } from "../monitors";
 import { Monitors } from "../monitors/component";
 import { sloKinds } from "../monitors/kinds";
+import { fastBurnMinRequests } from "../monitors/slo";
 import { lintMonitor } from "../monitors/lint";
 import { dashboardsOf } from "../plan/dashboards";
 import { monitorsOf } from "../plan/monitors";
@@ -294,25 +295,32 @@ describe("burn-rate and error-budget monitors", () => {
       for (const f of catalog.features) {
         const slo = featureSlo(f, catalog.stack);
         if (!slo) continue;
+        const traffic = monitors.find((m) => m.id === monitorPartName("slo-fast-burn", "traffic", f.id))!;
+        expect(traffic.muted).toBe(true);
+        expect(traffic.body.query).toBe(
+          `sum(last_60m):sum:llm.requests{feature:${f.id},env:${catalog.stack.env}}.as_count() > ` + `${fastBurnMinRequests(f, "1h")}`,
+        );
         for (const objective of SLO_OBJECTIVES) {
           const own = monitors.filter((m) => m.featureId === f.id && tagValue(m.body.tags, RESOURCE_TAG.objective) === objective);
-          expect(own.map((m) => m.kind)).toEqual(sloKinds().map((k) => k.kind));
+          const notifying = own.filter((m) => !m.muted);
+          expect(notifying.map((m) => m.kind)).toEqual(sloKinds().map((k) => k.kind));
           const { fast, slow } = BURN_ALERTS[slo.window];
           const id = `@@slo-id:${sloResourceName(f.id, objective)}@@`;
-          const query = (kind: string) => own.find((m) => m.kind === kind)!.body.query;
-          expect(query("slo-fast-burn")).toBe(
-            `burn_rate("${id}").over("${slo.window}").long_window("1h").short_window("5m") > ${fast.rate}`,
-          );
+          const query = (kind: string) => notifying.find((m) => m.kind === kind)!.body.query;
+          // The fast burn pages through a composite: its burn-rate block and the feature's traffic guard.
+          const burn = own.find((m) => m.muted)!;
+          expect(burn.id).toBe(monitorPartName("slo-fast-burn", `${objective}-burn`, f.id));
+          expect(query("slo-fast-burn")).toBe(`<<${burn.id}>> && <<${traffic.id}>>`);
+          expect(burn.body.query).toBe(`burn_rate("${id}").over("${slo.window}").long_window("1h").short_window("5m") > ${fast.rate}`);
           expect(query("slo-slow-burn")).toBe(
             `burn_rate("${id}").over("${slo.window}").long_window("6h").short_window("30m") > ${slow.rate}`,
           );
           expect(query("slo-budget")).toBe(`error_budget("${id}").over("${slo.window}") > 100`);
           expect(own.find((m) => m.kind === "slo-budget")!.body.options.thresholds).toEqual({ critical: 100, warning: 75 });
           expect(fast.rate).toBeLessThanOrEqual(maxBurnRate(slo.targets[objective]));
-          for (const m of own) {
-            expect(m.body.type).toBe("slo alert");
+          expect(own.map((m) => m.body.type)).toEqual(["composite", "slo alert", "slo alert", "slo alert"]);
+          for (const m of [...own, traffic])
             expect(lintMonitor(m.body, { contract: catalog.contract, stack: catalog.stack, slos }), m.id).toEqual([]);
-          }
         }
       }
     },
@@ -322,7 +330,9 @@ describe("burn-rate and error-budget monitors", () => {
     const r = catalogWith({ slo: { window: "7d" } });
     if (!r.ok) throw new Error(problemsOf(r).join("\n"));
     const queries = buildMonitors(r.catalog)
-      .filter((m) => m.id.startsWith("monitor-answer-slo-") && m.id.endsWith("-availability"))
+      .filter(
+        (m) => m.featureId === "answer" && m.body.type === "slo alert" && tagValue(m.body.tags, RESOURCE_TAG.objective) === "availability",
+      )
       .map((m) => m.body.query);
     expect(queries).toEqual([
       'burn_rate("@@slo-id:slo-answer-availability@@").over("7d").long_window("1h").short_window("5m") > 16.8',
@@ -343,11 +353,14 @@ describe("burn-rate and error-budget monitors", () => {
     expect(handles(byId("monitor-answer-slo-slow-burn-quality"), "alert").map((h) => h.raw)).toEqual(["@slack-search-alerts"]);
     expect(handles(byId("monitor-answer-slo-budget-quality"), "warn").map((h) => h.raw)).toEqual(["@slack-search-alerts"]);
     expect(byId("monitor-answer-slo-budget-quality").message).toContain("{{value}} % of its error budget");
-    expect(byId("monitor-answer-slo-fast-burn-quality").message).toContain("{{long_window_burn_rate}}x over the last 1 hour");
+    expect(byId("monitor-answer-slo-fast-burn-quality").message).toContain("faster than 14.4x over the last 1 hour and the last 5 minutes");
+    // The burn-rate block says the rates it sees; it is muted, so nobody reads it in a notification.
+    expect(byId("monitor-answer-slo-fast-burn-quality-burn").message).toContain("{{long_window_burn_rate}}x over the last 1 hour");
+    expect(monitors.find((m) => m.id === "monitor-answer-slo-fast-burn-quality-burn")!.muted).toBe(true);
   });
 
   it("On a stack that may not page, no SLO monitor of the example catalog can reach PagerDuty.", () => {
-    const monitors = buildMonitors(exampleCatalog("staging")).filter((m) => m.body.type === "slo alert");
+    const monitors = buildMonitors(exampleCatalog("staging")).filter((m) => sloKinds().some((k) => k.kind === m.kind));
     expect(monitors.length).toBeGreaterThan(0);
     for (const m of monitors) {
       expect(m.pages).toBe(false);
@@ -363,9 +376,9 @@ describe("burn-rate and error-budget monitors", () => {
       target: s.body.thresholds[0].target,
       timeframe: s.body.thresholds[0].timeframe,
     }));
-    const fast = buildMonitors(catalog).find((m) => m.id === "monitor-answer-slo-fast-burn-quality")!.body;
+    const slow = buildMonitors(catalog).find((m) => m.id === "monitor-answer-slo-slow-burn-quality")!.body;
     const lint = (change: (b: DatadogMonitor) => void) => {
-      const body = structuredClone(fast);
+      const body = structuredClone(slow);
       change(body);
       return lintMonitor(body, { contract: catalog.contract, stack: catalog.stack, slos }).join("\n");
     };
@@ -434,7 +447,7 @@ describe("burn-rate and error-budget monitors", () => {
         (b) => {
           b.type = "query alert";
         },
-        'type must be "slo alert" for kind "slo-fast-burn"',
+        'type must be "slo alert" (or a composite of one) for kind "slo-slow-burn"',
       ],
     ])("%s", (_, change, problem) => {
       expect(lint(change)).toContain(problem);
@@ -500,7 +513,7 @@ describe("the program and its plan", () => {
     const definitions = buildMonitors(fixtureCatalog("prod")).filter((m) => m.body.type === "slo alert");
     const urls = Object.fromEntries(["quality", "cost", "latency", "tenant", "overview"].map((id) => [id, `https://x/${id}`]));
     expect(() => new Monitors("monitors", { definitions, dashboardUrls: urls, sloIds: {} })).toThrow(
-      /monitor monitor-answer-slo-fast-burn-availability watches SLOs that are not created: slo-answer-availability/,
+      /monitor monitor-answer-slo-fast-burn-availability-burn watches SLOs that are not created: slo-answer-availability/,
     );
   });
 });

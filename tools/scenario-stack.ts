@@ -9,6 +9,7 @@ import { compositeConstituents } from "../evaluator/monitor";
 import type { StackUnderTest } from "../evaluator/run";
 import { mockResourceId } from "./mocks";
 import { monitorsOf } from "../plan/monitors";
+import { sloBodiesOf } from "../plan/slos";
 import { type Plan, resourcesOfType } from "../plan/plan";
 import { synth, type SynthOptions } from "./synth";
 
@@ -47,8 +48,10 @@ export function stackFromPlan(name: string, plan: Plan, catalog: Catalog): Stack
   const monitors = monitorsOf(plan).map((m) => ({ id: m.id, body: m.body }));
   const monitorById = new Map(monitors.map((m) => [mockResourceId(m.id, TYPE.monitor), m.id]));
   const constituents = new Set(monitors.flatMap((m) => compositeConstituents(m).map((id) => monitorById.get(id) ?? id)));
+  // An slo alert names its SLO by the id Datadog gave it; under synth's mocks, the id mocks.ts gives the SLO resource.
+  const slos = new Map(sloBodiesOf(plan).map(({ id, body }) => [mockResourceId(id, TYPE.serviceLevelObjective), { id, body }]));
   return withOrgConfigurations(
-    { name, catalog, monitors, percentiles: new Set(), monitorById, muted: mutedMonitors(plan, monitorById), constituents },
+    { name, catalog, monitors, percentiles: new Set(), monitorById, muted: mutedMonitors(plan, monitorById), constituents, slos },
     plan,
   );
 }

@@ -135,9 +135,10 @@ export function summarize(plan: Plan, catalog: Catalog, artifacts: Artifact[], d
 /** One line per owning team: how many monitors, how many of them page, and by which priority. */
 function monitorSummary(plan: Plan, catalog: Catalog): string[] {
   const monitors = monitorViews(plan);
-  const perFeature = monitors.filter((m) => m.feature).length;
   // A composite's building blocks are muted monitors (monitors/definition.ts `muted`): counted apart.
-  const parts = monitors.filter((m) => tagValue(m.tags, RESOURCE_TAG.part) !== undefined).length;
+  const isPart = (m: MonitorView) => tagValue(m.tags, RESOURCE_TAG.part) !== undefined;
+  const parts = monitors.filter(isPart).length;
+  const perFeature = monitors.filter((m) => m.feature && !isPart(m)).length;
   const pages = (m: MonitorView) => m.handles.some((h) => isPagerdutyHandle(h.handle));
   const paging = catalog.stack.paging ? "" : " (paging off: all to Slack)";
   const blocks = parts ? `, ${parts} muted building block${parts === 1 ? "" : "s"} of composites` : "";

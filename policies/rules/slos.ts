@@ -66,6 +66,8 @@ export const featureHasSlos: StackValidationPolicy = {
       rs.some((r) => {
         const tags = tagsOf(r);
         return (
+          // A composite's building block (part:) does not notify: it cannot stand for the monitor.
+          tagValue(tags, RESOURCE_TAG.part) === undefined &&
           tagValue(tags, TAG.feature) === feature &&
           tagValue(tags, RESOURCE_TAG.objective) === objective &&
           (kind === undefined || tagValue(tags, RESOURCE_TAG.monitor) === kind)
