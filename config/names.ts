@@ -15,6 +15,32 @@ export const CONFIG_NAMESPACE = `${PROJECT}:`;
 /** How a secret value appears wherever it is written down offline: plan files, summaries, stack files read without a key. */
 export const SECRET = "[secret]";
 
+/**
+ * Pulumi's own rule for a stack name, as `pulumi stack init` applies it:
+ * `tokens.ParseStackName` in pulumi/pulumi v3.248.0, sdk/go/common/tokens/stack_name.go
+ * (regex `^[A-Za-z0-9_.-]*` matched to the end, not empty, at most 100 characters; error
+ * texts quoted from there). Both backends end in it (`ValidateStackName`,
+ * pkg/backend/httpstate/backend.go:1192 and pkg/backend/diy/backend.go:763). A qualified
+ * `org/project/stack` is not accepted here: the package names files after the bare stack
+ * (`Pulumi.<stack>.yaml`, `out/<stack>/`), so "." and "..", which Pulumi's character class admits,
+ * are refused too. The tools check a stack named on a command line with it, the policy pack a
+ * stack named by a plan's URNs.
+ * Returns the problem, or undefined when the name is valid.
+ */
+export function stackNameProblem(name: string): string | undefined {
+  if (name === "") return "a stack name may not be empty";
+  if (name.length > 100) return "a stack name cannot exceed 100 characters";
+  const bad = /[^A-Za-z0-9_.-]/.exec(name);
+  if (bad) {
+    return (
+      "a stack name may only contain alphanumeric, hyphens, underscores, or periods: " +
+      `invalid character ${JSON.stringify(bad[0])} at position ${bad.index}`
+    );
+  }
+  if (name === "." || name === "..") return `"${name}" names a directory, not a stack`;
+  return undefined;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Pulumi type tokens
 

@@ -4,7 +4,7 @@
 // interval}], from_date, to_date, query}`), one per metric query the monitor reads.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { MetricContract } from "../config/contract";
+import type { ScenarioCatalog } from "./catalog";
 import { ESTIMATED_USAGE_METRIC } from "../monitors/cross-feature";
 import { compositeConstituents, evaluateComposite, evaluateMonitor, type MonitorRun, type MonitorUnderTest, monitorPlan } from "./monitor";
 import { metricTerms, type MetricTerm, parseMetricMonitorQuery, UnmodelledError } from "./query";
@@ -83,7 +83,7 @@ export class ExportSource implements MetricSource {
 
   constructor(
     exports: QueryExport[],
-    private readonly contract: MetricContract,
+    private readonly contract: ScenarioCatalog["contract"],
     /** Term text -> the query its data was exported with. */
     private readonly exportQueries: ReadonlyMap<string, string>,
   ) {
@@ -211,7 +211,7 @@ export function backtest(
   all: readonly MonitorUnderTest[],
   byId: ReadonlyMap<string, string>,
   exports: QueryExport[],
-  contract: MetricContract,
+  contract: ScenarioCatalog["contract"],
 ): BacktestResult {
   const needed = neededQueries(m, all, byId);
   const have = new Set(exports.map((e) => normalize(e.query)));

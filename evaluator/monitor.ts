@@ -1,6 +1,6 @@
 // A monitor over time: its evaluation schedule, each group's state at each evaluation, the
 // transitions, and the notifications they send (with the handles the message leaves in).
-import { handlesFor, type MonitorState } from "../config/names";
+import { handlesFor, type MonitorState, parseMessage, renderMessage } from "../config/names";
 import { planQuery, QueryEvaluator } from "./compute";
 import {
   type BoolExpr,
@@ -451,6 +451,27 @@ export function notificationsOf(
     });
   }
   return out.sort((a, b) => a.at - b.at);
+}
+
+/**
+ * The text of a notification's message as Datadog sends it: the conditional blocks resolved for
+ * its transition (config/names.ts `renderMessage`), and each group-by tag variable filled with the
+ * notification group's value (docs monitors/notify/variables, "Multi alert variables": `{{ key.name }}`
+ * "renders the value associated with the key in each alert notification"; composites "support tag
+ * variables in the same way as their underlying monitors", same page, "Composite monitor variables").
+ * A notification for several groups at once (`notify_by`) has no value for a tag it does not keep:
+ * that variable stays as written. Other variables (`{{value}}`) stay as written too.
+ */
+export function notificationText(body: Pick<MonitorBody, "message" | "priority">, n: Notification): string {
+  const priority = typeof body.priority === "number" ? body.priority : undefined;
+  const text = renderMessage(parseMessage(body.message), { from: n.from, to: n.to, renotify: n.renotify, priority });
+  return text.replace(
+    /\{\{\s*(?:\[([^\]]+)\]|([\w.-]+?))\.name\s*\}\}/g,
+    (all, bracketed: string | undefined, plain: string | undefined) => {
+      const value = n.group[(bracketed ?? plain)!];
+      return value === undefined ? all : value;
+    },
+  );
 }
 
 // ---- Composite monitors (docs monitors/types/composite) ----

@@ -1,6 +1,6 @@
 // Runs a scenario against a stack's monitors: generate the traffic, evaluate every monitor,
 // check the expectations, and explain each failure with the timeline that contradicts it.
-import type { Catalog } from "../config/validate";
+import type { ScenarioCatalog } from "./catalog";
 import { ESTIMATED_USAGE_METRIC } from "../monitors/cross-feature";
 import { HANDLE_PREFIX } from "../config/names";
 import {
@@ -11,6 +11,7 @@ import {
   type MonitorUnderTest,
   monitorPlan,
   type Notification,
+  notificationText,
   STATES,
 } from "./monitor";
 import { UnmodelledError } from "./query";
@@ -34,7 +35,7 @@ import { TAG } from "../config/contract";
 export interface StackUnderTest {
   /** Stack name (`prod`). */
   name: string;
-  catalog: Catalog;
+  catalog: ScenarioCatalog;
   monitors: MonitorUnderTest[];
   /** Distribution metrics whose percentiles a tag configuration enables (none enabled: no pNN data). */
   percentiles: ReadonlySet<string>;
@@ -72,7 +73,12 @@ export interface ScenarioResult {
 
 /** Loads, validates and runs one scenario file. Unreadable files and unmodelled query forms are `invalid`. */
 export function runScenarioFile(file: string, stack: StackUnderTest): ScenarioResult {
-  const { scenario, problems } = loadScenario(file, { catalog: stack.catalog, monitors: stack.monitors, constituents: stack.constituents });
+  const { scenario, problems } = loadScenario(file, {
+    catalog: stack.catalog,
+    monitors: stack.monitors,
+    constituents: stack.constituents,
+    monitorById: stack.monitorById,
+  });
   if (!scenario) return { file, name: "", status: "invalid", failures: problems, approximate: false, runs: [], notes: [] };
   try {
     return runScenario(scenario, stack);
@@ -124,7 +130,7 @@ export function runScenario(s: Scenario, stack: StackUnderTest): ScenarioResult 
  * (the rule that such a stack never pages holds in every scenario). A message without one can
  * never notify PagerDuty, whatever its data. The others need no traffic and no evaluation.
  */
-function monitorsToEvaluate(s: Scenario, stack: StackUnderTest): Set<string> {
+export function monitorsToEvaluate(s: Scenario, stack: StackUnderTest): Set<string> {
   const ids = new Set<string>();
   for (const x of s.expect) {
     if (!appliesTo(x, stack.catalog)) continue;
@@ -240,7 +246,7 @@ function select(x: StateExpectation, runs: MonitorRun[], stack: StackUnderTest):
 /** The expectation's group filters that apply to a run's groups, or undefined when the run is not selected at all. */
 function groupFilters(group: Record<string, string> | undefined, run: MonitorRun, stack: StackUnderTest): [string, string][] | undefined {
   const m = stack.monitors.find((y) => y.id === run.id)!;
-  const { by } = monitorGroupKeys(m);
+  const { by } = monitorGroupKeys(m, stack);
   const filters: [string, string][] = [];
   for (const [k, v] of Object.entries(group ?? {})) {
     if (v === "*") continue;
@@ -263,7 +269,7 @@ function expectedGroups(
   group: Record<string, string> | undefined,
 ): Record<string, string>[] {
   const m = stack.monitors.find((y) => y.id === run.id)!;
-  const { by, feature } = monitorGroupKeys(m);
+  const { by, feature } = monitorGroupKeys(m, stack);
   if (feature !== undefined && !shape.features.has(feature)) return [];
   const values: Record<string, Set<string>> = {
     [TAG.feature]: shape.features,
@@ -351,6 +357,8 @@ function checkNotifications(
     if (filters) picked.set(r, filters);
   }
   runs = runs.filter((r) => picked.has(r));
+  const bodies = new Map(stack.monitors.map((m) => [m.id, m.body]));
+  const mentions = (n: Notification) => x.mentions === undefined || notificationText(bodies.get(n.monitor)!, n).includes(x.mentions);
   const matching = (r: MonitorRun) =>
     r.notifications.filter(
       (n) =>
@@ -358,7 +366,8 @@ function checkNotifications(
         n.at <= to &&
         (x.state === undefined || n.state === x.state) &&
         picked.get(r)!.every(([k, v]) => n.group[k] === v) &&
-        n.handles.some((h) => matchesHandle(x.notifies, h)),
+        n.handles.some((h) => matchesHandle(x.notifies, h)) &&
+        mentions(n),
     );
   const bound = (n: number) => (x.count !== undefined ? n === x.count : x.atLeast !== undefined ? n >= x.atLeast : n <= x.atMost!);
   const boundText =
@@ -367,6 +376,7 @@ function checkNotifications(
     x.monitor ? `monitor ${x.monitor}` : "",
     x.group ? `group ${groupText(x.group)}` : "",
     x.state ? `state ${x.state}` : "",
+    x.mentions !== undefined ? `mentioning ${JSON.stringify(x.mentions)}` : "",
     rangeText(x.within),
   ]
     .filter(Boolean)
@@ -376,7 +386,10 @@ function checkNotifications(
     // per-feature monitor counts when its feature has traffic.
     const detail: string[] = [];
     for (const r of runs) {
-      const feature = monitorGroupKeys(stack.monitors.find((m) => m.id === r.id)!).feature;
+      const feature = monitorGroupKeys(
+        stack.monitors.find((m) => m.id === r.id)!,
+        stack,
+      ).feature;
       if (feature !== undefined && !shape.features.has(feature)) continue;
       const list = matching(r);
       const byGroup = new Map<string, Notification[]>();

@@ -5,12 +5,11 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { type PathSegment, problemsFromZod } from "../config/errors";
 import { KNOWN_PROVIDERS } from "../config/schema";
-import type { Catalog } from "../config/validate";
 import { TAG } from "../config/contract";
 import { RESOURCE_TAG, tagValue } from "../config/names";
 import { featureSlo, resolveSlo, SLO_OBJECTIVES } from "../config/slo";
-import type { Feature } from "../config/schema";
-import type { MonitorUnderTest } from "./monitor";
+import type { ScenarioCatalog, ScenarioFeature } from "./catalog";
+import { compositeConstituents, type MonitorUnderTest } from "./monitor";
 import { metricTerms, parseMetricMonitorQuery } from "./query";
 import { parseDuration } from "./time";
 
@@ -107,6 +106,8 @@ const notifyExpectation = z
     /** Optional: as in state expectations, picks monitors (feature, objective) and groups (tenant, provider, index). */
     group: z.partialRecord(z.enum(GROUP_KEYS), z.string()).optional(),
     state: z.enum(NOTIFICATION_STATES, { error: `must be one of ${NOTIFICATION_STATES.join(", ")}` }).optional(),
+    /** Optional: count only notifications whose message, rendered for that notification, contains this text. */
+    mentions: z.string().min(1).optional(),
     /** Optional: the bound holds for every matching monitor separately. */
     each: z.boolean().optional(),
     paging,
@@ -148,10 +149,12 @@ export interface Scenario {
 }
 
 export interface ScenarioContext {
-  catalog: Catalog;
+  catalog: ScenarioCatalog;
   monitors: MonitorUnderTest[];
-  /** Constituents of composite monitors (resource names): a kind names the composite, not its parts. */
+  /** Building blocks of composite monitors (resource names): a kind names the composite, not its parts. */
   constituents?: ReadonlySet<string>;
+  /** Resource name of the monitor a composite query references by this id (a composite's groups are its constituents'). */
+  monitorById?: ReadonlyMap<string, string>;
 }
 
 export function isNotifyExpectation(e: Expectation): e is NotifyExpectation {
@@ -159,7 +162,7 @@ export function isNotifyExpectation(e: Expectation): e is NotifyExpectation {
 }
 
 /** Whether an expectation is about this stack (its optional `paging` and `ownsOrgResources` conditions). */
-export function appliesTo(e: Expectation, catalog: Catalog): boolean {
+export function appliesTo(e: Expectation, catalog: ScenarioCatalog): boolean {
   return (
     (e.paging === undefined || e.paging === catalog.stack.paging) &&
     (e.ownsOrgResources === undefined || e.ownsOrgResources === catalog.stack.ownsOrgResources)
@@ -168,7 +171,8 @@ export function appliesTo(e: Expectation, catalog: Catalog): boolean {
 
 /**
  * The monitors an expectation's `monitor:` names: a kind (its monitor:<kind> tag), a resource
- * name, or a Datadog name. A kind built as a composite names the composite; its constituents
+ * name, or a Datadog name. A kind built as a composite names the composite and any constituent
+ * that notifies on its own; its building blocks (`constituents`: muted, they notify no one)
  * carry the kind's tag too, and are named by resource name.
  */
 export function monitorsNamed(
@@ -183,11 +187,25 @@ export function monitorsNamed(
 
 /**
  * Tags a monitor's groups carry (its query's group-by), the feature it belongs to, if per feature,
- * and the SLO objective it watches, if an `slo alert` (its objective: tag).
+ * and the SLO objective it watches, if it is one of an SLO's monitors (its objective: tag). A
+ * composite's groups are those of its multi-alert constituent (docs monitors/types/composite: "If
+ * even one individual monitor is multi alert, then the composite monitor is also multi alert");
+ * `stack` resolves the ids its query references.
  */
-export function monitorGroupKeys(m: MonitorUnderTest): { by: string[]; feature?: string; objective?: string } {
+export function monitorGroupKeys(
+  m: MonitorUnderTest,
+  stack?: { monitors: readonly MonitorUnderTest[]; monitorById: ReadonlyMap<string, string> },
+): { by: string[]; feature?: string; objective?: string } {
   const feature = tagValue(m.body.tags, RESOURCE_TAG.feature);
   const objective = tagValue(m.body.tags, RESOURCE_TAG.objective);
+  if (m.body.type === "composite" && stack) {
+    for (const ref of compositeConstituents(m)) {
+      const c = stack.monitors.find((x) => x.id === (stack.monitorById.get(ref) ?? ref));
+      const by = c ? monitorGroupKeys(c).by : [];
+      if (by.length) return { by, feature, objective };
+    }
+    return { by: [], feature, objective };
+  }
   if (m.body.type !== "query alert" && m.body.type !== "metric alert") return { by: [], feature, objective };
   try {
     const q = parseMetricMonitorQuery(m.body.query);
@@ -208,26 +226,48 @@ export function monitorPick(m: MonitorUnderTest, key: string): string | undefine
  * share its availability SLO allows (1 - target). A feature with `slo: false` has no target of its
  * own: the stack's (monitoring.slo, else the default) is used, so `feature: "*"` works on any catalog.
  */
-export function errorShare(value: number | string, f: Pick<Feature, "slo">, catalog: Pick<Catalog, "stack">): number {
+export function errorShare(value: number | string, f: Pick<ScenarioFeature, "slo">, catalog: Pick<ScenarioCatalog, "stack">): number {
   if (typeof value === "number") return value;
   const slo = featureSlo(f, catalog.stack) ?? resolveSlo(undefined, catalog.stack.monitoring.slo)!;
   return (Number(value.slice(0, -1)) * (100 - slo.targets.availability)) / 100;
 }
 
-/** Reads and validates one scenario file; `problems` lists every problem as `<path>: <message>`. */
-export function loadScenario(file: string, ctx: ScenarioContext): { scenario?: Scenario; problems: string[] } {
+/**
+ * A scenario file checked against one stack: the scenario, or every problem as `<path>: <message>`.
+ * `missing` names what the scenario refers to that this stack lacks (a feature, a monitor, a
+ * monitor grouped by some tag), each also in `problems`: when it is all that is wrong, the
+ * scenario is about something this stack does not have, rather than malformed (the diff reports
+ * it as not applicable to that side).
+ */
+export interface CheckedScenario {
+  scenario?: Scenario;
+  problems: string[];
+  missing: string[];
+  /** Every problem is something this stack lacks. */
+  onlyMissing?: boolean;
+}
+
+/** Reads and validates one scenario file. */
+export function loadScenario(file: string, ctx: ScenarioContext): CheckedScenario {
   let doc: unknown;
   try {
     doc = parseYaml(fs.readFileSync(file, "utf8"));
   } catch (e) {
-    return { problems: [`not readable YAML: ${(e as Error).message.split("\n")[0]}`] };
+    return { problems: [`not readable YAML: ${(e as Error).message.split("\n")[0]}`], missing: [] };
   }
   return validateScenario(doc, file, ctx);
 }
 
-export function validateScenario(doc: unknown, file: string, ctx: ScenarioContext): { scenario?: Scenario; problems: string[] } {
+export function validateScenario(doc: unknown, file: string, ctx: ScenarioContext): CheckedScenario {
   const problems: string[] = [];
+  const missing: string[] = [];
   const add = (path: PathSegment[], message: string) => problems.push(`${pathText(path)}: ${message}`);
+  let absences = 0;
+  const absent = (what: string, path: PathSegment[], message: string) => {
+    if (!missing.includes(what)) missing.push(what);
+    absences++;
+    add(path, message);
+  };
   const top = scenarioShape.safeParse(doc, { reportInput: true });
   if (!top.success) problems.push(...problemsFromZod("", top.error.issues).map((p) => `${p.path || "(file)"}: ${p.message}`));
   const expect: Expectation[] = [];
@@ -243,12 +283,13 @@ export function validateScenario(doc: unknown, file: string, ctx: ScenarioContex
       else expect.push(r.data as Expectation);
     });
   }
-  if (!top.success || problems.length) return { problems };
+  if (!top.success || problems.length) return { problems, missing };
   const s = top.data;
   const total = parseDuration(s.duration)!;
   const ids = new Set(ctx.catalog.features.map((f) => f.id));
   const featureRef = (v: string | undefined, path: PathSegment[]) => {
-    if (v !== undefined && v !== "*" && !ids.has(v)) add(path, `unknown feature "${v}" (known: ${[...ids].join(", ")}, or "*")`);
+    if (v !== undefined && v !== "*" && !ids.has(v))
+      absent(`feature ${v}`, path, `unknown feature "${v}" (known: ${[...ids].join(", ")}, or "*")`);
   };
   const offset = (v: string, path: PathSegment[]) => {
     const d = parseDuration(v)!;
@@ -316,25 +357,34 @@ export function validateScenario(doc: unknown, file: string, ctx: ScenarioContex
       const given = [x.count, x.atLeast, x.atMost].filter((v) => v !== undefined).length;
       if (given !== 1) add(path, "give exactly one of count, atLeast, atMost");
       if (x.monitor !== undefined && monitorsNamed(ctx.monitors, x.monitor, ctx.constituents).length === 0) {
-        add([...path, "monitor"], unknownMonitor(x.monitor, ctx));
+        absent(`monitor ${x.monitor}`, [...path, "monitor"], unknownMonitor(x.monitor, ctx));
         return;
       }
       if (!x.group) return;
     }
     const named = x.monitor === undefined ? [...ctx.monitors] : monitorsNamed(ctx.monitors, x.monitor, ctx.constituents);
     if (named.length === 0) {
-      if (x.monitor !== undefined) add([...path, "monitor"], unknownMonitor(x.monitor, ctx));
+      if (x.monitor !== undefined) absent(`monitor ${x.monitor}`, [...path, "monitor"], unknownMonitor(x.monitor, ctx));
       return;
     }
     for (const [key, value] of Object.entries(x.group ?? {})) {
-      const usable = named.some((m) => monitorPick(m, key) !== undefined || monitorGroupKeys(m).by.includes(key));
-      if (!usable) add([...path, "group", key], `monitor "${x.monitor ?? "*"}" is neither per ${key} nor grouped by ${key}`);
+      const usable = named.some(
+        (m) =>
+          monitorPick(m, key) !== undefined ||
+          monitorGroupKeys(m, { monitors: ctx.monitors, monitorById: ctx.monitorById ?? new Map() }).by.includes(key),
+      );
+      if (!usable)
+        absent(
+          `${x.monitor ?? "*"} by ${key}`,
+          [...path, "group", key],
+          `monitor "${x.monitor ?? "*"}" is neither per ${key} nor grouped by ${key}`,
+        );
       if (key === TAG.feature) featureRef(value, [...path, "group", key]);
       if (key === TAG.objective && value !== "*" && !(SLO_OBJECTIVES as readonly string[]).includes(value))
         add([...path, "group", key], `unknown objective "${value}" (known: ${SLO_OBJECTIVES.join(", ")}, or "*")`);
     }
   });
-  if (problems.length) return { problems };
+  if (problems.length) return { problems, missing, onlyMissing: absences === problems.length };
   return {
     scenario: {
       file,
@@ -347,6 +397,7 @@ export function validateScenario(doc: unknown, file: string, ctx: ScenarioContex
       expect,
     },
     problems,
+    missing,
   };
 }
 

@@ -9,8 +9,7 @@
 // (the splitting property), so the per-flush aggregates per tag combination are distributed
 // exactly as if each combination were drawn on its own.
 import { TAG, VERDICT_VALUES } from "../config/contract";
-import type { Feature } from "../config/schema";
-import type { Catalog } from "../config/validate";
+import type { ScenarioCatalog, ScenarioFeature } from "./catalog";
 import { ESTIMATED_USAGE_METRIC, ESTIMATED_USAGE_TAG } from "../monitors/cross-feature";
 import { AliasTable, lognormalThrough, normalQuantile, Random } from "./random";
 import { errorShare, type Scenario, type ScenarioEvent, type TrafficParams } from "./scenario";
@@ -107,7 +106,7 @@ interface Writers {
 }
 
 export interface TrafficOptions {
-  catalog: Catalog;
+  catalog: ScenarioCatalog;
   store: MetricStore;
   /** Distribution metrics with percentiles enabled: they bill 10 custom metrics per series instead of 5. */
   percentiles: ReadonlySet<string>;
@@ -151,7 +150,7 @@ export function generateTraffic(s: Scenario, o: TrafficOptions): void {
     return id;
   };
   // The emitter's SLI counter (emit/emitter.ts sliTags): feature, objective and verdict, no tenant.
-  const sliIds = (f: Feature, objective: string): [number, number] =>
+  const sliIds = (f: ScenarioFeature, objective: string): [number, number] =>
     [GOOD, BAD].map((verdict) =>
       seriesId(w.slo, m.sloEvents.name, `${f.id}|${objective}|${verdict}`, () => ({
         [TAG.env]: env,
@@ -160,7 +159,7 @@ export function generateTraffic(s: Scenario, o: TrafficOptions): void {
         [TAG.verdict]: verdict,
       })),
     ) as [number, number];
-  const cellIds = (f: Feature, tenant: string, provider: string): CellIds => {
+  const cellIds = (f: ScenarioFeature, tenant: string, provider: string): CellIds => {
     const key = `${f.id}|${tenant}|${provider}`;
     let x = ids.get(key);
     if (x) return x;
@@ -313,7 +312,7 @@ class UsageCounter {
   private hour = 0;
 
   constructor(
-    catalog: Catalog,
+    catalog: ScenarioCatalog,
     percentiles: ReadonlySet<string>,
     private readonly store: MetricStore,
     private readonly enabled: boolean,
@@ -392,7 +391,7 @@ function relative(v: Relative, limit: number): number {
   return typeof v === "number" ? v : Number(v.slice(0, -1)) * limit;
 }
 
-function limits(f: Feature, catalog: Catalog) {
+function limits(f: ScenarioFeature, catalog: ScenarioCatalog) {
   return {
     ttft: f.latency.ttftP95Ms,
     total: f.latency.totalP95Ms,
@@ -402,7 +401,7 @@ function limits(f: Feature, catalog: Catalog) {
 }
 
 /** The feature's steady traffic: every matching `traffic` entry in file order, later keys winning. */
-function baseParams(s: Scenario, f: Feature): Base {
+function baseParams(s: Scenario, f: ScenarioFeature): Base {
   const params: TrafficParams = {};
   for (const t of s.traffic) if (t.feature === "*" || t.feature === f.id) Object.assign(params, withoutFeature(t));
   const rate =
@@ -429,7 +428,7 @@ function active(s: Scenario, e: ScenarioEvent, t: number): boolean {
   return t >= at && t < until;
 }
 
-function resolve(f: Feature, catalog: Catalog, p: TrafficParams, cost: number): Resolved {
+function resolve(f: ScenarioFeature, catalog: ScenarioCatalog, p: TrafficParams, cost: number): Resolved {
   const lim = limits(f, catalog);
   const providers: Record<string, number> = {};
   const given = p.providers ?? Object.fromEntries(f.providers.map((name) => [name, 1]));
@@ -465,7 +464,7 @@ interface MutableParams extends TrafficParams {
 }
 
 /** Applies an event's `set` on top of `p`; a judge mean written "<N>x" shifts the current mean by N allowed drops. */
-function applySet(f: Feature, p: MutableParams, set: ScenarioEvent["set"], currentMean: number): MutableParams {
+function applySet(f: ScenarioFeature, p: MutableParams, set: ScenarioEvent["set"], currentMean: number): MutableParams {
   const next: MutableParams = { ...p, ...set };
   if (set.requestsPerMinute !== undefined) delete next.judgedPerMinute;
   if (set.judgedPerMinute !== undefined) delete next.requestsPerMinute;
@@ -485,7 +484,7 @@ function tenantName(i: number): string {
 }
 
 interface SegmentPlan {
-  f: Feature;
+  f: ScenarioFeature;
   /** Expected requests per flush. */
   lambda: number;
   tenants: number;
@@ -500,8 +499,8 @@ interface SegmentPlan {
 /** How a feature's requests are drawn between two edges of the scenario. */
 function segmentPlan(
   s: Scenario,
-  f: Feature,
-  catalog: Catalog,
+  f: ScenarioFeature,
+  catalog: ScenarioCatalog,
   base: Base,
   at: number,
   sampler: (p50: number, p95: number) => Sampler,
@@ -578,7 +577,7 @@ function segmentPlan(
   };
 }
 
-function finish(f: Feature, catalog: Catalog, p: MutableParams, perDay: number): Resolved {
+function finish(f: ScenarioFeature, catalog: ScenarioCatalog, p: MutableParams, perDay: number): Resolved {
   const given = p.costUsdPerRequest ?? DEFAULTS.costUsdPerRequest;
   // "<N>x" spend: N times the daily budget, spread over the steady traffic's requests per day.
   const cost = typeof given === "number" ? given : perDay > 0 ? relative(given, f.budgetUsdPerDay) / perDay : 0;
@@ -596,7 +595,7 @@ export interface TrafficShape {
   indexes: Set<string>;
 }
 
-export function trafficShape(s: Scenario, catalog: Catalog): TrafficShape {
+export function trafficShape(s: Scenario, catalog: ScenarioCatalog): TrafficShape {
   const shape: TrafficShape = { features: new Set(), providers: new Set(), tenants: new Set(), indexes: new Set() };
   for (const f of catalog.features) {
     if (!s.traffic.some((t) => t.feature === "*" || t.feature === f.id)) continue;

@@ -6,6 +6,7 @@ import { STATUS_VALUES, TAG } from "../config/contract";
 import { metricQuery } from "../config/query";
 import { CHAPTER_DEFAULTS } from "../config/schema";
 import type { Catalog } from "../config/validate";
+import { monitorPartName } from "../config/names";
 import { type MonitorDefinition, monitorIdPlaceholder } from "./definition";
 import { defineComposite, defineMonitor, type Frame, partFrame } from "./frame";
 import { groupName } from "./message";
@@ -29,71 +30,156 @@ const ERROR_STATUS: (typeof STATUS_VALUES)[number] = "error";
 export const ESTIMATED_USAGE_METRIC = "datadog.estimated_usage.metrics.custom.by_metric";
 export const ESTIMATED_USAGE_TAG = "metric_name";
 
-/** Chapter: "any tenant crosses 3 sigma above their normal". One multi-alert monitor by {tenant}. */
-export function tenantSpendAnomalyMonitor(f: Frame, catalog: Catalog): MonitorDefinition {
+/** The per-tenant detector: more than 3 deviations above the tenant's own normal for a whole hour (the chapter's 3 sigma). */
+const TENANT_ANOMALY = { deviations: 3, alertWindow: "last_1h", recoveryWindow: "last_1h", queryWindow: "last_5h" } as const;
+
+/**
+ * The detector of a change that moves every tenant at once, on the spend of all tenants together.
+ * It must be in alert before the per-tenant detector alerts any tenant for the same change, and
+ * stay in alert until every tenant's detector has recovered, or the composite notifies per tenant
+ * in between (the timing problem: docs/alerting.md, "Tenant spend anomaly"):
+ *   - before: the sum of N tenants is relatively far less noisy than any one of them (for
+ *     counts, the band of the sum is about 1/sqrt(N) of the tenants' bands, relative to the
+ *     level), so a shift that takes a tenant out of its band takes the sum out of its own band
+ *     at the same deviations, and a half-hour trigger window fires before the tenant's hour;
+ *   - after: the same algorithm re-centres both on a lasting shift, and the sum's narrower band
+ *     keeps it anomalous longer; a three-hour recovery window adds margin.
+ * `deviations` is wider than the tenants' 3: one tenant's own anomaly also lifts the sum, and
+ * only the change of many tenants at once may hold the tenants' alerts back. With N tenants
+ * of similar size, one tenant k times its normal lifts the sum by (k-1)/N; at 6 deviations of
+ * the sum's noise it takes a tenant near a third of all spend (or a tiny org) to count as global.
+ */
+const GLOBAL_ANOMALY = { deviations: 6, alertWindow: "last_30m", recoveryWindow: "last_3h", queryWindow: "last_3h" } as const;
+
+/**
+ * Chapter: "any tenant crosses 3 sigma above their normal". A composite, multi-alert by tenant
+ * (docs monitors/types/composite: "If even one individual monitor is multi alert, then the
+ * composite monitor is also multi alert"; its simple-alert constituent's status applies to every
+ * group, as the evaluator models it):
+ *   - `tenant` (building block, muted): each tenant's spend against its own normal;
+ *   - `global` (notifies the platform team once, simple alert): the spend of all tenants together;
+ *   - tenant-spend-anomaly = tenant && !global: one notification per anomalous tenant, naming it
+ *     (`{{tenant.name}}`: composites "support tag variables in the same way as their underlying
+ *     monitors", docs monitors/notify/variables, "Composite monitor variables"), and none while a
+ *     change on our side (a price table, a model) lifts every tenant at once: that change notifies
+ *     once, through `global`. Before, one notification covered every tenant (`notify_by: ["*"]`)
+ *     and never said which.
+ */
+export function tenantSpendAnomalyMonitor(f: Frame, catalog: Catalog): MonitorDefinition[] {
   const { contract, stack } = catalog;
-  const anomaly: AnomalySpec = {
+  const spend = (by: string[]) =>
+    metricQuery(contract, contract.metrics.cost, { aggregation: "sum", filters: { [TAG.env]: stack.env }, by, asCount: true });
+  const anomaly = (metric: string, windows: { deviations: number; alertWindow: string; queryWindow: string }): AnomalySpec => ({
     // ~5x the alert window, as Datadog recommends; it only sizes the notification graph.
-    queryWindow: "last_5h",
-    metricQuery: metricQuery(contract, contract.metrics.cost, {
-      aggregation: "sum",
-      filters: { [TAG.env]: stack.env },
-      by: [TAG.tenant],
-      asCount: true,
-    }),
-    // agile + weekly: tenants' spend follows the working week and legitimately shifts level
-    // (a new team onboarded); agile re-centres on such shifts quickly.
+    queryWindow: windows.queryWindow,
+    metricQuery: metric,
+    // agile + weekly: spend follows the working week and legitimately shifts level (a new team
+    // onboarded); agile re-centres on such shifts quickly.
     algorithm: "agile",
-    deviations: 3,
+    deviations: windows.deviations,
     direction: "above",
-    // An hour of 5-minute points: long enough that one large document is not an anomaly,
-    // short enough to catch a runaway loop the same morning. interval <= alert_window / 5.
-    alertWindow: "last_1h",
+    alertWindow: windows.alertWindow,
+    // 5-minute points: one large document is not an anomaly. interval <= alert_window / 5.
     interval: 300,
     countDefaultZero: true,
     seasonality: "weekly",
     threshold: 1,
+  });
+  const options = (a: AnomalySpec, recoveryWindow: string) => ({
+    // Required for anomaly monitors; trigger_window must equal alert_window (docs monitors/types/anomaly).
+    threshold_windows: { trigger_window: a.alertWindow, recovery_window: recoveryWindow },
+    // A count with count_default_zero: no spend evaluates as 0, never anomalous-high.
+    on_missing_data: "default" as const,
+    // Spend is sparse per tenant; a full-window requirement would skip most evaluations.
+    require_full_window: false,
+  });
+  const dashboard = { label: "Tenant view", url: f.dashboardUrl() };
+  const tenantDashboard = { label: `Tenant view: ${groupName(TAG.tenant)}`, url: f.dashboardUrl({ [TAG.tenant]: groupName(TAG.tenant) }) };
+  const firstSteps = [
+    "On the tenant view, see which feature carries the extra spend and since when; compare requests with $/answer to tell " +
+      "more usage from more expensive usage.",
+    "Decide whether it is legitimate (onboarding, a batch import the tenant told us about) or not (a retry loop, a leaked " +
+      "API key, scripted abuse).",
+    "Tell the tenant's CSM either way; if it is not legitimate, apply the tenant's usage cap and watch the feature's cost monitor.",
+  ];
+
+  const perTenant = anomaly(spend([TAG.tenant]), TENANT_ANOMALY);
+  const tenantFrame = partFrame(f, catalog, { name: "tenant", title: "building block, per tenant", priority: 5 });
+  const tenant: MonitorDefinition = {
+    ...defineMonitor(tenantFrame, {
+      query: anomalyQuery(perTenant),
+      thresholds: { critical: perTenant.threshold, critical_recovery: 0 },
+      options: {
+        ...options(perTenant, TENANT_ANOMALY.recoveryWindow),
+        // A new tenant's first day (bulk uploads during onboarding) has no normal to compare with;
+        // agile/weekly draws no band for its first three weeks anyway (docs monitors/types/anomaly:
+        // "weekly seasonality requires at least three weeks of data"), and this keeps day one quiet.
+        new_group_delay: 86400,
+      },
+      message: {
+        summary:
+          `Building block of **${f.name}**, muted by a downtime: it notifies no one; the composite does. It is in alert when the ` +
+          `spend of ${groupName(TAG.tenant)} has been more than ${formatNumber(perTenant.deviations)} deviations above its own ` +
+          `normal for the whole last hour.`,
+        dashboard: tenantDashboard,
+        firstSteps,
+        recovery: "the tenant's spend is back inside its normal band.",
+      },
+    }),
+    muted: true,
   };
-  return defineMonitor(f, {
-    query: anomalyQuery(anomaly),
-    thresholds: { critical: anomaly.threshold, critical_recovery: 0 },
-    options: {
-      // Required for anomaly monitors; trigger_window must equal alert_window. With threshold 1
-      // the minimum recovery window is 1 minute; the same hour avoids flapping.
-      threshold_windows: { trigger_window: anomaly.alertWindow, recovery_window: anomaly.alertWindow },
-      // A count with count_default_zero: a tenant with no spend evaluates as 0, never anomalous-high.
-      on_missing_data: "default",
-      // Per-tenant spend is sparse; a full-window requirement would skip most evaluations.
-      require_full_window: false,
-      // A new tenant's first day (bulk uploads during onboarding) has no normal to compare with;
-      // agile/weekly draws no band for its first three weeks anyway (docs monitors/types/anomaly:
-      // "weekly seasonality requires at least three weeks of data"), and this keeps day one quiet.
-      new_group_delay: 86400,
-      // One notification for the whole monitor, not one per tenant: a price-table edit moves every
-      // tenant above its band at once, and 400 tenants must not mean 400 posts. Each tenant still
-      // has its own state on the monitor's status page ("notify as a simple-alert": API spec
-      // MonitorOptions.notify_by).
-      notify_by: ["*"],
-    },
+
+  const all = anomaly(spend([]), GLOBAL_ANOMALY);
+  const globalFrame = { ...f, id: monitorPartName(f.kind, "global"), name: `${f.name}: all tenants at once` };
+  const global = defineMonitor(globalFrame, {
+    query: anomalyQuery(all),
+    thresholds: { critical: all.threshold, critical_recovery: 0 },
+    options: options(all, GLOBAL_ANOMALY.recoveryWindow),
     message: {
       summary:
-        `Spend of one tenant or more has been more than ${formatNumber(anomaly.deviations)} deviations above its own normal for ` +
-        `the whole last hour (alert when ${formatNumber(anomaly.threshold * 100)} % of the hour's points are anomalous). This ` +
-        `monitor notifies once for all tenants: its status page lists every tenant in alert. Many tenants at once usually means ` +
-        `a change on our side (prices, a model), not the tenants.`,
-      dashboard: { label: "Tenant view", url: f.dashboardUrl() },
+        `The spend of all tenants together has been more than ${formatNumber(all.deviations)} deviations above its normal for ` +
+        `the last ${windowText(all.alertWindow)}: a change that moves many tenants at once, usually on our side (a price table, ` +
+        `a model, a prompt, a retry bug), not the tenants. While this is in alert, the per-tenant alerts of ${f.name} are held ` +
+        `back, so this is the only notification for it. Share of the window's points above the band: {{value}} (alert at 1).`,
+      dashboard,
       firstSteps: [
-        "On the tenant view, see which feature carries the extra spend and since when; compare requests with $/answer to tell " +
-          "more usage from more expensive usage.",
-        "Decide whether it is legitimate (onboarding, a batch import the tenant told us about) or not (a retry loop, a leaked " +
-          "API key, scripted abuse).",
-        "Tell the tenant's CSM either way; if it is not legitimate, apply the tenant's usage cap and watch the feature's cost monitor.",
+        "On the cost dashboard, find the feature and provider whose $/answer or requests moved, and the deploy or config change " +
+          "at that time (price table, model, prompt, retries).",
+        "If it is a mistake, revert it; the feature's cost monitor pages if a budget is at risk.",
+        "If one tenant alone carries the increase (a tenant large enough to move the total), treat it as that tenant's " +
+          "anomaly: tell its CSM.",
       ],
       recovery:
-        "every tenant's spend is back inside its normal band. Note in the channel what it was (legitimate or not) so the next " +
-        "on-call recognises the pattern.",
+        `the spend of all tenants together is back inside its normal band (after a lasting change, once the band has ` +
+        `re-centred on the new level). Per-tenant alerts of ${f.name} apply again.`,
     },
   });
+
+  const composite = defineComposite(f, {
+    query: `${monitorIdPlaceholder(tenant.id)} && !${monitorIdPlaceholder(global.id)}`,
+    // A count with count_default_zero never goes missing; a tenant that stopped spending is quiet.
+    notifyNoData: false,
+    message: {
+      summary:
+        `Spend of tenant **${groupName(TAG.tenant)}** has been more than ${formatNumber(perTenant.deviations)} deviations above ` +
+        `its own normal for the whole last hour, while the spend of all tenants together is normal: it is this tenant, not a ` +
+        `change on our side.`,
+      dashboard: tenantDashboard,
+      firstSteps,
+      recovery:
+        `${groupName(TAG.tenant)}'s spend is back inside its normal band (or many tenants moved at once, which the ` +
+        `all-tenants alert reports). Note in the channel what it was (legitimate or not) so the next on-call recognises the pattern.`,
+    },
+  });
+  return [composite, tenant, global];
+}
+
+/** `last_30m` as "30 minutes", `last_1h` as "hour". */
+function windowText(window: string): string {
+  const m = /^last_(\d+)([mh])$/.exec(window);
+  if (!m) return window;
+  if (m[2] === "h") return m[1] === "1" ? "hour" : `${m[1]} hours`;
+  return `${m[1]} minutes`;
 }
 
 /** Minutes of traffic each provider-outage evaluation reads. */

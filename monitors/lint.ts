@@ -36,6 +36,8 @@ export interface LintContext {
    * held to the SLO it watches, found by its feature and objective tags.
    */
   slos?: readonly WatchedSlo[];
+  /** A composite's constituents, as its query references them; without it a composite's tag variables cannot be checked. */
+  constituents?: (composite: DatadogMonitor) => DatadogMonitor[];
 }
 
 /** What the lint needs of an SLO. */
@@ -312,9 +314,16 @@ function lintMessage(body: DatadogMonitor, ctx: LintContext, kind: MonitorKindSp
   if (!parsed.nodes.some((n) => n.kind === "block" && n.name === "is_recovery" && !n.negated)) {
     problems.push("message needs an {{#is_recovery}} section");
   }
-  const groups = new Set(extractMetricTerms(body.query).flatMap((t) => t.by));
+  // A composite is multi alert by its constituents' groups, and "support[s] tag variables in the same way as
+  // [its] underlying monitors" (docs monitors/types/composite; monitors/notify/variables, "Composite monitor variables").
+  const grouped = body.type === "composite" ? (ctx.constituents?.(body) ?? []) : [body];
+  const groups = new Set(grouped.flatMap((b) => extractMetricTerms(b.query).flatMap((t) => t.by)));
   for (const m of message.matchAll(/\{\{\s*([\w.-]+)\.name\s*\}\}/g)) {
-    if (!groups.has(m[1])) problems.push(`{{${m[1]}.name}} is used but the query does not group by "${m[1]}"`);
+    if (!groups.has(m[1]))
+      problems.push(
+        `{{${m[1]}.name}} is used but ${body.type === "composite" ? "no constituent's query groups" : "the query does not group"} ` +
+          `by "${m[1]}"`,
+      );
   }
   problems.push(...lintHandles(body, ctx, parsed));
   return problems;

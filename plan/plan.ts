@@ -4,6 +4,7 @@
 import * as fs from "node:fs";
 import type { CostRecord } from "../cardinality/record";
 import { SECRET, TYPE } from "../config/names";
+import { SLO_WINDOWS, type SloSettings } from "../config/slo";
 
 export interface PlanResource {
   urn: string;
@@ -51,6 +52,28 @@ export interface FeatureRecord {
   budgetUsdPerDay: number;
 }
 
+/**
+ * What the alert evaluator needs of the catalog to replay scenarios against this plan's monitors
+ * (evaluator/catalog.ts): the stack's switches, the metric contract's names and types, and each
+ * feature's providers and limits. The diff's behaviour section reads it: its sides are plans.
+ */
+export interface EvaluationRecord {
+  stack: { env: string; paging: boolean; ownsOrgResources: boolean; datadogSite: string; retrievalP95Ms: number; slo?: SloSettings };
+  metrics: Record<string, { name: string; type: "count" | "distribution" }>;
+  features: {
+    id: string;
+    providers: string[];
+    budgetUsdPerDay: number;
+    ttftP95Ms: number;
+    totalP95Ms: number;
+    judgeSampleRate: number;
+    maxWeeklyDropPoints: number;
+    indexes: string[];
+    /** The feature's resolved SLOs, or false (`slo: false`); absent on plans from before SLOs. */
+    slo?: SloSettings | false;
+  }[];
+}
+
 export interface Plan {
   /** Absent on plans written before formatVersion existed; they carry none of the optional records. */
   formatVersion?: number;
@@ -60,6 +83,8 @@ export interface Plan {
   features?: FeatureRecord[];
   /** The cost estimate (cardinality/record.ts). */
   cost?: CostRecord;
+  /** What scenarios need of the catalog; absent on plans synthesized before it was recorded. */
+  evaluation?: EvaluationRecord;
   resources: PlanResource[];
 }
 
@@ -76,6 +101,7 @@ export function planJson(plan: Plan): string {
     ...(plan.inputs ? { inputs: plan.inputs } : {}),
     ...(plan.features ? { features: plan.features } : {}),
     ...(plan.cost ? { cost: sortKeys(plan.cost) } : {}),
+    ...(plan.evaluation ? { evaluation: plan.evaluation } : {}),
     resources: plan.resources.map((r) => ({
       urn: r.urn,
       type: r.type,
@@ -185,6 +211,59 @@ function recordProblem(plan: Partial<Plan>): string | undefined {
     )
   )
     return "cost.org needs budget, otherStacks, planned and an optional warning";
+  return plan.evaluation === undefined ? undefined : evaluationProblem(plan.evaluation);
+}
+
+const METRIC_KEYS = ["requests", "cost", "tokens", "ttft", "duration", "judgeScore", "retrievalDuration"];
+
+/** The first thing wrong with an `evaluation` record, or undefined: it drives the evaluator, so every value is checked. */
+function evaluationProblem(e: unknown): string | undefined {
+  const isNumber = (v: unknown) => typeof v === "number" && Number.isFinite(v);
+  const isTexts = (v: unknown) => Array.isArray(v) && v.every(isText);
+  if (!isObject(e) || !isObject(e.stack) || !isObject(e.metrics) || !Array.isArray(e.features))
+    return "evaluation needs stack, metrics and features[]";
+  const s = e.stack;
+  if (!isText(s.env) || typeof s.paging !== "boolean" || typeof s.ownsOrgResources !== "boolean" || !isText(s.datadogSite))
+    return "evaluation.stack needs env, paging, ownsOrgResources and datadogSite";
+  if (!(isNumber(s.retrievalP95Ms) && (s.retrievalP95Ms as number) > 0)) return "evaluation.stack.retrievalP95Ms must be a positive number";
+  for (const key of METRIC_KEYS) {
+    const m = e.metrics[key];
+    if (!isObject(m) || !isText(m.name) || !["count", "distribution"].includes(m.type as string))
+      return `evaluation.metrics.${key} needs name and type (count or distribution)`;
+  }
+  const problem = e.features.findIndex(
+    (f) =>
+      !isObject(f) ||
+      !isText(f.id) ||
+      !isTexts(f.providers) ||
+      !isTexts(f.indexes) ||
+      ![f.budgetUsdPerDay, f.ttftP95Ms, f.totalP95Ms, f.maxWeeklyDropPoints].every((v) => isNumber(v) && (v as number) > 0) ||
+      !(isNumber(f.judgeSampleRate) && (f.judgeSampleRate as number) > 0 && (f.judgeSampleRate as number) <= 1),
+  );
+  if (problem >= 0)
+    return (
+      `evaluation.features[${problem}] needs id, providers[], indexes[], positive budgetUsdPerDay, ttftP95Ms, totalP95Ms and ` +
+      "maxWeeklyDropPoints, and judgeSampleRate in (0, 1]"
+    );
+  if (s.slo !== undefined && sloProblem(s.slo)) return `evaluation.stack.slo: ${sloProblem(s.slo)}`;
+  const badSlo = e.features.findIndex((f) => f.slo !== undefined && f.slo !== false && sloProblem(f.slo));
+  if (badSlo >= 0) return `evaluation.features[${badSlo}].slo: ${sloProblem(e.features[badSlo].slo)}`;
+  return undefined;
+}
+
+/** What is wrong with a recorded SLO: every field set, targets in percent, the window one Datadog has. */
+function sloProblem(slo: unknown): string | undefined {
+  const isPct = (v: unknown) => typeof v === "number" && v > 0 && v < 100;
+  if (
+    !isObject(slo) ||
+    !(SLO_WINDOWS as readonly unknown[]).includes(slo.window) ||
+    !isPct(slo.availability) ||
+    !isPct(slo.latency) ||
+    !isObject(slo.quality) ||
+    !isPct(slo.quality.target) ||
+    !(typeof slo.quality.passScore === "number" && slo.quality.passScore >= 0 && slo.quality.passScore <= 100)
+  )
+    return `needs window (${SLO_WINDOWS.join(", ")}), availability, latency and quality.target in (0, 100), quality.passScore in [0, 100]`;
   return undefined;
 }
 

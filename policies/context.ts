@@ -9,6 +9,7 @@ import { features } from "../features";
 import { teams } from "../teams";
 import { readStackFile } from "../config/load";
 import { ConfigError, formatProblem } from "../config/errors";
+import { stackNameProblem } from "../config/names";
 import { type Catalog, stackConfigFromPulumi, validateCatalog } from "../config/validate";
 
 export const REPO_ROOT = path.resolve(__dirname, "..");
@@ -29,17 +30,25 @@ export function stackFromUrn(urn: string): string | undefined {
 }
 
 /**
- * Pulumi's rule for a stack name: `tokens.ParseStackName` in pulumi/pulumi v3.248.0,
- * sdk/go/common/tokens/stack_name.go (alphanumerics, hyphens, underscores or periods, 1-100
- * characters). A URN is data from the plan, so its stack name is checked before it becomes part
- * of a file name here; "." and ".." pass Pulumi's rule but never name a stack file of this repo.
+ * A repository as the rules see it: its root (where Pulumi.<stack>.yaml live) and its catalog.
+ * The pack reads this one (THIS_REPO); the tests read a fixture repository the same way.
  */
-const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+export interface Repo {
+  root: string;
+  features: unknown;
+  teams: unknown;
+}
+
+export const THIS_REPO: Repo = { root: REPO_ROOT, features, teams };
 
 /** Stacks with a Pulumi.<stack>.yaml in the repo. */
 export function repoStacks(): string[] {
+  return stacksOf(THIS_REPO);
+}
+
+export function stacksOf(repo: Repo): string[] {
   return fs
-    .readdirSync(REPO_ROOT)
+    .readdirSync(repo.root)
     .map((f) => /^Pulumi\.([^.]+)\.yaml$/.exec(f)?.[1])
     .filter((s): s is string => s !== undefined)
     .sort();
@@ -57,21 +66,24 @@ const cache = new Map<string, RepoStack>();
 export function repoStack(stack: string): RepoStack {
   const cached = cache.get(stack);
   if (cached) return cached;
-  const result = readRepoStack(stack);
+  const result = readStack(THIS_REPO, stack);
   cache.set(stack, result);
   return result;
 }
 
-function readRepoStack(stack: string): RepoStack {
-  const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
-  if (!STACK_NAME.test(stack) || stack === "." || stack === "..") {
-    return { ok: false, file, reason: `"${stack}" is not a Pulumi stack name (letters, digits, "-", "_", "." only)` };
+/** What repoStack says of `stack` in `repo`, read afresh. */
+export function readStack(repo: Repo, stack: string): RepoStack {
+  const file = path.join(repo.root, `Pulumi.${stack}.yaml`);
+  // A URN is data from the plan: its stack name is checked before it becomes part of a file name here.
+  const problem = stackNameProblem(stack);
+  if (problem) {
+    return { ok: false, file, reason: `"${stack}" is not a Pulumi stack name (${problem})` };
   }
   if (!fs.existsSync(file)) {
     return {
       ok: false,
       file,
-      reason: `there is no Pulumi.${stack}.yaml in ${REPO_ROOT} (stacks here: ${repoStacks().join(", ") || "none"})`,
+      reason: `there is no Pulumi.${stack}.yaml in ${repo.root} (stacks here: ${stacksOf(repo).join(", ") || "none"})`,
     };
   }
   let config: Record<string, string>;
@@ -81,7 +93,7 @@ function readRepoStack(stack: string): RepoStack {
     const problems = e instanceof ConfigError ? e.problems.map(formatProblem).join("; ") : (e as Error).message;
     return { ok: false, file, reason: `Pulumi.${stack}.yaml cannot be read: ${problems}` };
   }
-  const result = validateCatalog({ features, teams, config: stackConfigFromPulumi(config) });
+  const result = validateCatalog({ features: repo.features, teams: repo.teams, config: stackConfigFromPulumi(config) });
   if (result.ok) return result;
   return {
     ok: false,

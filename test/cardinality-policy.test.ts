@@ -2,13 +2,18 @@
 // the policy server calls it (`stackTags` and a throwing `notApplicable` are required).
 import type { PolicyResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import Ajv from "ajv";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   type CardinalityPolicyConfig,
   cardinalityRules,
   CUSTOM_METRIC_BUDGET_POLICY,
   customMetricBudget,
 } from "../policies/rules/cardinality";
+
+// The policy pack reads the legal fixture as its repository's catalog, never the user's (test/fixtures/legal-context.ts).
+vi.mock("../policies/context", async (importOriginal) =>
+  (await import("./fixtures/legal-context")).legalRepoContext(await importOriginal()),
+);
 
 class NotApplicable extends Error {}
 

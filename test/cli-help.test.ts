@@ -3,7 +3,7 @@
 // Run as the user runs them: child processes, exact output.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { describe, it } from "vitest";
+import { describe, it, vi } from "vitest";
 import { BUNDLE_USAGE } from "../policies/bundle";
 import { PR_PLANS_USAGE } from "../tools/ci/pr-plans";
 import { DRIFT_USAGE } from "../tools/ci/drift";
@@ -13,9 +13,15 @@ import { SNAPSHOT_ROOT, SNAPSHOTS_USAGE } from "../tools/snapshots";
 import { SYNTH_USAGE } from "../tools/synth";
 import { SCENARIOS_USAGE } from "../tools/scenarios";
 import { BACKTEST_USAGE } from "../tools/backtest";
-import { runChild, runScript } from "./helpers";
+import { ROOT, runChild, runScript } from "./helpers";
 
-const run = (cmd: string, args: string[]) => runChild(cmd, args);
+// The policy pack reads the legal fixture as its repository's catalog, never the user's (test/fixtures/legal-context.ts).
+vi.mock("../policies/context", async (importOriginal) =>
+  (await import("./fixtures/legal-context")).legalRepoContext(await importOriginal()),
+);
+
+// npm finds the package from the repository root; --help reads no catalog.
+const run = (cmd: string, args: string[]) => runChild(cmd, args, { cwd: ROOT });
 const tsx = (script: string, args: string[]) => runScript(script, args);
 
 /** Every command-line tool of the package, by the name it reports itself under. */

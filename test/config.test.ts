@@ -1,13 +1,12 @@
 // Config validation: each bad input is one mutation of the fixture catalog (test/fixtures/catalog.ts),
 // with the exact problems, path and message, it must produce (sloth-style tables).
 import { describe, expect, it } from "vitest";
-import { readStackFile } from "../config/load";
 import { PINNED_MODEL_EXAMPLES, pinnedModelProblem } from "../config/models";
 import type { FeatureInput, TeamInput } from "../config/schema";
 import { stackConfigFromPulumi, validateCatalog } from "../config/validate";
 import { formatProblem } from "../config/errors";
 import { requestsBeforeJudgeSilenceIsSuspicious } from "../monitors/queries";
-import { exampleFeatures, exampleTeams, ROOT, STACKS } from "./helpers";
+import { legalFeatures, legalTeams, LEGAL_STACKS, legalStackConfig } from "./fixtures/legal";
 import { fixtureFeatures, fixtureStackConfig, fixtureTeams } from "./fixtures/catalog";
 
 type Config = Record<string, unknown>;
@@ -310,9 +309,9 @@ const acceptedButShouldFail: Record<string, Case> = {
 };
 
 describe("config validation", () => {
-  it.each(STACKS)("accepts the bundled example for the %s stack.", (stack) => {
-    const config = stackConfigFromPulumi(readStackFile(`${ROOT}/Pulumi.${stack}.yaml`).config);
-    const result = validateCatalog({ features: exampleFeatures(), teams: exampleTeams(), config });
+  it.each(LEGAL_STACKS)("accepts the legal fixture (the bundled example, frozen) for the %s stack.", (stack) => {
+    const config = stackConfigFromPulumi(legalStackConfig(stack));
+    const result = validateCatalog({ features: legalFeatures(), teams: legalTeams(), config });
     expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([]);
   });
 

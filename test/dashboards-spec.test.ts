@@ -9,18 +9,18 @@ import { buildDashboards } from "../dashboards";
 import { lintDashboard } from "../dashboards/lint";
 import { dashboardsOf } from "../plan/dashboards";
 import { SPEC_PATH, validateDashboard } from "../tools/datadog-spec";
-import { exampleCatalog, STACKS, synthExample } from "./helpers";
+import { legalCatalog, LEGAL_STACKS, synthLegal } from "./fixtures/legal";
 
-const contract = exampleCatalog("prod").contract;
+const contract = legalCatalog("prod").contract;
 
 /** What synth would send for one dashboard of a stack, URLs resolved by the component. */
-async function sentDashboards(stack: (typeof STACKS)[number]) {
-  return dashboardsOf(await synthExample(stack));
+async function sentDashboards(stack: (typeof LEGAL_STACKS)[number]) {
+  return dashboardsOf(await synthLegal(stack));
 }
 
 function quality(): Record<string, unknown> {
   // A JSON round trip, like the wire: builders may share one query object between requests.
-  return JSON.parse(JSON.stringify(buildDashboards(exampleCatalog("prod"))[0].body)) as Record<string, unknown>;
+  return JSON.parse(JSON.stringify(buildDashboards(legalCatalog("prod"))[0].body)) as Record<string, unknown>;
 }
 
 /** The first non-group widget's definition, to break on purpose. */
@@ -29,7 +29,7 @@ function firstChart(body: Record<string, unknown>): Record<string, unknown> {
   return group.definition.widgets[0].definition;
 }
 
-describe.each(STACKS)("the %s dashboards as synth sends them", (stack) => {
+describe.each(LEGAL_STACKS)("the %s dashboards as synth sends them", (stack) => {
   it("validate against Datadog's Dashboard schema and hold to the metric contract", async () => {
     const dashboards = await sentDashboards(stack);
     expect(dashboards.map((d) => d.id).sort()).toEqual(["cost", "latency", "overview", "quality", "tenant"]);
@@ -52,7 +52,7 @@ describe("a catalog of 200 features", () => {
       sentryProject: "p",
       flags: i % 25 === 0 ? [`flag-${i}`] : [],
     }));
-    const catalog = exampleCatalog("prod", { features });
+    const catalog = legalCatalog("prod", { features });
     for (const d of buildDashboards(catalog)) {
       expect(validateDashboard(d.body), d.id).toEqual([]);
       expect(lintDashboard(d.body, catalog.contract), d.id).toEqual([]);
@@ -91,7 +91,7 @@ function closedDashboardSchema(): ValidateFunction {
 describe("the generated JSON", () => {
   it("uses only keys that Datadog's schema declares, and a misspelt key is caught", () => {
     const closed = closedDashboardSchema();
-    for (const d of buildDashboards(exampleCatalog("prod"))) expect(closed(JSON.parse(JSON.stringify(d.body))), d.id).toBe(true);
+    for (const d of buildDashboards(legalCatalog("prod"))) expect(closed(JSON.parse(JSON.stringify(d.body))), d.id).toBe(true);
     const typo = quality();
     const def = firstChart(typo);
     def.custom_link = def.custom_links ?? [];

@@ -10,12 +10,13 @@ import { buildDashboards, DASHBOARD_IDS, stableWidgetId } from "../dashboards";
 import { GRID_COLUMNS, layoutWidgets, type PlacedWidget } from "../dashboards/layout";
 import { allOf, appliedVariables, DASHBOARD_VARIABLES } from "../dashboards/variables";
 import { formula, type MetricQuery, type Query, queryValue, timeseries, type WidgetSpec } from "../dashboards/widgets";
-import { exampleCatalog, exampleFeatures, generatedFeatures, STACKS } from "./helpers";
+import { generatedFeatures } from "./helpers";
+import { legalCatalog, legalFeatures, LEGAL_STACKS } from "./fixtures/legal";
 
 type Def = Record<string, unknown> & { type: string; title?: string };
 type Widget = PlacedWidget & { definition: Def };
 
-const prod = exampleCatalog("prod");
+const prod = legalCatalog("prod");
 const built = buildDashboards(prod);
 
 function dashboard(id: string, defs: DashboardDefinition[] = built): DashboardDefinition {
@@ -71,7 +72,7 @@ describe("the dashboard set", () => {
   });
 
   it("does not grow with the catalog: 200 generated features still give the same five dashboards and the same widgets", () => {
-    const big = exampleCatalog("prod", { features: generatedFeatures(200) });
+    const big = legalCatalog("prod", { features: generatedFeatures(200) });
     const defs = buildDashboards(big);
     expect(defs.map((d) => d.id)).toEqual(built.map((d) => d.id));
     for (const d of defs) expect(allWidgets(d).length, d.id).toBe(allWidgets(dashboard(d.id)).length);
@@ -80,8 +81,8 @@ describe("the dashboard set", () => {
     expect(metricQueries(widget("cost", "cost/spend-daily-by-feature", defs))).toHaveLength(1);
   });
 
-  it.each(STACKS)("tags every %s dashboard with the platform team and opens env on the stack's environment", (stack) => {
-    const catalog = exampleCatalog(stack);
+  it.each(LEGAL_STACKS)("tags every %s dashboard with the platform team and opens env on the stack's environment", (stack) => {
+    const catalog = legalCatalog(stack);
     for (const d of buildDashboards(catalog)) {
       expect(d.body.tags).toEqual([`team:${catalog.stack.platformTeam}`]);
       expect(d.body.title).toContain(catalog.stack.env);
@@ -322,8 +323,8 @@ describe("the tenant view", () => {
   });
 
   it("shows a note instead of an empty flag graph when no feature has flags", () => {
-    const bare = exampleFeatures().map((f) => ({ ...f, flags: [] }));
-    const w = widget("tenant", "tenant/flag-state", buildDashboards(exampleCatalog("prod", { features: bare })));
+    const bare = legalFeatures().map((f) => ({ ...f, flags: [] }));
+    const w = widget("tenant", "tenant/flag-state", buildDashboards(legalCatalog("prod", { features: bare })));
     expect(w.type).toBe("note");
   });
 });
@@ -399,8 +400,8 @@ describe("template variables", () => {
 
 describe("layout", () => {
   const everyCatalog = [
-    ...STACKS.map((s) => [`example ${s}`, buildDashboards(exampleCatalog(s))] as const),
-    ["200 generated features", buildDashboards(exampleCatalog("prod", { features: generatedFeatures(200) }))] as const,
+    ...LEGAL_STACKS.map((s) => [`legal ${s}`, buildDashboards(legalCatalog(s))] as const),
+    ["200 generated features", buildDashboards(legalCatalog("prod", { features: generatedFeatures(200) }))] as const,
   ];
 
   it.each(everyCatalog)("keeps every widget of the %s dashboards inside 12 columns, with no two overlapping", (_, defs) => {
@@ -476,10 +477,10 @@ describe("widget identity", () => {
   it("gives widgets ids unique within each dashboard and unchanged by adding a feature or renaming one", () => {
     const idsOf = (defs: DashboardDefinition[]) => defs.map((d) => allWidgets(d).map((w) => w.id));
     for (const ids of idsOf(built)) expect(new Set(ids).size).toBe(ids.length);
-    const renamed = exampleFeatures().map((f) => ({ ...f, name: `${f.name} (renamed)` }));
-    const added = [...exampleFeatures(), { ...exampleFeatures()[0], id: "redline-diff", name: "Redline diff" }];
-    expect(idsOf(buildDashboards(exampleCatalog("prod", { features: renamed })))).toEqual(idsOf(built));
-    expect(idsOf(buildDashboards(exampleCatalog("prod", { features: added })))).toEqual(idsOf(built));
+    const renamed = legalFeatures().map((f) => ({ ...f, name: `${f.name} (renamed)` }));
+    const added = [...legalFeatures(), { ...legalFeatures()[0], id: "redline-diff", name: "Redline diff" }];
+    expect(idsOf(buildDashboards(legalCatalog("prod", { features: renamed })))).toEqual(idsOf(built));
+    expect(idsOf(buildDashboards(legalCatalog("prod", { features: added })))).toEqual(idsOf(built));
   });
 });
 

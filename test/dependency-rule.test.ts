@@ -8,9 +8,9 @@
 //   config, catalog, builders, org  <-  policies  <-  tools
 import * as fs from "node:fs";
 import * as path from "node:path";
-import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "./helpers";
+import { type Import, importsOf, target } from "./imports";
 
 /** The layers, from a repo-relative path. Builders are domain folders; a folder's component.ts is its Pulumi layer. */
 type Layer =
@@ -105,42 +105,6 @@ const PULUMI_FREE: readonly Layer[] = ["config", "catalog", "builder", "org", "p
 const TOOL_RULES: { from: string; to: string; why: string }[] = [
   { from: "tools/preview/", to: "tools/diff/", why: "the preview renders plain highlights; the diff turns its result into them" },
 ];
-
-interface Import {
-  file: string;
-  line: number;
-  specifier: string;
-}
-
-/** Every import of a source text: `import`, `export ... from`, `import()` and `require()`. */
-function importsOf(file: string, text: string): Import[] {
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
-  const out: Import[] = [];
-  const add = (node: ts.Node, spec: ts.Expression | undefined) => {
-    if (spec && ts.isStringLiteralLike(spec))
-      out.push({ file, line: sf.getLineAndCharacterOfPosition(node.getStart()).line + 1, specifier: spec.text });
-  };
-  const visit = (node: ts.Node) => {
-    if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) add(node, node.moduleSpecifier);
-    else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference))
-      add(node, node.moduleReference.expression);
-    else if (ts.isCallExpression(node)) {
-      const callee = node.expression;
-      if (callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === "require"))
-        add(node, node.arguments[0]);
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(sf);
-  return out;
-}
-
-/** The repo-relative file a relative specifier points to (`.ts` or `/index.ts`), or undefined for a package. */
-function target(from: string, specifier: string, exists: (rel: string) => boolean): string | undefined {
-  if (!specifier.startsWith(".")) return undefined;
-  const base = path.posix.normalize(path.posix.join(path.posix.dirname(from), specifier));
-  return [`${base}.ts`, `${base}/index.ts`, base].find(exists) ?? `${base}.ts`;
-}
 
 /** Every import that breaks the rule, in words. */
 function violations(imports: Import[], exists: (rel: string) => boolean): string[] {

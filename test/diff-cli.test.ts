@@ -83,7 +83,9 @@ beforeAll(() => {
   repo.dir = path.join(scratch, "repo");
   const files = git(ROOT, "ls-files", "--cached", "--others", "--exclude-standard")
     .split("\n")
-    .filter((f) => f && !/^(test|snapshots|bench)\//.test(f) && !/^Pulumi\.[^.]+\.yaml$/.test(f) && fs.existsSync(path.join(ROOT, f)));
+    .filter(
+      (f) => f && !/^(test|snapshots|bench|scenarios)\//.test(f) && !/^Pulumi\.[^.]+\.yaml$/.test(f) && fs.existsSync(path.join(ROOT, f)),
+    );
   for (const f of files) {
     fs.mkdirSync(path.dirname(path.join(repo.dir, f)), { recursive: true });
     fs.copyFileSync(path.join(ROOT, f), path.join(repo.dir, f));

@@ -271,6 +271,8 @@ export function craftPlan(catalog: Catalog, stackName = catalog.stack.env, opts:
       `{{#is_alert}}${pages ? pagerdutyHandle(env, teamId) : slack}{{/is_alert}}`,
       `{{#is_warning}}${slack}{{/is_warning}}`,
       `{{#is_recovery}}${slack}{{/is_recovery}}`,
+      // As monitors/message.ts writes it: the page resolves when the monitor leaves ALERT.
+      ...(pages ? [`{{#is_alert_recovery}} ${pagerdutyHandle(env, teamId)}{{/is_alert_recovery}}`] : []),
     ].join("\n");
   };
   const monitor = (

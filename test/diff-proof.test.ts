@@ -1,4 +1,4 @@
-// The issue's proof, on the real program: a temporary copy of the example config is changed
+// The issue's proof, on the real program: a temporary copy of the legal fixture's config is changed
 // the way a pull request would change it, both sides are synthesized under mocks, and the
 // diff must say exactly what changed for the on-call engineer and the dashboard reader.
 import { featureKinds, sloKinds } from "../monitors/kinds";
@@ -10,11 +10,11 @@ import { dashboardsOf } from "../plan/dashboards";
 import { type Plan } from "../plan/plan";
 import { TYPE } from "../config/names";
 import { diffMarkdown, linesMatching, monitorRows, widgetId } from "./diff-fixtures";
-import { exampleFeatures, exampleTeams, synthExample } from "./helpers";
+import { legalFeatures, legalTeams, synthLegal } from "./fixtures/legal";
 
 let base: Plan;
 beforeAll(async () => {
-  base = await synthExample("prod");
+  base = await synthLegal("prod");
 });
 
 type Widget = {
@@ -43,12 +43,12 @@ function reflow(widgets: Widget[]): number {
   return y + row;
 }
 
-describe("the diff of a pull request against the example config, on the real program", () => {
+describe("the diff of a pull request against the legal fixture's config, on the real program", () => {
   it("turns a raised budget into exactly the cost monitor's query and threshold lines and a cost alert from $80 to $100.", async () => {
-    const features = exampleFeatures();
+    const features = legalFeatures();
     expect(features[0]).toMatchObject({ id: "extract-clause", budgetUsdPerDay: 40 });
     features[0].budgetUsdPerDay = 50;
-    const md = diffMarkdown(base, await synthExample("prod", { features }));
+    const md = diffMarkdown(base, await synthLegal("prod", { features }));
     const query = String(base.resources.find((r) => r.name === "monitor-extract-clause-cost-budget")!.inputs.query);
     expect(query).toMatch(/ > 80$/);
     expect(linesMatching(md, /^#### `monitor-/)).toHaveLength(1);
@@ -83,11 +83,11 @@ describe("the diff of a pull request against the example config, on the real pro
   });
 
   it("keeps every resource, and changes only what shows the name, when a feature's display name changes.", async () => {
-    const features = exampleFeatures();
+    const features = legalFeatures();
     const before = features[0].name;
     const after = "Clause extraction (v2, renamed)";
     features[0].name = after;
-    const head = await synthExample("prod", { features, teams: exampleTeams() });
+    const head = await synthLegal("prod", { features, teams: legalTeams() });
     const diff = comparePlans(base, head);
     expect(diff.replacements).toEqual([]);
     expect(diff.counts.map((c) => [c.label, c.added, c.removed, c.replaced])).toEqual(diff.counts.map((c) => [c.label, 0, 0, 0]));
@@ -105,8 +105,8 @@ describe("the diff of a pull request against the example config, on the real pro
   });
 
   it("lists every monitor, SLO and Sentry rule of a removed feature as removed.", async () => {
-    const features = exampleFeatures().filter((f) => f.id !== "cite-check");
-    const md = diffMarkdown(base, await synthExample("prod", { features }));
+    const features = legalFeatures().filter((f) => f.id !== "cite-check");
+    const md = diffMarkdown(base, await synthLegal("prod", { features }));
     const gone = base.resources
       .filter((r) =>
         /^(downtime-)?monitor-cite-check-|^slo-cite-check-|^sentry-(issue-alert|metric-alert|issue-page)-cite-check$/.test(r.name),
@@ -127,7 +127,7 @@ describe("the diff of a pull request against the example config, on the real pro
     expect(linesMatching(md, new RegExp(`^- \`cite-check\` is removed: its ${monitors} monitors .* and 3 SLOs`))).toHaveLength(1);
   });
 
-  it("finds a widget id on every widget of every example dashboard, so none is matched by position.", () => {
+  it("finds a widget id on every widget of every legal fixture dashboard, so none is matched by position.", () => {
     const missing: string[] = [];
     const walk = (d: string, ws: Widget[]) => {
       for (const w of ws) {

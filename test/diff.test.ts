@@ -7,16 +7,16 @@ import { featureViews } from "../plan/features";
 import type { Plan } from "../plan/plan";
 import { code, MAX_CHARS, NO_CHANGES, renderMarkdown, text } from "../tools/diff/markdown";
 import { craftPlan, diffMarkdown, linesMatching, monitorRows, type WidgetSpec } from "./diff-fixtures";
-import { exampleCatalog, exampleFeatures, exampleTeams } from "./helpers";
+import { legalCatalog, legalFeatures, legalTeams } from "./fixtures/legal";
 
 function crafted(
-  mutate: (f: ReturnType<typeof exampleFeatures>, t: ReturnType<typeof exampleTeams>) => void = () => {},
+  mutate: (f: ReturnType<typeof legalFeatures>, t: ReturnType<typeof legalTeams>) => void = () => {},
   opts: Parameters<typeof craftPlan>[2] = {},
 ): Plan {
-  const features = exampleFeatures();
-  const teams = exampleTeams();
+  const features = legalFeatures();
+  const teams = legalTeams();
   mutate(features, teams);
-  return craftPlan(exampleCatalog("prod", { features, teams }), "prod", opts);
+  return craftPlan(legalCatalog("prod", { features, teams }), "prod", opts);
 }
 
 function insert(specs: WidgetSpec[], group: string, index: number, widget: WidgetSpec): WidgetSpec[] {
@@ -175,9 +175,10 @@ describe("npm run diff on crafted plans", () => {
         "Sentry rules now owned by `team:ai-platform` (was `team:research-assistant`).",
     ]);
     expect(monitorRows(md, "monitor-legal-chat-ttft-p95")).toEqual([
-      "| routing handles | `@pagerduty-llm-prod-research-assistant (alert), @slack-research-assistant-alerts (warning, alert to " +
-        "warning, recovery)` | " +
-        "`@pagerduty-llm-prod-platform (alert), @slack-ai-platform-alerts (warning, alert to warning, recovery)` |",
+      "| routing handles | `@pagerduty-llm-prod-research-assistant (alert, alert to warning, recovery from alert), " +
+        "@slack-research-assistant-alerts (warning, alert to warning, recovery)` | " +
+        "`@pagerduty-llm-prod-platform (alert, alert to warning, recovery from alert), @slack-ai-platform-alerts (warning, alert to " +
+        "warning, recovery)` |",
       "| tags | `team:research-assistant` | `team:platform` |",
     ]);
   });
@@ -256,10 +257,10 @@ describe("npm run diff on crafted plans", () => {
       ...s,
       { key: "bulk", width: 12, height: 0, definition: { type: "group", layout_type: "ordered", title: "Bulk" }, children: many(prefix) },
     ];
-    const b = craftPlan(exampleCatalog("prod"), "prod", { costWidgets: withBulk("old") });
-    const features = exampleFeatures();
+    const b = craftPlan(legalCatalog("prod"), "prod", { costWidgets: withBulk("old") });
+    const features = legalFeatures();
     features[0].budgetUsdPerDay = 50;
-    const h = craftPlan(exampleCatalog("prod", { features }), "prod", { costWidgets: withBulk("new") });
+    const h = craftPlan(legalCatalog("prod", { features }), "prod", { costWidgets: withBulk("new") });
     const result = renderMarkdown([comparePlans(b, h)], {
       baseLabel: "origin/main",
       headLabel: "working tree",

@@ -10,7 +10,8 @@ import { traceUrl } from "../config/links";
 import { type Catalog, loadCatalog, stackConfigFromPulumi } from "../config/validate";
 import { buildDashboards } from "../dashboards";
 import { createEmitter, type JudgeLogRecord, type JudgeScore } from "../emit";
-import { exampleFeatures, exampleTeams, ROOT, stackConfig } from "./helpers";
+import { ROOT } from "./helpers";
+import { legalFeatures, legalTeams, legalStackConfig } from "./fixtures/legal";
 
 interface DocumentedTraceId {
   tool: "langfuse" | "braintrust";
@@ -40,7 +41,11 @@ const TRACE_TOOLS = {
 
 function catalogFor(tool: DocumentedTraceId["tool"]): Catalog {
   const overrides = TRACE_TOOLS[tool] ? { traceTool: TRACE_TOOLS[tool] } : {};
-  return loadCatalog({ features: exampleFeatures(), teams: exampleTeams(), config: stackConfigFromPulumi(stackConfig("prod", overrides)) });
+  return loadCatalog({
+    features: legalFeatures(),
+    teams: legalTeams(),
+    config: stackConfigFromPulumi(legalStackConfig("prod", overrides)),
+  });
 }
 
 /** What the judge sends for one trace id (the outcome) and writes to its log (the records). */

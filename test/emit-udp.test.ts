@@ -3,7 +3,7 @@
 import * as dgram from "node:dgram";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createEmitter, type Emitter, type JudgeLogRecord, normalizeModelId } from "../emit";
-import { exampleCatalog } from "./helpers";
+import { legalCatalog } from "./fixtures/legal";
 
 interface Listener {
   port: number;
@@ -46,7 +46,7 @@ describe("the emitter over UDP", () => {
     agent = await listen();
     judgeLogs = [];
     warnings = [];
-    const catalog = exampleCatalog("prod");
+    const catalog = legalCatalog("prod");
     emitter = createEmitter({
       features: catalog.features,
       prefix: catalog.stack.metricPrefix,
@@ -204,7 +204,7 @@ describe("the emitter over UDP", () => {
 
   it("keeps the agent's host tag only when asked to", async () => {
     const keeping = createEmitter({
-      features: exampleCatalog("prod").features,
+      features: legalCatalog("prod").features,
       env: "staging",
       keepHostTag: true,
       statsd: { host: "127.0.0.1", port: agent.port },

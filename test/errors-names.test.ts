@@ -8,7 +8,7 @@ import { loadCatalog, stackConfigFromPulumi } from "../config/validate";
 import { buildErrorAlerts, issueAlertName, SENTRY_ISSUE_ALERT_NAME_MAX, SENTRY_METRIC_ALERT_NAME_MAX } from "../errors/build";
 import { ERRORS_RUNBOOK, TYPE } from "../config/names";
 import { checkResources } from "../providers/check";
-import { exampleTeams, stackConfig } from "./helpers";
+import { legalTeams, legalStackConfig } from "./fixtures/legal";
 
 /** mulberry32: a small deterministic PRNG, so a failure names its seed and reproduces. */
 function prng(seed: number): () => number {
@@ -35,7 +35,7 @@ function slug(rand: () => number, prefix = ""): string {
 
 function generatedCatalog(seed: number) {
   const rand = prng(seed);
-  const teams = exampleTeams();
+  const teams = legalTeams();
   const ids = new Set<string>();
   // Long ids sharing a 35-character prefix: shortening must still keep their names apart.
   const shared = "f".repeat(35);
@@ -49,7 +49,7 @@ function generatedCatalog(seed: number) {
     sentryProject: i % 2 ? "one-project" : "another-project",
   }));
   const runbookBaseUrl = `https://${"r".repeat(1 + Math.floor(rand() * 300))}.example.com/runbooks`;
-  return loadCatalog({ features, teams, config: stackConfigFromPulumi(stackConfig("prod", { env: slug(rand), runbookBaseUrl })) });
+  return loadCatalog({ features, teams, config: stackConfigFromPulumi(legalStackConfig("prod", { env: slug(rand), runbookBaseUrl })) });
 }
 
 const SEEDS = Array.from({ length: 40 }, (_, i) => i + 1);

@@ -19,14 +19,15 @@ import { PAGERDUTY_URGENCY_BY_SEVERITY, type PagerdutySeverity } from "../oncall
 import { runProgram } from "../program";
 import { fabricatedInvoke, synthesize } from "../tools/mocks";
 import { type Plan, type PlanResource } from "../plan/plan";
-import { exampleCatalog, exampleFeatures, exampleTeams, ROOT, stackConfig, synthExample, resourceNamed } from "./helpers";
+import { ROOT, resourceNamed } from "./helpers";
+import { legalCatalog, legalFeatures, legalTeams, legalStackConfig, synthLegal } from "./fixtures/legal";
 
 const SENTRY_TYPES = [TYPE.sentryIssueAlert, TYPE.sentryMetricAlert] as const;
-const FEATURES = exampleFeatures();
-const TEAMS = exampleTeams();
+const FEATURES = legalFeatures();
+const TEAMS = legalTeams();
 const ORG = "acme-legal";
 
-/** Sentry's id of each example team, as the mocked getSentryTeam returns it. */
+/** Sentry's id of each legal fixture team, as the mocked getSentryTeam returns it. */
 const SENTRY_TEAM_ID = Object.fromEntries(
   TEAMS.map((t) => [
     t.id,
@@ -45,8 +46,8 @@ const SENTRY_PD_SERVICE: Record<string, string> = { "contracts-ai": "101", "rese
 let prod: Plan;
 let staging: Plan;
 beforeAll(async () => {
-  prod = await synthExample("prod");
-  staging = await synthExample("staging");
+  prod = await synthLegal("prod");
+  staging = await synthLegal("staging");
 });
 
 type Node = Record<string, unknown>;
@@ -136,7 +137,7 @@ describe("Sentry rules per feature", () => {
   });
 
   it("stack-level Sentry defaults apply to features without their own thresholds", async () => {
-    const plan = await synthExample("prod", { config: { sentry: { criticalCount10m: 200, warningCount10m: 100 } } });
+    const plan = await synthLegal("prod", { config: { sentry: { criticalCount10m: 200, warningCount10m: 100 } } });
     const triggers = resourceNamed(plan, TYPE.sentryMetricAlert, "sentry-metric-alert-cite-check").inputs.triggers as Trigger[];
     expect(triggers.map((t) => t.alertThreshold)).toEqual([200, 100]);
   });
@@ -225,9 +226,9 @@ describe("paging from Sentry", () => {
   });
 
   it("a paging stack whose config names no Sentry PagerDuty integration creates no paging rule and emails only", async () => {
-    const config = stackConfig("prod");
+    const config = legalStackConfig("prod");
     delete config["llm-observability:sentryPagerdutyIntegration"];
-    const [features, teams] = [exampleFeatures(), exampleTeams()];
+    const [features, teams] = [legalFeatures(), legalTeams()];
     const plan = await synthesize({ stack: "prod", config, program: () => runProgram({ features, teams }) });
     const sentry = plan.resources.filter((r) => (SENTRY_TYPES as readonly string[]).includes(r.type));
     expect(sentry).toHaveLength(FEATURES.length * 2);
@@ -242,22 +243,22 @@ describe("resource count", () => {
     ["prod", 3],
     ["staging", 2],
   ] as const)("an added feature adds %s's %i Sentry rules", async (stack, added) => {
-    const features = exampleFeatures();
+    const features = legalFeatures();
     features.push({ ...structuredClone(features[3]), id: "redline", name: "Redlining" });
-    const plan = await synthExample(stack, { features });
+    const plan = await synthLegal(stack, { features });
     expect(sentryCount(plan) - sentryCount(stack === "prod" ? prod : staging)).toBe(added);
   });
 
   it("an added team that owns no feature adds no Sentry rule", async () => {
-    const teams = exampleTeams();
+    const teams = legalTeams();
     teams.push({ ...structuredClone(teams[1]), id: "search-ai", name: "Search AI", slack: "#search-ai-alerts", sentryTeam: "search-ai" });
-    expect(sentryCount(await synthExample("prod", { teams }))).toBe(sentryCount(prod));
+    expect(sentryCount(await synthLegal("prod", { teams }))).toBe(sentryCount(prod));
   });
 });
 
 describe("the pure builder", () => {
   it("writes deploy-time Sentry ids as references and nothing else", () => {
-    const defs = buildErrorAlerts(exampleCatalog("prod"));
+    const defs = buildErrorAlerts(legalCatalog("prod"));
     const refs = new Set(JSON.stringify(defs).match(/@@sentry-[^@]*@@/g));
     expect([...refs].sort()).toEqual(["@@sentry-pagerduty-account@@", ...TEAMS.map((t) => sentryTeamRef(t.sentryTeam))].sort());
   });

@@ -2,7 +2,15 @@
 // named in each case). Data is written point by point into the real metric store, so these
 // cases also pin how the store aggregates what DogStatsD sends.
 import { describe, expect, it } from "vitest";
-import { evaluateComposite, evaluateMonitor, type MonitorRun, type MonitorUnderTest, monitorPlan } from "../evaluator/monitor";
+import {
+  evaluateComposite,
+  evaluateMonitor,
+  type MonitorRun,
+  type MonitorUnderTest,
+  monitorPlan,
+  type Notification,
+  notificationText,
+} from "../evaluator/monitor";
 import { parseMetricMonitorQuery, UnmodelledError } from "../evaluator/query";
 import { sketchBin } from "../evaluator/series";
 import { type MetricKind, MetricStore } from "../evaluator/store";
@@ -469,6 +477,31 @@ describe("notifications: transitions, renotify, multi-alert groups", () => {
   });
 });
 
+// docs monitors/notify/variables, "Multi alert variables" and conditional variables
+describe("a notification's text", () => {
+  const message = "Spend of {{tenant.name}} ({{ [tenant].name }}) is {{value}}.\n{{#is_alert}}Alert for {{tenant.name}}{{/is_alert}}";
+  const body = { message, priority: 3 };
+  const note = (group: Record<string, string>, to: "alert" | "ok"): Notification => ({
+    at: T0,
+    monitor: "m",
+    group,
+    state: to === "ok" ? "recovery" : "alert",
+    from: to === "ok" ? "alert" : "ok",
+    to,
+    renotify: false,
+    handles: [],
+  });
+
+  it("fills each group-by tag variable with the notification group's value, and resolves the state blocks.", () => {
+    expect(notificationText(body, note({ tenant: "t-007" }, "alert"))).toBe("Spend of t-007 (t-007) is {{value}}.\nAlert for t-007");
+    expect(notificationText(body, note({ tenant: "t-007" }, "ok"))).toBe("Spend of t-007 (t-007) is {{value}}.\n");
+  });
+
+  it("keeps a tag's variable as written in a notification for several groups at once (notify_by), which names no tenant.", () => {
+    expect(notificationText(body, note({}, "alert"))).not.toContain("t-0");
+  });
+});
+
 describe("anomalies() (documented approximation, results marked approximate)", () => {
   const spec =
     "avg(last_5h):anomalies(sum:c{*} by {tenant}.as_count(), 'agile', 3, direction='above', alert_window='last_1h', interval=300, " +
@@ -551,6 +584,33 @@ describe("composite monitors (docs monitors/types/composite, Computing trigger c
     ]);
     const r = evaluateComposite(composite(query, notify), runs);
     expect(["ok", "warn", "alert", "no data"][r.groups[0].states[1]]).toBe(expected);
+  });
+
+  // "If even one individual monitor is multi alert, then the composite monitor is also multi alert."
+  it("a multi-alert and a simple-alert constituent make a multi-alert composite; the simple one's status applies to every group.", () => {
+    const perTenant: MonitorRun = {
+      ...child("a", [ALERT, ALERT, ALERT]),
+      groups: [
+        { tags: { tenant: "t-001" }, states: Int8Array.from([ALERT, ALERT, ALERT]), values: new Float32Array(3) },
+        { tags: { tenant: "t-002" }, states: Int8Array.from([OK, ALERT, ALERT]), values: new Float32Array(3) },
+      ],
+    };
+    const runs = new Map([
+      ["a", perTenant],
+      ["b", child("b", [OK, OK, ALERT])],
+    ]);
+    const r = evaluateComposite(composite("a && !b", false), runs);
+    expect(r.groups.map((g) => [g.tags, Array.from(g.states)])).toEqual([
+      [{ tenant: "t-001" }, [ALERT, ALERT, OK]],
+      [{ tenant: "t-002" }, [OK, ALERT, OK]],
+    ]);
+    // One notification per group, as for any multi-alert monitor.
+    expect(r.notifications.map((n) => [n.at - T0, n.group, n.state])).toEqual([
+      [0, { tenant: "t-001" }, "alert"],
+      [MIN, { tenant: "t-002" }, "alert"],
+      [2 * MIN, { tenant: "t-001" }, "recovery"],
+      [2 * MIN, { tenant: "t-002" }, "recovery"],
+    ]);
   });
 
   it("a No Data result keeps the last known status when the composite does not notify on no data.", () => {

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { TAG } from "../config/contract";
 import { monitorName, RESOURCE_TAG, tag, TYPE } from "../config/names";
 import { metricQuery } from "../config/query";
@@ -26,8 +26,14 @@ import { renderMarkdown } from "../tools/diff/markdown";
 import { synthesize } from "../tools/mocks";
 import { renderPreview } from "../tools/preview/html";
 import { verifyPlan } from "../tools/verify";
-import { exampleCatalog, ROOT, stackConfig } from "./helpers";
+import { ROOT } from "./helpers";
+import { legalCatalog, legalStackConfig } from "./fixtures/legal";
 import { runbookProblems } from "./runbook-check";
+
+// The policy pack reads the legal fixture as its repository's catalog, never the user's (test/fixtures/legal-context.ts).
+vi.mock("../policies/context", async (importOriginal) =>
+  (await import("./fixtures/legal-context")).legalRepoContext(await importOriginal()),
+);
 
 const FLOOR = 42;
 
@@ -64,7 +70,7 @@ const dummy: FeatureKind = {
 };
 const KINDS = [...MONITOR_KINDS, dummy];
 
-const catalog = exampleCatalog("prod");
+const catalog = legalCatalog("prod");
 const isDummy = (name: string) => name.endsWith(`-${dummy.kind}`);
 let head: Plan;
 /** The same stack before the kind was added. */
@@ -73,7 +79,7 @@ let base: Plan;
 beforeAll(async () => {
   head = await synthesize({
     stack: "prod",
-    config: stackConfig("prod"),
+    config: legalStackConfig("prod"),
     program: () => buildObservability(catalog, { monitorKinds: KINDS }),
   });
   base = { ...head, resources: head.resources.filter((r) => !isDummy(r.name)) };

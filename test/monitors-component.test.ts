@@ -11,17 +11,17 @@ import { Monitors } from "../monitors/component";
 import { monitorsOf } from "../plan/monitors";
 import { renderArtifacts } from "../tools/artifacts";
 import { summarize } from "../tools/summary";
-import { fakeId, observeRegistrations, synthesize } from "../tools/mocks";
+import { fakeId, mockResourceId, observeRegistrations, synthesize } from "../tools/mocks";
 import { type Plan, resourcesOfType } from "../plan/plan";
 import { downtimeName, TYPE } from "../config/names";
 import { verifyPlan } from "../tools/verify";
-import { exampleCatalog, stackConfig, synthExample } from "./helpers";
+import { legalCatalog, legalStackConfig, synthLegal } from "./fixtures/legal";
 
 let prodPlan: Plan;
 let stagingPlan: Plan;
 beforeAll(async () => {
-  prodPlan = await synthExample("prod");
-  stagingPlan = await synthExample("staging");
+  prodPlan = await synthLegal("prod");
+  stagingPlan = await synthLegal("staging");
 });
 
 /** The absolute URL the mocks give `dashboard-<id>`. */
@@ -36,7 +36,7 @@ describe("resources the engine receives", () => {
     const component = prodPlan.resources.find((r) => r.type === "llm-observability:monitors:Monitors")!;
     // prod owns the org's resources, so it adds the org-wide cost monitor to the builders' monitors.
     expect(monitors.map((m) => m.name).sort()).toEqual(
-      [...buildMonitors(exampleCatalog("prod")).map((m) => m.id), "monitor-observability-cost"].sort(),
+      [...buildMonitors(legalCatalog("prod")).map((m) => m.id), "monitor-observability-cost"].sort(),
     );
     for (const m of monitors) expect(m.parent).toBe(component.urn);
   });
@@ -53,14 +53,16 @@ describe("resources the engine receives", () => {
   });
 
   it("Each muted building block gets one never-ending downtime over all its groups, on the id the composite's query names.", () => {
-    const muted = buildMonitors(exampleCatalog("prod")).filter((m) => m.muted);
+    const muted = buildMonitors(legalCatalog("prod")).filter((m) => m.muted);
     const downtimes = resourcesOfType(prodPlan, TYPE.downtimeSchedule);
     expect(downtimes.map((d) => d.name).sort()).toEqual(muted.map((m) => downtimeName(m.id)).sort());
     for (const d of downtimes) expect(d.inputs).toMatchObject({ scope: "*", oneTimeSchedule: {} });
-    // Every building block is named by some composite's query, by the id the engine gave it (a shared one by several).
+    // Every building block is a constituent some composite names by its id; a constituent that notifies on its own has no downtime.
     const composites = resourcesOfType(prodPlan, TYPE.monitor).filter((r) => r.inputs.type === "composite");
     const referenced = new Set(composites.flatMap((c) => String(c.inputs.query).match(/\d+/g)!.map(Number)));
-    expect(downtimes.map((d) => (d.inputs.monitorIdentifier as { monitorId: number }).monitorId).sort()).toEqual([...referenced].sort());
+    const mutedIds = downtimes.map((d) => (d.inputs.monitorIdentifier as { monitorId: number }).monitorId);
+    expect(mutedIds.sort()).toEqual(muted.map((m) => Number(mockResourceId(m.id, TYPE.monitor))).sort());
+    for (const id of mutedIds) expect(referenced.has(id)).toBe(true);
   });
 
   it("Thresholds and priority reach the provider as strings, as @pulumi/datadog expects.", () => {
@@ -84,7 +86,7 @@ describe("resources the engine receives", () => {
         .map((m) => m.name)
         .sort(),
     ).toEqual(
-      buildMonitors(exampleCatalog("staging"))
+      buildMonitors(legalCatalog("staging"))
         .map((m) => m.id)
         .sort(),
     );
@@ -98,10 +100,10 @@ describe("resources the engine receives", () => {
 describe("dependencies", () => {
   it("Every monitor depends on what the component was told to depend on, and on the tag policy.", async () => {
     const deps = new Map<string, string[]>();
-    const catalog = exampleCatalog("prod");
+    const catalog = legalCatalog("prod");
     await synthesize({
       stack: "prod",
-      config: stackConfig("prod"),
+      config: legalStackConfig("prod"),
       program: () => {
         recordDependencies(deps);
         const serviceObject = new datadog.pagerduty.ServiceObject("pagerduty-service-platform", {
@@ -134,7 +136,7 @@ describe("dependencies", () => {
 
   it("A monitor that links to a dashboard which is not created fails before any monitor is registered.", () => {
     expect(
-      () => new Monitors("monitors", { definitions: buildMonitors(exampleCatalog("prod")), dashboardUrls: { cost: "https://x" } }),
+      () => new Monitors("monitors", { definitions: buildMonitors(legalCatalog("prod")), dashboardUrls: { cost: "https://x" } }),
     ).toThrow(/monitor monitor-extract-clause-quality-drop links to dashboards that are not created: quality/);
   });
 });
@@ -142,14 +144,14 @@ describe("dependencies", () => {
 describe("synth checks and files", () => {
   it.each(["prod", "staging"] as const)("The %s plan passes the spec check and the lint.", (stack) => {
     const plan = stack === "prod" ? prodPlan : stagingPlan;
-    expect(verifyPlan(plan, exampleCatalog(stack))).toEqual([]);
+    expect(verifyPlan(plan, legalCatalog(stack))).toEqual([]);
   });
 
   it("verifyPlan names the monitor and the problem when a recorded monitor breaks the lint.", () => {
     const plan = structuredClone(prodPlan);
     const m = resourcesOfType(plan, TYPE.monitor).find((r) => r.name === "monitor-cite-check-cost-budget")!;
     (m.inputs.monitorThresholds as Record<string, string>).critical = "121";
-    expect(verifyPlan(plan, exampleCatalog("prod"))).toEqual([
+    expect(verifyPlan(plan, legalCatalog("prod"))).toEqual([
       "monitor monitor-cite-check-cost-budget: query threshold 120 does not equal options.thresholds.critical 121",
     ]);
   });
@@ -157,22 +159,22 @@ describe("synth checks and files", () => {
   it("verifyPlan reports a monitor whose inputs cannot be mapped back instead of writing a partial file.", () => {
     const plan = structuredClone(prodPlan);
     resourcesOfType(plan, TYPE.monitor)[0].inputs.escalationMessage = "again";
-    expect(verifyPlan(plan, exampleCatalog("prod"))).toEqual([
+    expect(verifyPlan(plan, legalCatalog("prod"))).toEqual([
       expect.stringMatching(/cannot be mapped back.*no mapping for "escalationMessage"/),
     ]);
   });
 
   it("Synth writes monitors/<id>.json for every monitor: the API body as it would be sent.", () => {
-    const catalog = exampleCatalog("prod");
+    const catalog = legalCatalog("prod");
     const files = Object.fromEntries(renderArtifacts(prodPlan, catalog).map((a) => [a.path, a.content]));
     const planned = monitorsOf(prodPlan);
-    expect(planned).toHaveLength(92);
+    expect(planned).toHaveLength(94);
     for (const m of planned) {
       const body = JSON.parse(files[`monitors/${m.id}.json`]);
       expect(body).toEqual(m.body);
       expect(typeof body.priority).toBe("number");
       if (body.type === "query alert") expect(typeof body.options.thresholds.critical).toBe("number");
-      // A composite names its building blocks by the ids the engine gave them.
+      // A composite names its constituents by the ids the engine gave them.
       else if (body.type === "composite") expect(body.query).toMatch(/^\d+ && !?\d+$/);
       // An SLO alert names its SLO by the id the engine gave it.
       else expect(body.query).toMatch(/^(burn_rate|error_budget)\("[^"@]+"\)/);
@@ -180,18 +182,18 @@ describe("synth checks and files", () => {
   });
 
   it("The synth summary counts monitors, paging monitors and priorities per team.", () => {
-    const text = summarize(prodPlan, exampleCatalog("prod"), [], "out/prod");
-    expect(text).toContain("Monitors: 92 (65 per feature, 5 cross-feature, 22 muted building blocks of composites), 31 page");
-    expect(text).toMatch(/platform\s+24 monitors,\s+7 paging\s+\(P1x1 P2x6 P3x10 P4x1 P5x6\)/);
-    const staging = summarize(stagingPlan, exampleCatalog("staging"), [], "out/staging");
+    const text = summarize(prodPlan, legalCatalog("prod"), [], "out/prod");
+    expect(text).toContain("Monitors: 94 (65 per feature, 6 cross-feature, 23 muted building blocks of composites), 31 page");
+    expect(text).toMatch(/platform\s+26 monitors,\s+7 paging\s+\(P1x1 P2x6 P3x11 P4x1 P5x7\)/);
+    const staging = summarize(stagingPlan, legalCatalog("staging"), [], "out/staging");
     expect(staging).toContain("0 page (paging off: all to Slack)");
   });
 
-  it("The example stack config decodes the monitoring defaults the monitors rely on.", () => {
+  it("The legal fixture's stack config decodes the monitoring defaults the monitors rely on.", () => {
     // Pulumi.prod.yaml sets only the budget; every other monitoring knob takes its default.
-    const config = stackConfigFromPulumi(stackConfig("prod"));
+    const config = stackConfigFromPulumi(legalStackConfig("prod"));
     expect(config.monitoring).toEqual({ customMetricBudget: 30000 });
-    expect(exampleCatalog("prod").stack.monitoring).toMatchObject({
+    expect(legalCatalog("prod").stack.monitoring).toMatchObject({
       teamTagPolicy: true,
       judgeStallMinutes: 180,
       customMetricBudget: 30000,

@@ -3,18 +3,22 @@
 // case it exists for.
 import { describe, expect, it } from "vitest";
 import { buildMonitors, type DatadogMonitor } from "../monitors";
+import { referencedMonitors } from "../monitors/definition";
 import { monitorBodyFromInputs, toMonitorInputs } from "../monitors/args";
 import { type LintContext, lintMonitor } from "../monitors/lint";
 import { validateMonitor } from "../tools/datadog-spec";
-import { exampleCatalog, STACKS } from "./helpers";
+import { legalCatalog, LEGAL_STACKS } from "./fixtures/legal";
 
-const examples = STACKS.flatMap((stack) => {
-  const catalog = exampleCatalog(stack);
-  return buildMonitors(catalog).map((m) => ({
+const examples = LEGAL_STACKS.flatMap((stack) => {
+  const catalog = legalCatalog(stack);
+  const monitors = buildMonitors(catalog);
+  // A composite names its constituents by placeholder before the engine gives them ids.
+  const constituents = (c: DatadogMonitor) => referencedMonitors(c.query).flatMap((id) => monitors.find((m) => m.id === id)?.body ?? []);
+  return monitors.map((m) => ({
     stack,
     id: m.id,
     body: m.body,
-    ctx: { contract: catalog.contract, stack: catalog.stack } as LintContext,
+    ctx: { contract: catalog.contract, stack: catalog.stack, constituents } as LintContext,
   }));
 });
 
@@ -44,9 +48,9 @@ describe("API body <-> provider inputs", () => {
   });
 
   it("Thresholds and priority become strings for the provider, windows and options camelCase.", () => {
-    const anomaly = examples.find((e) => e.id === "monitor-tenant-spend-anomaly")!.body;
+    const anomaly = examples.find((e) => e.id === "monitor-tenant-spend-anomaly-tenant")!.body;
     expect(toMonitorInputs(anomaly)).toMatchObject({
-      priority: "3",
+      priority: "5",
       monitorThresholds: { critical: "1", criticalRecovery: "0" },
       monitorThresholdWindows: { triggerWindow: "last_1h", recoveryWindow: "last_1h" },
       onMissingData: "default",
@@ -148,7 +152,7 @@ describe("monitor lint", () => {
     {
       what: "an anomaly trigger window different from the alert window",
       body: () => {
-        const b = get("monitor-tenant-spend-anomaly");
+        const b = get("monitor-tenant-spend-anomaly-tenant");
         b.options.threshold_windows = { trigger_window: "last_30m", recovery_window: "last_1h" };
         return b;
       },
@@ -157,7 +161,7 @@ describe("monitor lint", () => {
     {
       what: "an anomaly monitor without threshold windows",
       body: () => {
-        const b = get("monitor-tenant-spend-anomaly");
+        const b = get("monitor-tenant-spend-anomaly-tenant");
         delete b.options.threshold_windows;
         return b;
       },
@@ -165,12 +169,12 @@ describe("monitor lint", () => {
     },
     {
       what: "an anomaly threshold that differs from thresholds.critical",
-      body: () => withQuery(get("monitor-tenant-spend-anomaly"), (q) => q.replace(/>= 1$/, ">= 0.8")),
+      body: () => withQuery(get("monitor-tenant-spend-anomaly-tenant"), (q) => q.replace(/>= 1$/, ">= 0.8")),
       expected: "query threshold 0.8 does not equal options.thresholds.critical 1",
     },
     {
       what: "an anomaly rollup interval above a fifth of the alert window",
-      body: () => withQuery(get("monitor-tenant-spend-anomaly"), (q) => q.replace("interval=300", "interval=900")),
+      body: () => withQuery(get("monitor-tenant-spend-anomaly-tenant"), (q) => q.replace("interval=300", "interval=900")),
       expected: "anomalies(): interval 900 must be positive and at most a fifth of alert_window last_1h (720 s)",
     },
     {
@@ -320,6 +324,11 @@ describe("monitor lint", () => {
       what: "a group variable the query does not group by",
       body: () => withMessage(get("monitor-extract-clause-quality-drop"), (m) => `Tenant {{tenant.name}}: ${m}`),
       expected: '{{tenant.name}} is used but the query does not group by "tenant"',
+    },
+    {
+      what: "a composite's group variable that none of its constituents groups by",
+      body: () => withMessage(get("monitor-tenant-spend-anomaly"), (m) => `Feature {{feature.name}}: ${m}`),
+      expected: '{{feature.name}} is used but no constituent\'s query groups by "feature"',
     },
     {
       what: "a message without the runbook link",

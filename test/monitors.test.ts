@@ -1,4 +1,4 @@
-// Monitor builders over the example catalog: thresholds from features.ts, ownership,
+// Monitor builders over the legal fixture (test/fixtures/legal/): thresholds from its features.ts, ownership,
 // routing (prod pages, staging never does), messages and the monitor count.
 import { describe, expect, it } from "vitest";
 import { CHAPTER_DEFAULTS, type Feature, type FeatureInput } from "../config/schema";
@@ -20,13 +20,14 @@ import {
   slackHandle,
   tagValue,
 } from "../config/names";
-import { exampleCatalog, exampleFeatures, exampleTeams, generatedFeatures, type StackName, stackConfig } from "./helpers";
+import { generatedFeatures } from "./helpers";
+import { legalCatalog, legalFeatures, legalTeams, type LegalStack, legalStackConfig } from "./fixtures/legal";
 
-function catalogWith(stack: StackName, opts: { features?: FeatureInput[]; config?: Record<string, unknown> } = {}): Catalog {
+function catalogWith(stack: LegalStack, opts: { features?: FeatureInput[]; config?: Record<string, unknown> } = {}): Catalog {
   return loadCatalog({
-    features: opts.features ?? exampleFeatures(),
-    teams: exampleTeams(),
-    config: stackConfigFromPulumi(stackConfig(stack, opts.config)),
+    features: opts.features ?? legalFeatures(),
+    teams: legalTeams(),
+    config: stackConfigFromPulumi(legalStackConfig(stack, opts.config)),
   });
 }
 
@@ -44,8 +45,8 @@ function block(message: string, name: string): string {
     .join("\n");
 }
 
-const prod = exampleCatalog("prod");
-const staging = exampleCatalog("staging");
+const prod = legalCatalog("prod");
+const staging = legalCatalog("staging");
 const PER_FEATURE_KINDS = featureKinds().map((k) => k.kind);
 const CROSS_FEATURE_KINDS = stackKinds().map((k) => k.kind);
 const prodMonitors = buildMonitors(prod);
@@ -57,6 +58,8 @@ function expectedFeatureMonitors(catalog: Catalog, f: Feature): string[] {
   );
 }
 const stagingMonitors = buildMonitors(staging);
+/** Constituents of a composite that notify on their own (not muted): tenant-spend-anomaly's all-tenants detector. */
+const SELF_NOTIFYING_CONSTITUENTS = ["monitor-tenant-spend-anomaly-global"];
 /** The monitors that notify: every monitor but the muted building blocks of composites. */
 const notifying = (monitors: MonitorDefinition[]) => monitors.filter((m) => !m.muted);
 
@@ -66,7 +69,7 @@ function handles(m: MonitorDefinition, ctx: NotificationContext): string[] {
 }
 
 describe("monitor identity and count", () => {
-  it("Every example feature gets one monitor per per-feature kind, and one per objective of each SLO kind, named by stable ids.", () => {
+  it("Every feature of the legal fixture gets one monitor per per-feature kind, and one per objective of each SLO kind, named by stable ids.", () => {
     for (const f of prod.features) {
       const own = notifying(prodMonitors)
         .filter((m) => m.featureId === f.id)
@@ -75,12 +78,16 @@ describe("monitor identity and count", () => {
     }
   });
 
-  it("Exactly one notifying monitor exists per cross-feature kind, named by the kind.", () => {
-    const cross = notifying(prodMonitors)
-      .filter((m) => m.featureId === undefined)
-      .map((m) => m.id);
-    expect(cross).toEqual(CROSS_FEATURE_KINDS.map((k) => `monitor-${k}`));
-  });
+  it(
+    "Exactly one notifying monitor exists per cross-feature kind, named by the kind, plus the all-tenants detector of " +
+      "tenant-spend-anomaly, which notifies on its own.",
+    () => {
+      const cross = notifying(prodMonitors)
+        .filter((m) => m.featureId === undefined)
+        .map((m) => m.id);
+      expect([...cross].sort()).toEqual([...CROSS_FEATURE_KINDS.map((k) => `monitor-${k}`), ...SELF_NOTIFYING_CONSTITUENTS].sort());
+    },
+  );
 
   // A building block may serve several composites ("many composite monitors may reference the same individual
   // monitor", docs monitors/types/composite): the fast burn's traffic guard serves the feature's three objectives.
@@ -105,13 +112,14 @@ describe("monitor identity and count", () => {
     { features: 5, tenants: 100_000 },
     { features: 60, tenants: 400 },
   ])(
-    "With $features features and $tenants tenants, (per-feature kinds + 2 per SLO kind) x features + cross-feature kinds notify.",
+    "With $features features and $tenants tenants, (per-feature kinds + 3 per SLO kind) x features + cross-feature kinds + 1 " +
+      "notify.",
     ({ features, tenants }) => {
       const catalog = catalogWith("prod", { features: generatedFeatures(features), config: { scale: { tenants, models: 4 } } });
       const monitors = buildMonitors(catalog);
       const perFeature = catalog.features.flatMap((f) => expectedFeatureMonitors(catalog, f)).length;
-      expect(perFeature).toBe((PER_FEATURE_KINDS.length + 2 * sloKinds().length) * features);
-      expect(notifying(monitors)).toHaveLength(perFeature + CROSS_FEATURE_KINDS.length);
+      expect(perFeature).toBe((PER_FEATURE_KINDS.length + SLO_OBJECTIVES.length * sloKinds().length) * features);
+      expect(notifying(monitors)).toHaveLength(perFeature + CROSS_FEATURE_KINDS.length + SELF_NOTIFYING_CONSTITUENTS.length);
       // Cross-feature building blocks do not grow with the catalog (grouped by feature like their composite); the
       // fast burn adds one burn-rate block per objective and one traffic guard per feature with SLOs.
       const crossParts = prodMonitors.filter((m) => m.muted && m.featureId === undefined).length;
@@ -122,7 +130,7 @@ describe("monitor identity and count", () => {
   );
 
   it("Renaming a feature changes monitor names but never monitor ids.", () => {
-    const renamed = exampleFeatures();
+    const renamed = legalFeatures();
     renamed[0].name = "Clause finder";
     const monitors = buildMonitors(catalogWith("prod", { features: renamed }));
     expect(monitors.map((m) => m.id)).toEqual(prodMonitors.map((m) => m.id));
@@ -131,7 +139,7 @@ describe("monitor identity and count", () => {
 });
 
 describe("thresholds come from features.ts, one number for query and options", () => {
-  it.each(exampleFeatures().map((f) => ({ id: f.id, budget: f.budgetUsdPerDay })))(
+  it.each(legalFeatures().map((f) => ({ id: f.id, budget: f.budgetUsdPerDay })))(
     "Feature $id with budget $budget alerts at twice its budget and warns at its budget.",
     ({ id, budget }) => {
       const { body } = byId(prodMonitors, `monitor-${id}-cost-budget`);
@@ -145,7 +153,7 @@ describe("thresholds come from features.ts, one number for query and options", (
     { budget: 0.15, critical: "0.3" },
     { budget: 0.01, critical: "0.02" },
   ])("A budget of $budget USD/day is written as $critical in the query, never in exponent form.", ({ budget, critical }) => {
-    const features = exampleFeatures();
+    const features = legalFeatures();
     features[0].budgetUsdPerDay = budget;
     const { body } = byId(buildMonitors(catalogWith("prod", { features })), "monitor-extract-clause-cost-budget");
     expect(body.query.endsWith(`> ${critical}`)).toBe(true);
@@ -153,7 +161,7 @@ describe("thresholds come from features.ts, one number for query and options", (
   });
 
   it.each(
-    exampleFeatures().flatMap((f) => [
+    legalFeatures().flatMap((f) => [
       { id: f.id, kind: "ttft-p95", metric: "llm.ttft", ms: f.latency?.ttftP95Ms ?? CHAPTER_DEFAULTS.ttftP95Ms, f },
       { id: f.id, kind: "total-latency-p95", metric: "llm.duration", ms: f.latency?.totalP95Ms ?? CHAPTER_DEFAULTS.totalP95Ms, f },
     ]),
@@ -172,19 +180,19 @@ describe("thresholds come from features.ts, one number for query and options", (
   );
 
   it("A feature's latency.minRequestsPerMinute sets the traffic floor of both latency monitors.", () => {
-    const features = exampleFeatures();
+    const features = legalFeatures();
     features[0].latency = { ...features[0].latency, minRequestsPerMinute: 30 };
     const monitors = buildMonitors(catalogWith("prod", { features }));
     for (const kind of ["ttft-p95", "total-latency-p95"])
       expect(byId(monitors, `monitor-${features[0].id}-${kind}`).body.query).toContain(".rollup(sum, 60)), 29) >");
   });
 
-  it("The example catalog really overrides latency for some features, so the table above tests overrides.", () => {
+  it("The legal fixture really overrides latency for some features, so the table above tests overrides.", () => {
     expect(byId(prodMonitors, "monitor-summarize-contract-total-latency-p95").body.options.thresholds?.critical).toBe(12000);
     expect(byId(prodMonitors, "monitor-cite-check-total-latency-p95").body.options.thresholds?.critical).toBe(CHAPTER_DEFAULTS.totalP95Ms);
   });
 
-  it.each(exampleFeatures().map((f) => ({ id: f.id, drop: f.quality?.maxWeeklyDropPoints ?? CHAPTER_DEFAULTS.maxWeeklyDropPoints })))(
+  it.each(legalFeatures().map((f) => ({ id: f.id, drop: f.quality?.maxWeeklyDropPoints ?? CHAPTER_DEFAULTS.maxWeeklyDropPoints })))(
     "Feature $id alerts when its two-day judge score average falls more than $drop points below the same two days a week before.",
     ({ id, drop }) => {
       const { body } = byId(prodMonitors, `monitor-${id}-quality-drop`);
@@ -197,19 +205,37 @@ describe("thresholds come from features.ts, one number for query and options", (
 });
 
 describe("cross-feature monitors", () => {
-  it("The tenant spend anomaly is one monitor by tenant with matching anomaly windows, a new-group delay and one notification.", () => {
-    const { body } = byId(prodMonitors, "monitor-tenant-spend-anomaly");
-    expect(body.query).toBe(
-      "avg(last_5h):anomalies(sum:llm.cost.usd{env:prod} by {tenant}.as_count(), 'agile', 3, direction='above', " +
-        "alert_window='last_1h', interval=300, count_default_zero='true', seasonality='weekly') >= 1",
-    );
-    expect(body.options.thresholds).toEqual({ critical: 1, critical_recovery: 0 });
-    expect(body.options.threshold_windows).toEqual({ trigger_window: "last_1h", recovery_window: "last_1h" });
-    expect(body.options.new_group_delay).toBeGreaterThanOrEqual(3600);
-    // Notified as a simple alert: 400 tenants moving at once (a price change) are one notification, not 400.
-    expect(body.options.notify_by).toEqual(["*"]);
-    expect(body.message).not.toContain("{{tenant.name}}");
-  });
+  it(
+    "The tenant spend anomaly notifies per tenant through a composite, tenant && !global, which the all-tenants detector holds " +
+      "back and notifies for once.",
+    () => {
+      const composite = byId(prodMonitors, "monitor-tenant-spend-anomaly");
+      const tenant = byId(prodMonitors, "monitor-tenant-spend-anomaly-tenant");
+      const global = byId(prodMonitors, "monitor-tenant-spend-anomaly-global");
+      expect(composite.body.type).toBe("composite");
+      expect(composite.body.query).toBe("<<monitor-tenant-spend-anomaly-tenant>> && !<<monitor-tenant-spend-anomaly-global>>");
+      // One notification per tenant, naming it: no notify_by.
+      expect(composite.body.options.notify_by).toBeUndefined();
+      expect(composite.body.message).toContain("Spend of tenant **{{tenant.name}}**");
+      expect(tenant.muted).toBe(true);
+      expect(tenant.body.query).toBe(
+        "avg(last_5h):anomalies(sum:llm.cost.usd{env:prod} by {tenant}.as_count(), 'agile', 3, direction='above', " +
+          "alert_window='last_1h', interval=300, count_default_zero='true', seasonality='weekly') >= 1",
+      );
+      expect(tenant.body.options.thresholds).toEqual({ critical: 1, critical_recovery: 0 });
+      expect(tenant.body.options.threshold_windows).toEqual({ trigger_window: "last_1h", recovery_window: "last_1h" });
+      expect(tenant.body.options.new_group_delay).toBeGreaterThanOrEqual(3600);
+      // The all-tenants detector: ungrouped, a shorter trigger window (it must alert first) and a longer recovery window (last out).
+      expect(global.muted).toBeUndefined();
+      expect(global.body.priority).toBe(composite.body.priority);
+      expect(global.body.query).toBe(
+        "avg(last_3h):anomalies(sum:llm.cost.usd{env:prod}.as_count(), 'agile', 6, direction='above', " +
+          "alert_window='last_30m', interval=300, count_default_zero='true', seasonality='weekly') >= 1",
+      );
+      expect(global.body.options.threshold_windows).toEqual({ trigger_window: "last_30m", recovery_window: "last_3h" });
+      expect(handles(global, { from: "ok", to: "alert" })).toEqual([slackHandle(prod.teams.find((t) => t.id === global.owner)!.slack)]);
+    },
+  );
 
   it("The provider outage monitor divides errors by requests per provider, behind the traffic guard, recovering at a quarter.", () => {
     const catalog = catalogWith("prod", { config: { monitoring: { providerErrorRatePct: 5, providerMinRequests: 200 } } });
@@ -225,7 +251,7 @@ describe("cross-feature monitors", () => {
   });
 
   it("The judge stall window comes from the stack config and its traffic guard from the lowest sample rate.", () => {
-    const features = exampleFeatures().map((f) => ({ ...f, quality: { ...f.quality, judgeSampleRate: 0.05 } }));
+    const features = legalFeatures().map((f) => ({ ...f, quality: { ...f.quality, judgeSampleRate: 0.05 } }));
     const catalog = catalogWith("prod", { features, config: { monitoring: { judgeStallMinutes: 240 } } });
     const monitors = buildMonitors(catalog);
     const n = requestsBeforeJudgeSilenceIsSuspicious(0.05);
@@ -374,7 +400,7 @@ describe("routing: who is notified", () => {
     expect(reminder.includes(pagerdutyHandle("prod", m.owner))).toBe(m.kind !== "cost-budget");
   });
 
-  it("The example prod stack pages for cost, latency, provider outages and fast SLO burns, and for nothing else.", () => {
+  it("The legal fixture's prod stack pages for cost, latency, provider outages and fast SLO burns, and for nothing else.", () => {
     const paging = prodMonitors.filter((m) => m.pages).map((m) => m.kind);
     expect(new Set(paging)).toEqual(new Set(["cost-budget", "ttft-p95", "total-latency-p95", "provider-outage", "slo-fast-burn"]));
   });
@@ -415,10 +441,11 @@ describe("messages", () => {
     },
   );
 
-  it("Per-provider and per-index links pre-fill the group's value; monitors that notify for all groups at once link unfiltered.", () => {
+  it("Per-provider, per-tenant and per-index links pre-fill the group's value; monitors of no single group link unfiltered.", () => {
     expect(byId(prodMonitors, "monitor-provider-outage").body.message).toContain("tpl_var_provider={{provider.name}}");
     expect(byId(prodMonitors, "monitor-judge-stalled-traffic").body.message).toContain("tpl_var_feature={{feature.name}}");
-    expect(byId(prodMonitors, "monitor-tenant-spend-anomaly").body.message).not.toContain("{{tenant.name}}");
+    expect(byId(prodMonitors, "monitor-tenant-spend-anomaly").body.message).toContain("tpl_var_tenant={{tenant.name}}");
+    expect(byId(prodMonitors, "monitor-tenant-spend-anomaly-global").body.message).not.toContain("{{tenant.name}}");
     expect(byId(prodMonitors, "monitor-judge-stalled").body.message).not.toContain("{{feature.name}}");
   });
 
@@ -479,9 +506,9 @@ describe("number formatting", () => {
 describe("monitoring config", () => {
   it("A non-boolean monitoring.teamTagPolicy is reported at its exact path before anything is built.", () => {
     const result = validateCatalog({
-      features: exampleFeatures(),
-      teams: exampleTeams(),
-      config: stackConfigFromPulumi(stackConfig("prod", { monitoring: { teamTagPolicy: "yes" } })),
+      features: legalFeatures(),
+      teams: legalTeams(),
+      config: stackConfigFromPulumi(legalStackConfig("prod", { monitoring: { teamTagPolicy: "yes" } })),
     });
     expect(result.ok).toBe(false);
     if (!result.ok) {

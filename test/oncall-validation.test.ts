@@ -3,14 +3,14 @@
 import { describe, expect, it } from "vitest";
 import type { FeatureInput, TeamInput } from "../config/schema";
 import { validateCatalog, stackConfigFromPulumi } from "../config/validate";
-import { exampleFeatures, exampleTeams, stackConfig, type StackName } from "./helpers";
+import { legalFeatures, legalTeams, legalStackConfig, type LegalStack } from "./fixtures/legal";
 
 type Mutation = (teams: TeamInput[], features: FeatureInput[], config: Record<string, string>) => void;
 
-function problemsAfter(mutate: Mutation, stack: StackName = "prod"): string[] {
-  const teams = exampleTeams();
-  const features = exampleFeatures();
-  const config = stackConfig(stack);
+function problemsAfter(mutate: Mutation, stack: LegalStack = "prod"): string[] {
+  const teams = legalTeams();
+  const features = legalFeatures();
+  const config = legalStackConfig(stack);
   mutate(teams, features, config);
   const result = validateCatalog({ features, teams, config: stackConfigFromPulumi(config) });
   return result.ok ? [] : result.problems.map((p) => `${p.path}: ${p.message}`);
@@ -22,7 +22,7 @@ const setConfig =
     c[`llm-observability:${key}`] = JSON.stringify(value);
   };
 
-describe("the example on-call and Sentry config", () => {
+describe("the legal fixture's on-call and Sentry config", () => {
   it.each(["prod", "staging"] as const)("validates cleanly for %s", (stack) => {
     expect(problemsAfter(() => {}, stack)).toEqual([]);
   });

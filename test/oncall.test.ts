@@ -9,7 +9,8 @@ import type { Plan, PlanResource } from "../plan/plan";
 import { checkResources } from "../providers/check";
 import { renderArtifacts } from "../tools/artifacts";
 import { fabricatedInvoke, fabricatedOutputs } from "../tools/mocks";
-import { exampleCatalog, exampleFeatures, exampleTeams, stackConfig, synthExample, resourceNamed } from "./helpers";
+import { resourceNamed } from "./helpers";
+import { legalCatalog, legalFeatures, legalTeams, legalStackConfig, synthLegal } from "./fixtures/legal";
 
 const PAGERDUTY_TYPES = [TYPE.schedule, TYPE.escalationPolicy, TYPE.service, TYPE.serviceIntegration, TYPE.pagerdutyServiceObject] as const;
 const NAME_PREFIX: Record<(typeof PAGERDUTY_TYPES)[number], string> = {
@@ -19,13 +20,13 @@ const NAME_PREFIX: Record<(typeof PAGERDUTY_TYPES)[number], string> = {
   [TYPE.serviceIntegration]: "integration-datadog",
   [TYPE.pagerdutyServiceObject]: "pagerduty-service",
 };
-const TEAM_IDS = exampleTeams().map((t) => t.id as string);
+const TEAM_IDS = legalTeams().map((t) => t.id as string);
 
 let prod: Plan;
 let staging: Plan;
 beforeAll(async () => {
-  prod = await synthExample("prod");
-  staging = await synthExample("staging");
+  prod = await synthLegal("prod");
+  staging = await synthLegal("staging");
 });
 
 function userId(email: string): string {
@@ -66,7 +67,7 @@ describe("PagerDuty resources per team", () => {
 });
 
 describe("the schedule", () => {
-  it.each(exampleTeams())("$id rotates weekly through its members in order, one layer, in the handoff's time zone", (team) => {
+  it.each(legalTeams())("$id rotates weekly through its members in order, one layer, in the handoff's time zone", (team) => {
     const schedule = resourceNamed(prod, TYPE.schedule, `schedule-${team.id}`);
     expect(schedule.inputs.timeZone).toBe(team.onCall.handoff.timeZone);
     const layers = schedule.inputs.layers as Record<string, unknown>[];
@@ -86,15 +87,15 @@ describe("the schedule", () => {
   });
 
   it("a date-only rotationStart after the spring DST change anchors at the summer offset", async () => {
-    const teams = exampleTeams();
+    const teams = legalTeams();
     teams[0].onCall.rotationStart = "2026-03-30";
-    const plan = await synthExample("prod", { teams });
+    const plan = await synthLegal("prod", { teams });
     const layer = (resourceNamed(plan, TYPE.schedule, "schedule-contracts-ai").inputs.layers as Record<string, unknown>[])[0];
     expect(layer.rotationVirtualStart).toBe("2026-03-30T09:00:00+02:00");
   });
 
   it("never depends on the current time: two runs give byte-identical schedules", async () => {
-    const again = await synthExample("prod");
+    const again = await synthLegal("prod");
     const schedules = (p: Plan) => JSON.stringify(p.resources.filter((r) => r.type === TYPE.schedule));
     expect(schedules(again)).toBe(schedules(prod));
   });
@@ -122,16 +123,16 @@ describe("the escalation policy", () => {
   });
 
   it("a secondary given as a team id escalates to that team's schedule", async () => {
-    const teams = exampleTeams();
+    const teams = legalTeams();
     teams[0].onCall.secondary = "research-assistant";
-    const rules = rulesOf(await synthExample("prod", { teams }), "contracts-ai");
+    const rules = rulesOf(await synthLegal("prod", { teams }), "contracts-ai");
     expect(rules[1].targets).toEqual([{ type: "schedule_reference", id: "schedule-research-assistant-id" }]);
   });
 
   it("the platform team without a secondary keeps one level and loops back to its own schedule", async () => {
-    const teams = exampleTeams();
+    const teams = legalTeams();
     delete teams[2].onCall.secondary;
-    const plan = await synthExample("prod", { teams });
+    const plan = await synthLegal("prod", { teams });
     expect(rulesOf(plan, "platform")).toEqual([
       { escalationDelayInMinutes: 15, targets: [{ type: "schedule_reference", id: "schedule-platform-id" }] },
     ]);
@@ -139,9 +140,9 @@ describe("the escalation policy", () => {
   });
 
   it("escalation delay defaults to 15 minutes when a team leaves it out", async () => {
-    const teams = exampleTeams();
+    const teams = legalTeams();
     delete teams[1].onCall.escalationDelayMinutes;
-    expect(rulesOf(await synthExample("prod", { teams }), "research-assistant").map((r) => r.escalationDelayInMinutes)).toEqual([15, 15]);
+    expect(rulesOf(await synthLegal("prod", { teams }), "research-assistant").map((r) => r.escalationDelayInMinutes)).toEqual([15, 15]);
   });
 });
 
@@ -164,26 +165,26 @@ describe("the service", () => {
   });
 
   it("a team asking for grouping gets intelligent grouping with no config, the one shape the provider sends that the API accepts", () => {
-    const teams = exampleTeams();
+    const teams = legalTeams();
     teams[0].onCall.alertGrouping = "intelligent";
-    const [service] = buildOnCall(exampleCatalog("prod", { teams })).map((d) => d.service);
+    const [service] = buildOnCall(legalCatalog("prod", { teams })).map((d) => d.service);
     expect(service.alertGroupingParameters).toEqual({ type: "intelligent" });
     expect(checkResources([{ type: TYPE.service, name: "service-x", inputs: { ...service } }])).toEqual([]);
   });
 
   it("a time zone written in any case reaches PagerDuty in the IANA spelling Go's time.LoadLocation accepts", () => {
-    const teams = exampleTeams();
+    const teams = legalTeams();
     teams[0].onCall.handoff.timeZone = "europe/berlin";
-    const [{ schedule }] = buildOnCall(exampleCatalog("prod", { teams }));
+    const [{ schedule }] = buildOnCall(legalCatalog("prod", { teams }));
     expect(schedule.timeZone).toBe("Europe/Berlin");
     const inputs = { timeZone: schedule.timeZone, layers: [{ ...schedule.layer, users: schedule.layer.members }] };
     expect(checkResources([{ type: TYPE.schedule, name: "schedule-x", inputs }])).toEqual([]);
   });
 
   it("any other grouping in teams.ts is refused at its path", () => {
-    const teams = exampleTeams();
+    const teams = legalTeams();
     (teams[0].onCall as Record<string, unknown>).alertGrouping = "time";
-    const result = validateCatalog({ features: exampleFeatures(), teams, config: stackConfigFromPulumi(stackConfig("prod")) });
+    const result = validateCatalog({ features: legalFeatures(), teams, config: stackConfigFromPulumi(legalStackConfig("prod")) });
     expect(result.ok ? [] : result.problems.map((p) => p.path)).toEqual(["teams[0].onCall.alertGrouping"]);
   });
 
@@ -212,7 +213,7 @@ describe("the integration key", () => {
   });
 
   it("never appears in plaintext in out/prod/plan.json", () => {
-    const planFile = renderArtifacts(prod, exampleCatalog("prod")).find((a) => a.path === "plan.json")!.content;
+    const planFile = renderArtifacts(prod, legalCatalog("prod")).find((a) => a.path === "plan.json")!.content;
     expect(keys()).toHaveLength(TEAM_IDS.length);
     for (const key of keys()) {
       expect(key).toMatch(/^synth-integration-key-/);
@@ -265,21 +266,21 @@ describe("resource count", () => {
   };
 
   it.each([4, 400, 40_000])("does not change with %i tenants", async (tenants) => {
-    const plan = await synthExample("prod", { config: { scale: { tenants, models: 4, flagVariants: 2 } } });
+    const plan = await synthLegal("prod", { config: { scale: { tenants, models: 4, flagVariants: 2 } } });
     expect(byType(plan)).toEqual(byType(prod));
   });
 
   it("grows by five PagerDuty resources per added team on a paging stack, and by none on staging", async () => {
-    const teams = exampleTeams();
+    const teams = legalTeams();
     teams.push({ ...structuredClone(teams[1]), id: "search-ai", name: "Search AI", slack: "#search-ai-alerts", sentryTeam: "search-ai" });
-    const [p, s] = [await synthExample("prod", { teams }), await synthExample("staging", { teams })];
+    const [p, s] = [await synthLegal("prod", { teams }), await synthLegal("staging", { teams })];
     expect(countOf(p, PAGERDUTY_TYPES) - countOf(prod, PAGERDUTY_TYPES)).toBe(5);
     expect(countOf(s, PAGERDUTY_TYPES)).toBe(0);
   });
 
   it("does not grow PagerDuty with features", async () => {
-    const features = exampleFeatures();
+    const features = legalFeatures();
     features.push({ ...structuredClone(features[0]), id: "redline", name: "Redlining" });
-    expect(countOf(await synthExample("prod", { features }), PAGERDUTY_TYPES)).toBe(countOf(prod, PAGERDUTY_TYPES));
+    expect(countOf(await synthLegal("prod", { features }), PAGERDUTY_TYPES)).toBe(countOf(prod, PAGERDUTY_TYPES));
   });
 });

@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { allMetrics } from "../config/contract";
 import { type Catalog, stackConfigFromPulumi, validateCatalog } from "../config/validate";
 import { buildDashboards } from "../dashboards";
@@ -19,13 +19,19 @@ import type { PlanResources } from "../providers/org";
 import { main as checkMain } from "../tools/check";
 import { type Plan, planJson, resourcesOfType } from "../plan/plan";
 import { tagConfigurationResourceName, TYPE } from "../config/names";
-import { exampleCatalog, exampleFeatures, exampleTeams, generatedFeatures, recordedPlan, stackConfig, synthExample } from "./helpers";
+import { generatedFeatures } from "./helpers";
+import { legalCatalog, legalFeatures, legalTeams, recordedPlan, legalStackConfig, synthLegal } from "./fixtures/legal";
+
+// The policy pack reads the legal fixture as its repository's catalog, never the user's (test/fixtures/legal-context.ts).
+vi.mock("../policies/context", async (importOriginal) =>
+  (await import("./fixtures/legal-context")).legalRepoContext(await importOriginal()),
+);
 
 let prod: Plan;
 let staging: Plan;
 beforeAll(async () => {
-  prod = await synthExample("prod");
-  staging = await synthExample("staging");
+  prod = await synthLegal("prod");
+  staging = await synthLegal("staging");
 });
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "org-plans-"));
@@ -63,7 +69,7 @@ describe("the tag configurations of the org stack", () => {
   it("prod (ownsOrgResources) creates one per contract metric, with the standard provider inputs", () => {
     const configs = resourcesOfType(prod, TYPE.metricTagConfiguration);
     expect(configs.map((r) => r.inputs.metricName).sort()).toEqual(
-      allMetrics(exampleCatalog("prod").contract)
+      allMetrics(legalCatalog("prod").contract)
         .map((m) => m.name)
         .sort(),
     );
@@ -79,7 +85,7 @@ describe("the tag configurations of the org stack", () => {
   // Defect 2 of issue 10: no p50/p95/p99 query returned data, because nothing enabled percentiles.
   it("turns percentiles on exactly for the metrics some monitor or widget queries a percentile of", () => {
     const readPercentiles = new Set(
-      readsOf(buildDashboards(exampleCatalog("prod")), buildMonitors(exampleCatalog("prod")))
+      readsOf(buildDashboards(legalCatalog("prod")), buildMonitors(legalCatalog("prod")))
         .filter((r) => r.percentile)
         .map((r) => r.metric),
     );
@@ -91,7 +97,7 @@ describe("the tag configurations of the org stack", () => {
   });
 
   it("derives each allow list from the queries: a new group-by in a dashboard makes its tag queryable, nothing is hand-listed", () => {
-    const catalog = exampleCatalog("prod");
+    const catalog = legalCatalog("prod");
     const dashboards = buildDashboards(catalog);
     const monitors = buildMonitors(catalog);
     const before = tagConfigurations(catalog.contract, readsOf(dashboards, monitors)).find((c) => c.metricName === "llm.ttft")!;
@@ -108,12 +114,12 @@ describe("the tag configurations of the org stack", () => {
   });
 
   it.each([
-    ["prod", () => exampleCatalog("prod")],
-    ["staging", () => exampleCatalog("staging")],
-    ["200 generated features on the org stack", () => exampleCatalog("prod", { features: generatedFeatures(200) })],
+    ["prod", () => legalCatalog("prod")],
+    ["staging", () => legalCatalog("staging")],
+    ["200 generated features on the org stack", () => legalCatalog("prod", { features: generatedFeatures(200) })],
   ] as const)("keeps every tag and percentile that %s's generated queries read", (_, catalog) => {
     const plan = builtPlan(catalog());
-    const org = builtPlan(exampleCatalog("prod"));
+    const org = builtPlan(legalCatalog("prod"));
     expect(
       checkAgainstOrg(plan, plan.resources.some((r) => r.type === TYPE.metricTagConfiguration) ? plan : org).map(formatBreach),
     ).toEqual([]);
@@ -134,7 +140,7 @@ describe("org-wide resources in exactly one stack", () => {
   });
 
   it("prod's cost monitor counts the whole org, alerts at the org budget and warns above the planned steady state", () => {
-    const catalog = exampleCatalog("prod");
+    const catalog = legalCatalog("prod");
     const cost = resourcesOfType(prod, TYPE.monitor).find((m) => m.name === "monitor-observability-cost")!;
     const planned = stackCardinality(catalog).indexed.total + catalog.stack.orgBudget!.otherStacksCustomMetrics;
     expect(String(cost.inputs.query)).not.toMatch(/env:/);
@@ -147,7 +153,7 @@ describe("org-wide resources in exactly one stack", () => {
   });
 
   it("a budget that does not cover the plan gives a cost monitor with no warning, which alerts, never one that warns forever", () => {
-    const catalog = exampleCatalog("prod");
+    const catalog = legalCatalog("prod");
     const tight = { ...catalog, stack: { ...catalog.stack, orgBudget: { customMetrics: 1000, otherStacksCustomMetrics: 0 } } };
     const org = buildOrgResources(tight, { dashboards: buildDashboards(tight), monitors: buildMonitors(tight), slos: buildSlos(tight) })!;
     expect(org.overBudget).toBe(true);
@@ -172,15 +178,15 @@ describe("org-wide resources in exactly one stack", () => {
   ];
   it.each(configCases)("reports %s at its path", (_, overrides, stack, paths) => {
     const result = validateCatalog({
-      features: exampleFeatures(),
-      teams: exampleTeams(),
-      config: stackConfigFromPulumi(stackConfig(stack as "staging", overrides)),
+      features: legalFeatures(),
+      teams: legalTeams(),
+      config: stackConfigFromPulumi(legalStackConfig(stack as "staging", overrides)),
     });
     expect(result.ok ? [] : result.problems.map((p) => p.path)).toEqual(paths);
   });
 
   it("defaults ownsOrgResources to false", () => {
-    expect(exampleCatalog("staging").stack.ownsOrgResources).toBe(false);
+    expect(legalCatalog("staging").stack.ownsOrgResources).toBe(false);
   });
 });
 

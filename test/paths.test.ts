@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { planJson } from "../plan/plan";
 import { OWNER_MARK, OutputPathError, replaceOwnedDir, resolveUnder, stackNameProblem } from "../tools/paths";
 import { craftPlan } from "./diff-fixtures";
-import { type ChildResult, exampleCatalog, ROOT, runScript } from "./helpers";
+import { type ChildResult, runScript } from "./helpers";
+import { LEGAL_DIR, legalCatalog } from "./fixtures/legal";
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "llmobs-paths-"));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -35,8 +36,9 @@ const refusal = (tool: string, dir: string) =>
   "Choose another output directory, or remove it yourself.";
 const intact = (dir: string) => fs.readFileSync(path.join(dir, "keep", "thesis.tex"), "utf8") === "four years of work";
 
-function tool(script: string, args: string[], cwd = ROOT): Promise<ChildResult> {
-  return runScript(path.join(ROOT, script), args, { cwd });
+/** A CLI of the package, run from the legal fixture's directory: its defaults (features.ts, Pulumi.<stack>.yaml) read the fixture. */
+function tool(script: string, args: string[], cwd = LEGAL_DIR): Promise<ChildResult> {
+  return runScript(script, args, { cwd });
 }
 
 describe("a stack name", () => {
@@ -179,7 +181,7 @@ describe.concurrent("the CLIs keep to their output root", () => {
   it("diff --html-dir refuses a directory it did not write and leaves it alone.", async ({ expect }) => {
     const t = fresh();
     fs.mkdirSync(path.join(t, "plans", "prod"), { recursive: true });
-    fs.writeFileSync(path.join(t, "plans", "prod", "plan.json"), planJson(craftPlan(exampleCatalog("prod"), "prod")));
+    fs.writeFileSync(path.join(t, "plans", "prod", "plan.json"), planJson(craftPlan(legalCatalog("prod"), "prod")));
     const target = victim(path.join(t, "site"));
     const r = await tool("tools/diff/cli.ts", ["--base", path.join(t, "plans"), "--head", path.join(t, "plans"), "--html-dir", target]);
     expect(r.code).toBe(2);

@@ -1,24 +1,35 @@
 // The publishable pack (policies/bundle.ts): one bundled index.js that runs outside the repo,
 // where `pulumi policy publish` puts it. Started with the SDK's runner as the CLI would after
-// installing the pack's dependencies (simulated by linking the root node_modules).
+// installing the pack's dependencies (simulated by linking the root node_modules). It is bundled
+// from a copy of the repository whose catalog is the legal fixture, so what it bundles (teams.ts)
+// and the config it writes per stack are the fixture's, whatever the user's catalog says.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bundle } from "../policies/bundle";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type * as Bundle from "../policies/bundle";
 import { policyConfigFor } from "../policies/config";
 import { readPolicyConfig } from "../tools/check";
 import { OWNER_MARK } from "../tools/paths";
 import { packArgs } from "../policies/rules";
 import { type RunningPack, ruleMessage, startPack } from "./fixtures/analyzer";
 import { monitor, serviceObject } from "./fixtures/policy-args";
-import { exampleCatalog, STACKS, synthExample } from "./helpers";
+import { legalCatalog, legalPlan, LEGAL_STACKS } from "./fixtures/legal";
+import { copyRepo, legalCatalogFiles } from "./fixtures/repo-copy";
+
+// The policy pack reads the legal fixture as its repository's catalog, never the user's (test/fixtures/legal-context.ts).
+vi.mock("../policies/context", async (importOriginal) =>
+  (await import("./fixtures/legal-context")).legalRepoContext(await importOriginal()),
+);
 
 const ROOT = path.resolve(__dirname, "..");
-const out = fs.mkdtempSync(path.join(os.tmpdir(), "pack-dist-"));
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "llmobs-pack-dist-"));
+const out = path.join(scratch, "dist");
 let pack: RunningPack;
 
 beforeAll(async () => {
+  const repo = copyRepo(path.join(scratch, "repo"), legalCatalogFiles());
+  const { bundle } = (await import(path.join(repo, "policies", "bundle.ts"))) as typeof Bundle;
   bundle(out);
   fs.symlinkSync(fs.realpathSync(path.join(ROOT, "node_modules")), path.join(out, "node_modules"));
   pack = await startPack(out);
@@ -26,7 +37,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   pack?.stop();
-  fs.rmSync(out, { recursive: true, force: true });
+  fs.rmSync(scratch, { recursive: true, force: true });
 });
 
 describe("the bundled pack", () => {
@@ -87,20 +98,20 @@ describe("the bundled pack", () => {
   });
 
   it("writes one policy config per stack of the repo, which npm run check accepts against every policy's schema", () => {
-    expect(fs.readdirSync(path.join(out, "config")).sort()).toEqual(STACKS.map((s) => `${s}.json`).sort());
-    for (const stack of STACKS) {
+    expect(fs.readdirSync(path.join(out, "config")).sort()).toEqual(LEGAL_STACKS.map((s) => `${s}.json`).sort());
+    for (const stack of LEGAL_STACKS) {
       const config = readPolicyConfig(path.join(out, "config", `${stack}.json`), packArgs.policies);
-      expect(config).toEqual(policyConfigFor(exampleCatalog(stack)));
+      expect(config).toEqual(policyConfigFor(legalCatalog(stack)));
     }
   });
 
-  it("given its stack's config, accepts the example stack and catches a feature without its TTFT monitor, as in the repo", async () => {
+  it("given its stack's config, accepts the legal stack and catches a feature without its TTFT monitor, as in the repo", async () => {
     const config = JSON.parse(fs.readFileSync(path.join(out, "config", "prod.json"), "utf8")) as Record<string, Record<string, unknown>>;
     await pack.configure(
       Object.fromEntries(packArgs.policies.map((p) => [p.name, { level: p.enforcementLevel!, settings: config[p.name] ?? {} }])),
     );
     // Outside the repo the stack name says nothing; rename it so only the config can supply the settings.
-    const plan = await synthExample("prod");
+    const plan = await legalPlan("prod");
     const resources = plan.resources.map((r) => ({
       urn: r.urn.replace("urn:pulumi:prod::", "urn:pulumi:prod-eu::"),
       type: r.type,

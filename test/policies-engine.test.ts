@@ -2,23 +2,37 @@
 // --policy-pack policies` starts it (the SDK's run-policy-pack runner, cwd = policies/,
 // ts-node with type-checking), then spoken to over the analyzer gRPC protocol like the
 // engine does. Slow by nature (ts-node type-checks the pack: ~4 s CPU, 10-20 s wall on a busy
-// 2-CPU runner), so this file holds only what needs the real server.
+// 2-CPU runner), so this file holds only what needs the real server. The pack runs from a copy of
+// the repository whose catalog is the legal fixture, and the offline checker reads the same fixture.
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { pagerdutyHandle } from "../config/names";
 import { runPolicies } from "../policies/offline";
 import { packArgs } from "../policies/rules";
 import { type RunningPack, ruleMessage, startPack } from "./fixtures/analyzer";
 import { cleanStack, monitor } from "./fixtures/policy-args";
-import { synthExample } from "./helpers";
+import { legalPlan } from "./fixtures/legal";
+import { copyRepo, legalCatalogFiles } from "./fixtures/repo-copy";
 
+// The offline checker of the last test reads the legal fixture as its repository's catalog too (test/fixtures/legal-context.ts).
+vi.mock("../policies/context", async (importOriginal) =>
+  (await import("./fixtures/legal-context")).legalRepoContext(await importOriginal()),
+);
+
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "llmobs-engine-"));
 let pack: RunningPack;
 
 beforeAll(async () => {
-  pack = await startPack(path.resolve(__dirname, "../policies"));
+  const repo = copyRepo(path.join(scratch, "repo"), legalCatalogFiles());
+  pack = await startPack(path.join(repo, "policies"));
 }, 90_000);
 
-afterAll(() => pack?.stop());
+afterAll(() => {
+  pack?.stop();
+  fs.rmSync(scratch, { recursive: true, force: true });
+});
 
 describe("the pack under the SDK's own policy runner", () => {
   it("type-checks, loads and prints the port the engine connects to", () => {
@@ -75,7 +89,7 @@ describe("the pack under the SDK's own policy runner", () => {
   });
 
   it("accepts every resource of the synthesized prod stack, as npm run check does", async () => {
-    const plan = await synthExample("prod");
+    const plan = await legalPlan("prod");
     const resources = plan.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, props: r.inputs }));
     const found = [];
     for (const r of resources) found.push(...(await pack.analyze(r)).diagnostics);

@@ -1,25 +1,30 @@
-// The issue's proof: the example stacks pass `npm run check`, and each of the 39 broken-plan kinds
-// (test/fixtures/broken-plans.ts: the synthesized example plan broken in exactly one way, in
+// The issue's proof: the legal fixture's stacks pass `npm run check`, and each of the 39 broken-plan kinds
+// (test/fixtures/broken-plans.ts: the synthesized legal fixture plan broken in exactly one way, in
 // memory) is rejected by `npm run check`, by exactly the pack rule that names its cause (plus,
 // where listed, the org constraint the same break trips on the stack that owns the org).
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Violation } from "../policies/offline";
 import { packArgs } from "../policies/rules";
 import { main } from "../tools/check";
 import { TYPE } from "../config/names";
 import { type Plan, planJson } from "../plan/plan";
 import { BROKEN_PLANS, named, PAGER, TARGET } from "./fixtures/broken-plans";
-import { recordedPlan, STACKS, synthExample } from "./helpers";
+import { recordedPlan, LEGAL_STACKS, synthLegal } from "./fixtures/legal";
+
+// The policy pack reads the legal fixture as its repository's catalog, never the user's (test/fixtures/legal-context.ts).
+vi.mock("../policies/context", async (importOriginal) =>
+  (await import("./fixtures/legal-context")).legalRepoContext(await importOriginal()),
+);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fixture-plans-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const plans: Partial<Record<(typeof STACKS)[number], Plan>> = {};
+const plans: Partial<Record<(typeof LEGAL_STACKS)[number], Plan>> = {};
 beforeAll(async () => {
-  for (const stack of STACKS) plans[stack] = await synthExample(stack);
+  for (const stack of LEGAL_STACKS) plans[stack] = await synthLegal(stack);
 });
 
 async function check(plan: Plan, name: string): Promise<{ code: number; violations: Violation[] }> {
@@ -30,9 +35,9 @@ async function check(plan: Plan, name: string): Promise<{ code: number; violatio
   return { code, violations: JSON.parse(out) };
 }
 
-describe("the example stacks", () => {
-  it.each(STACKS)("%s passes every policy with no violation at all", async (stack) => {
-    const { code, violations } = await check(plans[stack]!, `example-${stack}`);
+describe("the legal fixture's stacks", () => {
+  it.each(LEGAL_STACKS)("%s passes every policy with no violation at all", async (stack) => {
+    const { code, violations } = await check(plans[stack]!, `legal-${stack}`);
     expect(violations).toEqual([]);
     expect(code).toBe(0);
   });

@@ -1,10 +1,12 @@
 // The runbook rule reads the repo's own runbooks/ (ttft-p95.md exists, ttft-p99.md does not).
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { monitorHasOwner, monitorHasPriority } from "../policies/rules/monitors";
 import { monitorHasEscalationPath } from "../policies/rules/paging";
 import { monitorHasRunbook } from "../policies/rules/runbooks";
 import { monitorAnomalyWindows, monitorThresholdMatchesQuery, monitorThresholdsOrdered } from "../policies/rules/thresholds";
 import { pagerdutyHandle, slackHandle, TYPE } from "../config/names";
+import { monitorMessage } from "../monitors/message";
+import { routesFor } from "../monitors/routing";
 import {
   anomalyMonitorProps,
   assertHasResourceViolation,
@@ -15,6 +17,11 @@ import {
   RUNBOOK_BASE,
   runResourcePolicy,
 } from "./fixtures/policy-args";
+
+// The policy pack reads the legal fixture as its repository's catalog, never the user's (test/fixtures/legal-context.ts).
+vi.mock("../policies/context", async (importOriginal) =>
+  (await import("./fixtures/legal-context")).legalRepoContext(await importOriginal()),
+);
 
 const withMessage = (message: string) => monitor("monitor-extract-clause-ttft-p95", { message });
 const slackOnly = (text = "") =>
@@ -290,6 +297,31 @@ describe("monitor-has-escalation-path", () => {
     );
   });
 
+  it.each([
+    [
+      "a P2 whose PagerDuty handle is only in {{#is_alert}}: its incident never resolves",
+      `{{#is_alert}} ${PD} ${SLACK} {{/is_alert}}{{#is_recovery}} ${SLACK} {{/is_recovery}}`,
+      /pages @pagerduty-llm-prod-contracts-ai on alert but not on recovery from alert or alert to warning, so the incident/,
+    ],
+    [
+      "a P2 with a warning threshold that resolves its page on recovery but not when it falls back to warning",
+      `{{#is_alert}} ${PD} ${SLACK} {{/is_alert}}{{#is_recovery}} ${PD} {{/is_recovery}}`,
+      /pages @pagerduty-llm-prod-contracts-ai on alert but not on alert to warning, so the incident it opens never resolves/,
+    ],
+  ])("rejects %s", async (_name, body, expected) => {
+    await assertHasResourceViolation(monitorHasEscalationPath, monitor("m", { message: `${runbook}${body}` }), expected);
+  });
+
+  it("accepts a P2 that resolves its page in {{#is_alert_recovery}}, and one without a warning threshold in {{#is_recovery}}", async () => {
+    const resolves = `{{#is_alert}} ${PD} ${SLACK} {{/is_alert}}{{#is_alert_recovery}} ${PD} {{/is_alert_recovery}}`;
+    await assertNoResourceViolations(monitorHasEscalationPath, monitor("m", { message: `${runbook}${resolves}` }));
+    const onRecovery = `{{#is_alert}} ${PD} ${SLACK} {{/is_alert}}{{#is_recovery}} ${PD} {{/is_recovery}}`;
+    await assertNoResourceViolations(
+      monitorHasEscalationPath,
+      monitor("m", { message: `${runbook}${onRecovery}`, monitorThresholds: { critical: "800" } }),
+    );
+  });
+
   it("reads @PagerDuty- as a PagerDuty handle, whatever its case", async () => {
     await assertHasResourceViolation(
       monitorHasEscalationPath,
@@ -298,15 +330,19 @@ describe("monitor-has-escalation-path", () => {
     );
   });
 
-  it("accepts the routing the monitors builder writes: PagerDuty on alert and recovery, Slack for the rest", async () => {
-    const message = [
-      runbook,
-      `{{#is_alert}}\nNotify: ${PD} ${SLACK}\n{{/is_alert}}`,
-      `{{#is_recovery}}\nRecovered. Notify: ${PD} ${SLACK}\n{{/is_recovery}}`,
-      `{{#is_warning}}\n${SLACK}\n{{/is_warning}}`,
-    ].join("\n");
-    await assertNoResourceViolations(monitorHasEscalationPath, monitor("m", { message, priority: "2" }));
-  });
+  it(
+    "accepts the message the monitors builder writes (monitors/message.ts): PagerDuty on alert and out of alert, Slack for the rest, " +
+      "with and without a warning",
+    async () => {
+      const routes = routesFor({ env: "prod", paging: true, notifications: {} }, { id: "contracts-ai", slack: "#contracts-ai-alerts" }, 2);
+      const parts = { summary: "p95 is {{value}} ms.", dashboard: { label: "Latency", url: "https://x" }, firstSteps: ["Look."] };
+      for (const warning of [undefined, "Warning: close to the threshold."]) {
+        const message = monitorMessage({ ...parts, warning, runbookUrl: `${RUNBOOK_BASE}/ttft-p95.md`, recovery: "back.", routes });
+        expect(message).toContain(`{{#is_alert_recovery}}\nOut of alert: resolves the page. Notify: ${PD}\n{{/is_alert_recovery}}`);
+        await assertNoResourceViolations(monitorHasEscalationPath, monitor("m", { message, priority: "2" }));
+      }
+    },
+  );
 });
 
 describe("monitor-has-priority", () => {

@@ -17,6 +17,11 @@ import { stackRules } from "../policies/rules/stack";
 import { thresholdRules } from "../policies/rules/thresholds";
 import { TYPE } from "../config/names";
 
+// The policy pack reads the legal fixture as its repository's catalog, never the user's (test/fixtures/legal-context.ts).
+vi.mock("../policies/context", async (importOriginal) =>
+  (await import("./fixtures/legal-context")).legalRepoContext(await importOriginal()),
+);
+
 const captured = vi.hoisted(() => [] as { name: string; args: PolicyPackArgs }[]);
 vi.mock("@pulumi/policy", async (importOriginal) => ({
   ...(await importOriginal<object>()),

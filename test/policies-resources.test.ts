@@ -1,6 +1,6 @@
 // Resource rules outside the monitor domain: group-bys in monitor and dashboard queries,
 // dashboard ownership, Sentry rule ownership.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { dashboardHasTeamTag } from "../policies/rules/dashboards";
 import { contractTagKeys, noUnboundedGroupBy, queryGroupByKeys } from "../policies/rules/queries";
 import { sentryAlertHasOwnerTeam } from "../policies/rules/sentry";
@@ -13,6 +13,11 @@ import {
   resource,
   runResourcePolicy,
 } from "./fixtures/policy-args";
+
+// The policy pack reads the legal fixture as its repository's catalog, never the user's (test/fixtures/legal-context.ts).
+vi.mock("../policies/context", async (importOriginal) =>
+  (await import("./fixtures/legal-context")).legalRepoContext(await importOriginal()),
+);
 
 const timeseries = (query: string, title = "TTFT p95") => ({
   definition: {

@@ -5,7 +5,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ConfigError } from "../config/errors";
 import { policyConfigFor } from "../policies/config";
-import { REPO_ROOT } from "../policies/context";
 import { type CheckedResource, runPolicies } from "../policies/offline";
 import { packArgs } from "../policies/rules";
 import { monitorHasEscalationPath } from "../policies/rules/paging";
@@ -13,12 +12,13 @@ import { monitorHasRunbook } from "../policies/rules/runbooks";
 import { stackHasConfig } from "../policies/rules/stack";
 import { STACK_SETTINGS } from "../policies/settings";
 import { cleanStack, monitor, RUNBOOK_BASE, runResourcePolicy, runStackPolicy, serviceObject, urnFor } from "./fixtures/policy-args";
-import { exampleCatalog } from "./helpers";
+import { LEGAL_DIR, legalCatalog } from "./fixtures/legal";
 
 const where = vi.hoisted(() => ({ fromRepo: true, unreadable: "" }));
 
+// The repository the pack runs from is the legal fixture (test/fixtures/legal-context.ts), never the user's catalog.
 vi.mock("../policies/context", async (importOriginal) => ({
-  ...(await importOriginal<object>()),
+  ...(await import("./fixtures/legal-context")).legalRepoContext(await importOriginal()),
   runningFromRepo: () => where.fromRepo,
 }));
 
@@ -63,7 +63,7 @@ describe("run from the repository", () => {
       {
         urn: undefined,
         message:
-          `stack "sandbox": there is no Pulumi.sandbox.yaml in ${REPO_ROOT} (stacks here: prod, staging), so the rules that read the ` +
+          `stack "sandbox": there is no Pulumi.sandbox.yaml in ${LEGAL_DIR} (stacks here: prod, staging), so the rules that read the ` +
           `stack's settings ` +
           `cannot judge this plan: runbookBaseUrl (monitor-has-runbook), paging (monitor-has-escalation-path, ` +
           `pagerduty-handles-resolve, feature-has-slos), ` +
@@ -139,9 +139,9 @@ describe("outside the repository, as a published pack", () => {
     for (const [, message] of found) expect(message).toMatch(/runs outside the repository/);
   });
 
-  it("accepts the example stack given the policy config policies/bundle.ts writes for it", async () => {
+  it("accepts the legal fixture's stack given the policy config policies/bundle.ts writes for it", async () => {
     where.fromRepo = false;
-    expect(await violationsOf(cleanStack(), policyConfigFor(exampleCatalog("prod")))).toEqual([]);
+    expect(await violationsOf(cleanStack(), policyConfigFor(legalCatalog("prod")))).toEqual([]);
   });
 });
 
@@ -161,7 +161,7 @@ describe("the stack settings", () => {
   });
 
   it("all reach a published pack's config, each under the rule that reads it", () => {
-    const config = policyConfigFor(exampleCatalog("staging")) as Record<string, Record<string, unknown>>;
+    const config = policyConfigFor(legalCatalog("staging")) as Record<string, Record<string, unknown>>;
     for (const [name, setting] of Object.entries(STACK_SETTINGS)) {
       for (const policy of setting.policies) expect(config[policy], `${policy}.${name}`).toHaveProperty(name);
     }

@@ -1,7 +1,7 @@
 // The SLO policy (feature-has-slos) on fake whole-stack resource lists, AWSGuard style, and the
 // monitor rules of the pack over `slo alert` monitors: the example's pass, each broken one fails.
 import { describe, expect, it } from "vitest";
-import { features } from "../features";
+import { legalFeatures } from "./fixtures/legal";
 import { monitorHasOwner, monitorHasPriority } from "../policies/rules/monitors";
 import { monitorHasEscalationPath } from "../policies/rules/paging";
 import { monitorHasRunbook } from "../policies/rules/runbooks";
@@ -13,6 +13,7 @@ import { cleanStack, runResourcePolicy, runStackPolicy } from "./fixtures/policy
 
 const stack = () => cleanStack();
 const without = (name: string) => stack().filter((r) => r.name !== name);
+const features = legalFeatures();
 const [first] = features;
 
 describe("feature-has-slos", () => {

@@ -1,13 +1,20 @@
 // Stack rules over fake whole-stack resource lists: the shapes the monitors and on-call
 // builders are pinned to produce.
-import { describe, expect, it } from "vitest";
-import { features } from "../features";
+import { describe, expect, it, vi } from "vitest";
 import { pagerdutyHandle, slackHandle } from "../config/names";
 import { monitorPagesItsOwner, pagerdutyHandlesResolve, pagingBudget } from "../policies/rules/paging";
 import { featureHasAllMonitors, PER_FEATURE_MONITOR_KINDS } from "../policies/rules/stack";
-import { teams } from "../teams";
 import type { CheckedResource } from "../policies/offline";
 import { monitor, runStackPolicy, serviceObject } from "./fixtures/policy-args";
+import { legalFeatures, legalTeams } from "./fixtures/legal";
+
+const features = legalFeatures();
+const teams = legalTeams();
+
+// The policy pack reads the legal fixture as its repository's catalog, never the user's (test/fixtures/legal-context.ts).
+vi.mock("../policies/context", async (importOriginal) =>
+  (await import("./fixtures/legal-context")).legalRepoContext(await importOriginal()),
+);
 
 const ownerOf = (featureId: string) => features.find((f) => f.id === featureId)!.owner;
 
@@ -25,20 +32,20 @@ function featureMonitors(featureId: string, stack = "prod", kinds: readonly stri
   );
 }
 
-function exampleStack(): CheckedResource[] {
+function legalStack(): CheckedResource[] {
   return [...features.flatMap((f) => featureMonitors(f.id)), ...teams.map((t) => serviceObject(t.id))];
 }
 
 describe("pagerduty-handles-resolve", () => {
   it("passes when every @pagerduty- handle has a service object of that name", async () => {
-    expect(await runStackPolicy(pagerdutyHandlesResolve, exampleStack())).toEqual({ violations: [], notApplicable: false });
+    expect(await runStackPolicy(pagerdutyHandlesResolve, legalStack())).toEqual({ violations: [], notApplicable: false });
   });
 
   it("rejects a dangling handle on the monitor that carries it", async () => {
     const dangling = monitor("monitor-legal-chat-ttft-p95", {
       message: `Runbook: x {{#is_alert}}${pagerdutyHandle("prod", "legal")}{{/is_alert}}`,
     });
-    const { violations } = await runStackPolicy(pagerdutyHandlesResolve, [...exampleStack(), dangling]);
+    const { violations } = await runStackPolicy(pagerdutyHandlesResolve, [...legalStack(), dangling]);
     expect(violations).toEqual([
       {
         urn: dangling.urn,
@@ -55,7 +62,7 @@ describe("pagerduty-handles-resolve", () => {
 
   it("also reads the escalation message, which pages on renotify", async () => {
     const escalating = monitor("monitor-x", { escalationMessage: `Still firing ${pagerdutyHandle("prod", "nobody")}` });
-    const { violations } = await runStackPolicy(pagerdutyHandlesResolve, [...exampleStack(), escalating]);
+    const { violations } = await runStackPolicy(pagerdutyHandlesResolve, [...legalStack(), escalating]);
     expect(violations.map((v) => v.message)).toEqual([
       expect.stringMatching(/^monitor "monitor-x" notifies @pagerduty-llm-prod-nobody, but no/),
     ]);
@@ -84,7 +91,7 @@ describe("pagerduty-handles-resolve", () => {
     const m = monitor("monitor-x", {
       message: `Runbook: x {{#is_alert}} ${handle} {{/is_alert}}`.replace(/\{\{#is_alert\}\} (\{\{#is_recovery)/, "$1"),
     });
-    const { violations } = await runStackPolicy(pagerdutyHandlesResolve, [...exampleStack(), m]);
+    const { violations } = await runStackPolicy(pagerdutyHandlesResolve, [...legalStack(), m]);
     expect(violations.map((v) => v.message)).toEqual([expect.stringMatching(expected)]);
   });
 
@@ -92,7 +99,7 @@ describe("pagerduty-handles-resolve", () => {
     const m = monitor("monitor-x", {
       message: `{{#is_alert}}{{#is_warning}} @pagerduty-llm-prod-nobody {{/is_warning}}{{/is_alert}} @slack-x`,
     });
-    expect((await runStackPolicy(pagerdutyHandlesResolve, [...exampleStack(), m])).violations).toEqual([]);
+    expect((await runStackPolicy(pagerdutyHandlesResolve, [...legalStack(), m])).violations).toEqual([]);
   });
 
   it("steps aside on a stack that may not page, where monitor-has-escalation-path rejects every PagerDuty handle", async () => {
@@ -121,12 +128,12 @@ describe("monitor-pages-its-owner", () => {
     });
 
   it("passes a stack where every monitor pages its own team", async () => {
-    expect(await runStackPolicy(monitorPagesItsOwner, exampleStack())).toEqual({ violations: [], notApplicable: false });
+    expect(await runStackPolicy(monitorPagesItsOwner, legalStack())).toEqual({ violations: [], notApplicable: false });
   });
 
   it("rejects a monitor owned by one team that pages another team's service, naming both", async () => {
     const m = paging("platform", pagerdutyHandle("prod", "contracts-ai"));
-    const { violations } = await runStackPolicy(monitorPagesItsOwner, [...exampleStack(), m]);
+    const { violations } = await runStackPolicy(monitorPagesItsOwner, [...legalStack(), m]);
     expect(violations).toEqual([
       {
         urn: m.urn,
@@ -143,7 +150,7 @@ describe("monitor-pages-its-owner", () => {
 
   it("matches service names whatever their case", async () => {
     const m = paging("platform", "@PagerDuty-LLM-PROD-CONTRACTS-AI");
-    const services = exampleStack();
+    const services = legalStack();
     const { violations } = await runStackPolicy(monitorPagesItsOwner, [...services, m]);
     expect(violations.map((v) => v.message)).toEqual([expect.stringMatching(/the service of team contracts-ai/)]);
   });
@@ -155,7 +162,7 @@ describe("monitor-pages-its-owner", () => {
       escalationMessage: `Still firing ${pagerdutyHandle("prod", "research-assistant")}`,
     });
     const matched = paging("platform", `{{#is_match "tenant.name" "acme"}} ${pagerdutyHandle("prod", "contracts-ai")} {{/is_match}}`);
-    const { violations } = await runStackPolicy(monitorPagesItsOwner, [...exampleStack(), escalating, matched]);
+    const { violations } = await runStackPolicy(monitorPagesItsOwner, [...legalStack(), escalating, matched]);
     expect(violations.map((v) => v.message)).toEqual([
       expect.stringMatching(
         new RegExp(
@@ -178,7 +185,7 @@ describe("monitor-pages-its-owner", () => {
       tags: ["team:growth"],
       message: `{{#is_alert}} ${pagerdutyHandle("prod", "platform")} {{/is_alert}}`,
     });
-    expect((await runStackPolicy(monitorPagesItsOwner, [...exampleStack(), dangling, unowned])).violations).toEqual([]);
+    expect((await runStackPolicy(monitorPagesItsOwner, [...legalStack(), dangling, unowned])).violations).toEqual([]);
   });
 
   it("takes the env that names the services from policy config when set", async () => {
@@ -194,12 +201,12 @@ describe("monitor-pages-its-owner", () => {
 });
 
 describe("feature-has-all-monitors", () => {
-  it("passes when every feature of features.ts has its four monitors", async () => {
-    expect(await runStackPolicy(featureHasAllMonitors, exampleStack())).toEqual({ violations: [], notApplicable: false });
+  it("passes when every feature of the catalog has its four monitors", async () => {
+    expect(await runStackPolicy(featureHasAllMonitors, legalStack())).toEqual({ violations: [], notApplicable: false });
   });
 
   it("rejects a feature missing its TTFT monitor, naming the feature and the monitor it expected", async () => {
-    const resources = exampleStack().filter((r) => r.name !== "monitor-legal-chat-ttft-p95");
+    const resources = legalStack().filter((r) => r.name !== "monitor-legal-chat-ttft-p95");
     const { violations } = await runStackPolicy(featureHasAllMonitors, resources);
     expect(violations).toEqual([
       {
@@ -215,12 +222,12 @@ describe("feature-has-all-monitors", () => {
   });
 
   it("finds monitors by their tags, not their resource names", async () => {
-    const renamed = exampleStack().map((r, i) => ({ ...r, name: `renamed-${i}` }));
+    const renamed = legalStack().map((r, i) => ({ ...r, name: `renamed-${i}` }));
     expect((await runStackPolicy(featureHasAllMonitors, renamed)).violations).toEqual([]);
   });
 
   it("takes the feature list from policy config when set", async () => {
-    const { violations } = await runStackPolicy(featureHasAllMonitors, exampleStack(), { features: ["extract-clause", "brand-new"] });
+    const { violations } = await runStackPolicy(featureHasAllMonitors, legalStack(), { features: ["extract-clause", "brand-new"] });
     expect(violations.map((v) => v.message)).toEqual([
       expect.stringMatching(/^feature "brand-new" has no quality-drop, cost-budget, ttft-p95, total-latency-p95 monitors/),
     ]);
@@ -238,11 +245,11 @@ describe("paging-budget", () => {
   });
 
   it("passes a team within its budget", async () => {
-    expect((await runStackPolicy(pagingBudget, exampleStack())).violations).toEqual([]);
+    expect((await runStackPolicy(pagingBudget, legalStack())).violations).toEqual([]);
   });
 
   it("flags a team over the budget from policy config, listing its paging monitors", async () => {
-    const { violations } = await runStackPolicy(pagingBudget, exampleStack(), { maxPagingMonitorsPerTeam: 4 });
+    const { violations } = await runStackPolicy(pagingBudget, legalStack(), { maxPagingMonitorsPerTeam: 4 });
     expect(violations.map((v) => v.message)).toEqual([
       expect.stringMatching(
         /^team "contracts-ai" owns 8 paging monitors, over the paging budget of 4 \(monitor-extract-clause-quality-drop, /,

@@ -11,7 +11,8 @@ import { dashboardsOf } from "../plan/dashboards";
 import { type Plan } from "../plan/plan";
 import { highlightsFromDiff } from "../tools/diff/highlights";
 import { renderPreview } from "../tools/preview/html";
-import { countRawWidgets, exampleCatalog, exampleFeatures, ROOT, STACKS, synthExample } from "./helpers";
+import { countRawWidgets, ROOT } from "./helpers";
+import { legalCatalog, legalFeatures, LEGAL_STACKS, synthLegal } from "./fixtures/legal";
 
 const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 /** The flags a root, offline machine needs (see .ci/run). */
@@ -101,11 +102,11 @@ function overlaps(a: { x: number; y: number; w: number; h: number }, b: { x: num
 }
 
 describe("the preview page in chromium", () => {
-  it.each(STACKS)(
+  it.each(LEGAL_STACKS)(
     "renders every widget of every %s dashboard, side by side as laid out, with no console error and no request.",
     async (stack) => {
-      const plan = await synthExample(stack);
-      const r = await render(plan, renderPreview(plan, { catalog: exampleCatalog(stack) }), stack);
+      const plan = await synthLegal(stack);
+      const r = await render(plan, renderPreview(plan, { catalog: legalCatalog(stack) }), stack);
       expect(r.errors).toEqual([]);
       expect(r.requests.filter((u) => !u.startsWith("file://"))).toEqual([]);
       const expected = dashboardsOf(plan).map((d) => ({ id: d.id, widgets: countRawWidgets(d.body.widgets) }));
@@ -125,15 +126,15 @@ describe("the preview page in chromium", () => {
   );
 
   it("renders the diff page with the changed widget highlighted.", async () => {
-    const base = await synthExample("prod");
-    const features = exampleFeatures();
+    const base = await synthLegal("prod");
+    const features = legalFeatures();
     features[0].budgetUsdPerDay = 50;
     features[2].latency = { ttftP95Ms: 700, totalP95Ms: 8000 };
-    const head = await synthExample("prod", { features });
+    const head = await synthLegal("prod", { features });
     const diff = comparePlans(base, head);
     const r = await render(
       head,
-      renderPreview(head, { catalog: exampleCatalog("prod", { features }), highlights: highlightsFromDiff(diff, "origin/main") }),
+      renderPreview(head, { catalog: legalCatalog("prod", { features }), highlights: highlightsFromDiff(diff, "origin/main") }),
       "diff-prod",
     );
     expect(r.errors).toEqual([]);

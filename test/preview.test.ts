@@ -9,15 +9,13 @@ import { escapeHtml, renderPreview } from "../tools/preview/html";
 import { highlightsFromDiff } from "../tools/diff/highlights";
 import { synth } from "../tools/synth";
 import { craftPlan, type WidgetSpec } from "./diff-fixtures";
-import { countRawWidgets, exampleCatalog, exampleFeatures, ROOT, STACKS } from "./helpers";
+import { countRawWidgets } from "./helpers";
+import { LEGAL_DIR, legalCatalog, legalFeatures, LEGAL_STACKS, legalStackFile } from "./fixtures/legal";
 
-function crafted(
-  mutate: (f: ReturnType<typeof exampleFeatures>) => void = () => {},
-  costWidgets?: (s: WidgetSpec[]) => WidgetSpec[],
-): Plan {
-  const features = exampleFeatures();
+function crafted(mutate: (f: ReturnType<typeof legalFeatures>) => void = () => {}, costWidgets?: (s: WidgetSpec[]) => WidgetSpec[]): Plan {
+  const features = legalFeatures();
   mutate(features);
-  return craftPlan(exampleCatalog("prod", { features }), "prod", { costWidgets });
+  return craftPlan(legalCatalog("prod", { features }), "prod", { costWidgets });
 }
 
 /** The HTML of one dashboard's section. */
@@ -27,12 +25,12 @@ function section(html: string, id: string): string {
 }
 
 describe("the preview page", () => {
-  it.each(STACKS)("is written by synth for %s, with every widget of every dashboard.", async (stack) => {
+  it.each(LEGAL_STACKS)("is written by synth for %s, with every widget of every dashboard.", async (stack) => {
     const result = await synth({
       stack,
-      configFile: path.join(ROOT, `Pulumi.${stack}.yaml`),
-      featuresFile: path.join(ROOT, "features.ts"),
-      teamsFile: path.join(ROOT, "teams.ts"),
+      configFile: legalStackFile(stack),
+      featuresFile: path.join(LEGAL_DIR, "features.ts"),
+      teamsFile: path.join(LEGAL_DIR, "teams.ts"),
     });
     const page = result.artifacts.find((a) => a.path === "preview/index.html");
     expect(page, "preview/index.html artifact").toBeDefined();
@@ -83,14 +81,16 @@ describe("the preview page", () => {
     expect(cells).toContain("research-assistant");
     expect(cells).toContain("<code>sum(last_1d):sum:llm.cost.usd{feature:legal-chat,env:prod}.as_count() &gt; 500</code>");
     expect(cells).toContain("critical <code>500</code><br>warning <code>250</code>");
-    expect(cells).toContain('<code class="pager">@pagerduty-llm-prod-research-assistant (alert)</code>');
+    expect(cells).toContain(
+      '<code class="pager">@pagerduty-llm-prod-research-assistant (alert, alert to warning, recovery from alert)</code>',
+    );
     expect(cells).toContain(
       '<a href="https://github.com/acme-legal/llm-observability/blob/main/runbooks/cost-budget.md" rel="noopener noreferrer">cost-budget.md</a>',
     );
   });
 
   it("shows the on-call overview per team and the Sentry rules per feature.", () => {
-    const html = renderPreview(crafted(), { catalog: exampleCatalog("prod") });
+    const html = renderPreview(crafted(), { catalog: legalCatalog("prod") });
     const team = html.slice(html.indexOf('data-team="contracts-ai"'), html.indexOf("</article>", html.indexOf('data-team="contracts-ai"')));
     expect(team).toContain("1. amara.okafor@example.com");
     expect(team).toContain("monday 09:00 Europe/Berlin");
@@ -104,7 +104,7 @@ describe("the preview page", () => {
   });
 
   it("says a stack without paging has no PagerDuty resources.", () => {
-    const html = renderPreview(craftPlan(exampleCatalog("staging"), "staging"), { catalog: exampleCatalog("staging") });
+    const html = renderPreview(craftPlan(legalCatalog("staging"), "staging"), { catalog: legalCatalog("staging") });
     expect(html).toContain("No PagerDuty schedules or services on this stack: it does not page, and every monitor routes to Slack.");
   });
 

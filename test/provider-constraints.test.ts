@@ -1,5 +1,5 @@
 // The provider-constraint table: every constraint catches a breach (one breaking example each,
-// and a test that no constraint lacks one), the example stacks pass, synth refuses a breach and
+// and a test that no constraint lacks one), the legal fixture's stacks pass, synth refuses a breach and
 // writes nothing, and the generated page is current.
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -12,7 +12,8 @@ import type { CheckedResource } from "../providers/rules";
 import { type Plan } from "../plan/plan";
 import { TYPE } from "../config/names";
 import { verifyPlan } from "../tools/verify";
-import { exampleCatalog, ROOT, synthExample } from "./helpers";
+import { ROOT } from "./helpers";
+import { legalCatalog, synthLegal } from "./fixtures/legal";
 
 /** Inputs every constraint of the type accepts: shaped like what the builders produce. */
 const GOOD: Record<string, Record<string, unknown>> = {
@@ -363,11 +364,11 @@ describe("the org constraints", () => {
 let prod: Plan;
 let staging: Plan;
 beforeAll(async () => {
-  prod = await synthExample("prod");
-  staging = await synthExample("staging");
+  prod = await synthLegal("prod");
+  staging = await synthLegal("staging");
 });
 
-describe("the example stacks", () => {
+describe("the legal fixture's stacks", () => {
   it("meet every resource constraint, and prod's queries and monitors meet its own org resources", () => {
     expect(checkPlan(prod, { ownsOrgResources: true }).map(formatBreach)).toEqual([]);
     expect(checkPlan(staging, { ownsOrgResources: false }).map(formatBreach)).toEqual([]);
@@ -381,7 +382,7 @@ describe("the example stacks", () => {
     const broken = structuredClone(prod);
     const alert = broken.resources.find((r) => r.type === TYPE.sentryIssueAlert)!;
     alert.inputs.name = "x".repeat(65);
-    const problems = verifyPlan(broken, exampleCatalog("prod"));
+    const problems = verifyPlan(broken, legalCatalog("prod"));
     expect(problems).toEqual([
       expect.stringMatching(
         new RegExp(

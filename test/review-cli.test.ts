@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { FeatureInput } from "../config/schema";
 import { ORG_CONSTRAINTS } from "../providers/org";
 import { describeResourceCount } from "../plan/resource-count";
@@ -17,6 +17,11 @@ import { main as diffMain } from "../tools/diff/cli";
 import { planInputs } from "../tools/plan-inputs";
 import { synth, writeArtifacts } from "../tools/synth";
 import { FIXTURE_FEATURES, FIXTURE_STACK_FILES, FIXTURE_TEAMS } from "./fixtures/diff-catalog";
+
+// The policy pack reads the legal fixture as its repository's catalog, never the user's (test/fixtures/legal-context.ts).
+vi.mock("../policies/context", async (importOriginal) =>
+  (await import("./fixtures/legal-context")).legalRepoContext(await importOriginal()),
+);
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "llmobs-review-"));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -76,10 +81,22 @@ beforeAll(async () => {
   plans.sameOwner = await synthesizeVariant("same-owner", renamed("legal-search", "Legal search"), ["prod"]);
 }, 120_000);
 
+/**
+ * The diffs here run no scenario: the plans' synth marks name this checkout, so the diff would replay
+ * the repository's scenarios (written for the user's catalog) against the fixture's changed monitors.
+ * test/diff-behaviour.test.ts covers that section.
+ */
+const NO_SCENARIOS = () => {
+  const dir = path.join(scratch, "no-scenarios");
+  fs.mkdirSync(dir, { recursive: true });
+  return ["--scenarios", dir];
+};
+
 async function run(cli: typeof diffMain, args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await cli(args, { out: (t) => out.push(`${t}\n`), err: (t) => err.push(`${t}\n`) });
+  const argv = cli === diffMain ? [...args, ...NO_SCENARIOS()] : args;
+  const code = await cli(argv, { out: (t) => out.push(`${t}\n`), err: (t) => err.push(`${t}\n`) });
   return { code, stdout: out.join(""), stderr: err.join("") };
 }
 
@@ -198,7 +215,11 @@ describe("a renamed feature id", () => {
     async ([, head, to, why]) => {
       const r = await run(diffMain, ["--base", plans.base, "--head", head(), "--html-dir", path.join(scratch, `diff-${to}`)]);
       expect(r.code).toBe(0);
-      const block = r.stdout.split("\n").filter((l) => l.startsWith(">"));
+      // The summary's quoted block (sections further down quote their own notes).
+      const block = r.stdout
+        .split("\n###")[0]
+        .split("\n")
+        .filter((l) => l.startsWith(">"));
       expect(block).toEqual([
         `> **Looks like a rename: \`legal-chat\` → \`${to}\`** ${why}. A feature's id is its identity, so this change loses:`,
         "> - **its metric history**: Datadog keeps it under `feature:legal-chat`, while the dashboards and monitors of " +

@@ -34,7 +34,7 @@ import { verifyPlan } from "../tools/verify";
 import { renderPreview } from "../tools/preview/html";
 import { summarize } from "../tools/summary";
 import { fixtureCatalog, fixtureFeatures, fixtureStackConfig, fixtureTeams, synthFixture } from "./fixtures/catalog";
-import { exampleCatalog, STACKS } from "./helpers";
+import { LEGAL_STACKS as STACKS, legalCatalog } from "./fixtures/legal";
 
 /** The fixture catalog with any feature and stack settings changed, validated. */
 function catalogWith(opts: { features?: FeatureInput[]; slo?: Record<string, unknown>; stack?: "prod" | "staging" } = {}) {
@@ -239,7 +239,7 @@ describe("the SLO builder", () => {
   });
 
   it.each(STACKS)("Gives every feature of the example %s catalog its three SLOs, each valid, clean and mapped both ways.", (stack) => {
-    const catalog = exampleCatalog(stack);
+    const catalog = legalCatalog(stack);
     const slos = buildSlos(catalog);
     for (const f of catalog.features) {
       const own = slos.filter((s) => s.featureId === f.id).map((s) => s.objective);
@@ -284,7 +284,7 @@ describe("burn-rate and error-budget monitors", () => {
   it.each(STACKS)(
     "In the example %s catalog, each objective of each feature has its three SLO monitors, as Datadog documents them.",
     (stack) => {
-      const catalog = exampleCatalog(stack);
+      const catalog = legalCatalog(stack);
       const monitors = buildMonitors(catalog);
       const slos = buildSlos(catalog).map((s) => ({
         featureId: s.featureId,
@@ -360,7 +360,7 @@ describe("burn-rate and error-budget monitors", () => {
   });
 
   it("On a stack that may not page, no SLO monitor of the example catalog can reach PagerDuty.", () => {
-    const monitors = buildMonitors(exampleCatalog("staging")).filter((m) => sloKinds().some((k) => k.kind === m.kind));
+    const monitors = buildMonitors(legalCatalog("staging")).filter((m) => sloKinds().some((k) => k.kind === m.kind));
     expect(monitors.length).toBeGreaterThan(0);
     for (const m of monitors) {
       expect(m.pages).toBe(false);
@@ -519,7 +519,7 @@ describe("the program and its plan", () => {
 });
 
 describe("the org's tag configurations", () => {
-  const prod = exampleCatalog("prod");
+  const prod = legalCatalog("prod");
   const sloEvents = prod.contract.metrics.sloEvents.name;
   const configurations = stackTagConfigurations(prod);
 
@@ -538,7 +538,7 @@ describe("the org's tag configurations", () => {
   it("are what another stack's SLOs are checked against: without verdict, every good-events query of staging breaks", () => {
     const staging: PlanResources = {
       stack: "staging",
-      resources: buildSlos(exampleCatalog("staging")).map((s) => ({
+      resources: buildSlos(legalCatalog("staging")).map((s) => ({
         type: TYPE.serviceLevelObjective,
         name: s.id,
         inputs: { ...toSloInputs(s.body) } as Record<string, unknown>,
@@ -554,7 +554,7 @@ describe("the org's tag configurations", () => {
     });
     expect(checkAgainstOrg(staging, org("none"))).toEqual([]);
     const breaches = checkAgainstOrg(staging, org("verdict"));
-    const sloFeatures = exampleCatalog("staging").features.filter((f) => featureSlo(f, exampleCatalog("staging").stack));
+    const sloFeatures = legalCatalog("staging").features.filter((f) => featureSlo(f, legalCatalog("staging").stack));
     expect(new Set(breaches.map((b) => `${b.resource} ${b.field}`))).toEqual(
       new Set(sloFeatures.flatMap((f) => ["latency", "quality"].map((o) => `${sloResourceName(f.id, o)} query.numerator`))),
     );
@@ -562,7 +562,7 @@ describe("the org's tag configurations", () => {
 });
 
 describe("the SLO group on the dashboards", () => {
-  const catalog = exampleCatalog("prod");
+  const catalog = legalCatalog("prod");
   const dashboards = buildDashboards(catalog);
   const group = (id: string) =>
     (

@@ -1,20 +1,28 @@
-// `npm run synth` end to end, as a user runs it: a child process, files on disk, exit codes.
+// `npm run synth` end to end, as a user runs it: a child process, files on disk, exit codes. It runs
+// in the legal fixture's directory, so its defaults (features.ts, teams.ts, Pulumi.<stack>.yaml)
+// read the fixture, never the user's catalog.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main as checkMain } from "../tools/check";
 import { readPlan } from "../plan/plan";
 import { describeResourceCount } from "../plan/resource-count";
 import { codeFiles } from "../tools/plan-inputs";
-import { exampleFeatures, exampleTeams, ROOT } from "./helpers";
+import { ROOT } from "./helpers";
+import { LEGAL_DIR, legalFeatures, legalStackFile, legalTeams } from "./fixtures/legal";
+
+// The policy pack reads the legal fixture as its repository's catalog, never the user's (test/fixtures/legal-context.ts).
+vi.mock("../policies/context", async (importOriginal) =>
+  (await import("./fixtures/legal-context")).legalRepoContext(await importOriginal()),
+);
 
 // As package.json's "synth" script runs it: plain node with the .ts hook, not tsx.
 function synthCli(args: string[], opts: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}) {
   const hook = ["-r", path.join(ROOT, "tools/ts-hook.cjs")];
   const r = spawnSync(process.execPath, [...(opts.nodeArgs ?? []), ...hook, path.join(ROOT, "tools/synth.ts"), ...args], {
-    cwd: ROOT,
+    cwd: LEGAL_DIR,
     encoding: "utf8",
     env: opts.env ?? process.env,
   });
@@ -28,7 +36,7 @@ function tmpDir(): string {
   return fs.mkdtempSync(path.join(scratch, "t"));
 }
 
-/** One synth of the example's prod stack, reused by the tests that only read what it wrote; it lists the modules it loaded. */
+/** One synth of the legal fixture's prod stack, reused by the tests that only read what it wrote; it lists the modules it loaded. */
 const prod = { out: "", loaded: "", r: { code: null as number | null, stdout: "", stderr: "" } };
 beforeAll(() => {
   prod.out = tmpDir();
@@ -45,7 +53,7 @@ describe("npm run synth", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const plan = JSON.parse(fs.readFileSync(path.join(out, "prod", "plan.json"), "utf8"));
-    expect(Object.keys(plan)).toEqual(["formatVersion", "project", "stack", "inputs", "features", "cost", "resources"]);
+    expect(Object.keys(plan)).toEqual(["formatVersion", "project", "stack", "inputs", "features", "cost", "evaluation", "resources"]);
     expect(plan.project).toBe("llm-observability");
     expect(plan.stack).toBe("prod");
     for (const res of plan.resources) expect(Object.keys(res)).toEqual(["urn", "type", "name", "parent", "custom", "inputs"]);
@@ -83,12 +91,9 @@ describe("npm run synth", () => {
 
   it("renders the same plan from the JSON form of features and teams as from the .ts modules.", () => {
     const dir = tmpDir();
-    fs.writeFileSync(path.join(dir, "features.json"), JSON.stringify(exampleFeatures()));
-    fs.writeFileSync(path.join(dir, "teams.json"), JSON.stringify(exampleTeams()));
-    const a = synthCli(["--stack", "staging", "--out", path.join(dir, "a")]);
+    fs.writeFileSync(path.join(dir, "features.json"), JSON.stringify(legalFeatures()));
+    fs.writeFileSync(path.join(dir, "teams.json"), JSON.stringify(legalTeams()));
     const b = synthCli([
-      "--stack",
-      "staging",
       "--out",
       path.join(dir, "b"),
       "--features",
@@ -96,21 +101,21 @@ describe("npm run synth", () => {
       "--teams",
       path.join(dir, "teams.json"),
     ]);
-    expect([a.code, b.code]).toEqual([0, 0]);
-    const [fromTs, fromJson] = ["a", "b"].map((side) => readPlan(path.join(dir, side, "staging", "plan.json")));
+    expect([prod.r.code, b.code]).toEqual([0, 0]);
+    const [fromTs, fromJson] = [prod.out, path.join(dir, "b")].map((out) => readPlan(path.join(out, "prod", "plan.json")));
     // The same plan; only the record of the files it was made from differs, as it must.
     expect({ ...fromJson, inputs: undefined }).toEqual({ ...fromTs, inputs: undefined });
     expect(fromJson.inputs!.files.map((f) => f.path)).toEqual([
       path.join(dir, "features.json"),
       path.join(dir, "teams.json"),
-      "Pulumi.staging.yaml",
+      path.relative(ROOT, legalStackFile("prod")),
     ]);
     expect(fromJson.inputs!.code).toEqual(fromTs.inputs!.code);
   });
 
   it("prints every problem of a bad features.json with its path, exits 1 and writes nothing.", () => {
     const dir = tmpDir();
-    const features = exampleFeatures();
+    const features = legalFeatures();
     features[2].budgetUsdPerDay = -5;
     features[1].owner = "growht";
     features[0].quality = { judgeSampleRate: 2 };

@@ -235,7 +235,14 @@ describe("preview.yml (pull-request code, untrusted)", () => {
     expect(i).toBeGreaterThan(0);
     const upload = review.steps[i];
     expect(String(upload.with!.path).split("\n").filter(Boolean).sort()).toEqual(
-      ["out/review.json", ...stacks.map((s) => `out/${s}/plan.json`)].sort(),
+      ["out/review.json", ...stacks.map((s) => `out/${s}/plan.json`), "out/scenarios/"].sort(),
+    );
+    // The scenario files travel as data: copied, never run, before the upload.
+    const copy = review.steps.findIndex((s) => /out\/scenarios/.test(s.run ?? ""));
+    expect(copy).toBeGreaterThan(0);
+    expect(copy).toBeLessThan(i);
+    expect(review.steps[copy].run).toMatch(
+      /^mkdir -p out\/scenarios\nfind scenarios -maxdepth 1 -type f .* -exec cp \{\} out\/scenarios\/ \\;\n$/,
     );
     expect(upload.with!["if-no-files-found"]).toBe("error");
     expect(review.steps.findIndex((s) => /npm run check/.test(s.run ?? ""))).toBeGreaterThan(i);

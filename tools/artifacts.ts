@@ -1,6 +1,7 @@
 // Everything `npm run synth` writes under out/<stack>/, rendered in memory from the plan.
 import { renderCardinalityReport } from "../cardinality";
 import type { Catalog } from "../config/validate";
+import { evaluationRecord } from "../evaluator/catalog";
 import { stackCardinality, stackCostRecord } from "../org/build";
 import { dashboardsOf } from "../plan/dashboards";
 import { monitorsOf } from "../plan/monitors";
@@ -16,7 +17,7 @@ export interface Artifact {
 
 /**
  * The plan with what readers that hold only plans need (docs/architecture.md#plan-files): its
- * format, the inputs it was made from, the catalog's features and the cost estimate.
+ * format, the inputs it was made from, the catalog's features, the cost estimate and what scenarios need of the catalog.
  */
 export function recordPlan(plan: Plan, catalog: Catalog, inputs: PlanInputs): Plan {
   return {
@@ -26,6 +27,7 @@ export function recordPlan(plan: Plan, catalog: Catalog, inputs: PlanInputs): Pl
     inputs,
     features: catalog.features.map((f) => ({ id: f.id, name: f.name, owner: f.owner, budgetUsdPerDay: f.budgetUsdPerDay })),
     cost: stackCostRecord(catalog),
+    evaluation: evaluationRecord(catalog),
     resources: plan.resources,
   };
 }

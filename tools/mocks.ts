@@ -1,20 +1,16 @@
 // Runs the real Pulumi program under pulumi.runtime.setMocks and records every resource
 // registration as the engine would receive it. Used by `npm run synth`, the tests and the
 // benchmarks; the program itself has no idea it is mocked.
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT, SECRET, TYPE } from "../config/names";
 import type { Plan, PlanResource } from "../plan/plan";
+import { fakeId, mockResourceId } from "./mock-ids";
 
 export type { Plan, PlanResource };
+export { fakeId, mockResourceId };
 
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
-/** A short, stable fake id so two runs give byte-identical plans. */
-export function fakeId(seed: string, length = 7): string {
-  return createHash("sha256").update(seed).digest("hex").slice(0, length);
-}
 
 /**
  * Fabricates the outputs real providers compute (ids, URLs, integration keys). Inputs are
@@ -49,15 +45,6 @@ export function fabricatedInvoke(token: string, inputs: Record<string, unknown>)
     default:
       return inputs;
   }
-}
-
-/**
- * The id a mocked resource gets. Datadog monitor ids are integers (a composite's query and a
- * downtime's monitor_id name monitors by them), so monitors get a stable number; the rest `<name>-id`.
- */
-export function mockResourceId(name: string, type?: string): string {
-  if (type === TYPE.monitor) return String(parseInt(fakeId(`monitor:${name}`, 8), 16) % 1_000_000_000);
-  return `${name}-id`;
 }
 
 function redactSecrets(value: unknown): unknown {

@@ -4,36 +4,15 @@
 // outside the output root, and no tool ever replaces a directory it did not create.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { stackNameProblem } from "../config/names";
 
 /** Written into every directory a tool creates; its presence is what lets a later run replace it. */
 export const OWNER_MARK = ".llm-observability-output";
 
 export class OutputPathError extends Error {}
 
-/**
- * Pulumi's own rule for a stack name, as `pulumi stack init` applies it:
- * `tokens.ParseStackName` in pulumi/pulumi v3.248.0, sdk/go/common/tokens/stack_name.go
- * (regex `^[A-Za-z0-9_.-]*` matched to the end, not empty, at most 100 characters; error
- * texts quoted from there). Both backends end in it (`ValidateStackName`,
- * pkg/backend/httpstate/backend.go:1192 and pkg/backend/diy/backend.go:763). A qualified
- * `org/project/stack` is not accepted here: the tools name files after the bare stack
- * (`Pulumi.<stack>.yaml`, `out/<stack>/`).
- * Returns the problem, or undefined when the name is valid.
- */
-export function stackNameProblem(name: string): string | undefined {
-  if (name === "") return "a stack name may not be empty";
-  if (name.length > 100) return "a stack name cannot exceed 100 characters";
-  const bad = /[^A-Za-z0-9_.-]/.exec(name);
-  if (bad) {
-    return (
-      "a stack name may only contain alphanumeric, hyphens, underscores, or periods: " +
-      `invalid character ${JSON.stringify(bad[0])} at position ${bad.index}`
-    );
-  }
-  // Pulumi's character class admits "." and "..": valid stack names, but never a directory of their own.
-  if (name === "." || name === "..") return `"${name}" names a directory, not a stack`;
-  return undefined;
-}
+/** Pulumi's rule for a stack name lives with the other naming conventions; the tools re-export it. */
+export { stackNameProblem };
 
 /** Throws OutputPathError unless `name` is a valid Pulumi stack name. */
 export function assertStackName(name: string, flag = "--stack"): string {

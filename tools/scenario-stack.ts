@@ -3,14 +3,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { readStackFile } from "../config/load";
-import { CONFIG_NAMESPACE, TYPE } from "../config/names";
-import type { Catalog } from "../config/validate";
-import { compositeConstituents } from "../evaluator/monitor";
+import { CONFIG_NAMESPACE } from "../config/names";
 import type { StackUnderTest } from "../evaluator/run";
-import { mockResourceId } from "./mocks";
-import { monitorsOf } from "../plan/monitors";
-import { sloBodiesOf } from "../plan/slos";
-import { type Plan, resourcesOfType } from "../plan/plan";
+import { stackFromPlan, withOrgConfigurations } from "./plan-stack";
 import { synth, type SynthOptions } from "./synth";
 
 export interface StackOptions extends SynthOptions {
@@ -44,49 +39,4 @@ export function orgStackBeside(configFile: string): string | undefined {
   return undefined;
 }
 
-export function stackFromPlan(name: string, plan: Plan, catalog: Catalog): StackUnderTest {
-  const monitors = monitorsOf(plan).map((m) => ({ id: m.id, body: m.body }));
-  const monitorById = new Map(monitors.map((m) => [mockResourceId(m.id, TYPE.monitor), m.id]));
-  const constituents = new Set(monitors.flatMap((m) => compositeConstituents(m).map((id) => monitorById.get(id) ?? id)));
-  // An slo alert names its SLO by the id Datadog gave it; under synth's mocks, the id mocks.ts gives the SLO resource.
-  const slos = new Map(sloBodiesOf(plan).map(({ id, body }) => [mockResourceId(id, TYPE.serviceLevelObjective), { id, body }]));
-  return withOrgConfigurations(
-    { name, catalog, monitors, percentiles: new Set(), monitorById, muted: mutedMonitors(plan, monitorById), constituents, slos },
-    plan,
-  );
-}
-
-/**
- * Monitors muted for good by a downtime: one that names the monitor by id, covers every group
- * (scope `*`) and never ends. Any other downtime is a form the scenarios do not model.
- */
-export function mutedMonitors(plan: Plan, monitorById: ReadonlyMap<string, string>): Set<string> {
-  const muted = new Set<string>();
-  for (const r of resourcesOfType(plan, TYPE.downtimeSchedule)) {
-    const id = (r.inputs.monitorIdentifier as { monitorId?: unknown } | undefined)?.monitorId;
-    const once = r.inputs.oneTimeSchedule as { end?: unknown } | undefined;
-    const target = id === undefined ? undefined : monitorById.get(String(id));
-    if (!target || r.inputs.scope !== "*" || r.inputs.recurringSchedule !== undefined || (once && once.end !== undefined)) {
-      throw new Error(`downtime ${r.name}: the scenarios model only a downtime of one monitor, scope *, without end`);
-    }
-    muted.add(target);
-  }
-  return muted;
-}
-
-/**
- * Adds a plan's Datadog tag configurations: the distributions they enable percentiles on (docs
- * metrics/distributions: pNN queries return no data until then) and the tags they leave
- * queryable (docs metrics/metrics-without-limits: only the allow-listed tags can be queried).
- */
-export function withOrgConfigurations(stack: StackUnderTest, plan: Plan): StackUnderTest {
-  const configurations = resourcesOfType(plan, TYPE.metricTagConfiguration);
-  const percentiles = new Set(stack.percentiles);
-  const queryable = new Map(stack.queryableTags ?? []);
-  for (const r of configurations) {
-    const metric = String(r.inputs.metricName);
-    if (r.inputs.includePercentiles === true) percentiles.add(metric);
-    if (Array.isArray(r.inputs.tags)) queryable.set(metric, new Set(r.inputs.tags.map(String)));
-  }
-  return { ...stack, percentiles, queryableTags: queryable };
-}
+export { mutedMonitors, stackFromPlan, withOrgConfigurations } from "./plan-stack";

@@ -13,15 +13,24 @@ export const SNAPSHOT_STACKS = ["prod", "staging"] as const;
 /** Files of out/<stack>/ that are snapshotted: what a reviewer needs to read (plan.json is too noisy). */
 const SNAPSHOTTED = /^(dashboards\/|monitors\/|slos\/|cardinality\.md$)/;
 
-export async function renderSnapshots(stack: string): Promise<Artifact[]> {
+/** What synth writes from the repository's own files for a stack (features.ts, teams.ts, Pulumi.<stack>.yaml). */
+export function snapshotSources(stack: string) {
   const root = path.resolve(__dirname, "..");
-  const { artifacts } = await synth({
+  return {
     stack,
     configFile: path.join(root, `Pulumi.${stack}.yaml`),
     featuresFile: path.join(root, "features.ts"),
     teamsFile: path.join(root, "teams.ts"),
-  });
+  };
+}
+
+/** The snapshotted files among synth's artifacts. */
+export function snapshotFiles(artifacts: readonly Artifact[]): Artifact[] {
   return artifacts.filter((a) => SNAPSHOTTED.test(a.path));
+}
+
+export async function renderSnapshots(stack: string): Promise<Artifact[]> {
+  return snapshotFiles((await synth(snapshotSources(stack))).artifacts);
 }
 
 /** Files currently committed for a stack, as artifacts. */

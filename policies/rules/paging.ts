@@ -61,20 +61,33 @@ function pagersOf(props: { message?: unknown; escalationMessage?: unknown; prior
  */
 const WARNING_NOTIFICATIONS = new Set(NOTIFICATIONS.filter((n) => n.ctx.to === "warn" && n.ctx.from !== "alert").map((n) => n.label));
 
+const RECOVERY_FROM_ALERT = NOTIFICATIONS.find((n) => n.label === "recovery from alert")!;
+const ALERT_TO_WARNING = NOTIFICATIONS.find((n) => n.label === "alert to warning")!;
+
+/** A warning threshold: only then can the monitor fall from ALERT to WARNING. */
+function hasWarning(props: { monitorThresholds?: unknown }): boolean {
+  const t = props.monitorThresholds as { warning?: unknown } | undefined;
+  return t?.warning !== undefined && t.warning !== null && t.warning !== "";
+}
+
+const sameHandle = (a: { raw: string }, b: { raw: string }) => a.raw.toLowerCase() === b.raw.toLowerCase();
+
 const ESCALATION = "monitor-has-escalation-path";
 
 export const monitorHasEscalationPath: ResourceValidationPolicy = {
   name: ESCALATION,
   description:
     "Every Datadog monitor's alert notification certainly notifies someone, judged per state block as Datadog renders the message; on " +
-    `a stack that pages, a P1-P2 monitor's alert notification certainly notifies ${PD}<service> and its warnings never do; a ` +
+    `a stack that pages, a P1-P2 monitor's alert notification certainly notifies ${PD}<service>, its recovery from alert (and its ` +
+    "fall from alert to warning) certainly notifies the same handle, and its warnings never do; a " +
     `P3-P5 monitor, or any monitor on a stack that may not page, has no ${PD} handle in any notification. Messages must be ` +
     "well-formed and every handle preceded by a space.",
   remediationSteps:
-    "Route with `routesFor` (monitors/routing.ts): `pagerdutyHandle(env, team)` inside {{#is_alert}} (and {{#is_recovery}}, so the " +
-    "incident resolves) for P1-P2 on a paging stack, `slackHandle(team.slack)` for warnings, no-data and every P3-P5 monitor. If the " +
-    "monitor should not wake anyone, give it priority 3-5. Close every {{#block}} with its {{/block}}, and write a space before every " +
-    "@-handle.",
+    "Route with `routesFor` (monitors/routing.ts) as monitors/message.ts does: `pagerdutyHandle(env, team)` inside {{#is_alert}} and " +
+    "inside {{#is_alert_recovery}} (Datadog sends that block on ALERT to OK and on ALERT to WARNING, so the incident resolves in both " +
+    "cases; {{#is_recovery}} would also reach it from a warning that never paged) for P1-P2 on a paging stack, " +
+    "`slackHandle(team.slack)` for warnings, no-data, recoveries and every P3-P5 monitor. If the monitor should not wake anyone, give " +
+    "it priority 3-5. Close every {{#block}} with its {{/block}}, and write a space before every @-handle.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -155,7 +168,20 @@ export const monitorHasEscalationPath: ResourceValidationPolicy = {
       report(
         `monitor "${args.name}" has paging priority P${priority} but its alert notification does not page: ` +
           `${pagers.map((r) => `${r.handle.raw} reaches only ${r.labels.join(", ")}`).join("; ")}, so nobody is woken up when it ` +
-          `alerts. Move the PagerDuty handle inside {{#is_alert}} (and {{#is_recovery}}, so the incident resolves).`,
+          `alerts. Move the PagerDuty handle inside {{#is_alert}} (and {{#is_alert_recovery}}, so the incident resolves).`,
+      );
+    }
+    // What opens an incident must close it: Datadog sends the recovery from ALERT, and the fall from
+    // ALERT to WARNING, to the {{#is_alert_recovery}} recipients (docs monitors/notify/variables, the
+    // note under is_alert_recovery, cited in config/names.ts). A PagerDuty handle the alert reaches
+    // but one of those does not leaves its incident open until PagerDuty's auto-resolve.
+    const resolving = [RECOVERY_FROM_ALERT, ...(hasWarning(monitor) ? [ALERT_TO_WARNING] : [])];
+    for (const page of alert.filter(isPagerduty)) {
+      const missed = resolving.filter((n) => !surelyIn(message, n.ctx, priority).some((h) => sameHandle(h, page))).map((n) => n.label);
+      if (!missed.length) continue;
+      report(
+        `monitor "${args.name}" pages ${page.raw} on alert but not on ${missed.join(" or ")}, so the incident it opens never ` +
+          `resolves from Datadog. Put ${page.raw} inside {{#is_alert_recovery}} too (monitors/message.ts does).`,
       );
     }
     for (const r of pagers.filter((p) => p.labels.some((l) => WARNING_NOTIFICATIONS.has(l)))) {

@@ -1,9 +1,11 @@
 // The trusted side of the pull-request review (.github/workflows/preview-comment.yml): reads the
 // `pr-plans` artifact that the untrusted job uploaded, as hostile data. Nothing in it is run,
 // imported or extracted by name: the zip is parsed in memory (tools/ci/zip.ts), only
-// `review.json` and `<stack>/plan.json` for the stacks asked for are accepted, every file is
-// parsed as JSON and shape-checked, the head commit must be the one GitHub says the run was
-// for, and the base commit must be part of the base branch. The plans are then written under
+// `review.json`, `<stack>/plan.json` for the stacks asked for and the head's scenario files
+// (`scenarios/<name>.yaml`, optional) are accepted, every plan is parsed as JSON and
+// shape-checked, every scenario file parsed as YAML (data: the diff's behaviour section reads
+// it, nothing runs it), the head commit must be the one GitHub says the run was for, and the
+// base commit must be part of the base branch. Plans and scenario files are then written under
 // --out for `npm run diff -- --head <out>`, which this checkout's own code renders.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -13,12 +15,14 @@ import { PROJECT } from "../../config/names";
 import { consoleIo, type Io, parseCli, runCli, UsageError } from "../cli";
 import { OutputPathError, replaceOwnedDir, stackNameProblem } from "../paths";
 import { PlanError, readPlan } from "../../plan/plan";
+import { parse as parseYaml } from "yaml";
 import { ArtifactError, readZip, type ZipLimits } from "./zip";
 
 /** A 200-feature catalog's plan is about 7 MB; these leave room and still bound memory and disk. */
 export const ARTIFACT_LIMITS: ZipLimits = {
   maxArchiveBytes: 32 * 1024 * 1024,
-  maxEntries: 64,
+  // The review, a plan per stack, and up to 200 scenario files.
+  maxEntries: 256,
   maxEntryBytes: 32 * 1024 * 1024,
   maxTotalBytes: 96 * 1024 * 1024,
 };
@@ -32,12 +36,17 @@ export interface Review {
 }
 
 const SHA = /^[0-9a-f]{40}$/;
+/** A scenario file of the head, one directory deep, with a plain name. */
+const SCENARIO_ENTRY = /^scenarios\/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.ya?ml$/;
+/** Scenario files are small (the repository's are under 2 kB); a cap keeps hostile ones from costing the review's memory. */
+export const SCENARIO_ENTRY_LIMITS = { files: 200, bytes: 256 * 1024 } as const;
 
 export const PR_PLANS_USAGE = `usage: npx tsx tools/ci/pr-plans.ts --zip <artifact.zip> --out <dir> --stack <name>... [options]
 
 Reads a pull request's plans from the artifact its untrusted job uploaded, as data: caps on
-sizes, no extraction by name, JSON only, plans shape-checked. Writes <out>/<stack>/plan.json and
-prints {"baseSha", "headSha", "stacks"} as JSON.
+sizes, no extraction by name, JSON only, plans shape-checked; its scenario files (optional), YAML
+only. Writes <out>/<stack>/plan.json and <out>/scenarios/*.yaml, and prints {"baseSha", "headSha",
+"stacks"} as JSON.
 
   --zip <file>          the artifact, as GitHub serves it (a zip)
   --out <dir>           where the plans go; replaced only if this tool wrote it
@@ -68,7 +77,7 @@ export interface PrPlansOptions {
 export function acceptPrPlans(opts: PrPlansOptions, repo = process.cwd()): Review {
   const entries = readZip(fs.readFileSync(opts.zip), ARTIFACT_LIMITS);
   const expected = new Set(["review.json", ...opts.stacks.map((s) => `${s}/plan.json`)]);
-  const unexpected = entries.filter((e) => !expected.has(e.name)).map((e) => e.name);
+  const unexpected = entries.filter((e) => !expected.has(e.name) && !SCENARIO_ENTRY.test(e.name)).map((e) => e.name);
   if (unexpected.length)
     throw new ArtifactError(`unexpected entries: ${unexpected.slice(0, 5).join(", ")}${unexpected.length > 5 ? ", ..." : ""}`);
   const missing = [...expected].filter((name) => !entries.some((e) => e.name === name));
@@ -83,6 +92,11 @@ export function acceptPrPlans(opts: PrPlansOptions, repo = process.cwd()): Revie
     const r = spawnSync("git", ["merge-base", "--is-ancestor", review.baseSha, opts.baseBranch], { cwd: repo, encoding: "utf8" });
     if (r.status !== 0) throw new ArtifactError(`base commit ${review.baseSha} is not part of ${opts.baseBranch}`);
   }
+
+  const scenarios = entries.filter((e) => SCENARIO_ENTRY.test(e.name));
+  if (scenarios.length > SCENARIO_ENTRY_LIMITS.files)
+    throw new ArtifactError(`${scenarios.length} scenario files; at most ${SCENARIO_ENTRY_LIMITS.files} are accepted`);
+  for (const e of scenarios) checkScenario(e.name, e.data);
 
   // Each plan is checked by the same reader `npm run diff` uses, from a private scratch file.
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "llmobs-prplans-"));
@@ -105,10 +119,34 @@ export function acceptPrPlans(opts: PrPlansOptions, repo = process.cwd()): Revie
   }
   replaceOwnedDir(
     opts.out,
-    opts.stacks.map((s) => ({ path: `${s}/plan.json`, content: byName.get(`${s}/plan.json`)! })),
-    { tool: "pr-plans", owns: (p) => /^[A-Za-z0-9_.-]+\/plan\.json$/.test(p) },
+    [
+      ...opts.stacks.map((s) => ({ path: `${s}/plan.json`, content: byName.get(`${s}/plan.json`)! })),
+      ...scenarios.map((e) => ({ path: e.name, content: e.data })),
+    ],
+    { tool: "pr-plans", owns: (p) => /^[A-Za-z0-9_.-]+\/plan\.json$/.test(p) || SCENARIO_ENTRY.test(p) },
   );
   return review;
+}
+
+/** A scenario file must be UTF-8 YAML holding a mapping, within the size cap; what it says is the diff's to judge. */
+function checkScenario(name: string, data: Buffer): void {
+  if (data.length > SCENARIO_ENTRY_LIMITS.bytes)
+    throw new ArtifactError(`${name}: ${data.length} bytes; a scenario file may have at most ${SCENARIO_ENTRY_LIMITS.bytes}`);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(data);
+  } catch {
+    throw new ArtifactError(`${name}: is not UTF-8 text`);
+  }
+  let doc: unknown;
+  try {
+    // The yaml package builds plain data only (no tags that construct objects), and caps alias expansion.
+    doc = parseYaml(text);
+  } catch (e) {
+    throw new ArtifactError(`${name}: is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+  }
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc))
+    throw new ArtifactError(`${name}: must be a YAML mapping (a scenario)`);
 }
 
 function parseReview(data: Buffer, stacks: string[]): Review {

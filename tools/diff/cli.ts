@@ -12,7 +12,8 @@ import { renderPreview, renderStacksPage } from "../preview/html";
 import { comparePlans, hasChanges, type PlanDiff } from "./compare";
 import { highlightsFromDiff } from "./highlights";
 import { renderMarkdown } from "./markdown";
-import { emptyPlan, readPlanDir, type Side, SourceError, synthesizeSource, type SynthOptions } from "./sources";
+import { reviewBehaviour } from "./behaviour";
+import { emptyPlan, readPlanDir, scenarioSource, type Side, SourceError, synthesizeSource, type SynthOptions } from "./sources";
 
 export interface DiffOptions {
   base: string;
@@ -20,6 +21,12 @@ export interface DiffOptions {
   stacks: string[];
   out?: string;
   htmlDir: string;
+  /** The scenario files the behaviour section runs on both sides (default: the head's). */
+  scenarios?: string;
+  /** Exported history (`npm run backtest --series`) to replay changed monitors through on both sides. */
+  series?: string;
+  /** Time budget of the behaviour section, in milliseconds (tests). */
+  behaviourBudgetMs?: number;
 }
 
 export const DIFF_USAGE = `usage: npm run diff -- --base <git-ref|plan-dir> [options]
@@ -32,6 +39,10 @@ Says what a change does to each stack's dashboards, monitors, on-call, Sentry ru
   --stack <name>        a stack to compare; repeat for several (default: prod)
   --out <file>          also write the Markdown there (it always goes to stdout)
   --html-dir <dir>      where the marked-up preview page and the full diff go (default: out/diff)
+  --scenarios <dir>     the scenario files (*.yaml) to run on both sides for every added or changed
+                        monitor (default: the head's scenarios/; read as data, never run as code)
+  --series <dir|file>   Datadog exports (npm run backtest --series): also say how often each added or
+                        changed monitor would have paged on each side
   -h, --help            print this help
 
 A git ref runs that commit's code (its tools/synth.ts and its catalog), as a child process with an
@@ -45,6 +56,8 @@ const DIFF_OPTIONS = {
   stack: { type: "string", multiple: true },
   out: { type: "string" },
   "html-dir": { type: "string", default: path.join("out", "diff") },
+  scenarios: { type: "string" },
+  series: { type: "string" },
 } as const;
 
 /** The command line, or the exit code when it asks for help or is wrong. */
@@ -59,7 +72,15 @@ export function parseDiffArgs(argv: string[], io: Io = consoleIo) {
         throw new UsageError((e as Error).message);
       }
     }
-    return { base: values.base, head: values.head, stacks, out: values.out, htmlDir: values["html-dir"]! };
+    return {
+      base: values.base,
+      head: values.head,
+      stacks,
+      out: values.out,
+      htmlDir: values["html-dir"]!,
+      scenarios: values.scenarios,
+      series: values.series,
+    };
   });
 }
 
@@ -88,6 +109,9 @@ async function side(flag: "--base" | "--head", value: string | undefined, stacks
 }
 
 export async function runDiff(opts: DiffOptions, synthOpts: SynthOptions = {}): Promise<DiffRun> {
+  // Checked before any side is synthesized, which takes a while.
+  if (opts.scenarios !== undefined && !isDir(opts.scenarios)) throw new SourceError(`--scenarios ${opts.scenarios}: not a directory`);
+  if (opts.series !== undefined && !fs.existsSync(opts.series)) throw new SourceError(`--series ${opts.series}: no such file or directory`);
   // Both sides at once (each synth is a single-threaded child process); both settle before an error
   // is reported, so no child outlives the run and every temporary directory is removed.
   const settled = await Promise.allSettled([
@@ -102,7 +126,22 @@ export async function runDiff(opts: DiffOptions, synthOpts: SynthOptions = {}): 
     return comparePlans(base.plans.get(stack) ?? emptyPlan(h.project, stack), h);
   });
   const fullName = path.join(opts.htmlDir, "full.md");
-  const md = renderMarkdown(diffs, { baseLabel: base.label, headLabel: head.label, fullDiffName: fullName });
+  const scenarios = opts.scenarios === undefined ? head.scenarios : scenarioSource(opts.scenarios, opts.scenarios);
+  const behaviour = reviewBehaviour({
+    stacks: opts.stacks,
+    base,
+    head,
+    diffs,
+    scenarios,
+    series: opts.series,
+    budgetMs: opts.behaviourBudgetMs,
+  });
+  const md = renderMarkdown(diffs, {
+    baseLabel: base.label,
+    headLabel: head.label,
+    fullDiffName: fullName,
+    behaviour: { source: scenarios.files ? scenarios.source : "no scenario files", series: opts.series, stacks: behaviour },
+  });
 
   const previewOpts = (stack: string, i: number) => ({
     catalog: head.catalogs.get(stack),

@@ -9,6 +9,7 @@ import { formatValue } from "../../monitors/review";
 import { usd } from "../../cardinality";
 import type { DashboardDiff, FeatureDiff, FieldChange, MonitorDiff, PlanDiff, ResourceDiff } from "./compare";
 import { hasChanges } from "./compare";
+import type { MonitorBehaviour, Outcome, StackBehaviour } from "./behaviour";
 import { reviewCost, type StackCostReview } from "./cost";
 import type { FeatureRename } from "./renames";
 import { type FeatureView } from "../../plan/features";
@@ -27,6 +28,8 @@ export interface MarkdownOptions {
   fullDiffName?: string;
   /** The monitor-kind registry whose review columns and sentences describe features (default: monitors/kinds.ts). */
   kinds?: readonly MonitorKindSpec[];
+  /** The scenario outcomes (and backtests) of added and changed monitors, per stack (tools/diff/behaviour.ts). */
+  behaviour?: { source: string; series?: string; stacks: StackBehaviour[] };
 }
 
 export interface MarkdownResult {
@@ -93,16 +96,16 @@ interface Block {
 
 interface Section {
   stack: string;
-  kind: "summary" | "cost" | "features" | "monitors" | "dashboards" | "others";
+  kind: "summary" | "cost" | "features" | "monitors" | "behaviour" | "dashboards" | "others";
   /** Noun for what a dropped block is, e.g. "monitor changes". */
   noun: string;
   blocks: Block[];
 }
 
 /** Kept first when the output must shrink: who is paged and at what threshold matters most. */
-const PRIORITY: Section["kind"][] = ["summary", "cost", "features", "others", "monitors", "dashboards"];
+const PRIORITY: Section["kind"][] = ["summary", "cost", "features", "others", "monitors", "behaviour", "dashboards"];
 /** Reading order. */
-const DISPLAY: Section["kind"][] = ["summary", "cost", "features", "monitors", "dashboards", "others"];
+const DISPLAY: Section["kind"][] = ["summary", "cost", "features", "monitors", "behaviour", "dashboards", "others"];
 
 export function renderMarkdown(diffs: PlanDiff[], opts: MarkdownOptions): MarkdownResult {
   if (!diffs.some(hasChanges)) return { markdown: NO_CHANGES, full: NO_CHANGES, truncated: false };
@@ -191,6 +194,7 @@ function sectionTitle(kind: Section["kind"]): string {
     cost: "Custom metrics: what the observability costs",
     features: "Features: effective thresholds",
     monitors: "Monitors",
+    behaviour: "Behaviour: scenarios on base and head",
     dashboards: "Dashboards",
     others: "On-call and error alerts",
   }[kind];
@@ -213,6 +217,7 @@ function sectionsOf(diff: PlanDiff, opts: MarkdownOptions, multi: boolean, cost?
     { stack, kind: "cost", noun: "feature cost changes", blocks: costBlocks(diff, cost) },
     { stack, kind: "features", noun: "feature changes", blocks: featureBlocks(diff.features, opts.kinds ?? MONITOR_KINDS) },
     { stack, kind: "monitors", noun: "monitor changes", blocks: monitorBlocks(diff.monitors) },
+    { stack, kind: "behaviour", noun: "monitor behaviours", blocks: behaviourBlocks(stack, opts.behaviour) },
     { stack, kind: "dashboards", noun: "dashboard changes", blocks: dashboardBlocks(diff.dashboards) },
     { stack, kind: "others", noun: "on-call and Sentry changes", blocks: otherBlocks(diff.others) },
   ].filter((s) => s.blocks.length > 0) as Section[];
@@ -492,6 +497,76 @@ function note(c: FieldChange): string {
     if (was !== now) return now ? " (now pages)" : " (no longer pages)";
   }
   return "";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Behaviour
+
+/**
+ * Per added or changed monitor, the scenarios that read it with their outcome on each side, and
+ * the backtest sentence. Monitors with the same scenario outcomes share one table (a change to a
+ * kind's builder changes one monitor per feature).
+ */
+function behaviourBlocks(stack: string, behaviour: MarkdownOptions["behaviour"]): Block[] {
+  const b = behaviour?.stacks.find((x) => x.stack === stack);
+  if (!behaviour || !b || !b.monitors.length) return [];
+  const intro = [
+    `\n### ${sectionTitle("behaviour")}\n`,
+    `Scenarios from ${code(behaviour.source)}, evaluated against each side's monitors (\`npm run scenarios\`, docs/scenarios.md). ` +
+      "A scenario about a feature or monitor one side does not have is _n/a_ on that side.",
+    ...b.notes.map((n) => `\n> ${oneLine(n, " ")}`),
+  ];
+  const blocks: Block[] = [{ text: intro.join("\n"), item: false }];
+  const groups = new Map<string, MonitorBehaviour[]>();
+  for (const m of b.monitors) {
+    const key = JSON.stringify(m.rows);
+    groups.set(key, [...(groups.get(key) ?? []), m]);
+  }
+  for (const members of groups.values()) {
+    const names = members.map((m) => `${code(m.id)}${m.status === "added" ? " (new)" : ""}`);
+    const shown = names.length > 6 ? `${names.slice(0, 6).join(", ")} and ${names.length - 6} more` : names.join(", ");
+    const lines = [`\n#### ${shown}`, ""];
+    const rows = members[0].rows;
+    if (!rows.length) lines.push("No scenario reads it.");
+    else {
+      lines.push("| scenario | base | head |", "|---|---|---|");
+      for (const r of rows) lines.push(`| ${code(r.file)} ${text(r.name)} | ${outcomeText(r.base)} | ${outcomeText(r.head)} |`);
+    }
+    const replays = members.filter((m) => m.backtest !== undefined);
+    if (replays.length) {
+      lines.push("");
+      const where = behaviour.series ? ` (${code(behaviour.series)})` : "";
+      for (const m of replays)
+        lines.push(`- Backtest${where}${members.length > 1 ? ` of ${code(m.id)}` : ""}: ${oneLine(m.backtest!, " ")}.`);
+    }
+    blocks.push({ text: lines.join("\n"), item: true });
+  }
+  return blocks;
+}
+
+function outcomeText(o: Outcome): string {
+  const approx = (a: boolean) => (a ? " (approximate)" : "");
+  const few = (items: string[]) =>
+    `${items
+      .slice(0, 2)
+      .map((x) => code(x, 220))
+      .join("; ")}${items.length > 2 ? ` and ${items.length - 2} more` : ""}`;
+  switch (o.kind) {
+    case "pass":
+      return `pass${approx(o.approximate)}`;
+    case "fail":
+      return `**fail**${approx(o.approximate)}: ${few(o.failures)}`;
+    case "n/a":
+      return `n/a (no ${o.missing.map((m) => code(m)).join(", ")})`;
+    case "invalid":
+      return `invalid: ${few(o.problems)}`;
+    case "not run":
+      return o.why === "time budget"
+        ? "not run (time budget)"
+        : o.why === "too large"
+          ? "not run (too large for the review: run `npm run scenarios`)"
+          : "—";
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

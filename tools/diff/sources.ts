@@ -16,6 +16,7 @@ import type { Catalog } from "../../config/validate";
 import { PROJECT } from "../../config/names";
 import { type Plan, PlanError, readPlan } from "../../plan/plan";
 import { assertCurrentPlan, madeInCheckout, StalePlanError } from "../plan-inputs";
+import type { ScenarioFile, ScenarioSource } from "./behaviour";
 
 export interface Side {
   /** How the side is named in the output (`origin/main (1a2b3c4)`, `working tree`, a directory). */
@@ -23,6 +24,42 @@ export interface Side {
   plans: Map<string, Plan>;
   /** Known only when this process loaded the catalog itself; synthesized sides run in a child and carry plans only. */
   catalogs: Map<string, Catalog>;
+  /** The side's scenario files, read as data (the diff's behaviour section uses the head's). */
+  scenarios: ScenarioSource;
+}
+
+/** At most this many scenario files, each at most this large: they are data a pull request controls. */
+export const SCENARIO_LIMITS = { files: 500, bytes: 1024 * 1024 } as const;
+
+/**
+ * The `*.yaml` / `*.yml` files of a directory, as text, in name order; undefined when there is no
+ * such directory. Symbolic links and other non-files are skipped: the contents are only parsed as
+ * YAML, but a link could point anywhere.
+ */
+export function readScenarioFiles(dir: string): ScenarioFile[] | undefined {
+  if (!fs.existsSync(dir) || !fs.lstatSync(dir).isDirectory()) return undefined;
+  const names = fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
+  if (names.length > SCENARIO_LIMITS.files)
+    throw new SourceError(`${dir} holds ${names.length} scenario files; at most ${SCENARIO_LIMITS.files} are read`);
+  const files: ScenarioFile[] = [];
+  for (const name of names) {
+    const file = path.join(dir, name);
+    const stat = fs.lstatSync(file);
+    if (!stat.isFile()) continue;
+    if (stat.size > SCENARIO_LIMITS.bytes)
+      throw new SourceError(`${file} is ${stat.size} bytes; a scenario file may have at most ${SCENARIO_LIMITS.bytes}`);
+    files.push({ name, text: fs.readFileSync(file, "utf8") });
+  }
+  return files;
+}
+
+/** A side's scenarios from a directory, or the reason there are none. */
+export function scenarioSource(dir: string, label: string): ScenarioSource {
+  const files = readScenarioFiles(dir);
+  return files ? { source: label, files } : { source: `No scenario files: ${label} does not exist (pass --scenarios <dir>).` };
 }
 
 export class SourceError extends Error {
@@ -75,7 +112,23 @@ export function readPlanDir(dir: string, stacks: string[], opts: { asHead?: bool
       plans.set(stack, plan);
     } else throw new PlanError(`plan file ${nested} not found; run \`npm run synth -- --stack ${stack} --out ${dir}\` first`);
   }
-  return { label: dir, plans, catalogs: new Map() };
+  // A plan directory carries its scenarios in scenarios/ (CI's artifact: tools/ci/pr-plans.ts), or stands for this
+  // checkout when synth wrote it here: then the checkout's scenarios/ are its scenarios.
+  const own = path.join(dir, "scenarios");
+  const root = opts.root ?? path.resolve(__dirname, "..", "..");
+  const here = [...plans.keys()].some(
+    (stack) => madeInCheckout(path.join(dir, stack, "plan.json"), opts.root) || madeInCheckout(path.join(dir, "plan.json"), opts.root),
+  );
+  const scenarios = fs.existsSync(own)
+    ? scenarioSource(own, `${dir}/scenarios/`)
+    : here
+      ? scenarioSource(path.join(root, "scenarios"), "scenarios/ of this checkout")
+      : {
+          source:
+            `No scenario files: ${dir} has no scenarios/ directory, and its plans were not made in this checkout ` +
+            "(pass --scenarios <dir>).",
+        };
+  return { label: dir, plans, catalogs: new Map(), scenarios };
 }
 
 /**
@@ -216,6 +269,11 @@ export async function synthesizeSource(source: SynthSource, stacks: string[], op
       copyTree(fs.realpathSync(modules), path.join(cwd, "node_modules"));
     }
     const label = sha ? `${source.ref} (${sha.slice(0, 7)})` : "working tree";
+    // Read before the exported commit is removed; data only (the synth below is the side's code).
+    const scenarios = scenarioSource(
+      path.join(cwd, "scenarios"),
+      `scenarios/ of ${sha ? `${source.ref} (${sha.slice(0, 7)})` : "the working tree"}`,
+    );
     const out = path.join(tmp, "out");
     const plans = new Map<string, Plan>();
     for (const stack of stacks) {
@@ -234,7 +292,7 @@ export async function synthesizeSource(source: SynthSource, stacks: string[], op
       }
       plans.set(stack, readPlan(path.join(out, stack, "plan.json")));
     }
-    return { label, plans, catalogs: new Map() };
+    return { label, plans, catalogs: new Map(), scenarios };
   } finally {
     untrack(tmp);
   }
