@@ -172,6 +172,10 @@ describe("a kind added as one entry, a builder and a runbook flows everywhere", 
       ["Symptom", "Dashboards", "Checks", "Mitigation", "Escalation", "Follow-up"].map(section).join("\n"),
     );
     fs.appendFileSync(path.join(dir, "README.md"), "\n[judge-floor.md](judge-floor.md)\n");
-    expect(runbookProblems(KINDS, dir)).toEqual([]);
+    try {
+      expect(runbookProblems(KINDS, dir)).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

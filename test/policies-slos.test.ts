@@ -12,6 +12,7 @@ import type { CheckedResource } from "../policies/offline";
 import { cleanStack, runResourcePolicy, runStackPolicy } from "./fixtures/policy-args";
 
 const stack = () => cleanStack();
+const tagsOf = (r: CheckedResource) => r.props.tags as string[] | undefined;
 const without = (name: string) => stack().filter((r) => r.name !== name);
 const features = legalFeatures();
 const [first] = features;
@@ -90,10 +91,15 @@ describe("feature-has-slos", () => {
   });
 });
 
-describe("the monitor rules judge slo alert monitors like any monitor", () => {
-  const sloAlerts = stack().filter((r) => r.props.type === "slo alert");
-  const fast = sloAlerts.find((r) => r.name.includes("-slo-fast-burn-"))!;
-  const budget = sloAlerts.find((r) => r.name.includes("-slo-budget-"))!;
+describe("the monitor rules judge the SLO monitors like any monitor", () => {
+  const sloMonitors = stack().filter((r) => (tagsOf(r) ?? []).some((t) => t.startsWith("monitor:slo-")));
+  const byName = (suffix: string) => sloMonitors.find((r) => r.name === `monitor-${first.id}-${suffix}`)!;
+  // The fast burn pages through its composite; its burn-rate `slo alert` and traffic guard are muted building blocks.
+  const fast = byName("slo-fast-burn-availability");
+  const burnBlock = byName("slo-fast-burn-availability-burn");
+  const trafficBlock = byName("slo-fast-burn-traffic");
+  const slow = byName("slo-slow-burn-availability");
+  const budget = byName("slo-budget-availability");
   const change = (r: CheckedResource, props: Record<string, unknown>): CheckedResource => ({ ...r, props: { ...r.props, ...props } });
   const rules = [
     monitorHasOwner,
@@ -105,29 +111,56 @@ describe("the monitor rules judge slo alert monitors like any monitor", () => {
     noUnboundedGroupBy,
   ];
 
-  it.each(rules.map((r) => [r.name, r]))("%s accepts the fixture's burn-rate and budget monitors", async (_, rule) => {
-    for (const r of [fast, budget]) expect(await runResourcePolicy(rule, r), r.name).toEqual({ violations: [], notApplicable: false });
+  it("the fixture's fast burn is a paging composite, as the program builds it", () => {
+    expect([fast.props.type, fast.props.priority, burnBlock.props.type, trafficBlock.props.type]).toEqual([
+      "composite",
+      "2",
+      "slo alert",
+      "query alert",
+    ]);
   });
+
+  it.each(rules.map((r) => [r.name, r]))(
+    "%s accepts the fixture's fast-burn composite, its building blocks, slow burn and budget",
+    async (_, rule) => {
+      for (const r of [fast, burnBlock, trafficBlock, slow, budget])
+        expect(await runResourcePolicy(rule, r), r.name).toEqual({ violations: [], notApplicable: false });
+    },
+  );
 
   it.each<[string, CheckedResource, string]>([
     [
       "a burn rate that is not the critical threshold",
-      change(fast, { monitorThresholds: { critical: "6" } }),
+      change(burnBlock, { monitorThresholds: { critical: "6" } }),
       "monitor-threshold-matches-query",
     ],
-    ["a slo alert query without a comparison", change(fast, { query: 'burn_rate("x").over("30d")' }), "monitor-threshold-matches-query"],
+    ["a slo alert query without a comparison", change(slow, { query: 'burn_rate("x").over("30d")' }), "monitor-threshold-matches-query"],
     [
       "a budget warning above its alert",
       change(budget, { monitorThresholds: { critical: "100", warning: "120" } }),
       "monitor-thresholds-ordered",
     ],
     [
-      "a fast burn that pages no one",
+      "a fast-burn composite that pages no one",
       change(fast, { message: `${String(fast.props.message).split("\n")[0]}\n{{#is_alert}}@slack-x{{/is_alert}}` }),
       "monitor-has-escalation-path",
     ],
-    ["no owner", change(fast, { tags: (fast.props.tags as string[]).filter((t) => !t.startsWith("team:")) }), "monitor-has-owner"],
-    ["no runbook", change(budget, { message: "{{#is_alert}}@slack-ai-platform-alerts{{/is_alert}}" }), "monitor-has-runbook"],
+    [
+      "a fast-burn composite without owner",
+      change(fast, { tags: (fast.props.tags as string[]).filter((t) => !t.startsWith("team:")) }),
+      "monitor-has-owner",
+    ],
+    [
+      "a fast-burn composite without runbook",
+      change(fast, { message: String(fast.props.message).split("\n").slice(1).join("\n") }),
+      "monitor-has-runbook",
+    ],
+    ["a fast-burn composite without priority", change(fast, { priority: undefined }), "monitor-has-priority"],
+    [
+      "a budget monitor without runbook",
+      change(budget, { message: "{{#is_alert}}@slack-ai-platform-alerts{{/is_alert}}" }),
+      "monitor-has-runbook",
+    ],
   ])("rejects %s", async (_, r, policy) => {
     const rule = rules.find((x) => x.name === policy)!;
     expect((await runResourcePolicy(rule, r)).violations.length).toBeGreaterThan(0);
