@@ -1,6 +1,6 @@
 // The SLO policy (feature-has-slos) on fake whole-stack resource lists, AWSGuard style, and the
 // monitor rules of the pack over `slo alert` monitors: the example's pass, each broken one fails.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { legalFeatures } from "./fixtures/legal";
 import { monitorHasOwner, monitorHasPriority } from "../policies/rules/monitors";
 import { monitorHasEscalationPath } from "../policies/rules/paging";
@@ -10,6 +10,11 @@ import { monitorThresholdMatchesQuery, monitorThresholdsOrdered } from "../polic
 import { noUnboundedGroupBy } from "../policies/rules/queries";
 import type { CheckedResource } from "../policies/offline";
 import { cleanStack, runResourcePolicy, runStackPolicy } from "./fixtures/policy-args";
+
+// The policy pack reads the legal fixture as its repository's catalog, never the user's (test/fixtures/legal-context.ts).
+vi.mock("../policies/context", async (importOriginal) =>
+  (await import("./fixtures/legal-context")).legalRepoContext(await importOriginal()),
+);
 
 const stack = () => cleanStack();
 const tagsOf = (r: CheckedResource) => r.props.tags as string[] | undefined;
