@@ -69,7 +69,7 @@ function handles(m: MonitorDefinition, ctx: NotificationContext): string[] {
 }
 
 describe("monitor identity and count", () => {
-  it("Every feature of the legal fixture gets one monitor per per-feature kind, and one per objective of each SLO kind, named by stable ids.", () => {
+  it("Every legal fixture feature gets one monitor per per-feature kind, one per objective of an SLO kind, named by stable ids.", () => {
     for (const f of prod.features) {
       const own = notifying(prodMonitors)
         .filter((m) => m.featureId === f.id)

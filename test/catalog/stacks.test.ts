@@ -83,7 +83,7 @@ describe.each(USER_STACKS)("the user's %s stack", (stack) => {
     for (const m of crossFeature) expect(m.team, m.name).toBe(catalog.stack.platformTeam);
   });
 
-  it("counts (per-feature kinds x features) per-feature monitors, SLO kinds per objective, besides composites' muted building blocks.", async () => {
+  it("counts (per-feature kinds x features) per-feature monitors, SLO kinds per objective, besides muted building blocks.", async () => {
     const { plan, catalog } = await userSynth(stack);
     const notifying = monitorViews(plan).filter((m) => !isPart(m.tags));
     const expected = catalog.features.reduce((n, f) => n + featureKinds().reduce((k, kind) => k + monitorsPerKind(kind, f, catalog), 0), 0);
