@@ -505,37 +505,41 @@ export function evaluateComposite(m: MonitorUnderTest, constituents: ReadonlyMap
     if (!r) throw new Error(`${m.id}: composite references monitor ${id}, which is not in the stack`);
     return [id, r] as const;
   });
-  const byId = new Map(runs);
   const times = [...new Set(runs.flatMap(([, r]) => r.times))].sort((a, b) => a - b);
   const multi = runs.filter(([, r]) => r.groups.some((g) => Object.keys(g.tags).length > 0));
   // docs: "Composite monitors only look at tag values, not tag keys"; only common reporting sources count.
   const valueKey = (tags: Record<string, string>) => Object.values(tags).sort().join(",");
   const keys = multi.length ? [...new Set(multi[0][1].groups.map((g) => valueKey(g.tags)))] : [""];
-  const cursor = new Map<string, number>();
-  const statusAt = (id: string, groupValues: string, at: number): number => {
-    const r = byId.get(id)!;
-    const g = r.groups.find((x) => Object.keys(x.tags).length === 0 || valueKey(x.tags) === groupValues);
-    if (!g) return ABSENT;
-    const ck = `${id}|${groupValues}`;
-    let i = cursor.get(ck) ?? 0;
-    while (i + 1 < r.times.length && r.times[i + 1] <= at) i++;
-    cursor.set(ck, i);
-    return r.times[i] <= at ? g.states[i] : ABSENT;
+  // Per composite group, each constituent's matching group (found once) and a cursor into its
+  // timeline: the composite's times are walked in order, so each cursor only moves forward.
+  type Reading = { times: readonly number[]; states?: Int8Array; i: number };
+  const readings = (groupValues: string) =>
+    new Map(
+      runs.map(([id, r]): [string, Reading] => {
+        const g = r.groups.find((x) => Object.keys(x.tags).length === 0 || valueKey(x.tags) === groupValues);
+        return [id, { times: r.times, states: g?.states, i: 0 }];
+      }),
+    );
+  const statusAt = (reading: Reading, at: number): number => {
+    if (!reading.states) return ABSENT;
+    const { times } = reading;
+    while (reading.i + 1 < times.length && times[reading.i + 1] <= at) reading.i++;
+    return times[reading.i] <= at ? reading.states[reading.i] : ABSENT;
   };
   const worthy = (s: number) => s === ALERT || s === WARN || s === NO_DATA;
-  const evalExpr = (e: BoolExpr, groupValues: string, at: number): number => {
+  const evalExpr = (e: BoolExpr, group: Map<string, Reading>, at: number): number => {
     switch (e.kind) {
       case "monitor":
-        return statusAt(e.id, groupValues, at);
+        return statusAt(group.get(e.id)!, at);
       case "not": {
-        const s = evalExpr(e.arg, groupValues, at);
+        const s = evalExpr(e.arg, group, at);
         if (s === ABSENT) return ABSENT;
         return s === NO_DATA ? NO_DATA : worthy(s) ? OK : ALERT;
       }
       case "and":
       case "or": {
-        const a = evalExpr(e.left, groupValues, at);
-        const b = evalExpr(e.right, groupValues, at);
+        const a = evalExpr(e.left, group, at);
+        const b = evalExpr(e.right, group, at);
         if (a === ABSENT || b === ABSENT) return ABSENT;
         if (e.kind === "and") {
           if (!(worthy(a) && worthy(b))) return OK;
@@ -553,8 +557,9 @@ export function evaluateComposite(m: MonitorUnderTest, constituents: ReadonlyMap
     const tags = multi.length ? multi[0][1].groups.find((g) => valueKey(g.tags) === k)!.tags : {};
     const tl: GroupTimeline = { tags, states: new Int8Array(times.length).fill(ABSENT), values: new Float32Array(times.length).fill(NaN) };
     let state = ABSENT;
+    const group = readings(k);
     times.forEach((at, idx) => {
-      let s = evalExpr(q.expr, k, at);
+      let s = evalExpr(q.expr, group, at);
       if (s === ABSENT) return;
       if (s === NO_DATA && !notifyNoData) s = state === ABSENT ? OK : state;
       const before = state === ABSENT ? OK : state;
