@@ -25,7 +25,7 @@ export interface SpecError {
 }
 
 interface Compiled {
-  /** Schema name -> validator, for "Dashboard", "Monitor" and every `*WidgetDefinition`. */
+  /** Schema name -> validator, for "Dashboard", "Monitor", "ServiceLevelObjectiveRequest" and every `*WidgetDefinition`. */
   validators: Record<string, ValidateFunction>;
   /** widget `type` value -> concrete `*WidgetDefinition` schema name. */
   widgetSchemas: Record<string, string>;
@@ -64,7 +64,7 @@ function compileSpec(specText: string): Compiled & { code: string } {
   });
   addFormats(ajv);
   ajv.addSchema({ $id: "dd", components: { schemas } });
-  const names = ["Dashboard", "Monitor", ...new Set(Object.values(widgetSchemas))];
+  const names = ["Dashboard", "Monitor", "ServiceLevelObjectiveRequest", ...new Set(Object.values(widgetSchemas))];
   const refs = Object.fromEntries(names.map((n) => [n, `dd#/components/schemas/${n}`]));
   const validators = Object.fromEntries(names.map((n) => [n, ajv.getSchema(refs[n])!]));
   const code = `${standaloneCode(ajv, refs)}\nexports.widgetSchemas = ${JSON.stringify(widgetSchemas)};\n`;
@@ -115,7 +115,10 @@ function compile(): Compiled {
 function validator(schemaName: string): ValidateFunction {
   const fn = compile().validators[schemaName];
   if (!fn)
-    throw new Error(`no precompiled validator for ${schemaName}: compileSpec() compiles Dashboard, Monitor and the widget definitions`);
+    throw new Error(
+      `no precompiled validator for ${schemaName}: compileSpec() compiles Dashboard, Monitor, ServiceLevelObjectiveRequest and the ` +
+        "widget definitions",
+    );
   return fn;
 }
 
@@ -126,7 +129,10 @@ function toErrors(errors: ErrorObject[] | null | undefined, prefix = ""): SpecEr
   }));
 }
 
-/** Validates against a precompiled schema of the spec: "Dashboard", "Monitor" or a widget definition, e.g. "TimeseriesWidgetDefinition". */
+/**
+ * Validates against a precompiled schema of the spec: "Dashboard", "Monitor", "ServiceLevelObjectiveRequest" or a widget
+ * definition, e.g. "TimeseriesWidgetDefinition".
+ */
 export function validateAgainst(schemaName: string, doc: unknown): SpecError[] {
   const fn = validator(schemaName);
   return fn(doc) ? [] : toErrors(fn.errors);
@@ -167,6 +173,11 @@ export function validateDashboard(dashboard: unknown): SpecError[] {
 /** Validates a monitor body (API shape) against `#/components/schemas/Monitor`. */
 export function validateMonitor(monitor: unknown): SpecError[] {
   return validateAgainst("Monitor", monitor);
+}
+
+/** Validates an SLO body (API shape) against `#/components/schemas/ServiceLevelObjectiveRequest`, what `POST /api/v1/slo` takes. */
+export function validateSlo(slo: unknown): SpecError[] {
+  return validateAgainst("ServiceLevelObjectiveRequest", slo);
 }
 
 export function formatSpecErrors(errors: SpecError[], limit = 20): string {
