@@ -9,3 +9,4 @@ export const dashboardUrls = outputs.dashboardUrls;
 export const onCall = outputs.onCall;
 export const sentryRules = outputs.sentryRules;
 export const monitorIds = outputs.monitorIds;
+export const sloIds = outputs.sloIds;

@@ -13,6 +13,8 @@ import { buildOnCall } from "./oncall/build";
 import { OnCall } from "./oncall/component";
 import { buildOrgResources } from "./org/build";
 import { OrgTagConfigurations } from "./org/component";
+import { buildSlos } from "./slos";
+import { ServiceLevelObjectives } from "./slos/component";
 
 export interface ProgramInput {
   /** The features.ts array (or its JSON form), not yet validated. */
@@ -38,8 +40,13 @@ export function buildObservability(catalog: Catalog, options: BuildOptions = {})
   // (a ConfigError) stops the program before anything is created.
   const dashboardDefinitions = buildDashboards(catalog);
   const monitorDefinitions = buildMonitors(catalog, options.monitorKinds);
+  const sloDefinitions = buildSlos(catalog);
   // Only the stack with ownsOrgResources: tag configurations, tag policy, org-wide cost monitor.
-  const org = buildOrgResources(catalog, { dashboards: dashboardDefinitions, monitors: monitorDefinitions }, options.monitorKinds);
+  const org = buildOrgResources(
+    catalog,
+    { dashboards: dashboardDefinitions, monitors: monitorDefinitions, slos: sloDefinitions },
+    options.monitorKinds,
+  );
 
   // Before the monitors: their `@pagerduty-<name>` handles only resolve once the Datadog
   // service objects exist. Stacks that may not page create none of it.
@@ -48,10 +55,14 @@ export function buildObservability(catalog: Catalog, options: BuildOptions = {})
 
   if (org) new OrgTagConfigurations("org", { definitions: org.tagConfigurations });
 
+  // Before the dashboards and monitors: their SLO widgets and burn-rate queries name SLOs by id.
+  const slos = new ServiceLevelObjectives("slos", { definitions: sloDefinitions });
+
   const dashboards = new Dashboards("dashboards", {
     definitions: dashboardDefinitions,
     site: stack.datadogSite,
     listName: `LLM observability (${stack.env})`,
+    sloIds: slos.ids,
   });
   // After the dashboards (messages link to them) and the service objects (a monitor may not
   // name @pagerduty-<service> before Datadog knows that service).
@@ -60,6 +71,7 @@ export function buildObservability(catalog: Catalog, options: BuildOptions = {})
     {
       definitions: [...monitorDefinitions, ...(org?.monitors ?? [])],
       dashboardUrls: dashboards.urls,
+      sloIds: slos.ids,
       teamTagPolicy: org?.tagPolicy,
     },
     { dependsOn: onCall?.serviceObjects ?? [] },
@@ -75,6 +87,8 @@ export function buildObservability(catalog: Catalog, options: BuildOptions = {})
     dashboardUrls: dashboards.urls,
     /** Monitor id per stable monitor name. */
     monitorIds: monitors.ids,
+    /** SLO id per stable SLO name (`slo-<feature>-<objective>`). */
+    sloIds: slos.ids,
     /** Per team: PagerDuty service name, the handle monitors use, service id and URL. Empty when the stack may not page. */
     onCall: onCall?.teams ?? {},
     /** Per feature: the names of its Sentry rules. */

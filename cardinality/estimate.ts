@@ -16,10 +16,13 @@ import {
   type MetricDefinition,
   type MetricKey,
   type MetricType,
+  SLI_EVENT_OBJECTIVES,
   STATUS_VALUES,
   TAG,
   TOKEN_TYPES,
+  VERDICT_VALUES,
 } from "../config/contract";
+import { featureSlo } from "../config/slo";
 import type { Catalog } from "../config/validate";
 
 export const BILLING_DOCS_URL = "https://docs.datadoghq.com/account_management/billing/custom_metrics/";
@@ -50,6 +53,8 @@ export interface FeatureScale {
   providerModelPairs: number;
   flags: string[];
   indexes: number;
+  /** Whether it has SLOs (`slo` not false): only then does the emitter send its SLI verdicts. */
+  slos: boolean;
 }
 
 export interface MetricEstimate {
@@ -116,6 +121,7 @@ export function estimateCardinality(catalog: Catalog, indexedTags: readonly Inde
     providerModelPairs: Math.max(scale.models, f.providers.length),
     flags: [...new Set(f.flags)],
     indexes: f.retrieval?.indexes.length ?? 0,
+    slos: featureSlo(f, stack) !== undefined,
   }));
   const price = stack.billing.pricePer100CustomMetrics;
   const allFlagTags = Object.values(contract.flagTags);
@@ -205,6 +211,12 @@ function combinationsOf(metric: MetricDefinition, scale: Scale): (f: FeatureScal
       case TAG.index:
         byIndex = true;
         break;
+      case TAG.objective:
+        perFeature *= SLI_EVENT_OBJECTIVES.length;
+        break;
+      case TAG.verdict:
+        perFeature *= VERDICT_VALUES.length;
+        break;
       default:
         if (!tag.startsWith("flag_"))
           throw new Error(`no cardinality known for tag "${tag}" on ${metric.name}; add it to cardinality/estimate.ts`);
@@ -212,8 +224,9 @@ function combinationsOf(metric: MetricDefinition, scale: Scale): (f: FeatureScal
     }
   }
   return (f) => {
-    // Retrieval only exists for features that declare indexes.
+    // Retrieval only exists for features that declare indexes, SLI verdicts for features with SLOs.
     if (metric.key === "retrievalDuration" && f.indexes === 0) return 0;
+    if (metric.key === "sloEvents" && !f.slos) return 0;
     let n = perFeature;
     if (tags.has(TAG.provider) && tags.has(TAG.model)) n *= f.providerModelPairs;
     else if (tags.has(TAG.provider)) n *= f.providers;
@@ -232,6 +245,8 @@ function assumptions(scale: Scale, price: number): string[] {
     `${scale.tenants} tenants, ${scale.models} models, ${scale.flagVariants} variants per feature flag (stack \`scale\`); ` +
       `${scale.statuses} statuses (ok, error); ${scale.tokenTypes} token types (input, output, cached).`,
     `A model id belongs to one provider, so a feature reports max(models, providers) (provider, model) pairs.`,
+    `SLI verdicts (\`slo.events\`): ${SLI_EVENT_OBJECTIVES.length} objectives (${SLI_EVENT_OBJECTIVES.join(", ")}) x ` +
+      `${VERDICT_VALUES.length} verdicts (${VERDICT_VALUES.join(", ")}) per feature with SLOs, none for a feature with \`slo: false\`.`,
     `\`env\` adds nothing: one env per stack. A feature flag's tag appears only on its own feature's series.`,
     `No \`host\` tag: the emitter sends an empty \`host:\` tag, which the Datadog agent reads as "no host" instead of attaching ` +
       `its own hostname (with \`keepHostTag\`, multiply by the number of agents). The org's tag configurations drop \`host\` from ` +

@@ -15,12 +15,22 @@ export const TAG = {
   status: "status",
   tokenType: "token_type",
   index: "index",
+  /** The SLI a verdict counts for (`llm.slo.events`). */
+  objective: "objective",
+  /** good or bad, per event of an SLI (`llm.slo.events`). */
+  verdict: "verdict",
   /** Set by the Datadog agent / DogStatsD client (unified service tagging), on every metric. */
   env: "env",
 } as const;
 
 export const STATUS_VALUES = ["ok", "error"] as const;
 export const TOKEN_TYPES = ["input", "output", "cached"] as const;
+/**
+ * The SLIs `llm.slo.events` counts. Availability needs no event of its own: it is `llm.requests`
+ * by status. Latency is judged per successful call, quality per judged trace (docs/slo.md).
+ */
+export const SLI_EVENT_OBJECTIVES = ["latency", "quality"] as const;
+export const VERDICT_VALUES = ["good", "bad"] as const;
 
 /**
  * The tag value the emitter sends in place of a value it may not send (an unknown provider,
@@ -52,9 +62,10 @@ export const METRIC_RANGES: Record<MetricKey, ValueRange> = {
   duration: { min: 0, max: 86_400_000 },
   judgeScore: { min: 0, max: 100 },
   retrievalDuration: { min: 0, max: 86_400_000 },
+  sloEvents: { min: 1, max: 1 },
 };
 
-export type MetricKey = "requests" | "cost" | "tokens" | "ttft" | "duration" | "judgeScore" | "retrievalDuration";
+export type MetricKey = "requests" | "cost" | "tokens" | "ttft" | "duration" | "judgeScore" | "retrievalDuration" | "sloEvents";
 export type MetricType = "count" | "distribution";
 
 export interface MetricDefinition {
@@ -166,6 +177,19 @@ export function metricContract(opts: { prefix?: string; flags?: string[] } = {})
         [TAG.feature, TAG.index],
         true,
         "Vector-index query time.",
+      ),
+      // The cheapest good/total pair a metric SLO can divide: one series per feature, objective
+      // and verdict (4 per feature), no tenant. Percentile-enabled threshold queries on judge.score
+      // would cost 10x per feature and tenant, and latency needs both thresholds of one call at once.
+      sloEvents: m(
+        "sloEvents",
+        "slo.events",
+        "count",
+        "event",
+        [TAG.feature, TAG.objective, TAG.verdict],
+        false,
+        "One per SLI event of a feature with SLOs, good or bad: a successful call within both latency thresholds or not; a judged " +
+          "trace at or above the pass score or not.",
       ),
     },
     judgeLog: {

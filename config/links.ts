@@ -53,3 +53,25 @@ export function resolveDashboardUrls(text: string, urls: Record<string, string>)
     return url;
   });
 }
+
+// SLO ids exist only after Datadog creates the SLO, and burn-rate monitors and dashboard widgets
+// name their SLO by id (`burn_rate("<slo id>")`, `slo_id`). Builders write a placeholder naming
+// the SLO's resource; the Pulumi components substitute the id output, as for dashboard URLs.
+const SLO_PLACEHOLDER = /@@slo-id:([a-z][a-z0-9-]*)@@/g;
+
+export function sloIdPlaceholder(sloResourceName: string): string {
+  return `@@slo-id:${sloResourceName}@@`;
+}
+
+/** Resource names of the SLOs a text refers to, sorted and unique. */
+export function referencedSlos(text: string): string[] {
+  return [...new Set([...text.matchAll(SLO_PLACEHOLDER)].map((m) => m[1]))].sort();
+}
+
+export function resolveSloIds(text: string, ids: Record<string, string>): string {
+  return text.replace(SLO_PLACEHOLDER, (_, name: string) => {
+    const id = ids[name];
+    if (id === undefined) throw new Error(`reference to unknown SLO "${name}"`);
+    return id;
+  });
+}

@@ -70,6 +70,7 @@ export const COMPONENT = {
   onCall: `${PROJECT}:oncall:OnCall`,
   errorAlerts: `${PROJECT}:errors:ErrorAlerts`,
   orgTagConfigurations: `${PROJECT}:org:TagConfigurations`,
+  slos: `${PROJECT}:slos:ServiceLevelObjectives`,
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -89,10 +90,11 @@ const PREFIX = {
   sentryMetricAlert: "sentry-metric-alert-",
   monitor: "monitor-",
   downtime: "downtime-",
+  slo: "slo-",
 } as const;
 
 /** Resources of which a stack has one per id, named `<prefix><id>`. */
-export type NamedRole = Exclude<keyof typeof PREFIX, "monitor" | "downtime">;
+export type NamedRole = Exclude<keyof typeof PREFIX, "monitor" | "downtime" | "slo">;
 
 /** The resource type of each named role. */
 export const ROLE_TYPE: Record<NamedRole, ResourceType> = {
@@ -140,9 +142,14 @@ export function tagConfigurationResourceName(metricName: string): string {
 export const DASHBOARD_LIST_NAME = `${PREFIX.dashboard}list`;
 export const MONITOR_TAG_POLICY_NAME = `${PREFIX.monitor}config-policy-team`;
 
-/** `monitor-<featureId>-<kind>` per feature, `monitor-<kind>` across features; also `out/<stack>/monitors/<name>.json`. */
-export function monitorName(kind: string, featureId?: string): string {
-  return featureId ? `${PREFIX.monitor}${featureId}-${kind}` : `${PREFIX.monitor}${kind}`;
+/**
+ * `monitor-<featureId>-<kind>` per feature, `monitor-<kind>` across features, and
+ * `monitor-<featureId>-<kind>-<variant>` for a kind that builds several monitors per feature
+ * (one per SLO objective); also `out/<stack>/monitors/<name>.json`.
+ */
+export function monitorName(kind: string, featureId?: string, variant?: string): string {
+  const base = featureId ? `${PREFIX.monitor}${featureId}-${kind}` : `${PREFIX.monitor}${kind}`;
+  return variant ? `${base}-${variant}` : base;
 }
 
 /**
@@ -159,17 +166,42 @@ export function downtimeName(monitorResourceName: string): string {
 }
 
 /**
- * Kind and feature of a monitor resource name, given the kinds that may occur (a feature id
- * may contain `-`, so the kind is the longest known suffix). Undefined for an unknown name.
+ * Kind, feature and variant of a monitor resource name, given the kinds and variants that may
+ * occur (a feature id may contain `-`, so the kind is the longest known suffix, after a known
+ * variant). Undefined for an unknown name.
  */
-export function parseMonitorName(name: string, kinds: readonly string[]): { kind: string; featureId?: string } | undefined {
+export function parseMonitorName(
+  name: string,
+  kinds: readonly string[],
+  variants: readonly string[] = [],
+): { kind: string; featureId?: string; variant?: string } | undefined {
   const rest = name.startsWith(PREFIX.monitor) ? name.slice(PREFIX.monitor.length) : undefined;
   if (rest === undefined) return undefined;
-  for (const kind of [...kinds].sort((a, b) => b.length - a.length)) {
-    if (rest === kind) return { kind };
-    if (rest.endsWith(`-${kind}`) && rest.length > kind.length + 1) return { kind, featureId: rest.slice(0, -kind.length - 1) };
+  const forms = [
+    ...variants.filter((v) => rest.endsWith(`-${v}`)).map((variant) => ({ body: rest.slice(0, -variant.length - 1), variant })),
+    { body: rest, variant: undefined },
+  ];
+  for (const { body, variant } of forms) {
+    for (const kind of [...kinds].sort((a, b) => b.length - a.length)) {
+      const v = variant ? { variant } : {};
+      if (body === kind) return { kind, ...v };
+      if (body.endsWith(`-${kind}`) && body.length > kind.length + 1) return { kind, featureId: body.slice(0, -kind.length - 1), ...v };
+    }
   }
   return undefined;
+}
+
+/** `slo-<featureId>-<objective>`: the resource of one objective of one feature. */
+export function sloResourceName(featureId: string, objective: string): string {
+  return `${PREFIX.slo}${featureId}-${objective}`;
+}
+
+/** Feature and objective of an SLO resource name, given the objectives that may occur. */
+export function parseSloResourceName(name: string, objectives: readonly string[]): { featureId: string; objective: string } | undefined {
+  if (!name.startsWith(PREFIX.slo)) return undefined;
+  const rest = name.slice(PREFIX.slo.length);
+  const objective = objectives.find((o) => rest.endsWith(`-${o}`) && rest.length > o.length + 1);
+  return objective ? { featureId: rest.slice(0, -objective.length - 1), objective } : undefined;
 }
 
 /**
@@ -180,6 +212,11 @@ export function parseMonitorName(name: string, kinds: readonly string[]): { kind
  */
 export function monitorNamePrefix(env: string): string {
   return `[llm ${env}]`;
+}
+
+/** A monitor or SLO name without its `[llm <env>] ` prefix (a name from any stack's plan). */
+export function withoutNamePrefix(name: string): string {
+  return name.replace(/^\[llm [^\]]+\] /, "");
 }
 
 /**
@@ -209,6 +246,8 @@ export const RESOURCE_TAG = {
   signal: "signal",
   service: "service",
   monitor: "monitor",
+  /** The SLO objective an SLO or a `slo alert` monitor is about (availability, latency, quality). */
+  objective: TAG.objective,
   /** A composite's building block: `part:<name>` (it is muted; the composite of its kind notifies). */
   part: "part",
 } as const;

@@ -2,7 +2,9 @@
 // Field-level rules live here; rules that need the whole catalog (unknown owner,
 // duplicate ids, ...) live in validate.ts so every problem is found in one pass.
 import { z } from "zod";
+import { CHAPTER_DEFAULTS } from "./defaults";
 import { pinnedModelProblem } from "./models";
+import { SLO_TARGET_RANGE, SLO_WINDOWS } from "./slo";
 import {
   baseUrlProblem,
   displayNameProblem,
@@ -28,24 +30,10 @@ export const SENTRY_DEFAULTS = { criticalCount10m: 50, warningCount10m: 20 } as 
 export const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
+export { CHAPTER_DEFAULTS };
+
 /** The lowest judge sample rate: 1 request in 10,000 (see quality.judgeSampleRate). */
 export const JUDGE_SAMPLE_RATE_MIN = 0.0001;
-
-/** Defaults from the observability chapter. */
-export const CHAPTER_DEFAULTS = {
-  ttftP95Ms: 800,
-  totalP95Ms: 5000,
-  judgeSampleRate: 0.01,
-  maxWeeklyDropPoints: 5,
-  /** A pinned, dated version: the chapter wants a stronger model than the subject, never a floating alias. */
-  judgeModel: "claude-opus-4-1-20250805",
-  escalationDelayMinutes: 15,
-  /**
-   * Latency monitors judge only minutes with at least this many requests (50 in ten minutes):
-   * with fewer, a per-minute p95 is one slow call, not the feature's latency (docs/alerting.md).
-   */
-  latencyMinRequestsPerMinute: 5,
-} as const;
 
 const slug = z.string().regex(SLUG, { error: slugMessage });
 const email = z.email({ error: "must be an email address" });
@@ -110,6 +98,59 @@ function rotationStartProblem(s: string): string | undefined {
   return undefined;
 }
 
+/** A percentage target of an SLO: within SLO_TARGET_RANGE, with at most the three decimals Datadog keeps. */
+const sloTarget = z.number().superRefine((n, ctx) => {
+  const { min, max, decimals } = SLO_TARGET_RANGE;
+  const message = !(n >= min && n <= max)
+    ? `must be a percentage between ${min} and ${max} (99.5 means 99.5 %)`
+    : Math.round(n * 10 ** decimals) / 10 ** decimals !== n
+      ? `must have at most ${decimals} decimals (Datadog rounds metric SLO targets to ${decimals})`
+      : undefined;
+  if (message) ctx.addIssue({ code: "custom", message, input: n });
+});
+
+/**
+ * `slo` of a feature and `monitoring.slo` of the stack: every field optional, resolved field by
+ * field (feature, then stack, then SLO_DEFAULTS; config/slo.ts resolveSlo).
+ */
+export const sloSchema = z
+  .object({
+    /** Rolling window of all three objectives. */
+    window: z.enum(SLO_WINDOWS, { error: `must be one of ${SLO_WINDOWS.join(", ")}` }).optional(),
+    /** % of LLM calls that succeed (status ok). */
+    availability: sloTarget.optional(),
+    /** % of successful calls within the feature's ttftP95Ms and totalP95Ms. */
+    latency: sloTarget.optional(),
+    quality: z
+      .object({
+        /** % of judged traces whose score is at least passScore. */
+        target: sloTarget.optional(),
+        /** Judge score (0-100) from which a judged trace counts as good. */
+        passScore: between(0, 100, " (the judge's 0-100 scale)").optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/**
+ * `false`, or what `schema` accepts. Not a z.union: a union reports a broken object as one
+ * "is not valid" at its root, while this keeps each field's own problem at its own path.
+ */
+function falseOr<T extends z.ZodType>(schema: T, expected: string) {
+  return z.unknown().transform((value, ctx): false | z.output<T> => {
+    if (value === false) return false;
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      ctx.addIssue({ code: "custom", message: `must be false or ${expected}`, input: value });
+      return z.NEVER;
+    }
+    const parsed = schema.safeParse(value, { reportInput: true });
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
+    return z.NEVER;
+  });
+}
+
 export const featureSchema = z
   .object({
     /** Stable slug; becomes the `feature` tag value and part of every resource name. Never rename it. */
@@ -160,6 +201,14 @@ export const featureSchema = z
       .object({ indexes: z.array(slug).min(1) })
       .strict()
       .optional(),
+    /**
+     * Service-level objectives (availability, latency, quality) with error budgets and burn-rate
+     * alerts; each field defaults from the stack's `monitoring.slo`, then the documented defaults.
+     * `false` turns them off; a paging stack then needs `sloOptOutReason` (policy feature-has-slos).
+     */
+    slo: falseOr(sloSchema, "an object {window, availability, latency, quality: {target, passScore}}").optional(),
+    /** Why this feature has no SLOs (`slo: false`): read by the policy pack and shown to reviewers. */
+    sloOptOutReason: checked(printableLineProblem).optional(),
     /** Sentry error-count thresholds over 10 minutes; stack defaults apply when absent. */
     errors: z
       .object({
@@ -304,6 +353,8 @@ export const stackConfigSchema = z
         customMetricBudget: z.number().int().positive().default(20000),
         /** Advisory ceiling of paging monitors per team. */
         pagingBudgetPerTeam: z.number().int().positive().default(12),
+        /** Default SLOs of every feature that sets none (same shape as a feature's `slo`). */
+        slo: sloSchema.optional(),
         /**
          * On the stack with `ownsOrgResources`, create Datadog's org-wide monitor tag policy (every
          * monitor in the org needs `team:<known team>`). Other stacks never create it; `true` there is an error.

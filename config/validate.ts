@@ -6,6 +6,17 @@ import { type MetricContract, metricContract } from "./contract";
 import { CONFIG_NAMESPACE } from "./names";
 import { rotationAnchor } from "./time";
 import {
+  BURN_ALERTS,
+  maxBurnRate,
+  minTargetFor,
+  SLO_DEFAULTS,
+  SLO_OBJECTIVES,
+  SLO_TARGET_RANGE,
+  SLO_WINDOWS,
+  type SloObjective,
+  type SloWindow,
+} from "./slo";
+import {
   CHAPTER_DEFAULTS,
   type Feature,
   featureSchema,
@@ -60,6 +71,7 @@ export function validateCatalog(raw: RawCatalog): ValidationResult {
   problems.push(...crossCheckErrorThresholds(rawFeatures, raw.config));
   problems.push(...crossCheckSentryPaging(rawFeatures, raw.config, teamIds));
   problems.push(...crossCheckOrgResources(raw.config));
+  problems.push(...crossCheckSlos(rawFeatures, raw.config));
   const platformTeam = field(raw.config, "platformTeam");
   if (typeof platformTeam === "string" && !teamIds.includes(platformTeam)) {
     problems.push({ path: `${CONFIG_ROOT}platformTeam`, message: unknownTeam(platformTeam, teamIds) });
@@ -249,6 +261,71 @@ function crossCheckOrgResources(rawConfig: unknown): ConfigProblem[] {
     });
   }
   return problems;
+}
+
+/** Where an objective's target sits in the config: its path under `slo` and how to read it. */
+const TARGET_FIELD: Record<SloObjective, { path: string; read: (slo: unknown) => unknown; fallback: number }> = {
+  availability: { path: "availability", read: (slo) => field(slo, "availability"), fallback: SLO_DEFAULTS.availability },
+  latency: { path: "latency", read: (slo) => field(slo, "latency"), fallback: SLO_DEFAULTS.latency },
+  quality: { path: "quality.target", read: (slo) => field(field(slo, "quality"), "target"), fallback: SLO_DEFAULTS.quality.target },
+};
+
+/**
+ * SLO rules between fields: an opt-out reason belongs to a feature without SLOs, and every
+ * burn-rate alert of a feature's window must be possible for its targets. Datadog blocks a
+ * burn-rate alert whose threshold is above 1 / (1 - target) (docs
+ * service_management/service_level_objectives/burn_rate, "Maximum burn rate values"), so a target
+ * too low for the window's fast-burn threshold (config/slo.ts BURN_ALERTS) is refused here. Each
+ * problem is reported where the deciding value is written: the feature's own target or window,
+ * else the stack's `monitoring.slo`.
+ */
+function crossCheckSlos(rawFeatures: unknown[], rawConfig: unknown): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const stackSlo = field(field(rawConfig, "monitoring"), "slo");
+  const stackPath = `${CONFIG_ROOT}monitoring.slo`;
+  rawFeatures.forEach((f, i) => {
+    const slo = field(f, "slo");
+    const featurePath = `features[${i}].slo`;
+    if (field(f, "sloOptOutReason") !== undefined && slo !== false) {
+      problems.push({
+        path: `features[${i}].sloOptOutReason`,
+        message: "is read only when slo is false, and this feature has SLOs: remove it, or set slo: false",
+      });
+    }
+    if (slo === false) return;
+    const ownWindow = field(slo, "window");
+    const window = ownWindow ?? field(stackSlo, "window") ?? SLO_DEFAULTS.window;
+    if (!(SLO_WINDOWS as readonly unknown[]).includes(window)) return;
+    const fast = BURN_ALERTS[window as SloWindow].fast;
+    for (const objective of SLO_OBJECTIVES) {
+      const t = TARGET_FIELD[objective];
+      const own = t.read(slo);
+      const target = own ?? t.read(stackSlo) ?? t.fallback;
+      // A target outside the range is the schema's to report; only a valid one is held to the window.
+      if (typeof target !== "number" || !(target >= SLO_TARGET_RANGE.min && target <= SLO_TARGET_RANGE.max)) continue;
+      if (fast.rate <= maxBurnRate(target)) continue;
+      const path =
+        own !== undefined
+          ? `${featurePath}.${t.path}`
+          : ownWindow !== undefined
+            ? `${featurePath}.window`
+            : t.read(stackSlo) !== undefined
+              ? `${stackPath}.${t.path}`
+              : `${stackPath}.window`;
+      problems.push({
+        path,
+        message:
+          `${objective} target ${target} % over ${window} allows a burn rate of at most ${round1(maxBurnRate(target))} ` +
+          `(1 / (1 - target)), below the ${window} fast-burn threshold ${fast.rate}, and Datadog refuses burn-rate alerts above ` +
+          `that maximum: raise the ${objective} target to at least ${minTargetFor(fast.rate)} %, or set slo: false with a reason`,
+      });
+    }
+  });
+  return problems;
+}
+
+function round1(n: number): number {
+  return Math.floor(n * 10) / 10;
 }
 
 function crossCheckFeatures(rawFeatures: unknown[], teamIds: string[]): ConfigProblem[] {

@@ -1,7 +1,7 @@
 // Thin Pulumi layer: one DashboardJson per definition, plus one dashboard list.
 import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
-import { absoluteDatadogUrl, referencedDashboards, resolveDashboardUrls } from "../config/links";
+import { absoluteDatadogUrl, referencedDashboards, referencedSlos, resolveDashboardUrls, resolveSloIds } from "../config/links";
 import { COMPONENT, DASHBOARD_LIST_NAME, resourceName } from "../config/names";
 import type { StackConfig } from "../config/schema";
 import type { DashboardDefinition } from "./definition";
@@ -11,6 +11,8 @@ export interface DashboardsArgs {
   site: StackConfig["datadogSite"];
   /** Name of the Datadog dashboard list that groups every dashboard. */
   listName: string;
+  /** Datadog SLO id per SLO resource name, for the SLO widgets' `slo_id` (the ServiceLevelObjectives component's `ids`). */
+  sloIds?: Record<string, pulumi.Input<string>>;
 }
 
 export class Dashboards extends pulumi.ComponentResource {
@@ -23,11 +25,20 @@ export class Dashboards extends pulumi.ComponentResource {
     for (const def of linkOrder(args.definitions)) {
       const text = JSON.stringify(def.body);
       const deps = referencedDashboards(text);
-      const dashboard = deps.length
-        ? pulumi
-            .all(deps.map((d) => this.urls[d]))
-            .apply((urls) => resolveDashboardUrls(text, Object.fromEntries(deps.map((d, i) => [d, urls[i]]))))
-        : text;
+      const slos = referencedSlos(text);
+      const unknown = slos.filter((id) => !(id in (args.sloIds ?? {})));
+      if (unknown.length) throw new Error(`dashboard ${def.id} shows SLOs that are not created: ${unknown.join(", ")}`);
+      const dashboard =
+        deps.length || slos.length
+          ? pulumi
+              .all([pulumi.all(deps.map((d) => this.urls[d])), pulumi.all(slos.map((id) => args.sloIds![id]))])
+              .apply(([urls, ids]) =>
+                resolveSloIds(
+                  resolveDashboardUrls(text, Object.fromEntries(deps.map((d, i) => [d, urls[i]]))),
+                  Object.fromEntries(slos.map((id, i) => [id, ids[i]])),
+                ),
+              )
+          : text;
       const resource = new datadog.DashboardJson(resourceName("dashboard", def.id), { dashboard }, { parent: this });
       this.urls[def.id] = resource.url.apply((u) => absoluteDatadogUrl(args.site, u));
       resources.push(resource);

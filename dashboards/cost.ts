@@ -5,9 +5,10 @@ import { STATUS_VALUES, TAG } from "../config/contract";
 import { buildDashboard } from "./dashboard";
 import type { DashboardDefinition } from "./definition";
 import { drillDown } from "./links";
+import { sloGroup } from "./slo";
 import { tripleStrip } from "./triple";
 import { metric, type Scope, sharedBy } from "./variables";
-import { formula, group, marker, queryName, queryTable, timeseries, toplist, type WidgetSpec } from "./widgets";
+import { formula, group, marker, optional, queryName, queryTable, timeseries, toplist, type WidgetSpec } from "./widgets";
 
 const [OK] = STATUS_VALUES;
 export const DAY = { method: "sum", seconds: 86400 } as const;
@@ -32,6 +33,7 @@ export function costDashboard(scope: Scope): DashboardDefinition {
       }),
       group({ key: "cost/unit-cost", title: "Cost per answer", children: [costPerAnswerTrend(scope), costPerAnswerWeek(scope)] }),
       group({ key: "cost/budgets", title: "Budgets", children: [budgetUse(scope)] }),
+      ...optional(sloGroup(scope)),
     ],
   });
 }

@@ -6,9 +6,10 @@ import { type MetricKey, STATUS_VALUES, TAG } from "../config/contract";
 import type { Feature } from "../config/schema";
 import { buildDashboard } from "./dashboard";
 import type { DashboardDefinition } from "./definition";
+import { sloGroup } from "./slo";
 import { tripleStrip } from "./triple";
 import { metric, type Scope } from "./variables";
-import { formula, group, type Marker, marker, queryName, queryTable, timeseries, type WidgetSpec } from "./widgets";
+import { formula, group, type Marker, marker, optional, queryName, queryTable, timeseries, type WidgetSpec } from "./widgets";
 
 const [, ERROR] = STATUS_VALUES;
 const PERCENTILES = ["p50", "p95", "p99"] as const;
@@ -51,6 +52,7 @@ export function latencyDashboard(scope: Scope): DashboardDefinition {
           ...(retrieves ? [retrieval(scope)] : []),
         ],
       }),
+      ...optional(sloGroup(scope)),
     ],
   });
 }

@@ -18,6 +18,8 @@ const LEGACY_REQUEST_KEYS = [
   "audit_query",
   "apm_stats_query",
 ];
+/** Measures of a metric-based SLO a widget may show (docs dashboards/guide/slo_data_source). */
+const SLO_MEASURES = ["good_events", "bad_events", "slo_status", "error_budget_remaining", "burn_rate", "error_budget_burndown"];
 /** Context-link variables Datadog fills in itself (docs dashboards/guide/context-links). */
 const LINK_BUILTINS = new Set(["timestamp_start", "timestamp_end", "tags"]);
 
@@ -72,6 +74,7 @@ class DashboardLint {
       const where = `${path}[${i}]`;
       if (def.type === "group") return this.widgets(def.widgets, `${where}.widgets`);
       const at = `${where} ${JSON.stringify(String(def.title ?? def.type))}`;
+      if (def.type === "slo_list") return this.sloList(def, at);
       if (def.requests === undefined) return;
       if (!Array.isArray(def.requests)) return void this.problems.push(`${at}: requests must be a list of queries + formulas requests`);
       const groups: WidgetGroups = { tags: new Set(), logFacets: new Set() };
@@ -92,9 +95,11 @@ class DashboardLint {
       names.add(name);
       if (q.data_source === "metrics") this.metricQuery(String(q.query ?? ""), at, groups.tags);
       else if (q.data_source === "logs") this.logsQuery(q, at, groups.logFacets);
+      else if (q.data_source === "slo") this.sloQuery(q, at);
       else
         this.problems.push(
-          `${at}: query "${name}" uses data source ${JSON.stringify(q.data_source)}; only contract metrics and the judge log are allowed`,
+          `${at}: query "${name}" uses data source ${JSON.stringify(q.data_source)}; only contract metrics, the judge log and ` +
+            `the stack's SLOs are allowed`,
         );
     }
     const formulas = asArray(r.formulas) as Json[];
@@ -138,6 +143,32 @@ class DashboardLint {
       tags.push(...term.by.map((tag) => ({ tag, how: "group-by" })));
       const found = termProblems(this.contract, def, { aggregation: term.aggregation, asCount: term.asCount, tags });
       this.problems.push(...found.map((p) => `${at}: ${p}`));
+    }
+  }
+
+  /**
+   * A measure of one SLO: an SLO id (a placeholder in a definition, resolved by the Dashboards component),
+   * a measure of metric SLOs (docs dashboards/guide/slo_data_source), and only declared variables
+   * in its extra filters.
+   */
+  private sloQuery(q: Json, at: string): void {
+    const id = q.slo_id;
+    if (typeof id !== "string" || !id.trim()) this.problems.push(`${at}: SLO query "${String(q.name)}" names no slo_id`);
+    if (!SLO_MEASURES.includes(String(q.measure)))
+      this.problems.push(
+        `${at}: SLO query "${String(q.name)}" measure ${JSON.stringify(q.measure)} is not one of ${SLO_MEASURES.join(", ")}`,
+      );
+    for (const m of String(q.additional_query_filters ?? "").matchAll(/\$([\w-]+)/g)) this.variable(m[1], at);
+  }
+
+  /** An SLO list searches SLO tags: only declared variables, and one request with a query string. */
+  private sloList(def: Json, at: string): void {
+    const requests = asArray(def.requests) as Json[];
+    if (requests.length !== 1) this.problems.push(`${at}: an SLO list needs exactly one request`);
+    for (const r of requests) {
+      const query = (r.query ?? {}) as Json;
+      if (typeof query.query_string !== "string" || !query.query_string.trim()) this.problems.push(`${at}: SLO list has no query_string`);
+      for (const m of String(query.query_string ?? "").matchAll(/\$([\w-]+)/g)) this.variable(m[1], at);
     }
   }
 

@@ -7,9 +7,10 @@ import { buildDashboard } from "./dashboard";
 import type { DashboardDefinition } from "./definition";
 import { drillDown } from "./links";
 import { scoreTrend } from "./quality";
+import { sloGroup } from "./slo";
 import { tripleStrip } from "./triple";
 import { metric, type Scope, sharedBy } from "./variables";
-import { formula, note, queryTable, timeseries, type WidgetSpec } from "./widgets";
+import { formula, note, optional, queryTable, timeseries, type WidgetSpec } from "./widgets";
 
 const [OK, ERROR] = STATUS_VALUES;
 
@@ -22,6 +23,7 @@ export function overviewDashboard(scope: Scope): DashboardDefinition {
       tripleStrip(scope),
       navigation(),
       triplePerFeature(scope),
+      ...optional(sloGroup(scope)),
       scoreTrend(scope, "overview/quality-trend", 4),
       spendPerDayBy(scope, TAG.feature, "overview/cost-trend"),
       latencyTrend(scope),

@@ -7,9 +7,10 @@ import type { Feature } from "../config/schema";
 import { buildDashboard } from "./dashboard";
 import type { DashboardDefinition } from "./definition";
 import { drillDown } from "./links";
+import { sloGroup } from "./slo";
 import { tripleStrip } from "./triple";
 import { judgeLogQuery, metric, type Scope, sharedBy } from "./variables";
-import { formula, group, marker, queryName, queryTable, timeseries, type WidgetSpec } from "./widgets";
+import { formula, group, marker, optional, queryName, queryTable, timeseries, type WidgetSpec } from "./widgets";
 
 const WEEK_SECONDS = 7 * 24 * 3600;
 
@@ -27,6 +28,7 @@ export function qualityDashboard(scope: Scope): DashboardDefinition {
       }),
       group({ key: "quality/drill-down", title: "Worst traces and tenants", children: [bottomTraces(scope), lowestTenants(scope)] }),
       group({ key: "quality/sampling", title: "Judge coverage", children: [coverage(scope)] }),
+      ...optional(sloGroup(scope)),
     ],
   });
 }

@@ -127,9 +127,14 @@ export function judgeLogQuery(
   };
 }
 
-/** Variables a query applies: `$x` in a metric scope or anywhere in a log search. */
+/** Variables a query applies: `$x` in a metric scope, anywhere in a log search, or in an SLO query's extra filters. */
 export function appliedVariables(query: Query): Set<string> {
-  const text = query.data_source === "metrics" ? query.query : query.search.query;
+  const text =
+    query.data_source === "metrics"
+      ? query.query
+      : query.data_source === "slo"
+        ? (query.additional_query_filters ?? "")
+        : query.search.query;
   return new Set([...text.matchAll(/\$([a-z_][a-z0-9_]*)/g)].map((m) => m[1]));
 }
 
@@ -144,6 +149,7 @@ const MEASURE: Record<MetricKey, string> = {
   duration: "latency",
   judgeScore: "quality",
   retrievalDuration: "retrieval",
+  sloEvents: "SLIs",
 };
 
 export function allOf(variable: string): string {
@@ -152,6 +158,7 @@ export function allOf(variable: string): string {
 
 function measureOf(contract: MetricContract, query: Query): string {
   if (query.data_source === "logs") return "traces";
+  if (query.data_source === "slo") return "SLOs";
   const name = /^[a-z0-9_]+:([A-Za-z][\w.]*)\{/.exec(query.query)?.[1];
   const key = (Object.keys(contract.metrics) as MetricKey[]).find((k) => contract.metrics[k].name === name);
   return key ? MEASURE[key] : "other";

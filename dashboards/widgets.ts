@@ -45,7 +45,23 @@ export interface LogsQuery {
   group_by?: { facet: string; limit: number; sort: { aggregation: EventAggregation; metric?: string; order: "asc" | "desc" } }[];
 }
 
-export type Query = MetricQuery | LogsQuery;
+/**
+ * A measure of one SLO (`data_source: "slo"`, API FormulaAndFunctionSLOQueryDefinition): burn rate,
+ * status or error budget left, per time bucket or over the time frame (docs dashboards/guide/slo_data_source).
+ */
+export interface SloQuery {
+  data_source: "slo";
+  name: string;
+  /** Written as a placeholder (`@@slo-id:<resource name>@@`) that the Dashboards component resolves. */
+  slo_id: string;
+  measure: "burn_rate" | "slo_status" | "error_budget_remaining";
+  slo_query_type: "metric";
+  group_mode: "overall";
+  /** Extra filters on the SLO's own metric queries; template variables apply (docs dashboards/guide/slo_graph_query). */
+  additional_query_filters?: string;
+}
+
+export type Query = MetricQuery | LogsQuery | SloQuery;
 
 export interface ConditionalFormat {
   comparator: ">" | ">=" | "<" | "<=" | "=";
@@ -203,6 +219,19 @@ export function queryTable(o: Common & { queries: Query[]; columns: Formula[] })
   });
 }
 
+/**
+ * The SLOs whose tags match a search (template variables apply), each with its status and error
+ * budget left over its primary window (docs dashboards/widgets/slo_list).
+ */
+export function sloList(o: Omit<Common, "customLinks" | "time" | "scopeNote"> & { query: string; limit?: number }): WidgetSpec {
+  return spec(o, 6, 4, {
+    type: "slo_list",
+    title: o.title,
+    ...(o.description ? { description: o.description } : {}),
+    requests: [{ request_type: "slo_list", query: { query_string: o.query, limit: o.limit ?? 100 } }],
+  });
+}
+
 export function note(o: { key: string; content: string; width?: number; height?: number }): WidgetSpec {
   return {
     key: o.key,
@@ -242,4 +271,9 @@ export function queriesOf(definition: Record<string, unknown>): Query[] {
 /** A formula-safe query name for a slug: `extract-clause` -> `f_extract_clause` (never a function name). */
 export function queryName(prefix: string, slug: string): string {
   return `${prefix}_${slug.replace(/[^a-z0-9]/g, "_")}`;
+}
+
+/** A widget that a builder may leave out (an SLO group on a catalog without SLOs), spread into a widget list. */
+export function optional(spec: WidgetSpec | undefined): WidgetSpec[] {
+  return spec ? [spec] : [];
 }

@@ -11,18 +11,24 @@ import {
   STATUS_VALUES,
   TAG,
   type ValueRange,
+  VERDICT_VALUES,
 } from "../config/contract";
+import { latencyThresholds, resolveSlo, type SloSettings } from "../config/slo";
 import { BUCKET, closedSet, type Guarded, isTagSafe, ModelGuard, type ModelPolicy, TenantGuard, type TenantPolicy } from "./guards";
 import { clip, consoleLogger, type EmitterLogger, quote, RateLimitedLog } from "./log";
 import { costUsd, PriceBook, priceTableProblems, type PriceTable, roundUsd } from "./price";
 
-/** What the emitter needs to know of a feature. A validated `Feature` from features.ts fits as is. */
+/** What the emitter needs to know of a feature. An entry of features.ts (validated or not) fits as is. */
 export interface EmitterFeature {
   id: string;
   providers: readonly string[];
   flags?: readonly string[];
   retrieval?: { indexes: readonly string[] };
   quality?: { judgeModel?: string };
+  /** The p95 thresholds its latency SLI judges each successful call against (the chapter's 800 / 5000 ms when absent). */
+  latency?: { ttftP95Ms?: number; totalP95Ms?: number };
+  /** Its SLOs as in features.ts: the pass score its quality SLI judges each score against; `false` sends no SLI events. */
+  slo?: false | SloSettings;
 }
 
 export interface EmitterOptions {
@@ -51,6 +57,12 @@ export interface EmitterOptions {
    * extractTagsMetadata). Set true to keep per-host series.
    */
   keepHostTag?: boolean;
+  /**
+   * The stack's `monitoring.slo` (Pulumi.<stack>.yaml), when it sets any: the SLI verdicts of a
+   * feature whose own `slo` is silent use it, then the documented defaults (config/slo.ts), exactly
+   * as the stack's SLOs do. Pass the same values the stack sets, or its SLOs count the wrong events.
+   */
+  slo?: SloSettings;
   /** hot-shots options (host, port, protocol, path, maxBufferSize, ...). */
   statsd?: ClientOptions;
   /** An existing hot-shots client; the emitter then neither configures nor closes it. */
@@ -174,6 +186,8 @@ interface FeatureInfo {
   flags: ReadonlyMap<string, string>;
   indexes: ReadonlySet<string>;
   judgeModel?: string;
+  /** What its SLIs judge against; absent for a feature with `slo: false` (no SLI events). */
+  sli?: { ttftMs: number; totalMs: number; passScore: number };
 }
 
 /** Thrown only by createEmitter, at startup, for options that can never work. */
@@ -191,8 +205,8 @@ export function createEmitter(options: EmitterOptions): Emitter {
   const now = options.now ?? Date.now;
   const log = new RateLimitedLog(options.logger ?? consoleLogger, options.logIntervalMs ?? 60_000, now);
   const contract = metricContract({ prefix: options.prefix, flags: options.features.flatMap((f) => f.flags ?? []) });
-  const { requests, cost, tokens, ttft, duration, judgeScore, retrievalDuration } = contract.metrics;
-  const features = new Map(options.features.map((f) => [f.id, featureInfo(f)]));
+  const { requests, cost, tokens, ttft, duration, judgeScore, retrievalDuration, sloEvents } = contract.metrics;
+  const features = new Map(options.features.map((f) => [f.id, featureInfo(f, options.slo)]));
   const flagValues = new Map(
     Object.entries(options.flagValues ?? {}).map(([flag, values]) => [flag, new Set(values.map((v) => v.toLowerCase()))]),
   );
@@ -264,6 +278,10 @@ export function createEmitter(options: EmitterOptions): Emitter {
     }
     return out;
   };
+
+  /** `llm.slo.events` tags: no tenant, provider or model, so a feature costs 4 series (objective x verdict). */
+  const sliTags = (featureId: string, objective: "latency" | "quality", good: boolean): string[] =>
+    tagsFor(sloEvents, { [TAG.feature]: featureId, [TAG.objective]: objective, [TAG.verdict]: good ? GOOD : BAD });
 
   /** Runs one record* call: counts it, never throws, and reports what happened. */
   const guarded = (kind: string, body: (c: Call) => void): Outcome => {
@@ -351,6 +369,12 @@ export function createEmitter(options: EmitterOptions): Emitter {
         }
         if (ttftMs !== undefined) client.distribution(ttft.name, ms(ttftMs), { tags: tagsFor(ttft, values) });
         client.distribution(duration.name, ms(durationMs), { tags: tagsFor(duration, values) });
+        // The latency SLI counts successful calls (failed ones are availability's): good when the
+        // first token and the whole answer both arrive within the feature's p95 thresholds.
+        if (info.sli && c.status === OK) {
+          const good = durationMs <= info.sli.totalMs && (ttftMs === undefined || ttftMs <= info.sli.ttftMs);
+          client.increment(sloEvents.name, 1, { tags: sliTags(featureId, "latency", good) });
+        }
       });
     },
 
@@ -393,6 +417,8 @@ export function createEmitter(options: EmitterOptions): Emitter {
         }
 
         client.distribution(judgeScore.name, score, { tags: tagsFor(judgeScore, { [TAG.feature]: featureId, [TAG.tenant]: tenant }) });
+        // The quality SLI: a judged trace is good at or above the feature's pass score (on 0-100, after conversion).
+        if (info.sli) client.increment(sloEvents.name, 1, { tags: sliTags(featureId, "quality", score >= info.sli.passScore) });
 
         // The same converted score as the metric: the bottom-20 table sorts on this attribute.
         const a = contract.judgeLog.attributes;
@@ -452,18 +478,24 @@ export function createEmitter(options: EmitterOptions): Emitter {
 }
 
 const ON_OFF: ReadonlySet<string> = new Set(["on", "off"]);
+const [OK] = STATUS_VALUES;
+const [GOOD, BAD] = VERDICT_VALUES;
 
 /** Milliseconds to the microsecond: enough for latency, short on the wire. */
 function ms(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-function featureInfo(f: EmitterFeature): FeatureInfo {
+/** The same resolution as the stack's SLOs (config/slo.ts): the feature's `slo`, then the stack's, then the defaults. */
+function featureInfo(f: EmitterFeature, stackSlo: SloSettings | undefined): FeatureInfo {
+  const slo = resolveSlo(f.slo, stackSlo);
+  const latency = latencyThresholds(f);
   return {
     providers: new Set(f.providers.map((p) => p.toLowerCase())),
     flags: new Map((f.flags ?? []).map((flag) => [flag, flagTagKey(flag)])),
     indexes: new Set((f.retrieval?.indexes ?? []).map((i) => i.toLowerCase())),
     judgeModel: f.quality?.judgeModel,
+    ...(slo ? { sli: { ttftMs: latency.ttftP95Ms, totalMs: latency.totalP95Ms, passScore: slo.passScore } } : {}),
   };
 }
 
@@ -555,7 +587,14 @@ function optionProblems(o: EmitterOptions): string[] {
     else seen.add(f.id);
     if (!f || !Array.isArray(f.providers) || f.providers.length === 0)
       problems.push(`features[${i}].providers: must list at least one provider`);
+    for (const key of ["ttftP95Ms", "totalP95Ms"] as const) {
+      const v = f?.latency?.[key];
+      if (v !== undefined && !(typeof v === "number" && Number.isFinite(v) && v > 0))
+        problems.push(`features[${i}].latency.${key}: must be a positive number of milliseconds (got ${quote(v)})`);
+    }
+    if (f?.slo !== undefined && f.slo !== false) problems.push(...passScoreProblems(`features[${i}].slo`, f.slo));
   });
+  if (o.slo !== undefined) problems.push(...passScoreProblems("slo", o.slo));
   problems.push(...priceTableProblems(o.prices));
   if (o.prefix !== undefined && !/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/.test(o.prefix))
     problems.push(`prefix: must be a Datadog metric prefix such as llm (got ${quote(o.prefix)})`);
@@ -567,6 +606,16 @@ function optionProblems(o: EmitterOptions): string[] {
   }
   problems.push(...tagValueProblems(o));
   return problems;
+}
+
+/** A pass score on the judge's 0-100 scale, where an SLO setting gives one. */
+function passScoreProblems(at: string, slo: SloSettings): string[] {
+  if (slo === null || typeof slo !== "object")
+    return [`${at}: must be false or the feature's slo object from features.ts (got ${quote(slo)})`];
+  const v = slo.quality?.passScore;
+  return v === undefined || (typeof v === "number" && v >= 0 && v <= 100)
+    ? []
+    : [`${at}.quality.passScore: must be a judge score from 0 to 100 (got ${quote(v)})`];
 }
 
 /**

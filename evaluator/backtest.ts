@@ -7,7 +7,7 @@ import * as path from "node:path";
 import type { ScenarioCatalog } from "./catalog";
 import { ESTIMATED_USAGE_METRIC } from "../monitors/cross-feature";
 import { compositeConstituents, evaluateComposite, evaluateMonitor, type MonitorRun, type MonitorUnderTest, monitorPlan } from "./monitor";
-import { metricTerms, type MetricTerm, parseMetricMonitorQuery } from "./query";
+import { metricTerms, type MetricTerm, parseMetricMonitorQuery, UnmodelledError } from "./query";
 import { numericSeries } from "./series";
 import { type GroupData, groupKey, type MetricKind, type MetricSource, type Shape } from "./store";
 
@@ -167,6 +167,8 @@ export function neededQueries(m: MonitorUnderTest, all: readonly MonitorUnderTes
       }
       return;
     }
+    if (x.body.type === "slo alert")
+      throw new UnmodelledError("backtesting an slo alert monitor (its SLO's good and total counts are not exported)", x.body.query);
     const q = parseMetricMonitorQuery(x.body.query);
     for (const t of metricTerms(q.expr)) {
       const query = exportQuery(t, q);

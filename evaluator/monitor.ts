@@ -76,11 +76,12 @@ export interface MonitorRun {
 }
 
 export const STATES: readonly State[] = ["ok", "warn", "alert", "no data"];
-const OK = 0;
-const WARN = 1;
-const ALERT = 2;
-const NO_DATA = 3;
-const ABSENT = -1;
+export const OK = 0;
+export const WARN = 1;
+export const ALERT = 2;
+export const NO_DATA = 3;
+/** A group's state before it is evaluated, or after it is dropped. */
+export const ABSENT = -1;
 /** Severity order of composite statuses (docs monitors/types/composite, "Computing trigger conditions"). */
 const SEVERITY = [1, 3, 4, 2];
 
@@ -101,7 +102,7 @@ const MODELLED_OPTIONS = new Set([
   "notification_preset_name",
 ]);
 
-interface Options {
+export interface Options {
   critical: number;
   warning?: number;
   criticalRecovery?: number;
@@ -118,7 +119,7 @@ interface Options {
   triggerWindow?: number;
 }
 
-function readOptions(body: MonitorBody, grouped: boolean): Options {
+export function readOptions(body: MonitorBody, grouped: boolean): Options {
   const o = (body.options ?? {}) as Record<string, unknown>;
   for (const key of Object.keys(o)) {
     if (!MODELLED_OPTIONS.has(key) && o[key] !== undefined && o[key] !== null)
@@ -158,7 +159,7 @@ function readOptions(body: MonitorBody, grouped: boolean): Options {
 }
 
 /** docs monitors/guide/recovery-thresholds: the recovery condition for each alert condition. */
-function recovered(cmp: Comparator, value: number, threshold: number): boolean {
+export function recovered(cmp: Comparator, value: number, threshold: number): boolean {
   switch (cmp) {
     case ">":
       return value <= threshold;
@@ -171,7 +172,7 @@ function recovered(cmp: Comparator, value: number, threshold: number): boolean {
   }
 }
 
-function breaches(cmp: Comparator, value: number, threshold: number): boolean {
+export function breaches(cmp: Comparator, value: number, threshold: number): boolean {
   switch (cmp) {
     case ">":
       return value > threshold;
@@ -197,6 +198,7 @@ export interface EvaluateOptions {
 /** The metric terms a monitor reads, with the storage they need (register them before generating traffic). */
 export function monitorPlan(m: MonitorUnderTest, source: Pick<MetricSource, "kind">) {
   if (m.body.type === "composite") return undefined;
+  if (m.body.type === "slo alert") throw new Error(`${m.id} is an slo alert; use sloAlertPlan (evaluator/slo.ts)`);
   if (m.body.type !== "query alert" && m.body.type !== "metric alert")
     throw new UnmodelledError(`the monitor type "${m.body.type}"`, m.body.query);
   const query = parseMetricMonitorQuery(m.body.query);
@@ -386,7 +388,7 @@ function exportNotes(plan: ReturnType<typeof planQuery>, frequency: number): str
  * not resolved"). With `notify_by`, groups share one notification per value of those tags, in
  * the most severe state among them (`["*"]`: one for the whole monitor, "as a simple-alert").
  */
-function notificationsOf(
+export function notificationsOf(
   m: MonitorUnderTest,
   run: MonitorRun,
   opts: Pick<Options, "onMissingData" | "renotifyInterval" | "renotifyStatuses" | "renotifyOccurrences" | "notifyBy">,

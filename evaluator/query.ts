@@ -12,6 +12,11 @@
 //   metric    := space ':' name '{' scope '}' [ 'by' '{' keys '}' ] modifier*
 //   modifier  := '.as_count()' | '.rollup(' [aggr ','] seconds ')'
 // Composite monitors: `<id> && !<id> || (...)` (docs monitors/types/composite, API section).
+// SLO alerts (docs service_management/service_level_objectives/burn_rate and .../error_budget,
+// "API and Terraform"):
+//   burn_rate("<slo id>").over("<7d|30d|90d>").long_window("<N><m|h>").short_window("<N><m|h>") > N
+//   error_budget("<slo id>").over("<7d|30d|90d>") > N
+// and the metric SLO's numerator and denominator: one `sum:<count>{scope}.as_count()` term each.
 
 export class UnmodelledError extends Error {
   constructor(
@@ -84,6 +89,22 @@ export interface MetricMonitorQuery {
   /** change / pct_change: how far back the compared series is shifted, in seconds. */
   change?: { shift: number; percent: boolean };
   expr: Expr;
+  comparator: Comparator;
+  threshold: number;
+}
+
+/** An `slo alert` monitor's query: a burn rate over two windows, or the share of the error budget spent. */
+export interface SloAlertQuery {
+  kind: "slo";
+  source: string;
+  form: "burn_rate" | "error_budget";
+  /** The SLO's id as Datadog gave it. */
+  sloId: string;
+  /** The SLO's time window (`over`), in seconds. */
+  timeframe: number;
+  /** burn_rate: the long and short windows, in seconds. */
+  longWindow?: number;
+  shortWindow?: number;
   comparator: Comparator;
   threshold: number;
 }
@@ -454,6 +475,74 @@ function parseScope(p: Parser, scope: string): ScopeFilter[] {
     out.push({ key, value, prefix, negated });
   }
   return out;
+}
+
+const SLO_TIMEFRAMES: Record<string, number> = { "7d": 7 * 86400, "30d": 30 * 86400, "90d": 90 * 86400 };
+const SLO_WINDOW = /^(\d+)([mh])$/;
+
+/**
+ * Parses an `slo alert` monitor query, in the two forms Datadog documents (docs
+ * service_management/service_level_objectives/burn_rate and .../error_budget, "API and
+ * Terraform"). Any other function, modifier or order is an UnmodelledError naming it.
+ */
+export function parseSloAlertQuery(query: string): SloAlertQuery {
+  const p: Parser = new Parser(query);
+  const form = p.ident();
+  if (form !== "burn_rate" && form !== "error_budget") p.unmodelled(`the SLO alert function ${form}()`);
+  p.expect("(");
+  const sloId = p.quoted();
+  p.expect(")");
+  const modifier = (expected: string): string => {
+    p.ws();
+    const m = /^\.(\w+)\(/.exec(p.src.slice(p.pos));
+    if (!m) p.fail(`expected .${expected}("...")`);
+    if (m[1] !== expected) p.unmodelled(`the SLO alert modifier .${m[1]}() where .${expected}() belongs`);
+    p.pos += m[0].length;
+    const v = p.quoted();
+    p.expect(")");
+    return v;
+  };
+  const over = modifier("over");
+  const timeframe = SLO_TIMEFRAMES[over];
+  if (timeframe === undefined) p.unmodelled(`the SLO time window "${over}" (an SLO has 7d, 30d or 90d)`);
+  let longWindow: number | undefined;
+  let shortWindow: number | undefined;
+  if (form === "burn_rate") {
+    const window = (text: string) => {
+      const m = SLO_WINDOW.exec(text);
+      if (!m) p.unmodelled(`the burn-rate window "${text}" (minutes or hours: 5m, 1h)`);
+      return Number(m[1]) * (m[2] === "h" ? 3600 : 60);
+    };
+    longWindow = window(modifier("long_window"));
+    shortWindow = window(modifier("short_window"));
+  }
+  p.ws();
+  if (p.src.startsWith(".", p.pos)) p.unmodelled(`the SLO alert modifier ${/^\.\w*/.exec(p.src.slice(p.pos))![0]}()`);
+  const cmp = /^(>=|<=|>|<)/.exec(p.src.slice(p.pos));
+  if (!cmp) p.fail("expected a comparator (>, >=, <, <=)");
+  p.pos += cmp[0].length;
+  const comparator = cmp[0] as Comparator;
+  // Both forms alert on a value growing: a burn rate, a share of the budget spent.
+  if (comparator !== ">" && comparator !== ">=") p.unmodelled(`the comparator ${comparator} in an SLO alert`);
+  const threshold = p.number();
+  p.ws();
+  if (p.pos !== p.src.length) p.fail("unexpected text after the threshold");
+  return { kind: "slo", source: query, form, sloId, timeframe, longWindow, shortWindow, comparator, threshold };
+}
+
+/**
+ * One query of a metric SLO (its numerator or denominator): a single `sum:<metric>{scope}.as_count()`
+ * term, the form slos/build.ts writes (docs service_level_objectives/metric: good and total
+ * events as count queries). Arithmetic, a group-by or a rollup there is an UnmodelledError.
+ */
+export function parseSloQuery(query: string): MetricTerm {
+  const p: Parser = new Parser(query);
+  const term = parseMetric(p);
+  p.ws();
+  if (p.pos !== p.src.length) p.unmodelled("arithmetic in an SLO query (only one sum:<metric>{...}.as_count() term)");
+  if (term.space !== "sum" || !term.asCount || term.rollup || term.by.length)
+    p.unmodelled(`the SLO query form ${term.text} (only sum:<metric>{...}.as_count())`);
+  return term;
 }
 
 /** Composite query: monitor ids combined with && || ! and parentheses (docs monitors/types/composite). */

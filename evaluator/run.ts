@@ -2,7 +2,7 @@
 // check the expectations, and explain each failure with the timeline that contradicts it.
 import type { ScenarioCatalog } from "./catalog";
 import { ESTIMATED_USAGE_METRIC } from "../monitors/cross-feature";
-import { HANDLE_PREFIX, RESOURCE_TAG } from "../config/names";
+import { HANDLE_PREFIX } from "../config/names";
 import {
   compositeConstituents,
   evaluateComposite,
@@ -15,11 +15,13 @@ import {
   STATES,
 } from "./monitor";
 import { UnmodelledError } from "./query";
+import { evaluateSloAlert, type SloAlertPlan, sloAlertPlan, type SloUnderTest } from "./slo";
 import {
   appliesTo,
   isNotifyExpectation,
   loadScenario,
   monitorGroupKeys,
+  monitorPick,
   monitorsNamed,
   type NotifyExpectation,
   type Scenario,
@@ -45,6 +47,8 @@ export interface StackUnderTest {
   muted?: ReadonlySet<string>;
   /** Constituents of the stack's composite monitors (resource names). */
   constituents?: ReadonlySet<string>;
+  /** The stack's SLOs, by the id `slo alert` queries name them by (`burn_rate("<id>")`). */
+  slos?: ReadonlyMap<string, SloUnderTest>;
 }
 
 /** Whether a query term can read data under the org's tag configurations. */
@@ -155,26 +159,31 @@ export function simulate(s: Scenario, stack: StackUnderTest): MonitorRun[] {
   store.declare(ESTIMATED_USAGE_METRIC, "gauge");
   const evaluated = monitorsToEvaluate(s, stack);
   for (const m of stack.monitors) if (!evaluated.has(m.id)) compositeConstituents(m);
-  const all = stack.monitors.map((m) => ({ m, plan: monitorPlan(m, store) }));
-  const plans = all.filter(({ m }) => evaluated.has(m.id));
+  const slos = stack.slos ?? new Map<string, SloUnderTest>();
+  const all = stack.monitors.map((m) =>
+    m.body.type === "slo alert" ? { m, slo: sloAlertPlan(m, slos, store) } : { m, plan: monitorPlan(m, store) },
+  );
+  const plans: { m: MonitorUnderTest; plan?: ReturnType<typeof monitorPlan>; slo?: SloAlertPlan }[] = all.filter(({ m }) =>
+    evaluated.has(m.id),
+  );
   // A percentile term of a metric without percentiles reads nothing (compute.ts): no need to keep its values.
-  for (const { plan } of plans)
+  for (const { plan, slo } of plans) {
     for (const t of plan?.terms ?? [])
       if (t.shape !== "sketch" || stack.percentiles.has(t.term.metric)) store.watch(t.term, t.shape, t.step);
+    if (slo) for (const t of [slo.good, slo.total]) store.watch(t.term, t.shape, t.step);
+  }
   const readable = (metric: string, tags: readonly string[]) => termReadable(stack, metric, tags);
   generateTraffic(s, { catalog: stack.catalog, store, percentiles: stack.percentiles });
   const from = s.start;
   const to = s.start + s.duration;
   const runs = new Map<string, MonitorRun>();
-  for (const { m, plan } of plans) {
-    if (!plan) continue;
-    runs.set(
-      m.id,
-      evaluateMonitor(m, { source: store, percentilesEnabled: (metric) => stack.percentiles.has(metric), readable, from, to }),
-    );
+  const options = { source: store, percentilesEnabled: (metric: string) => stack.percentiles.has(metric), readable, from, to };
+  for (const { m, plan, slo } of plans) {
+    if (plan) runs.set(m.id, evaluateMonitor(m, options));
+    else if (slo) runs.set(m.id, evaluateSloAlert(m, slo, options));
   }
-  for (const { m, plan } of plans) {
-    if (plan) continue;
+  for (const { m, plan, slo } of plans) {
+    if (plan || slo) continue;
     const constituents = new Map<string, MonitorRun>();
     for (const ref of compositeConstituents(m)) {
       const id = stack.monitorById.get(ref);
@@ -235,16 +244,15 @@ function select(x: StateExpectation, runs: MonitorRun[], stack: StackUnderTest):
 }
 
 /** The expectation's group filters that apply to a run's groups, or undefined when the run is not selected at all. */
-function groupFilters(group: StateExpectation["group"], run: MonitorRun, stack: StackUnderTest): [string, string][] | undefined {
+function groupFilters(group: Record<string, string> | undefined, run: MonitorRun, stack: StackUnderTest): [string, string][] | undefined {
   const m = stack.monitors.find((y) => y.id === run.id)!;
-  const { by, feature } = monitorGroupKeys(m, stack);
+  const { by } = monitorGroupKeys(m, stack);
   const filters: [string, string][] = [];
   for (const [k, v] of Object.entries(group ?? {})) {
     if (v === "*") continue;
     if (by.includes(k)) filters.push([k, v]);
-    else if (k === RESOURCE_TAG.feature && feature !== undefined) {
-      if (feature !== v) return undefined;
-    } else return undefined;
+    // `feature` picks a per-feature monitor, `objective` an SLO alert, by the monitor's own tag.
+    else if (monitorPick(m, k) !== v) return undefined;
   }
   return filters;
 }
@@ -258,7 +266,7 @@ function expectedGroups(
   run: MonitorRun,
   stack: StackUnderTest,
   shape: TrafficShape,
-  group: StateExpectation["group"],
+  group: Record<string, string> | undefined,
 ): Record<string, string>[] {
   const m = stack.monitors.find((y) => y.id === run.id)!;
   const { by, feature } = monitorGroupKeys(m, stack);
@@ -342,6 +350,13 @@ function checkNotifications(
   shape: TrafficShape,
 ): string | undefined {
   const [from, to] = rangeOf(s, x.within);
+  // `group` picks monitors (feature, objective) as in state expectations, and notification groups by their tags.
+  const picked = new Map<MonitorRun, [string, string][]>();
+  for (const r of runs) {
+    const filters = groupFilters(x.group, r, stack);
+    if (filters) picked.set(r, filters);
+  }
+  runs = runs.filter((r) => picked.has(r));
   const bodies = new Map(stack.monitors.map((m) => [m.id, m.body]));
   const mentions = (n: Notification) => x.mentions === undefined || notificationText(bodies.get(n.monitor)!, n).includes(x.mentions);
   const matching = (r: MonitorRun) =>
@@ -350,6 +365,7 @@ function checkNotifications(
         n.at >= from &&
         n.at <= to &&
         (x.state === undefined || n.state === x.state) &&
+        picked.get(r)!.every(([k, v]) => n.group[k] === v) &&
         n.handles.some((h) => matchesHandle(x.notifies, h)) &&
         mentions(n),
     );
@@ -358,6 +374,7 @@ function checkNotifications(
     x.count !== undefined ? `exactly ${x.count}` : x.atLeast !== undefined ? `at least ${x.atLeast}` : `at most ${x.atMost}`;
   const filters = [
     x.monitor ? `monitor ${x.monitor}` : "",
+    x.group ? `group ${groupText(x.group)}` : "",
     x.state ? `state ${x.state}` : "",
     x.mentions !== undefined ? `mentioning ${JSON.stringify(x.mentions)}` : "",
     rangeText(x.within),

@@ -5,9 +5,10 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { type PathSegment, problemsFromZod } from "../config/errors";
 import { KNOWN_PROVIDERS } from "../config/schema";
-import type { ScenarioCatalog } from "./catalog";
 import { TAG } from "../config/contract";
 import { RESOURCE_TAG, tagValue } from "../config/names";
+import { featureSlo, resolveSlo, SLO_OBJECTIVES } from "../config/slo";
+import type { ScenarioCatalog, ScenarioFeature } from "./catalog";
 import { compositeConstituents, type MonitorUnderTest } from "./monitor";
 import { metricTerms, parseMetricMonitorQuery } from "./query";
 import { parseDuration } from "./time";
@@ -32,7 +33,15 @@ const trafficKeys = {
   /** Requests per minute such that this many are judged at the feature's own judgeSampleRate (optional form). */
   judgedPerMinute: rate.optional(),
   providers: z.record(z.string(), z.number().min(0)).optional(),
-  errorRate: z.number().min(0).max(1).optional(),
+  /** A share of calls, or `"<N>x"`: N times the share the feature's availability SLO allows (docs/scenarios.md). */
+  errorRate: z
+    .union([
+      z.number().min(0).max(1),
+      z.string().regex(/^\d+(?:\.\d+)?x$/, {
+        error: 'must be a share of calls from 0 to 1, or "<N>x" (N times the share the availability SLO allows)',
+      }),
+    ])
+    .optional(),
   ttftMs: latency.optional(),
   totalMs: latency.optional(),
   retrievalMs: latency.optional(),
@@ -62,7 +71,7 @@ const event = z
   })
   .strict();
 
-const GROUP_KEYS = [TAG.feature, TAG.tenant, TAG.provider, TAG.index] as const;
+const GROUP_KEYS = [TAG.feature, TAG.tenant, TAG.provider, TAG.index, TAG.objective] as const;
 const STATE_NAMES = ["alert", "warn", "ok", "no data"] as const;
 const NOTIFICATION_STATES = ["alert", "warn", "no data", "recovery"] as const;
 const window = z.tuple([duration, duration]);
@@ -94,6 +103,8 @@ const notifyExpectation = z
     atMost: count.optional(),
     within: window.optional(),
     monitor: z.string().min(1).optional(),
+    /** Optional: as in state expectations, picks monitors (feature, objective) and groups (tenant, provider, index). */
+    group: z.partialRecord(z.enum(GROUP_KEYS), z.string()).optional(),
     state: z.enum(NOTIFICATION_STATES, { error: `must be one of ${NOTIFICATION_STATES.join(", ")}` }).optional(),
     /** Optional: count only notifications whose message, rendered for that notification, contains this text. */
     mentions: z.string().min(1).optional(),
@@ -175,31 +186,50 @@ export function monitorsNamed(
 }
 
 /**
- * Tags a monitor's groups carry (its query's group-by) and the feature it belongs to, if per
- * feature. A composite's groups are those of its multi-alert constituent (docs
- * monitors/types/composite: "If even one individual monitor is multi alert, then the composite
- * monitor is also multi alert"); `stack` resolves the ids its query references.
+ * Tags a monitor's groups carry (its query's group-by), the feature it belongs to, if per feature,
+ * and the SLO objective it watches, if it is one of an SLO's monitors (its objective: tag). A
+ * composite's groups are those of its multi-alert constituent (docs monitors/types/composite: "If
+ * even one individual monitor is multi alert, then the composite monitor is also multi alert");
+ * `stack` resolves the ids its query references.
  */
 export function monitorGroupKeys(
   m: MonitorUnderTest,
   stack?: { monitors: readonly MonitorUnderTest[]; monitorById: ReadonlyMap<string, string> },
-): { by: string[]; feature?: string } {
+): { by: string[]; feature?: string; objective?: string } {
   const feature = tagValue(m.body.tags, RESOURCE_TAG.feature);
+  const objective = tagValue(m.body.tags, RESOURCE_TAG.objective);
   if (m.body.type === "composite" && stack) {
     for (const ref of compositeConstituents(m)) {
       const c = stack.monitors.find((x) => x.id === (stack.monitorById.get(ref) ?? ref));
       const by = c ? monitorGroupKeys(c).by : [];
-      if (by.length) return { by, feature };
+      if (by.length) return { by, feature, objective };
     }
-    return { by: [], feature };
+    return { by: [], feature, objective };
   }
-  if (m.body.type !== "query alert" && m.body.type !== "metric alert") return { by: [], feature };
+  if (m.body.type !== "query alert" && m.body.type !== "metric alert") return { by: [], feature, objective };
   try {
     const q = parseMetricMonitorQuery(m.body.query);
-    return { by: metricTerms(q.expr).find((t) => t.by.length)?.by ?? [], feature };
+    return { by: metricTerms(q.expr).find((t) => t.by.length)?.by ?? [], feature, objective };
   } catch {
-    return { by: [], feature };
+    return { by: [], feature, objective };
   }
+}
+
+/** The tag value a `group:` key picks whole monitors by: `feature` (per-feature monitors) and `objective` (SLO alerts). */
+export function monitorPick(m: MonitorUnderTest, key: string): string | undefined {
+  const g = monitorGroupKeys(m);
+  return key === TAG.feature ? g.feature : key === TAG.objective ? g.objective : undefined;
+}
+
+/**
+ * The share of calls `errorRate` stands for on a feature: a number as given, `"<N>x"` N times the
+ * share its availability SLO allows (1 - target). A feature with `slo: false` has no target of its
+ * own: the stack's (monitoring.slo, else the default) is used, so `feature: "*"` works on any catalog.
+ */
+export function errorShare(value: number | string, f: Pick<ScenarioFeature, "slo">, catalog: Pick<ScenarioCatalog, "stack">): number {
+  if (typeof value === "number") return value;
+  const slo = featureSlo(f, catalog.stack) ?? resolveSlo(undefined, catalog.stack.monitoring.slo)!;
+  return (Number(value.slice(0, -1)) * (100 - slo.targets.availability)) / 100;
 }
 
 /**
@@ -266,6 +296,18 @@ export function validateScenario(doc: unknown, file: string, ctx: ScenarioContex
     if (d > total) add(path, `${v} is after the end of the scenario (duration ${s.duration})`);
     return d;
   };
+  const checkErrorShare = (v: number | string | undefined, feature: string, path: PathSegment[]) => {
+    if (typeof v !== "string") return;
+    for (const f of ctx.catalog.features) {
+      if (feature !== "*" && feature !== f.id) continue;
+      const share = errorShare(v, f, ctx.catalog);
+      if (share > 1) {
+        const allowed = Math.round((share / Number(v.slice(0, -1))) * 100_000) / 1000;
+        add(path, `${v} is ${Math.round(share * 1000) / 10} % of the calls of ${f.id}, more than all of them (1x is ${allowed} %)`);
+        return;
+      }
+    }
+  };
   const maxTenants = Math.max(0, ...[...s.traffic.map((t) => t.tenants ?? 20), ...s.events.map((e) => e.set.tenants ?? 0)]);
   s.traffic.forEach((t, i) => {
     featureRef(t.feature, ["traffic", i, "feature"]);
@@ -276,6 +318,7 @@ export function validateScenario(doc: unknown, file: string, ctx: ScenarioContex
     if (typeof t.judgeScore?.mean === "string")
       add(["traffic", i, "judgeScore", "mean"], 'must be a number here ("<N>x" shifts a mean, in events only)');
     checkProviders(t.providers, ["traffic", i, "providers"], add);
+    checkErrorShare(t.errorRate, t.feature, ["traffic", i, "errorRate"]);
   });
   s.events.forEach((e, i) => {
     featureRef(e.feature, ["events", i, "feature"]);
@@ -299,6 +342,7 @@ export function validateScenario(doc: unknown, file: string, ctx: ScenarioContex
     if (e.set.requestsPerMinute !== undefined && e.set.judgedPerMinute !== undefined)
       add(["events", i, "set", "judgedPerMinute"], "give requestsPerMinute or judgedPerMinute, not both");
     checkProviders(e.set.providers, ["events", i, "set", "providers"], add);
+    checkErrorShare(e.set.errorRate, e.feature ?? "*", ["events", i, "set", "errorRate"]);
   });
   expect.forEach((x, i) => {
     const path: PathSegment[] = ["expect", i];
@@ -312,23 +356,32 @@ export function validateScenario(doc: unknown, file: string, ctx: ScenarioContex
     if (isNotifyExpectation(x)) {
       const given = [x.count, x.atLeast, x.atMost].filter((v) => v !== undefined).length;
       if (given !== 1) add(path, "give exactly one of count, atLeast, atMost");
-      if (x.monitor !== undefined && monitorsNamed(ctx.monitors, x.monitor, ctx.constituents).length === 0)
+      if (x.monitor !== undefined && monitorsNamed(ctx.monitors, x.monitor, ctx.constituents).length === 0) {
         absent(`monitor ${x.monitor}`, [...path, "monitor"], unknownMonitor(x.monitor, ctx));
-      return;
+        return;
+      }
+      if (!x.group) return;
     }
-    const named = monitorsNamed(ctx.monitors, x.monitor, ctx.constituents);
+    const named = x.monitor === undefined ? [...ctx.monitors] : monitorsNamed(ctx.monitors, x.monitor, ctx.constituents);
     if (named.length === 0) {
-      absent(`monitor ${x.monitor}`, [...path, "monitor"], unknownMonitor(x.monitor, ctx));
+      if (x.monitor !== undefined) absent(`monitor ${x.monitor}`, [...path, "monitor"], unknownMonitor(x.monitor, ctx));
       return;
     }
     for (const [key, value] of Object.entries(x.group ?? {})) {
-      const usable = named.some((m) => {
-        const g = monitorGroupKeys(m, { monitors: ctx.monitors, monitorById: ctx.monitorById ?? new Map() });
-        return (key === TAG.feature && g.feature !== undefined) || g.by.includes(key);
-      });
+      const usable = named.some(
+        (m) =>
+          monitorPick(m, key) !== undefined ||
+          monitorGroupKeys(m, { monitors: ctx.monitors, monitorById: ctx.monitorById ?? new Map() }).by.includes(key),
+      );
       if (!usable)
-        absent(`${x.monitor} by ${key}`, [...path, "group", key], `monitor "${x.monitor}" is neither per ${key} nor grouped by ${key}`);
+        absent(
+          `${x.monitor ?? "*"} by ${key}`,
+          [...path, "group", key],
+          `monitor "${x.monitor ?? "*"}" is neither per ${key} nor grouped by ${key}`,
+        );
       if (key === TAG.feature) featureRef(value, [...path, "group", key]);
+      if (key === TAG.objective && value !== "*" && !(SLO_OBJECTIVES as readonly string[]).includes(value))
+        add([...path, "group", key], `unknown objective "${value}" (known: ${SLO_OBJECTIVES.join(", ")}, or "*")`);
     }
   });
   if (problems.length) return { problems, missing, onlyMissing: absences === problems.length };

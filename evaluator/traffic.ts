@@ -8,15 +8,17 @@
 // Splitting a Poisson count over cells this way gives each cell an independent Poisson count
 // (the splitting property), so the per-flush aggregates per tag combination are distributed
 // exactly as if each combination were drawn on its own.
-import { TAG } from "../config/contract";
+import { TAG, VERDICT_VALUES } from "../config/contract";
 import type { ScenarioCatalog, ScenarioFeature } from "./catalog";
 import { ESTIMATED_USAGE_METRIC, ESTIMATED_USAGE_TAG } from "../monitors/cross-feature";
 import { AliasTable, lognormalThrough, normalQuantile, Random } from "./random";
-import type { Scenario, ScenarioEvent, TrafficParams } from "./scenario";
+import { errorShare, type Scenario, type ScenarioEvent, type TrafficParams } from "./scenario";
+import { featureSlo, latencyThresholds } from "../config/slo";
 import { sketchBin } from "./series";
 import type { MetricStore, MetricWriter } from "./store";
 import { FLUSH_SECONDS, HOUR, isNight, parseDuration } from "./time";
 
+const [GOOD, BAD] = VERDICT_VALUES;
 /** The bucket value the emitter sends for providers a feature does not declare (emit/guards.ts BUCKET). */
 const OTHER = "other";
 const DEFAULT_TENANTS = 20;
@@ -73,6 +75,8 @@ interface Cell {
   judgeMean: number;
   judgeSd: number;
   judge: boolean;
+  /** The feature's SLI thresholds when it has SLOs: the emitter then counts latency and quality verdicts. */
+  sli?: { ttftMs: number; totalMs: number; passScore: number };
 }
 
 interface CellIds {
@@ -84,6 +88,9 @@ interface CellIds {
   judge: number;
   retrieval: number[];
   tokens: number[];
+  /** `llm.slo.events` series: [good, bad] for latency, then for quality (per feature: no tenant or provider). */
+  sloLatency: [number, number];
+  sloQuality: [number, number];
 }
 
 interface Writers {
@@ -95,6 +102,7 @@ interface Writers {
   retrieval: MetricWriter;
   tokens: MetricWriter;
   usage: MetricWriter;
+  slo: MetricWriter;
 }
 
 export interface TrafficOptions {
@@ -118,6 +126,7 @@ export function generateTraffic(s: Scenario, o: TrafficOptions): void {
     retrieval: store.writer(m.retrievalDuration.name),
     tokens: store.writer(m.tokens.name),
     usage: store.writer(ESTIMATED_USAGE_METRIC),
+    slo: store.writer(m.sloEvents.name),
   };
   const random = new Random(s.seed);
   const samplers = new Map<string, Sampler>();
@@ -140,6 +149,16 @@ export function generateTraffic(s: Scenario, o: TrafficOptions): void {
     if (id === undefined) ids.set(key, (id = ids.size));
     return id;
   };
+  // The emitter's SLI counter (emit/emitter.ts sliTags): feature, objective and verdict, no tenant.
+  const sliIds = (f: ScenarioFeature, objective: string): [number, number] =>
+    [GOOD, BAD].map((verdict) =>
+      seriesId(w.slo, m.sloEvents.name, `${f.id}|${objective}|${verdict}`, () => ({
+        [TAG.env]: env,
+        [TAG.feature]: f.id,
+        [TAG.objective]: objective,
+        [TAG.verdict]: verdict,
+      })),
+    ) as [number, number];
   const cellIds = (f: ScenarioFeature, tenant: string, provider: string): CellIds => {
     const key = `${f.id}|${tenant}|${provider}`;
     let x = ids.get(key);
@@ -163,6 +182,8 @@ export function generateTraffic(s: Scenario, o: TrafficOptions): void {
       tokens: ["input", "output"].map((type) =>
         seriesId(w.tokens, m.tokens.name, `${fp}|${type}`, () => ({ ...latency(), [TAG.tokenType]: type })),
       ),
+      sloLatency: sliIds(f, "latency"),
+      sloQuality: sliIds(f, "quality"),
     };
     ids.set(key, x);
     return x;
@@ -224,18 +245,31 @@ function emitCall(
   }
   // Values no query reads are not drawn (the series still counts towards estimated usage).
   // The emitter sends no ttft for a call that failed before its first token (emit/emitter.ts LlmCall.ttftMs).
+  const sli = c.sli && w.slo.watched ? c.sli : undefined;
+  let ttftMs = 0;
   if (!error) {
-    if (w.ttft.watched) {
+    if (w.ttft.watched || sli) {
       const i = random.uint32() >>> 20;
-      w.ttft.addValue(ids.ttft, t, c.ttft.values[i], c.ttft.bins[i]);
+      ttftMs = c.ttft.values[i];
+      if (w.ttft.watched) w.ttft.addValue(ids.ttft, t, ttftMs, c.ttft.bins[i]);
     }
     usage.mark(2, ids.ttft);
   }
-  if (w.duration.watched) {
+  let totalMs = 0;
+  if (w.duration.watched || sli) {
     const j = random.uint32() >>> 20;
-    w.duration.addValue(ids.duration, t, c.total.values[j], c.total.bins[j]);
+    totalMs = c.total.values[j];
+    if (w.duration.watched) w.duration.addValue(ids.duration, t, totalMs, c.total.bins[j]);
   }
   usage.mark(3, ids.duration);
+  // The latency SLI counts answered calls: good when both the first token and the whole answer
+  // arrive within the feature's thresholds (emit/emitter.ts, recordLlmCall).
+  if (c.sli && !error) {
+    const good = !sli || (totalMs <= sli.totalMs && ttftMs <= sli.ttftMs);
+    const id = good ? ids.sloLatency[0] : ids.sloLatency[1];
+    if (sli) w.slo.addNumber(id, t, 1);
+    usage.mark(7, id);
+  }
   for (const r of ids.retrieval) {
     if (w.retrieval.watched) {
       const k = random.uint32() >>> 20;
@@ -247,11 +281,20 @@ function emitCall(
   usage.mark(5, ids.tokens[1]);
   // The judge scores a sample of answered calls at the feature's judgeSampleRate (README, "The judge loop").
   if (!error && c.judge && random.next() < sampleRate) {
-    if (w.judge.watched) {
+    // Unwatched, the verdict is not drawn: the estimated usage counts its good series (at most the
+    // bad latency and quality series of a feature, 2 custom metrics, go uncounted in an hour).
+    let qualityId = ids.sloQuality[0];
+    if (w.judge.watched || sli) {
       const score = Math.min(100, Math.max(0, c.judgeMean + c.judgeSd * random.normal()));
-      w.judge.addValue(ids.judge, t, score, 0);
+      if (w.judge.watched) w.judge.addValue(ids.judge, t, score, 0);
+      // The quality SLI: a judged trace is good at or above the feature's pass score (emit/emitter.ts, recordJudgeScore).
+      if (sli) {
+        qualityId = score >= sli.passScore ? ids.sloQuality[0] : ids.sloQuality[1];
+        w.slo.addNumber(qualityId, t, 1);
+      }
     }
     usage.mark(6, ids.judge);
+    if (c.sli) usage.mark(7, qualityId);
   }
 }
 
@@ -275,7 +318,7 @@ class UsageCounter {
     private readonly enabled: boolean,
   ) {
     const m = catalog.contract.metrics;
-    const metrics = [m.requests, m.cost, m.ttft, m.duration, m.retrievalDuration, m.tokens, m.judgeScore];
+    const metrics = [m.requests, m.cost, m.ttft, m.duration, m.retrievalDuration, m.tokens, m.judgeScore, m.sloEvents];
     this.names = metrics.map((x) => x.name);
     this.weights = metrics.map((x) => (x.type === "count" ? 1 : percentiles.has(x.name) ? 10 : 5));
     this.last = metrics.map(() => new Int32Array(1024).fill(-1));
@@ -403,7 +446,7 @@ function resolve(f: ScenarioFeature, catalog: ScenarioCatalog, p: TrafficParams,
     tenants: p.tenants ?? DEFAULT_TENANTS,
     rate: rateOf(rate),
     providers,
-    errorRate: p.errorRate ?? DEFAULTS.errorRate,
+    errorRate: errorShare(p.errorRate ?? DEFAULTS.errorRate, f, catalog),
     ttft: [relative(ttft.p50, lim.ttft), relative(ttft.p95, lim.ttft)],
     total: [relative(total.p50, lim.total), relative(total.p95, lim.total)],
     retrieval: [relative(retrieval.p50, lim.retrieval), relative(retrieval.p95, lim.retrieval)],
@@ -467,6 +510,10 @@ function segmentPlan(
   let feature: MutableParams = { ...base.params };
   for (const e of events) if (e.tenant === undefined && e.provider === undefined) feature = applySet(f, feature, e.set, meanOf(feature));
   const fr = finish(f, catalog, feature, base.perDay);
+  // The emitter learns the pass score and thresholds from the catalog (emit/emitter.ts EmitterFeature).
+  const slo = featureSlo(f, catalog.stack);
+  const thresholds = latencyThresholds(f);
+  const sli = slo ? { ttftMs: thresholds.ttftP95Ms, totalMs: thresholds.totalP95Ms, passScore: slo.passScore } : undefined;
   const providers = Object.keys(fr.providers).filter((p) => fr.providers[p] > 0);
   const perTenant = events.some((e) => e.tenant !== undefined && e.tenant !== "*");
   const cellOf = (tenant: string | undefined, provider: string): Cell => {
@@ -501,6 +548,7 @@ function segmentPlan(
       judgeMean: cr.judgeMean,
       judgeSd: cr.judgeSd,
       judge: !cr.judgeStalled,
+      ...(sli ? { sli } : {}),
     };
   };
   if (!perTenant) {

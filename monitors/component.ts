@@ -4,7 +4,7 @@
 // ids in its query; a muted definition (a composite's building block) gets a downtime.
 import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
-import { referencedDashboards, resolveDashboardUrls } from "../config/links";
+import { referencedDashboards, referencedSlos, resolveDashboardUrls, resolveSloIds } from "../config/links";
 import { COMPONENT, downtimeName, MONITOR_TAG_POLICY_NAME, RESOURCE_TAG } from "../config/names";
 import { toMonitorInputs } from "./args";
 import { type MonitorDefinition, monitorIdPlaceholder, referencedMonitors } from "./definition";
@@ -13,6 +13,8 @@ export interface MonitorsArgs {
   definitions: MonitorDefinition[];
   /** Absolute URL per dashboard id (the Dashboards component's `urls`). */
   dashboardUrls: Record<string, pulumi.Input<string>>;
+  /** Datadog SLO id per SLO resource name (the ServiceLevelObjectives component's `ids`), for `slo alert` queries. */
+  sloIds?: Record<string, pulumi.Input<string>>;
   /** When set, create the org-wide policy requiring `team:<one of validTeams>` on every monitor. */
   teamTagPolicy?: { validTeams: string[] };
 }
@@ -62,11 +64,21 @@ export class Monitors extends pulumi.ComponentResource {
       const refs = referencedMonitors(inputs.query);
       const unknownRefs = refs.filter((id) => !(id in this.ids));
       if (unknownRefs.length) throw new Error(`composite ${def.id} combines monitors that are not created: ${unknownRefs.join(", ")}`);
-      const query = refs.length
-        ? pulumi
-            .all(refs.map((id) => this.ids[id]))
-            .apply((ids) => refs.reduce((q, id, i) => q.split(monitorIdPlaceholder(id)).join(ids[i]), inputs.query))
-        : inputs.query;
+      // A `slo alert` names its SLO by id (monitors/slo.ts): the SLO component's output.
+      const slos = referencedSlos(inputs.query);
+      const unknownSlos = slos.filter((id) => !(id in (args.sloIds ?? {})));
+      if (unknownSlos.length) throw new Error(`monitor ${def.id} watches SLOs that are not created: ${unknownSlos.join(", ")}`);
+      const query =
+        refs.length || slos.length
+          ? pulumi
+              .all([pulumi.all(refs.map((id) => this.ids[id])), pulumi.all(slos.map((id) => args.sloIds![id]))])
+              .apply(([ids, sloIds]) =>
+                resolveSloIds(
+                  refs.reduce((q, id, i) => q.split(monitorIdPlaceholder(id)).join(ids[i]), inputs.query),
+                  Object.fromEntries(slos.map((id, i) => [id, sloIds[i]])),
+                ),
+              )
+          : inputs.query;
       const linked = referencedDashboards(inputs.message);
       const missing = linked.filter((id) => !(id in args.dashboardUrls));
       if (missing.length) throw new Error(`monitor ${def.id} links to dashboards that are not created: ${missing.join(", ")}`);

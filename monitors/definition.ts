@@ -19,7 +19,7 @@ export interface MonitorOptions {
   thresholds?: MonitorThresholds;
   /** Anomaly monitors only, and required there. */
   threshold_windows?: { trigger_window: string; recovery_window: string };
-  /** Query alerts; a composite says `notify_no_data` instead (docs monitors/types/composite). */
+  /** Query alerts; a composite says `notify_no_data` instead (docs monitors/types/composite); not available on `slo alert` ones. */
   on_missing_data?: OnMissingData;
   /** Composites only: notify when the composite is in NO DATA. */
   notify_no_data?: boolean;
@@ -40,8 +40,11 @@ export interface MonitorOptions {
 }
 
 export interface DatadogMonitor {
-  /** `composite`: `query` combines other monitors by id (`a && !b`; docs monitors/types/composite). */
-  type: "query alert" | "composite";
+  /**
+   * `composite`: `query` combines other monitors by id (`a && !b`; docs monitors/types/composite).
+   * `slo alert`: a burn-rate or error-budget monitor on an SLO (monitors/slo.ts).
+   */
+  type: "query alert" | "composite" | "slo alert";
   name: string;
   query: string;
   message: string;

@@ -21,7 +21,11 @@ export type DashboardId = "quality" | "cost" | "latency" | "tenant" | "overview"
 export interface KindIdentity {
   /** Slug: the `monitor:<kind>` tag and part of the resource name. Pinned: renaming it replaces monitors. */
   kind: string;
-  signal: Signal;
+  /**
+   * The `signal:` tag. A kind that builds one monitor per SLO objective lists the signals of its
+   * objectives, and tags each monitor with its own (monitors/slo.ts).
+   */
+  signal: Signal | readonly Signal[];
   /** Who gets woken up: see the severity map in config/names.ts (P1/P2 page on paging stacks). */
   priority: Priority;
   /** The `<signal>` part of the monitor name: `[llm <env>] <feature name>: <title>` or `[llm <env>] <title>`. */
@@ -51,6 +55,8 @@ export function monitorTags(t: { team: string; featureId?: string; env: string; 
 export interface Frame {
   id: string;
   kind: string;
+  /** The registry entry's identity the frame was made from (variants of a kind derive their own frame from it). */
+  spec: KindIdentity;
   priority: Priority;
   feature?: Feature;
   owner: string;
@@ -66,22 +72,28 @@ export interface Frame {
 /** The frame of a per-feature monitor. */
 export type FeatureFrame = Frame & { feature: Feature };
 
-export function frame(catalog: Catalog, spec: KindIdentity, feature?: Feature): Frame {
+/**
+ * `variant` names one of several monitors a per-feature kind builds for each feature (an SLO
+ * objective): it ends the monitor's id (`monitor-<feature>-<kind>-<variant>`, config/names.ts).
+ */
+export function frame(catalog: Catalog, spec: KindIdentity, feature?: Feature, variant?: string): Frame {
   const { stack } = catalog;
   const { kind } = spec;
+  const signal = typeof spec.signal === "string" ? spec.signal : spec.signal[0];
   // Per-feature monitors belong to the feature's owner; cross-feature ones to the platform team.
   const owner = feature ? feature.owner : stack.platformTeam;
   const team = teamById(catalog, owner);
   const preset: Record<string, string> = feature ? { [RESOURCE_TAG.feature]: feature.id } : {};
   return {
-    id: monitorName(kind, feature?.id),
+    id: monitorName(kind, feature?.id, variant),
     kind,
+    spec,
     priority: spec.priority,
     feature,
     owner,
     routes: routesFor(stack, team, spec.priority),
     name: `${monitorNamePrefix(stack.env)} ${feature ? `${feature.name}: ${spec.title}` : spec.title}`,
-    tags: monitorTags({ team: owner, featureId: feature?.id, env: stack.env, signal: spec.signal, kind }),
+    tags: monitorTags({ team: owner, featureId: feature?.id, env: stack.env, signal, kind }),
     runbookUrl: runbookUrl(stack, spec.runbook),
     postmortemUrl: runbookUrl(stack, POSTMORTEM_TEMPLATE),
     dashboardUrl: (extra = {}) =>
@@ -106,6 +118,8 @@ export function partFrame(f: Frame, catalog: Catalog, part: { name: string; titl
 }
 
 export interface MonitorSpec {
+  /** Default `query alert` (a metric monitor); `slo alert` for burn-rate and error-budget monitors (monitors/slo.ts). */
+  type?: DatadogMonitor["type"];
   query: string;
   thresholds: MonitorThresholds;
   /** Every option except thresholds and renotification (the frame adds those). */
@@ -141,7 +155,7 @@ export function defineComposite(f: Frame, spec: CompositeSpec): MonitorDefinitio
 export function defineMonitor(f: Frame, spec: MonitorSpec): MonitorDefinition {
   const { priority } = f;
   const body: DatadogMonitor = {
-    type: "query alert",
+    type: spec.type ?? "query alert",
     name: f.name,
     query: spec.query,
     message: monitorMessage({ ...spec.message, routes: f.routes, runbookUrl: f.runbookUrl, renotifyPages: spec.renotify?.pages }),

@@ -23,6 +23,8 @@ import {
 import type { MonitorDefinition } from "./definition";
 import type { FeatureFrame, Frame, KindIdentity } from "./frame";
 import { costBudgetMonitor, latencyMonitor, qualityDropMonitor } from "./per-feature";
+import { SLO_RUNBOOK } from "../config/slo";
+import { OBJECTIVE_SIGNALS, sloAlertMonitors, sloReview } from "./slo";
 import { formatValue, type KindReview, thresholdReview } from "./review";
 
 interface KindEntry extends KindIdentity {
@@ -30,12 +32,20 @@ interface KindEntry extends KindIdentity {
   extraMetrics?: Record<string, string[]>;
   /** What the diff and the preview show for it; without one, only its generic monitor row. */
   review?: KindReview;
+  /**
+   * A `slo alert` kind (per feature): one monitor per SLO objective of every feature with SLOs.
+   * The policy pack's feature-has-slos requires each of them of every such feature on paging stacks.
+   */
+  sloAlert?: true;
 }
 
-/** One monitor per feature of the catalog, owned by the feature's owner. */
+/** One monitor per feature of the catalog (or one per SLO objective of it), owned by the feature's owner. */
 export interface FeatureKind extends KindEntry {
   scope: "feature";
-  /** Every feature must have it: the policy pack's feature-has-all-monitors checks it on every stack. */
+  /**
+   * Every feature must have it: the policy pack's feature-has-all-monitors checks it on every stack.
+   * The SLO kinds are not: a feature may opt out of SLOs, and feature-has-slos checks them instead.
+   */
   required: boolean;
   build(f: FeatureFrame, catalog: Catalog): MonitorDefinition | MonitorDefinition[];
 }
@@ -80,6 +90,15 @@ export type MonitorKindSpec = FeatureKind | StackKind | OrgKind;
 // - observability-cost P4: cardinality drift costs money over a month, not a minute. It
 //   watches the whole Datadog org (every stack under the metric prefix), so only the stack
 //   that owns the org's resources creates it.
+// - slo-fast-burn P2: 2 % of a 30-day budget gone in an hour, still burning in the last 5
+//   minutes: at that pace the month's budget lasts two days. Users feel it now (SRE workbook,
+//   "Alerting on SLOs": this pair pages).
+// - slo-slow-burn P3: 5 % in 6 hours, still burning in the last 30 minutes: the budget lasts
+//   five days, so the owner's channel gets it and it is fixed in working hours.
+// - slo-budget P3: 75 % of the window's budget spent warns, 100 % (the SLO is missed) alerts;
+//   what follows is a decision (freeze risky changes, or change the target), not a fix at 3 a.m.
+// The three SLO kinds build one monitor per objective (availability, latency, quality) of each
+// feature with SLOs, and none for a feature with `slo: false` (monitors/slo.ts).
 export const MONITOR_KINDS: readonly MonitorKindSpec[] = [
   {
     kind: "quality-drop",
@@ -152,6 +171,44 @@ export const MONITOR_KINDS: readonly MonitorKindSpec[] = [
       noun: "total p95 alert",
       changedNoun: "total response p95 alert",
     }),
+  },
+  {
+    kind: "slo-fast-burn",
+    scope: "feature",
+    required: false,
+    signal: Object.values(OBJECTIVE_SIGNALS),
+    priority: 2,
+    title: "SLO error budget burning fast",
+    dashboard: "overview",
+    runbook: SLO_RUNBOOK,
+    sloAlert: true,
+    build: (f, catalog) => sloAlertMonitors(f, catalog, "fast"),
+  },
+  {
+    kind: "slo-slow-burn",
+    scope: "feature",
+    required: false,
+    signal: Object.values(OBJECTIVE_SIGNALS),
+    priority: 3,
+    title: "SLO error budget burning",
+    dashboard: "overview",
+    runbook: SLO_RUNBOOK,
+    sloAlert: true,
+    build: (f, catalog) => sloAlertMonitors(f, catalog, "slow"),
+  },
+  {
+    kind: "slo-budget",
+    scope: "feature",
+    required: false,
+    signal: Object.values(OBJECTIVE_SIGNALS),
+    priority: 3,
+    title: "SLO error budget spent",
+    dashboard: "overview",
+    runbook: SLO_RUNBOOK,
+    sloAlert: true,
+    build: (f, catalog) => sloAlertMonitors(f, catalog, "budget"),
+    // Each budget monitor's SLO: its target and window, the numbers reviewers need per feature.
+    review: sloReview(),
   },
   {
     kind: "tenant-spend-anomaly",
@@ -249,6 +306,11 @@ export function stackKinds(kinds: readonly MonitorKindSpec[] = MONITOR_KINDS): S
 
 export function orgKinds(kinds: readonly MonitorKindSpec[] = MONITOR_KINDS): OrgKind[] {
   return kinds.filter((k): k is OrgKind => k.scope === "org");
+}
+
+/** The kinds that watch SLOs: every feature with SLOs has one monitor of each per objective (policy feature-has-slos). */
+export function sloKinds(kinds: readonly MonitorKindSpec[] = MONITOR_KINDS): FeatureKind[] {
+  return featureKinds(kinds).filter((k) => k.sloAlert);
 }
 
 /** Kinds every feature must have (the policy pack's feature-has-all-monitors). */

@@ -20,8 +20,9 @@ import {
 } from "../config/names";
 import { contractMetric, extractMetricTerms, scopeTagKey, termProblems } from "../config/query";
 import type { StackConfig } from "../config/schema";
+import { maxBurnRate, SLO_WINDOWS } from "../config/slo";
 import { type DatadogMonitor, referencedMonitors } from "./definition";
-import { MONITOR_SERVICE, SIGNALS } from "./frame";
+import { MONITOR_SERVICE, type Signal, SIGNALS } from "./frame";
 import { kindSpec, MONITOR_KINDS, type MonitorKindSpec } from "./kinds";
 import { splitThreshold, windowSeconds } from "./queries";
 
@@ -30,8 +31,21 @@ export interface LintContext {
   stack: Pick<StackConfig, "runbookBaseUrl" | "paging" | "env">;
   /** The monitor-kind registry; defaults to monitors/kinds.ts. */
   kinds?: readonly MonitorKindSpec[];
+  /**
+   * The stack's SLOs, when known (synth knows them from the plan): a `slo alert` monitor is then
+   * held to the SLO it watches, found by its feature and objective tags.
+   */
+  slos?: readonly WatchedSlo[];
   /** A composite's constituents, as its query references them; without it a composite's tag variables cannot be checked. */
   constituents?: (composite: DatadogMonitor) => DatadogMonitor[];
+}
+
+/** What the lint needs of an SLO. */
+export interface WatchedSlo {
+  featureId?: string;
+  objective?: string;
+  target?: number;
+  timeframe?: string;
 }
 
 /** Every problem with one monitor body; empty when it is fine. */
@@ -41,8 +55,6 @@ export function lintMonitor(body: DatadogMonitor, ctx: LintContext): string[] {
   const kind = kindSpec(ctx.kinds ?? MONITOR_KINDS, kindTag);
   const part = tagValue(body.tags, RESOURCE_TAG.part);
   problems.push(...lintTags(body, kindTag, kind));
-  if (body.type !== "query alert" && body.type !== "composite")
-    problems.push(`type must be "query alert" or "composite" (got ${JSON.stringify(body.type)})`);
   if (!Number.isInteger(body.priority) || body.priority < 1 || body.priority > 5)
     problems.push(`priority must be an integer 1-5 (got ${JSON.stringify(body.priority)})`);
   else if (part !== undefined && body.priority !== 5)
@@ -51,10 +63,19 @@ export function lintMonitor(body: DatadogMonitor, ctx: LintContext): string[] {
     problems.push(`priority P${body.priority} is not the P${kind.priority} that kind "${kind.kind}" declares in monitors/kinds.ts`);
   problems.push(...lintName(body.name, ctx.stack.env));
   if (body.type === "composite") problems.push(...lintComposite(body));
-  else {
+  else if (body.type === "query alert") {
+    // An SLO kind's metric monitor can only be a composite's building block (the fast burn's traffic guard, monitors/slo.ts).
+    if (kind && "sloAlert" in kind && kind.sloAlert && part === undefined)
+      problems.push(`type must be "slo alert" (or a composite of one) for kind "${kind.kind}": it watches an SLO`);
     problems.push(...lintMetricTerms(body.query, ctx.contract, kind, ctx.kinds ?? MONITOR_KINDS));
+    problems.push(...lintQueryAlertOptions(body));
     problems.push(...lintThresholds(body));
     problems.push(...lintAnomaly(body));
+  } else if (body.type === "slo alert") {
+    problems.push(...lintSloAlert(body, ctx, kind));
+    problems.push(...lintThresholds(body));
+  } else {
+    problems.push(`type must be "query alert", "composite" or "slo alert" (got ${JSON.stringify(body.type)})`);
   }
   problems.push(...lintMessage(body, ctx, kind));
   return problems;
@@ -100,8 +121,13 @@ function lintTags(body: DatadogMonitor, kindTag: string | undefined, kind: Monit
   const signal = tagValue(body.tags, RESOURCE_TAG.signal);
   if (signal !== undefined && !(SIGNALS as readonly string[]).includes(signal))
     problems.push(`tags: signal must be one of ${SIGNALS.join(", ")} (got "${signal}")`);
-  else if (signal !== undefined && kind && signal !== kind.signal)
-    problems.push(`tags: signal "${signal}" is not the "${kind.signal}" that kind "${kind.kind}" declares`);
+  else if (signal !== undefined && kind && ![kind.signal].flat().includes(signal as Signal))
+    problems.push(
+      `tags: signal "${signal}" is not ${[kind.signal]
+        .flat()
+        .map((s) => `"${s}"`)
+        .join(" or ")}, which kind "${kind.kind}" declares`,
+    );
   const service = tagValue(body.tags, RESOURCE_TAG.service);
   if (service !== undefined && service !== MONITOR_SERVICE) problems.push(`tags: service must be "${MONITOR_SERVICE}" (got "${service}")`);
   const feature = tagValue(body.tags, RESOURCE_TAG.feature);
@@ -144,6 +170,76 @@ function lintMetricTerms(
     const metric = contractMetric(contract, term.metric);
     if (typeof metric === "string") problems.push(metric);
     else problems.push(...termProblems(contract, metric, { aggregation: term.aggregation, asCount: term.asCount, tags }));
+  }
+  return problems;
+}
+
+/** A metric monitor says what missing data means and whether a partial window counts: both are explicit choices here. */
+function lintQueryAlertOptions(body: DatadogMonitor): string[] {
+  const o = body.options ?? {};
+  return [
+    ...(o.on_missing_data === undefined ? ["options.on_missing_data is required on a query alert (what missing data means)"] : []),
+    ...(o.require_full_window === undefined ? ["options.require_full_window is required on a query alert"] : []),
+  ];
+}
+
+/** `burn_rate("<id>").over("<window>").long_window("<n><m|h>").short_window("<n><m|h>") > <rate>` (docs .../burn_rate). */
+const BURN_RATE = /^burn_rate\("([^"]*)"\)\.over\("([^"]*)"\)\.long_window\("(\d+)([mh])"\)\.short_window\("(\d+)([mh])"\)\s*>\s*[\d.]+$/;
+/** `error_budget("<id>").over("<window>") > <percent>` (docs .../error_budget). */
+const ERROR_BUDGET = /^error_budget\("([^"]*)"\)\.over\("([^"]*)"\)\s*>\s*[\d.]+$/;
+
+/**
+ * A `slo alert` monitor in the forms Datadog documents, on an SLO of this stack:
+ * - the query is a burn-rate or an error-budget query (docs service_management/
+ *   service_level_objectives/burn_rate and .../error_budget, "API and Terraform");
+ * - `over` is a window the SLO has a target for (7d, 30d or 90d);
+ * - burn rate: a long window of 1 h to 48 h and a short window below it (burn_rate, "Monitor
+ *   creation"), and a threshold of at most 1 / (1 - target), above which Datadog refuses the
+ *   alert (burn_rate, "Maximum burn rate values");
+ * - no `on_missing_data` (terraform-provider-datadog v4.19.0 resource_datadog_monitor.go:187: not
+ *   available for SLO monitors);
+ * - only SLO kinds of the registry are `slo alert`s, and they carry `feature:` and `objective:`.
+ */
+function lintSloAlert(body: DatadogMonitor, ctx: LintContext, kind: MonitorKindSpec | undefined): string[] {
+  const problems: string[] = [];
+  if (kind && !("sloAlert" in kind && kind.sloAlert)) problems.push(`type "slo alert" is for the SLO kinds only, not "${kind.kind}"`);
+  if (body.options?.on_missing_data !== undefined) problems.push("options.on_missing_data is not available on a slo alert monitor");
+  const query = body.query.trim();
+  const burn = BURN_RATE.exec(query);
+  const budget = ERROR_BUDGET.exec(query);
+  if (!burn && !budget) {
+    return [
+      ...problems,
+      `query must be burn_rate("<slo id>").over("<window>").long_window("<n>h").short_window("<n>m") > <rate> or ` +
+        `error_budget("<slo id>").over("<window>") > <percent>: ${query}`,
+    ];
+  }
+  const [sloId, window] = burn ? [burn[1], burn[2]] : [budget![1], budget![2]];
+  if (!sloId) problems.push("query names no SLO id");
+  if (!(SLO_WINDOWS as readonly string[]).includes(window)) problems.push(`over("${window}") must be one of ${SLO_WINDOWS.join(", ")}`);
+  const threshold = splitThreshold(query)?.threshold;
+  if (burn) {
+    const minutes = (n: string, unit: string) => Number(n) * (unit === "h" ? 60 : 1);
+    const long = minutes(burn[3], burn[4]);
+    const short = minutes(burn[5], burn[6]);
+    if (long < 60 || long > 48 * 60) problems.push(`long_window ${burn[3]}${burn[4]} must be 1 h to 48 h`);
+    if (short >= long) problems.push(`short_window ${burn[5]}${burn[6]} must be shorter than long_window ${burn[3]}${burn[4]}`);
+    if (threshold !== undefined && !(threshold > 0)) problems.push(`burn rate threshold ${threshold} must be above 0`);
+  }
+  const feature = tagValue(body.tags, RESOURCE_TAG.feature);
+  const objective = tagValue(body.tags, RESOURCE_TAG.objective);
+  if (!objective) problems.push(`tags: a slo alert needs "${RESOURCE_TAG.objective}:<objective>" (the SLO it watches)`);
+  if (!ctx.slos || !feature || !objective) return problems;
+  const slo = ctx.slos.find((x) => x.featureId === feature && x.objective === objective);
+  if (!slo)
+    return [...problems, `watches no SLO of this stack tagged ${RESOURCE_TAG.feature}:${feature} ${RESOURCE_TAG.objective}:${objective}`];
+  if (slo.timeframe !== undefined && slo.timeframe !== window)
+    problems.push(`over("${window}") is not the window of its SLO (${slo.timeframe}), which has no target for ${window}`);
+  if (burn && threshold !== undefined && slo.target !== undefined && threshold > maxBurnRate(slo.target)) {
+    problems.push(
+      `burn rate threshold ${threshold} is above the maximum 1 / (1 - target) = ${maxBurnRate(slo.target).toFixed(2)} of its ` +
+        `SLO's ${slo.target} % target; Datadog refuses such an alert`,
+    );
   }
   return problems;
 }

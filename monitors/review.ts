@@ -11,7 +11,23 @@ export interface Thresholds {
   warningRecovery?: number;
 }
 
-export type Unit = "usd per day" | "usd" | "ms" | "points" | "percent" | "count";
+export type Unit = "usd per day" | "usd" | "ms" | "points" | "percent" | "count" | "days";
+
+/**
+ * What else a reviewer's number may come from besides the thresholds: the monitor's tags and,
+ * for a `slo alert` monitor, the SLO it watches (found in the same plan by its tags).
+ */
+export interface ReviewedMonitor {
+  tags: readonly string[];
+  slo?: { target?: number; timeframe?: string };
+}
+
+/** The feature a sentence is about, as a reviewer knows it. */
+export interface ReviewedFeature {
+  id: string;
+  /** Its display name, when the plan shows it. */
+  name?: string;
+}
 
 export interface ReviewColumn {
   /** Stable key of the value (unique across kinds, checked by test/monitor-kinds.test.ts). */
@@ -19,8 +35,8 @@ export interface ReviewColumn {
   /** Column header in the diff's and the preview's per-feature table. */
   header: string;
   unit: Unit;
-  /** The value from the monitor's thresholds; undefined when they do not hold it. */
-  read(thresholds: Thresholds): number | undefined;
+  /** The value from the monitor's thresholds (or its SLO); undefined when they do not hold it. */
+  read(thresholds: Thresholds, monitor?: ReviewedMonitor): number | undefined;
 }
 
 /** Values of a feature, by column key. */
@@ -29,9 +45,9 @@ export type ReviewValues = Record<string, number | undefined>;
 export interface KindReview {
   columns: ReviewColumn[];
   /** For a feature that gets this monitor (and in the preview): `TTFT p95 alert at 800 ms`. */
-  added(values: ReviewValues): string | undefined;
+  added(values: ReviewValues, feature?: ReviewedFeature): string | undefined;
   /** For a feature whose values changed: `TTFT p95 alert moves from 800 ms to 900 ms`; empty when none did. */
-  changed(before: ReviewValues, after: ReviewValues): string[];
+  changed(before: ReviewValues, after: ReviewValues, feature?: ReviewedFeature): string[];
 }
 
 /** A number in the words of its unit: `$1,200`, `800 ms`, `5 points`. */
@@ -50,6 +66,8 @@ export function formatValue(unit: Unit, n: number | undefined): string {
       return `${plain} %`;
     case "count":
       return plain;
+    case "days":
+      return `${plain} days`;
   }
 }
 

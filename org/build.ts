@@ -11,6 +11,8 @@ import type { DashboardDefinition } from "../dashboards/definition";
 import { buildMonitors, buildOrgMonitors } from "../monitors";
 import type { MonitorDefinition } from "../monitors/definition";
 import { MONITOR_KINDS, type MonitorKindSpec } from "../monitors/kinds";
+import { buildSlos } from "../slos";
+import type { SloDefinition } from "../slos/definition";
 import { readsOf, type TagConfigurationDefinition, tagConfigurations } from "./tag-configurations";
 
 /**
@@ -33,7 +35,7 @@ export interface OrgResources {
 
 /** The tag configurations this stack's queries need (what the org stack creates from the same builders). */
 export function stackTagConfigurations(catalog: Catalog): TagConfigurationDefinition[] {
-  return tagConfigurations(catalog.contract, readsOf(buildDashboards(catalog), buildMonitors(catalog)));
+  return tagConfigurations(catalog.contract, readsOf(buildDashboards(catalog), buildMonitors(catalog), buildSlos(catalog)));
 }
 
 const estimates = new WeakMap<Catalog, CardinalityEstimate>();
@@ -80,12 +82,12 @@ export function stackCostRecord(catalog: Catalog): CostRecord {
 /** The org's resources, or undefined on a stack that does not own them. */
 export function buildOrgResources(
   catalog: Catalog,
-  built: { dashboards: readonly DashboardDefinition[]; monitors: readonly MonitorDefinition[] },
+  built: { dashboards: readonly DashboardDefinition[]; monitors: readonly MonitorDefinition[]; slos: readonly SloDefinition[] },
   kinds: readonly MonitorKindSpec[] = MONITOR_KINDS,
 ): OrgResources | undefined {
   const { stack } = catalog;
   if (!stack.ownsOrgResources) return undefined;
-  const configurations = tagConfigurations(catalog.contract, readsOf(built.dashboards, built.monitors));
+  const configurations = tagConfigurations(catalog.contract, readsOf(built.dashboards, built.monitors, built.slos));
   const thisStack = estimateCardinality(catalog, configurations).indexed.total;
   const cost = orgCost(catalog, thisStack)!;
   return {

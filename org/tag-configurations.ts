@@ -17,7 +17,8 @@
 import { allMetrics, type MetricContract, type MetricDefinition } from "../config/contract";
 import type { DashboardDefinition } from "../dashboards/definition";
 import type { MonitorDefinition } from "../monitors/definition";
-import { dashboardReads, type MetricRead, monitorReads, usageByMetric } from "./usage";
+import type { SloDefinition } from "../slos/definition";
+import { dashboardReads, type MetricRead, monitorReads, sloReads, usageByMetric } from "./usage";
 
 /** The inputs of a `datadog.MetricTagConfiguration`, as the provider names them. */
 export interface TagConfigurationDefinition {
@@ -38,9 +39,17 @@ export function inAppType(metric: Pick<MetricDefinition, "type">): TagConfigurat
   return metric.type === "distribution" ? "distribution" : "rate";
 }
 
-/** Every metric read of the stack's dashboards and monitors. */
-export function readsOf(dashboards: readonly DashboardDefinition[], monitors: readonly MonitorDefinition[]): MetricRead[] {
-  return [...dashboards.flatMap((d) => dashboardReads(d.id, d.body)), ...monitors.flatMap((m) => monitorReads(m.id, m.body.query))];
+/** Every metric read of the stack's dashboards, monitors and SLOs. */
+export function readsOf(
+  dashboards: readonly DashboardDefinition[],
+  monitors: readonly MonitorDefinition[],
+  slos: readonly SloDefinition[] = [],
+): MetricRead[] {
+  return [
+    ...dashboards.flatMap((d) => dashboardReads(d.id, d.body)),
+    ...monitors.flatMap((m) => monitorReads(m.id, m.body.query)),
+    ...slos.flatMap((s) => sloReads(s.id, s.body.query)),
+  ];
 }
 
 /**

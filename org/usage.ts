@@ -55,6 +55,13 @@ export function monitorReads(label: string, query: string): MetricRead[] {
   return termReads(label, "query", query, new Map());
 }
 
+/** Every metric read of a metric SLO's good and total queries (`sum:<metric>{...}.as_count()`). */
+export function sloReads(label: string, query: { numerator?: unknown; denominator?: unknown }): MetricRead[] {
+  return (["numerator", "denominator"] as const).flatMap((side) =>
+    typeof query[side] === "string" ? termReads(label, `query.${side}`, query[side], new Map()) : [],
+  );
+}
+
 function termReads(source: string, where: string, query: string, prefixOf: Map<string, string>): MetricRead[] {
   return extractMetricTerms(query).map((term) => {
     const tags = new Set<string>();

@@ -155,7 +155,8 @@ function describeRequestQueries(request: Record<string, unknown>): string[] {
   for (const q of arr(request.queries)) out.push(describeQuery(obj(q)));
   if (typeof request.q === "string") out.push(request.q);
   const stream = obj(request.query);
-  if (typeof stream.query_string === "string") out.push(`${str(stream.data_source) || "stream"}: ${stream.query_string}`);
+  if (typeof stream.query_string === "string")
+    out.push(`${str(stream.data_source) || str(request.request_type) || "stream"}: ${stream.query_string}`);
   for (const legacy of ["log_query", "apm_query", "rum_query", "security_query", "network_query", "process_query", "event_query"]) {
     if (request[legacy] !== undefined) out.push(`${legacy}: ${stableJson(request[legacy])}`);
   }
@@ -167,6 +168,10 @@ function describeQuery(q: Record<string, unknown>): string {
   const source = str(q.data_source);
   if (source === "metrics" || (typeof q.query === "string" && source === "")) {
     return `${name}: ${str(q.query)}${q.aggregator ? ` (${str(q.aggregator)})` : ""}`;
+  }
+  if (source === "slo") {
+    const filters = q.additional_query_filters ? ` filtered by ${str(q.additional_query_filters)}` : "";
+    return `${name}: slo ${str(q.measure)} of ${str(q.slo_id)}${filters}`;
   }
   if (q.search !== undefined || q.compute !== undefined) {
     // Events-platform queries (logs, spans, rum, ...): search, aggregation, group-by.

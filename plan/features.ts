@@ -1,15 +1,18 @@
 // Features as the reviewer knows them: the thresholds in force, the owner, who gets paged,
 // read back from the monitors and Sentry rules of a plan (so a plan from any commit reads right).
-import { isPagerdutyHandle, isSlackHandle } from "../config/names";
+import { isPagerdutyHandle, isSlackHandle, RESOURCE_TAG, tagValue, withoutNamePrefix } from "../config/names";
 import { kindSpec, MONITOR_KINDS, type MonitorKindSpec } from "../monitors/kinds";
-import type { ReviewValues, Thresholds } from "../monitors/review";
+import type { ReviewedMonitor, ReviewValues, Thresholds } from "../monitors/review";
 import { type MonitorView, monitorViews } from "./monitors";
 import { sentryRuleViews } from "./oncall";
 import type { Plan } from "./plan";
 import { arr, num, obj, str } from "./read";
+import { type PlannedSlo, sloOfMonitor, slosOf } from "./slos";
 
 export interface FeatureView {
   id: string;
+  /** Its display name, read from its monitors' names (`[llm <env>] <name>: <kind title>`). */
+  name?: string;
   /** Owner team, from the `team:` tag of its monitors. */
   team?: string;
   /** The numbers its monitors' kinds declare for review (monitors/kinds.ts), by column key: `costAlert`, `ttftMs`, ... */
@@ -24,13 +27,20 @@ export interface FeatureView {
   sentryOwners: string[];
   monitors: string[];
   sentryRules: string[];
+  /** Its SLOs (`slo-<feature>-<objective>`). */
+  slos: string[];
 }
 
 /**
- * The numbers a monitor's kind declares for review, read from the monitor's own thresholds (so a
- * plan from any commit reads right); empty for a kind the registry does not review.
+ * The numbers a monitor's kind declares for review, read from the monitor's own thresholds and,
+ * for a `slo alert` monitor, the SLO it watches in the same plan (so a plan from any commit reads
+ * right); empty for a kind the registry does not review. Values a column cannot read are left out.
  */
-export function monitorValues(m: MonitorView, kinds: readonly MonitorKindSpec[] = MONITOR_KINDS): ReviewValues {
+export function monitorValues(
+  m: MonitorView,
+  kinds: readonly MonitorKindSpec[] = MONITOR_KINDS,
+  slos: readonly PlannedSlo[] = [],
+): ReviewValues {
   const t = m.thresholds;
   const thresholds: Thresholds = {
     critical: num(t.critical),
@@ -38,22 +48,49 @@ export function monitorValues(m: MonitorView, kinds: readonly MonitorKindSpec[] 
     criticalRecovery: num(t.criticalRecovery),
     warningRecovery: num(t.warningRecovery),
   };
-  return Object.fromEntries((kindSpec(kinds, m.kind)?.review?.columns ?? []).map((c) => [c.key, c.read(thresholds)]));
+  const slo = sloOfMonitor(slos, m.tags);
+  const reviewed: ReviewedMonitor = { tags: m.tags, ...(slo ? { slo: { target: slo.target, timeframe: slo.timeframe } } : {}) };
+  return Object.fromEntries(
+    (kindSpec(kinds, m.kind)?.review?.columns ?? []).flatMap((c) => {
+      const value = c.read(thresholds, reviewed);
+      return value === undefined ? [] : [[c.key, value]];
+    }),
+  );
 }
 
 /** The kind's sentence for this monitor (`TTFT p95 alert at 800 ms`), when its kind has a review. */
-export function monitorSentence(m: MonitorView, kinds: readonly MonitorKindSpec[] = MONITOR_KINDS): string | undefined {
-  return kindSpec(kinds, m.kind)?.review?.added(monitorValues(m, kinds));
+export function monitorSentence(
+  m: MonitorView,
+  kinds: readonly MonitorKindSpec[] = MONITOR_KINDS,
+  slos: readonly PlannedSlo[] = [],
+): string | undefined {
+  return kindSpec(kinds, m.kind)?.review?.added(monitorValues(m, kinds, slos), m.feature ? { id: m.feature } : undefined);
+}
+
+/**
+ * The feature's display name in a monitor's name: `[llm prod] Clause extraction: <title>`, where
+ * the title is its kind's (or `<objective> <title>` for a kind that builds one monitor per objective).
+ */
+function featureNameOf(m: MonitorView, kinds: readonly MonitorKindSpec[]): string | undefined {
+  const title = kindSpec(kinds, m.kind)?.title;
+  if (!title) return undefined;
+  const name = withoutNamePrefix(m.title);
+  const objective = tagValue(m.tags, RESOURCE_TAG.objective);
+  for (const suffix of [`: ${title}`, ...(objective ? [`: ${objective} ${title}`] : [])]) {
+    if (name.endsWith(suffix) && name.length > suffix.length) return name.slice(0, -suffix.length);
+  }
+  return undefined;
 }
 
 /** `kinds` (default: the registry) says which numbers each monitor kind contributes. */
 export function featureViews(plan: Plan, kinds: readonly MonitorKindSpec[] = MONITOR_KINDS): FeatureView[] {
   const monitors = monitorViews(plan);
+  const slos = slosOf(plan);
   const byId = new Map<string, FeatureView>();
   const get = (id: string): FeatureView => {
     let f = byId.get(id);
     if (!f) {
-      f = { id, values: {}, pages: [], notifies: [], sentryErrors: {}, sentryOwners: [], monitors: [], sentryRules: [] };
+      f = { id, values: {}, pages: [], notifies: [], sentryErrors: {}, sentryOwners: [], monitors: [], sentryRules: [], slos: [] };
       byId.set(id, f);
     }
     return f;
@@ -63,12 +100,15 @@ export function featureViews(plan: Plan, kinds: readonly MonitorKindSpec[] = MON
     const f = get(m.feature);
     f.monitors.push(m.name);
     if (m.team) f.team ??= m.team;
+    // The catalog's record in the plan when it has one (synth writes it), else the monitors' names.
+    f.name ??= plan.features?.find((x) => x.id === m.feature)?.name ?? featureNameOf(m, kinds);
     for (const { handle: h } of m.handles) {
       if (isPagerdutyHandle(h)) f.pages.push(h.raw);
       else if (isSlackHandle(h)) f.notifies.push(h.raw);
     }
-    Object.assign(f.values, monitorValues(m, kinds));
+    Object.assign(f.values, monitorValues(m, kinds, slos));
   }
+  for (const slo of slos) if (slo.featureId) get(slo.featureId).slos.push(slo.id);
   for (const { featureId, resource: r } of sentryRuleViews(plan)) {
     const f = get(featureId);
     f.sentryRules.push(r.name);
@@ -95,6 +135,7 @@ export function featureViews(plan: Plan, kinds: readonly MonitorKindSpec[] = MON
     f.sentryOwners = [...new Set(f.sentryOwners)].sort();
     f.monitors.sort();
     f.sentryRules.sort();
+    f.slos.sort();
   }
   return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
 }

@@ -4,6 +4,7 @@
 import * as fs from "node:fs";
 import type { CostRecord } from "../cardinality/record";
 import { SECRET, TYPE } from "../config/names";
+import { SLO_WINDOWS, type SloSettings } from "../config/slo";
 
 export interface PlanResource {
   urn: string;
@@ -57,7 +58,7 @@ export interface FeatureRecord {
  * feature's providers and limits. The diff's behaviour section reads it: its sides are plans.
  */
 export interface EvaluationRecord {
-  stack: { env: string; paging: boolean; ownsOrgResources: boolean; datadogSite: string; retrievalP95Ms: number };
+  stack: { env: string; paging: boolean; ownsOrgResources: boolean; datadogSite: string; retrievalP95Ms: number; slo?: SloSettings };
   metrics: Record<string, { name: string; type: "count" | "distribution" }>;
   features: {
     id: string;
@@ -68,6 +69,8 @@ export interface EvaluationRecord {
     judgeSampleRate: number;
     maxWeeklyDropPoints: number;
     indexes: string[];
+    /** The feature's resolved SLOs, or false (`slo: false`); absent on plans from before SLOs. */
+    slo?: SloSettings | false;
   }[];
 }
 
@@ -242,6 +245,25 @@ function evaluationProblem(e: unknown): string | undefined {
       `evaluation.features[${problem}] needs id, providers[], indexes[], positive budgetUsdPerDay, ttftP95Ms, totalP95Ms and ` +
       "maxWeeklyDropPoints, and judgeSampleRate in (0, 1]"
     );
+  if (s.slo !== undefined && sloProblem(s.slo)) return `evaluation.stack.slo: ${sloProblem(s.slo)}`;
+  const badSlo = e.features.findIndex((f) => f.slo !== undefined && f.slo !== false && sloProblem(f.slo));
+  if (badSlo >= 0) return `evaluation.features[${badSlo}].slo: ${sloProblem(e.features[badSlo].slo)}`;
+  return undefined;
+}
+
+/** What is wrong with a recorded SLO: every field set, targets in percent, the window one Datadog has. */
+function sloProblem(slo: unknown): string | undefined {
+  const isPct = (v: unknown) => typeof v === "number" && v > 0 && v < 100;
+  if (
+    !isObject(slo) ||
+    !(SLO_WINDOWS as readonly unknown[]).includes(slo.window) ||
+    !isPct(slo.availability) ||
+    !isPct(slo.latency) ||
+    !isObject(slo.quality) ||
+    !isPct(slo.quality.target) ||
+    !(typeof slo.quality.passScore === "number" && slo.quality.passScore >= 0 && slo.quality.passScore <= 100)
+  )
+    return `needs window (${SLO_WINDOWS.join(", ")}), availability, latency and quality.target in (0, 100), quality.passScore in [0, 100]`;
   return undefined;
 }
 
@@ -251,6 +273,7 @@ export const TYPE_LABELS: Record<string, string> = {
   [TYPE.dashboardList]: "Datadog dashboard list",
   [TYPE.monitor]: "Datadog monitor",
   [TYPE.monitorConfigPolicy]: "Datadog monitor tag policy",
+  [TYPE.serviceLevelObjective]: "Datadog SLO",
   [TYPE.downtimeSchedule]: "Datadog downtime",
   [TYPE.pagerdutyServiceObject]: "Datadog PagerDuty service object",
   [TYPE.schedule]: "PagerDuty schedule",

@@ -3,7 +3,7 @@
 // group gets them as config instead, generated here from the same files so the two never drift.
 // Which rule reads which setting is declared once, in policies/settings.ts.
 import type { Catalog } from "../config/validate";
-import { MONITOR_KINDS, type MonitorKindSpec, requiredFeatureKinds } from "../monitors/kinds";
+import { MONITOR_KINDS, type MonitorKindSpec, requiredFeatureKinds, sloKinds } from "../monitors/kinds";
 import type { PolicyPackConfig } from "./offline";
 import { STACK_SETTINGS } from "./settings";
 
@@ -20,5 +20,10 @@ export function policyConfigFor(catalog: Catalog, kinds: readonly MonitorKindSpe
     for (const policy of setting.policies) set(policy, name, setting.read(catalog));
   }
   set("feature-has-all-monitors", "kinds", requiredFeatureKinds(kinds));
+  set(
+    "feature-has-slos",
+    "kinds",
+    sloKinds(kinds).map((k) => k.kind),
+  );
   return config as PolicyPackConfig;
 }

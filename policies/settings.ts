@@ -10,6 +10,7 @@
 //   reason) instead of judging with a guess;
 // - run as a published pack (no repository around it), nothing else can report it, so each rule
 //   that lacks a setting rejects the resource itself, naming the policy config it needs.
+import { featureSlo } from "../config/slo";
 import type { Catalog } from "../config/validate";
 import { repoStack, runningFromRepo, stackFromUrn } from "./context";
 
@@ -36,7 +37,7 @@ export const STACK_SETTINGS = {
   paging: setting({
     what: "whether the stack may page (paging)",
     read: (c) => c.stack.paging,
-    policies: ["monitor-has-escalation-path", "pagerduty-handles-resolve"],
+    policies: ["monitor-has-escalation-path", "pagerduty-handles-resolve", "feature-has-slos"],
   }),
   env: setting({
     what: "the stack's env, which names its PagerDuty services (env)",
@@ -46,7 +47,13 @@ export const STACK_SETTINGS = {
   features: setting({
     what: "the feature ids of features.ts",
     read: (c) => c.features.map((f) => f.id),
-    policies: ["feature-has-all-monitors"],
+    policies: ["feature-has-all-monitors", "feature-has-slos"],
+  }),
+  sloOptOuts: setting({
+    what: "the features without SLOs (slo: false) and their sloOptOutReason",
+    read: (c): Record<string, string> =>
+      Object.fromEntries(c.features.filter((f) => !featureSlo(f, c.stack)).map((f) => [f.id, f.sloOptOutReason ?? ""])),
+    policies: ["feature-has-slos"],
   }),
   maxPagingMonitorsPerTeam: setting({
     what: "the paging budget per team (monitoring.pagingBudgetPerTeam)",

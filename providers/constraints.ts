@@ -11,8 +11,9 @@
 //   (statusPage, tagRule) that v4.19.0 lacks, so it bridges a later release that is not in the stored snapshot. The files
 //   cited here are read at v4.19.0, the newest stored tag; none of them changed between v4.15.0 (bridged by 5.8.0) and
 //   the snapshot's head, and the SDK's own docs in node_modules/@pulumi/datadog agree with them.
-// Adding a resource kind (issue 14: ServiceLevelObjective, `slo alert` monitors): add its entries
-// here with their source; tests/provider-constraints.test.ts requires one breaking example per entry.
+// Adding a resource kind: add its entries here with their source (the SLOs and `slo alert` monitors
+// of issue 14 are in the Datadog section); tests/provider-constraints.test.ts requires one breaking
+// example per entry.
 import { TYPE } from "../config/names";
 import { custom, integerBetween, lengthBetween, matches, oneOf, type ResourceConstraint, type Source, shown, valuesAt } from "./rules";
 
@@ -56,6 +57,22 @@ const DATADOG_TAGS_DOCS: Source = {
     "Datadog docs getting_started/tagging 'Define tags' (start with a letter, lowercase, alphanumerics _ - : . /, up to 200 characters) " +
     "and terraform-provider-datadog v4.19.0 datadog/internal/utils/tags.go:11-104 (NormalizeTag, the same rules)",
   url: "https://docs.datadoghq.com/getting_started/tagging/#define-tags",
+};
+const DATADOG_SLO_QUERY_API: Source = {
+  ref:
+    "Datadog API v1 ServiceLevelObjectiveQuery: 'Datadog only allows the sum by aggregator to be used because this will sum up all " +
+    "request counts' (vendor/datadog/openapi-v1.yaml, components.schemas.ServiceLevelObjectiveQuery)",
+  url: "https://docs.datadoghq.com/api/latest/service-level-objectives/#create-an-slo-object",
+};
+const DATADOG_SLO_TARGET_DOCS: Source = {
+  ref: "Datadog docs service_management/service_level_objectives/metric, 'Set your SLO targets': up to three decimal places",
+  url: "https://docs.datadoghq.com/service_management/service_level_objectives/metric/#set-your-slo-targets",
+};
+const DATADOG_SLO_ALERT_DOCS: Source = {
+  ref:
+    "Datadog docs service_management/service_level_objectives/burn_rate ('Monitor creation': 1 hour <= long window <= 48 hours, " +
+    "short window below it; 'API and Terraform': the query) and .../error_budget ('API and Terraform')",
+  url: "https://docs.datadoghq.com/service_management/service_level_objectives/burn_rate/#monitor-creation",
 };
 const DATADOG_MONITOR_API: Source = {
   ref: "Datadog API v1 Monitor.priority 'Integer from 1 (high) to 5 (low)' (vendor/datadog/openapi-v1.yaml, components.schemas.Monitor)",
@@ -563,6 +580,57 @@ const datadogMonitor: ResourceConstraint[] = [
   ),
 ];
 
+/** The `slo alert` query forms Datadog documents: a burn rate over two windows, or the share of the error budget spent. */
+const SLO_ALERT_QUERY =
+  /^(?:burn_rate\("[^"]+"\)\.over\("(7d|30d|90d)"\)\.long_window\("(\d+)([mh])"\)\.short_window\("(\d+)([mh])"\)|error_budget\("[^"]+"\)\.over\("(7d|30d|90d)"\))\s*>\s*(\d+(?:\.\d+)?)$/;
+
+const datadogSloAlert: ResourceConstraint[] = [
+  custom(
+    {
+      id: "datadog.monitor.slo-alert.no-missing-data-option",
+      type: DD_MONITOR,
+      field: "onMissingData",
+      rule: 'not set on a "slo alert" monitor',
+      enforcedBy: "api",
+      source: datadogProvider("resource_datadog_monitor.go", "186-191"),
+      note: 'The schema\'s own description: on_missing_data "is not available for Service Check, Composite, or SLO monitors".',
+    },
+    (inputs) =>
+      inputs.type === "slo alert" && inputs.onMissingData !== undefined
+        ? [{ field: "onMissingData", problem: `is ${shown(inputs.onMissingData)} on a slo alert monitor` }]
+        : [],
+  ),
+  custom(
+    {
+      id: "datadog.monitor.slo-alert.query",
+      type: DD_MONITOR,
+      field: "query",
+      rule:
+        'for type "slo alert": burn_rate("<slo id>").over("<7d|30d|90d>").long_window("<1h..48h>").short_window("<below it>") > ' +
+        '<rate above 0>, or error_budget("<slo id>").over("<7d|30d|90d>") > <percent>',
+      enforcedBy: "api",
+      source: DATADOG_SLO_ALERT_DOCS,
+      note: "The burn rate must also be at most 1 / (1 - the SLO's target); synth's lint checks it against the SLO of the plan.",
+    },
+    (inputs) => {
+      if (inputs.type !== "slo alert") return [];
+      const query = typeof inputs.query === "string" ? inputs.query.trim() : "";
+      const m = SLO_ALERT_QUERY.exec(query);
+      if (!m) return [{ field: "query", problem: `is ${shown(inputs.query)}` }];
+      const [, burnWindow, longN, longUnit, shortN, shortUnit, , threshold] = m;
+      if (burnWindow === undefined) return [];
+      const minutes = (n: string, unit: string) => Number(n) * (unit === "h" ? 60 : 1);
+      const long = minutes(longN, longUnit);
+      const short = minutes(shortN, shortUnit);
+      const problems = [];
+      if (long < 60 || long > 48 * 60) problems.push(`long_window ${longN}${longUnit} is outside 1h-48h`);
+      if (short >= long) problems.push(`short_window ${shortN}${shortUnit} is not below long_window ${longN}${longUnit}`);
+      if (!(Number(threshold) > 0)) problems.push(`burn rate ${threshold} is not above 0`);
+      return problems.map((problem) => ({ field: "query", problem }));
+    },
+  ),
+];
+
 const datadogTagConfiguration: ResourceConstraint[] = [
   custom(
     {
@@ -717,6 +785,82 @@ const datadogSlo: ResourceConstraint[] = [
         return out;
       }),
   ),
+  custom(
+    {
+      id: "datadog.slo.threshold-target.decimals",
+      type: DD_SLO,
+      field: "thresholds[].target",
+      rule: "at most three decimals",
+      enforcedBy: "api",
+      source: DATADOG_SLO_TARGET_DOCS,
+    },
+    (inputs) =>
+      valuesAt(inputs, "thresholds[].target")
+        .filter(({ value }) => typeof value === "number" && Math.round(value * 1000) / 1000 !== value)
+        .map(({ field, value }) => ({ field, problem: `is ${shown(value)}` })),
+  ),
+  custom(
+    {
+      id: "datadog.slo.name.required",
+      type: DD_SLO,
+      field: "name",
+      rule: "a non-empty name",
+      enforcedBy: "provider",
+      source: datadogProvider("resource_datadog_service_level_objective.go", "103-107"),
+    },
+    (inputs) => (typeof inputs.name === "string" && inputs.name.trim() ? [] : [{ field: "name", problem: `is ${shown(inputs.name)}` }]),
+  ),
+  custom(
+    {
+      id: "datadog.slo.metric.query-required",
+      type: DD_SLO,
+      field: "query",
+      rule: 'for type "metric": a query with numerator and denominator (or sliSpecification.count)',
+      enforcedBy: "provider",
+      source: datadogProvider("resource_datadog_service_level_objective.go", "571-606"),
+      note: '"query or sli_specification is required for metric SLOs", raised when the provider builds the request.',
+    },
+    (inputs) => {
+      if (inputs.type !== "metric") return [];
+      const spec = inputs.sliSpecification as { count?: unknown } | undefined;
+      if (spec?.count !== undefined) return [];
+      const query = inputs.query as Record<string, unknown> | undefined;
+      const missing = ["numerator", "denominator"].filter((k) => typeof query?.[k] !== "string" || !(query[k] as string).trim());
+      return missing.map((k) => ({ field: `query.${k}`, problem: `is ${shown(query?.[k])}` }));
+    },
+  ),
+  custom(
+    {
+      id: "datadog.slo.query.sum",
+      type: DD_SLO,
+      field: "query.numerator, query.denominator",
+      rule: "sums of counts only: every term `sum:<metric>{...}` (with .as_count() on a count)",
+      enforcedBy: "api",
+      source: DATADOG_SLO_QUERY_API,
+    },
+    (inputs) => {
+      const query = (inputs.query ?? {}) as Record<string, unknown>;
+      return (["numerator", "denominator"] as const).flatMap((side) => {
+        const text = query[side];
+        if (typeof text !== "string") return [];
+        const aggregations = [...text.matchAll(/(?<![\w.])([a-z]\w*):[A-Za-z][\w.]*\{/g)].map((m) => m[1]);
+        const other = aggregations.filter((a) => a !== "sum");
+        return other.length ? [{ field: `query.${side}`, problem: `aggregates with ${other.join(", ")}: ${shown(text)}` }] : [];
+      });
+    },
+  ),
+  custom(
+    {
+      id: "datadog.slo.tags.normalized",
+      type: DD_SLO,
+      field: "tags[]",
+      rule: "already in Datadog's normal form, as for monitor tags",
+      enforcedBy: "provider",
+      source: datadogProvider("resource_datadog_service_level_objective.go", "115-135"),
+      note: "The provider stores each tag normalized (utils.NormalizeTag), so any other spelling shows as a diff on every preview.",
+    },
+    (inputs) => valuesAt(inputs, "tags[]").flatMap(({ field, value }) => tagProblem(field, value)),
+  ),
   oneOf(
     {
       id: "datadog.slo.time-slice-interval.enum",
@@ -739,6 +883,7 @@ export const RESOURCE_CONSTRAINTS: readonly ResourceConstraint[] = [
   ...pagerdutyEscalation,
   ...pagerdutyIntegration,
   ...datadogMonitor,
+  ...datadogSloAlert,
   ...datadogTagConfiguration,
   ...datadogMonitorConfigPolicy,
   ...datadogSlo,

@@ -4,7 +4,7 @@
 // data, silently; and it rejects a monitor whose `team:` the org's tag policy does not list.
 // synth holds the org stack to its own resources; `npm run check -- --org-plan` holds any
 // other stack to the org stack's.
-import { dashboardReads, type MetricRead, monitorReads } from "../org/usage";
+import { dashboardReads, type MetricRead, monitorReads, sloReads } from "../org/usage";
 import { TYPE } from "../config/names";
 import type { Breach, CheckedResource, Source } from "./rules";
 
@@ -52,7 +52,7 @@ interface Located extends MetricRead {
   field: string;
 }
 
-/** Every metric read of the plan's dashboards and monitors, with the resource and input it is in. */
+/** Every metric read of the plan's dashboards, monitors and SLOs, with the resource and input it is in. */
 export function planReads(plan: PlanResources): Located[] {
   const out: Located[] = [];
   for (const r of plan.resources) {
@@ -68,6 +68,8 @@ export function planReads(plan: PlanResources): Located[] {
       }
     } else if (r.type === TYPE.monitor && typeof r.inputs.query === "string") {
       for (const read of monitorReads(r.name, r.inputs.query)) out.push({ ...read, type: r.type, resource: r.name, field: "query" });
+    } else if (r.type === TYPE.serviceLevelObjective && r.inputs.query !== null && typeof r.inputs.query === "object") {
+      for (const read of sloReads(r.name, r.inputs.query)) out.push({ ...read, type: r.type, resource: r.name, field: read.where });
     }
   }
   return out;

@@ -53,3 +53,12 @@ describe("backtest: replaying exported history through a monitor", () => {
     expect(r.missing).toEqual(["sum:llm.requests{env:prod,status:error} by {provider}.as_count()"]);
   });
 });
+
+describe("what a backtest cannot replay", () => {
+  it("an slo alert monitor (and a composite built on one) is an unmodelled form that says so, not a silent empty replay.", () => {
+    for (const id of ["monitor-answer-slo-slow-burn-availability", "monitor-answer-slo-fast-burn-availability"]) {
+      const m = stack.monitors.find((x) => x.id === id)!;
+      expect(() => neededQueries(m, stack.monitors, stack.monitorById)).toThrow("backtesting an slo alert monitor");
+    }
+  });
+});

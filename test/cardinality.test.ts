@@ -85,6 +85,7 @@ describe("the estimate at a small scale", () => {
     ["duration", 2 * 5, 3 * 5],
     ["judgeScore", 3 * 5, 3 * 5], //             tenant
     ["retrievalDuration", 1 * 5, 0], //          index; intake-classify retrieves nothing
+    ["sloEvents", 2 * 2, 2 * 2], //              objective (latency, quality) x verdict (good, bad)
   ] as const)("counts %s as ingested by hand, per feature", (key, extract, intake) => {
     expect(ingested[key].byFeature).toEqual({ "extract-clause": extract, "intake-classify": intake });
     expect(ingested[key].customMetrics).toBe(extract + intake);
@@ -99,25 +100,37 @@ describe("the estimate at a small scale", () => {
     ["duration", 5, 5], //                       feature only, no percentiles
     ["judgeScore", 3 * 5, 3 * 5],
     ["retrievalDuration", 1 * 10, 0], //         unconfigured: the contract's tags and percentiles
+    ["sloEvents", 2 * 2, 2 * 2], //              unconfigured: objective x verdict
   ] as const)("counts %s as indexed under its tag configuration by hand, per feature", (key, extract, intake) => {
     expect(indexed[key].byFeature).toEqual({ "extract-clause": extract, "intake-classify": intake });
   });
 
-  it("totals 126 indexed custom metrics at the contract's $5 per 100 and 157 ingested at Datadog's $0.10 per 100", () => {
-    expect([estimate.indexed.total, estimate.indexed.monthlyUsd]).toEqual([52 + 74, 6.3]);
-    expect([estimate.ingested.total, estimate.ingested.monthlyUsd]).toEqual([76 + 81, 0.16]);
-    expect(estimate.monthlyUsd).toBe(6.46);
+  it("totals 134 indexed custom metrics at the contract's $5 per 100 and 165 ingested at Datadog's $0.10 per 100", () => {
+    expect([estimate.indexed.total, estimate.indexed.monthlyUsd]).toEqual([56 + 78, 6.7]);
+    expect([estimate.ingested.total, estimate.ingested.monthlyUsd]).toEqual([80 + 85, 0.17]);
+    expect(estimate.monthlyUsd).toBe(6.87);
     expect(estimate.pricePer100IngestedCustomMetrics).toBe(INGESTED_PRICE_PER_100);
   });
 
-  it("puts the naive design at 1,500 custom metrics, all indexed", () => {
+  it("puts the naive design at 1,668 custom metrics, all indexed", () => {
     // Every metric carries feature, tenant, provider, model, status and the feature's flags:
     // extract-clause 3 x 2 x 2 x 2 = 24 combinations, intake-classify 3 x 3 x 2 = 18.
-    // requests 24 + 18, cost 24 + 18, tokens x3, ttft and duration x10, judge x5, retrieval 24 x 1 index x10.
-    const naive = 42 + 42 + 42 * 3 + 42 * 10 + 42 * 10 + 42 * 5 + 24 * 10;
+    // requests 24 + 18, cost 24 + 18, tokens x3, ttft and duration x10, judge x5, retrieval 24 x 1 index x10,
+    // SLI verdicts x4 (objective x verdict).
+    const naive = 42 + 42 + 42 * 3 + 42 * 10 + 42 * 10 + 42 * 5 + 24 * 10 + 42 * 4;
     expect(estimate.naive.total).toBe(naive);
-    expect(naive).toBe(1500);
-    expect(estimate.ratio).toBeCloseTo(1500 / 126, 10);
+    expect(naive).toBe(1668);
+    expect(estimate.ratio).toBeCloseTo(1668 / 134, 10);
+  });
+
+  it("counts no SLI verdicts for a feature with slo: false: the emitter sends none for it", () => {
+    const optedOut = loadCatalog({
+      features: SMALL_FEATURES.map((f, i) => (i === 1 ? { ...f, slo: false as const } : f)),
+      teams: legalTeams(),
+      config: stackConfigFromPulumi(legalStackConfig("prod", { scale: { tenants: 3, models: 2, flagVariants: 2 } })),
+    });
+    const slo = estimateCardinality(optedOut, SMALL_TAG_CONFIG).ingested.metrics.find((m) => m.key === "sloEvents")!;
+    expect(slo.byFeature).toEqual({ "extract-clause": 4, "intake-classify": 0 });
   });
 
   it("refuses to guess the cardinality of a tag it does not know", () => {

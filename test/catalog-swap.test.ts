@@ -17,6 +17,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SLO_OBJECTIVES } from "../config/slo";
 import { featureKinds } from "../monitors/kinds";
 import { featuresModule, teamsModule } from "./fixtures/diff-catalog";
 import { generatedCatalog } from "./fixtures/generated";
@@ -318,8 +319,24 @@ describe("with a different, generated catalog in place of the user's", () => {
   it("`npm run snapshots` rewrites the snapshots from it.", () => {
     expect(snapshots.code, snapshots.stderr).toBe(0);
     const monitors = fs.readdirSync(path.join(repo, "snapshots", "prod", "monitors"));
-    for (const f of catalog.features) for (const k of featureKinds()) expect(monitors).toContain(`monitor-${f.id}-${k.kind}.json`);
-    expect(monitors.filter((m) => /^monitor-gen-/.test(m))).toHaveLength(catalog.features.length * featureKinds().length);
+    // An SLO kind has a monitor per objective of the feature's SLOs, and the fast burn 4 muted building blocks
+    // (a burn-rate block per objective, one traffic guard).
+    let expected = 0;
+    for (const f of catalog.features) {
+      // Whether a feature has SLOs depends on its own `slo` only (config/slo.ts resolveSlo).
+      const slo = f.slo !== false;
+      for (const k of featureKinds()) {
+        const names = !k.sloAlert
+          ? [`monitor-${f.id}-${k.kind}.json`]
+          : slo
+            ? SLO_OBJECTIVES.map((o) => `monitor-${f.id}-${k.kind}-${o}.json`)
+            : [];
+        for (const name of names) expect(monitors).toContain(name);
+        expected += names.length;
+      }
+      if (slo) expected += SLO_OBJECTIVES.length + 1;
+    }
+    expect(monitors.filter((m) => /^monitor-gen-/.test(m))).toHaveLength(expected);
   });
 
   it(`then every test in ${CATALOG_TESTS_DIR} passes on it.`, () => {

@@ -50,8 +50,11 @@ describe("npm run check", () => {
   it("exits 0 on a plan every policy accepts, ending with a count line", async () => {
     const r = await run(["--plan", clean]);
     expect(r.code).toBe(0);
+    // The clean stack: per feature of the legal fixture (5), 4 monitors, 3 SLOs and their 13 monitors
+    // (slow burn and budget per objective, the fast-burn composite and its burn block per objective, one
+    // traffic guard); one service object per team (3).
     expect(r.out.split("\n")[0]).toBe(
-      `llm-observability-guard: ${packArgs.policies.length} policies over ${clean} (stack prod, 23 resources (+0 components))`,
+      `llm-observability-guard: ${packArgs.policies.length} policies over ${clean} (stack prod, 103 resources (+0 components))`,
     );
     expect(r.out.trimEnd().split("\n").pop()).toBe("0 violations: 0 mandatory, 0 advisory.");
   });
@@ -91,7 +94,8 @@ describe("npm run check", () => {
   });
 
   it("exits 0 when the only violations are advisory", async () => {
-    const config = writeJson("budget.json", { "paging-budget": { maxPagingMonitorsPerTeam: 4 } });
+    // contracts-ai and research-assistant page with 12 monitors each, platform with 6.
+    const config = writeJson("budget.json", { "paging-budget": { maxPagingMonitorsPerTeam: 6 } });
     const r = await run(["--plan", clean, "--config", config]);
     expect(r.code).toBe(0);
     expect(r.out).toContain("ADVISORY  paging-budget (2)");

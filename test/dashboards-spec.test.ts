@@ -151,7 +151,7 @@ describe("the contract lint", () => {
       "a metric that is not in the contract",
       (b: Record<string, unknown>) => setQuery(b, "avg:llm.judge.scor{$feature} by {feature}"),
       `${chart}: unknown metric "llm.judge.scor" (contract: llm.requests, llm.cost.usd, llm.tokens, llm.ttft, llm.duration, ` +
-        `llm.judge.score, llm.retrieval.duration)`,
+        `llm.judge.score, llm.retrieval.duration, llm.slo.events)`,
     ],
     [
       "a template variable the dashboard does not declare",

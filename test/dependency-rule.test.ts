@@ -29,7 +29,7 @@ type Layer =
   | "free"
   | "unplaced";
 
-const BUILDER_FOLDERS = ["dashboards", "monitors", "oncall", "errors", "cardinality"];
+const BUILDER_FOLDERS = ["dashboards", "monitors", "slos", "oncall", "errors", "cardinality"];
 /** Folders that are one layer each; test/ and bench/ may import anything. */
 const TOP_LEVEL: Record<string, Layer> = {
   config: "config",

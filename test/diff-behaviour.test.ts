@@ -178,8 +178,11 @@ describe("npm run diff: the behaviour section", () => {
           ...BUDGET_ROWS,
           "",
           // The org-wide cost monitor changes too: its budget counts the new feature's custom metrics.
-          "#### `monitor-draft-letter-quality-drop` (new), `monitor-draft-letter-total-latency-p95` (new), " +
-            "`monitor-draft-letter-ttft-p95` (new), `monitor-observability-cost`",
+          // So do the new feature's SLO monitors: 9 that notify and the fast burn's 4 building blocks (docs/slo.md).
+          "#### `monitor-draft-letter-quality-drop` (new), `monitor-draft-letter-slo-budget-availability` (new), " +
+            "`monitor-draft-letter-slo-budget-latency` (new), `monitor-draft-letter-slo-budget-quality` (new), " +
+            "`monitor-draft-letter-slo-fast-burn-availability` (new), `monitor-draft-letter-slo-fast-burn-availability-burn` (new) " +
+            "and 11 more",
           "",
           "No scenario reads it.",
         ].join("\n"),
@@ -201,7 +204,12 @@ describe("npm run diff: the behaviour section", () => {
         "####",
       ].join("\n"),
     );
-    expect(section).toContain("> 5 of the 6 added or changed monitors read no query the exports hold: they are not replayed.");
+    expect(section).toContain("> 6 of the 19 added or changed monitors read no query the exports hold: they are not replayed.");
+    // An SLO's monitors read its good and total counts, which no export holds: each says so rather than replaying.
+    expect(section).toContain(
+      `- Backtest (\`${dirs.series}\`) of \`monitor-draft-letter-slo-budget-availability\`: not replayed: the evaluator does not ` +
+        "model backtesting an slo alert monitor (its SLO's good and total counts are not exported)",
+    );
   });
 
   it("says the base cannot be judged when its plan records no catalog (a synth from before the record), and judges the head.", async () => {

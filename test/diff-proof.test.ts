@@ -1,6 +1,8 @@
 // The issue's proof, on the real program: a temporary copy of the legal fixture's config is changed
 // the way a pull request would change it, both sides are synthesized under mocks, and the
 // diff must say exactly what changed for the on-call engineer and the dashboard reader.
+import { featureKinds, sloKinds } from "../monitors/kinds";
+import { SLO_OBJECTIVES } from "../config/slo";
 import { beforeAll, describe, expect, it } from "vitest";
 import { comparePlans, leafChanges } from "../tools/diff/compare";
 import { code } from "../tools/diff/markdown";
@@ -102,13 +104,19 @@ describe("the diff of a pull request against the legal fixture's config, on the 
     expect(md).not.toMatch(/\*\*(added|removed|moved)\*\*|Replaced/);
   });
 
-  it("lists every monitor and Sentry rule of a removed feature as removed.", async () => {
+  it("lists every monitor, SLO and Sentry rule of a removed feature as removed.", async () => {
     const features = legalFeatures().filter((f) => f.id !== "cite-check");
     const md = diffMarkdown(base, await synthLegal("prod", { features }));
     const gone = base.resources
-      .filter((r) => /^monitor-cite-check-|^sentry-(issue-alert|metric-alert|issue-page)-cite-check$/.test(r.name))
+      .filter((r) =>
+        /^(downtime-)?monitor-cite-check-|^slo-cite-check-|^sentry-(issue-alert|metric-alert|issue-page)-cite-check$/.test(r.name),
+      )
       .map((r) => r.name);
-    expect(gone.filter((n) => n.startsWith("monitor-"))).toHaveLength(4);
+    // One monitor per per-feature kind, one per objective (three) of each SLO kind, and the fast burn's building
+    // blocks: a burn-rate block per objective and one traffic guard.
+    const monitors = featureKinds().length + 2 * sloKinds().length + SLO_OBJECTIVES.length + 1;
+    expect(gone.filter((n) => n.startsWith("monitor-"))).toHaveLength(monitors);
+    expect(gone.filter((n) => n.startsWith("slo-"))).toHaveLength(3);
     const removed = linesMatching(md, /^- \*\*removed\*\*/);
     for (const name of gone)
       expect(
@@ -116,7 +124,7 @@ describe("the diff of a pull request against the legal fixture's config, on the 
         name,
       ).toHaveLength(1);
     expect(removed.filter((l) => l.includes("cite-check"))).toHaveLength(gone.length);
-    expect(linesMatching(md, /^- `cite-check` is removed: its 4 monitors/)).toHaveLength(1);
+    expect(linesMatching(md, new RegExp(`^- \`cite-check\` is removed: its ${monitors} monitors .* and 3 SLOs`))).toHaveLength(1);
   });
 
   it("finds a widget id on every widget of every legal fixture dashboard, so none is matched by position.", () => {

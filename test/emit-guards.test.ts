@@ -223,7 +223,10 @@ describe("calls the guards reject or bucket", () => {
       traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
       judgeModel: "gpt-5-2025-08-07",
     });
-    expect(lines()).toEqual(["llm.judge.score:77|d|#feature:extract-clause,tenant:acme"]);
+    expect(lines()).toEqual([
+      "llm.judge.score:77|d|#feature:extract-clause,tenant:acme",
+      "llm.slo.events:1|c|#feature:extract-clause,objective:quality,verdict:good",
+    ]);
   });
 });
 
@@ -290,7 +293,7 @@ describe("createEmitter", () => {
     const { emitter, lines } = setup({ prefix: "acme.llm" });
     emitter.recordLlmCall(CALL);
     expect(new Set(lines().map((l) => l.split(":")[0]))).toEqual(
-      new Set(["acme.llm.requests", "acme.llm.cost.usd", "acme.llm.tokens", "acme.llm.ttft", "acme.llm.duration"]),
+      new Set(["acme.llm.requests", "acme.llm.cost.usd", "acme.llm.tokens", "acme.llm.ttft", "acme.llm.duration", "acme.llm.slo.events"]),
     );
   });
 });

@@ -168,7 +168,12 @@ describe("the judge score's scale", () => {
     const records: JudgeLogRecord[] = [];
     const emitter = createEmitter({ features: catalog.features, client, judgeLog: (r) => records.push(r), logger: { warn: () => {} } });
     expect(emitter.recordJudgeScore({ feature: "extract-clause", tenant: "acme-legal", score, scale, traceId: "t-1" })).toBe("sent");
-    expect(client.mockBuffer).toEqual([`${catalog.contract.metrics.judgeScore.name}:${sent}|d|#feature:extract-clause,tenant:acme-legal`]);
+    // The quality SLI judges the converted score against the pass score (70 by default).
+    const verdict = sent >= 70 ? "good" : "bad";
+    expect(client.mockBuffer).toEqual([
+      `${catalog.contract.metrics.judgeScore.name}:${sent}|d|#feature:extract-clause,tenant:acme-legal`,
+      `${catalog.contract.metrics.sloEvents.name}:1|c|#feature:extract-clause,objective:quality,verdict:${verdict}`,
+    ]);
     expect(bottom20Measure).toEqual([`@${attributes.score}`]);
     expect(records).toHaveLength(1);
     expect(records[0][attributes.score]).toBe(sent);

@@ -140,7 +140,7 @@ describe("the emitter over UDP", () => {
       }),
     ];
     await emitter.flush();
-    const lines = await agent.received(19);
+    const lines = await agent.received(22);
 
     expect(outcomes).toEqual(["sent", "sent", "sent", "sent", "bucketed", "rejected", "rejected"]);
     const g = "env:prod,host:";
@@ -153,6 +153,8 @@ describe("the emitter over UDP", () => {
       `llm.tokens:800|c|#${g},feature:extract-clause,provider:anthropic,model:claude-sonnet-4-5,token_type:cached`,
       `llm.ttft:412|d|#${g},feature:extract-clause,provider:anthropic,model:claude-sonnet-4-5`,
       `llm.duration:2300|d|#${g},feature:extract-clause,provider:anthropic,model:claude-sonnet-4-5`,
+      // Within both p95 thresholds (412 <= 800 ms, 2300 <= 5000 ms): a good event of the latency SLI.
+      `llm.slo.events:1|c|#${g},feature:extract-clause,objective:latency,verdict:good`,
 
       `llm.requests:1|c|#${g},feature:legal-chat,tenant:globex,provider:openai,model:gpt-4.1,status:error,flag_chat_tool_use:off`,
       `llm.cost.usd:0.01|c|#${g},feature:legal-chat,tenant:globex,provider:openai,model:gpt-4.1`,
@@ -162,6 +164,8 @@ describe("the emitter over UDP", () => {
       `llm.retrieval.duration:87.5|d|#${g},feature:legal-chat,index:case-law`,
 
       `llm.judge.score:82|d|#${g},feature:extract-clause,tenant:acme-legal`,
+      // 82 is at or above the default pass score 70: a good event of the quality SLI.
+      `llm.slo.events:1|c|#${g},feature:extract-clause,objective:quality,verdict:good`,
 
       `llm.requests:1|c|#${g},feature:summarize-contract,tenant:_other,provider:anthropic,model:_other,status:ok,` +
         "flag_summary_long_context:_other",
@@ -170,6 +174,7 @@ describe("the emitter over UDP", () => {
       `llm.tokens:1800|c|#${g},feature:summarize-contract,provider:anthropic,model:_other,token_type:output`,
       `llm.ttft:1310.25|d|#${g},feature:summarize-contract,provider:anthropic,model:_other`,
       `llm.duration:9800|d|#${g},feature:summarize-contract,provider:anthropic,model:_other`,
+      `llm.slo.events:1|c|#${g},feature:summarize-contract,objective:latency,verdict:good`,
     ]);
 
     expect(judgeLogs).toEqual([

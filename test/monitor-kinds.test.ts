@@ -97,7 +97,9 @@ describe("the registry itself", () => {
     for (const m of buildMonitors(catalog)) {
       const spec = MONITOR_KINDS.find((k) => k.kind === m.kind)!;
       expect(m.body.tags).toContain(tag(RESOURCE_TAG.monitor, spec.kind));
-      expect(m.body.tags).toContain(tag(RESOURCE_TAG.signal, spec.signal));
+      expect([spec.signal].flat().map((s) => tag(RESOURCE_TAG.signal, s))).toContain(
+        m.body.tags.find((t) => t.startsWith(`${RESOURCE_TAG.signal}:`)),
+      );
       // A composite's muted building block is informational, P5 (monitors/lint.ts); the monitor that notifies has the entry's priority.
       expect(m.body.priority).toBe(m.muted ? 5 : spec.priority);
       expect(m.body.message).toContain(`${catalog.stack.runbookBaseUrl}/${spec.runbook}`);

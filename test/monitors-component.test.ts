@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { absoluteDatadogUrl } from "../config/links";
 import { stackConfigFromPulumi } from "../config/validate";
+import { buildSlos } from "../slos";
 import { buildMonitors } from "../monitors";
 import { Monitors } from "../monitors/component";
 import { monitorsOf } from "../plan/monitors";
@@ -116,6 +117,7 @@ describe("dependencies", () => {
             dashboardUrls: Object.fromEntries(
               ["quality", "cost", "latency", "tenant", "overview"].map((id) => [id, `https://example.test/${id}`]),
             ),
+            sloIds: Object.fromEntries(buildSlos(catalog).map((slo) => [slo.id, `${slo.id}-id`])),
             teamTagPolicy: { validTeams: ["platform"] },
           },
           { dependsOn: [serviceObject] },
@@ -166,21 +168,23 @@ describe("synth checks and files", () => {
     const catalog = legalCatalog("prod");
     const files = Object.fromEntries(renderArtifacts(prodPlan, catalog).map((a) => [a.path, a.content]));
     const planned = monitorsOf(prodPlan);
-    expect(planned).toHaveLength(29);
+    expect(planned).toHaveLength(94);
     for (const m of planned) {
       const body = JSON.parse(files[`monitors/${m.id}.json`]);
       expect(body).toEqual(m.body);
       expect(typeof body.priority).toBe("number");
       if (body.type === "query alert") expect(typeof body.options.thresholds.critical).toBe("number");
       // A composite names its constituents by the ids the engine gave them.
-      else expect(body.query).toMatch(/^\d+ && !\d+$/);
+      else if (body.type === "composite") expect(body.query).toMatch(/^\d+ && !?\d+$/);
+      // An SLO alert names its SLO by the id the engine gave it.
+      else expect(body.query).toMatch(/^(burn_rate|error_budget)\("[^"@]+"\)/);
     }
   });
 
   it("The synth summary counts monitors, paging monitors and priorities per team.", () => {
     const text = summarize(prodPlan, legalCatalog("prod"), [], "out/prod");
-    expect(text).toContain("Monitors: 29 (20 per feature, 6 cross-feature, 3 muted building blocks of composites), 16 page");
-    expect(text).toMatch(/platform\s+13 monitors,\s+4 paging\s+\(P1x1 P2x3 P3x5 P4x1 P5x3\)/);
+    expect(text).toContain("Monitors: 94 (65 per feature, 6 cross-feature, 23 muted building blocks of composites), 31 page");
+    expect(text).toMatch(/platform\s+26 monitors,\s+7 paging\s+\(P1x1 P2x6 P3x11 P4x1 P5x7\)/);
     const staging = summarize(stagingPlan, legalCatalog("staging"), [], "out/staging");
     expect(staging).toContain("0 page (paging off: all to Slack)");
   });

@@ -1,15 +1,18 @@
 // Monitor builders over the legal fixture (test/fixtures/legal/): thresholds from its features.ts, ownership,
 // routing (prod pages, staging never does), messages and the monitor count.
 import { describe, expect, it } from "vitest";
-import { CHAPTER_DEFAULTS, type FeatureInput } from "../config/schema";
+import { CHAPTER_DEFAULTS, type Feature, type FeatureInput } from "../config/schema";
 import { type Catalog, loadCatalog, stackConfigFromPulumi, validateCatalog } from "../config/validate";
 import { buildMonitors, buildOrgMonitors, type MonitorDefinition } from "../monitors";
-import { featureKinds, MONITOR_KINDS, stackKinds } from "../monitors/kinds";
+import { featureKinds, MONITOR_KINDS, sloKinds, stackKinds } from "../monitors/kinds";
+import { featureSlo, SLO_OBJECTIVES } from "../config/slo";
 import { formatNumber, latencyRecoveryThreshold, requestsBeforeJudgeSilenceIsSuspicious } from "../monitors/queries";
 import {
   type BlockNode,
   handlesFor,
   isPagingPriority,
+  monitorName,
+  monitorPartName,
   type NotificationContext,
   pagerdutyHandle,
   parseMessage,
@@ -47,6 +50,13 @@ const staging = legalCatalog("staging");
 const PER_FEATURE_KINDS = featureKinds().map((k) => k.kind);
 const CROSS_FEATURE_KINDS = stackKinds().map((k) => k.kind);
 const prodMonitors = buildMonitors(prod);
+
+/** A feature's monitor ids in build order: one per per-feature kind, one per objective of each SLO kind when it has SLOs. */
+function expectedFeatureMonitors(catalog: Catalog, f: Feature): string[] {
+  return featureKinds().flatMap((k) =>
+    !k.sloAlert ? [monitorName(k.kind, f.id)] : featureSlo(f, catalog.stack) ? SLO_OBJECTIVES.map((o) => monitorName(k.kind, f.id, o)) : [],
+  );
+}
 const stagingMonitors = buildMonitors(staging);
 /** Constituents of a composite that notify on their own (not muted): tenant-spend-anomaly's all-tenants detector. */
 const SELF_NOTIFYING_CONSTITUENTS = ["monitor-tenant-spend-anomaly-global"];
@@ -59,10 +69,12 @@ function handles(m: MonitorDefinition, ctx: NotificationContext): string[] {
 }
 
 describe("monitor identity and count", () => {
-  it("Every feature of the legal fixture gets exactly one monitor per per-feature kind of the registry, named by its stable id.", () => {
+  it("Every legal fixture feature gets one monitor per per-feature kind, one per objective of an SLO kind, named by stable ids.", () => {
     for (const f of prod.features) {
-      const own = prodMonitors.filter((m) => m.featureId === f.id).map((m) => m.id);
-      expect(own).toEqual(PER_FEATURE_KINDS.map((k) => `monitor-${f.id}-${k}`));
+      const own = notifying(prodMonitors)
+        .filter((m) => m.featureId === f.id)
+        .map((m) => m.id);
+      expect(own).toEqual(expectedFeatureMonitors(prod, f));
     }
   });
 
@@ -77,17 +89,20 @@ describe("monitor identity and count", () => {
     },
   );
 
-  it("Every muted monitor is a P5 building block of exactly one composite of its own kind, named after it.", () => {
+  // A building block may serve several composites ("many composite monitors may reference the same individual
+  // monitor", docs monitors/types/composite): the fast burn's traffic guard serves the feature's three objectives.
+  it("Every muted monitor is a P5 building block of composites of its own kind (and of its feature), named after it.", () => {
     const muted = prodMonitors.filter((m) => m.muted);
     expect(muted.length).toBeGreaterThan(0);
     for (const m of muted) {
       const part = tagValue(m.body.tags, RESOURCE_TAG.part);
       expect(part).toBeDefined();
-      expect(m.id).toBe(`monitor-${m.kind}-${part}`);
+      expect(m.id).toBe(monitorPartName(m.kind, part!, m.featureId));
       expect(m.body.priority).toBe(5);
       expect(m.pages).toBe(false);
       const composites = prodMonitors.filter((c) => c.body.type === "composite" && c.body.query.includes(`<<${m.id}>>`));
-      expect(composites.map((c) => c.kind)).toEqual([m.kind]);
+      expect(composites.length).toBeGreaterThan(0);
+      for (const c of composites) expect([c.kind, c.featureId]).toEqual([m.kind, m.featureId]);
     }
   });
 
@@ -97,16 +112,20 @@ describe("monitor identity and count", () => {
     { features: 5, tenants: 100_000 },
     { features: 60, tenants: 400 },
   ])(
-    "With $features features and $tenants tenants there are (per-feature kinds) x features + (cross-feature kinds) + 1 notifying " +
-      "monitors.",
+    "With $features features and $tenants tenants, (per-feature kinds + 2 more per SLO kind) x features + cross-feature kinds + 1 " +
+      "notify.",
     ({ features, tenants }) => {
       const catalog = catalogWith("prod", { features: generatedFeatures(features), config: { scale: { tenants, models: 4 } } });
       const monitors = buildMonitors(catalog);
-      expect(notifying(monitors)).toHaveLength(
-        PER_FEATURE_KINDS.length * features + CROSS_FEATURE_KINDS.length + SELF_NOTIFYING_CONSTITUENTS.length,
-      );
-      // Building blocks do not grow with the catalog: they are grouped by feature like their composite.
-      expect(monitors.length - notifying(monitors).length).toBe(prodMonitors.length - notifying(prodMonitors).length);
+      const perFeature = catalog.features.flatMap((f) => expectedFeatureMonitors(catalog, f)).length;
+      // PER_FEATURE_KINDS counts each SLO kind once; it has a monitor per objective.
+      expect(perFeature).toBe((PER_FEATURE_KINDS.length + (SLO_OBJECTIVES.length - 1) * sloKinds().length) * features);
+      expect(notifying(monitors)).toHaveLength(perFeature + CROSS_FEATURE_KINDS.length + SELF_NOTIFYING_CONSTITUENTS.length);
+      // Cross-feature building blocks do not grow with the catalog (grouped by feature like their composite); the
+      // fast burn adds one burn-rate block per objective and one traffic guard per feature with SLOs.
+      const crossParts = prodMonitors.filter((m) => m.muted && m.featureId === undefined).length;
+      const withSlos = catalog.features.filter((f) => featureSlo(f, catalog.stack)).length;
+      expect(monitors.length - notifying(monitors).length).toBe(crossParts + withSlos * (SLO_OBJECTIVES.length + 1));
       expect(new Set(monitors.map((m) => m.id)).size).toBe(monitors.length);
     },
   );
@@ -382,9 +401,9 @@ describe("routing: who is notified", () => {
     expect(reminder.includes(pagerdutyHandle("prod", m.owner))).toBe(m.kind !== "cost-budget");
   });
 
-  it("The legal fixture's prod stack pages for cost, latency and provider outages, and for nothing else.", () => {
+  it("The legal fixture's prod stack pages for cost, latency, provider outages and fast SLO burns, and for nothing else.", () => {
     const paging = prodMonitors.filter((m) => m.pages).map((m) => m.kind);
-    expect(new Set(paging)).toEqual(new Set(["cost-budget", "ttft-p95", "total-latency-p95", "provider-outage"]));
+    expect(new Set(paging)).toEqual(new Set(["cost-budget", "ttft-p95", "total-latency-p95", "provider-outage", "slo-fast-burn"]));
   });
 });
 
@@ -399,19 +418,26 @@ describe("messages", () => {
     "judge-stalled": "quality",
     "retrieval-slow": "latency",
     "observability-cost": "overview",
+    // The fast burn's traffic guard: the kind's own dashboard (the objectives' monitors link theirs).
+    "slo-fast-burn": "overview",
   };
+
+  /** The SLO kinds link their objective's dashboard, and share one runbook. */
+  const objectiveDashboards: Record<string, string> = { availability: "overview", latency: "latency", quality: "quality" };
 
   it.each(prodMonitors.map((m) => ({ id: m.id, m })))(
     "The message of $id says what fired, links its dashboard with variables filled in and its runbook, and has a recovery section.",
     ({ m }) => {
       const msg = m.body.message;
+      const fired = m.kind === "slo-fast-burn" || m.kind === "slo-slow-burn" ? "{{long_window_burn_rate}}" : "{{value}}";
       // A composite has no value of its own, and a monitor notified once for all groups has no single group's value.
-      if (m.body.type === "query alert" && !m.muted && m.body.options.notify_by === undefined) expect(msg).toContain("{{value}}");
-      const link = `@@dashboard-url:${dashboards[m.kind]}@@?`;
+      if (m.body.type !== "composite" && !m.muted && m.body.options.notify_by === undefined) expect(msg).toContain(fired);
+      const objective = tagValue(m.body.tags, "objective");
+      const link = `@@dashboard-url:${objective ? objectiveDashboards[objective] : dashboards[m.kind]}@@?`;
       expect(msg).toContain(link);
       expect(msg).toContain("tpl_var_env=prod");
       if (m.featureId) expect(msg).toContain(`tpl_var_feature=${m.featureId}`);
-      expect(msg).toContain(`${prod.stack.runbookBaseUrl}/${m.kind}.md`);
+      expect(msg).toContain(`${prod.stack.runbookBaseUrl}/${MONITOR_KINDS.find((k) => k.kind === m.kind)!.runbook}`);
       expect(block(msg, "is_recovery").length).toBeGreaterThan(40);
     },
   );
@@ -432,7 +458,7 @@ describe("messages", () => {
 });
 
 describe("data handling options", () => {
-  it.each(prodMonitors.map((m) => ({ id: m.id, m })))(
+  it.each(prodMonitors.filter((m) => m.body.type !== "slo alert").map((m) => ({ id: m.id, m })))(
     "$id sets on_missing_data deliberately (a composite: notify_no_data, which is all it has) and never no_data_timeframe.",
     ({ m }) => {
       if (m.body.type === "composite") {
@@ -449,6 +475,16 @@ describe("data handling options", () => {
   it("Every monitor on the contract's sparse metrics evaluates partial windows; only the usage gauge needs a full one.", () => {
     for (const m of prodMonitors.filter((x) => x.body.type === "query alert"))
       expect(m.body.options.require_full_window).toBe(m.kind === "observability-cost");
+  });
+
+  it("SLO alerts set no data-handling option: Datadog offers none on SLO monitors.", () => {
+    const sloAlerts = prodMonitors.filter((m) => m.body.type === "slo alert");
+    expect(sloAlerts.length).toBeGreaterThan(0);
+    for (const m of sloAlerts) {
+      expect(m.body.options).not.toHaveProperty("on_missing_data");
+      expect(m.body.options).not.toHaveProperty("require_full_window");
+      expect(m.body.options).not.toHaveProperty("notify_no_data");
+    }
   });
 });
 

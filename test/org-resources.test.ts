@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { allMetrics } from "../config/contract";
 import { type Catalog, stackConfigFromPulumi, validateCatalog } from "../config/validate";
 import { buildDashboards } from "../dashboards";
+import { buildSlos } from "../slos";
+import { toSloInputs } from "../slos/args";
 import { buildMonitors } from "../monitors";
 import { toMonitorInputs } from "../monitors/args";
 import { buildOrgResources, stackCardinality, WARNING_ABOVE_PLAN } from "../org/build";
@@ -39,7 +41,8 @@ afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 function builtPlan(catalog: Catalog): PlanResources {
   const dashboards = buildDashboards(catalog);
   const monitors = buildMonitors(catalog);
-  const org = buildOrgResources(catalog, { dashboards, monitors });
+  const slos = buildSlos(catalog);
+  const org = buildOrgResources(catalog, { dashboards, monitors, slos });
   return {
     stack: catalog.stack.env,
     resources: [
@@ -49,6 +52,7 @@ function builtPlan(catalog: Catalog): PlanResources {
         name: m.id,
         inputs: { ...toMonitorInputs(m.body) } as Record<string, unknown>,
       })),
+      ...slos.map((s) => ({ type: TYPE.serviceLevelObjective, name: s.id, inputs: { ...toSloInputs(s.body) } as Record<string, unknown> })),
       ...(org?.tagConfigurations ?? []).map((c) => ({
         type: TYPE.metricTagConfiguration,
         name: tagConfigurationResourceName(c.metricName),
@@ -151,7 +155,7 @@ describe("org-wide resources in exactly one stack", () => {
   it("a budget that does not cover the plan gives a cost monitor with no warning, which alerts, never one that warns forever", () => {
     const catalog = legalCatalog("prod");
     const tight = { ...catalog, stack: { ...catalog.stack, orgBudget: { customMetrics: 1000, otherStacksCustomMetrics: 0 } } };
-    const org = buildOrgResources(tight, { dashboards: buildDashboards(tight), monitors: buildMonitors(tight) })!;
+    const org = buildOrgResources(tight, { dashboards: buildDashboards(tight), monitors: buildMonitors(tight), slos: buildSlos(tight) })!;
     expect(org.overBudget).toBe(true);
     expect(org.monitors.find((m) => m.kind === "observability-cost")!.body.options.thresholds).toEqual({ critical: 1000 });
   });

@@ -89,6 +89,7 @@ describe("the bundled pack", () => {
     const found = await pack.analyzeStack([monitor(), serviceObject("contracts-ai")]);
     expect(found.map((d) => [d.policy, d.level])).toEqual([
       ["feature-has-all-monitors", "mandatory"],
+      ["feature-has-slos", "mandatory"],
       ["monitor-pages-its-owner", "mandatory"],
       ["pagerduty-handles-resolve", "mandatory"],
       ["paging-budget", "advisory"],

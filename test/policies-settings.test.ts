@@ -66,8 +66,9 @@ describe("run from the repository", () => {
           `stack "sandbox": there is no Pulumi.sandbox.yaml in ${LEGAL_DIR} (stacks here: prod, staging), so the rules that read the ` +
           `stack's settings ` +
           `cannot judge this plan: runbookBaseUrl (monitor-has-runbook), paging (monitor-has-escalation-path, ` +
-          `pagerduty-handles-resolve), ` +
-          `env (monitor-pages-its-owner), features (feature-has-all-monitors), maxPagingMonitorsPerTeam (paging-budget), ` +
+          `pagerduty-handles-resolve, feature-has-slos), ` +
+          `env (monitor-pages-its-owner), features (feature-has-all-monitors, feature-has-slos), sloOptOuts (feature-has-slos), ` +
+          `maxPagingMonitorsPerTeam (paging-budget), ` +
           `pagerdutyServices (sentry-alert-has-owner-team). Check a plan of a stack this repository defines, or add ` +
           `Pulumi.sandbox.yaml and fix what it reports.`,
       },

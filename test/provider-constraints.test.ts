@@ -85,10 +85,15 @@ const GOOD: Record<string, Record<string, unknown>> = {
     tagPolicy: { tagKey: "team", tagKeyRequired: true, validTagValues: ["contracts-ai", "platform"] },
   },
   [TYPE.serviceLevelObjective]: {
-    name: "extract-clause availability",
-    type: "time_slice",
+    name: "[llm prod] Clause extraction: availability SLO",
+    type: "metric",
+    description: "99.5 % of Clause extraction's LLM calls succeed",
+    tags: ["team:contracts-ai", "feature:extract-clause", "env:prod", "objective:availability"],
     thresholds: [{ timeframe: "30d", target: 99.5, warning: 99.8 }],
-    sliSpecification: { timeSlice: { comparator: "<", threshold: 800, queryIntervalSeconds: 300 } },
+    query: {
+      numerator: "sum:llm.requests{feature:extract-clause,env:prod,status:ok}.as_count()",
+      denominator: "sum:llm.requests{feature:extract-clause,env:prod}.as_count()",
+    },
   },
 };
 
@@ -199,8 +204,40 @@ const BREACHES: [string, Mutation, string, string[]?][] = [
   ["datadog.slo.threshold-target.range", (i) => ((i.thresholds as Record<string, unknown>[])[0].warning = 99), "thresholds[0].warning"],
   [
     "datadog.slo.time-slice-interval.enum",
-    (i) => ((i.sliSpecification as { timeSlice: Record<string, unknown> }).timeSlice.queryIntervalSeconds = 120),
+    (i) =>
+      Object.assign(i, {
+        type: "time_slice",
+        sliSpecification: { timeSlice: { comparator: "<", threshold: 800, queryIntervalSeconds: 120 } },
+      }),
     "sliSpecification.timeSlice.queryIntervalSeconds",
+  ],
+  [
+    "datadog.slo.threshold-target.decimals",
+    (i) => ((i.thresholds as Record<string, unknown>[])[0].target = 99.1234),
+    "thresholds[0].target",
+  ],
+  ["datadog.slo.name.required", set("name", " "), "name"],
+  ["datadog.slo.metric.query-required", set("query", { numerator: "sum:llm.requests{status:ok}.as_count()" }), "query.denominator"],
+  [
+    "datadog.slo.query.sum",
+    (i) => ((i.query as Record<string, string>).numerator = "avg:llm.requests{feature:extract-clause,status:ok}"),
+    "query.numerator",
+  ],
+  ["datadog.slo.tags.normalized", set("tags", ["team:Contracts AI"]), "tags[0]"],
+  [
+    "datadog.monitor.slo-alert.no-missing-data-option",
+    (i) =>
+      Object.assign(i, {
+        type: "slo alert",
+        query: 'burn_rate("abc").over("30d").long_window("1h").short_window("5m") > 14.4',
+        onMissingData: "default",
+      }),
+    "onMissingData",
+  ],
+  [
+    "datadog.monitor.slo-alert.query",
+    (i) => Object.assign(i, { type: "slo alert", query: 'burn_rate("abc").over("30d").long_window("72h").short_window("6h") > 6' }),
+    "query",
   ],
 ];
 

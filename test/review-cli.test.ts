@@ -131,19 +131,19 @@ describe("the cost of a change", () => {
         "",
         "| | base | head | change |",
         "|---|---:|---:|---:|",
-        "| indexed custom metrics ($5 per 100) | 366 | 712 | **+346** |",
-        "| ingested custom metrics ($0.10 per 100) | 492 | 818 | **+326** |",
-        "| per month | $18.79 | $36.42 | **+$17.63** |",
+        "| indexed custom metrics ($5 per 100) | 374 | 724 | **+350** |",
+        "| ingested custom metrics ($0.10 per 100) | 500 | 830 | **+330** |",
+        "| per month | $19.20 | $37.03 | **+$17.83** |",
         "| budget, indexed (`monitoring.customMetricBudget`) | 600 | 600 |  |",
-        "| observability-cost monitor (org-wide): warns above | 542 | 922 | **+380** |",
+        "| observability-cost monitor (org-wide): warns above | 550 | 936 | **+386** |",
         "| observability-cost monitor (org-wide): alerts above | 1,100 | 1,100 |  |",
         "",
-        "> **⚠** 712 indexed custom metrics exceed stack prod's budget of 600 (`monitoring.customMetricBudget`) by 112.",
+        "> **⚠** 724 indexed custom metrics exceed stack prod's budget of 600 (`monitoring.customMetricBudget`) by 124.",
         ">",
-        "> **⚠** The org's expected 959 indexed custom metrics (prod 712 + staging 247) cross the warning of the observability-cost " +
-          "monitor (stack prod) at 922: `orgBudget.otherStacksCustomMetrics` counts 126 for the other stacks, which estimate 247.",
+        "> **⚠** The org's expected 983 indexed custom metrics (prod 724 + staging 259) cross the warning of the observability-cost " +
+          "monitor (stack prod) at 936: `orgBudget.otherStacksCustomMetrics` counts 126 for the other stacks, which estimate 259.",
         "",
-        "- `draft-letter` (new): +346 indexed, +326 ingested custom metrics ≈ +$17.63/month",
+        "- `draft-letter` (new): +350 indexed, +330 ingested custom metrics ≈ +$17.83/month",
       ].join("\n"),
     );
     expect(section(r.stdout, "staging", "Custom metrics")).toBe(
@@ -154,12 +154,12 @@ describe("the cost of a change", () => {
         "",
         "| | base | head | change |",
         "|---|---:|---:|---:|",
-        "| indexed custom metrics ($5 per 100) | 126 | 247 | **+121** |",
-        "| ingested custom metrics ($0.10 per 100) | 162 | 263 | **+101** |",
-        "| per month | $6.46 | $12.61 | **+$6.15** |",
+        "| indexed custom metrics ($5 per 100) | 134 | 259 | **+125** |",
+        "| ingested custom metrics ($0.10 per 100) | 170 | 275 | **+105** |",
+        "| per month | $6.87 | $13.23 | **+$6.36** |",
         "| budget, indexed (`monitoring.customMetricBudget`) | 20,000 | 20,000 |  |",
         "",
-        "- `draft-letter` (new): +121 indexed, +101 ingested custom metrics ≈ +$6.15/month",
+        "- `draft-letter` (new): +125 indexed, +105 ingested custom metrics ≈ +$6.36/month",
       ].join("\n"),
     );
   });
@@ -180,10 +180,10 @@ describe("the cost of a change", () => {
           "stack's declared scale, stay within the stack's custom-metric budget, and the org's expected usage stays below the " +
           "observability-cost monitor's warning.",
         "  - (stack)  urn:pulumi:prod::llm-observability",
-        "      stack prod: estimated 712 indexed custom metrics ≈ $35.60/month (largest: llm.judge.score 300, llm.requests 240, " +
-          "llm.cost.usd 80; plus 818 ingested ≈ $0.82/month); budget 600 (monitoring.customMetricBudget); the " +
-          "observability-cost monitor (stack prod) warns above 922 and alerts above 1,100. 712 indexed custom metrics exceed " +
-          "stack prod's budget of 600 (`monitoring.customMetricBudget`) by 112.",
+        "      stack prod: estimated 724 indexed custom metrics ≈ $36.20/month (largest: llm.judge.score 300, llm.requests 240, " +
+          "llm.cost.usd 80; plus 830 ingested ≈ $0.83/month); budget 600 (monitoring.customMetricBudget); the " +
+          "observability-cost monitor (stack prod) warns above 936 and alerts above 1,100. 724 indexed custom metrics exceed " +
+          "stack prod's budget of 600 (`monitoring.customMetricBudget`) by 124.",
         "",
         "1 violation: 0 mandatory, 1 advisory.",
         "",
@@ -196,11 +196,11 @@ describe("the cost of a change", () => {
         policyName: "llm-custom-metric-budget",
         enforcementLevel: "advisory",
         message:
-          "stack staging: estimated 247 indexed custom metrics ≈ $12.35/month (largest: llm.judge.score 75, llm.requests 60, " +
-          "llm.duration 40; plus 263 ingested ≈ $0.26/month); budget 20,000 (monitoring.customMetricBudget); the " +
-          "observability-cost monitor (stack prod) warns above 922 and alerts above 1,100. The org's expected 959 indexed custom " +
-          "metrics (prod 712 + staging 247) cross the warning of the observability-cost monitor (stack prod) at 922: " +
-          "`orgBudget.otherStacksCustomMetrics` counts 126 for the other stacks, which estimate 247.",
+          "stack staging: estimated 259 indexed custom metrics ≈ $12.95/month (largest: llm.judge.score 75, llm.requests 60, " +
+          "llm.duration 40; plus 275 ingested ≈ $0.28/month); budget 20,000 (monitoring.customMetricBudget); the " +
+          "observability-cost monitor (stack prod) warns above 936 and alerts above 1,100. The org's expected 983 indexed custom " +
+          "metrics (prod 724 + staging 259) cross the warning of the observability-cost monitor (stack prod) at 936: " +
+          "`orgBudget.otherStacksCustomMetrics` counts 126 for the other stacks, which estimate 259.",
       }),
     ]);
   });
@@ -224,7 +224,8 @@ describe("a renamed feature id", () => {
         `> **Looks like a rename: \`legal-chat\` → \`${to}\`** ${why}. A feature's id is its identity, so this change loses:`,
         "> - **its metric history**: Datadog keeps it under `feature:legal-chat`, while the dashboards and monitors of " +
           `\`${to}\` only see data sent with the new id (the emitter rejects calls that still pass \`legal-chat\`).`,
-        "> - **its monitor history**: its 4 monitors and 2 Sentry rules are deleted and new ones created in their place, without " +
+        "> - **its monitor history**: its 17 monitors, 3 SLOs and 2 Sentry rules are deleted and new ones created in their place, " +
+          "without " +
           "their history, mutes or downtimes; monitors that compare with the past start without a baseline.",
         ">",
         "> To keep both, keep the id `legal-chat` and change its `name` in features.ts instead.",

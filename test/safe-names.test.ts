@@ -191,8 +191,9 @@ describe("monitors synthesized from the most hostile names that are accepted", (
   });
 
   it("Messages hold only Datadog's own template syntax: state blocks, {{value}} and group names.", () => {
+    // SLO alerts add {{long_window_burn_rate}} and {{short_window_burn_rate}} (docs monitors/types/slo, "Notifications").
     const own =
-      /^\{\{(?:value|threshold|warn_threshold|[#^/]is_(?:alert|alert_recovery|warning|recovery|no_data|renotify)|[a-z_]+\.name)\}\}$/;
+      /^\{\{(?:value|threshold|warn_threshold|(?:long|short)_window_burn_rate|[#^/]is_(?:alert|alert_recovery|warning|recovery|no_data|renotify)|[a-z_]+\.name)\}\}$/;
     for (const m of monitors) {
       const templates = [...m.body.message.matchAll(/\{\{[^}]*\}\}/g)].map((t) => t[0]);
       expect(

@@ -87,12 +87,47 @@ describe("scenario files are validated with a path for every problem", () => {
       ["expect[1]: give exactly one of count, atLeast, atMost"],
     ],
     [
+      "an error rate above every call (300 x the 0.5 % the default 99.5 % availability target allows)",
+      (d: ReturnType<typeof valid>) => void Object.assign(d.traffic[0], { errorRate: "300x" }),
+      ["traffic[0].errorRate: 300x is 150 % of the calls of answer, more than all of them (1x is 0.5 %)"],
+    ],
+    [
+      "an error rate that is neither a share nor <N>x",
+      (d: ReturnType<typeof valid>) => void (d.events[0].set.errorRate = "5%" as unknown as number),
+      [
+        "events[0].set.errorRate: must be a share of calls from 0 to 1, or " +
+          '"<N>x" (N times the share the availability SLO allows) (got "5%")',
+      ],
+    ],
+    [
+      "an objective the SLOs do not have",
+      (d: ReturnType<typeof valid>) =>
+        void d.expect.push({ monitor: "slo-fast-burn", state: "alert", group: { objective: "speed" } } as never),
+      ['expect[2].group.objective: unknown objective "speed" (known: availability, latency, quality, or "*")'],
+    ],
+    [
+      "an objective on a monitor that watches no SLO",
+      (d: ReturnType<typeof valid>) => void Object.assign(d.expect[0], { group: { objective: "availability" } }),
+      ['expect[0].group.objective: monitor "provider-outage" is neither per objective nor grouped by objective'],
+    ],
+    [
       "a state the format does not have",
       (d: ReturnType<typeof valid>) => void (d.expect[0].state = "critical"),
       ['expect[0].state: must be one of alert, warn, ok, no data (got "critical")'],
     ],
   ])("%s is reported with its path.", (_, mutate, expected) => {
     expect(problems(mutate)).toEqual(expected);
+  });
+
+  it("accepts the SLO keys: an error rate relative to the availability target, and objectives picked in both kinds of expectation.", () => {
+    const found = problems((d) => {
+      d.events[0].set.errorRate = "20x" as unknown as number;
+      d.expect.push(
+        { monitor: "slo-fast-burn", state: "alert", group: { objective: "availability", feature: "answer" } } as never,
+        { notifies: "@pagerduty-*", monitor: "slo-fast-burn", group: { objective: "latency" }, atMost: 0 } as never,
+      );
+    });
+    expect(found).toEqual([]);
   });
 
   it("reports every problem of a file at once.", () => {

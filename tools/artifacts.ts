@@ -5,6 +5,7 @@ import { evaluationRecord } from "../evaluator/catalog";
 import { stackCardinality, stackCostRecord } from "../org/build";
 import { dashboardsOf } from "../plan/dashboards";
 import { monitorsOf } from "../plan/monitors";
+import { sloBodiesOf } from "../plan/slos";
 import { type Plan, PLAN_FORMAT_VERSION, type PlanInputs, planJson } from "../plan/plan";
 import { renderPreview } from "./preview/html";
 
@@ -41,6 +42,10 @@ export function renderArtifacts(plan: Plan, catalog: Catalog): Artifact[] {
   for (const m of monitorsOf(plan)) {
     // The API body mapped back from the recorded provider inputs: what Datadog receives.
     artifacts.push({ path: `monitors/${m.id}.json`, content: `${JSON.stringify(m.body, null, 2)}\n` });
+  }
+  for (const s of sloBodiesOf(plan)) {
+    // The same for each SLO: the body `POST /api/v1/slo` receives.
+    artifacts.push({ path: `slos/${s.id}.json`, content: `${JSON.stringify(s.body, null, 2)}\n` });
   }
   // What a reviewer opens: every dashboard on its grid, the monitors, on-call and Sentry rules.
   artifacts.push({ path: "preview/index.html", content: renderPreview(plan, { catalog }) });

@@ -29,21 +29,21 @@ export interface SpecError {
 }
 
 interface Compiled {
-  /** Schema name -> validator, for "Dashboard", "Monitor" and every `*WidgetDefinition`. */
+  /** Schema name -> validator, for "Dashboard", "Monitor", "ServiceLevelObjectiveRequest" and every `*WidgetDefinition`. */
   validators: Record<string, ValidateFunction>;
   /** widget `type` value -> concrete `*WidgetDefinition` schema name. */
   widgetSchemas: Record<string, string>;
 }
 
 /**
- * "Dashboard" and "Monitor" compiled without `allErrors`: the same verdict, found without collecting
+ * The top-level schemas compiled without `allErrors`: the same verdict, found without collecting
  * every error. With `allErrors`, each widget is checked against every branch of the widget oneOf and
  * all their errors are gathered even when one branch matches: that was most of validating a valid
  * dashboard. Only a document this rejects is validated again, by `Compiled`, for its errors.
  */
-type Verdicts = Record<"Dashboard" | "Monitor", ValidateFunction>;
+type Verdicts = Record<(typeof VERDICT_SCHEMAS)[number], ValidateFunction>;
 
-const VERDICT_SCHEMAS = ["Dashboard", "Monitor"] as const;
+const VERDICT_SCHEMAS = ["Dashboard", "Monitor", "ServiceLevelObjectiveRequest"] as const;
 
 let compiled: Compiled | undefined;
 let verdicts: Verdicts | undefined;
@@ -83,7 +83,7 @@ function compileSpec(specText: string): Compiled & { code: string; verdicts: Ver
     const refs = Object.fromEntries(names.map((n) => [n, `dd#/components/schemas/${n}`]));
     return { validators: Object.fromEntries(names.map((n) => [n, ajv.getSchema(refs[n])!])), code: standaloneCode(ajv, refs) };
   };
-  const full = build(["Dashboard", "Monitor", ...new Set(Object.values(widgetSchemas))], true);
+  const full = build(["Dashboard", "Monitor", "ServiceLevelObjectiveRequest", ...new Set(Object.values(widgetSchemas))], true);
   const fast = build(VERDICT_SCHEMAS, false);
   return {
     validators: full.validators,
@@ -172,7 +172,7 @@ function compile(): Compiled {
   return (compiled = { validators, widgetSchemas });
 }
 
-/** Whether `doc` is valid against "Dashboard" or "Monitor"; loads only the verdict module. */
+/** Whether `doc` is valid against one of VERDICT_SCHEMAS; loads only the verdict module. */
 function isValid(schemaName: keyof Verdicts, doc: unknown): boolean {
   if (!verdicts) {
     const loaded = cachedModule("verdicts");
@@ -185,7 +185,10 @@ function isValid(schemaName: keyof Verdicts, doc: unknown): boolean {
 function validator(schemaName: string): ValidateFunction {
   const fn = compile().validators[schemaName];
   if (!fn)
-    throw new Error(`no precompiled validator for ${schemaName}: compileSpec() compiles Dashboard, Monitor and the widget definitions`);
+    throw new Error(
+      `no precompiled validator for ${schemaName}: compileSpec() compiles Dashboard, Monitor, ServiceLevelObjectiveRequest and the ` +
+        "widget definitions",
+    );
   return fn;
 }
 
@@ -196,7 +199,10 @@ function toErrors(errors: ErrorObject[] | null | undefined, prefix = ""): SpecEr
   }));
 }
 
-/** Validates against a precompiled schema of the spec: "Dashboard", "Monitor" or a widget definition, e.g. "TimeseriesWidgetDefinition". */
+/**
+ * Validates against a precompiled schema of the spec: "Dashboard", "Monitor", "ServiceLevelObjectiveRequest" or a widget
+ * definition, e.g. "TimeseriesWidgetDefinition".
+ */
 export function validateAgainst(schemaName: string, doc: unknown): SpecError[] {
   const fn = validator(schemaName);
   return fn(doc) ? [] : toErrors(fn.errors);
@@ -238,6 +244,11 @@ export function validateDashboard(dashboard: unknown): SpecError[] {
 /** Validates a monitor body (API shape) against `#/components/schemas/Monitor`. */
 export function validateMonitor(monitor: unknown): SpecError[] {
   return isValid("Monitor", monitor) ? [] : validateAgainst("Monitor", monitor);
+}
+
+/** Validates an SLO body (API shape) against `#/components/schemas/ServiceLevelObjectiveRequest`, what `POST /api/v1/slo` takes. */
+export function validateSlo(slo: unknown): SpecError[] {
+  return isValid("ServiceLevelObjectiveRequest", slo) ? [] : validateAgainst("ServiceLevelObjectiveRequest", slo);
 }
 
 export function formatSpecErrors(errors: SpecError[], limit = 20): string {

@@ -7,6 +7,7 @@ import { compositeConstituents } from "../evaluator/monitor";
 import type { StackUnderTest } from "../evaluator/run";
 import { monitorsOf } from "../plan/monitors";
 import { type Plan, resourcesOfType } from "../plan/plan";
+import { sloBodiesOf } from "../plan/slos";
 import { mockResourceId } from "./mock-ids";
 
 /** The stack of a plan that records its catalog (`evaluation`, plan/plan.ts); undefined for a plan from before the record. */
@@ -23,7 +24,9 @@ export function stackFromPlan(name: string, plan: Plan, catalog: ScenarioCatalog
   const constituents = new Set(
     monitors.flatMap((m) => compositeConstituents(m).map((id) => monitorById.get(id) ?? id)).filter((id) => muted.has(id)),
   );
-  return withOrgConfigurations({ name, catalog, monitors, percentiles: new Set(), monitorById, muted, constituents }, plan);
+  // An slo alert names its SLO by the id Datadog gave it; under synth's mocks, the id mocks.ts gives the SLO resource.
+  const slos = new Map(sloBodiesOf(plan).map(({ id, body }) => [mockResourceId(id, TYPE.serviceLevelObjective), { id, body }]));
+  return withOrgConfigurations({ name, catalog, monitors, percentiles: new Set(), monitorById, muted, constituents, slos }, plan);
 }
 
 /**

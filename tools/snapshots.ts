@@ -11,7 +11,7 @@ import { synth } from "./synth";
 export const SNAPSHOT_ROOT = path.resolve(__dirname, "..", "snapshots");
 export const SNAPSHOT_STACKS = ["prod", "staging"] as const;
 /** Files of out/<stack>/ that are snapshotted: what a reviewer needs to read (plan.json is too noisy). */
-const SNAPSHOTTED = /^(dashboards\/|monitors\/|cardinality\.md$)/;
+const SNAPSHOTTED = /^(dashboards\/|monitors\/|slos\/|cardinality\.md$)/;
 
 /** What synth writes from the repository's own files for a stack (features.ts, teams.ts, Pulumi.<stack>.yaml). */
 export function snapshotSources(stack: string) {
@@ -52,7 +52,7 @@ export function readSnapshots(stack: string): Artifact[] {
 export const SNAPSHOTS_USAGE = `usage: npm run snapshots
 
 Rewrites snapshots/<stack>/ (${SNAPSHOT_STACKS.join(", ")}) from features.ts, teams.ts and Pulumi.<stack>.yaml:
-the dashboards, monitors and cost report a reviewer reads in a pull request's git diff.
+the dashboards, monitors, SLOs and cost report a reviewer reads in a pull request's git diff.
 
   -h, --help            print this help (and write nothing)
 

@@ -10,6 +10,8 @@ import { countWidgets, dashboardViews } from "../plan/dashboards";
 import { type MonitorView, monitorsOf, monitorViews } from "../plan/monitors";
 import { danglingPagerdutyHandles, sentryRuleViews, teamOnCallView } from "../plan/oncall";
 import { type Plan, resourcesOfType } from "../plan/plan";
+import { slosOf } from "../plan/slos";
+import { featureSlo } from "../config/slo";
 import { describeResourceCount } from "../plan/resource-count";
 import type { Artifact } from "./artifacts";
 
@@ -118,6 +120,7 @@ export function summarize(plan: Plan, catalog: Catalog, artifacts: Artifact[], d
   }
   lines.push("");
   lines.push(...monitorSummary(plan, catalog));
+  lines.push(...sloSummary(plan, catalog));
   lines.push("");
   lines.push(...orgSummary(plan, catalog));
   lines.push("");
@@ -132,9 +135,10 @@ export function summarize(plan: Plan, catalog: Catalog, artifacts: Artifact[], d
 /** One line per owning team: how many monitors, how many of them page, and by which priority. */
 function monitorSummary(plan: Plan, catalog: Catalog): string[] {
   const monitors = monitorViews(plan);
-  const perFeature = monitors.filter((m) => m.feature).length;
   // A composite's building blocks are muted monitors (monitors/definition.ts `muted`): counted apart.
-  const parts = monitors.filter((m) => tagValue(m.tags, RESOURCE_TAG.part) !== undefined).length;
+  const isPart = (m: MonitorView) => tagValue(m.tags, RESOURCE_TAG.part) !== undefined;
+  const parts = monitors.filter(isPart).length;
+  const perFeature = monitors.filter((m) => m.feature && !isPart(m)).length;
   const pages = (m: MonitorView) => m.handles.some((h) => isPagerdutyHandle(h.handle));
   const paging = catalog.stack.paging ? "" : " (paging off: all to Slack)";
   const blocks = parts ? `, ${parts} muted building block${parts === 1 ? "" : "s"} of composites` : "";
@@ -157,6 +161,19 @@ function monitorSummary(plan: Plan, catalog: Catalog): string[] {
     );
   }
   return lines;
+}
+
+/** SLOs per objective, and the features that opted out (docs/slo.md). */
+function sloSummary(plan: Plan, catalog: Catalog): string[] {
+  const slos = slosOf(plan);
+  const optedOut = catalog.features.filter((f) => !featureSlo(f, catalog.stack));
+  const objectives = [...new Set(slos.map((s) => s.objective ?? "?"))];
+  return [
+    `SLOs: ${slos.length} (${objectives.map((o) => `${slos.filter((s) => s.objective === o).length} ${o}`).join(", ") || "none"})` +
+      (optedOut.length
+        ? `; no SLOs: ${optedOut.map((f) => `${f.id} (${f.sloOptOutReason ? `"${f.sloOptOutReason}"` : "no reason given"})`).join(", ")}`
+        : ""),
+  ];
 }
 
 /** What this stack creates of the Datadog org's shared resources (docs/org-resources.md). */

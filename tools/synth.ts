@@ -51,7 +51,7 @@ export async function synth(opts: SynthOptions): Promise<SynthResult> {
 
 /** What synth writes into out/<stack>/: a directory holding only these may be replaced. */
 export function isSynthArtifact(relPath: string): boolean {
-  return /^(plan\.json|cardinality\.md|(dashboards|monitors)\/[^/]+\.json|preview\/index\.html)$/.test(relPath);
+  return /^(plan\.json|cardinality\.md|(dashboards|monitors|slos)\/[^/]+\.json|preview\/index\.html)$/.test(relPath);
 }
 
 /**

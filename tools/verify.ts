@@ -11,7 +11,9 @@ import { MONITOR_KINDS, type MonitorKindSpec } from "../monitors/kinds";
 import { lintMonitor } from "../monitors/lint";
 import { danglingPagerdutyHandles } from "../plan/oncall";
 import { checkPlan, formatBreach } from "../providers/check";
-import { formatSpecErrors, validateDashboard, validateMonitor } from "./datadog-spec";
+import { formatSpecErrors, validateDashboard, validateMonitor, validateSlo } from "./datadog-spec";
+import { sloBodiesOf, slosOf } from "../plan/slos";
+import { lintSlo } from "../slos/lint";
 import { dashboardsOf } from "../plan/dashboards";
 import { type Plan } from "../plan/plan";
 import { mockResourceId } from "./mocks";
@@ -36,6 +38,19 @@ export function verifyPlan(plan: Plan, catalog: Catalog, kinds: readonly Monitor
   } catch (e) {
     return [...problems, `monitor inputs cannot be mapped back to the API body: ${(e as Error).message}`];
   }
+  let slos: ReturnType<typeof sloBodiesOf>;
+  try {
+    slos = sloBodiesOf(plan);
+  } catch (e) {
+    return [...problems, `SLO inputs cannot be mapped back to the API body: ${(e as Error).message}`];
+  }
+  for (const s of slos) {
+    const errors = validateSlo(s.body);
+    if (errors.length)
+      problems.push(`SLO ${s.id} does not match Datadog's ServiceLevelObjectiveRequest schema:\n${formatSpecErrors(errors)}`);
+    for (const p of lintSlo(s.body, { contract: catalog.contract, env: catalog.stack.env })) problems.push(`SLO ${s.id}: ${p}`);
+  }
+  const watched = slosOf(plan);
   // A composite's query references its constituents by the ids the mocks give them (or by placeholder).
   const byRef = new Map(monitors.flatMap((m) => [[mockResourceId(m.id, TYPE.monitor), m.body] as const, [m.id, m.body] as const]));
   const constituents = (c: DatadogMonitor) =>
@@ -45,7 +60,7 @@ export function verifyPlan(plan: Plan, catalog: Catalog, kinds: readonly Monitor
   for (const m of monitors) {
     const errors = validateMonitor(m.body);
     if (errors.length) problems.push(`monitor ${m.id} does not match Datadog's Monitor schema:\n${formatSpecErrors(errors)}`);
-    for (const p of lintMonitor(m.body, { contract: catalog.contract, stack: catalog.stack, kinds, constituents }))
+    for (const p of lintMonitor(m.body, { contract: catalog.contract, stack: catalog.stack, kinds, slos: watched, constituents }))
       problems.push(`monitor ${m.id}: ${p}`);
   }
   for (const b of checkPlan(plan, { ownsOrgResources: catalog.stack.ownsOrgResources })) problems.push(formatBreach(b));

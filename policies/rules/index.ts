@@ -8,6 +8,7 @@ import { pagingRules } from "./paging";
 import { queryRules } from "./queries";
 import { runbookRules } from "./runbooks";
 import { sentryRules } from "./sentry";
+import { sloRules } from "./slos";
 import { stackRules } from "./stack";
 import { thresholdRules } from "./thresholds";
 import type { Rule } from "./types";
@@ -16,6 +17,7 @@ export type { Rule };
 
 export const rules: Rule[] = [
   ...stackRules,
+  ...sloRules,
   ...monitorRules,
   ...runbookRules,
   ...pagingRules,
@@ -36,8 +38,8 @@ export const packArgs: PolicyPackArgs = {
   enforcementLevel: "mandatory",
   displayName: "LLM observability guard",
   description:
-    "Every monitor has an owner, a runbook and an escalation path; no unbounded group-bys; every feature fully monitored; Sentry rules " +
-    "and dashboards owned.",
+    "Every monitor has an owner, a runbook and an escalation path; no unbounded group-bys; every feature fully monitored, with its SLOs " +
+    "on paging stacks; Sentry rules and dashboards owned.",
   provider: "datadog",
   tags: ["datadog", "pagerduty", "sentry", "observability"],
 };

@@ -5,8 +5,12 @@ import * as datadog from "@pulumi/datadog";
 import { type ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { asString } from "./common";
 
-/** Monitor types whose query must end in `<comparator> <number>`. */
-const THRESHOLD_TYPES = new Set(["query alert", "metric alert"]);
+/**
+ * Monitor types whose query must end in `<comparator> <number>`. SLO alerts too: burn-rate and
+ * error-budget queries end in `> 14.4` / `> 75`, matched by `monitor_thresholds.critical` (docs
+ * service_management/service_level_objectives/burn_rate and .../error_budget, "API and Terraform").
+ */
+const THRESHOLD_TYPES = new Set(["query alert", "metric alert", "slo alert"]);
 const TRAILING_COMPARISON = /(>=|<=|==|!=|>|<)\s*(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*$/i;
 
 export const monitorThresholdMatchesQuery: ResourceValidationPolicy = {

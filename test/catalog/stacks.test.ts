@@ -11,7 +11,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { RESOURCE_TAG, slackHandle, tagValue } from "../../config/names";
 import { linksIn } from "../../config/links";
 import { buildDashboards } from "../../dashboards";
-import { featureKinds, kindSpec, MONITOR_KINDS, orgKinds, stackKinds } from "../../monitors/kinds";
+import { featureSlo, SLO_OBJECTIVES } from "../../config/slo";
+import type { Catalog } from "../../config/validate";
+import { featureKinds, kindSpec, MONITOR_KINDS, type MonitorKindSpec, orgKinds, stackKinds } from "../../monitors/kinds";
 import { dashboardsOf } from "../../plan/dashboards";
 import { monitorViews } from "../../plan/monitors";
 import { onCallTeamIds, sentryRuleViews, teamOnCallView } from "../../plan/oncall";
@@ -25,6 +27,12 @@ import { REPO, USER_STACKS, userSynth } from "./user-catalog";
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "llmobs-catalog-"));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+/** A feature's notifying monitors of a per-feature kind: one, or one per SLO objective for an SLO kind (none with `slo: false`). */
+function monitorsPerKind(kind: MonitorKindSpec, f: Catalog["features"][number], catalog: Catalog): number {
+  if (!("sloAlert" in kind && kind.sloAlert)) return 1;
+  return featureSlo(f, catalog.stack) ? SLO_OBJECTIVES.length : 0;
+}
 
 /** A building block of a composite (`part:<name>`): muted, so not one of its kind's notifying monitors. */
 const isPart = (tags: string[]) => tagValue(tags, RESOURCE_TAG.part) !== undefined;
@@ -44,21 +52,25 @@ describe.each(USER_STACKS)("the user's %s stack", (stack) => {
       expect(components.has(r.parent ?? ""), `${r.urn} has a component parent`).toBe(true);
   });
 
-  it("gives every feature one monitor of each per-feature kind of the registry, owned by its owner, and none to others.", async () => {
-    const { plan, catalog } = await userSynth(stack);
-    const monitors = monitorViews(plan);
-    for (const f of catalog.features) {
-      for (const k of featureKinds()) {
-        const own = monitors.filter((m) => m.feature === f.id && m.kind === k.kind);
-        expect(
-          own.map((m) => m.team),
-          `${f.id} ${k.kind}`,
-        ).toEqual([f.owner]);
+  it(
+    "gives every feature one monitor of each per-feature kind of the registry (of an SLO kind, one per objective of its " +
+      "SLOs), owned by its owner, and none to others.",
+    async () => {
+      const { plan, catalog } = await userSynth(stack);
+      const monitors = monitorViews(plan).filter((m) => !isPart(m.tags));
+      for (const f of catalog.features) {
+        for (const k of featureKinds()) {
+          const own = monitors.filter((m) => m.feature === f.id && m.kind === k.kind);
+          expect(
+            own.map((m) => m.team),
+            `${f.id} ${k.kind}`,
+          ).toEqual(Array(monitorsPerKind(k, f, catalog)).fill(f.owner));
+        }
       }
-    }
-    const known = new Set(catalog.features.map((f) => f.id));
-    expect(monitors.filter((m) => m.feature !== undefined && !known.has(m.feature)).map((m) => m.name)).toEqual([]);
-  });
+      const known = new Set(catalog.features.map((f) => f.id));
+      expect(monitors.filter((m) => m.feature !== undefined && !known.has(m.feature)).map((m) => m.name)).toEqual([]);
+    },
+  );
 
   // A stack kind may notify through more than one monitor (tenant-spend-anomaly: one per tenant
   // and one for all tenants at once), so the kinds are compared as a set.
@@ -71,10 +83,11 @@ describe.each(USER_STACKS)("the user's %s stack", (stack) => {
     for (const m of crossFeature) expect(m.team, m.name).toBe(catalog.stack.platformTeam);
   });
 
-  it("counts (per-feature kinds x features) per-feature monitors, besides composites' muted building blocks.", async () => {
+  it("counts (per-feature kinds x features) per-feature monitors, SLO kinds per objective, besides muted building blocks.", async () => {
     const { plan, catalog } = await userSynth(stack);
     const notifying = monitorViews(plan).filter((m) => !isPart(m.tags));
-    expect(notifying.filter((m) => m.feature !== undefined)).toHaveLength(featureKinds().length * catalog.features.length);
+    const expected = catalog.features.reduce((n, f) => n + featureKinds().reduce((k, kind) => k + monitorsPerKind(kind, f, catalog), 0), 0);
+    expect(notifying.filter((m) => m.feature !== undefined)).toHaveLength(expected);
     for (const part of monitorViews(plan).filter((m) => isPart(m.tags))) {
       expect(
         notifying.map((m) => m.kind),

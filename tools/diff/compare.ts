@@ -129,6 +129,8 @@ const REPLACE_ON_CHANGE: Record<string, string[]> = {
   [TYPE.monitor]: ["type"],
   // ForceNew in terraform-provider-datadog datadog/resource_datadog_metric_tag_configuration.go:71-84.
   [TYPE.metricTagConfiguration]: ["metricName", "metricType"],
+  // ForceNew in terraform-provider-datadog v4.19.0 datadog/resource_datadog_service_level_objective.go:205-211.
+  [TYPE.serviceLevelObjective]: ["type"],
 };
 
 function identity(r: PlanResource): string {
@@ -600,6 +602,6 @@ export function compareFeatures(base: FeatureView[], head: FeatureView[]): Featu
 }
 
 function featureSignature(f: FeatureView): string {
-  const { monitors: _m, sentryRules: _s, ...rest } = f;
+  const { monitors: _m, sentryRules: _s, slos: _o, ...rest } = f;
   return stableJson(rest);
 }

@@ -264,6 +264,11 @@ function summaryBlocks(diff: PlanDiff, opts: MarkdownOptions, multi: boolean): B
   return [{ text: lines.join("\n"), item: false }];
 }
 
+/** `a`, `a and b`, `a, b and c`. */
+function listInWords(items: string[]): string {
+  return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+}
+
 /** What a renamed id loses and how to keep it, said where nobody scrolls past it. */
 function renameLines(r: FeatureRename): string[] {
   const why =
@@ -272,13 +277,14 @@ function renameLines(r: FeatureRename): string[] {
       : `same owner \`${r.match.owner}\` and budget ${usd(r.match.budgetUsdPerDay)} a day`;
   const resources = [
     r.monitors.length ? plural(r.monitors.length, "monitor") : "",
+    r.slos.length ? plural(r.slos.length, "SLO") : "",
     r.sentryRules.length ? plural(r.sentryRules.length, "Sentry rule") : "",
   ].filter(Boolean);
   return [
     `> **Looks like a rename: ${code(r.from)} → ${code(r.to)}** (${why}). A feature's id is its identity, so this change loses:`,
     `> - **its metric history**: Datadog keeps it under ${code(tag(TAG.feature, r.from))}, while the dashboards and monitors ` +
       `of ${code(r.to)} only see data sent with the new id (the emitter rejects calls that still pass ${code(r.from)}).`,
-    `> - **its monitor history**: ${resources.length ? `its ${resources.join(" and ")} are` : "its monitors are"} deleted and new ` +
+    `> - **its monitor history**: ${resources.length ? `its ${listInWords(resources)} are` : "its monitors are"} deleted and new ` +
       "ones created in their place, without their history, mutes or downtimes; monitors that compare with the past start " +
       "without a baseline.",
     ">",
@@ -403,13 +409,15 @@ export function featureSentence(f: FeatureDiff, kinds: readonly MonitorKindSpec[
     const what = [
       b.monitors.length ? `${plural(b.monitors.length, "monitor")} (${b.monitors.map((m) => code(m)).join(", ")})` : "",
       b.sentryRules.length ? `${plural(b.sentryRules.length, "Sentry rule")} (${b.sentryRules.map((m) => code(m)).join(", ")})` : "",
+      b.slos.length ? `${plural(b.slos.length, "SLO")} (${b.slos.map((m) => code(m)).join(", ")})` : "",
     ].filter(Boolean);
     return what.length ? `${id} is removed: its ${what.join(" and ")} are removed.` : `${id} is removed.`;
   }
   if (f.status === "added") {
     const a = f.after!;
-    const parts = [`${id} is new: ${plural(a.monitors.length, "monitor")} and ${plural(a.sentryRules.length, "Sentry rule")}`];
-    const t = reviews.flatMap((r) => r.added(a.values) ?? []);
+    const slos = a.slos.length ? `, ${plural(a.slos.length, "SLO")}` : "";
+    const parts = [`${id} is new: ${plural(a.monitors.length, "monitor")}${slos} and ${plural(a.sentryRules.length, "Sentry rule")}`];
+    const t = reviews.flatMap((r) => r.added(a.values, { id: a.id, name: a.name }) ?? []);
     if (t.length) parts.push(t.join(", "));
     if (a.team) parts.push(`owned by team \`${a.team}\``);
     parts.push(a.pages.length ? `pages ${list(a.pages)}` : "pages no one");
@@ -417,7 +425,8 @@ export function featureSentence(f: FeatureDiff, kinds: readonly MonitorKindSpec[
   }
   const b = f.before!;
   const a = f.after!;
-  const s = reviews.flatMap((r) => r.changed(b.values, a.values));
+  const s = reviews.flatMap((r) => r.changed(b.values, a.values, { id: a.id, name: a.name ?? b.name }));
+  if (b.name && a.name && b.name !== a.name) s.push(`display name moves from ${text(b.name)} to ${text(a.name)}`);
   if (b.team !== a.team) s.push(`owner moves from team \`${b.team ?? "none"}\` to team \`${a.team ?? "none"}\``);
   if (b.pages.join() !== a.pages.join()) {
     if (!a.pages.length) s.push(`**no longer pages anyone** (paged ${list(b.pages)})`);
@@ -436,6 +445,10 @@ export function featureSentence(f: FeatureDiff, kinds: readonly MonitorKindSpec[
   const came = a.monitors.filter((m) => !b.monitors.includes(m));
   if (gone.length) s.push(`loses ${plural(gone.length, "monitor")} (${gone.map((m) => code(m)).join(", ")})`);
   if (came.length) s.push(`gains ${plural(came.length, "monitor")} (${came.map((m) => code(m)).join(", ")})`);
+  const goneSlos = b.slos.filter((m) => !a.slos.includes(m));
+  const cameSlos = a.slos.filter((m) => !b.slos.includes(m));
+  if (goneSlos.length) s.push(`loses ${plural(goneSlos.length, "SLO")} (${goneSlos.map((m) => code(m)).join(", ")})`);
+  if (cameSlos.length) s.push(`gains ${plural(cameSlos.length, "SLO")} (${cameSlos.map((m) => code(m)).join(", ")})`);
   const goneRules = b.sentryRules.filter((m) => !a.sentryRules.includes(m));
   const cameRules = a.sentryRules.filter((m) => !b.sentryRules.includes(m));
   if (goneRules.length) s.push(`loses ${plural(goneRules.length, "Sentry rule")} (${goneRules.map((m) => code(m)).join(", ")})`);
@@ -661,6 +674,11 @@ export function plainWords(r: ResourceDiff): string[] {
     for (const c of pick(/^frequency$/)) out.push(`notifies at most every ${n(c.after)} minutes (was ${n(c.before)})`);
     for (const c of pick(/^owner$/)) out.push(`owner changes from ${n(c.before)} to ${n(c.after)}`);
     if (pick(/^actions\[\d+\]\.(targetIdentifier|targetType|service|account|channel)$/).length) out.push("notifies a different target");
+  }
+  if (r.type === TYPE.serviceLevelObjective) {
+    for (const c of pick(/^thresholds\[\d+\]\.target$/)) out.push(`target moves from ${n(c.before)} % to ${n(c.after)} %`);
+    for (const c of pick(/^thresholds\[\d+\]\.timeframe$/)) out.push(`window moves from ${n(c.before)} to ${n(c.after)}`);
+    if (pick(/^query\.(numerator|denominator)$/).length) out.push("what it counts changes (its good or total events query)");
   }
   for (const c of pick(/^project$/)) out.push(`moves from Sentry project ${n(c.before)} to ${n(c.after)}`);
   return [...new Set(out)];

@@ -11,8 +11,9 @@ export interface FeatureRename {
   to: string;
   /** Why it looks like one. */
   match: { displayName: string } | { owner: string; budgetUsdPerDay: number };
-  /** What goes with the old id: its monitors and Sentry rules (resource names). */
+  /** What goes with the old id: its monitors, SLOs (and their error-budget history) and Sentry rules (resource names). */
   monitors: string[];
+  slos: string[];
   sentryRules: string[];
 }
 
@@ -57,6 +58,7 @@ export function detectRenames(base: Plan, head: Plan, removed: FeatureView[], ad
       to: to.id,
       match: byName ? { displayName: was.name! } : { owner: was.owner!, budgetUsdPerDay: was.budget! },
       monitors: old.monitors,
+      slos: old.slos,
       sentryRules: old.sentryRules,
     });
   }

@@ -6,12 +6,14 @@ import type { Catalog } from "../../config/validate";
 import { isPagerdutyHandle, pagerdutyHandleOf, TYPE } from "../../config/names";
 import { countWidgets, type DashboardView, dashboardViews, type WidgetView } from "../../plan/dashboards";
 import { featureViews, monitorSentence } from "../../plan/features";
+import { slosOf } from "../../plan/slos";
 import { MONITOR_KINDS, type MonitorKindSpec, reviewColumns } from "../../monitors/kinds";
 import { formatValue } from "../../monitors/review";
 import { type MonitorView, monitorViews } from "../../plan/monitors";
 import { onCallTeamIds, sentryRuleViews, teamOnCallView } from "../../plan/oncall";
 import { type Plan, type PlanResource, resourcesOfType } from "../../plan/plan";
-import { arr, obj } from "../../plan/read";
+import { arr, obj, str } from "../../plan/read";
+import { formatDuration } from "../../config/slo";
 import { countResources } from "../../plan/resource-count";
 
 export type WidgetStatus = "added" | "changed" | "moved";
@@ -95,6 +97,7 @@ function previewBody(plan: Plan, opts: PreviewOptions, idPrefix: string): { titl
   const nav = [
     ...dashboards.map((d) => `<a href="#${idPrefix}${slugAttr(d.name)}">${e(d.title || d.id)}</a>`),
     `<a href="#${idPrefix}monitors">Monitors (${monitors.length})</a>`,
+    `<a href="#${idPrefix}slos">SLOs (${slosOf(plan).length})</a>`,
     `<a href="#${idPrefix}oncall">On-call and Sentry</a>`,
   ].join("");
   const stack = opts.catalog ? ` · env ${e(opts.catalog.stack.env)} · paging ${opts.catalog.stack.paging ? "on" : "off"}` : "";
@@ -108,6 +111,7 @@ function previewBody(plan: Plan, opts: PreviewOptions, idPrefix: string): { titl
     `<nav>${nav}</nav></header>`,
     ...dashboards.map((d) => renderDashboard(d, h, idPrefix)),
     renderMonitors(plan, monitors, opts.kinds ?? MONITOR_KINDS, h, idPrefix),
+    renderSlos(plan, idPrefix),
     renderOnCall(plan, opts.catalog, idPrefix),
   ].join("\n");
   return { title, body };
@@ -242,6 +246,7 @@ function renderMonitors(
   h: Highlights | undefined,
   idPrefix: string,
 ): string {
+  const slos = slosOf(plan);
   const sorted = [...monitors].sort(
     (a, b) => (a.team ?? "").localeCompare(b.team ?? "") || a.priority.localeCompare(b.priority) || a.name.localeCompare(b.name),
   );
@@ -253,7 +258,7 @@ function renderMonitors(
     const windows = Object.entries(m.thresholdWindows)
       .map(([k, v]) => `${e(k)} <code>${e(v)}</code>`)
       .join("<br>");
-    const sentence = monitorSentence(m, kinds);
+    const sentence = monitorSentence(m, kinds, slos);
     const handles = m.handles.map((h) => `<code class="${isPagerdutyHandle(h.handle) ? "pager" : "notify"}">${e(h.text)}</code>`);
     const runbooks = m.runbooks
       .map((u) => (/^https?:\/\//.test(u) ? `<a href="${e(u)}" rel="noopener noreferrer">${e(u.split("/").pop())}</a>` : e(u)))
@@ -280,6 +285,34 @@ ${
 ${rows.join("\n")}
 </tbody></table>`
     : `<p class="meta">No monitors on this stack.</p>`
+}
+</section>`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SLOs
+
+/** Every SLO: its feature, objective, target over its window and the error budget that leaves (docs/slo.md). */
+function renderSlos(plan: Plan, idPrefix: string): string {
+  const slos = slosOf(plan);
+  const rows = slos.map((s) => {
+    const days = /^(\d+)d$/.exec(s.timeframe ?? "")?.[1];
+    const budget = s.target !== undefined && days !== undefined ? formatDuration(((100 - s.target) / 100) * Number(days) * 24 * 60) : "—";
+    const target = s.target === undefined ? "—" : `${s.target} %`;
+    return (
+      `<tr data-slo="${e(s.id)}"><td><b>${e(str(s.resource.inputs.name))}</b><br><code class="small">${e(s.id)}</code></td>` +
+      `<td>${e(s.featureId ?? "—")}</td><td>${e(s.objective ?? "—")}</td><td>${e(target)} over ${e(s.timeframe ?? "—")}</td>` +
+      `<td>${e(budget)}</td><td>${e(s.team ?? "—")}</td><td><code>${e(str(obj(s.resource.inputs.query).numerator))}</code><br>/ ` +
+      `<code>${e(str(obj(s.resource.inputs.query).denominator))}</code></td></tr>`
+    );
+  });
+  return `<section id="${idPrefix}slos" class="monitors">
+<h2>SLOs (${slos.length})</h2>
+${
+  slos.length
+    ? `<table><thead><tr><th>SLO</th><th>feature</th><th>objective</th><th>target</th><th>error budget (full outage)</th>` +
+      `<th>team</th><th>good / total events</th></tr></thead><tbody>\n${rows.join("\n")}\n</tbody></table>`
+    : `<p class="meta">No SLOs on this stack.</p>`
 }
 </section>`;
 }
