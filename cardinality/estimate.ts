@@ -165,7 +165,8 @@ type Scale = CardinalityEstimate["scale"];
 
 function estimateMetric(metric: MetricDefinition, features: FeatureScale[], scale: Scale): MetricEstimate {
   const byFeature: Record<string, number> = {};
-  for (const f of features) byFeature[f.id] = combinationsFor(metric, f, scale);
+  const combinationsFor = features.length ? combinationsOf(metric, scale) : undefined;
+  for (const f of features) byFeature[f.id] = combinationsFor!(f);
   const combinations = Object.values(byFeature).reduce((a, b) => a + b, 0);
   const x = multiplier(metric);
   return {
@@ -181,14 +182,16 @@ function estimateMetric(metric: MetricDefinition, features: FeatureScale[], scal
   };
 }
 
-/** Distinct tag-value combinations one feature produces on one metric (0 when it never emits it). */
-function combinationsFor(metric: MetricDefinition, f: FeatureScale, scale: Scale): number {
+/**
+ * Distinct tag-value combinations one feature produces on one metric (0 when it never emits it).
+ * The metric's tags are read once, not once per feature: the naive design carries every feature's
+ * flag tag, so reading them all per feature made the estimate quadratic in the number of features.
+ */
+function combinationsOf(metric: MetricDefinition, scale: Scale): (f: FeatureScale) => number {
   const tags = new Set(metric.tags);
-  const ownFlagTags = new Set(f.flags.map(flagTagKey));
-  let n = 1;
-  if (tags.has(TAG.provider) && tags.has(TAG.model)) n *= f.providerModelPairs;
-  else if (tags.has(TAG.provider)) n *= f.providers;
-  else if (tags.has(TAG.model)) n *= scale.models;
+  let perFeature = 1;
+  let byIndex = false;
+  const flagTags = new Set<string>();
   for (const tag of tags) {
     switch (tag) {
       case TAG.feature:
@@ -197,34 +200,42 @@ function combinationsFor(metric: MetricDefinition, f: FeatureScale, scale: Scale
       case TAG.model:
         break;
       case TAG.tenant:
-        n *= scale.tenants;
+        perFeature *= scale.tenants;
         break;
       case TAG.status:
-        n *= scale.statuses;
+        perFeature *= scale.statuses;
         break;
       case TAG.tokenType:
-        n *= scale.tokenTypes;
+        perFeature *= scale.tokenTypes;
         break;
       case TAG.index:
-        n *= f.indexes;
+        byIndex = true;
         break;
       case TAG.objective:
-        n *= SLI_EVENT_OBJECTIVES.length;
+        perFeature *= SLI_EVENT_OBJECTIVES.length;
         break;
       case TAG.verdict:
-        n *= VERDICT_VALUES.length;
+        perFeature *= VERDICT_VALUES.length;
         break;
       default:
         if (!tag.startsWith("flag_"))
           throw new Error(`no cardinality known for tag "${tag}" on ${metric.name}; add it to cardinality/estimate.ts`);
-        // Another feature's flag is absent on this feature's series and adds nothing.
-        if (ownFlagTags.has(tag)) n *= scale.flagVariants;
+        flagTags.add(tag);
     }
   }
-  // Retrieval only exists for features that declare indexes, SLI verdicts for features with SLOs.
-  if (metric.key === "retrievalDuration" && f.indexes === 0) return 0;
-  if (metric.key === "sloEvents" && !f.slos) return 0;
-  return n;
+  return (f) => {
+    // Retrieval only exists for features that declare indexes, SLI verdicts for features with SLOs.
+    if (metric.key === "retrievalDuration" && f.indexes === 0) return 0;
+    if (metric.key === "sloEvents" && !f.slos) return 0;
+    let n = perFeature;
+    if (tags.has(TAG.provider) && tags.has(TAG.model)) n *= f.providerModelPairs;
+    else if (tags.has(TAG.provider)) n *= f.providers;
+    else if (tags.has(TAG.model)) n *= scale.models;
+    if (byIndex) n *= f.indexes;
+    // Another feature's flag is absent on this feature's series and adds nothing.
+    for (const tag of new Set(f.flags.map(flagTagKey))) if (flagTags.has(tag)) n *= scale.flagVariants;
+    return n;
+  };
 }
 
 function assumptions(scale: Scale, price: number): string[] {

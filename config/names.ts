@@ -555,6 +555,16 @@ export function handlesIn(text: string): Handle[] {
 /** The handles a message notifies in this notification, each once, in order of appearance. */
 export function handlesFor(message: string | ParsedMessage, ctx: NotificationContext, query: HandleQuery = {}): Handle[] {
   const parsed = typeof message === "string" ? parseMessage(message) : message;
+  const renders = rendersByTransition(parsed);
+  if (!renders) return notifiedHandles(parsed, ctx, query);
+  // Decided by the transition alone: the priority and `query.unknown` change nothing.
+  const key = `${ctx.from}\u0000${ctx.to}\u0000${ctx.renotify === true}`;
+  let handles = renders.get(key);
+  if (!handles) renders.set(key, (handles = notifiedHandles(parsed, ctx, query)));
+  return [...handles];
+}
+
+function notifiedHandles(parsed: ParsedMessage, ctx: NotificationContext, query: HandleQuery): Handle[] {
   const seen = new Set<string>();
   return handlesIn(renderMessage(parsed, ctx, query)).filter((h) => {
     const key = h.raw.toLowerCase();
@@ -630,7 +640,9 @@ export function unconditionalHandles(parsed: ParsedMessage): Handle[] {
  * no particular transition: the policy pack, the dangling-handle check, the summaries.
  */
 export function reachableHandles(message: string | ParsedMessage): Handle[] {
-  const parsed = typeof message === "string" ? parseMessage(message) : message;
+  if (typeof message === "string")
+    return remembered(reachableByText, message, () => reachableHandles(parseMessage(message))).map(copyHandle);
+  const parsed = message;
   const seen = new Map<string, Handle>();
   for (const { ctx } of NOTIFICATIONS) {
     for (const h of handlesFor(parsed, ctx)) if (!seen.has(h.raw.toLowerCase())) seen.set(h.raw.toLowerCase(), h);
@@ -704,8 +716,16 @@ export function describeHandles(
   message: string | ParsedMessage,
   monitor: { priority?: number; sent?: readonly { label: string; ctx: NotificationContext }[] } = {},
 ): DescribedHandle[] {
-  const parsed = typeof message === "string" ? parseMessage(message) : message;
   const { priority, sent = NOTIFICATIONS } = monitor;
+  if (typeof message === "string") {
+    // Keyed by everything the answer depends on: the priority, each notification asked (label and context) and the text.
+    const key = `${priority}\u0000${sent.map((n) => `${n.label}=${JSON.stringify(n.ctx)}`).join("\u0001")}\u0000${message}`;
+    return remembered(describedByText, key, () => describeHandles(parseMessage(message), monitor)).map((d) => ({
+      ...d,
+      handle: copyHandle(d.handle),
+    }));
+  }
+  const parsed = message;
   const certain = new Set<string>();
   for (const { label, ctx } of sent) {
     for (const h of handlesFor(parsed, { ...ctx, priority }, { unknown: false })) certain.add(`${h.raw}\u0000${label}`);
@@ -718,4 +738,55 @@ export function describeHandles(
       return { handle: handles.get(raw) ?? handlesIn(raw)[0], reach, text: `${raw} (${reach})` };
     })
     .sort((a, b) => a.text.localeCompare(b.text));
+}
+
+/** No block that a priority decides (`is_priority`) or that a message alone cannot decide (`is_match`, unknown variables). */
+function decidedByTransition(nodes: readonly TemplateNode[]): boolean {
+  return nodes.every(
+    (n) =>
+      n.kind === "text" ||
+      (n.name !== "is_priority" &&
+        n.name in CONDITIONS &&
+        CONDITIONS[n.name]({ from: "ok", to: "ok" }, n.args) !== undefined &&
+        decidedByTransition(n.body) &&
+        decidedByTransition(n.elseBody)),
+  );
+}
+
+// A message is rendered once per notification it may send, by each reader (lint, routing views,
+// policy): a message whose every block is decided by the transition alone (no `is_priority`, nothing
+// undecidable) renders the same for every priority and reading, so each transition's handles are kept
+// with the parsed message. Parsed messages are never changed after parsing.
+const transitionRenders = new WeakMap<ParsedMessage, Map<string, Handle[]> | null>();
+
+function rendersByTransition(parsed: ParsedMessage): Map<string, Handle[]> | undefined {
+  let renders = transitionRenders.get(parsed);
+  if (renders === undefined) {
+    renders = decidedByTransition(parsed.nodes) ? new Map() : null;
+    transitionRenders.set(parsed, renders);
+  }
+  return renders ?? undefined;
+}
+
+// Reading handles renders a message once per notification (30 renders for describeHandles), and a
+// synth asks again for every monitor from the checks, the preview, the feature views and the summary:
+// at 200 features that was ~15% of synth (bench/synth.ts). Answers are remembered by the message text
+// itself (and the notifications asked), so a changed message is never answered from memory; callers
+// get copies. The memory is bounded: it is dropped whole when full.
+const REMEMBERED_MAX = 4096;
+const reachableByText = new Map<string, Handle[]>();
+const describedByText = new Map<string, DescribedHandle[]>();
+
+function remembered<T>(memory: Map<string, T>, key: string, compute: () => T): T {
+  let value = memory.get(key);
+  if (value === undefined) {
+    value = compute();
+    if (memory.size >= REMEMBERED_MAX) memory.clear();
+    memory.set(key, value);
+  }
+  return value;
+}
+
+function copyHandle(h: Handle): Handle {
+  return { ...h };
 }

@@ -43,6 +43,20 @@ export class Monitors extends pulumi.ComponentResource {
           { parent: this, dependsOn: upstream },
         )
       : undefined;
+    // One combined Output per set of linked dashboards, shared by every monitor that links that set: most
+    // monitors link the same few dashboards, and building `pulumi.all` over them per monitor was a large
+    // share of the SDK's work at 200 features (bench/synth.ts). Each message still depends on exactly the
+    // dashboards it links, so what is registered is unchanged.
+    const linkedUrls = new Map<string, pulumi.Output<Record<string, string>>>();
+    const urlsOf = (ids: string[]) => {
+      const key = ids.join("\n");
+      let urls = linkedUrls.get(key);
+      if (!urls) {
+        urls = pulumi.all(ids.map((id) => args.dashboardUrls[id])).apply((u) => Object.fromEntries(ids.map((id, i) => [id, u[i]])));
+        linkedUrls.set(key, urls);
+      }
+      return urls;
+    };
     // Constituents first: a composite's query names them by id (docs monitors/types/composite, API).
     const ordered = [...args.definitions].sort((a, b) => Number(a.body.type === "composite") - Number(b.body.type === "composite"));
     for (const def of ordered) {
@@ -68,11 +82,7 @@ export class Monitors extends pulumi.ComponentResource {
       const linked = referencedDashboards(inputs.message);
       const missing = linked.filter((id) => !(id in args.dashboardUrls));
       if (missing.length) throw new Error(`monitor ${def.id} links to dashboards that are not created: ${missing.join(", ")}`);
-      const message = linked.length
-        ? pulumi
-            .all(linked.map((id) => args.dashboardUrls[id]))
-            .apply((urls) => resolveDashboardUrls(inputs.message, Object.fromEntries(linked.map((id, i) => [id, urls[i]]))))
-        : inputs.message;
+      const message = linked.length ? urlsOf(linked).apply((urls) => resolveDashboardUrls(inputs.message, urls)) : inputs.message;
       const monitorArgs: datadog.MonitorArgs = { ...inputs, message, query };
       const monitor = new datadog.Monitor(def.id, monitorArgs, { parent: this, dependsOn: policy ? [...upstream, policy] : upstream });
       this.ids[def.id] = monitor.id;

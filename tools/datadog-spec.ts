@@ -6,9 +6,13 @@
 // validators are compiled once into standalone code (https://ajv.js.org/standalone.html) cached
 // under node_modules/.cache, keyed by the spec, this file and the library versions that shape the
 // code. A cache that cannot be written (read-only node_modules) falls back to compiling in memory.
+// Two modules: a small one that only says whether a dashboard or monitor is valid (all a valid
+// synth loads), and the one that lists every error, loaded only for a document that is not.
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as path from "node:path";
+import * as vm from "node:vm";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { PROJECT } from "../config/names";
 
@@ -31,10 +35,21 @@ interface Compiled {
   widgetSchemas: Record<string, string>;
 }
 
-let compiled: Compiled | undefined;
+/**
+ * The top-level schemas compiled without `allErrors`: the same verdict, found without collecting
+ * every error. With `allErrors`, each widget is checked against every branch of the widget oneOf and
+ * all their errors are gathered even when one branch matches: that was most of validating a valid
+ * dashboard. Only a document this rejects is validated again, by `Compiled`, for its errors.
+ */
+type Verdicts = Record<(typeof VERDICT_SCHEMAS)[number], ValidateFunction>;
 
-/** Compiles the schemas synth validates against; `code` is their standalone module source. */
-function compileSpec(specText: string): Compiled & { code: string } {
+const VERDICT_SCHEMAS = ["Dashboard", "Monitor", "ServiceLevelObjectiveRequest"] as const;
+
+let compiled: Compiled | undefined;
+let verdicts: Verdicts | undefined;
+
+/** Compiles the schemas synth validates against; `code` and `verdictCode` are their standalone module sources. */
+function compileSpec(specText: string): Compiled & { code: string; verdicts: Verdicts; verdictCode: string } {
   // Required here, not imported: a run that finds the cache never loads the compiler (~60 ms).
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { fromSchema } =
@@ -56,19 +71,27 @@ function compileSpec(specText: string): Compiled & { code: string } {
       widgetSchemas[String(typeSchema.enum[0])] = name;
     }
   }
-  // `code.formats` tells the standalone module where ajv-formats' checks live at run time.
-  const ajv = new Ajv({
-    strict: false,
-    allErrors: true,
-    code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` },
-  });
-  addFormats(ajv);
-  ajv.addSchema({ $id: "dd", components: { schemas } });
-  const names = ["Dashboard", "Monitor", "ServiceLevelObjectiveRequest", ...new Set(Object.values(widgetSchemas))];
-  const refs = Object.fromEntries(names.map((n) => [n, `dd#/components/schemas/${n}`]));
-  const validators = Object.fromEntries(names.map((n) => [n, ajv.getSchema(refs[n])!]));
-  const code = `${standaloneCode(ajv, refs)}\nexports.widgetSchemas = ${JSON.stringify(widgetSchemas)};\n`;
-  return { validators, widgetSchemas, code };
+  const build = (names: readonly string[], allErrors: boolean) => {
+    // `code.formats` tells the standalone module where ajv-formats' checks live at run time.
+    const ajv = new Ajv({
+      strict: false,
+      allErrors,
+      code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` },
+    });
+    addFormats(ajv);
+    ajv.addSchema({ $id: "dd", components: { schemas } });
+    const refs = Object.fromEntries(names.map((n) => [n, `dd#/components/schemas/${n}`]));
+    return { validators: Object.fromEntries(names.map((n) => [n, ajv.getSchema(refs[n])!])), code: standaloneCode(ajv, refs) };
+  };
+  const full = build(["Dashboard", "Monitor", "ServiceLevelObjectiveRequest", ...new Set(Object.values(widgetSchemas))], true);
+  const fast = build(VERDICT_SCHEMAS, false);
+  return {
+    validators: full.validators,
+    widgetSchemas,
+    code: `${full.code}\nexports.widgetSchemas = ${JSON.stringify(widgetSchemas)};\n`,
+    verdicts: fast.validators as Verdicts,
+    verdictCode: fast.code,
+  };
 }
 
 /** What the generated code depends on: the spec, this file, and the versions of the libraries that write it. */
@@ -81,15 +104,17 @@ function cacheKey(specText: string): string {
   return hash.digest("hex").slice(0, 16);
 }
 
-/** Writes `content` to `file` atomically (concurrent runs each write their own temp file), replacing older keys. */
-function writeCache(file: string, content: string): boolean {
+/** Writes each file atomically (concurrent runs each write their own temp file), then removes the files of older keys. */
+function writeCache(key: string, files: Record<string, string | Buffer>): boolean {
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, content);
-    fs.renameSync(tmp, file);
+    fs.mkdirSync(TOOLS_CACHE, { recursive: true });
+    for (const [file, content] of Object.entries(files)) {
+      const tmp = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, content);
+      fs.renameSync(tmp, file);
+    }
     for (const old of fs.readdirSync(TOOLS_CACHE)) {
-      if (old.startsWith(CACHE_PREFIX) && old.endsWith(".cjs") && path.join(TOOLS_CACHE, old) !== file) {
+      if (old.startsWith(CACHE_PREFIX) && !old.startsWith(`${CACHE_PREFIX}${key}`)) {
         fs.rmSync(path.join(TOOLS_CACHE, old), { force: true });
       }
     }
@@ -99,17 +124,62 @@ function writeCache(file: string, content: string): boolean {
   }
 }
 
+/** The cached module of `kind` ("errors": every validator, collecting all errors; "verdicts": `Verdicts`), compiled first if missing. */
+function cachedModule(kind: "errors" | "verdicts"): Record<string, unknown> | undefined {
+  const specText = fs.readFileSync(SPEC_PATH, "utf8");
+  const key = cacheKey(specText);
+  const file = (k: string) => path.join(TOOLS_CACHE, `${CACHE_PREFIX}${key}-${k}.cjs`);
+  if (!fs.existsSync(file(kind))) {
+    const fresh = compileSpec(specText);
+    if (!writeCache(key, { [file("errors")]: fresh.code, [file("verdicts")]: fresh.verdictCode })) {
+      compiled = fresh;
+      verdicts = fresh.verdicts;
+      return undefined;
+    }
+  }
+  return loadWithCodeCache(file(kind), key);
+}
+
+/**
+ * Runs a generated CommonJS module with V8's code cache for it (vm.Script `cachedData`), kept next
+ * to it per Node version: the validators are a few large functions that V8 otherwise parses and
+ * compiles on every run. The cache is written at exit of a run that had none (or had one V8 refused),
+ * so it holds the functions that run compiled. A cache that cannot be written costs only the compile.
+ */
+function loadWithCodeCache(file: string, key: string): Record<string, unknown> {
+  const cacheFile = `${file}.${process.version}-${process.arch}.v8`;
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {
+    // First run with this Node version.
+  }
+  const wrapper = `(function (exports, require, module, __filename, __dirname) {${fs.readFileSync(file, "utf8")}\n})`;
+  const script = new vm.Script(wrapper, { filename: file, cachedData });
+  const module = { exports: {} as Record<string, unknown> };
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, path.dirname(file));
+  if (!cachedData || script.cachedDataRejected) {
+    process.once("exit", () => writeCache(key, { [cacheFile]: script.createCachedData() }));
+  }
+  return module.exports;
+}
+
 function compile(): Compiled {
   if (compiled) return compiled;
-  const specText = fs.readFileSync(SPEC_PATH, "utf8");
-  const file = path.join(TOOLS_CACHE, `${CACHE_PREFIX}${cacheKey(specText)}.cjs`);
-  if (!fs.existsSync(file)) {
-    const fresh = compileSpec(specText);
-    if (!writeCache(file, fresh.code)) return (compiled = fresh);
-  }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { widgetSchemas, ...validators } = require(file) as Record<string, ValidateFunction> & { widgetSchemas: Record<string, string> };
+  const loaded = cachedModule("errors");
+  if (!loaded) return compiled!;
+  const { widgetSchemas, ...validators } = loaded as Record<string, ValidateFunction> & { widgetSchemas: Record<string, string> };
   return (compiled = { validators, widgetSchemas });
+}
+
+/** Whether `doc` is valid against one of VERDICT_SCHEMAS; loads only the verdict module. */
+function isValid(schemaName: keyof Verdicts, doc: unknown): boolean {
+  if (!verdicts) {
+    const loaded = cachedModule("verdicts");
+    // Undefined when the cache could not be written: cachedModule then set both from memory.
+    if (loaded) verdicts = loaded as Verdicts;
+  }
+  return verdicts![schemaName](doc) as boolean;
 }
 
 function validator(schemaName: string): ValidateFunction {
@@ -144,6 +214,7 @@ export function validateAgainst(schemaName: string, doc: unknown): SpecError[] {
  * against its concrete definition schema to name the real problem.
  */
 export function validateDashboard(dashboard: unknown): SpecError[] {
+  if (isValid("Dashboard", dashboard)) return [];
   const fn = validator("Dashboard");
   if (fn(dashboard)) return [];
   const precise: SpecError[] = [];
@@ -172,12 +243,12 @@ export function validateDashboard(dashboard: unknown): SpecError[] {
 
 /** Validates a monitor body (API shape) against `#/components/schemas/Monitor`. */
 export function validateMonitor(monitor: unknown): SpecError[] {
-  return validateAgainst("Monitor", monitor);
+  return isValid("Monitor", monitor) ? [] : validateAgainst("Monitor", monitor);
 }
 
 /** Validates an SLO body (API shape) against `#/components/schemas/ServiceLevelObjectiveRequest`, what `POST /api/v1/slo` takes. */
 export function validateSlo(slo: unknown): SpecError[] {
-  return validateAgainst("ServiceLevelObjectiveRequest", slo);
+  return isValid("ServiceLevelObjectiveRequest", slo) ? [] : validateAgainst("ServiceLevelObjectiveRequest", slo);
 }
 
 export function formatSpecErrors(errors: SpecError[], limit = 20): string {

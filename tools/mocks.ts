@@ -72,12 +72,19 @@ export interface SynthesizeOptions {
  */
 export async function synthesize(opts: SynthesizeOptions): Promise<Plan> {
   pulumi.runtime.setAllConfig(opts.config, opts.secretKeys ?? []);
+  // The inputs the mock monitor deserialized for newResource, per request, so the plan does not
+  // deserialize every request a second time (see observeRegistrations).
+  const deserialized = new WeakMap<RegisterRequest, Record<string, unknown>>();
   await pulumi.runtime.setMocks(
     {
-      newResource: (args) => ({
-        id: args.custom ? mockResourceId(args.name, args.type) : undefined,
-        state: { ...args.inputs, ...fabricatedOutputs(args.type, args.name) },
-      }),
+      newResource: (args) => {
+        const req = registering;
+        if (req && req.getType() === args.type && req.getName() === args.name) deserialized.set(req, args.inputs);
+        return {
+          id: args.custom ? mockResourceId(args.name, args.type) : undefined,
+          state: { ...args.inputs, ...fabricatedOutputs(args.type, args.name) },
+        };
+      },
       call: (args) => fabricatedInvoke(args.token, args.inputs),
     },
     PROJECT,
@@ -93,7 +100,7 @@ export async function synthesize(opts: SynthesizeOptions): Promise<Plan> {
       name: req.getName(),
       parent: req.getParent() || null,
       custom: req.getCustom(),
-      inputs: redactSecrets(pulumi.runtime.deserializeProperties(req.getObject())) as Record<string, unknown>,
+      inputs: redactSecrets(deserialized.get(req) ?? pulumi.runtime.deserializeProperties(req.getObject())) as Record<string, unknown>,
     }),
   );
 
@@ -150,12 +157,24 @@ function mockMonitor(): MockMonitor {
 export function observeRegistrations(observe: (req: RegisterRequest, urn: string) => void): void {
   const monitor = mockMonitor();
   const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req, callback) =>
-    register(req, (err, resp) => {
-      if (!err) observe(req, resp.getUrn());
-      callback(err, resp);
-    });
+  monitor.registerResource = (req, callback) => {
+    // The mock monitor (runtime/mocks.js registerResource) calls newResource before its first
+    // await, so while this call runs synchronously, a newResource call is this request's; the mock
+    // above also checks type and name, and without a match the plan deserializes the request itself.
+    registering = req;
+    try {
+      return register(req, (err, resp) => {
+        if (!err) observe(req, resp.getUrn());
+        callback(err, resp);
+      });
+    } finally {
+      registering = undefined;
+    }
+  };
 }
+
+/** The request the mock monitor is registering, during its synchronous start (observeRegistrations). */
+let registering: RegisterRequest | undefined;
 
 /** How many resources the mock engine has registered in this process. */
 export function registeredResourceCount(): number {

@@ -9,6 +9,8 @@
 // never starts esbuild. Each cached file carries an inline source map: run with
 // `node --enable-source-maps -r ./tools/ts-hook.cjs ...` to see stacks in the .ts sources.
 "use strict";
+// The same loader also defers the SDK's function-serialization modules, which no offline tool calls (lazy-sdk.cjs).
+require("./lazy-sdk.cjs");
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
