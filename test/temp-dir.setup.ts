@@ -9,9 +9,14 @@ import * as path from "node:path";
 
 const TOOL_CACHES = /^tsx-\d+$/;
 
+/** Set to the run's directory, so the setup of each vitest project (vitest.config.mts) makes one, not one inside another. */
+const MARK = "LLMOBS_VITEST_TMPDIR";
+
 export default function setup(): () => void {
+  if (process.env[MARK] !== undefined && process.env[MARK] === process.env.TMPDIR) return () => {};
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "llmobs-vitest-"));
   process.env.TMPDIR = dir;
+  process.env[MARK] = dir;
   return () => {
     const left = fs.readdirSync(dir).filter((name) => !TOOL_CACHES.test(name));
     fs.rmSync(dir, { recursive: true, force: true });
