@@ -13,9 +13,17 @@ function cpuSeconds(): number {
   return ticks / 100; // USER_HZ is 100 on Linux
 }
 
+// Files that share a worker (vitest.config.mts: the "shared" project) run one after another in the
+// same process, so a file's CPU time is what the process spent since the previous file ended.
+const key = Symbol.for("llm-observability.bench.cpuAtLastFile");
+const store = globalThis as unknown as Record<symbol, number | undefined>;
+const start = store[key] ?? 0;
+
 // eslint-disable-next-line no-empty-pattern -- vitest reads the first parameter as a fixture pattern; the suite is the second
 afterAll(({}, suite) => {
   const out = process.env.BENCH_TEST_CPU_FILE;
   const file = (suite as { filepath?: string }).filepath;
-  if (out && file) fs.appendFileSync(out, JSON.stringify({ file, cpuSeconds: cpuSeconds() }) + "\n");
+  const now = cpuSeconds();
+  store[key] = now;
+  if (out && file) fs.appendFileSync(out, JSON.stringify({ file, cpuSeconds: now - start }) + "\n");
 });

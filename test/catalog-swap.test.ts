@@ -310,7 +310,7 @@ describe("with a different, generated catalog in place of the user's", () => {
   it("is a catalog of its own: other team ids, other feature ids, other counts.", () => {
     expect(catalog.teams.map((t) => t.id).every((id) => id.startsWith("squad-"))).toBe(true);
     expect(catalog.features.map((f) => f.id).every((id) => id.startsWith("gen-"))).toBe(true);
-    expect([catalog.teams.length, catalog.features.length]).toEqual([4, 7]);
+    expect([catalog.teams.length, catalog.features.length]).toEqual([4, 4]);
     expect(new Set(catalog.features.map((f) => f.owner)).size).toBe(4);
     expect(catalog.features.filter((f) => f.flags?.length).length).toBeGreaterThan(0);
     expect(catalog.features.filter((f) => f.retrieval).length).toBeGreaterThan(0);
