@@ -13,6 +13,7 @@ import { pagingRules } from "../policies/rules/paging";
 import { queryRules } from "../policies/rules/queries";
 import { runbookRules } from "../policies/rules/runbooks";
 import { sentryRules } from "../policies/rules/sentry";
+import { sloRules } from "../policies/rules/slos";
 import { stackRules } from "../policies/rules/stack";
 import { thresholdRules } from "../policies/rules/thresholds";
 import { TYPE } from "../config/names";
@@ -98,6 +99,7 @@ describe("the policy pack entry", () => {
   it("makes the paging budget advisory and every other rule of this pack's modules mandatory", () => {
     const own = [
       ...stackRules,
+      ...sloRules,
       ...monitorRules,
       ...runbookRules,
       ...pagingRules,
